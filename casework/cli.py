@@ -1,0 +1,96 @@
+"""Command line: flask --app casework create-org | create-user | demo | prune-sessions."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from casework.extensions import db
+from casework.models import Organization, Role
+
+
+def _password_from_env_or_prompt() -> str:
+    password = os.environ.get("CASEWORK_PASSWORD")
+    if password:
+        return password
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-org")
+@click.argument("name")
+def create_org_command(name: str) -> None:
+    """Create an organization called NAME."""
+    from casework.accounts import operations
+
+    if db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == name.strip().lower())):
+        raise click.ClickException(f"An organization called {name!r} already exists.")
+    org = operations.create_org(name)
+    db.session.commit()
+    click.echo(f"Created organization {org.name!r} (id {org.id}).")
+
+
+@click.command("create-user")
+@click.option("--org", "org_name", required=True, help="Name of the user's organization.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", default="", help="The user's name, as shown to colleagues.")
+def create_user_command(org_name: str, role: str, email: str, name: str) -> None:
+    """Create a user; the password comes from CASEWORK_PASSWORD, else a prompt."""
+    from casework.accounts import operations
+
+    org = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == org_name.lower()))
+    if org is None:
+        raise click.ClickException(f"No organization called {org_name!r}; create it with create-org first.")
+    if operations.email_taken(email):
+        raise click.ClickException(f"A user with e-mail {email!r} already exists.")
+    password = _password_from_env_or_prompt()
+    try:
+        user = operations.create_user(None, org, email=email, role=Role(role), password=password, name=name)
+    except operations.PasswordRejected as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} in {org.name!r}.")
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Delete ALL data first (demo databases only).")
+def demo_command(reset: bool) -> None:
+    """Load fictional demo data: two organizations, their users and four cases."""
+    from casework import demo
+
+    if reset:
+        demo.delete_everything()
+    elif db.session.scalar(sa.select(sa.func.count()).select_from(Organization)):
+        click.echo("Demo data (or other data) is already loaded; nothing was changed. "
+                   "Use --reset to start again with new demo data.")
+        return
+    password = os.environ.get("CASEWORK_PASSWORD") or secrets.token_urlsafe(12)
+    demo.load(password)
+    db.session.commit()
+    click.echo("Loaded the demo data. Sign in at http://127.0.0.1:5000/login as one of:")
+    for email, role in demo.USERS:
+        click.echo(f"  {email:<26} ({role})")
+    if os.environ.get("CASEWORK_PASSWORD"):
+        click.echo("with the password in CASEWORK_PASSWORD.")
+    else:
+        click.echo(f"with the password: {password}")
+        click.echo("(shown only this once; run `flask --app casework demo --reset` for a new one)")
+
+
+@click.command("prune-sessions")
+def prune_sessions_command() -> None:
+    """Delete expired server-side sessions."""
+    from casework.sessions import prune_expired_sessions
+
+    prune_expired_sessions()
+    click.echo("Expired sessions deleted.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (create_org_command, create_user_command, demo_command, prune_sessions_command):
+        app.cli.add_command(command)

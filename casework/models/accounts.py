@@ -1,0 +1,113 @@
+"""Organizations, users and their server-side sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from casework.models.people import Person
+
+
+class Role(LabelledEnum):
+    """What a user is in their organization."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    VOLUNTEER = "volunteer"
+    ATTORNEY = "attorney"
+
+    @property
+    def description(self) -> str:
+        return {
+            "admin": "Users, settings, audit trail and every case of the organization",
+            "staff": "Every case of the organization",
+            "volunteer": "Assigned cases only; no privileged material; no exports",
+            "attorney": "Assigned cases, privileged material and packets",
+        }[self.value]
+
+
+class Organization(TimestampMixin, Base):
+    """An advocacy organization, law firm or legal organization using Casework."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # Field-level rule: volunteers see that a person is detained, but not the A-number, unless allowed.
+    volunteers_see_a_number: Mapped[bool] = mapped_column(default=False)
+    volunteers_build_packets: Mapped[bool] = mapped_column(default=False)
+
+    users: Mapped[list[User]] = relationship(back_populates="organization", lazy="raise")
+    people: Mapped[list[Person]] = relationship(back_populates="organization", lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id}>"
+
+
+class User(TimestampMixin, Base):
+    """A person who signs in to Casework; belongs to exactly one organization."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    organization: Mapped[Organization] = relationship(back_populates="users", lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class WebSession(Base):
+    """A signed-in (or anonymous, with a CSRF token) browser session, kept on the server.
+
+    The browser holds only a random token; the row is keyed by its SHA-256 so that a copy of the
+    database does not hand out live sessions. Deleting the row ends the session.
+    """
+
+    __tablename__ = "web_session"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[str] = mapped_column(sa.Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

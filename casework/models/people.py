@@ -1,0 +1,212 @@
+"""The impacted person (the case), who works on it, and whom it is shared with."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.models.accounts import Organization, User
+from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
+from casework.models.text import fold
+
+
+class CaseStatus(LabelledEnum):
+    """Where the case stands for the organization."""
+
+    INTAKE = "intake"
+    ACTIVE = "active"
+    MONITORING = "monitoring"
+    RELIEF_GRANTED = "relief_granted"
+    REMOVED = "removed"
+    CLOSED = "closed"
+
+
+class ArrivalClass(LabelledEnum):
+    """How the person first came to the United States."""
+
+    REFUGEE = "refugee"
+    ASYLEE = "asylee"
+    LPR = "lpr"
+    PAROLEE = "parolee"
+    VISA = "visa"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"lpr": "Lawful permanent resident (immigrant visa)"}.get(self.value, super().label)
+
+
+class ImmigrationStatus(LabelledEnum):
+    """The person's immigration status today."""
+
+    LPR = "lpr"
+    REFUGEE = "refugee"
+    IN_PROCEEDINGS = "in_proceedings"
+    FINAL_ORDER = "final_order"
+    ORDER_OF_SUPERVISION = "order_of_supervision"
+    STATUS_RESTORED = "status_restored"
+    CITIZEN = "citizen"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "lpr": "Lawful permanent resident",
+            "in_proceedings": "In removal proceedings",
+            "final_order": "Final order of removal",
+            "order_of_supervision": "Final order, released on an order of supervision",
+            "status_restored": "Status restored",
+            "citizen": "U.S. citizen",
+        }.get(self.value, super().label)
+
+
+class ShareLevel(LabelledEnum):
+    """What a share lets its holder do with a case."""
+
+    VIEW = "view"
+    EDIT = "edit"
+
+
+class Person(TimestampMixin, Base):
+    """An impacted person; everything in a case hangs off this row."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+
+    legal_name: Mapped[str] = mapped_column(sa.String(200))
+    preferred_name: Mapped[str | None] = mapped_column(sa.String(200))
+    aliases: Mapped[str | None] = mapped_column(sa.Text)  # one per line
+    native_name: Mapped[str | None] = mapped_column(sa.String(200))
+    birth_date: Mapped[date | None]
+    country_of_birth: Mapped[str | None] = mapped_column(sa.String(100))
+    place_of_birth: Mapped[str | None] = mapped_column(sa.String(200))
+    citizenship: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    community: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    arrival_date: Mapped[date | None]
+    arrival_class: Mapped[ArrivalClass | None] = mapped_column(enum_column(ArrivalClass))
+    immigration_status: Mapped[ImmigrationStatus | None] = mapped_column(enum_column(ImmigrationStatus))
+    a_number: Mapped[str | None] = mapped_column(sa.String(9), index=True)  # 9 digits, normalized
+    languages: Mapped[str | None] = mapped_column(sa.String(200))
+    interpreter_needed: Mapped[bool] = mapped_column(default=False)
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    state: Mapped[str | None] = mapped_column(sa.String(2))
+    spouse: Mapped[str | None] = mapped_column(sa.Text)
+    children: Mapped[str | None] = mapped_column(sa.Text)
+    us_citizen_relatives: Mapped[str | None] = mapped_column(sa.Text)
+    work: Mapped[str | None] = mapped_column(sa.Text)
+    community_ties: Mapped[str | None] = mapped_column(sa.Text)
+    private_story: Mapped[str | None] = mapped_column(sa.Text)
+    case_status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.INTAKE, index=True)
+
+    # Derived, for search and stable ordering: every name folded to lower case without accents.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    sort_name: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    deleted_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    organization: Mapped[Organization] = relationship(back_populates="people", lazy="raise")
+    assignments: Mapped[list[CaseAssignment]] = relationship(
+        back_populates="person", lazy="raise", cascade="all, delete-orphan"
+    )
+    shares: Mapped[list[CaseShare]] = relationship(
+        back_populates="person", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.Index("ix_person_org_sort", "org_id", "sort_name", "id"),
+        sa.Index("ix_person_org_updated", "org_id", "updated_at", "id"),
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.legal_name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in (self.aliases or "").splitlines() if a.strip()]
+
+    @property
+    def a_number_display(self) -> str | None:
+        if not self.a_number:
+            return None
+        n = self.a_number
+        return f"A{n[0:3]}-{n[3:6]}-{n[6:9]}"
+
+    def refresh_search_fields(self) -> None:
+        """Recompute the folded name columns used for search and ordering (call after name changes)."""
+        names = [self.legal_name, self.preferred_name, self.native_name, *self.alias_list]
+        self.search_text = " | ".join(fold(n) for n in names if n)
+        self.sort_name = fold(self.legal_name)[:200]
+
+    def age_on(self, day: date | None) -> int | None:
+        """Age in whole years on a given day (None if either date is unknown)."""
+        if not self.birth_date or not day:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    @property
+    def age_at_arrival(self) -> int | None:
+        return self.age_on(self.arrival_date)
+
+    def __repr__(self) -> str:  # never a name: reprs end up in logs
+        return f"<Person {self.id}>"
+
+
+class CaseAssignment(Base):
+    """A user of the owning organization who works on a case (volunteers and attorneys see only these)."""
+
+    __tablename__ = "case_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="assignments", lazy="raise")
+    user: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("person_id", "user_id"),)
+
+
+class CaseShare(Base):
+    """A case opened to a user or an organization outside its owner, at view or edit level."""
+
+    __tablename__ = "case_share"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    level: Mapped[ShareLevel] = mapped_column(enum_column(ShareLevel))
+    expires_on: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="shares", lazy="raise")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="joined")
+    organization: Mapped[Organization | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint("(user_id IS NULL) <> (org_id IS NULL)", name="one_grantee"),
+        sa.UniqueConstraint("person_id", "user_id", "org_id"),
+    )
+
+    @property
+    def grantee_label(self) -> str:
+        if self.user is not None:
+            return f"{self.user.display_name} ({self.user.organization.name})"
+        return f"{self.organization.name} (whole organization)" if self.organization else "?"
+
+
+@sa.event.listens_for(Person, "before_insert")
+@sa.event.listens_for(Person, "before_update")
+def _keep_search_fields(mapper, connection, person: Person) -> None:
+    person.refresh_search_fields()

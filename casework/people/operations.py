@@ -1,0 +1,139 @@
+"""Changes to a person record, its team and its shares. Operations flush; the view commits once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from casework import audit
+from casework.extensions import db
+from casework.models import CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
+from casework.models.base import apply_changes, utcnow
+
+
+class OperationError(ValueError):
+    """A request that cannot be carried out; the message tells the user why and what to do."""
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the record after the user opened the form."""
+
+    fields: list[str]
+
+
+def create_person(actor: User, data: dict) -> Person:
+    """A new person owned by the actor's organization."""
+    person = Person(org_id=actor.org_id, created_by_id=actor.id, **data)
+    db.session.add(person)
+    db.session.flush()
+    audit.record(actor, "person.created", person, fields=[k for k, v in data.items() if v not in (None, "", False)])
+    return person
+
+
+def update_person(actor: User, person: Person, data: dict, expected_version: int) -> list[str]:
+    """Apply an edit made from `expected_version`; refuse it if the record has moved on since."""
+    if person.version != expected_version:
+        raise EditConflict([k for k, v in data.items() if getattr(person, k) != v])
+    changed = apply_changes(person, data)
+    if changed:
+        db.session.flush()  # raises StaleDataError if another save slipped in since we loaded
+        audit.record(actor, "person.updated", person, fields=changed)
+    return changed
+
+
+def record_view(actor: User, person: Person) -> None:
+    """Reading a case is audited too."""
+    audit.record(actor, "person.viewed", person)
+
+
+def delete_person(actor: User, person: Person) -> None:
+    """Move a case to the organization's deleted cases (an admin can restore it)."""
+    person.deleted_at = utcnow()
+    audit.record(actor, "person.deleted", person)
+    db.session.flush()
+
+
+def restore_person(actor: User, person: Person) -> None:
+    """Bring a deleted case back."""
+    person.deleted_at = None
+    audit.record(actor, "person.restored", person)
+    db.session.flush()
+
+
+def assign(actor: User, person: Person, user: User) -> CaseAssignment:
+    """Put a user of the owning organization on the case's team."""
+    if user.org_id != person.org_id or not user.active:
+        raise OperationError("Only active users of the case's organization can join its team.")
+    exists = db.session.scalar(
+        sa.select(CaseAssignment).where(CaseAssignment.person_id == person.id, CaseAssignment.user_id == user.id)
+    )
+    if exists:
+        raise OperationError("That user is already on the team.")
+    assignment = CaseAssignment(person_id=person.id, user_id=user.id)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(actor, "person.assigned", assignment, person=person)
+    return assignment
+
+
+def unassign(actor: User, person: Person, assignment: CaseAssignment) -> None:
+    """Take a user off the case's team."""
+    audit.record(actor, "person.unassigned", assignment, person=person)
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def find_grantee(person: Person, text: str) -> User | Organization:
+    """The user (by e-mail) or organization (by name) a case should be shared with."""
+    text = text.strip()
+    if "@" in text:
+        grantee = db.session.scalar(sa.select(User).where(User.email == text.lower(), User.active.is_(True)))
+        if grantee is None:
+            raise OperationError("No active user signs in with that e-mail address; check the spelling.")
+    else:
+        grantee = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == text.lower()))
+        if grantee is None:
+            raise OperationError("No organization has exactly that name; check the spelling.")
+    owner_org = grantee.org_id if isinstance(grantee, User) else grantee.id
+    if owner_org == person.org_id:
+        raise OperationError("That is the case's own organization: add the person to the team instead.")
+    return grantee
+
+
+def share(actor: User, person: Person, grantee: User | Organization, level: ShareLevel,
+          expires_on: date | None) -> CaseShare:
+    """Open a case to a partner (or change an existing share's level and end date)."""
+    key = {"user_id": grantee.id} if isinstance(grantee, User) else {"org_id": grantee.id}
+    existing = db.session.scalar(sa.select(CaseShare).filter_by(person_id=person.id, **key))
+    if existing is not None:
+        changed = apply_changes(existing, {"level": ShareLevel(level), "expires_on": expires_on})
+        audit.record(actor, "person.share_changed", existing, person=person, fields=changed)
+        db.session.flush()
+        return existing
+    new = CaseShare(person_id=person.id, level=ShareLevel(level), expires_on=expires_on,
+                    created_by_id=actor.id, **key)
+    db.session.add(new)
+    db.session.flush()
+    audit.record(actor, "person.shared", new, person=person,
+                 detail=f"{'user' if 'user_id' in key else 'organization'} {grantee.id}, {level}")
+    return new
+
+
+def unshare(actor: User, person: Person, share_: CaseShare) -> None:
+    """Withdraw a share at once."""
+    audit.record(actor, "person.unshared", share_, person=person)
+    db.session.delete(share_)
+    db.session.flush()
+
+
+def assignable_users(person: Person) -> list[User]:
+    """Active users of the owning organization not yet on the team, by name."""
+    on_team = sa.select(CaseAssignment.user_id).where(CaseAssignment.person_id == person.id)
+    return list(db.session.scalars(
+        sa.select(User).where(User.org_id == person.org_id, User.active.is_(True), User.id.not_in(on_team),
+                              User.role.in_([Role.VOLUNTEER, Role.ATTORNEY, Role.STAFF, Role.ADMIN]))
+        .order_by(User.name, User.email)
+    ))
