@@ -6,8 +6,22 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import StopValidation, ValidationError
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select field from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def strip_or_none(value):
@@ -122,7 +136,7 @@ class EnumSelectField(SelectField):
     """A select over a LabelledEnum, with an optional blank first choice."""
 
     def __init__(self, label=None, validators=None, enum=None, blank: str | None = None, **kwargs):
-        choices = ([("", blank)] if blank is not None else []) + enum.choices()
+        choices = options(([("", blank)] if blank is not None else []) + enum.choices())
         super().__init__(label, validators, choices=choices, coerce=lambda v: enum(v) if v else None, **kwargs)
         self.enum = enum
 
@@ -163,4 +177,5 @@ __all__ = [
     "NotInFuture",
     "NotInPast",
     "VersionField",
+    "options",
 ]

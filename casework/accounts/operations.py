@@ -85,6 +85,7 @@ def update_user(actor: User, user: User, data: dict) -> list[str]:
     if "active" in changed and not user.active:
         end_sessions_of(user.id)
     if changed:
+        user.version += 1
         action = "user.deactivated" if "active" in changed and not user.active else "user.updated"
         audit.record(actor, action, user, fields=changed)
         db.session.flush()

@@ -41,6 +41,24 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(gzip.decompress(data).decode().split())
 
 
+_KEYBOARD = ("1234567890-=qwertyuiop[]asdfghjkl;'zxcvbnm,./", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/")
+
+
+def _is_keyboard_walk(text: str) -> bool:
+    """True when most of the password runs along a keyboard row or column."""
+    covered = 0
+    i = 0
+    while i < len(text) - 3:
+        for row in _KEYBOARD:
+            if text[i:i + 4] in row:
+                covered += 4
+                i += 4
+                break
+        else:
+            i += 1
+    return covered >= 0.6 * len(text)
+
+
 _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 
 
@@ -54,6 +72,9 @@ def password_problems(password: str, *, email: str = "", min_length: int = 12) -
     core = _EDGES.sub("", lowered)
     common = _common_passwords()
     if lowered in common or core in common or (core and len(set(core)) <= 2) or len(set(lowered)) < 5:
+        return ["This password is too common or too easy to guess. Choose a few unrelated words instead."]
+    steps = [ord(b) - ord(a) for a, b in zip(lowered, lowered[1:], strict=False)]
+    if sum(1 for d in steps if d in (-1, 0, 1)) > 0.6 * len(steps) or _is_keyboard_walk(lowered):
         return ["This password is too common or too easy to guess. Choose a few unrelated words instead."]
     half = len(lowered) // 2
     if len(lowered) % 2 == 0 and lowered[:half] == lowered[half:] and lowered[:half] in common:

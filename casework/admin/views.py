@@ -13,6 +13,7 @@ from casework import access, audit
 from casework.accounts import operations as accounts
 from casework.admin.forms import AuditFilterForm, OrgSettingsForm, PasswordResetForm, UserCreateForm, UserEditForm
 from casework.extensions import db
+from casework.forms import options
 from casework.models import AuditEvent, Person, Role, User
 from casework.models.base import apply_changes
 from casework.people import operations as people_ops
@@ -119,10 +120,10 @@ def audit_trail():
     """The organization's audit trail, newest first, filtered and paged by keyset."""
     form = AuditFilterForm(request.args)
     users = db.session.scalars(access.org_users(current_user).order_by(User.name, User.email)).all()
-    form.user.choices = [("", "Anyone")] + [(str(u.id), u.display_name) for u in users]
+    form.user.choices = options([("", "Anyone")] + [(u.id, u.display_name) for u in users])
     actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.org_id == current_user.org_id)
                                  .distinct().order_by(AuditEvent.action)).all()
-    form.action.choices = [("", "Any action")] + [(a, a) for a in actions]
+    form.action.choices = options([("", "Any action")] + [(a, a) for a in actions])
     query = sa.select(AuditEvent).where(AuditEvent.org_id == current_user.org_id)
     if form.validate():
         if form.user.data and form.user.data.isdigit():

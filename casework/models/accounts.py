@@ -68,7 +68,8 @@ class User(TimestampMixin, Base):
 
     organization: Mapped[Organization] = relationship(back_populates="users", lazy="joined")
 
-    __mapper_args__ = {"version_id_col": version}
+    # Bumped only by edits of the account itself (not by sign-ins), and checked on every UPDATE.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     # Flask-Login protocol
     @property

@@ -15,6 +15,7 @@ from casework.forms import (
     NotInFuture,
     NotInPast,
     VersionField,
+    options,
 )
 from casework.models import ArrivalClass, CaseStatus, ImmigrationStatus, ShareLevel
 
@@ -75,7 +76,7 @@ class PersonForm(BaseForm):
                             description="Separate with commas, strongest first.")
     interpreter_needed = BooleanField("Needs an interpreter")
     city = StringField("City", validators=[Optional(), _country])
-    state = SelectField("State", choices=[("", "—")] + US_STATES, validators=[Optional()])
+    state = SelectField("State", choices=options([("", "—")] + US_STATES), validators=[Optional()])
     spouse = TextAreaField("Spouse or partner", validators=[Optional(), Length(max=2000)])
     children = TextAreaField("Children", validators=[Optional(), Length(max=4000)],
                              description="Names, ages, and whether they are U.S. citizens.")
@@ -113,8 +114,8 @@ class PeopleFilterForm(BaseForm):
     citizenship = SelectField("Citizenship", choices=[], validators=[Optional()], validate_choice=False)
     community = SelectField("Community", choices=[], validators=[Optional()], validate_choice=False)
     assigned = SelectField("Assigned to", choices=[], validators=[Optional()], validate_choice=False)
-    sort = SelectField("Sort by", choices=[("name", "Name"), ("updated", "Recently updated"),
-                                           ("created", "Recently added")], default="name")
+    sort = SelectField("Sort by", choices=options([("name", "Name"), ("updated", "Recently updated"),
+                                                   ("created", "Recently added")]), default="name")
 
 
 class AssignForm(BaseForm):

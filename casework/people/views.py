@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework import access
 from casework.extensions import db
+from casework.forms import options
 from casework.models import CaseAssignment, CaseShare, Organization, User
 from casework.people import operations, search
 from casework.people.forms import (
@@ -36,11 +37,11 @@ def _signed_in():
 def _filter_form(filters: dict) -> PeopleFilterForm:
     form = PeopleFilterForm(data=filters) if request.method == "GET" else PeopleFilterForm()
     choices = search.filter_choices(current_user)
-    form.citizenship.choices = [("", "Any country")] + [(c, c) for c in choices["citizenship"]]
-    form.community.choices = [("", "Any community")] + [(c, c) for c in choices["community"]]
+    form.citizenship.choices = options([("", "Any country")] + [(c, c) for c in choices["citizenship"]])
+    form.community.choices = options([("", "Any community")] + [(c, c) for c in choices["community"]])
     users = db.session.scalars(access.org_users(current_user).where(User.active.is_(True))
                                .order_by(User.name, User.email))
-    form.assigned.choices = [("", "Anyone")] + [(str(u.id), u.display_name) for u in users]
+    form.assigned.choices = options([("", "Anyone")] + [(u.id, u.display_name) for u in users])
     return form
 
 
@@ -108,8 +109,8 @@ def show(person_id: int):
             sa.select(CaseShare).where(CaseShare.person_id == person.id).order_by(CaseShare.created_at)
         ).all()
         assign_form = AssignForm()
-        assign_form.user_id.choices = [(u.id, f"{u.display_name} ({u.role.label})")
-                                       for u in operations.assignable_users(person)]
+        assign_form.user_id.choices = options((u.id, f"{u.display_name} ({u.role.label})")
+                                              for u in operations.assignable_users(person))
         share_form = ShareForm()
     owner = db.session.get(Organization, person.org_id)
     return render_template("people/show.html", person=person, owner=owner, team=team, shares=shares,
@@ -163,7 +164,7 @@ def add_to_team(person_id: int):
     """Assign a user of the organization to the case."""
     person = access.get_person_or_404(person_id, need="manage")
     form = AssignForm()
-    form.user_id.choices = [(u.id, u.email) for u in operations.assignable_users(person)]
+    form.user_id.choices = options((u.id, u.email) for u in operations.assignable_users(person))
     if not form.validate_on_submit():
         flash("Choose a user from the list to add to the team.", "error")
         return redirect(url_for("people.show", person_id=person.id))

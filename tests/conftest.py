@@ -1,0 +1,292 @@
+"""Fixtures: one database per run (SQLite or PostgreSQL), emptied after every test; factories; login."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import uuid
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from casework import create_app
+from casework.extensions import db as _db
+from casework.extensions import limiter
+from casework.models import Base, CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
+
+PASSWORD = "correct horse battery staple"
+TEST_DB = os.environ.get("CASEWORK_TEST_DB", "sqlite").lower()
+POSTGRES_URL = os.environ.get("CASEWORK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip when a service or browser is missing, except under CI, where a missing one is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing service or browser fails the run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh database for this run: a SQLite file, or a PostgreSQL database created and dropped here."""
+    if TEST_DB == "sqlite":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+        return
+    if TEST_DB != "postgresql":
+        raise pytest.UsageError("CASEWORK_TEST_DB must be sqlite or postgresql")
+    admin_engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        admin_engine.dispose()
+        require_service(False, f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.__class__.__name__}")
+    name = f"casework_test_{uuid.uuid4().hex[:12]}"
+    with admin_engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """The application, its schema built by the migrations (as in production)."""
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["CASEWORK_INSTANCE_PATH"] = str(instance)
+    application = create_app({
+        "TESTING": True,
+        "SECRET_KEY": secrets.token_hex(16),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "LOGIN_RATE_LIMIT": "1000 per minute",  # test_login_is_rate_limited sets the real one
+        "SERVER_NAME": None,
+    })
+    from flask_migrate import upgrade
+
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Every test starts from empty tables (committed data is visible to live servers too)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        _db.session.remove()
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for t in tables:
+                    conn.execute(sa.text(f'DELETE FROM "{t}"'))
+        limiter.reset()
+
+
+class Database:
+    """Reads and writes for tests, each in an application context of its own.
+
+    Tests must not hold an application context while they make requests: Flask would reuse it for
+    the requests, sharing `g` (the signed-in user) and the session's identity map between them.
+    Objects come back detached, with their columns loaded.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def _detach(self, value):
+        if isinstance(value, Base):
+            _db.session.refresh(value)
+            _db.session.expunge(value)
+        return value
+
+    def scalar(self, statement):
+        with self.app.app_context():
+            return self._detach(_db.session.scalar(statement))
+
+    def scalars(self, statement) -> list:
+        with self.app.app_context():
+            return [self._detach(v) for v in _db.session.scalars(statement).all()]
+
+    def get(self, model, ident):
+        with self.app.app_context():
+            return self._detach(_db.session.get(model, ident))
+
+    def count(self, model, *where) -> int:
+        with self.app.app_context():
+            return _db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+    def add(self, *objects):
+        """Insert objects and commit; returns the first, detached."""
+        with self.app.app_context():
+            _db.session.add_all(objects)
+            _db.session.commit()
+            for obj in objects:
+                self._detach(obj)
+        return objects[0]
+
+    def execute(self, statement):
+        with self.app.app_context():
+            _db.session.execute(statement)
+            _db.session.commit()
+
+
+@pytest.fixture
+def db(app) -> Database:
+    """Database access for tests (see Database)."""
+    return Database(app)
+
+
+# ---------------------------------------------------------------- factories
+
+@pytest.fixture
+def make_org(db):
+    """make_org(name=None, **fields) -> Organization (committed)."""
+
+    def make(name: str | None = None, **fields) -> Organization:
+        return db.add(Organization(name=name or f"Org {uuid.uuid4().hex[:8]}", **fields))
+
+    return make
+
+
+@pytest.fixture
+def org(make_org):
+    """The organization most tests happen in."""
+    return make_org("Riverbend Defense Project")
+
+
+@pytest.fixture
+def make_user(db, org):
+    """make_user(role="staff", org=None, email=None, password=PASSWORD, **fields) -> User (committed)."""
+    from casework.accounts.passwords import hash_password
+
+    hashed = {}
+
+    def make(role: str | Role = "staff", org: Organization | None = None, email: str | None = None,
+             password: str = PASSWORD, **fields) -> User:
+        if password not in hashed:
+            hashed[password] = hash_password(password)
+        return db.add(User(org_id=(org or org_default).id,
+                           email=email or f"{role}-{uuid.uuid4().hex[:6]}@example.org", role=Role(role),
+                           password_hash=hashed[password], name=fields.pop("name", f"Test {role}"), **fields))
+
+    org_default = org
+    return make
+
+
+@pytest.fixture
+def make_person(db, org):
+    """make_person(org=None, assigned=(), **fields) -> Person (committed)."""
+
+    def make(org: Organization | None = None, assigned=(), **fields) -> Person:
+        fields.setdefault("legal_name", f"Person {uuid.uuid4().hex[:6]}")
+        person = db.add(Person(org_id=(org or org_default).id, **fields))
+        for user in assigned:
+            db.add(CaseAssignment(person_id=person.id, user_id=user.id))
+        return person
+
+    org_default = org
+    return make
+
+
+@pytest.fixture
+def share_case(db):
+    """share_case(person, user=None, org=None, level="view", expires_on=None) -> CaseShare."""
+
+    def make(person: Person, user: User | None = None, org: Organization | None = None, level: str = "view",
+             expires_on: date | None = None) -> CaseShare:
+        return db.add(CaseShare(person_id=person.id, user_id=user.id if user else None,
+                                org_id=org.id if org else None, level=ShareLevel(level), expires_on=expires_on))
+
+    return make
+
+
+# ---------------------------------------------------------------- clients
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token rendered in a page."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class Browser:
+    """A test client that keeps its CSRF token, as a browser keeps the page's hidden field."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token: str | None = None
+
+    def get(self, url, **kw):
+        response = self.client.get(url, **kw)
+        if response.mimetype == "text/html":
+            match = CSRF_RE.search(response.get_data(as_text=True))
+            if match:
+                self.token = match.group(1) or match.group(2)
+        return response
+
+    def post(self, url, data=None, csrf=True, **kw):
+        data = dict(data or {})
+        if csrf:
+            if self.token is None:
+                self.get("/login")
+            data.setdefault("csrf_token", self.token)
+        return self.client.post(url, data=data, **kw)
+
+    def login(self, email: str, password: str = PASSWORD):
+        self.get("/login")
+        response = self.post("/login", {"email": email, "password": password})
+        assert response.status_code == 302, "login failed"
+        return response
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+@pytest.fixture
+def browser(app):
+    """A fresh anonymous browser."""
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def new_browser(app):
+    """new_browser() -> another independent browser (for two users at once)."""
+    return lambda: Browser(app.test_client())
+
+
+@pytest.fixture
+def login_as(app, make_user):
+    """login_as(role_or_user, **user_fields) -> a Browser signed in through the real login form."""
+
+    def login(who: str | User = "staff", **fields) -> Browser:
+        user = who if isinstance(who, User) else make_user(who, **fields)
+        b = Browser(app.test_client())
+        b.login(user.email)
+        b.user = user
+        return b
+
+    return login
+
+
+def text_of(response) -> str:
+    """The response body as text."""
+    return response.get_data(as_text=True)
