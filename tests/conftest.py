@@ -67,6 +67,8 @@ def app(database_url, tmp_path_factory):
         "TESTING": True,
         "SECRET_KEY": secrets.token_hex(16),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "ARGON2_TIME_COST": 1,  # cheap hashes keep the suite fast; production uses the library defaults
+        "ARGON2_MEMORY_COST": 1024,
         "LOGIN_RATE_LIMIT": "1000 per minute",  # test_login_is_rate_limited sets the real one
         "SERVER_NAME": None,
     })
@@ -237,6 +239,8 @@ class Browser:
 
     def get(self, url, **kw):
         response = self.client.get(url, **kw)
+        response.get_data()
+        response.close()
         if response.mimetype == "text/html":
             match = CSRF_RE.search(response.get_data(as_text=True))
             if match:
@@ -249,7 +253,10 @@ class Browser:
             if self.token is None:
                 self.get("/login")
             data.setdefault("csrf_token", self.token)
-        return self.client.post(url, data=data, **kw)
+        response = self.client.post(url, data=data, **kw)
+        response.get_data()
+        response.close()
+        return response
 
     def login(self, email: str, password: str = PASSWORD):
         self.get("/login")
@@ -290,3 +297,10 @@ def login_as(app, make_user):
 def text_of(response) -> str:
     """The response body as text."""
     return response.get_data(as_text=True)
+
+
+def shows(response, message: str) -> bool:
+    """Whether the page shows `message` (as Jinja escapes it)."""
+    from markupsafe import escape
+
+    return str(escape(message)) in response.get_data(as_text=True)

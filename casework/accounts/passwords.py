@@ -16,6 +16,16 @@ _DUMMY_HASH = _hasher.hash("casework-dummy-password-for-timing")
 MAX_LENGTH = 256
 
 
+def configure(time_cost: int | None = None, memory_cost: int | None = None) -> None:
+    """Change the Argon2id cost for new hashes (tests lower it; existing hashes keep their own)."""
+    global _hasher, _DUMMY_HASH
+    if time_cost is None and memory_cost is None:
+        return
+    defaults = PasswordHasher()
+    _hasher = PasswordHasher(time_cost=time_cost or defaults.time_cost, memory_cost=memory_cost or defaults.memory_cost)
+    _DUMMY_HASH = _hasher.hash("casework-dummy-password-for-timing")
+
+
 def hash_password(password: str) -> str:
     """Argon2id hash of a password."""
     return _hasher.hash(password)

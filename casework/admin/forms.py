@@ -1,7 +1,7 @@
 """Forms of the organization's administration pages."""
 
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from casework.forms import BaseForm, DayField, EnumSelectField, VersionField
 from casework.models import Role
@@ -16,7 +16,7 @@ class UserCreateForm(BaseForm):
                                              Email("Type a complete e-mail address, such as name@example.org."),
                                              Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = EnumSelectField("Role", enum=Role, validators=[DataRequired("Choose a role.")])
+    role = EnumSelectField("Role", enum=Role, validators=[InputRequired("Choose a role.")])
     password = PasswordField("Initial password", validators=[DataRequired("Type an initial password.")],
                              description=_password_help, render_kw={"autocomplete": "new-password"})
 
@@ -25,7 +25,7 @@ class UserEditForm(BaseForm):
     """Name, role and whether the account is active."""
 
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = EnumSelectField("Role", enum=Role, validators=[DataRequired("Choose a role.")])
+    role = EnumSelectField("Role", enum=Role, validators=[InputRequired("Choose a role.")])
     active = BooleanField("Active (can sign in)", description="Deactivating signs the user out everywhere at once.")
     version = VersionField()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from casework.forms import (
     ANumberField,
@@ -87,7 +87,7 @@ class PersonForm(BaseForm):
                                    description="Faith community, volunteering, mentoring, support letters.")
     private_story = TextAreaField("Story (private)", validators=[Optional(), Length(max=20000)],
                                   description="For the team only; never shown on a public page.")
-    case_status = EnumSelectField("Case status", enum=CaseStatus, validators=[DataRequired()])
+    case_status = EnumSelectField("Case status", enum=CaseStatus, validators=[InputRequired("Choose a case status.")])
     version = VersionField()
 
     RECORD_FIELDS = (
@@ -97,12 +97,10 @@ class PersonForm(BaseForm):
         "us_citizen_relatives", "work", "community_ties", "private_story", "case_status",
     )
 
-    def record_data(self, include_a_number: bool = True) -> dict:
-        """The submitted values keyed by Person attribute."""
-        data = {name: self[name].data for name in self.RECORD_FIELDS}
+    def record_data(self) -> dict:
+        """The submitted values keyed by Person attribute (fields removed for the user's role are left out)."""
+        data = {name: self[name].data for name in self.RECORD_FIELDS if name in self}
         data["state"] = data["state"] or None
-        if not include_a_number:
-            del data["a_number"]
         return data
 
 
@@ -129,7 +127,7 @@ class ShareForm(BaseForm):
 
     grantee = StringField("Share with", validators=[DataRequired("Type an e-mail address or organization name.")],
                           description="The e-mail address of a user, or the exact name of an organization.")
-    level = EnumSelectField("Access", enum=ShareLevel, validators=[DataRequired()])
+    level = EnumSelectField("Access", enum=ShareLevel, validators=[InputRequired("Choose view or edit.")])
     expires_on = DayField("Until (optional)", validators=[Optional(), NotInPast("The end date")],
                           description="Leave empty to share until you remove it.")
 

@@ -75,17 +75,13 @@ def _person_form(**kwargs) -> PersonForm:
     return form
 
 
-def _record_data(form: PersonForm) -> dict:
-    return form.record_data(include_a_number="a_number" in form)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     """Open a new case."""
     access.require("create_person")
     form = _person_form(version=0)
     if form.validate_on_submit():
-        person = operations.create_person(current_user, _record_data(form))
+        person = operations.create_person(current_user, form.record_data())
         db.session.commit()
         flash("The person was added.", "success")
         return redirect(url_for("people.show", person_id=person.id))
@@ -125,7 +121,7 @@ def edit(person_id: int):
     form = _person_form(obj=person)
     conflict = None
     if form.validate_on_submit():
-        data = _record_data(form)
+        data = form.record_data()
         try:
             changed = operations.update_person(current_user, person, data, form.version.data)
             db.session.commit()
