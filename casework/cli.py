@@ -8,6 +8,7 @@ import secrets
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import with_appcontext
 
 from casework.extensions import db
 from casework.models import Organization, Role
@@ -21,6 +22,7 @@ def _password_from_env_or_prompt() -> str:
 
 
 @click.command("create-org")
+@with_appcontext
 @click.argument("name")
 def create_org_command(name: str) -> None:
     """Create an organization called NAME."""
@@ -34,6 +36,7 @@ def create_org_command(name: str) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--org", "org_name", required=True, help="Name of the user's organization.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--email", required=True)
@@ -57,6 +60,7 @@ def create_user_command(org_name: str, role: str, email: str, name: str) -> None
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--reset", is_flag=True, help="Delete ALL data first (demo databases only).")
 def demo_command(reset: bool) -> None:
     """Load fictional demo data: two organizations, their users and four cases."""
@@ -82,6 +86,7 @@ def demo_command(reset: bool) -> None:
 
 
 @click.command("prune-sessions")
+@with_appcontext
 def prune_sessions_command() -> None:
     """Delete expired server-side sessions."""
     from casework.sessions import prune_expired_sessions

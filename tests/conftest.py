@@ -91,12 +91,9 @@ def _clean_database(request):
     with application.app_context():
         _db.session.remove()
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-        with _db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-            else:
-                for t in tables:
-                    conn.execute(sa.text(f'DELETE FROM "{t}"'))
+        with _db.engine.begin() as conn:  # DELETE beats TRUNCATE on tables this small
+            for t in tables:
+                conn.execute(sa.text(f'DELETE FROM "{t}"'))
         limiter.reset()
 
 

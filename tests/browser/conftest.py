@@ -1,0 +1,98 @@
+"""Real-browser harness: the app served on 127.0.0.1 in a thread, Debian's Chromium driven by Playwright.
+
+Journeys live in tests/browser/test_*.py and use the `live_server` and `page` fixtures. Set
+CASEWORK_SCREENSHOTS=/some/dir to keep a screenshot of every page a journey calls `shot()` on.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import require_service
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test application served over HTTP on a free local port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium (Debian's package), launched once per run."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    require_service(executable is not None, "Chromium is not installed (Debian package `chromium`)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extra installs it
+        require_service(False, "Playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser context (no cookies) with one page.
+
+    Fails the test on a console error (a CSP violation, say) or a failed stylesheet, image or script;
+    pages themselves may answer 403/404 when a journey checks the walls.
+    """
+    context = chromium.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    errors: list[str] = []
+
+    def on_console(msg):
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    def on_response(response):
+        if response.request.resource_type != "document" and response.status >= 400:
+            errors.append(f"{response.status} {response.url}")
+
+    pg.on("console", on_console)
+    pg.on("response", on_response)
+    yield pg
+    context.close()
+    assert not errors, f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def shot(request):
+    """shot(page, name): keep a screenshot when CASEWORK_SCREENSHOTS is set."""
+    folder = os.environ.get("CASEWORK_SCREENSHOTS")
+
+    def take(pg, name: str, full_page: bool = True) -> None:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            pg.screenshot(path=str(Path(folder) / f"{request.node.name}-{name}.png"), full_page=full_page)
+
+    return take
+
+
+def sign_in(pg, email: str, password: str) -> None:
+    """Sign in through the real form."""
+    pg.goto("/login")
+    pg.get_by_label("E-mail").fill(email)
+    pg.get_by_label("Password").fill(password)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.wait_for_url("**/people")

@@ -1,0 +1,54 @@
+"""flask create-org, create-user and demo."""
+
+import sqlalchemy as sa
+
+from casework.models import CaseAssignment, Organization, Person, User
+
+
+def test_create_org_and_user(app, db, monkeypatch):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-org", "Valley Defense Network"])
+    assert result.exit_code == 0 and "Created organization" in result.output
+    assert runner.invoke(args=["create-org", "valley defense network"]).exit_code != 0
+
+    monkeypatch.setenv("CASEWORK_PASSWORD", "lantern orchid quarry")
+    result = runner.invoke(args=["create-user", "--org", "Valley Defense Network", "--role", "staff",
+                                 "--email", "Sam@Example.org"])
+    assert result.exit_code == 0, result.output
+    user = db.scalar(sa.select(User))
+    assert user.email == "sam@example.org" and user.role == "staff"
+
+    monkeypatch.delenv("CASEWORK_PASSWORD")
+    result = runner.invoke(args=["create-user", "--org", "Valley Defense Network", "--role", "admin",
+                                 "--email", "boss@example.org"], input="velvet harbor compass\nvelvet harbor compass\n")
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["create-user", "--org", "Valley Defense Network", "--role", "admin",
+                                 "--email", "weak@example.org"], input="password1234\npassword1234\n")
+    assert result.exit_code != 0 and "too common" in result.output
+    result = runner.invoke(args=["create-user", "--org", "Nowhere", "--role", "admin", "--email", "x@example.org"])
+    assert result.exit_code != 0 and "create-org" in result.output
+
+
+def test_demo_loads_two_orgs_users_and_the_four_situations(app, db, browser, monkeypatch):
+    monkeypatch.delenv("CASEWORK_PASSWORD", raising=False)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("with the password: ")[1].split()[0]
+    assert db.count(Organization) == 2 and db.count(Person) == 4
+    emails = set(db.scalars(sa.select(User.email)))
+    assert emails == {"admin@example.org", "staff@example.org", "volunteer@example.org", "attorney@example.org",
+                      "partner@example.net"}
+    partner = db.scalar(sa.select(User).where(User.email == "partner@example.net"))
+    assert partner.role == "staff"
+    assert db.count(CaseAssignment) == 4
+    browser.login("volunteer@example.org", password)
+
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0 and "nothing was changed" in again.output
+    assert db.count(Person) == 4
+
+    monkeypatch.setenv("CASEWORK_PASSWORD", "lantern orchid quarry")
+    reset = runner.invoke(args=["demo", "--reset"])
+    assert reset.exit_code == 0 and "CASEWORK_PASSWORD" in reset.output and "lantern" not in reset.output
+    assert db.count(Person) == 4
