@@ -3,6 +3,8 @@
 from casework.models.accounts import Organization, Role, User, WebSession
 from casework.models.audit import AuditEvent
 from casework.models.base import Base
+from casework.models.contacts import CaseContact, Contact, ContactKind, Note
+from casework.models.deadlines import CalendarFeed, Task
 from casework.models.people import (
     ArrivalClass,
     CaseAssignment,
@@ -12,19 +14,41 @@ from casework.models.people import (
     Person,
     ShareLevel,
 )
+from casework.models.record import (
+    CheckIn,
+    CheckInOutcome,
+    Conviction,
+    ConvictionLevel,
+    CustodyEvent,
+    CustodyKind,
+    CustodyStatus,
+    OrderType,
+    Plea,
+    RemovalCase,
+    RemovalGround,
+    RemovalStage,
+    StayStatus,
+    TravelDocument,
+    TravelDocumentOutcome,
+    TriState,
+)
+from casework.models.relief import (
+    ReliefApplication,
+    ReliefEvent,
+    ReliefKind,
+    ReliefStatus,
+    ReliefStep,
+    ReliefTemplate,
+    ReliefTemplateStep,
+    relief_conviction,
+)
 
 __all__ = [
-    "ArrivalClass",
-    "AuditEvent",
-    "Base",
-    "CaseAssignment",
-    "CaseShare",
-    "CaseStatus",
-    "ImmigrationStatus",
-    "Organization",
-    "Person",
-    "Role",
-    "ShareLevel",
-    "User",
-    "WebSession",
+    "ArrivalClass", "AuditEvent", "Base", "CalendarFeed", "CaseAssignment", "CaseContact", "CaseShare",
+    "CaseStatus", "CheckIn", "CheckInOutcome", "Contact", "ContactKind", "Conviction", "ConvictionLevel",
+    "CustodyEvent", "CustodyKind", "CustodyStatus", "ImmigrationStatus", "Note", "OrderType", "Organization",
+    "Person", "Plea", "ReliefApplication", "ReliefEvent", "ReliefKind", "ReliefStatus", "ReliefStep",
+    "ReliefTemplate", "ReliefTemplateStep", "RemovalCase", "RemovalGround", "RemovalStage", "Role", "ShareLevel",
+    "StayStatus", "Task", "TravelDocument", "TravelDocumentOutcome", "TriState", "User", "WebSession",
+    "relief_conviction",
 ]

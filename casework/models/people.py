@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.models.accounts import Organization, User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
+from casework.models.record import CustodyStatus
 from casework.models.text import fold
 
 
@@ -101,6 +102,13 @@ class Person(TimestampMixin, Base):
     community_ties: Mapped[str | None] = mapped_column(sa.Text)
     private_story: Mapped[str | None] = mapped_column(sa.Text)
     case_status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.INTAKE, index=True)
+
+    # Derived from the custody timeline (casework.models.record.derive_custody) whenever it changes, so that
+    # every list can show the badge and "who is detained now" is one indexed query.
+    custody_status: Mapped[CustodyStatus] = mapped_column(enum_column(CustodyStatus), default=CustodyStatus.FREE,
+                                                          index=True)
+    custody_since: Mapped[date | None]
+    custody_facility: Mapped[str | None] = mapped_column(sa.String(200))
 
     # Derived, for search and stable ordering: every name folded to lower case without accents.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")

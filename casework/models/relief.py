@@ -1,0 +1,218 @@
+"""Relief applications (pardons, commutations, motions to vacate...), their steps, history and templates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.models.accounts import User
+from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
+from casework.models.contacts import Contact
+from casework.models.record import Conviction
+
+
+class ReliefKind(LabelledEnum):
+    """The kind of relief sought."""
+
+    GOVERNOR_PARDON = "governor_pardon"
+    PAROLE_BOARD_PARDON = "parole_board_pardon"
+    COMMUTATION = "commutation"
+    MOTION_TO_VACATE = "motion_to_vacate"
+    RECORD_CLEARANCE = "record_clearance"
+    CERTIFICATE_OF_REHABILITATION = "certificate_of_rehabilitation"
+    STAY_OF_REMOVAL = "stay_of_removal"
+    MOTION_TO_REOPEN = "motion_to_reopen"
+
+    @property
+    def label(self) -> str:
+        return {"governor_pardon": "Governor's pardon", "parole_board_pardon": "Pardon through the parole board",
+                "motion_to_reopen": "Motion to reopen (immigration court)"}.get(self.value, super().label)
+
+
+class ReliefStatus(LabelledEnum):
+    """Where an application stands."""
+
+    PREPARING = "preparing"
+    FILED = "filed"
+    UNDER_REVIEW = "under_review"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    GRANTED = "granted"
+    DENIED = "denied"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_closed(self) -> bool:
+        return self in (ReliefStatus.GRANTED, ReliefStatus.DENIED, ReliefStatus.WITHDRAWN)
+
+    @property
+    def needs_filing(self) -> bool:
+        return self not in (ReliefStatus.PREPARING, ReliefStatus.WITHDRAWN)
+
+
+relief_conviction = sa.Table(
+    "relief_conviction",
+    Base.metadata,
+    sa.Column("application_id", sa.ForeignKey("relief_application.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("conviction_id", sa.ForeignKey("conviction.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ReliefTemplate(Base):
+    """The steps of one relief process in one jurisdiction: data that admins can add to."""
+
+    __tablename__ = "relief_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(sa.String(20))  # a state code, or "generic"
+    kind: Mapped[ReliefKind | None] = mapped_column(enum_column(ReliefKind))  # None: any kind
+    name: Mapped[str] = mapped_column(sa.String(200))
+    forum: Mapped[str | None] = mapped_column(sa.String(200))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    steps: Mapped[list[ReliefTemplateStep]] = relationship(
+        back_populates="template", lazy="selectin", order_by="ReliefTemplateStep.position",
+        cascade="all, delete-orphan")
+
+
+class ReliefTemplateStep(Base):
+    """One step of a template and the clock that sets its due date.
+
+    The due date is `offset_days` after the anchor: the application's start date, or the due date of the
+    step at `anchor_position` (a negative offset places it before, e.g. a notice 30 days before a
+    hearing). With schedule "quarterly", the step falls on the first day of the next month listed in
+    `schedule_months` that is at least `offset_days` after the anchor (boards that sit quarterly).
+    """
+
+    __tablename__ = "relief_template_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(sa.ForeignKey("relief_template.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    anchor_position: Mapped[int | None]
+    offset_days: Mapped[int] = mapped_column(default=0)
+    schedule: Mapped[str] = mapped_column(sa.String(20), default="offset")
+    schedule_months: Mapped[str | None] = mapped_column(sa.String(40))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    template: Mapped[ReliefTemplate] = relationship(back_populates="steps", lazy="raise")
+
+    __table_args__ = (sa.UniqueConstraint("template_id", "position"),)
+
+
+def template_due_dates(steps: list[ReliefTemplateStep], start: date) -> dict[int, date]:
+    """Due date of each template step (by position), resolving anchors in dependency order."""
+    by_position = {s.position: s for s in steps}
+    due: dict[int, date] = {}
+
+    def resolve(position: int, seen: frozenset[int]) -> date:
+        if position in due:
+            return due[position]
+        if position in seen:
+            raise ValueError(f"step {position} is anchored on itself through other steps")
+        step = by_position[position]
+        if step.anchor_position is None:
+            anchor = start
+        elif step.anchor_position in by_position:
+            anchor = resolve(step.anchor_position, seen | {position})
+        else:
+            raise ValueError(f"step {position} is anchored on step {step.anchor_position}, which does not exist")
+        if step.schedule == "quarterly":
+            months = sorted(int(m) for m in (step.schedule_months or "3,6,9,12").split(",") if m.strip())
+            earliest = anchor + timedelta(days=step.offset_days)
+            year, month = earliest.year, earliest.month
+            candidate = None
+            while candidate is None:
+                if month in months and date(year, month, 1) >= earliest:
+                    candidate = date(year, month, 1)
+                month += 1
+                if month > 12:
+                    month, year = 1, year + 1
+            due[position] = candidate
+        else:
+            due[position] = anchor + timedelta(days=step.offset_days)
+        return due[position]
+
+    for position in by_position:
+        resolve(position, frozenset())
+    return due
+
+
+class ReliefApplication(TimestampMixin, Base):
+    """One application for relief, linked to the convictions it targets."""
+
+    __tablename__ = "relief_application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ReliefKind] = mapped_column(enum_column(ReliefKind))
+    jurisdiction: Mapped[str] = mapped_column(sa.String(20))
+    forum: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[ReliefStatus] = mapped_column(enum_column(ReliefStatus), default=ReliefStatus.PREPARING,
+                                                 index=True)
+    opened_on: Mapped[date] = mapped_column(default=date.today)
+    filed_on: Mapped[date | None]
+    decided_on: Mapped[date | None]
+    outcome: Mapped[str | None] = mapped_column(sa.Text)
+    lead_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    attorney_contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact.id", ondelete="SET NULL"))
+    template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relief_template.id", ondelete="SET NULL"))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    lead: Mapped[User | None] = relationship(foreign_keys=[lead_id], lazy="joined")
+    attorney: Mapped[Contact | None] = relationship(lazy="joined")
+    convictions: Mapped[list[Conviction]] = relationship(secondary=relief_conviction, lazy="raise")
+    steps: Mapped[list[ReliefStep]] = relationship(
+        back_populates="application", lazy="raise", order_by="ReliefStep.position", cascade="all, delete-orphan")
+    events: Mapped[list[ReliefEvent]] = relationship(
+        back_populates="application", lazy="raise", order_by="ReliefEvent.id", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReliefStep(TimestampMixin, Base):
+    """A step of an application: the volunteer's log."""
+
+    __tablename__ = "relief_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("relief_application.id", ondelete="CASCADE"),
+                                                index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    done_on: Mapped[date | None]
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"),
+                                                    index=True)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    application: Mapped[ReliefApplication] = relationship(back_populates="steps", lazy="raise")
+    assignee: Mapped[User | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReliefEvent(Base):
+    """The application's history: status changes and step work, in order."""
+
+    __tablename__ = "relief_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("relief_application.id", ondelete="CASCADE"),
+                                                index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relief_step.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(sa.String(30))
+    to_status: Mapped[str | None] = mapped_column(sa.String(30))
+    summary: Mapped[str] = mapped_column(sa.String(400))
+
+    application: Mapped[ReliefApplication] = relationship(back_populates="events", lazy="raise")
+    actor: Mapped[User | None] = relationship(lazy="joined")
