@@ -89,11 +89,14 @@ def _init_extensions(app: Flask) -> None:
                 cur.close()
 
 
-def _register_blueprints(app: Flask) -> None:
-    from casework.accounts.views import bp as accounts_bp
-    from casework.admin.views import bp as admin_bp
-    from casework.people.views import bp as people_bp
+FEATURES = ("accounts", "people", "record", "relief", "contacts", "notes", "tasks", "deadlines", "transfer",
+            "admin")
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(people_bp)
-    app.register_blueprint(admin_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    """Import every feature (which registers its case-page sections) and mount its blueprint."""
+    import importlib
+
+    for feature in FEATURES:
+        views = importlib.import_module(f"casework.{feature}.views")
+        app.register_blueprint(views.bp)

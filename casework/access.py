@@ -193,3 +193,30 @@ def get_deleted_person_or_404(person_id: int) -> Person:
     if person is None:
         abort(404)
     return person
+
+
+def get_case_item_or_404(model, item_id: int, person_id: int, need: str = "view"):
+    """Load (case, item) for an object that belongs to a case: 404 unless the case is visible to the
+    current user and the item belongs to it; 403 if the user may see the case but not `need` it."""
+    person = get_person_or_404(person_id, need=need)
+    item = db.session.get(model, item_id)
+    if item is None or getattr(item, "person_id", None) != person.id:
+        abort(404)
+    return person, item
+
+
+def notes_filter(user: User):
+    """SQL condition on Note: privileged notes only for admins, staff and attorneys."""
+    from casework.models import Note
+
+    return sa.true() if can(user, "view_privileged") else Note.privileged.is_(False)
+
+
+def get_note_or_404(note_id: int, person_id: int, need: str = "view"):
+    """Load (case, note); a privileged note does not exist for a user who may not read it."""
+    from casework.models import Note
+
+    person, note = get_case_item_or_404(Note, note_id, person_id, need=need)
+    if note.privileged and not can(current_user, "view_privileged", person):
+        abort(404)
+    return person, note

@@ -114,7 +114,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers():
-        return {"can": lambda action, obj=None: access.can(current_user, action, obj), "today": date.today()}
+        return {"can": lambda action, obj=None: access.can(current_user, action, obj), "today": date.today(),
+                "has_endpoint": lambda endpoint: endpoint in app.view_functions}
 
 
 def display_value(value) -> str:

@@ -1,65 +1,22 @@
 """Every route of the app, for every kind of visitor: a route missing from the matrix fails the suite.
 
-Outcomes: "ok" (200, or a redirect that is not to the sign-in page), "login" (redirected to sign in),
-403 (visible but not allowed) and 404 (not visible: it does not exist for this user).
+The matrix is assembled from tests/authz/<feature>.py (see tests/authz/__init__.py).
 """
 
+import importlib
+import pkgutil
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
+import tests.authz
 from casework.models import CaseAssignment, CaseShare, Person, User
+from tests.authz.common import ACTORS, LOGIN, OK
 
-ACTORS = ["anonymous", "admin", "staff", "volunteer", "volunteer_assigned", "attorney_assigned",
-          "partner_shared", "other_staff", "other_admin", "deactivated"]
-
-OK, LOGIN = "ok", "login"
-
-def row(**kw):
-    """Expectations for one route; unspecified signed-in actors default to `default`."""
-    default = kw.pop("default", OK)
-    base = {a: default for a in ACTORS}
-    base["anonymous"] = base["deactivated"] = LOGIN
-    base.update(kw)
-    return base
-
-
-PUBLIC = {a: OK for a in ACTORS}
-CASE_VIEW = row(volunteer=404, other_staff=404, other_admin=404)
-CASE_EDIT = row(volunteer=404, other_staff=404, other_admin=404, partner_shared=403)
-CASE_MANAGE = row(volunteer=404, other_staff=404, other_admin=404, partner_shared=403, volunteer_assigned=403,
-                  attorney_assigned=403)
-CASE_DELETE = dict(CASE_MANAGE, staff=403)
-ADMIN_ONLY = row(default=403, admin=OK, other_admin=OK)
-ADMIN_OWN_ORG = row(default=403, admin=OK, other_admin=404)
-
-MATRIX = {
-    "static": ("GET", "/static/casework.css", PUBLIC),
-    "core.healthz": ("GET", "/healthz", PUBLIC),
-    "core.home": ("GET", "/", row()),
-    "accounts.login": ("GET", "/login", PUBLIC),
-    "accounts.logout": ("POST", "/logout", {a: LOGIN for a in ACTORS}),  # everyone ends on the sign-in page
-    "accounts.change_password": ("GET", "/account/password", row()),
-    "people.index": ("GET", "/people", row()),
-    "people.create": ("GET", "/people/new", row(volunteer=403, volunteer_assigned=403, attorney_assigned=403,
-                                                partner_shared=OK)),
-    "people.show": ("GET", "/people/{person}", CASE_VIEW),
-    "people.edit": ("GET", "/people/{person}/edit", CASE_EDIT),
-    "people.delete": ("GET", "/people/{person}/delete", CASE_DELETE),
-    "people.add_to_team": ("POST", "/people/{person}/team", CASE_MANAGE),
-    "people.remove_from_team": ("POST", "/people/{person}/team/{assignment}/remove", CASE_MANAGE),
-    "people.add_share": ("POST", "/people/{person}/shares", CASE_MANAGE),
-    "people.remove_share": ("POST", "/people/{person}/shares/{share}/remove", CASE_MANAGE),
-    "admin.users": ("GET", "/admin/users", ADMIN_ONLY),
-    "admin.create_user": ("GET", "/admin/users/new", ADMIN_ONLY),
-    "admin.edit_user": ("GET", "/admin/users/{user}", ADMIN_OWN_ORG),
-    "admin.reset_password": ("POST", "/admin/users/{user}/password", ADMIN_OWN_ORG),
-    "admin.settings": ("GET", "/admin/settings", ADMIN_ONLY),
-    "admin.audit_trail": ("GET", "/admin/audit", ADMIN_ONLY),
-    "admin.deleted_people": ("GET", "/admin/deleted", ADMIN_ONLY),
-    "admin.restore_person": ("POST", "/admin/deleted/{deleted}/restore", ADMIN_OWN_ORG),
-}
+MODULES = [importlib.import_module(f"tests.authz.{m.name}") for m in pkgutil.iter_modules(tests.authz.__path__)
+           if m.name != "common"]
+MATRIX = {endpoint: spec for module in MODULES for endpoint, spec in module.ROUTES.items()}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -94,7 +51,10 @@ def scenario(db, org, make_org, make_user, make_person):
     share = db.add(CaseShare(person_id=person.id, user_id=users["partner_shared"].id, level="view"))
     assignment = db.scalar(sa.select(CaseAssignment).where(CaseAssignment.person_id == person.id))
     ids = {"person": person.id, "deleted": deleted.id, "share": share.id, "assignment": assignment.id,
-           "user": users["staff"].id}
+           "user": users["staff"].id, "org": users["admin"].org_id}
+    for module in MODULES:
+        if hasattr(module, "setup"):
+            module.setup(db, users, ids)
     return users, ids
 
 

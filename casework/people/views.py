@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access
+from casework import access, case_page
 from casework.extensions import db
 from casework.forms import options
 from casework.models import CaseAssignment, CaseShare, Organization, User
@@ -109,9 +109,11 @@ def show(person_id: int):
                                               for u in operations.assignable_users(person))
         share_form = ShareForm()
     owner = db.session.get(Organization, person.org_id)
+    sections = case_page.load_sections(person, current_user)
     return render_template("people/show.html", person=person, owner=owner, team=team, shares=shares,
                            assign_form=assign_form, share_form=share_form, confirm_form=ConfirmForm(),
-                           state_names=STATE_NAMES)
+                           state_names=STATE_NAMES, sections=sections, timeline=case_page.merged_timeline(sections),
+                           glances=case_page.glances(sections))
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,5 @@
+"""Contacts views."""
+
+from flask import Blueprint
+
+bp = Blueprint("contacts", __name__)

@@ -1,0 +1,5 @@
+"""Notes views."""
+
+from flask import Blueprint
+
+bp = Blueprint("notes", __name__)

@@ -1,0 +1,5 @@
+"""Record views."""
+
+from flask import Blueprint
+
+bp = Blueprint("record", __name__)

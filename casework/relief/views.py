@@ -1,0 +1,5 @@
+"""Relief views."""
+
+from flask import Blueprint
+
+bp = Blueprint("relief", __name__)

@@ -1,0 +1,5 @@
+"""Tasks views."""
+
+from flask import Blueprint
+
+bp = Blueprint("tasks", __name__)

@@ -1,0 +1,5 @@
+"""Transfer views."""
+
+from flask import Blueprint
+
+bp = Blueprint("transfer", __name__)
