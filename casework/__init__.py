@@ -47,8 +47,9 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from casework import cli, web
+    from casework import cli, logs, web
 
+    logs.install()
     web.init_app(app)
     cli.init_app(app)
     return app

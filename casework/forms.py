@@ -166,7 +166,12 @@ class VersionField(HiddenField):
             raise StopValidation("The form is missing its version; reload the page and try again.")
 
 
+class ConfirmForm(BaseForm):
+    """An empty form: its CSRF token is the confirmation of a destructive action."""
+
+
 __all__ = [
+    "ConfirmForm",
     "ANumberField",
     "BaseForm",
     "DayField",

@@ -26,8 +26,8 @@ CSP = (
 @bp.get("/")
 @login_required
 def home():
-    """Signed-in start page."""
-    return redirect(url_for("people.index"))
+    """Signed-in start page: the dashboard."""
+    return redirect(url_for("deadlines.dashboard"))
 
 
 @bp.get("/healthz")

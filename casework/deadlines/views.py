@@ -1,5 +1,83 @@
-"""Deadlines views."""
+"""What's due, the dashboard, and the private calendar feed."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from casework import audit
+from casework.deadlines import calendar
+from casework.deadlines import dashboard as dashboard_data
+from casework.deadlines.due import DueKind, gather
+from casework.deadlines.forms import ConfirmForm, DueFilterForm
+from casework.extensions import db, limiter
+from casework.models.base import utcnow
 
 bp = Blueprint("deadlines", __name__)
+
+
+@bp.get("/due")
+@login_required
+def due():
+    """Everything dated across the cases the user may see, overdue first."""
+    form = DueFilterForm(request.args)
+    form.validate()
+    today = date.today()
+    window = form.window.data or "30"
+    until = None if window == "all" else today + timedelta(days=int(window) if window.isdigit() else 30)
+    kinds = {DueKind(form.kind.data)} if form.kind.data in DueKind.__members__.values() else None
+    items = gather(current_user, today=today, until=until, mine=bool(form.mine.data), kinds=kinds)
+    overdue = [i for i in items if i.overdue(today)]
+    upcoming = [i for i in items if not i.overdue(today)]
+    return render_template("deadlines/due.html", form=form, overdue=overdue, upcoming=upcoming, today=today)
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    """At a glance: who is detained, check-ins soon, relief by stage, travel documents, overdue items."""
+    return render_template("deadlines/dashboard.html", data=dashboard_data.load(current_user, date.today()))
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@login_required
+def calendar_settings():
+    """Create, replace or revoke the user's private calendar address."""
+    form = ConfirmForm()
+    new_url = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "revoke":
+            calendar.revoke_feed(current_user)
+            db.session.commit()
+            flash("The calendar address was revoked; calendars using it stop updating.", "success")
+            return redirect(url_for("deadlines.calendar_settings"))
+        token = calendar.create_feed(current_user)
+        db.session.commit()
+        new_url = url_for("deadlines.calendar_feed", token=token, _external=True)
+    feed = calendar.feed_of(current_user)
+    return render_template("deadlines/calendar.html", form=form, feed=feed, new_url=new_url,
+                           mine_only=calendar.feed_is_mine_only(current_user))
+
+
+@bp.get("/calendar/<token>.ics")
+@limiter.limit("60 per minute")
+def calendar_feed(token: str):
+    """The ICS feed: no sign-in, the secret address is the credential; no names, only case numbers."""
+    found = calendar.user_for_token(token)
+    if found is None:
+        abort(404)
+    feed, user = found
+    today = date.today()
+    items = [i for i in gather(user, today=today, until=today + timedelta(days=365),
+                               mine=calendar.feed_is_mine_only(user))
+             if i.day >= today - timedelta(days=30)]
+    feed.last_used_at = utcnow()
+    audit.record(user, "calendar.fetched", feed, detail=f"{len(items)} items")
+    db.session.commit()
+    response = make_response(calendar.build_ics(items, host=request.host.split(":")[0] or "casework"))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="casework.ics"'
+    return response
+

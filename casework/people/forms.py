@@ -5,9 +5,10 @@ from __future__ import annotations
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from casework.forms import (
+from casework.forms import (  # noqa: F401  (ConfirmForm is re-exported for the people views)
     ANumberField,
     BaseForm,
+    ConfirmForm,
     DayField,
     EnumSelectField,
     LinesField,
@@ -131,6 +132,3 @@ class ShareForm(BaseForm):
     expires_on = DayField("Until (optional)", validators=[Optional(), NotInPast("The end date")],
                           description="Leave empty to share until you remove it.")
 
-
-class ConfirmForm(BaseForm):
-    """An empty form: its CSRF token is the confirmation of a destructive action."""

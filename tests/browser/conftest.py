@@ -95,4 +95,4 @@ def sign_in(pg, email: str, password: str) -> None:
     pg.get_by_label("E-mail").fill(email)
     pg.get_by_label("Password").fill(password)
     pg.get_by_role("button", name="Sign in").click()
-    pg.wait_for_url("**/people")
+    pg.wait_for_url(lambda url: "/login" not in url)

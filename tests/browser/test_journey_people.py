@@ -23,6 +23,7 @@ def demo(app):
 
 def test_staff_find_create_and_edit(page, demo, shot):
     sign_in(page, "staff@example.org", PASSWORD)
+    page.goto("/people")
     expect(page.get_by_role("heading", name="People")).to_be_visible()
     shot(page, "people-list")
 
@@ -65,6 +66,7 @@ def test_staff_find_create_and_edit(page, demo, shot):
 
 def test_volunteer_sees_only_assigned_and_partner_waits_for_a_share(page, demo, chromium, live_server, shot):
     sign_in(page, "volunteer@example.org", PASSWORD)
+    page.goto("/people")
     rows = page.locator("table.people tbody tr")
     expect(rows).to_have_count(2)
     expect(page.get_by_role("link", name="Dara Keo")).to_be_visible()
@@ -97,6 +99,7 @@ def test_phone_layout_is_usable(chromium, live_server, demo, shot):
     context = chromium.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True)
     pg = context.new_page()
     sign_in(pg, "staff@example.org", PASSWORD)
+    pg.goto("/people")
     expect(pg.get_by_role("link", name="Dara Keo")).to_be_visible()
     width = pg.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"

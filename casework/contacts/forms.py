@@ -1,0 +1,124 @@
+"""Forms of the contacts directory and of a contact's role on a case."""
+
+from __future__ import annotations
+
+import re
+
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation, ValidationError
+
+from casework.forms import BaseForm, EnumSelectField, VersionField, options
+from casework.models import ContactKind
+from casework.people.forms import US_STATES
+
+_PHONE_CHARACTERS = re.compile(r"[0-9+()\-.\s/]+(\s*(x|ext\.?)\s*\d+)?", re.IGNORECASE)
+
+
+def _short(limit: int = 200) -> Length:
+    return Length(max=limit, message=f"Keep this under {limit} characters.")
+
+
+def _phone(form, field) -> None:
+    """A phone number: digits and the usual separators, at least seven digits, an optional extension."""
+    if not field.data:
+        return
+    if not _PHONE_CHARACTERS.fullmatch(field.data):
+        raise ValidationError("Type a phone number with digits, spaces and + ( ) - . only, for example "
+                              "(617) 555-0134 or +1 617 555 0134 x12.")
+    if sum(ch.isdigit() for ch in field.data) < 7:
+        raise ValidationError("Type the whole phone number with its area code (at least 7 digits).")
+
+
+def _attorneys_only(what: str):
+    def check(form, field) -> None:
+        kind = form.kind.data
+        if field.data and kind is not None and not ContactKind(kind).is_attorney:
+            raise ValidationError(f"A {what} is only for attorneys: choose an attorney kind above, "
+                                  f"or leave the {what} empty.")
+    return check
+
+
+def _bar_state_with_number(form, field) -> None:
+    if form.bar_number.data and not field.data and not form.bar_number.errors:
+        raise ValidationError("Choose the state whose bar issued this bar number.")
+
+
+def _id_or_none(value) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
+class IdSelectField(SelectField):
+    """A select whose values are row ids; anything not offered is refused with `message`."""
+
+    def __init__(self, label=None, validators=None, message: str = "Choose one of the options in the list.",
+                 **kwargs):
+        super().__init__(label, validators, coerce=_id_or_none, choices=[], validate_choice=False, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        self.data = _id_or_none(valuelist[0]) if valuelist else None
+
+    def pre_validate(self, form):
+        offered = {_id_or_none(choice.value) for choice in self._choices_from_input(self.choices)}
+        if self.data is None or self.data not in offered:
+            raise StopValidation(self.message)
+
+
+ROLE_MESSAGE = "Type the contact's role on this case, for example “Pro bono counsel for the pardon”."
+
+
+class ContactForm(BaseForm):
+    """Every field of a directory entry."""
+
+    name = StringField("Name", validators=[DataRequired("Type the contact's name, or the office's name."),
+                                           _short()],
+                       description="A person (Jordan Ellery) or an office (Consulate General of Cambodia).")
+    organization = StringField("Firm or organization", validators=[Optional(), _short()],
+                               description="Law firm, DA's office, ICE field office, consulate...")
+    kind = EnumSelectField("Kind", enum=ContactKind, blank="— choose —",
+                           validators=[InputRequired("Choose what kind of contact this is.")])
+    bar_number = StringField("Bar number", validators=[Optional(), _short(50), _attorneys_only("bar number")],
+                             description="Attorneys only.")
+    bar_state = SelectField("Bar state", choices=options([("", "—")] + US_STATES),
+                            validators=[_bar_state_with_number, Optional(), _attorneys_only("bar state")])
+    phone = StringField("Phone", validators=[Optional(), _short(50), _phone])
+    email = EmailField("E-mail", validators=[Optional(), _short(254),
+                                             Email("Type a complete e-mail address, such as name@example.org.")])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=8000, message="Keep the notes under 8,000 "
+                                                                                    "characters.")],
+                          description="How to reach them, who their assistant is, what they have agreed to.")
+    version = VersionField()
+
+    FIELDS = ("name", "organization", "kind", "bar_number", "bar_state", "phone", "email", "notes")
+
+    def contact_data(self) -> dict:
+        """The submitted values keyed by Contact attribute."""
+        data = {name: self[name].data for name in self.FIELDS}
+        data["bar_state"] = data["bar_state"] or None
+        return data
+
+
+class ContactFilterForm(BaseForm):
+    """Search of the directory (posted and kept on the server: nothing typed goes into a URL)."""
+
+    q = StringField("Name or organization", validators=[Optional(), _short()])
+    kind = EnumSelectField("Kind", enum=ContactKind, blank="Any kind", validators=[Optional()])
+
+
+class LinkContactForm(BaseForm):
+    """Give a contact of the directory a role on a case."""
+
+    contact_id = IdSelectField("Contact", message="Choose a contact from the directory.")
+    role = StringField("Role on this case", validators=[DataRequired(ROLE_MESSAGE), _short()])
+
+
+class NewContactForm(ContactForm):
+    """Create a contact and give it a role on a case in one step."""
+
+    role = StringField("Role on this case", validators=[DataRequired(ROLE_MESSAGE), _short()],
+                       description="For example: pro bono counsel for the pardon; deportation officer.")
+
+
+class ConfirmForm(BaseForm):
+    """An empty form: its CSRF token is the confirmation of a destructive action."""

@@ -1,0 +1,76 @@
+"""The dashboard's figures, each from one query over the cases the user may see."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from casework import access
+from casework.deadlines.due import gather
+from casework.extensions import db
+from casework.models import (
+    CheckIn,
+    CheckInOutcome,
+    CustodyStatus,
+    Person,
+    ReliefApplication,
+    ReliefStatus,
+    RemovalCase,
+    TravelDocument,
+    User,
+)
+from casework.models.record import custody_clock
+
+
+def load(user: User, today: date) -> dict:
+    """Everything the dashboard shows."""
+    visible = access.visible_people_filter(user)
+
+    detained = []
+    rows = db.session.execute(
+        sa.select(Person, RemovalCase).outerjoin(RemovalCase, RemovalCase.person_id == Person.id)
+        .where(visible, Person.custody_status == CustodyStatus.DETAINED)
+        .order_by(Person.custody_since, Person.id)
+    ).all()
+    for person, removal in rows:
+        clock = custody_clock(removal, person.custody_status, person.custody_since, today)
+        days = (today - person.custody_since).days if person.custody_since else None
+        detained.append({"person": person, "days": days, "clock": clock})
+
+    check_ins = db.session.execute(
+        sa.select(CheckIn, Person.id, Person.legal_name).join(Person, Person.id == CheckIn.person_id)
+        .where(visible, CheckIn.outcome == CheckInOutcome.SCHEDULED, CheckIn.scheduled_on >= today,
+               CheckIn.scheduled_on <= today + timedelta(days=14))
+        .order_by(CheckIn.scheduled_on, CheckIn.scheduled_time, CheckIn.id)
+    ).all()
+
+    relief = defaultdict(dict)
+    for kind, status, count in db.session.execute(
+        sa.select(ReliefApplication.kind, ReliefApplication.status, sa.func.count())
+        .join(Person, Person.id == ReliefApplication.person_id).where(visible)
+        .group_by(ReliefApplication.kind, ReliefApplication.status)
+    ):
+        relief[kind][status] = count
+
+    travel = defaultdict(dict)
+    for country, outcome, count in db.session.execute(
+        sa.select(TravelDocument.country, TravelDocument.outcome, sa.func.count())
+        .join(Person, Person.id == TravelDocument.person_id).where(visible)
+        .group_by(TravelDocument.country, TravelDocument.outcome)
+    ):
+        travel[country][outcome] = count
+
+    due = gather(user, today=today, until=today + timedelta(days=7))
+    overdue = [i for i in due if i.overdue(today)]
+    return {
+        "today": today,
+        "detained": detained,
+        "check_ins": check_ins,
+        "relief": dict(sorted(relief.items(), key=lambda kv: kv[0].label)),
+        "relief_statuses": list(ReliefStatus),
+        "travel": dict(sorted(travel.items())),
+        "overdue": overdue,
+        "this_week": [i for i in due if not i.overdue(today)],
+    }

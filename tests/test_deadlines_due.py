@@ -1,0 +1,122 @@
+"""What's due: every source, overdue first, 'my work', the window; a fixed number of queries."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from casework.models import (
+    CheckIn,
+    CustodyEvent,
+    Person,
+    ReliefApplication,
+    ReliefStep,
+    RemovalCase,
+    Task,
+    TravelDocument,
+)
+from tests.conftest import text_of
+
+TODAY = date.today()
+
+
+def items(response) -> str:
+    """The lists of the page, without the filter form."""
+    return text_of(response).split('id="overdue"')[1]
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+@pytest.fixture
+def busy_case(db, make_person, make_user):
+    """A detained person with a final order and one item of every kind."""
+    volunteer = make_user("volunteer", name="Val Unteer")
+    person = make_person(legal_name="Sokha Lim", assigned=[volunteer], custody_status="detained",
+                         custody_since=days(-100))
+    db.add(CustodyEvent(person_id=person.id, kind="ice_arrest", occurred_on=days(-100)))
+    db.add(RemovalCase(person_id=person.id, stage="final_order", order_date=days(-120), order_type="removal",
+                       next_hearing_on=days(20), court="Boston Immigration Court"))
+    db.add(CheckIn(person_id=person.id, scheduled_on=days(3), office="Burlington ERO"))
+    db.add(CheckIn(person_id=person.id, scheduled_on=days(-2), office="Burlington ERO"))
+    app = db.add(ReliefApplication(person_id=person.id, kind="governor_pardon", jurisdiction="MA",
+                                   opened_on=days(-10)))
+    db.add(ReliefStep(application_id=app.id, position=1, title="File the petition", due_on=days(5),
+                      assignee_id=volunteer.id))
+    db.add(ReliefStep(application_id=app.id, position=2, title="Already done", due_on=days(-5), done_on=days(-6)))
+    db.add(Task(person_id=person.id, title="Call the consulate", due_on=days(-1)))
+    db.add(TravelDocument(person_id=person.id, country="Cambodia", outcome="issued", decided_on=days(-20),
+                          expires_on=days(40)))
+    return person, volunteer
+
+
+def test_every_source_appears_overdue_first(login_as, busy_case):
+    page = items(login_as("staff").get("/due?window=all"))
+    overdue, upcoming = page.split('id="upcoming"')
+    assert "record the outcome" in overdue and "Call the consulate" in overdue
+    assert "Day 180 of post-order custody" in upcoming  # day 90 has passed: the next mark is day 180
+    for text in ("ICE check-in at Burlington ERO", "File the petition", "Immigration court hearing",
+                 "Travel document from Cambodia expires"):
+        assert text in upcoming, text
+    assert "Already done" not in page
+    assert upcoming.index("File the petition") < upcoming.index("Immigration court hearing")  # by date
+
+
+def test_window_mine_and_kind(login_as, busy_case):
+    person, volunteer = busy_case
+    staff = login_as("staff")
+    week = items(staff.get("/due?window=7"))
+    assert "File the petition" in week and "Immigration court hearing" not in week
+    only_tasks = items(staff.get("/due?window=all&kind=task"))
+    assert "Call the consulate" in only_tasks and "File the petition" not in only_tasks
+    mine = items(login_as(volunteer).get("/due?window=all&mine=y"))
+    assert "File the petition" in mine and "Call the consulate" not in mine  # task not assigned to them
+    assert items(staff.get("/due?window=all&mine=y")).count("<tr class") == 0
+
+
+def test_due_view_shows_only_visible_cases(login_as, busy_case, make_user):
+    assert "Sokha Lim" not in text_of(login_as(make_user("volunteer")).get("/due?window=all"))
+
+
+def test_bad_filters_are_harmless(login_as, busy_case):
+    staff = login_as("staff")
+    assert staff.get("/due?window=abc&kind=nope").status_code == 200
+
+
+def _count_queries(app, fn):
+    import sqlalchemy as sa
+
+    from casework.extensions import db
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+    return len(statements)
+
+
+def test_due_view_issues_a_fixed_number_of_queries(app, login_as, db, make_person):
+    staff = login_as("staff")
+
+    def add_cases(n):
+        for i in range(n):
+            p = make_person(legal_name=f"Bulk {i}", custody_status="detained", custody_since=days(-50))
+            db.add(RemovalCase(person_id=p.id, stage="final_order", order_date=days(-60), next_hearing_on=days(9)))
+            db.add(CheckIn(person_id=p.id, scheduled_on=days(2)))
+            db.add(Task(person_id=p.id, title="t", due_on=days(4)))
+
+    add_cases(2)
+    few = _count_queries(app, lambda: staff.get("/due?window=all"))
+    add_cases(8)
+    many = _count_queries(app, lambda: staff.get("/due?window=all"))
+    assert few == many
+    assert db.count(Person) == 10
