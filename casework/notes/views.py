@@ -1,5 +1,124 @@
-"""Notes views."""
+"""Case notes: write, edit your own, delete (your own; admins and staff any). Privileged notes exist only
+for those who may read privileged material: every load goes through access.get_note_or_404 and every
+list through access.notes_filter."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("notes", __name__)
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework import access, case_page
+from casework.extensions import db
+from casework.models import Note, Person, User
+from casework.notes import operations
+from casework.notes.forms import ConfirmForm, NoteForm
+
+bp = Blueprint("notes", __name__, url_prefix="/people/<int:person_id>/notes")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page of this blueprint needs a signed-in user."""
+
+
+def note_form(person: Person, **kwargs) -> NoteForm:
+    """The note form, without the privileged box for users who may not read privileged material."""
+    form = NoteForm(**kwargs)
+    if not access.can(current_user, "view_privileged", person):
+        del form.privileged
+    return form
+
+
+def _back_to_notes(person: Person):
+    return redirect(url_for("people.show", person_id=person.id) + "#notes")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create(person_id: int):
+    """Write a note on the case."""
+    person = access.get_person_or_404(person_id, need="edit")
+    form = note_form(person, version=0)
+    if form.validate_on_submit():
+        operations.write_note(current_user, person, form.note_data())
+        db.session.commit()
+        flash("The note was saved.", "success")
+        return _back_to_notes(person)
+    if request.method == "POST":
+        flash("The note was not saved: correct the field marked below.", "error")
+    return render_template("notes/form.html", form=form, person=person, note=None, conflict=None)
+
+
+@bp.route("/<int:note_id>/edit", methods=["GET", "POST"])
+def edit(person_id: int, note_id: int):
+    """Edit one of your own notes; a save based on an outdated version is refused, the typed text kept."""
+    person, note = access.get_note_or_404(note_id, person_id, need="edit")
+    if note.author_id != current_user.id:
+        abort(403)
+    form = note_form(person, obj=note)
+    conflict = None
+    if form.validate_on_submit():
+        data = form.note_data()
+        try:
+            changed = operations.update_note(current_user, person, note, data, form.version.data)
+            db.session.commit()
+        except (operations.EditConflict, StaleDataError) as exc:
+            db.session.rollback()
+            person, note = access.get_note_or_404(note_id, person_id, need="edit")
+            fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
+            conflict = {name: getattr(note, name) for name in fields if getattr(note, name) != data[name]}
+            form.version.data = note.version  # saving again, after review, is the user's informed choice
+            flash("This note was saved from another window while you were editing. Your changes were NOT "
+                  "saved: compare them with the saved text shown under the field, then save again.", "error")
+        else:
+            flash("Saved." if changed else "Nothing was changed.", "success")
+            return _back_to_notes(person)
+    elif request.method == "POST":
+        flash("The note was not saved: correct the field marked below.", "error")
+    return render_template("notes/form.html", form=form, person=person, note=note, conflict=conflict)
+
+
+@bp.route("/<int:note_id>/delete", methods=["GET", "POST"])
+def delete(person_id: int, note_id: int):
+    """Confirm, then delete a note: your own, or any note for the case's admins and staff."""
+    person, note = access.get_note_or_404(note_id, person_id, need="edit")
+    if note.author_id != current_user.id and not access.can(current_user, "manage", person):
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        operations.delete_note(current_user, person, note)
+        db.session.commit()
+        flash("The note was deleted.", "success")
+        return _back_to_notes(person)
+    return render_template("notes/confirm_delete.html", form=form, person=person, note=note)
+
+
+# ---------------------------------------------------------------- the case page section
+
+def _load_section(person: Person, user: User) -> dict:
+    """The notes this user may read, newest first, with their authors (one query)."""
+    notes = db.session.scalars(
+        sa.select(Note).where(Note.person_id == person.id, access.notes_filter(user))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+    ).unique().all()
+    can_edit = access.can(user, "edit", person)
+    return {"notes": notes, "can_edit": can_edit, "can_manage": access.can(user, "manage", person),
+            "form": note_form(person, version=0, formdata=None) if can_edit else None}
+
+
+def _timeline(section: dict) -> list[case_page.TimelineEntry]:
+    entries = []
+    for note in section["notes"]:
+        author = note.author.display_name if note.author else "a former user"
+        kind = "Privileged note" if note.privileged else "Note"
+        entries.append(case_page.TimelineEntry(day=note.created_at.date(), kind="Note",
+                                               text=f"{kind} written by {author}", anchor=f"note-{note.id}"))
+    return entries
+
+
+case_page.register(case_page.CaseSection(
+    key="notes", title="Notes", template="notes/_section_notes.html", order=60,
+    load=_load_section, timeline=_timeline,
+))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, time
 
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -64,15 +65,17 @@ class HourField(TimeField):
     """A time of day (HTML time input) with a message that says what to type."""
 
     def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            super().process_formdata([valuelist[0].strip()[:5]])  # browsers may send seconds
-            if self.data is None:
-                raise ValueError("Type the time as HH:MM on a 24-hour clock, for example 09:30 or 14:00.")
-        else:
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
             self.data = None
-
-    def process_formdata_error(self):  # pragma: no cover - TimeField raises through process_formdata
-        pass
+            return
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", text)  # browsers may send seconds
+        try:
+            self.data = time(int(match[1]), int(match[2])) if match else None
+        except ValueError:
+            self.data = None
+        if self.data is None:
+            raise ValueError("Type the time as HH:MM on a 24-hour clock, for example 09:30 or 14:00.")
 
 
 # ---------------------------------------------------------------- convictions

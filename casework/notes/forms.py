@@ -1,0 +1,34 @@
+"""The note form."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from casework.forms import BaseForm, VersionField
+
+MAX_BODY = 20_000
+
+
+class NoteForm(BaseForm):
+    """A note on a case; the view removes `privileged` for users who may not read privileged material."""
+
+    body = TextAreaField("Note", validators=[
+        DataRequired("Type the note; an empty note cannot be saved."),
+        Length(max=MAX_BODY, message=f"Keep the note under {MAX_BODY:,} characters; split a longer text "
+                                     "into two notes."),
+    ])
+    privileged = BooleanField("Privileged (attorney-client or work product)",
+                              description="Only staff, admins and attorneys will see it; volunteers never will.")
+    version = VersionField()
+
+    def note_data(self) -> dict:
+        """The submitted values keyed by Note attribute (a removed `privileged` is left out)."""
+        data = {"body": self.body.data}
+        if "privileged" in self:
+            data["privileged"] = bool(self.privileged.data)
+        return data
+
+
+class ConfirmForm(BaseForm):
+    """An empty form: its CSRF token is the confirmation of a destructive action."""
