@@ -285,7 +285,8 @@ def get_relief_template_or_404(template_id: int, need: str = "view"):
     need="edit" is for the organization's own templates only (403 for the read-only built-in ones)."""
     from casework.models import ReliefTemplate
 
-    template = db.session.scalar(relief_templates_offered(current_user).where(ReliefTemplate.id == template_id))
+    offered = relief_templates_offered(current_user)
+    template = db.session.scalar(offered.where(ReliefTemplate.id == template_id))
     if template is None:
         abort(404)
     if need != "view" and template.org_id != current_user.org_id:

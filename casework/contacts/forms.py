@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from casework.forms import BaseForm, EnumSelectField, VersionField, options
 from casework.models import ContactKind
@@ -36,11 +44,6 @@ def _attorneys_only(what: str):
             raise ValidationError(f"A {what} is only for attorneys: choose an attorney kind above, "
                                   f"or leave the {what} empty.")
     return check
-
-
-def _bar_state_with_number(form, field) -> None:
-    if form.bar_number.data and not field.data and not form.bar_number.errors:
-        raise ValidationError("Choose the state whose bar issued this bar number.")
 
 
 def _id_or_none(value) -> int | None:
@@ -81,16 +84,26 @@ class ContactForm(BaseForm):
     bar_number = StringField("Bar number", validators=[Optional(), _short(50), _attorneys_only("bar number")],
                              description="Attorneys only.")
     bar_state = SelectField("Bar state", choices=options([("", "—")] + US_STATES),
-                            validators=[_bar_state_with_number, Optional(), _attorneys_only("bar state")])
+                            validators=[Optional(), _attorneys_only("bar state")])
     phone = StringField("Phone", validators=[Optional(), _short(50), _phone])
-    email = EmailField("E-mail", validators=[Optional(), _short(254),
-                                             Email("Type a complete e-mail address, such as name@example.org.")])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=8000, message="Keep the notes under 8,000 "
-                                                                                    "characters.")],
+    email = EmailField("E-mail", validators=[
+        Optional(), _short(254), Email("Type a complete e-mail address, such as name@example.org.")])
+    notes = TextAreaField("Notes", validators=[
+        Optional(), Length(max=8000, message="Keep the notes under 8,000 characters.")],
                           description="How to reach them, who their assistant is, what they have agreed to.")
     version = VersionField()
 
     FIELDS = ("name", "organization", "kind", "bar_number", "bar_state", "phone", "email", "notes")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field checks, then one across fields: a bar number needs the state that issued it.
+
+        (Done here because Optional() on an empty field stops its chain and clears earlier errors.)"""
+        valid = super().validate(extra_validators)
+        if self.bar_number.data and not self.bar_number.errors and not self.bar_state.data:
+            self.bar_state.errors.append("Choose the state whose bar issued this bar number.")
+            valid = False
+        return valid
 
     def contact_data(self) -> dict:
         """The submitted values keyed by Contact attribute."""

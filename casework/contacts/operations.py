@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casework import audit
 from casework.extensions import db
 from casework.models import CaseContact, Contact, Person, ReliefApplication, User
 from casework.models.base import apply_changes
-from sqlalchemy.orm.attributes import set_committed_value
 
 
 class OperationError(ValueError):
@@ -61,14 +61,15 @@ class Usage:
         """Why the contact cannot be deleted, and what to do instead."""
         parts = []
         if self.roles:
-            text = f"{self.roles} role{'s' if self.roles != 1 else ''} on cases"
+            text = f"has {self.roles} role{'s' if self.roles != 1 else ''} on cases"
             if self.roles_on_deleted_cases:
-                text += f" ({self.roles_on_deleted_cases} on deleted cases, which an administrator can restore)"
+                text += (f" ({self.roles_on_deleted_cases} on deleted cases, "
+                         "which an administrator can restore)")
             parts.append(text)
         if self.relief_attorney:
             parts.append(f"is the attorney on {self.relief_attorney} relief application"
                          f"{'s' if self.relief_attorney != 1 else ''}")
-        return ("This contact cannot be deleted while it has " + " and ".join(parts) +
+        return ("This contact cannot be deleted while it " + " and ".join(parts) +
                 ". Remove it from those cases first, or edit the entry instead.")
 
 

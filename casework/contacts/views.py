@@ -1,4 +1,4 @@
-"""The contacts directory and contacts' roles on a case: load through access, validate, operate, commit once."""
+"""The contacts directory and contacts' roles on a case: load through access, validate, operate, commit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework import access, case_page
 from casework.contacts import operations, search
-from casework.contacts.forms import ConfirmForm, ContactFilterForm, ContactForm, LinkContactForm, NewContactForm
+from casework.contacts.forms import (
+    ConfirmForm,
+    ContactFilterForm,
+    ContactForm,
+    LinkContactForm,
+    NewContactForm,
+)
 from casework.extensions import db
 from casework.forms import options
 from casework.models import CaseContact, Contact, Person, User
@@ -102,7 +108,8 @@ def edit(contact_id: int):
             db.session.rollback()
             contact = access.get_contact_or_404(contact_id, need="manage")
             fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
-            conflict = {name: getattr(contact, name) for name in fields if getattr(contact, name) != data[name]}
+            conflict = {name: getattr(contact, name) for name in fields
+                        if getattr(contact, name) != data[name]}
             form.version.data = contact.version  # saving again, after review, is the user's informed choice
             flash("Someone else saved this contact while you were editing. Your changes were NOT saved: "
                   "compare them with the saved values shown under each field, then save again.", "error")
@@ -153,7 +160,8 @@ def link(person_id: int):
     form = LinkContactForm()
     form.contact_id.choices = _linkable_choices(person)
     if form.validate_on_submit():
-        contact = db.session.scalar(access.linkable_contacts(person).where(Contact.id == form.contact_id.data))
+        contact = db.session.scalar(
+            access.linkable_contacts(person).where(Contact.id == form.contact_id.data))
         if contact is None:  # deleted between the page and the post
             form.contact_id.errors.append("Choose a contact from the directory.")
         else:
@@ -197,7 +205,8 @@ def unlink(person_id: int, case_contact_id: int):
         db.session.commit()
         flash("The contact was removed from the case.", "success")
         return redirect(url_for("people.show", person_id=person.id) + "#contacts")
-    return render_template("contacts/confirm_unlink.html", person=person, case_contact=case_contact, form=form)
+    return render_template("contacts/confirm_unlink.html", person=person, case_contact=case_contact,
+                           form=form)
 
 
 # ---------------------------------------------------------------- the case page section

@@ -19,7 +19,8 @@ class NoteForm(BaseForm):
                                      "into two notes."),
     ])
     privileged = BooleanField("Privileged (attorney-client or work product)",
-                              description="Only staff, admins and attorneys will see it; volunteers never will.")
+                              description="Only staff, admins and attorneys will see it; "
+                                          "volunteers never will.")
     version = VersionField()
 
     def note_data(self) -> dict:

@@ -24,10 +24,10 @@ def _signed_in():
     """Every page of this blueprint needs a signed-in user."""
 
 
-def note_form(person: Person, **kwargs) -> NoteForm:
+def note_form(person: Person, user: User, **kwargs) -> NoteForm:
     """The note form, without the privileged box for users who may not read privileged material."""
     form = NoteForm(**kwargs)
-    if not access.can(current_user, "view_privileged", person):
+    if not access.can(user, "view_privileged", person):
         del form.privileged
     return form
 
@@ -40,7 +40,7 @@ def _back_to_notes(person: Person):
 def create(person_id: int):
     """Write a note on the case."""
     person = access.get_person_or_404(person_id, need="edit")
-    form = note_form(person, version=0)
+    form = note_form(person, current_user, version=0)
     if form.validate_on_submit():
         operations.write_note(current_user, person, form.note_data())
         db.session.commit()
@@ -57,7 +57,7 @@ def edit(person_id: int, note_id: int):
     person, note = access.get_note_or_404(note_id, person_id, need="edit")
     if note.author_id != current_user.id:
         abort(403)
-    form = note_form(person, obj=note)
+    form = note_form(person, current_user, obj=note)
     conflict = None
     if form.validate_on_submit():
         data = form.note_data()
@@ -102,10 +102,10 @@ def _load_section(person: Person, user: User) -> dict:
     notes = db.session.scalars(
         sa.select(Note).where(Note.person_id == person.id, access.notes_filter(user))
         .order_by(Note.created_at.desc(), Note.id.desc())
-    ).unique().all()
+    ).all()
     can_edit = access.can(user, "edit", person)
     return {"notes": notes, "can_edit": can_edit, "can_manage": access.can(user, "manage", person),
-            "form": note_form(person, version=0, formdata=None) if can_edit else None}
+            "form": note_form(person, user, version=0, formdata=None) if can_edit else None}
 
 
 def _timeline(section: dict) -> list[case_page.TimelineEntry]:

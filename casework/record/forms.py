@@ -6,7 +6,7 @@ import re
 from datetime import date, time
 
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
@@ -30,6 +30,22 @@ CHOOSE_FROM_LIST = "Choose one of the options in the list."
 
 def _max(n: int) -> Length:
     return Length(max=n, message=f"Keep this under {n} characters.")
+
+
+class OptionalUnless:
+    """Like Optional, except that an empty answer is refused with `message` when `needed(form)` holds."""
+
+    def __init__(self, needed, message: str):
+        self.needed = needed
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.raw_data and str(field.raw_data[0]).strip():
+            return
+        field.errors[:] = []
+        if self.needed(form):
+            raise StopValidation(self.message)
+        raise StopValidation()
 
 
 class ListSelectField(SelectField):
@@ -93,7 +109,8 @@ class ConvictionForm(BaseForm):
     statute = StringField("Statute", validators=[Optional(), _max(200)],
                           description="The section of the law, for example M.G.L. c. 269 § 10(a).")
     offense = StringField("Offense", validators=[
-        DataRequired("Type the offense as the judgment names it, for example “Unlawful possession of a firearm”."),
+        DataRequired("Type the offense as the judgment names it, for example "
+                     "“Unlawful possession of a firearm”."),
         _max(300)])
     level = EnumSelectField("Level", enum=ConvictionLevel, blank="— not known —", validators=[Optional()])
     offense_date = DayField("Date of the offense", validators=[Optional(), NotInFuture("The offense date")])
@@ -107,27 +124,27 @@ class ConvictionForm(BaseForm):
     time_served = StringField("Time served", validators=[Optional(), _max(200)])
     removal_grounds = GroundsField("Grounds of removal it creates", validators=[Optional()],
                                    description="Tick every ground the government alleges or could allege.")
-    consequences_advised = EnumSelectField("Advised of immigration consequences before the plea", enum=TriState,
-                                           default=TriState.UNKNOWN,
+    consequences_advised = EnumSelectField("Advised of immigration consequences before the plea",
+                                           enum=TriState, default=TriState.UNKNOWN,
                                            validators=[InputRequired("Choose yes, no or unknown.")])
     interpreter_at_plea = EnumSelectField("Interpreter at the plea", enum=TriState, default=TriState.UNKNOWN,
                                           validators=[InputRequired("Choose yes, no or unknown.")])
     notes = TextAreaField("Notes", validators=[Optional(), _max(8000)])
     version = VersionField()
 
-    RECORD_FIELDS = ("state", "county", "court", "docket_number", "statute", "offense", "level", "offense_date",
-                     "conviction_date", "plea", "sentence", "time_served", "removal_grounds",
+    RECORD_FIELDS = ("state", "county", "court", "docket_number", "statute", "offense", "level",
+                     "offense_date", "conviction_date", "plea", "sentence", "time_served", "removal_grounds",
                      "consequences_advised", "interpreter_at_plea", "notes")
 
     def validate_offense_date(self, field):
         if field.data and self.birth_date and field.data < self.birth_date:
-            raise ValidationError(f"The offense date cannot be before the date of birth ({self.birth_date}); "
-                                  "check both dates.")
+            raise ValidationError(f"The offense date cannot be before the date of birth "
+                                  f"({self.birth_date}); check both dates.")
 
     def validate_conviction_date(self, field):
         if field.data and self.birth_date and field.data < self.birth_date:
-            raise ValidationError(f"The conviction date cannot be before the date of birth ({self.birth_date}); "
-                                  "check both dates.")
+            raise ValidationError(f"The conviction date cannot be before the date of birth "
+                                  f"({self.birth_date}); check both dates.")
 
     def record_data(self) -> dict:
         """The submitted values keyed by Conviction attribute."""
@@ -146,45 +163,45 @@ class RemovalCaseForm(BaseForm):
                             validators=[InputRequired("Choose where the removal case stands.")])
     court = StringField("Immigration court", validators=[Optional(), _max(200)],
                         description="For example Boston Immigration Court.")
-    nta_date = DayField("Notice to Appear issued on", validators=[Optional(), NotInFuture("The Notice to Appear date")])
+    nta_date = DayField("Notice to Appear issued on",
+                        validators=[Optional(), NotInFuture("The Notice to Appear date")])
     next_hearing_on = DayField("Next hearing", validators=[Optional()],
                                description="May be in the future.")
     order_date = DayField("Order of removal entered on", validators=[
-        Optional(), NotInFuture("The order date"),
+        OptionalUnless(lambda form: form.stage.data == RemovalStage.FINAL_ORDER,
+                       "A final order of removal needs its date: type the order date as YYYY-MM-DD, "
+                       "or choose another stage."),
+        NotInFuture("The order date"),
         NotBefore("nta_date", "The order date cannot be before the Notice to Appear date; check both dates."),
     ])
-    order_type = EnumSelectField("Kind of order", enum=OrderType, blank="— no order —", validators=[Optional()])
+    order_type = EnumSelectField("Kind of order", enum=OrderType, blank="— no order —",
+                                 validators=[Optional()])
     stay_status = EnumSelectField("Stay of removal", enum=StayStatus, default=StayStatus.NONE,
                                   validators=[InputRequired("Choose the stay status, or “No stay”.")])
-    stay_granted_on = DayField("Stay granted on", validators=[Optional(), NotInFuture("The date the stay was granted")])
+    # the post-order custody clock pauses from the day a stay is granted and resumes the day it ends:
+    # without these dates the clock would be wrong
+    stay_granted_on = DayField("Stay granted on", validators=[
+        OptionalUnless(lambda form: form.stay_status.data in (StayStatus.GRANTED, StayStatus.ENDED),
+                       "Type the date the stay was granted as YYYY-MM-DD (the custody clock pauses "
+                       "from that day)."),
+        NotInFuture("The date the stay was granted")])
     stay_ended_on = DayField("Stay ended on", validators=[
-        Optional(), NotInFuture("The date the stay ended"),
+        OptionalUnless(lambda form: form.stay_status.data == StayStatus.ENDED,
+                       "Type the date the stay ended as YYYY-MM-DD (the custody clock resumes "
+                       "from that day)."),
+        NotInFuture("The date the stay ended"),
         NotBefore("stay_granted_on", "The stay cannot end before it was granted; check both dates."),
     ])
     notes = TextAreaField("Notes", validators=[Optional(), _max(8000)])
     version = VersionField()
 
-    RECORD_FIELDS = ("stage", "court", "nta_date", "next_hearing_on", "order_date", "order_type", "stay_status",
-                     "stay_granted_on", "stay_ended_on", "notes")
-
-    def validate_order_date(self, field):
-        if self.stage.data == RemovalStage.FINAL_ORDER and not field.data:
-            raise ValidationError("A final order of removal needs its date: type the order date as YYYY-MM-DD, "
-                                  "or choose another stage.")
-
-    def validate_stay_granted_on(self, field):
-        # the post-order custody clock pauses from this date: without it the clock would be wrong
-        if self.stay_status.data in (StayStatus.GRANTED, StayStatus.ENDED) and not field.data:
-            raise ValidationError("Type the date the stay was granted as YYYY-MM-DD (the custody clock pauses "
-                                  "from that day).")
+    RECORD_FIELDS = ("stage", "court", "nta_date", "next_hearing_on", "order_date", "order_type",
+                     "stay_status", "stay_granted_on", "stay_ended_on", "notes")
 
     def validate_stay_ended_on(self, field):
-        if self.stay_status.data == StayStatus.ENDED and not field.data:
-            raise ValidationError("Type the date the stay ended as YYYY-MM-DD (the custody clock resumes "
-                                  "from that day).")
-        if field.data and self.stay_status.data != StayStatus.ENDED:
-            raise ValidationError("Only a stay that has ended has an end date: choose “Stay ended” as the stay "
-                                  "status, or clear this date.")
+        if self.stay_status.data != StayStatus.ENDED:
+            raise ValidationError("Only a stay that has ended has an end date: choose “Stay ended” "
+                                  "as the stay status, or clear this date.")
 
     def record_data(self) -> dict:
         """The submitted values keyed by RemovalCase attribute."""
@@ -202,15 +219,12 @@ class CustodyEventForm(BaseForm):
         InputRequired("Type the date it happened as YYYY-MM-DD, for example 2024-03-02."),
         NotInFuture("The date of a custody event")])
     facility = StringField("Facility", validators=[Optional(), _max(200)],
-                           description="Detention center or jail, for example Plymouth County Correctional Facility.")
+                           description="Detention center or jail, for example Plymouth County "
+                                       "Correctional Facility.")
     field_office = StringField("ICE field office", validators=[Optional(), _max(200)])
     notes = TextAreaField("Notes", validators=[Optional(), _max(4000)])
 
     RECORD_FIELDS = ("kind", "occurred_on", "facility", "field_office", "notes")
-
-    def validate_kind(self, field):
-        if field.data is None:
-            raise ValidationError("Choose what happened.")
 
     def record_data(self) -> dict:
         """The submitted values keyed by CustodyEvent attribute."""
@@ -221,7 +235,8 @@ class VoidForm(BaseForm):
     """Void a mistaken custody entry: the reason is kept beside the struck-through entry."""
 
     reason = StringField("Why is this entry wrong?", validators=[
-        DataRequired("Type why this entry is being voided, for example “wrong date: the arrest was on 2024-03-02”."),
+        DataRequired("Type why this entry is being voided, for example "
+                     "“wrong date: the arrest was on 2024-03-02”."),
         _max(300)])
 
 
@@ -238,7 +253,8 @@ class CheckInForm(BaseForm):
     accompanied_by = StringField("Accompanied by", validators=[Optional(), _max(300)],
                                  description="Who goes with the person (volunteers, attorney, family).")
     outcome = EnumSelectField("Outcome", enum=CheckInOutcome, default=CheckInOutcome.SCHEDULED,
-                              validators=[InputRequired("Choose the outcome, or “Scheduled” if not held yet.")])
+                              validators=[InputRequired("Choose the outcome, or “Scheduled” if not held "
+                                                        "yet.")])
     notes = TextAreaField("Notes", validators=[Optional(), _max(4000)])
     version = VersionField()
 
@@ -248,8 +264,8 @@ class CheckInForm(BaseForm):
         day = self.scheduled_on.data
         held = field.data not in (None, CheckInOutcome.SCHEDULED, CheckInOutcome.RESCHEDULED)
         if held and day and day > date.today():
-            raise ValidationError(f"This check-in is on {day}, after today: until that day its outcome can only "
-                                  "be “Scheduled” or “Rescheduled”.")
+            raise ValidationError(f"This check-in is on {day}, after today: until that day its outcome "
+                                  "can only be “Scheduled” or “Rescheduled”.")
 
     def record_data(self) -> dict:
         """The submitted values keyed by CheckIn attribute."""
@@ -277,7 +293,10 @@ class TravelDocumentForm(BaseForm):
     outcome = EnumSelectField("Outcome", enum=TravelDocumentOutcome, default=TravelDocumentOutcome.PENDING,
                               validators=[InputRequired("Choose the outcome, or “Requested, no decision”.")])
     decided_on = DayField("Decided on", validators=[
-        Optional(), NotInFuture("The decision date"),
+        OptionalUnless(lambda form: form.outcome.data in DECIDED,
+                       "Type the date the consulate decided as YYYY-MM-DD (needed when the document "
+                       "was issued or refused)."),
+        NotInFuture("The decision date"),
         NotBefore("requested_on", "The decision cannot be before the request; check both dates."),
     ])
     expires_on = DayField("Document expires on", validators=[Optional()])
@@ -290,12 +309,9 @@ class TravelDocumentForm(BaseForm):
                      "expires_on", "refusal_reason", "notes")
 
     def validate_decided_on(self, field):
-        if self.outcome.data in DECIDED and not field.data:
-            raise ValidationError("Type the date the consulate decided as YYYY-MM-DD (needed when the document "
-                                  "was issued or refused).")
-        if field.data and self.outcome.data == TravelDocumentOutcome.PENDING:
-            raise ValidationError("A request still pending has no decision date: choose the outcome, or clear "
-                                  "this date.")
+        if self.outcome.data == TravelDocumentOutcome.PENDING:
+            raise ValidationError("A request still pending has no decision date: choose the outcome, "
+                                  "or clear this date.")
 
     def validate_expires_on(self, field):
         if not field.data:
@@ -309,8 +325,8 @@ class TravelDocumentForm(BaseForm):
 
     def validate_refusal_reason(self, field):
         if field.data and self.outcome.data != TravelDocumentOutcome.REFUSED:
-            raise ValidationError("Only a refused request has a refusal reason: choose “Refused” as the outcome, "
-                                  "or clear the reason.")
+            raise ValidationError("Only a refused request has a refusal reason: choose “Refused” as the "
+                                  "outcome, or clear the reason.")
 
     def record_data(self) -> dict:
         """The submitted values keyed by TravelDocument attribute."""

@@ -13,19 +13,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access
+from casework import access, case_page
 from casework.extensions import db
-from casework.models import (
-    CheckIn,
-    CheckInOutcome,
-    Conviction,
-    CustodyEvent,
-    RemovalCase,
-    RemovalGround,
-    TravelDocument,
-    relief_conviction,
-)
-from casework.people.forms import STATE_NAMES
+from casework.models import CheckIn, Conviction, CustodyEvent, RemovalCase, TravelDocument, relief_conviction
 from casework.record import operations, sections
 from casework.record.forms import (
     CheckInForm,
@@ -39,10 +29,22 @@ from casework.record.forms import (
 
 bp = Blueprint("record", __name__, url_prefix="/people")
 
-sections.register_all()
+# The four sections of the case page that show the legal record (orders 20-29).
+case_page.register(case_page.CaseSection(
+    key="convictions", title="Convictions", template="record/_section_convictions.html", order=20,
+    load=sections.load_convictions, timeline=sections.convictions_timeline))
+case_page.register(case_page.CaseSection(
+    key="removal", title="Removal case and custody", template="record/_section_removal.html", order=21,
+    load=sections.load_removal, timeline=sections.removal_timeline, glance=sections.removal_glance))
+case_page.register(case_page.CaseSection(
+    key="checkins", title="ICE check-ins", template="record/_section_checkins.html", order=22,
+    load=sections.load_check_ins, timeline=sections.check_ins_timeline, glance=sections.check_ins_glance))
+case_page.register(case_page.CaseSection(
+    key="travel-documents", title="Travel documents", template="record/_section_travel.html", order=23,
+    load=sections.load_travel_documents, timeline=sections.travel_timeline, glance=sections.travel_glance))
 
-CONFLICT_MESSAGE = ("Someone else saved this while you were editing. Your changes were NOT saved: compare them "
-                    "with the saved values shown under each field, then save again.")
+CONFLICT_MESSAGE = ("Someone else saved this while you were editing. Your changes were NOT saved: compare "
+                    "them with the saved values shown under each field, then save again.")
 NOT_SAVED = "Nothing was saved: correct the fields marked below."
 
 
@@ -78,7 +80,8 @@ def _save_edit(form, data: dict, save: Callable[[], list[str]], reload: Callable
         db.session.rollback()
         fresh = reload()
         if fresh is None:
-            flash(f"This {what} was deleted by someone else while you were editing; nothing was saved.", "error")
+            flash(f"This {what} was deleted by someone else while you were editing; nothing was saved.",
+                  "error")
             return redirect(done_url), None
         form.version.data = fresh.version  # saving again, after review, is the user's informed choice
         flash(CONFLICT_MESSAGE, "error")
@@ -111,7 +114,8 @@ def add_conviction(person_id: int):
         return redirect(_case_url(person.id, "convictions"))
     if request.method == "POST":
         flash(NOT_SAVED, "error")
-    return render_template("record/conviction_form.html", form=form, person=person, conviction=None, conflict=None)
+    return render_template("record/conviction_form.html", form=form, person=person, conviction=None,
+                           conflict=None)
 
 
 @bp.route("/<int:person_id>/convictions/<int:conviction_id>/edit", methods=["GET", "POST"])
@@ -149,8 +153,8 @@ def delete_conviction(person_id: int, conviction_id: int):
                                     .where(relief_conviction.c.conviction_id == conviction.id))
     return render_template("record/confirm_delete.html", form=form, person=person, anchor="convictions",
                            title="Delete this conviction?", what=conviction.offense,
-                           consequence=(f"{targeted_by} relief application(s) target this conviction; they will "
-                                        "no longer list it.") if targeted_by else None,
+                           consequence=(f"{targeted_by} relief application(s) target this conviction; they "
+                                        "will no longer list it.") if targeted_by else None,
                            button="Delete the conviction")
 
 
@@ -172,7 +176,8 @@ def edit_removal(person_id: int):
         def reload():
             return db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person_id))
 
-        response, conflict = _save_edit(form, data, save, reload, _case_url(person_id, "removal"), "removal case")
+        response, conflict = _save_edit(form, data, save, reload, _case_url(person_id, "removal"),
+                                        "removal case")
         if response is not None:
             return response
         if removal is None and conflict is not None:
@@ -187,7 +192,7 @@ def edit_removal(person_id: int):
 
 @bp.route("/<int:person_id>/custody/new", methods=["GET", "POST"])
 def add_custody_event(person_id: int):
-    """Append an event to the custody timeline (refused, with the reason, if the timeline would be impossible)."""
+    """Append an event to the custody timeline (refused, with the reason, if it would be impossible)."""
     person = access.get_person_or_404(person_id, need="edit")
     form = CustodyEventForm()
     if form.validate_on_submit():
@@ -199,8 +204,8 @@ def add_custody_event(person_id: int):
             flash(f"Not recorded: {exc}", "error")
         except StaleDataError:
             db.session.rollback()
-            flash("Someone else changed this case at the same moment; nothing was recorded. Check the timeline "
-                  "and record the event again.", "error")
+            flash("Someone else changed this case at the same moment; nothing was recorded. Check the "
+                  "timeline and record the event again.", "error")
         else:
             flash(f"Recorded: {event.kind.label} on {event.occurred_on}.", "success")
             return redirect(_case_url(person.id, "removal"))
@@ -230,7 +235,8 @@ def void_custody_event(person_id: int, event_id: int):
             person, event = access.get_case_item_or_404(CustodyEvent, event_id, person_id, need="edit")
         except StaleDataError:
             db.session.rollback()
-            flash("Someone else changed this case at the same moment; nothing was voided. Try again.", "error")
+            flash("Someone else changed this case at the same moment; nothing was voided. Try again.",
+                  "error")
             person, event = access.get_case_item_or_404(CustodyEvent, event_id, person_id, need="edit")
         else:
             flash("The entry was voided; it stays in the timeline, struck through.", "success")
@@ -241,10 +247,6 @@ def void_custody_event(person_id: int, event_id: int):
 
 
 # ---------------------------------------------------------------- check-ins
-
-def _redetention_refused(exc: operations.OperationError) -> None:
-    flash(f"Nothing was saved: {exc}", "error")
-
 
 @bp.route("/<int:person_id>/checkins/new", methods=["GET", "POST"])
 def add_check_in(person_id: int):
@@ -257,7 +259,7 @@ def add_check_in(person_id: int):
             db.session.commit()
         except operations.OperationError as exc:
             db.session.rollback()
-            _redetention_refused(exc)
+            flash(f"Nothing was saved: {exc}", "error")
             person = access.get_person_or_404(person_id, need="edit")
         except StaleDataError:
             db.session.rollback()
@@ -281,7 +283,8 @@ def edit_check_in(person_id: int, check_in_id: int):
     if form.validate_on_submit():
         data = form.record_data()
         response, conflict = _save_edit(
-            form, data, lambda: operations.update_check_in(current_user, person, check_in, data, form.version.data),
+            form, data,
+            lambda: operations.update_check_in(current_user, person, check_in, data, form.version.data),
             _reload(CheckIn, check_in_id), _case_url(person_id, "checkins"), "check-in")
         if response is not None:
             return response
@@ -311,8 +314,8 @@ def delete_check_in(person_id: int, check_in_id: int):
     if check_in.custody_event_id is not None:
         event = db.session.get(CustodyEvent, check_in.custody_event_id)
         if event is not None and event.voided_at is None:
-            blocked = (f"This check-in created the re-detention of {event.occurred_on} in the custody timeline. "
-                       "Void that custody entry first, then delete the check-in.")
+            blocked = (f"This check-in created the re-detention of {event.occurred_on} in the custody "
+                       "timeline. Void that custody entry first, then delete the check-in.")
     return render_template("record/confirm_delete.html", form=form, person=person, anchor="checkins",
                            title="Delete this check-in?",
                            what=f"ICE check-in on {check_in.scheduled_on}"
@@ -372,11 +375,3 @@ def delete_travel_document(person_id: int, document_id: int):
                            what=f"{document.country}: {document.outcome.label}", consequence=None,
                            button="Delete the request")
 
-
-@bp.app_template_global("removal_ground_labels")
-def removal_ground_labels(stored: str | None) -> str:
-    """'firearm,cimt' -> 'Firearm offense, Crime involving moral turpitude (CIMT)'."""
-    return ", ".join(RemovalGround(g).label for g in (stored or "").split(",") if g)
-
-
-__all__ = ["bp", "CheckInOutcome", "STATE_NAMES"]

@@ -24,8 +24,10 @@ JURISDICTION_NAMES = dict(TEMPLATE_JURISDICTIONS) | {"generic": "Any jurisdictio
 TEMPLATE_BEST_MATCH = "best"
 TEMPLATE_NONE = "none"
 
-SCHEDULES = [("offset", "A number of days after (or before) the anchor"),
-             ("quarterly", "First day of the next listed month, at least that many days after the anchor")]
+SCHEDULES = [
+    ("offset", "A number of days after (or before) the anchor"),
+    ("quarterly", "First day of the next listed month, at least that many days after the anchor"),
+]
 
 _MAX_OFFSET_DAYS = 3650
 
@@ -42,8 +44,14 @@ class IdSelectField(SelectField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("choices", [])
-        super().__init__(label, validators, coerce=optional_id, invalid_value_message=CHOOSE_FROM_LIST,
-                         invalid_choice_message=CHOOSE_FROM_LIST, **kwargs)
+        super().__init__(
+            label,
+            validators,
+            coerce=optional_id,
+            invalid_value_message=CHOOSE_FROM_LIST,
+            invalid_choice_message=CHOOSE_FROM_LIST,
+            **kwargs,
+        )
 
 
 class CheckboxListField(SelectMultipleField):
@@ -54,8 +62,14 @@ class CheckboxListField(SelectMultipleField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("choices", [])
-        super().__init__(label, validators, coerce=int, invalid_value_message=CHOOSE_FROM_LIST,
-                         invalid_choice_message="Tick only the convictions listed here.", **kwargs)
+        super().__init__(
+            label,
+            validators,
+            coerce=int,
+            invalid_value_message=CHOOSE_FROM_LIST,
+            invalid_choice_message="Tick only the convictions listed here.",
+            **kwargs,
+        )
 
 
 class DaysField(IntegerField):
@@ -76,29 +90,48 @@ class DaysField(IntegerField):
 
 # ---------------------------------------------------------------- applications
 
-_forum = StringField("Forum / decision maker", validators=[Optional(), Length(max=200, message="Keep this under "
-                                                                                             "200 characters.")],
-                     description="For example: the Governor's Office, the Parole Board, the Superior Court.")
-_notes = TextAreaField("Notes", validators=[Optional(), Length(max=20000, message="Keep the notes under 20,000 "
-                                                                                 "characters.")])
+_forum = StringField(
+    "Forum / decision maker",
+    validators=[Optional(), Length(max=200, message="Keep this under 200 characters.")],
+    description="For example: the Governor's Office, the Parole Board, the Superior Court.",
+)
+_notes = TextAreaField(
+    "Notes", validators=[Optional(), Length(max=20000, message="Keep the notes under 20,000 characters.")]
+)
 
 
 class ApplicationCreateForm(BaseForm):
     """Open an application: what is sought, where, from which template, and who works on it."""
 
-    kind = EnumSelectField("Kind of relief", enum=ReliefKind, blank="— choose —",
-                           validators=[InputRequired("Choose the kind of relief.")])
-    jurisdiction = SelectField("Jurisdiction", choices=options([("", "— choose —"), *JURISDICTIONS]),
-                               validators=[InputRequired("Choose the state whose authorities decide, or Federal.")],
-                               invalid_choice_message=CHOOSE_FROM_LIST)
+    kind = EnumSelectField(
+        "Kind of relief",
+        enum=ReliefKind,
+        blank="— choose —",
+        validators=[InputRequired("Choose the kind of relief.")],
+    )
+    jurisdiction = SelectField(
+        "Jurisdiction",
+        choices=options([("", "— choose —"), *JURISDICTIONS]),
+        validators=[InputRequired("Choose the state whose authorities decide, or Federal.")],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
     forum = _forum
-    template = SelectField("Steps from template", choices=[], invalid_choice_message=CHOOSE_FROM_LIST,
-                           description="The steps and their due dates are copied into the application; you can "
-                                       "change them afterwards.")
-    opened_on = DayField("Opened on", default=date.today,
-                         validators=[InputRequired("Type the date the work started, as YYYY-MM-DD."),
-                                     NotInFuture("The opening date")],
-                         description="Due dates of the steps count from this day.")
+    template = SelectField(
+        "Steps from template",
+        choices=[],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+        description="The steps and their due dates are copied into the application; you can "
+        "change them afterwards.",
+    )
+    opened_on = DayField(
+        "Opened on",
+        default=date.today,
+        validators=[
+            InputRequired("Type the date the work started, as YYYY-MM-DD."),
+            NotInFuture("The opening date"),
+        ],
+        description="Due dates of the steps count from this day.",
+    )
     convictions = CheckboxListField("Convictions it targets")
     lead_id = IdSelectField("Lead")
     attorney_contact_id = IdSelectField("Attorney", description="From the organization's contacts directory.")
@@ -106,25 +139,41 @@ class ApplicationCreateForm(BaseForm):
 
     def application_data(self) -> dict:
         """The submitted values keyed by ReliefApplication attribute (convictions as ids)."""
-        return {"kind": self.kind.data, "jurisdiction": self.jurisdiction.data, "forum": self.forum.data,
-                "opened_on": self.opened_on.data, "lead_id": self.lead_id.data,
-                "attorney_contact_id": self.attorney_contact_id.data, "notes": self.notes.data,
-                "conviction_ids": list(self.convictions.data or [])}
+        return {
+            "kind": self.kind.data,
+            "jurisdiction": self.jurisdiction.data,
+            "forum": self.forum.data,
+            "opened_on": self.opened_on.data,
+            "lead_id": self.lead_id.data,
+            "attorney_contact_id": self.attorney_contact_id.data,
+            "notes": self.notes.data,
+            "conviction_ids": list(self.convictions.data or []),
+        }
 
 
 class ApplicationEditForm(BaseForm):
     """Where the application stands, and who works on it."""
 
     status = EnumSelectField("Status", enum=ReliefStatus, validators=[InputRequired("Choose a status.")])
-    filed_on = DayField("Filed on", validators=[Optional(), NotInFuture("The filing date")],
-                        description="Needed once the application is filed.")
-    decided_on = DayField("Decided on", validators=[
-        Optional(), NotInFuture("The decision date"),
-        NotBefore("filed_on", "The decision date cannot be before the filing date; check both dates."),
-    ], description="Needed once the application is granted or denied.")
-    outcome = TextAreaField("Outcome", validators=[Optional(), Length(max=4000, message="Keep the outcome under "
-                                                                                       "4,000 characters.")],
-                            description="What was decided, and any conditions.")
+    # No Optional(): the status decides whether the dates are needed (validate_filed_on, validate_decided_on).
+    filed_on = DayField(
+        "Filed on",
+        validators=[NotInFuture("The filing date")],
+        description="Needed once the application is filed.",
+    )
+    decided_on = DayField(
+        "Decided on",
+        validators=[
+            NotInFuture("The decision date"),
+            NotBefore("filed_on", "The decision date cannot be before the filing date; check both dates."),
+        ],
+        description="Needed once the application is granted or denied.",
+    )
+    outcome = TextAreaField(
+        "Outcome",
+        validators=[Optional(), Length(max=4000, message="Keep the outcome under 4,000 characters.")],
+        description="What was decided, and any conditions.",
+    )
     forum = _forum
     lead_id = IdSelectField("Lead")
     attorney_contact_id = IdSelectField("Attorney", description="From the organization's contacts directory.")
@@ -132,7 +181,16 @@ class ApplicationEditForm(BaseForm):
     notes = _notes
     version = VersionField()
 
-    FIELDS = ("status", "filed_on", "decided_on", "outcome", "forum", "lead_id", "attorney_contact_id", "notes")
+    FIELDS = (
+        "status",
+        "filed_on",
+        "decided_on",
+        "outcome",
+        "forum",
+        "lead_id",
+        "attorney_contact_id",
+        "notes",
+    )
 
     def __init__(self, *args, opened_on: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,27 +200,38 @@ class ApplicationEditForm(BaseForm):
         """A filed application has a filing date, on or after the day the work started."""
         status = self.status.data
         if status is not None and status.needs_filing and field.data is None and not field.errors:
-            raise ValidationError(f"Type the date the application was filed (YYYY-MM-DD): an application "
-                                  f"that is “{status.label.lower()}” has been filed.")
+            raise ValidationError(
+                f"Type the date the application was filed, as YYYY-MM-DD: the status "
+                f"“{status.label}” means it was filed."
+            )
         if field.data and self.opened_on and field.data < self.opened_on:
-            raise ValidationError(f"The filing date cannot be before the application was opened "
-                                  f"({self.opened_on.isoformat()}); check the date.")
+            raise ValidationError(
+                f"The filing date cannot be before the application was opened "
+                f"({self.opened_on.isoformat()}); check the date."
+            )
         if field.data and status == ReliefStatus.PREPARING:
-            raise ValidationError("An application still being prepared has no filing date: clear the date, or "
-                                  "choose the status “Filed”.")
+            raise ValidationError(
+                "An application still being prepared has no filing date: clear the date, or "
+                "choose the status “Filed”."
+            )
 
     def validate_decided_on(self, field):
         """Granted and denied applications have a decision date; open ones do not."""
         status = self.status.data
         if status in (ReliefStatus.GRANTED, ReliefStatus.DENIED) and field.data is None and not field.errors:
-            raise ValidationError(f"Type the date of the decision (YYYY-MM-DD): the application was "
-                                  f"{status.label.lower()}.")
+            raise ValidationError(
+                f"Type the date of the decision, as YYYY-MM-DD: the application was {status.label.lower()}."
+            )
         if field.data and status is not None and not status.is_closed:
-            raise ValidationError("Only a granted, denied or withdrawn application has a decision date: clear the "
-                                  "date, or choose the status the decision gave.")
+            raise ValidationError(
+                "Only a granted, denied or withdrawn application has a decision date: clear the "
+                "date, or choose the status the decision gave."
+            )
         if field.data and self.opened_on and field.data < self.opened_on:
-            raise ValidationError(f"The decision date cannot be before the application was opened "
-                                  f"({self.opened_on.isoformat()}); check the date.")
+            raise ValidationError(
+                f"The decision date cannot be before the application was opened "
+                f"({self.opened_on.isoformat()}); check the date."
+            )
 
     def application_data(self) -> dict:
         """The submitted values keyed by ReliefApplication attribute (convictions as ids)."""
@@ -173,9 +242,13 @@ class ApplicationEditForm(BaseForm):
 
 # ---------------------------------------------------------------- steps
 
-_step_title = StringField("Step", validators=[DataRequired("Type what has to be done, for example “Ask the "
-                                                           "District Attorney for a letter”."),
-                                              Length(max=300, message="Keep the step under 300 characters.")])
+_step_title = StringField(
+    "Step",
+    validators=[
+        DataRequired("Type what has to be done, for example “Ask the District Attorney for a letter”."),
+        Length(max=300, message="Keep the step under 300 characters."),
+    ],
+)
 
 
 class StepForm(BaseForm):
@@ -198,7 +271,9 @@ class StepEditForm(StepForm):
 class StepDoneForm(BaseForm):
     """Mark a step done, on a given day (today unless said otherwise)."""
 
-    done_on = DayField("Done on", default=date.today, validators=[Optional(), NotInFuture("The date it was done")])
+    done_on = DayField(
+        "Done on", default=date.today, validators=[Optional(), NotInFuture("The date it was done")]
+    )
     version = VersionField()
 
 
@@ -211,9 +286,13 @@ class StepVersionForm(BaseForm):
 class StepNoteForm(BaseForm):
     """A line for the step's log."""
 
-    note = TextAreaField("Note", validators=[DataRequired("Type the note to add, for example who you called and "
-                                                          "what they said."),
-                                             Length(max=2000, message="Keep a note under 2,000 characters.")])
+    note = TextAreaField(
+        "Note",
+        validators=[
+            DataRequired("Type the note to add, for example who you called and what they said."),
+            Length(max=2000, message="Keep a note under 2,000 characters."),
+        ],
+    )
 
 
 class StepAssignForm(BaseForm):
@@ -225,46 +304,77 @@ class StepAssignForm(BaseForm):
 
 # ---------------------------------------------------------------- templates (admin)
 
+
 class TemplateForm(BaseForm):
     """An organization's own relief template."""
 
-    name = StringField("Name", validators=[DataRequired("Type a name, for example “Oregon: pardon petition to the "
-                                                        "Governor”."),
-                                           Length(max=200, message="Keep the name under 200 characters.")])
-    jurisdiction = SelectField("Jurisdiction", choices=options(TEMPLATE_JURISDICTIONS),
-                               validators=[InputRequired("Choose a jurisdiction, or “Any jurisdiction”.")],
-                               invalid_choice_message=CHOOSE_FROM_LIST)
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Type a name, for example “Oregon: pardon petition to the Governor”."),
+            Length(max=200, message="Keep the name under 200 characters."),
+        ],
+    )
+    jurisdiction = SelectField(
+        "Jurisdiction",
+        choices=options(TEMPLATE_JURISDICTIONS),
+        validators=[InputRequired("Choose a jurisdiction, or “Any jurisdiction”.")],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
     kind = EnumSelectField("Kind of relief", enum=ReliefKind, blank="Any kind", validators=[Optional()])
     forum = _forum
-    description = TextAreaField("Description", validators=[Optional(), Length(max=8000, message="Keep the "
-                                                                              "description under 8,000 characters.")],
-                                description="The process in a few sentences: who decides, statutory clocks.")
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=8000, message="Keep the description under 8,000 characters.")],
+        description="The process in a few sentences: who decides, statutory clocks.",
+    )
 
     def template_data(self) -> dict:
         """The submitted values keyed by ReliefTemplate attribute."""
-        return {"name": self.name.data, "jurisdiction": self.jurisdiction.data, "kind": self.kind.data,
-                "forum": self.forum.data, "description": self.description.data}
+        return {
+            "name": self.name.data,
+            "jurisdiction": self.jurisdiction.data,
+            "kind": self.kind.data,
+            "forum": self.forum.data,
+            "description": self.description.data,
+        }
 
 
 class TemplateStepForm(BaseForm):
     """One step of a template and the clock of its due date."""
 
     title = _step_title
-    anchor_position = IdSelectField("Counted from", description="The day the application is opened, or the due "
-                                                                "date of another step.")
-    offset_days = DaysField("Days after", validators=[InputRequired(DaysField.MESSAGE)], default=0,
-                            description="Negative: that many days before the anchor (a notice before a hearing).")
-    schedule = SelectField("Schedule", choices=options(SCHEDULES), default="offset",
-                           validators=[InputRequired("Choose a schedule.")], invalid_choice_message=CHOOSE_FROM_LIST)
-    schedule_months = StringField("Months of the sittings", validators=[Optional(), Length(max=40)],
-                                  description="Quarterly schedule only: month numbers, for example 3,6,9,12.")
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=4000, message="Keep the notes under 4,000 "
-                                                                                   "characters.")])
+    anchor_position = IdSelectField(
+        "Counted from", description="The day the application is opened, or the due date of another step."
+    )
+    offset_days = DaysField(
+        "Days after",
+        validators=[InputRequired(DaysField.MESSAGE)],
+        default=0,
+        description="Negative: that many days before the anchor (a notice before a hearing).",
+    )
+    schedule = SelectField(
+        "Schedule",
+        choices=options(SCHEDULES),
+        default="offset",
+        validators=[InputRequired("Choose a schedule.")],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    schedule_months = StringField(
+        "Months of the sittings",
+        validators=[Length(max=40)],
+        description="Quarterly schedule only: month numbers, for example 3,6,9,12.",
+    )
+    notes = TextAreaField(
+        "Notes", validators=[Optional(), Length(max=4000, message="Keep the notes under 4,000 characters.")]
+    )
 
     def validate_offset_days(self, field):
         """Clocks longer than ten years are typing mistakes."""
         if field.data is not None and abs(field.data) > _MAX_OFFSET_DAYS:
-            raise ValidationError(f"Type a number of days between -{_MAX_OFFSET_DAYS} and {_MAX_OFFSET_DAYS}.")
+            raise ValidationError(
+                f"Type a number of days between -{_MAX_OFFSET_DAYS} and {_MAX_OFFSET_DAYS}."
+            )
 
     def validate_schedule_months(self, field):
         """Quarterly steps need at least one month, each a number from 1 to 12."""
@@ -272,17 +382,22 @@ class TemplateStepForm(BaseForm):
             return
         months = parse_months(field.data)
         if months is None:
-            raise ValidationError("Type the months as numbers from 1 to 12 separated by commas, for example "
-                                  "3,6,9,12.")
+            raise ValidationError(
+                "Type the months as numbers from 1 to 12 separated by commas, for example 3,6,9,12."
+            )
 
     def step_data(self) -> dict:
         """The submitted values keyed by ReliefTemplateStep attribute (months normalized)."""
         quarterly = self.schedule.data == "quarterly"
         months = parse_months(self.schedule_months.data) if quarterly else None
-        return {"title": self.title.data, "anchor_position": self.anchor_position.data,
-                "offset_days": self.offset_days.data, "schedule": self.schedule.data,
-                "schedule_months": ",".join(str(m) for m in months) if months else None,
-                "notes": self.notes.data}
+        return {
+            "title": self.title.data,
+            "anchor_position": self.anchor_position.data,
+            "offset_days": self.offset_days.data,
+            "schedule": self.schedule.data,
+            "schedule_months": ",".join(str(m) for m in months) if months else None,
+            "notes": self.notes.data,
+        }
 
 
 def parse_months(text: str | None) -> list[int] | None:
@@ -296,8 +411,12 @@ def parse_months(text: str | None) -> list[int] | None:
 class MoveForm(BaseForm):
     """Move a template step up or down."""
 
-    direction = SelectField("Direction", choices=options([("up", "Up"), ("down", "Down")]),
-                            validators=[InputRequired("Choose up or down.")], invalid_choice_message=CHOOSE_FROM_LIST)
+    direction = SelectField(
+        "Direction",
+        choices=options([("up", "Up"), ("down", "Down")]),
+        validators=[InputRequired("Choose up or down.")],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
 
 
 class ConfirmForm(BaseForm):

@@ -44,36 +44,61 @@ class EditConflict(Exception):
 
 # Labels of the application's fields, for the history ("Details changed: forum, lead").
 FIELD_LABELS = {
-    "filed_on": "filing date", "decided_on": "decision date", "outcome": "outcome", "forum": "forum",
-    "lead_id": "lead", "attorney_contact_id": "attorney", "notes": "notes", "convictions": "targeted convictions",
+    "filed_on": "filing date",
+    "decided_on": "decision date",
+    "outcome": "outcome",
+    "forum": "forum",
+    "lead_id": "lead",
+    "attorney_contact_id": "attorney",
+    "notes": "notes",
+    "convictions": "targeted convictions",
 }
 SUMMARY_LENGTH = 400
 
 
-def _event(actor: User, application: ReliefApplication, kind: str, summary: str, *, step: ReliefStep | None = None,
-           from_status: str | None = None, to_status: str | None = None) -> ReliefEvent:
-    event = ReliefEvent(application_id=application.id, actor_id=actor.id, kind=kind,
-                        step_id=step.id if step is not None else None, from_status=from_status,
-                        to_status=to_status, summary=summary[:SUMMARY_LENGTH])
+def _event(
+    actor: User,
+    application: ReliefApplication,
+    kind: str,
+    summary: str,
+    *,
+    step: ReliefStep | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+) -> ReliefEvent:
+    event = ReliefEvent(
+        application_id=application.id,
+        actor_id=actor.id,
+        kind=kind,
+        step_id=step.id if step is not None else None,
+        from_status=from_status,
+        to_status=to_status,
+        summary=summary[:SUMMARY_LENGTH],
+    )
     db.session.add(event)
     return event
 
 
 # ---------------------------------------------------------------- choices
 
+
 def offered_templates(user: User) -> list[ReliefTemplate]:
     """Active templates offered to the user's organization: built-in ones and its own."""
     from casework import access
 
-    return list(db.session.scalars(
-        access.relief_templates_offered(user).where(ReliefTemplate.active.is_(True))
-        .order_by(ReliefTemplate.jurisdiction, ReliefTemplate.name, ReliefTemplate.id)
-    ))
+    return list(
+        db.session.scalars(
+            access.relief_templates_offered(user)
+            .where(ReliefTemplate.active.is_(True))
+            .order_by(ReliefTemplate.jurisdiction, ReliefTemplate.name, ReliefTemplate.id)
+        )
+    )
 
 
-def best_template(templates: list[ReliefTemplate], kind: ReliefKind | None, jurisdiction: str | None,
-                  org_id: int) -> ReliefTemplate | None:
-    """The template that fits a kind and jurisdiction best, else a generic one (an organization's own first)."""
+def best_template(
+    templates: list[ReliefTemplate], kind: ReliefKind | None, jurisdiction: str | None, org_id: int
+) -> ReliefTemplate | None:
+    """The template fitting a kind and jurisdiction best, else a generic one (an organization's own first)."""
 
     def rank(t: ReliefTemplate) -> tuple | None:
         if t.jurisdiction == jurisdiction:
@@ -84,15 +109,19 @@ def best_template(templates: list[ReliefTemplate], kind: ReliefKind | None, juri
             place = None
         return None if place is None else (place, t.org_id != org_id, t.id)
 
-    ranked = sorted((r, t) for t in templates if (r := rank(t)) is not None) if templates else []
-    return ranked[0][1] if ranked else None
+    candidates = [(r, t) for t in templates if (r := rank(t)) is not None]
+    return min(candidates, key=lambda pair: pair[0])[1] if candidates else None
 
 
 def case_org_users(person: Person) -> list[User]:
     """Active users of the case's organization, who may lead the application or do its steps."""
-    return list(db.session.scalars(
-        sa.select(User).where(User.org_id == person.org_id, User.active.is_(True)).order_by(User.name, User.email)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.org_id == person.org_id, User.active.is_(True))
+            .order_by(User.name, User.email)
+        )
+    )
 
 
 def attorney_contacts(person: Person) -> list[Contact]:
@@ -100,26 +129,36 @@ def attorney_contacts(person: Person) -> list[Contact]:
     from casework.models import ContactKind
 
     kinds = [k for k in ContactKind if k.is_attorney]
-    return list(db.session.scalars(
-        sa.select(Contact).where(Contact.org_id == person.org_id, Contact.kind.in_(kinds))
-        .order_by(Contact.sort_name, Contact.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Contact)
+            .where(Contact.org_id == person.org_id, Contact.kind.in_(kinds))
+            .order_by(Contact.sort_name, Contact.id)
+        )
+    )
 
 
 def person_convictions(person: Person) -> list[Conviction]:
     """The person's convictions, oldest first."""
-    return list(db.session.scalars(
-        sa.select(Conviction).where(Conviction.person_id == person.id)
-        .order_by(Conviction.conviction_date.is_(None), Conviction.conviction_date, Conviction.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Conviction)
+            .where(Conviction.person_id == person.id)
+            .order_by(Conviction.conviction_date.is_(None), Conviction.conviction_date, Conviction.id)
+        )
+    )
 
 
 def _convictions_of(person: Person, ids: list[int]) -> list[Conviction]:
     if not ids:
         return []
-    rows = list(db.session.scalars(
-        sa.select(Conviction).where(Conviction.person_id == person.id, Conviction.id.in_(ids)).order_by(Conviction.id)
-    ))
+    rows = list(
+        db.session.scalars(
+            sa.select(Conviction)
+            .where(Conviction.person_id == person.id, Conviction.id.in_(ids))
+            .order_by(Conviction.id)
+        )
+    )
     if len(rows) != len(set(ids)):
         raise OperationError("Tick only convictions of this person.")
     return rows
@@ -127,29 +166,44 @@ def _convictions_of(person: Person, ids: list[int]) -> list[Conviction]:
 
 # ---------------------------------------------------------------- applications
 
-def create_application(actor: User, person: Person, data: dict,
-                       template: ReliefTemplate | None) -> ReliefApplication:
+
+def create_application(
+    actor: User, person: Person, data: dict, template: ReliefTemplate | None
+) -> ReliefApplication:
     """Open an application; the template's steps are copied with due dates counted from the opening day."""
     values = {k: v for k, v in data.items() if k != "conviction_ids"}
     if not values.get("forum") and template is not None and template.forum:
         values["forum"] = template.forum  # the template knows who decides; the user may change it later
-    application = ReliefApplication(person_id=person.id, template_id=template.id if template else None,
-                                    status=ReliefStatus.PREPARING, **values)
+    application = ReliefApplication(
+        person_id=person.id,
+        template_id=template.id if template else None,
+        status=ReliefStatus.PREPARING,
+        **values,
+    )
     application.convictions = _convictions_of(person, data.get("conviction_ids") or [])
     application.steps = []
     db.session.add(application)
     count = 0
     if template is not None:
         steps = sorted(template.steps, key=lambda s: s.position)
-        due = template_due_dates(steps, application.opened_on)
+        due = check_anchors(steps, application.opened_on)
         for number, step in enumerate(steps, start=1):
-            application.steps.append(ReliefStep(position=number, title=step.title, due_on=due[step.position],
-                                                notes=step.notes))
+            application.steps.append(
+                ReliefStep(position=number, title=step.title, due_on=due[step.position], notes=step.notes)
+            )
             count += 1
     db.session.flush()
     source = f"from the template “{template.name}”, {count} steps" if template else "with no steps"
-    _event(actor, application, "created", f"Application opened ({source})", to_status=ReliefStatus.PREPARING.value)
-    fields = ["convictions" if k == "conviction_ids" else k for k, v in data.items() if v not in (None, "", [])]
+    _event(
+        actor,
+        application,
+        "created",
+        f"Application opened ({source})",
+        to_status=ReliefStatus.PREPARING.value,
+    )
+    fields = [
+        "convictions" if k == "conviction_ids" else k for k, v in data.items() if v not in (None, "", [])
+    ]
     if template is not None:
         fields.append("template_id")
     audit.record(actor, "relief.created", application, person=person, fields=fields, detail=f"{count} steps")
@@ -157,8 +211,9 @@ def create_application(actor: User, person: Person, data: dict,
     return application
 
 
-def update_application(actor: User, person: Person, application: ReliefApplication, data: dict,
-                       expected_version: int) -> list[str]:
+def update_application(
+    actor: User, person: Person, application: ReliefApplication, data: dict, expected_version: int
+) -> list[str]:
     """Apply an edit made from `expected_version`; a status change is written to the history."""
     values = {k: v for k, v in data.items() if k != "conviction_ids"}
     current_ids = sorted(c.id for c in application.convictions)
@@ -179,15 +234,25 @@ def update_application(actor: User, person: Person, application: ReliefApplicati
     db.session.flush()  # raises StaleDataError if another save slipped in since we loaded
     if "status" in changed:
         new_status = ReliefStatus(application.status)
-        _event(actor, application, "status", f"Status changed from {ReliefStatus(old_status).label} to "
-                                             f"{new_status.label}",
-               from_status=ReliefStatus(old_status).value, to_status=new_status.value)
+        _event(
+            actor,
+            application,
+            "status",
+            f"Status changed from {ReliefStatus(old_status).label} to {new_status.label}",
+            from_status=ReliefStatus(old_status).value,
+            to_status=new_status.value,
+        )
     others = [FIELD_LABELS[name] for name in changed if name in FIELD_LABELS]
     if others:
         _event(actor, application, "updated", "Details changed: " + ", ".join(others))
     audit.record(actor, "relief.updated", application, person=person, fields=changed)
     db.session.flush()
     return changed
+
+
+def record_view(actor: User, person: Person, application: ReliefApplication) -> None:
+    """Reading an application is audited, as reading the case is."""
+    audit.record(actor, "relief.viewed", application, person=person)
 
 
 def delete_application(actor: User, person: Person, application: ReliefApplication) -> None:
@@ -199,13 +264,20 @@ def delete_application(actor: User, person: Person, application: ReliefApplicati
 
 # ---------------------------------------------------------------- steps
 
+
 def _check_version(step: ReliefStep, expected_version: int | None) -> None:
     if expected_version is not None and step.version != expected_version:
         raise EditConflict(["version"])
 
 
-def mark_step_done(actor: User, person: Person, application: ReliefApplication, step: ReliefStep, done_on: date,
-                   expected_version: int | None = None) -> None:
+def mark_step_done(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    done_on: date,
+    expected_version: int | None = None,
+) -> None:
     """Tick a step off, on the day it was done."""
     _check_version(step, expected_version)
     if step.done_on is not None:
@@ -217,7 +289,13 @@ def mark_step_done(actor: User, person: Person, application: ReliefApplication, 
     db.session.flush()
 
 
-def reopen_step(actor: User, person: Person, application: ReliefApplication, step: ReliefStep, expected_version: int | None = None) -> None:
+def reopen_step(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    expected_version: int | None = None,
+) -> None:
     """Undo a step's "done"."""
     _check_version(step, expected_version)
     if step.done_on is None:
@@ -229,7 +307,14 @@ def reopen_step(actor: User, person: Person, application: ReliefApplication, ste
     db.session.flush()
 
 
-def add_step_note(actor: User, person: Person, application: ReliefApplication, step: ReliefStep, note: str, today: date | None = None) -> None:
+def add_step_note(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    note: str,
+    today: date | None = None,
+) -> None:
     """Append a dated, signed line to the step's log (earlier notes are never rewritten)."""
     line = f"{(today or date.today()).isoformat()} {actor.display_name}: {note.strip()}"
     step.notes = f"{step.notes}\n{line}" if step.notes else line
@@ -239,20 +324,29 @@ def add_step_note(actor: User, person: Person, application: ReliefApplication, s
     db.session.flush()
 
 
-def assign_step(actor: User, person: Person, application: ReliefApplication, step: ReliefStep, assignee: User | None,
-                expected_version: int | None = None) -> bool:
+def assign_step(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    assignee: User | None,
+    expected_version: int | None = None,
+) -> bool:
     """Give the step to an active user of the case's organization, or to nobody; False if nothing changed."""
     _check_version(step, expected_version)
-    if assignee is not None and (assignee.org_id != person.org_id or not assignee.active):
-        raise OperationError("Steps go to active users of the case's organization; choose one from the list.")
     new_id = assignee.id if assignee is not None else None
     if step.assignee_id == new_id:
         return False
+    if assignee is not None and (assignee.org_id != person.org_id or not assignee.active):
+        raise OperationError("Steps go to active users of the case's organization; choose one from the list.")
     step.assignee_id = new_id
     step.assignee = assignee
     db.session.flush()
-    summary = (f"Step {step.position} reassigned to {assignee.display_name}" if assignee is not None
-               else f"Step {step.position} unassigned")
+    summary = (
+        f"Step {step.position} reassigned to {assignee.display_name}"
+        if assignee is not None
+        else f"Step {step.position} unassigned"
+    )
     _event(actor, application, "step_assigned", summary, step=step)
     audit.record(actor, "relief.step_assigned", step, person=person, fields=["assignee_id"])
     db.session.flush()
@@ -261,19 +355,37 @@ def assign_step(actor: User, person: Person, application: ReliefApplication, ste
 
 def add_step(actor: User, person: Person, application: ReliefApplication, data: dict) -> ReliefStep:
     """A new step at the end of the application's checklist."""
-    last = db.session.scalar(sa.select(sa.func.max(ReliefStep.position))
-                             .where(ReliefStep.application_id == application.id)) or 0
-    step = ReliefStep(application_id=application.id, position=last + 1, title=data["title"], due_on=data["due_on"])
+    last = (
+        db.session.scalar(
+            sa.select(sa.func.max(ReliefStep.position)).where(ReliefStep.application_id == application.id)
+        )
+        or 0
+    )
+    step = ReliefStep(
+        application_id=application.id, position=last + 1, title=data["title"], due_on=data["due_on"]
+    )
     db.session.add(step)
     db.session.flush()
     _event(actor, application, "step_added", f"Step {step.position} added: {step.title}", step=step)
-    audit.record(actor, "relief.step_added", step, person=person,
-                 fields=[k for k in ("title", "due_on") if data.get(k) is not None])
+    audit.record(
+        actor,
+        "relief.step_added",
+        step,
+        person=person,
+        fields=[k for k in ("title", "due_on") if data.get(k) is not None],
+    )
     db.session.flush()
     return step
 
 
-def update_step(actor: User, person: Person, application: ReliefApplication, step: ReliefStep, data: dict, expected_version: int) -> list[str]:
+def update_step(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    data: dict,
+    expected_version: int,
+) -> list[str]:
     """Change a step's title or due date; refused if the step moved on since the form was opened."""
     if step.version != expected_version:
         raise EditConflict([k for k, v in data.items() if getattr(step, k) != v])
@@ -281,8 +393,13 @@ def update_step(actor: User, person: Person, application: ReliefApplication, ste
     if changed:
         db.session.flush()
         words = {"title": "title", "due_on": "due date"}
-        _event(actor, application, "step_edited",
-               f"Step {step.position} changed: " + ", ".join(words[c] for c in changed), step=step)
+        _event(
+            actor,
+            application,
+            "step_edited",
+            f"Step {step.position} changed: " + ", ".join(words[c] for c in changed),
+            step=step,
+        )
         audit.record(actor, "relief.step_updated", step, person=person, fields=changed)
         db.session.flush()
     return changed
@@ -290,21 +407,38 @@ def update_step(actor: User, person: Person, application: ReliefApplication, ste
 
 # ---------------------------------------------------------------- templates
 
+
 def _simulated(steps) -> list[SimpleNamespace]:
-    return [SimpleNamespace(position=s.position, anchor_position=s.anchor_position, offset_days=s.offset_days,
-                            schedule=s.schedule, schedule_months=s.schedule_months) for s in steps]
+    return [
+        SimpleNamespace(
+            position=s.position,
+            anchor_position=s.anchor_position,
+            offset_days=s.offset_days,
+            schedule=s.schedule,
+            schedule_months=s.schedule_months,
+        )
+        for s in steps
+    ]
 
 
 def check_anchors(steps, start: date | None = None) -> dict[int, date]:
     """Due dates of template steps (by position), or OperationError naming the anchor that cannot work."""
     try:
         return template_due_dates(steps, start or date.today())
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         text = str(exc)
+        sentence = text[:1].upper() + text[1:]
         if "does not exist" in text:
-            raise OperationError(f"{text[0].upper()}{text[1:]}: choose an existing step or the opening day.") from None
-        raise OperationError(f"{text[0].upper()}{text[1:]}: a step cannot be counted from a step that is itself "
-                             "counted from it. Choose another anchor.") from None
+            raise OperationError(f"{sentence}: choose an existing step or the opening day.") from None
+        if "anchored on itself" in text:
+            raise OperationError(
+                f"{sentence}: a step cannot be counted from a step that is itself counted from it. "
+                "Choose another anchor."
+            ) from None
+        # dates beyond the calendar (year 1 or 9999): only absurd offsets or opening dates get here
+        raise OperationError(
+            "The due dates would fall outside the calendar: check the opening date and the days of each step."
+        ) from None
 
 
 def create_template(actor: User, data: dict) -> ReliefTemplate:
@@ -328,13 +462,27 @@ def update_template(actor: User, template: ReliefTemplate, data: dict) -> list[s
 
 def copy_template(actor: User, source: ReliefTemplate) -> ReliefTemplate:
     """A copy, owned by the actor's organization, of a template it may read (built-in or its own)."""
-    copy = ReliefTemplate(org_id=actor.org_id, jurisdiction=source.jurisdiction, kind=source.kind,
-                          name=f"{source.name} (copy)"[:200], forum=source.forum, description=source.description,
-                          active=True)
-    copy.steps = [ReliefTemplateStep(position=s.position, title=s.title, anchor_position=s.anchor_position,
-                                     offset_days=s.offset_days, schedule=s.schedule,
-                                     schedule_months=s.schedule_months, notes=s.notes)
-                  for s in sorted(source.steps, key=lambda s: s.position)]
+    copy = ReliefTemplate(
+        org_id=actor.org_id,
+        jurisdiction=source.jurisdiction,
+        kind=source.kind,
+        name=f"{source.name} (copy)"[:200],
+        forum=source.forum,
+        description=source.description,
+        active=True,
+    )
+    copy.steps = [
+        ReliefTemplateStep(
+            position=s.position,
+            title=s.title,
+            anchor_position=s.anchor_position,
+            offset_days=s.offset_days,
+            schedule=s.schedule,
+            schedule_months=s.schedule_months,
+            notes=s.notes,
+        )
+        for s in sorted(source.steps, key=lambda s: s.position)
+    ]
     db.session.add(copy)
     db.session.flush()
     audit.record(actor, "relief_template.copied", copy, detail=f"from template {source.id}")
@@ -347,26 +495,39 @@ def set_template_active(actor: User, template: ReliefTemplate, active: bool) -> 
         return False
     template.active = active
     db.session.flush()
-    audit.record(actor, "relief_template.activated" if active else "relief_template.deactivated", template,
-                 fields=["active"])
+    audit.record(
+        actor,
+        "relief_template.activated" if active else "relief_template.deactivated",
+        template,
+        fields=["active"],
+    )
     return True
 
 
 def add_template_step(actor: User, template: ReliefTemplate, data: dict) -> ReliefTemplateStep:
     """A new last step; refused when its anchor does not exist."""
     position = max((s.position for s in template.steps), default=0) + 1
-    candidate = SimpleNamespace(position=position, **{k: data[k] for k in
-                                                      ("anchor_position", "offset_days", "schedule", "schedule_months")})
+    candidate = SimpleNamespace(
+        position=position,
+        **{k: data[k] for k in ("anchor_position", "offset_days", "schedule", "schedule_months")},
+    )
     check_anchors([*_simulated(template.steps), candidate])
     step = ReliefTemplateStep(position=position, **data)
     template.steps.append(step)
     db.session.flush()
-    audit.record(actor, "relief_template.step_added", step, org_id=template.org_id,
-                 fields=[k for k, v in data.items() if v not in (None, "")])
+    audit.record(
+        actor,
+        "relief_template.step_added",
+        step,
+        org_id=template.org_id,
+        fields=[k for k, v in data.items() if v not in (None, "")],
+    )
     return step
 
 
-def update_template_step(actor: User, template: ReliefTemplate, step: ReliefTemplateStep, data: dict) -> list[str]:
+def update_template_step(
+    actor: User, template: ReliefTemplate, step: ReliefTemplateStep, data: dict
+) -> list[str]:
     """Change a step; refused (nothing saved) when its anchor is missing or would close a loop."""
     simulated = _simulated(template.steps)
     for s in simulated:
@@ -386,8 +547,10 @@ def remove_template_step(actor: User, template: ReliefTemplate, step: ReliefTemp
     dependants = sorted(s.position for s in template.steps if s.anchor_position == step.position)
     if dependants:
         listed = ", ".join(str(p) for p in dependants)
-        raise OperationError(f"Step {step.position} is the anchor of step{'s' if len(dependants) > 1 else ''} "
-                             f"{listed}: count {'them' if len(dependants) > 1 else 'it'} from another step first.")
+        raise OperationError(
+            f"Step {step.position} is the anchor of step{'s' if len(dependants) > 1 else ''} "
+            f"{listed}: count {'them' if len(dependants) > 1 else 'it'} from another step first."
+        )
     removed = step.position
     audit.record(actor, "relief_template.step_removed", step, org_id=template.org_id)
     template.steps.remove(step)
@@ -402,7 +565,9 @@ def remove_template_step(actor: User, template: ReliefTemplate, step: ReliefTemp
     db.session.flush()
 
 
-def move_template_step(actor: User, template: ReliefTemplate, step: ReliefTemplateStep, direction: str) -> bool:
+def move_template_step(
+    actor: User, template: ReliefTemplate, step: ReliefTemplateStep, direction: str
+) -> bool:
     """Swap a step with its neighbour; anchors keep pointing at the same steps. False at either end."""
     target = step.position + (-1 if direction == "up" else 1)
     other = next((s for s in template.steps if s.position == target), None)
@@ -427,8 +592,42 @@ def move_template_step(actor: User, template: ReliefTemplate, step: ReliefTempla
 
 
 def template_preview(template: ReliefTemplate, start: date) -> tuple[dict[int, date], str | None]:
-    """Due dates of the template's steps for an application opened on `start` (or the reason there are none)."""
+    """Due dates of the template's steps for an application opened on `start` (or why there are none)."""
     try:
         return check_anchors(template.steps, start), None
     except OperationError as exc:
         return {}, str(exc)
+
+
+MONTH_NAMES = [
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def clock_text(step: ReliefTemplateStep) -> str:
+    """How a template step's due date is counted, in words: "42 days after step 4"."""
+    anchor = "the opening day" if step.anchor_position is None else f"step {step.anchor_position}"
+    days = abs(step.offset_days)
+    amount = f"{days} day{'s' if days != 1 else ''}"
+    if step.schedule == "quarterly":
+        months = ", ".join(
+            MONTH_NAMES[int(m)]
+            for m in (step.schedule_months or "3,6,9,12").split(",")
+            if m.strip().isdigit() and 1 <= int(m) <= 12
+        )
+        return f"1st day of the next sitting month ({months}) at least {amount} after {anchor}"
+    if step.offset_days == 0:
+        return f"same day as {anchor}"
+    return f"{amount} {'before' if step.offset_days < 0 else 'after'} {anchor}"

@@ -1,0 +1,222 @@
+"""The record's sections of the case page: loaders (fixed numbers of queries), timeline entries, glances.
+
+views.py registers them with casework.case_page when the feature is imported.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from casework import access
+from casework.case_page import Glance, TimelineEntry
+from casework.extensions import db
+from casework.models import (
+    CheckIn,
+    CheckInOutcome,
+    Conviction,
+    CustodyEvent,
+    Person,
+    RemovalCase,
+    TravelDocument,
+    TravelDocumentOutcome,
+    User,
+)
+from casework.models.record import custody_clock
+from casework.people.forms import STATE_NAMES
+from casework.record.forms import CustodyEventForm
+
+POST_ORDER_PRESUMPTION_DAYS = 90  # past day 90 of post-order custody, detention must be justified (Zadvydas)
+
+
+def _can_edit(person: Person, user: User) -> bool:
+    return access.can(user, "edit", person)
+
+
+# ---------------------------------------------------------------- convictions
+
+def load_convictions(person: Person, user: User) -> dict:
+    """The person's convictions, oldest first (one query)."""
+    convictions = db.session.scalars(
+        sa.select(Conviction).where(Conviction.person_id == person.id)
+        .order_by(sa.func.coalesce(Conviction.conviction_date, Conviction.offense_date), Conviction.id)
+    ).all()
+    return {"convictions": convictions, "person": person, "can_edit": _can_edit(person, user),
+            "state_names": STATE_NAMES}
+
+
+def convictions_timeline(ctx: dict) -> list[TimelineEntry]:
+    """Offense and conviction dates."""
+    person: Person = ctx["person"]
+    entries = []
+    for c in ctx["convictions"]:
+        if c.offense_date:
+            age = person.age_on(c.offense_date)
+            text = f"Offense: {c.offense}" + (f" (age {age})" if age is not None else "")
+            entries.append(TimelineEntry(c.offense_date, "Conviction", text, "convictions"))
+        if c.conviction_date:
+            entries.append(TimelineEntry(c.conviction_date, "Conviction", f"Convicted: {c.offense}",
+                                         "convictions"))
+    return entries
+
+
+# ---------------------------------------------------------------- removal case and custody
+
+def load_removal(person: Person, user: User) -> dict:
+    """The removal case, the whole custody timeline (voided entries too) and the clock (three queries)."""
+    removal = db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person.id))
+    events = db.session.scalars(
+        sa.select(CustodyEvent).where(CustodyEvent.person_id == person.id)
+        .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
+    ).all()
+    user_ids = {e.voided_by_id for e in events} | {e.created_by_id for e in events}
+    user_ids.discard(None)
+    names = {}
+    if user_ids:
+        users = db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))
+        names = {u.id: u.display_name for u in users}
+    can_edit = _can_edit(person, user)
+    today = date.today()
+    return {
+        "person": person, "removal": removal, "events": events, "names": names, "today": today,
+        "clock": custody_clock(removal, person.custody_status, person.custody_since, today),
+        "can_edit": can_edit, "event_form": CustodyEventForm(formdata=None) if can_edit else None,
+    }
+
+
+def removal_timeline(ctx: dict) -> list[TimelineEntry]:
+    """Notice to Appear, orders, stays, hearings and every standing custody event."""
+    entries = []
+    removal: RemovalCase | None = ctx["removal"]
+    if removal is not None:
+        if removal.nta_date:
+            entries.append(TimelineEntry(removal.nta_date, "Removal", "Notice to Appear issued", "removal"))
+        if removal.order_date:
+            kind = removal.order_type.label.lower() if removal.order_type else "removal"
+            entries.append(TimelineEntry(removal.order_date, "Removal", f"Order of {kind} entered",
+                                         "removal"))
+        if removal.stay_granted_on:
+            entries.append(TimelineEntry(removal.stay_granted_on, "Removal", "Stay of removal granted",
+                                         "removal"))
+        if removal.stay_ended_on:
+            entries.append(TimelineEntry(removal.stay_ended_on, "Removal", "Stay of removal ended",
+                                         "removal"))
+        if removal.next_hearing_on:
+            where = f" at {removal.court}" if removal.court else ""
+            entries.append(TimelineEntry(removal.next_hearing_on, "Removal", f"Hearing{where}", "removal"))
+    for e in ctx["events"]:
+        if e.voided_at is None:
+            where = f" · {e.facility}" if e.facility else ""
+            entries.append(TimelineEntry(e.occurred_on, "Custody", f"{e.kind.label}{where}", "removal"))
+    return entries
+
+
+def removal_glance(ctx: dict) -> list[Glance]:
+    """The post-order custody clock, the BIA appeal deadline and the next hearing."""
+    glances = []
+    clock = ctx["clock"]
+    if clock is not None:
+        text = f"Detained day {clock.days} after final order"
+        if clock.paused:
+            text += " (paused by a stay)"
+        tone = "alert" if clock.days > POST_ORDER_PRESUMPTION_DAYS else "warn"
+        glances.append(Glance("Custody", text, tone))
+    removal: RemovalCase | None = ctx["removal"]
+    today = ctx["today"]
+    if removal is not None:
+        deadline = removal.appeal_deadline
+        if deadline and deadline >= today:
+            glances.append(Glance("BIA appeal deadline", deadline.isoformat(), "alert", deadline))
+        if removal.next_hearing_on and removal.next_hearing_on >= today:
+            glances.append(Glance("Next hearing", removal.next_hearing_on.isoformat(), "",
+                                  removal.next_hearing_on))
+    return glances
+
+
+# ---------------------------------------------------------------- check-ins
+
+def load_check_ins(person: Person, user: User) -> dict:
+    """Check-ins, upcoming first (soonest first), then the others (latest first); one query."""
+    rows = db.session.execute(
+        sa.select(CheckIn, CustodyEvent.voided_at)
+        .outerjoin(CustodyEvent, CustodyEvent.id == CheckIn.custody_event_id)
+        .where(CheckIn.person_id == person.id)
+        .order_by(CheckIn.scheduled_on, CheckIn.scheduled_time, CheckIn.id)
+    ).all()
+    today = date.today()
+    voided_links = {c.id for c, voided_at in rows if voided_at is not None}
+    check_ins = [c for c, _ in rows]
+    upcoming = [c for c in check_ins if c.scheduled_on >= today and c.outcome == CheckInOutcome.SCHEDULED]
+    others = [c for c in reversed(check_ins) if c not in upcoming]
+    return {"upcoming": upcoming, "others": others, "voided_links": voided_links, "today": today,
+            "can_edit": _can_edit(person, user)}
+
+
+def check_ins_timeline(ctx: dict) -> list[TimelineEntry]:
+    """Every check-in, held or to come."""
+    entries = []
+    for c in ctx["upcoming"] + ctx["others"]:
+        where = f" at {c.office}" if c.office else ""
+        entries.append(TimelineEntry(c.scheduled_on, "Check-in", f"ICE check-in{where}: {c.outcome.label}",
+                                     "checkins"))
+    return entries
+
+
+def check_ins_glance(ctx: dict) -> list[Glance]:
+    """The next check-in, and check-ins whose outcome was never recorded."""
+    glances = []
+    if ctx["upcoming"]:
+        nxt = ctx["upcoming"][0]
+        value = nxt.scheduled_on.isoformat() + (f" {nxt.scheduled_time:%H:%M}" if nxt.scheduled_time else "")
+        soon = (nxt.scheduled_on - ctx["today"]).days <= 7
+        glances.append(Glance("Next check-in", value, "warn" if soon else "", nxt.scheduled_on))
+    unrecorded = [c for c in ctx["others"]
+                  if c.outcome == CheckInOutcome.SCHEDULED and c.scheduled_on < ctx["today"]]
+    if unrecorded:
+        glances.append(Glance("Check-in outcome", f"not recorded for {unrecorded[0].scheduled_on}", "warn"))
+    return glances
+
+
+# ---------------------------------------------------------------- travel documents
+
+def load_travel_documents(person: Person, user: User) -> dict:
+    """Travel-document requests, latest first (one query)."""
+    documents = db.session.scalars(
+        sa.select(TravelDocument).where(TravelDocument.person_id == person.id)
+        .order_by(sa.func.coalesce(TravelDocument.requested_on, TravelDocument.decided_on).desc(),
+                  TravelDocument.id.desc())
+    ).all()
+    return {"documents": documents, "today": date.today(), "can_edit": _can_edit(person, user)}
+
+
+def travel_timeline(ctx: dict) -> list[TimelineEntry]:
+    """Requests, consular interviews and decisions."""
+    entries = []
+    for d in ctx["documents"]:
+        if d.requested_on:
+            entries.append(TimelineEntry(d.requested_on, "Travel document",
+                                         f"Travel document requested from {d.country}", "travel-documents"))
+        if d.interview_on:
+            entries.append(TimelineEntry(d.interview_on, "Travel document",
+                                         f"Consular interview ({d.country})", "travel-documents"))
+        if d.decided_on and d.outcome in (TravelDocumentOutcome.ISSUED, TravelDocumentOutcome.REFUSED):
+            verb = "refused" if d.outcome == TravelDocumentOutcome.REFUSED else "issued"
+            entries.append(TimelineEntry(d.decided_on, "Travel document",
+                                         f"Travel document {verb} by {d.country}", "travel-documents"))
+    return entries
+
+
+def travel_glance(ctx: dict) -> list[Glance]:
+    """A refusal is a win; an issued, unexpired document is a danger."""
+    glances = []
+    documents = ctx["documents"]
+    if any(d.outcome == TravelDocumentOutcome.REFUSED for d in documents):
+        glances.append(Glance("Travel document", "Refused by consulate", "ok"))
+    issued = [d for d in documents if d.outcome == TravelDocumentOutcome.ISSUED
+              and (d.expires_on is None or d.expires_on >= ctx["today"])]
+    if issued:
+        d = issued[0]
+        glances.append(Glance("Travel document", f"Issued by {d.country}"
+                              + (f", valid until {d.expires_on}" if d.expires_on else ""), "alert"))
+    return glances
