@@ -175,3 +175,15 @@ def test_case_section_loads_in_a_fixed_number_of_queries(login_as, make_person, 
         db.add(CaseContact(person_id=person.id, contact_id=c.id, role=f"Role {i}"))
     page = text_of(login_as("staff").get(f"/people/{person.id}"))  # lazy="raise" would fail the request
     assert all(f"Role {i}" in page for i in range(5))
+
+
+def test_numbers_too_long_for_an_id_are_404_not_500(login_as, make_person, contact):
+    person = make_person()
+    staff = login_as("staff")
+    huge = "9" * 25
+    for url in (f"/contacts/{huge}", f"/contacts/{huge}/edit", f"/people/{person.id}/contacts/{huge}/remove",
+                f"/people/{huge}/contacts/link", f"/people/{person.id}/notes/{huge}/edit",
+                f"/people/{huge}/notes/new", f"/people/{person.id}/tasks/{huge}/edit"):
+        assert staff.get(url).status_code == 404, url
+    assert staff.post(f"/people/{person.id}/tasks/{huge}/done").status_code == 404
+    assert staff.get(f"/contacts?after={huge}").status_code == 200

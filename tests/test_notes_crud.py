@@ -42,12 +42,20 @@ def test_write_page_works_too(login_as, make_person):
     ("", "Type the note; an empty note cannot be saved."),
     ("   \n  ", "Type the note; an empty note cannot be saved."),
     ("x" * 20_001, "Keep the note under 20,000 characters; split a longer text into two notes."),
+    ("pasted\x00text", "Remove the invisible control characters from this text"),
 ])
 def test_validation(login_as, make_person, db, body, message):
     person = make_person()
     response = login_as("staff").post(f"/people/{person.id}/notes/new", {"body": body, "version": "0"})
     assert response.status_code == 200 and shows(response, message)
     assert db.count(Note) == 0
+
+
+def test_tabs_and_line_breaks_are_kept(login_as, make_person, db):
+    person = make_person()
+    body = "Line one\r\n\tindented line two"
+    assert login_as("staff").post(f"/people/{person.id}/notes/new", {"body": body, "version": "0"}).status_code == 302
+    assert db.scalar(sa.select(Note.body)) == body
 
 
 def test_a_note_of_20000_characters_is_fine(login_as, make_person, db):

@@ -16,7 +16,7 @@ from casework.models import (
     StayStatus,
 )
 from casework.models.record import custody_clock, derive_custody
-from tests.conftest import shows, text_of
+from tests.conftest import TEST_DB, shows, text_of
 
 K = CustodyKind
 TODAY = date.today()
@@ -329,3 +329,47 @@ def test_access(login_as, make_user, make_person, make_org, share_case, db):
     assert staff.post(f"/people/{person.id}/custody/{foreign.id}/void", {"reason": "x"}).status_code == 404
     assert db.count(CustodyEvent, CustodyEvent.voided_at.is_not(None)) == 0
     assert db.count(CustodyEvent) == 2
+
+
+@pytest.mark.skipif(TEST_DB != "postgresql", reason="row locks are a PostgreSQL matter; SQLite has one writer")
+def test_concurrent_timeline_changes_are_serialized(app, make_person, make_user, db):
+    import threading
+    import time
+
+    from casework.models import User
+    from casework.record import operations
+
+    person = make_person()
+    user = make_user("staff")
+    db.add(CustodyEvent(person_id=person.id, kind=CustodyKind.ICE_ARREST, occurred_on=date(2024, 1, 1)))
+    first_flushed = threading.Event()
+    outcome = {}
+
+    def release(kind, day, pause):
+        from casework.extensions import db as sqla
+
+        with app.test_request_context():
+            try:
+                operations.add_custody_event(sqla.session.get(User, user.id), sqla.session.get(Person, person.id),
+                                             {"kind": kind, "occurred_on": day, "facility": None,
+                                              "field_office": None, "notes": None})
+                if pause:
+                    first_flushed.set()
+                    time.sleep(0.5)  # the other change is now waiting for the person's row
+                sqla.session.commit()
+                outcome[kind] = "saved"
+            except operations.OperationError as exc:
+                sqla.session.rollback()
+                outcome[kind] = str(exc)
+
+    first = threading.Thread(target=release, args=(CustodyKind.RELEASED_BOND, date(2024, 2, 1), True))
+    first.start()
+    assert first_flushed.wait(10)
+    second = threading.Thread(target=release, args=(CustodyKind.RELEASED_SUPERVISION, date(2024, 2, 2), False))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert outcome[CustodyKind.RELEASED_BOND] == "saved"
+    assert "the person was not detained then" in outcome[CustodyKind.RELEASED_SUPERVISION]
+    assert db.count(CustodyEvent) == 2
+    assert db.get(Person, person.id).custody_status == CustodyStatus.RELEASED

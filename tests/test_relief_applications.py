@@ -668,4 +668,47 @@ def test_due_dates_beyond_the_calendar_are_refused(login_as, db, person, org):
     response = staff.post(f"/people/{person.id}/relief/new", open_form(opened_on="0001-01-10"))
     assert response.status_code == 200
     assert shows(response, "The due dates would fall outside the calendar: check the opening date")
-    assert db.count(ReliefApplication) == 0 and db.count(AuditEvent, AuditEvent.action == "relief.created") == 0
+    assert (
+        db.count(ReliefApplication) == 0 and db.count(AuditEvent, AuditEvent.action == "relief.created") == 0
+    )
+
+
+def test_the_case_section_loads_in_a_fixed_number_of_queries(app, db, person, make_user):
+    from casework.relief.views import _load_section
+
+    assignee = make_user("volunteer")
+
+    def queries_for_section() -> int:
+        with app.test_request_context():
+            from casework.extensions import db as _db
+            from casework.models import Person
+
+            loaded = _db.session.get(Person, person.id)
+            statements = []
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            sa.event.listen(_db.engine, "before_cursor_execute", listener)
+            try:
+                context = _load_section(loaded, None)
+                [row["next_step"] and row["next_step"].assignee for row in context["rows"]]
+            finally:
+                sa.event.remove(_db.engine, "before_cursor_execute", listener)
+            return len(statements)
+
+    def add_application():
+        application = db.add(ReliefApplication(person_id=person.id, kind="commutation", jurisdiction="MA"))
+        for position in (1, 2):
+            db.add(
+                ReliefStep(
+                    application_id=application.id,
+                    position=position,
+                    title="Step",
+                    due_on=date.today(),
+                    assignee_id=assignee.id,
+                )
+            )
+
+    add_application()
+    one = queries_for_section()
+    add_application()
+    add_application()
+    assert queries_for_section() == one == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -68,10 +68,30 @@ class IdSelectField(SelectField):
             raise StopValidation(self.message)
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = ("Remove the invisible control characters from this text (they often come with "
+                   "pasted text), then save again.")
+
+
+class PlainTextForm(BaseForm):
+    """A form whose text fields refuse control characters (PostgreSQL cannot store NUL; none belongs in a
+    name or a note). Shared by the contacts, notes and tasks forms."""
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then no control characters in any text typed."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if (isinstance(field, StringField) and not isinstance(field, HiddenField)
+                    and isinstance(field.data, str) and _CONTROL_CHARACTERS.search(field.data)):
+                field.errors.append(CONTROL_MESSAGE)
+                valid = False
+        return valid
+
+
 ROLE_MESSAGE = "Type the contact's role on this case, for example “Pro bono counsel for the pardon”."
 
 
-class ContactForm(BaseForm):
+class ContactForm(PlainTextForm):
     """Every field of a directory entry."""
 
     name = StringField("Name", validators=[DataRequired("Type the contact's name, or the office's name."),
@@ -112,14 +132,14 @@ class ContactForm(BaseForm):
         return data
 
 
-class ContactFilterForm(BaseForm):
+class ContactFilterForm(PlainTextForm):
     """Search of the directory (posted and kept on the server: nothing typed goes into a URL)."""
 
     q = StringField("Name or organization", validators=[Optional(), _short()])
     kind = EnumSelectField("Kind", enum=ContactKind, blank="Any kind", validators=[Optional()])
 
 
-class LinkContactForm(BaseForm):
+class LinkContactForm(PlainTextForm):
     """Give a contact of the directory a role on a case."""
 
     contact_id = IdSelectField("Contact", message="Choose a contact from the directory.")

@@ -21,6 +21,9 @@ from casework.extensions import db
 from casework.forms import options
 from casework.models import CaseContact, Contact, Person, User
 
+# Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
+MAX_ID = 2**31 - 1
+ID = f"int(max={MAX_ID})"
 bp = Blueprint("contacts", __name__)
 
 FILTER_KEYS = ("q", "kind")
@@ -35,7 +38,7 @@ def _signed_in():
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 def _require_manager() -> None:
@@ -78,7 +81,7 @@ def create():
     return render_template("contacts/form.html", form=form, contact=None, conflict=None)
 
 
-@bp.get("/contacts/<int:contact_id>")
+@bp.get(f"/contacts/<{ID}:contact_id>")
 def show(contact_id: int):
     """A contact, and its roles on the cases this user may open (and on no others)."""
     contact = access.get_contact_or_404(contact_id)
@@ -93,7 +96,7 @@ def show(contact_id: int):
                            can_manage=access.can_manage_contacts(current_user))
 
 
-@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/contacts/<{ID}:contact_id>/edit", methods=["GET", "POST"])
 def edit(contact_id: int):
     """Edit an entry; a save based on an outdated version is refused and the typed values kept."""
     contact = access.get_contact_or_404(contact_id, need="manage")
@@ -121,7 +124,7 @@ def edit(contact_id: int):
     return render_template("contacts/form.html", form=form, contact=contact, conflict=conflict)
 
 
-@bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/contacts/<{ID}:contact_id>/delete", methods=["GET", "POST"])
 def delete(contact_id: int):
     """Confirm, then remove the entry; refused while the contact has roles on cases."""
     contact = access.get_contact_or_404(contact_id, need="manage")
@@ -153,7 +156,7 @@ def _linkable_choices(person: Person) -> list:
         (c.id, f"{c.name} · {c.organization}" if c.organization else c.name) for c in contacts])
 
 
-@bp.route("/people/<int:person_id>/contacts/link", methods=["GET", "POST"])
+@bp.route(f"/people/<{ID}:person_id>/contacts/link", methods=["GET", "POST"])
 def link(person_id: int):
     """Give a contact of the case owner's directory a role on the case."""
     person = access.get_person_or_404(person_id, need="edit")
@@ -167,11 +170,14 @@ def link(person_id: int):
         else:
             try:
                 operations.link(current_user, person, contact, form.role.data)
+                db.session.commit()
             except operations.OperationError as exc:
                 db.session.rollback()
                 form.role.errors.append(str(exc))
+            except sa.exc.IntegrityError:  # the same role saved by someone else a moment ago
+                db.session.rollback()
+                form.role.errors.append("This contact already has that role on the case; type another role.")
             else:
-                db.session.commit()
                 flash("The contact was added to the case.", "success")
                 return redirect(url_for("people.show", person_id=person.id) + "#contacts")
     if request.method == "POST":
@@ -180,7 +186,7 @@ def link(person_id: int):
                            directory_empty=len(form.contact_id.choices) <= 1)
 
 
-@bp.route("/people/<int:person_id>/contacts/new", methods=["GET", "POST"])
+@bp.route(f"/people/<{ID}:person_id>/contacts/new", methods=["GET", "POST"])
 def create_for_case(person_id: int):
     """Create a contact in the case owner's directory and give it a role on the case, in one step."""
     person = access.get_person_or_404(person_id, need="edit")
@@ -195,7 +201,8 @@ def create_for_case(person_id: int):
     return render_template("contacts/form.html", form=form, contact=None, conflict=None, person=person)
 
 
-@bp.route("/people/<int:person_id>/contacts/<int:case_contact_id>/remove", methods=["GET", "POST"])
+@bp.route(f"/people/<{ID}:person_id>/contacts/<{ID}:case_contact_id>/remove",
+          methods=["GET", "POST"])
 def unlink(person_id: int, case_contact_id: int):
     """Confirm, then take a contact's role off the case (the directory entry stays)."""
     person, case_contact = access.get_case_item_or_404(CaseContact, case_contact_id, person_id, need="edit")

@@ -15,7 +15,9 @@ from casework.models import Note, Person, User
 from casework.notes import operations
 from casework.notes.forms import ConfirmForm, NoteForm
 
-bp = Blueprint("notes", __name__, url_prefix="/people/<int:person_id>/notes")
+# Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
+ID = f"int(max={2**31 - 1})"
+bp = Blueprint("notes", __name__, url_prefix=f"/people/<{ID}:person_id>/notes")
 
 
 @bp.before_request
@@ -51,7 +53,7 @@ def create(person_id: int):
     return render_template("notes/form.html", form=form, person=person, note=None, conflict=None)
 
 
-@bp.route("/<int:note_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:note_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int, note_id: int):
     """Edit one of your own notes; a save based on an outdated version is refused, the typed text kept."""
     person, note = access.get_note_or_404(note_id, person_id, need="edit")
@@ -80,7 +82,7 @@ def edit(person_id: int, note_id: int):
     return render_template("notes/form.html", form=form, person=person, note=note, conflict=conflict)
 
 
-@bp.route("/<int:note_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:note_id>/delete", methods=["GET", "POST"])
 def delete(person_id: int, note_id: int):
     """Confirm, then delete a note: your own, or any note for the case's admins and staff."""
     person, note = access.get_note_or_404(note_id, person_id, need="edit")
@@ -88,9 +90,14 @@ def delete(person_id: int, note_id: int):
         abort(403)
     form = ConfirmForm()
     if form.validate_on_submit():
-        operations.delete_note(current_user, person, note)
-        db.session.commit()
-        flash("The note was deleted.", "success")
+        try:
+            operations.delete_note(current_user, person, note)
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            flash("This note was changed meanwhile and was NOT deleted. Read it again, then decide.", "error")
+        else:
+            flash("The note was deleted.", "success")
         return _back_to_notes(person)
     return render_template("notes/confirm_delete.html", form=form, person=person, note=note)
 

@@ -16,7 +16,9 @@ from casework.models import Person, Task, User
 from casework.tasks import operations
 from casework.tasks.forms import ConfirmForm, TaskForm
 
-bp = Blueprint("tasks", __name__, url_prefix="/people/<int:person_id>/tasks")
+# Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
+ID = f"int(max={2**31 - 1})"
+bp = Blueprint("tasks", __name__, url_prefix=f"/people/<{ID}:person_id>/tasks")
 
 SOON = timedelta(days=7)
 
@@ -61,7 +63,7 @@ def create(person_id: int):
     return render_template("tasks/form.html", form=form, person=person, task=None, conflict=None)
 
 
-@bp.route("/<int:task_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:task_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int, task_id: int):
     """Edit a task; a save based on an outdated version is refused and the typed values kept."""
     person, task = access.get_case_item_or_404(Task, task_id, person_id, need="edit")
@@ -99,45 +101,53 @@ def _shown(task: Task, name: str):
     return getattr(task, name)
 
 
-@bp.post("/<int:task_id>/done")
+STALE = "Someone else changed this task meanwhile; nothing was changed. Look at it again, then retry."
+
+
+def _change_state(person_id: int, task_id: int, change, success: str):
+    """Run mark_done or reopen on a task, with the CSRF token as confirmation, and go back to the list."""
+    person, task = access.get_case_item_or_404(Task, task_id, person_id, need="edit")
+    if ConfirmForm().validate_on_submit():
+        try:
+            change(current_user, person, task)
+            db.session.commit()
+        except operations.OperationError as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+        except StaleDataError:
+            db.session.rollback()
+            flash(STALE, "error")
+        else:
+            flash(success, "success")
+    return _back_to_tasks(person)
+
+
+@bp.post(f"/<{ID}:task_id>/done")
 def done(person_id: int, task_id: int):
     """Tick a task off today."""
-    person, task = access.get_case_item_or_404(Task, task_id, person_id, need="edit")
-    if ConfirmForm().validate_on_submit():
-        try:
-            operations.mark_done(current_user, person, task)
-        except operations.OperationError as exc:
-            flash(str(exc), "info")
-        else:
-            db.session.commit()
-            flash("Done. The task moved to the done list.", "success")
-    return _back_to_tasks(person)
+    return _change_state(person_id, task_id, operations.mark_done, "Done. The task moved to the done list.")
 
 
-@bp.post("/<int:task_id>/reopen")
+@bp.post(f"/<{ID}:task_id>/reopen")
 def reopen(person_id: int, task_id: int):
     """Put a done task back among the open ones."""
-    person, task = access.get_case_item_or_404(Task, task_id, person_id, need="edit")
-    if ConfirmForm().validate_on_submit():
-        try:
-            operations.reopen(current_user, person, task)
-        except operations.OperationError as exc:
-            flash(str(exc), "info")
-        else:
-            db.session.commit()
-            flash("The task is open again.", "success")
-    return _back_to_tasks(person)
+    return _change_state(person_id, task_id, operations.reopen, "The task is open again.")
 
 
-@bp.route("/<int:task_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:task_id>/delete", methods=["GET", "POST"])
 def delete(person_id: int, task_id: int):
     """Confirm, then delete a task."""
     person, task = access.get_case_item_or_404(Task, task_id, person_id, need="edit")
     form = ConfirmForm()
     if form.validate_on_submit():
-        operations.delete_task(current_user, person, task)
-        db.session.commit()
-        flash("The task was deleted.", "success")
+        try:
+            operations.delete_task(current_user, person, task)
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            flash(STALE, "error")
+        else:
+            flash("The task was deleted.", "success")
         return _back_to_tasks(person)
     return render_template("tasks/confirm_delete.html", form=form, person=person, task=task)
 
