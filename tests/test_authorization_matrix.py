@@ -32,9 +32,11 @@ def test_matrix_methods_match_routes(app):
         assert method in rule.methods, f"{rule.endpoint} does not answer {method}"
 
 
-@pytest.fixture
-def scenario(db, org, make_org, make_user, make_person):
-    other = make_org("Partner Firm LLP")
+def build_scenario(db, make_org, make_user, make_person):
+    """Organization A's case and the visitors around it (see tests/authz/__init__.py)."""
+    import uuid
+
+    other = make_org(f"Partner Firm {uuid.uuid4().hex[:6]}")
     users = {
         "admin": make_user("admin"),
         "staff": make_user("staff"),
@@ -58,28 +60,43 @@ def scenario(db, org, make_org, make_user, make_person):
     return users, ids
 
 
+def _snapshot(db, ids) -> tuple:
+    """What a refused request must leave untouched."""
+    person = db.get(Person, ids["person"])
+    return (person.deleted_at, person.version, db.count(CaseShare, CaseShare.person_id == ids["person"]),
+            db.count(CaseAssignment, CaseAssignment.person_id == ids["person"]))
+
+
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-@pytest.mark.parametrize("actor", ACTORS)
-def test_matrix(endpoint, actor, scenario, browser, login_as, db):
-    users, ids = scenario
+def test_matrix(endpoint, browser, login_as, db, org, make_org, make_user, make_person):
+    """Each visitor in turn; refusals first (they must change nothing), then the allowed visitors, each on a
+    fresh scenario after an allowed POST (which may have changed it)."""
     method, template, expectations = MATRIX[endpoint]
-    if actor != "anonymous":
-        browser = login_as(users[actor])
-        if actor == "deactivated":
-            db.execute(sa.update(User).where(User.id == users[actor].id).values(active=False))
-    url = template.format(**ids)
-    response = browser.get(url) if method == "GET" else browser.post(url, {})
-    expected = expectations[actor]
-    location = response.headers.get("Location", "")
-    if expected == LOGIN:
-        assert response.status_code == 302 and location.startswith("/login"), (response.status_code, location)
-    elif expected == OK:
-        assert response.status_code in (200, 302), response.status_code
-        assert not location.startswith("/login"), location
-    else:
-        assert response.status_code == expected
-    if expected in (403, 404, LOGIN) and "{person}" in template:
-        # a refused request changed nothing
-        person = db.get(Person, ids["person"])
-        assert person.deleted_at is None
-        assert db.count(CaseShare) == 1 and db.count(CaseAssignment) == 2
+    order = sorted(ACTORS, key=lambda a: expectations[a] == OK)
+    scenario = None
+    for actor in order:
+        if scenario is None:
+            scenario = build_scenario(db, make_org, make_user, make_person)
+        users, ids = scenario
+        client = browser.__class__(browser.client.application.test_client())
+        if actor != "anonymous":
+            client = login_as(users[actor])
+            if actor == "deactivated":
+                db.execute(sa.update(User).where(User.id == users[actor].id).values(active=False))
+        url = template.format(**ids)
+        before = _snapshot(db, ids)
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        expected = expectations[actor]
+        location = response.headers.get("Location", "")
+        where = f"{endpoint} as {actor}: got {response.status_code} {location}"
+        if expected == LOGIN:
+            assert response.status_code == 302 and location.startswith("/login"), where
+        elif expected == OK:
+            assert response.status_code in (200, 302), where
+            assert not location.startswith("/login"), where
+        else:
+            assert response.status_code == expected, where
+        if expected != OK:
+            assert _snapshot(db, ids) == before, f"{where}: a refused request changed the case"
+        elif method == "POST":
+            scenario = None

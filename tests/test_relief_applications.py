@@ -19,6 +19,7 @@ from casework.models import (
     relief_conviction,
 )
 from tests.conftest import shows, text_of
+from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the seeded templates)
 
 OPENED = "2025-01-06"
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()

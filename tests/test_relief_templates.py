@@ -1,6 +1,8 @@
 """Relief templates: the built-in clocks, and the admins' own templates (steps, anchors, preview, copies)."""
 
+import importlib.util
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +12,51 @@ from casework.models.relief import template_due_dates
 from tests.conftest import shows, text_of
 
 OPENED = date(2025, 1, 6)
+SEED_MIGRATION = (
+    Path(__file__).resolve().parent.parent / "migrations/versions/0003_builtin_relief_templates.py"
+)
+
+
+def ensure_builtin_templates(db) -> None:
+    """Seed the built-in templates again when something emptied the table (`flask demo --reset` does)."""
+    if db.count(ReliefTemplate, ReliefTemplate.org_id.is_(None)):
+        return
+    spec = importlib.util.spec_from_file_location("builtin_relief_templates", SEED_MIGRATION)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for jurisdiction, kind, name, forum, description, steps in migration.TEMPLATES:
+        template = db.add(
+            ReliefTemplate(
+                org_id=None,
+                jurisdiction=jurisdiction,
+                kind=kind,
+                name=name,
+                forum=forum,
+                description=description,
+                active=True,
+            )
+        )
+        db.add(
+            *[
+                ReliefTemplateStep(
+                    template_id=template.id,
+                    position=position,
+                    title=title,
+                    anchor_position=anchor,
+                    offset_days=offset,
+                    schedule=schedule,
+                    schedule_months=months,
+                    notes=notes,
+                )
+                for position, (title, anchor, offset, schedule, months, notes) in enumerate(steps, start=1)
+            ]
+        )
+
+
+@pytest.fixture(autouse=True)
+def builtin_templates(db):
+    """Every test here counts on the templates the migrations seed."""
+    ensure_builtin_templates(db)
 
 
 def builtin(db, jurisdiction, kind):

@@ -37,6 +37,9 @@ ROUTES = {
 
 def setup(db, users, ids):
     """An application with one step on the scenario's case, and a template of organization A with one step."""
+    from tests.test_relief_templates import ensure_builtin_templates
+
+    ensure_builtin_templates(db)
     application = db.add(
         ReliefApplication(person_id=ids["person"], kind="governor_pardon", jurisdiction="MA")
     )

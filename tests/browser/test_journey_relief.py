@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the seeded templates)
 
 PASSWORD = "relief journey password 2031"
 
