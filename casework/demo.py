@@ -166,7 +166,15 @@ def load(password: str) -> dict[str, Person]:
 
 
 def delete_everything() -> None:
-    """Empty every table (used by `demo --reset`)."""
+    """Empty every table (used by `demo --reset`), keeping the built-in rows the migrations seed."""
+    from casework.models import ReliefTemplate, ReliefTemplateStep
+
+    own_templates = sa.select(ReliefTemplate.id).where(ReliefTemplate.org_id.is_not(None))
     for table in reversed(Base.metadata.sorted_tables):
-        db.session.execute(sa.delete(table))
+        if table is ReliefTemplateStep.__table__:
+            db.session.execute(sa.delete(table).where(table.c.template_id.in_(own_templates)))
+        elif table is ReliefTemplate.__table__:
+            db.session.execute(sa.delete(table).where(table.c.org_id.is_not(None)))
+        else:
+            db.session.execute(sa.delete(table))
     db.session.flush()

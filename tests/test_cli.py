@@ -49,6 +49,10 @@ def test_demo_loads_two_orgs_users_and_the_four_situations(app, db, browser, mon
     assert db.count(Person) == 4
 
     monkeypatch.setenv("CASEWORK_PASSWORD", "lantern orchid quarry")
+    from casework.models import ReliefTemplate
+
+    builtin = db.count(ReliefTemplate, ReliefTemplate.org_id.is_(None))
     reset = runner.invoke(args=["demo", "--reset"])
     assert reset.exit_code == 0 and "CASEWORK_PASSWORD" in reset.output and "lantern" not in reset.output
     assert db.count(Person) == 4
+    assert builtin >= 6 and db.count(ReliefTemplate, ReliefTemplate.org_id.is_(None)) == builtin

@@ -90,8 +90,8 @@ def test_blank_text_is_stored_as_null(login_as, db):
     ({"phone": "555-01"}, "Type the whole phone number with its area code (at least 7 digits)."),
     ({"email": "lan at alderfinch"}, "Type a complete e-mail address, such as name@example.org."),
     ({"notes": "n" * 8001}, "Keep the notes under 8,000 characters."),
-    ({"name": "Jordan\x00Ellery"}, "Remove the invisible control characters from this text (they often come "
-                                   "with pasted text), then save again."),
+    ({"name": "Jordan\x00Ellery"}, ("Remove the invisible control characters from this text (they often come "
+                                   "with pasted text), then save again.")),
     ({"organization": "Ellery\x1bLaw"}, "Remove the invisible control characters from this text"),
 ])
 def test_validation_messages_say_what_to_type(login_as, db, changes, message):

@@ -89,8 +89,9 @@ def test_attorney_writes_a_privileged_note(login_as, case, db):
     person = case["person"]
     response = attorney.post(f"/people/{person.id}/notes/new", {"body": "Memo to file", "privileged": "y",
                                                                 "version": "0"})
-    assert response.status_code == 302 and response.headers["Location"] == f"/people/{person.id}#notes"
-    assert db.scalar(sa.select(Note).where(Note.body == "Memo to file")).privileged is True
+    note = db.scalar(sa.select(Note).where(Note.body == "Memo to file"))
+    assert response.status_code == 302 and response.headers["Location"] == f"/people/{person.id}#note-{note.id}"
+    assert note.privileged is True
     assert "Memo to file" not in text_of(login_as(case["volunteer"]).get(f"/people/{person.id}"))
 
 

@@ -34,8 +34,11 @@ def note_form(person: Person, user: User, **kwargs) -> NoteForm:
     return form
 
 
-def _back_to_notes(person: Person):
-    return redirect(url_for("people.show", person_id=person.id) + "#notes")
+def _back_to_notes(person: Person, note: Note | None = None):
+    # Point at the note itself when there is one: it shows the result, and "#notes" is not unique on the
+    # case page while another section has a form field called "notes".
+    anchor = f"#note-{note.id}" if note is not None else "#notes"
+    return redirect(url_for("people.show", person_id=person.id) + anchor)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -44,10 +47,10 @@ def create(person_id: int):
     person = access.get_person_or_404(person_id, need="edit")
     form = note_form(person, current_user, version=0)
     if form.validate_on_submit():
-        operations.write_note(current_user, person, form.note_data())
+        note = operations.write_note(current_user, person, form.note_data())
         db.session.commit()
         flash("The note was saved.", "success")
-        return _back_to_notes(person)
+        return _back_to_notes(person, note)
     if request.method == "POST":
         flash("The note was not saved: correct the field marked below.", "error")
     return render_template("notes/form.html", form=form, person=person, note=None, conflict=None)
@@ -76,7 +79,7 @@ def edit(person_id: int, note_id: int):
                   "saved: compare them with the saved text shown under the field, then save again.", "error")
         else:
             flash("Saved." if changed else "Nothing was changed.", "success")
-            return _back_to_notes(person)
+            return _back_to_notes(person, note)
     elif request.method == "POST":
         flash("The note was not saved: correct the field marked below.", "error")
     return render_template("notes/form.html", form=form, person=person, note=note, conflict=conflict)
