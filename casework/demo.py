@@ -162,6 +162,9 @@ def load(password: str) -> dict[str, Person]:
         for key in keys:
             people_ops.assign(staff, people[key], users[email])
     db.session.flush()
+    from casework import demo_case_records
+
+    demo_case_records.load(people, users)
     return people
 
 

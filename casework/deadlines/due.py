@@ -96,7 +96,7 @@ def gather(user: User, *, today: date | None = None, until: date | None = None, 
             title = "ICE check-in" + (f" at {row.office}" if row.office else "")
             if row.scheduled_on < today:
                 title += " (record the outcome)"
-            items.append(DueItem(row.scheduled_on, DueKind.CHECK_IN, title, row.person_id, row.legal_name, "check-ins",
+            items.append(DueItem(row.scheduled_on, DueKind.CHECK_IN, title, row.person_id, row.legal_name, "checkins",
                                  f"check-in-{row.id}"))
 
     if wanted(DueKind.HEARING) or wanted(DueKind.APPEAL):
