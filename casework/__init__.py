@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from casework.config import Defaults
 
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     passwords.configure(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"))
     _init_extensions(app)
+    app.url_map.converters["int"] = DatabaseInt
     _register_blueprints(app)
 
     from casework import cli, logs, web
@@ -53,6 +55,14 @@ def create_app(config: dict | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     return app
+
+
+class DatabaseInt(IntegerConverter):
+    """`<int:...>` in every route: ids beyond a database integer are 404, not an overflow error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _instance_secret_key(instance: Path) -> str:

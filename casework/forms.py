@@ -32,8 +32,26 @@ def strip_or_none(value):
     return value
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = ("Remove the invisible control characters from this text (they often come with "
+                   "pasted text), then save again.")
+
+
 class BaseForm(FlaskForm):
-    """Every form: CSRF on, text trimmed, empty text turned into None."""
+    """Every form: CSRF on, text trimmed, empty text turned into None, no control characters.
+
+    PostgreSQL cannot store NUL, and no name, note or date belongs with a control character in it.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then no control characters in any text typed."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+                if CONTROL_MESSAGE not in field.errors:
+                    field.errors = [*field.errors, CONTROL_MESSAGE]
+                valid = False
+        return valid
 
     class Meta:
         def bind_field(self, form, unbound_field, options):

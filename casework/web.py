@@ -42,6 +42,15 @@ def healthz():
     return jsonify(status="ok" if ok else "degraded", database=ok), 200 if ok else 503
 
 
+MAX_ID = 2**31 - 1
+
+
+def id_arg(name: str) -> int | None:
+    """A record id from the query string (paging anchors), or None when absent or out of range."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
 def is_safe_next(target: str | None) -> bool:
     """Only same-site absolute paths are acceptable redirect targets."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

@@ -14,6 +14,7 @@ from casework.accounts import operations as accounts
 from casework.admin.forms import AuditFilterForm, OrgSettingsForm, PasswordResetForm, UserCreateForm, UserEditForm
 from casework.extensions import db
 from casework.forms import options
+from casework.web import id_arg
 from casework.models import AuditEvent, Person, Role, User
 from casework.models.base import apply_changes
 from casework.people import operations as people_ops
@@ -136,9 +137,9 @@ def audit_trail():
             query = query.where(AuditEvent.at >= datetime.combine(form.start.data, time.min, UTC))
         if form.end.data:
             query = query.where(AuditEvent.at < datetime.combine(form.end.data + timedelta(days=1), time.min, UTC))
-    before = request.args.get("before", "")
-    if before.isdigit():
-        query = query.where(AuditEvent.id < int(before))
+    before = id_arg("before")
+    if before:
+        query = query.where(AuditEvent.id < before)
     size = current_app.config["AUDIT_PAGE_SIZE"]
     rows = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(size + 1)
                               .options(sa.orm.joinedload(AuditEvent.actor))).all()

@@ -18,12 +18,11 @@ from casework.contacts.forms import (
     NewContactForm,
 )
 from casework.extensions import db
+from casework.web import id_arg
 from casework.forms import options
 from casework.models import CaseContact, Contact, Person, User
 
 # Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
-MAX_ID = 2**31 - 1
-ID = f"int(max={MAX_ID})"
 bp = Blueprint("contacts", __name__)
 
 FILTER_KEYS = ("q", "kind")
@@ -34,11 +33,6 @@ SESSION_KEY = "contact_filters"
 @login_required
 def _signed_in():
     """Every page of this blueprint needs a signed-in user."""
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 def _require_manager() -> None:
@@ -60,7 +54,7 @@ def index():
         if form.validate():
             session[SESSION_KEY] = {key: (form[key].data or "") for key in FILTER_KEYS}
             return redirect(url_for("contacts.index"))
-    page = search.page_of_contacts(current_user, filters, after=_int_arg("after"), before=_int_arg("before"),
+    page = search.page_of_contacts(current_user, filters, after=id_arg("after"), before=id_arg("before"),
                                    size=current_app.config.get("CONTACTS_PAGE_SIZE", 50))
     return render_template("contacts/index.html", page=page, form=form, filtered=any(filters.values()),
                            can_manage=access.can_manage_contacts(current_user))
@@ -81,7 +75,7 @@ def create():
     return render_template("contacts/form.html", form=form, contact=None, conflict=None)
 
 
-@bp.get(f"/contacts/<{ID}:contact_id>")
+@bp.get("/contacts/<int:contact_id>")
 def show(contact_id: int):
     """A contact, and its roles on the cases this user may open (and on no others)."""
     contact = access.get_contact_or_404(contact_id)
@@ -96,7 +90,7 @@ def show(contact_id: int):
                            can_manage=access.can_manage_contacts(current_user))
 
 
-@bp.route(f"/contacts/<{ID}:contact_id>/edit", methods=["GET", "POST"])
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 def edit(contact_id: int):
     """Edit an entry; a save based on an outdated version is refused and the typed values kept."""
     contact = access.get_contact_or_404(contact_id, need="manage")
@@ -124,7 +118,7 @@ def edit(contact_id: int):
     return render_template("contacts/form.html", form=form, contact=contact, conflict=conflict)
 
 
-@bp.route(f"/contacts/<{ID}:contact_id>/delete", methods=["GET", "POST"])
+@bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
 def delete(contact_id: int):
     """Confirm, then remove the entry; refused while the contact has roles on cases."""
     contact = access.get_contact_or_404(contact_id, need="manage")
@@ -156,7 +150,7 @@ def _linkable_choices(person: Person) -> list:
         (c.id, f"{c.name} · {c.organization}" if c.organization else c.name) for c in contacts])
 
 
-@bp.route(f"/people/<{ID}:person_id>/contacts/link", methods=["GET", "POST"])
+@bp.route("/people/<int:person_id>/contacts/link", methods=["GET", "POST"])
 def link(person_id: int):
     """Give a contact of the case owner's directory a role on the case."""
     person = access.get_person_or_404(person_id, need="edit")
@@ -186,7 +180,7 @@ def link(person_id: int):
                            directory_empty=len(form.contact_id.choices) <= 1)
 
 
-@bp.route(f"/people/<{ID}:person_id>/contacts/new", methods=["GET", "POST"])
+@bp.route("/people/<int:person_id>/contacts/new", methods=["GET", "POST"])
 def create_for_case(person_id: int):
     """Create a contact in the case owner's directory and give it a role on the case, in one step."""
     person = access.get_person_or_404(person_id, need="edit")
@@ -201,7 +195,7 @@ def create_for_case(person_id: int):
     return render_template("contacts/form.html", form=form, contact=None, conflict=None, person=person)
 
 
-@bp.route(f"/people/<{ID}:person_id>/contacts/<{ID}:case_contact_id>/remove",
+@bp.route("/people/<int:person_id>/contacts/<int:case_contact_id>/remove",
           methods=["GET", "POST"])
 def unlink(person_id: int, case_contact_id: int):
     """Confirm, then take a contact's role off the case (the directory entry stays)."""

@@ -16,8 +16,7 @@ from casework.notes import operations
 from casework.notes.forms import ConfirmForm, NoteForm
 
 # Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
-ID = f"int(max={2**31 - 1})"
-bp = Blueprint("notes", __name__, url_prefix=f"/people/<{ID}:person_id>/notes")
+bp = Blueprint("notes", __name__, url_prefix="/people/<int:person_id>/notes")
 
 
 @bp.before_request
@@ -56,7 +55,7 @@ def create(person_id: int):
     return render_template("notes/form.html", form=form, person=person, note=None, conflict=None)
 
 
-@bp.route(f"/<{ID}:note_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:note_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int, note_id: int):
     """Edit one of your own notes; a save based on an outdated version is refused, the typed text kept."""
     person, note = access.get_note_or_404(note_id, person_id, need="edit")
@@ -85,7 +84,7 @@ def edit(person_id: int, note_id: int):
     return render_template("notes/form.html", form=form, person=person, note=note, conflict=conflict)
 
 
-@bp.route(f"/<{ID}:note_id>/delete", methods=["GET", "POST"])
+@bp.route("/<int:note_id>/delete", methods=["GET", "POST"])
 def delete(person_id: int, note_id: int):
     """Confirm, then delete a note: your own, or any note for the case's admins and staff."""
     person, note = access.get_note_or_404(note_id, person_id, need="edit")

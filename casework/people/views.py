@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from casework import access, case_page
 from casework.extensions import db
 from casework.forms import options
+from casework.web import id_arg
 from casework.models import CaseAssignment, CaseShare, Organization, User
 from casework.people import operations, search
 from casework.people.forms import (
@@ -45,11 +46,6 @@ def _filter_form(filters: dict) -> PeopleFilterForm:
     return form
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.route("", methods=["GET", "POST"])
 def index():
     """Everyone the user may see, searchable; filters are posted and kept in the server-side session."""
@@ -62,7 +58,7 @@ def index():
         if form.validate():
             session["people_filters"] = {k: (form[k].data or "") for k in FILTER_KEYS}
             return redirect(url_for("people.index"))
-    page = search.page_of_people(current_user, filters, after=_int_arg("after"), before=_int_arg("before"),
+    page = search.page_of_people(current_user, filters, after=id_arg("after"), before=id_arg("before"),
                                  size=current_app.config["PEOPLE_PAGE_SIZE"])
     return render_template("people/index.html", page=page, form=form, filtered=any(filters.values()),
                            state_names=STATE_NAMES)

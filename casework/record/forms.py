@@ -222,7 +222,8 @@ class CustodyEventForm(BaseForm):
                            description="Detention center or jail, for example Plymouth County "
                                        "Correctional Facility.")
     field_office = StringField("ICE field office", validators=[Optional(), _max(200)])
-    notes = TextAreaField("Notes", validators=[Optional(), _max(4000)])
+    # Its own element id: the form sits on the case page, whose notes section is id="notes".
+    notes = TextAreaField("Notes", validators=[Optional(), _max(4000)], id="custody-notes")
 
     RECORD_FIELDS = ("kind", "occurred_on", "facility", "field_office", "notes")
 

@@ -17,8 +17,7 @@ from casework.tasks import operations
 from casework.tasks.forms import ConfirmForm, TaskForm
 
 # Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
-ID = f"int(max={2**31 - 1})"
-bp = Blueprint("tasks", __name__, url_prefix=f"/people/<{ID}:person_id>/tasks")
+bp = Blueprint("tasks", __name__, url_prefix="/people/<int:person_id>/tasks")
 
 SOON = timedelta(days=7)
 
@@ -63,7 +62,7 @@ def create(person_id: int):
     return render_template("tasks/form.html", form=form, person=person, task=None, conflict=None)
 
 
-@bp.route(f"/<{ID}:task_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:task_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int, task_id: int):
     """Edit a task; a save based on an outdated version is refused and the typed values kept."""
     person, task = access.get_case_item_or_404(Task, task_id, person_id, need="edit")
@@ -122,19 +121,19 @@ def _change_state(person_id: int, task_id: int, change, success: str):
     return _back_to_tasks(person)
 
 
-@bp.post(f"/<{ID}:task_id>/done")
+@bp.post("/<int:task_id>/done")
 def done(person_id: int, task_id: int):
     """Tick a task off today."""
     return _change_state(person_id, task_id, operations.mark_done, "Done. The task moved to the done list.")
 
 
-@bp.post(f"/<{ID}:task_id>/reopen")
+@bp.post("/<int:task_id>/reopen")
 def reopen(person_id: int, task_id: int):
     """Put a done task back among the open ones."""
     return _change_state(person_id, task_id, operations.reopen, "The task is open again.")
 
 
-@bp.route(f"/<{ID}:task_id>/delete", methods=["GET", "POST"])
+@bp.route("/<int:task_id>/delete", methods=["GET", "POST"])
 def delete(person_id: int, task_id: int):
     """Confirm, then delete a task."""
     person, task = access.get_case_item_or_404(Task, task_id, person_id, need="edit")
