@@ -1,0 +1,103 @@
+"""The people list, the case page and "What's due" issue a fixed number of queries, however many rows.
+
+relationship(lazy="raise") already turns an accidental per-row load into an error; these tests also
+catch loops of explicit queries.
+"""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from casework.extensions import db as real_db
+from casework.models import (
+    CaseContact,
+    CheckIn,
+    Contact,
+    Conviction,
+    CustodyEvent,
+    Note,
+    ReliefApplication,
+    ReliefEvent,
+    ReliefStep,
+    RemovalCase,
+    Task,
+    TravelDocument,
+)
+
+TODAY = date.today()
+
+
+def count_selects(app, fn) -> int:
+    """How many SELECT statements `fn` (one request) sends."""
+    seen = []
+    with app.app_context():
+        engine = real_db.engine
+
+    def before(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert fn().status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+    return len(seen)
+
+
+def fill_case(db, person, org, user, n: int) -> None:
+    """n of everything on one case."""
+    for i in range(n):
+        c = db.add(Conviction(person_id=person.id, offense=f"Offense {i}", offense_date=date(2000, 1, 1 + i)))
+        db.add(CustodyEvent(person_id=person.id, kind="transferred" if i else "ice_arrest",
+                            occurred_on=date(2010, 1, 1 + i), facility=f"Facility {i}"))
+        db.add(CheckIn(person_id=person.id, scheduled_on=TODAY + timedelta(days=i + 1), office=f"Office {i}"))
+        db.add(TravelDocument(person_id=person.id, country=f"Country {i}"))
+        contact = db.add(Contact(org_id=org.id, name=f"Contact {i}", kind="immigration_attorney"))
+        db.add(CaseContact(person_id=person.id, contact_id=contact.id, role="Counsel"))
+        application = db.add(ReliefApplication(person_id=person.id, kind="governor_pardon", jurisdiction="CA",
+                                               lead_id=user.id, attorney_contact_id=contact.id))
+        for k in range(3):
+            db.add(ReliefStep(application_id=application.id, position=k + 1, title=f"Step {k}",
+                              due_on=TODAY + timedelta(days=k), assignee_id=user.id))
+        db.add(ReliefEvent(application_id=application.id, kind="created", summary="Opened", actor_id=user.id))
+        db.add(Note(person_id=person.id, body=f"Note {i}", author_id=user.id, privileged=bool(i % 2)))
+        db.add(Task(person_id=person.id, title=f"Task {i}", due_on=TODAY + timedelta(days=i), assignee_id=user.id))
+        assert c.id
+    if not db.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person.id)):
+        db.add(RemovalCase(person_id=person.id, stage="final_order", order_date=date(2009, 1, 1)))
+
+
+def test_case_page_queries_do_not_grow_with_rows(app, login_as, make_person, org, db):
+    staff = login_as("staff")
+    small, large = make_person(legal_name="Small Case"), make_person(legal_name="Large Case")
+    fill_case(db, small, org, staff.user, 1)
+    fill_case(db, large, org, staff.user, 6)
+    few = count_selects(app, lambda: staff.get(f"/people/{small.id}"))
+    many = count_selects(app, lambda: staff.get(f"/people/{large.id}"))
+    assert few == many, (few, many)
+
+
+def test_people_list_queries_do_not_grow_with_rows(app, login_as, make_person, make_user):
+    staff = login_as("staff")
+    helpers = [make_user("volunteer") for _ in range(3)]
+    for i in range(3):
+        make_person(legal_name=f"A {i}", assigned=helpers[:1])
+    few = count_selects(app, lambda: staff.get("/people"))
+    for i in range(30):
+        make_person(legal_name=f"B {i}", assigned=helpers)
+    many = count_selects(app, lambda: staff.get("/people"))
+    assert few == many, (few, many)
+
+
+def test_due_and_dashboard_queries_do_not_grow_with_rows(app, login_as, make_person, org, db):
+    staff = login_as("staff")
+    first = make_person(custody_status="detained", custody_since=TODAY - timedelta(days=30))
+    fill_case(db, first, org, staff.user, 1)
+    counts = [count_selects(app, lambda: staff.get("/due?window=all")),
+              count_selects(app, lambda: staff.get("/dashboard"))]
+    for _ in range(4):
+        more = make_person(custody_status="detained", custody_since=TODAY - timedelta(days=30))
+        fill_case(db, more, org, staff.user, 3)
+    assert [count_selects(app, lambda: staff.get("/due?window=all")),
+            count_selects(app, lambda: staff.get("/dashboard"))] == counts
