@@ -56,3 +56,40 @@ def test_demo_loads_two_orgs_users_and_the_four_situations(app, db, browser, mon
     assert reset.exit_code == 0 and "CASEWORK_PASSWORD" in reset.output and "lantern" not in reset.output
     assert db.count(Person) == 4
     assert builtin >= 6 and db.count(ReliefTemplate, ReliefTemplate.org_id.is_(None)) == builtin
+
+
+def test_demo_covers_the_four_situations_end_to_end(app, db, monkeypatch):
+    from casework.models import (
+        CaseContact,
+        CheckIn,
+        Contact,
+        Conviction,
+        Note,
+        ReliefApplication,
+        ReliefStep,
+        Task,
+        TravelDocument,
+    )
+
+    monkeypatch.setenv("CASEWORK_PASSWORD", "lantern orchid quarry")
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    people = {p.legal_name: p for p in db.scalars(sa.select(Person))}
+    assert {name: p.custody_status for name, p in people.items()} == {
+        "Dara Keo": "released", "Sovann Pich": "free", "Tuan Minh Pham": "detained", "Khamla Phommachanh": "released"}
+    assert all(db.count(Conviction, Conviction.person_id == p.id) >= 1 for p in people.values())
+    refused = db.scalar(sa.select(TravelDocument).where(TravelDocument.outcome == "refused"))
+    assert refused.person_id == people["Khamla Phommachanh"].id
+    applications = db.scalars(sa.select(ReliefApplication))
+    assert {a.jurisdiction for a in applications} >= {"MA", "CA", "WA"}
+    in_progress = [a for a in applications if a.status == "preparing"]
+    for jurisdiction in ("MA", "CA", "WA"):
+        app_ = next(a for a in in_progress if a.jurisdiction == jurisdiction)
+        done = db.count(ReliefStep, ReliefStep.application_id == app_.id, ReliefStep.done_on.is_not(None))
+        total = db.count(ReliefStep, ReliefStep.application_id == app_.id)
+        assert 0 < done < total, jurisdiction
+    assert any(a.status == "granted" for a in applications)
+    firms = {c.organization for c in db.scalars(sa.select(Contact)) if c.kind.is_attorney}
+    assert any("LLP" in f for f in firms) and any("Rights" in f for f in firms)
+    assert db.count(CaseContact) >= 8
+    assert db.count(Note, Note.privileged.is_(True)) >= 2 and db.count(Note, Note.privileged.is_(False)) >= 2
+    assert db.count(Task) >= 4 and db.count(CheckIn) >= 4
