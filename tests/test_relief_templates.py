@@ -207,6 +207,7 @@ def step_form(**changes):
         "schedule": "offset",
         "schedule_months": "",
         "notes": "",
+        "version": "1",  # read by the edit form only
     }
     data.update(changes)
     return data
@@ -406,6 +407,7 @@ def test_edit_template(admin, db, org):
             "kind": "",
             "forum": "Governor",
             "description": "Two steps.",
+            "version": str(template.version),
         },
     )
     assert response.status_code == 302
@@ -484,3 +486,24 @@ def test_quarterly_months_are_normalized(admin, db, org):
         step_form(schedule="quarterly", schedule_months=" 12, 3,6 ,9,3", offset_days="90"),
     )
     assert steps_of(db, template)[0].schedule_months == "3,6,9,12"
+
+
+def test_two_admins_editing_a_template_do_not_overwrite_each_other(admin, login_as, db, org):
+    template = own_template(db, org)
+    add_steps(db, template, ("Gather records", None, 14))
+    step = steps_of(db, template)[0]
+    other = login_as("admin")
+    form = {"name": "First admin's name", "jurisdiction": "OR", "kind": "", "forum": "", "description": "",
+            "version": str(template.version)}
+    assert other.post(f"/admin/relief-templates/{template.id}/edit", form).status_code == 302
+    response = admin.post(f"/admin/relief-templates/{template.id}/edit",
+                          dict(form, name="Second admin's name"))
+    assert response.status_code == 200 and shows(response, "Another admin saved this template")
+    assert shows(response, "Second admin's name")  # what was typed is kept
+    assert db.get(ReliefTemplate, template.id).name == "First admin's name"
+
+    url = f"/admin/relief-templates/{template.id}/steps/{step.id}/edit"
+    assert other.post(url, step_form(title="Gather court records", version=str(step.version))).status_code == 302
+    response = admin.post(url, step_form(title="Gather every record", version=str(step.version)))
+    assert shows(response, "Another admin saved this template")
+    assert steps_of(db, template)[0].title == "Gather court records"

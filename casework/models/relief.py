@@ -72,10 +72,13 @@ class ReliefTemplate(Base):
     forum: Mapped[str | None] = mapped_column(sa.String(200))
     description: Mapped[str | None] = mapped_column(sa.Text)
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     steps: Mapped[list[ReliefTemplateStep]] = relationship(
         back_populates="template", lazy="selectin", order_by="ReliefTemplateStep.position",
         cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ReliefTemplateStep(Base):
@@ -98,9 +101,11 @@ class ReliefTemplateStep(Base):
     schedule: Mapped[str] = mapped_column(sa.String(20), default="offset")
     schedule_months: Mapped[str | None] = mapped_column(sa.String(40))
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     template: Mapped[ReliefTemplate] = relationship(back_populates="steps", lazy="raise")
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (sa.UniqueConstraint("template_id", "position"),)
 
 

@@ -421,3 +421,15 @@ class MoveForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """An empty form: its CSRF token confirms a destructive action."""
+
+
+class TemplateEditForm(TemplateForm):
+    """Editing a template: the version it was opened at guards against overwriting another admin's save."""
+
+    version = VersionField()
+
+
+class TemplateStepEditForm(TemplateStepForm):
+    """Editing a template step, with the same guard."""
+
+    version = VersionField()

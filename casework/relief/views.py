@@ -42,7 +42,9 @@ from casework.relief.forms import (
     StepForm,
     StepNoteForm,
     StepVersionForm,
+    TemplateEditForm,
     TemplateForm,
+    TemplateStepEditForm,
     TemplateStepForm,
 )
 
@@ -650,15 +652,28 @@ def template(template_id: int):
     )
 
 
+TEMPLATE_CONFLICT = ("Another admin saved this template while you were editing. Your changes were NOT saved: "
+                     "check the current version, then save again.")
+
+
 @bp.route(TEMPLATE + "/edit", methods=["GET", "POST"])
 @admins_only
 def edit_template(template_id: int):
     """Change the organization's own template (built-in ones are read-only: copy them first)."""
     template = access.get_relief_template_or_404(template_id, need="edit")
-    form = TemplateForm(obj=template)
+    form = TemplateEditForm(obj=template)
     if form.validate_on_submit():
-        changed = operations.update_template(current_user, template, form.template_data())
-        db.session.commit()
+        try:
+            if form.version.data != template.version:
+                raise StaleDataError()
+            changed = operations.update_template(current_user, template, form.template_data())
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            template = access.get_relief_template_or_404(template_id, need="edit")
+            form.version.data = template.version
+            flash(TEMPLATE_CONFLICT, "error")
+            return render_template("relief/template_form.html", form=form, template=template)
         flash("Saved." if changed else "Nothing was changed.", "success")
         return redirect(url_for("relief.template", template_id=template.id))
     if request.method == "POST":
@@ -748,16 +763,23 @@ def new_template_step(template_id: int):
 def edit_template_step(template_id: int, step_id: int):
     """Change a step of the organization's template; anchors that loop or point nowhere are refused."""
     template, step = access.get_relief_template_step_or_404(step_id, template_id)
-    form = TemplateStepForm(obj=step)
+    form = TemplateStepEditForm(obj=step)
     form.anchor_position.choices = _anchor_choices(template, step)
     if form.validate_on_submit():
         try:
+            if form.version.data != step.version:
+                raise StaleDataError()
             changed = operations.update_template_step(current_user, template, step, form.step_data())
+            db.session.commit()
         except operations.OperationError as exc:
             db.session.rollback()
             form.anchor_position.errors.append(str(exc))
+        except StaleDataError:
+            db.session.rollback()
+            template, step = access.get_relief_template_step_or_404(step_id, template_id)
+            form.version.data = step.version
+            flash(TEMPLATE_CONFLICT, "error")
         else:
-            db.session.commit()
             flash("Saved." if changed else "Nothing was changed.", "success")
             return redirect(url_for("relief.template", template_id=template.id) + "#steps")
     if request.method == "POST":
