@@ -53,16 +53,27 @@ def visible_people_filter(user: User):
     """A SQL condition on Person that is true exactly for the cases this user may open."""
     if user is None or not user.is_authenticated or not user.active:
         return sa.false()
-    today = date.today()
     if user.role in ORG_WIDE_ROLES:
         own = Person.org_id == user.org_id
     else:
         own = sa.and_(
             Person.org_id == user.org_id,
-            sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == user.id),
+            Person.id.in_(sa.select(CaseAssignment.person_id).where(CaseAssignment.user_id == user.id)),
         )
-    shared = sa.exists().where(CaseShare.person_id == Person.id, _share_grants(user, today))
+    if not _has_shares(user):
+        # The common case, kept to a condition the (org_id, ...) indexes can serve in order.
+        return sa.and_(Person.deleted_at.is_(None), own)
+    shared = Person.id.in_(sa.select(CaseShare.person_id).where(_share_grants(user, date.today())))
     return sa.and_(Person.deleted_at.is_(None), sa.or_(own, shared))
+
+
+def _has_shares(user: User) -> bool:
+    """Whether any active share reaches this user (checked once per request)."""
+    cache = g.setdefault("_has_shares", {})
+    if user.id not in cache:
+        cache[user.id] = bool(db.session.scalar(
+            sa.select(sa.exists().where(_share_grants(user, date.today())))))
+    return cache[user.id]
 
 
 def visible_people(user: User) -> sa.Select:

@@ -79,3 +79,22 @@ def test_feed_of_a_deactivated_user_is_dead(login_as, browser, db):
     path = re.search(r'/calendar/[^"]+\.ics', text_of(staff.post("/account/calendar", {"action": "create"}))).group(0)
     db.execute(sa.update(User).where(User.id == staff.user.id).values(active=False))
     assert browser.get(path).status_code == 404
+
+
+def test_long_lists_are_capped_with_a_way_to_the_rest(app, login_as, make_person, db):
+    from casework.deadlines import dashboard, views
+
+    staff = login_as("staff")
+    for i in range(4):
+        p = make_person(legal_name=f"Held {i}", custody_status="detained", custody_since=TODAY - timedelta(days=i))
+        db.add(CheckIn(person_id=p.id, scheduled_on=TODAY + timedelta(days=i + 1)))
+    old = dashboard.LIST_LIMIT, views.LIST_LIMIT
+    dashboard.LIST_LIMIT, views.LIST_LIMIT = 2, 3
+    try:
+        page = text_of(staff.get("/dashboard"))
+        assert "<strong>4</strong> detained now" in page and page.count("· since ") == 2
+        assert "All 4 people detained now" in page
+        due = text_of(staff.get("/due?window=30"))
+        assert "Showing the first 3 of 4" in due
+    finally:
+        dashboard.LIST_LIMIT, views.LIST_LIMIT = old

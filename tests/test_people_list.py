@@ -109,3 +109,16 @@ def test_bad_paging_anchor_is_harmless(login_as, make_person):
     staff = login_as("staff")
     assert names(staff.get("/people?after=999999")) == ["Only One"]
     assert staff.get("/people?after=abc").status_code == 200
+
+
+def test_custody_filter_and_dashboard_preset(login_as, make_person):
+    make_person(legal_name="Held Person", custody_status="detained")
+    make_person(legal_name="Free Person")
+    staff = login_as("staff")
+    assert names(search(staff, custody="detained")) == ["Held Person"]
+    staff.post("/people", {"clear": "1"})
+    response = staff.get("/people?custody=detained")
+    assert response.status_code == 302 and response.headers["Location"] == "/people"
+    assert names(staff.get("/people")) == ["Held Person"]
+    staff.get("/people?custody=bogus&q=Held")  # anything else in the query string is ignored
+    assert names(staff.get("/people")) == ["Held Person"]

@@ -24,15 +24,20 @@ from casework.models import (
 from casework.models.record import custody_clock
 
 
+LIST_LIMIT = 25  # the dashboard shows the first rows of each list and links to the full view
+
+
 def load(user: User, today: date) -> dict:
     """Everything the dashboard shows."""
     visible = access.visible_people_filter(user)
 
     detained = []
+    detained_total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Person).where(visible, Person.custody_status == CustodyStatus.DETAINED))
     rows = db.session.execute(
         sa.select(Person, RemovalCase).outerjoin(RemovalCase, RemovalCase.person_id == Person.id)
         .where(visible, Person.custody_status == CustodyStatus.DETAINED)
-        .order_by(Person.custody_since, Person.id)
+        .order_by(Person.custody_since, Person.id).limit(LIST_LIMIT)
     ).all()
     for person, removal in rows:
         clock = custody_clock(removal, person.custody_status, person.custody_since, today)
@@ -66,6 +71,8 @@ def load(user: User, today: date) -> dict:
     overdue = [i for i in due if i.overdue(today)]
     return {
         "today": today,
+        "limit": LIST_LIMIT,
+        "detained_total": detained_total,
         "detained": detained,
         "check_ins": check_ins,
         "relief": dict(sorted(relief.items(), key=lambda kv: kv[0].label)),

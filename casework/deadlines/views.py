@@ -17,6 +17,8 @@ from casework.models.base import utcnow
 
 bp = Blueprint("deadlines", __name__)
 
+LIST_LIMIT = 200  # rows per list on a page; beyond that the user narrows the window or the kind
+
 
 @bp.get("/due")
 @login_required
@@ -31,7 +33,8 @@ def due():
     items = gather(current_user, today=today, until=until, mine=bool(form.mine.data), kinds=kinds)
     overdue = [i for i in items if i.overdue(today)]
     upcoming = [i for i in items if not i.overdue(today)]
-    return render_template("deadlines/due.html", form=form, overdue=overdue, upcoming=upcoming, today=today)
+    return render_template("deadlines/due.html", form=form, overdue=overdue, upcoming=upcoming, today=today,
+                           limit=LIST_LIMIT)
 
 
 @bp.get("/dashboard")

@@ -130,6 +130,9 @@ class Person(TimestampMixin, Base):
     __table_args__ = (
         sa.Index("ix_person_org_sort", "org_id", "sort_name", "id"),
         sa.Index("ix_person_org_updated", "org_id", "updated_at", "id"),
+        sa.Index("ix_person_org_created", "org_id", "created_at", "id"),
+        sa.Index("ix_person_org_citizenship", "org_id", "citizenship"),
+        sa.Index("ix_person_org_community", "org_id", "community"),
     )
 
     @property

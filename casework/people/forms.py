@@ -18,7 +18,7 @@ from casework.forms import (  # noqa: F401  (ConfirmForm is re-exported for the 
     VersionField,
     options,
 )
-from casework.models import ArrivalClass, CaseStatus, ImmigrationStatus, ShareLevel
+from casework.models import ArrivalClass, CaseStatus, CustodyStatus, ImmigrationStatus, ShareLevel
 
 US_STATES = [
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
@@ -112,6 +112,8 @@ class PeopleFilterForm(BaseForm):
     case_status = EnumSelectField("Case status", enum=CaseStatus, blank="Any status", validators=[Optional()])
     citizenship = SelectField("Citizenship", choices=[], validators=[Optional()], validate_choice=False)
     community = SelectField("Community", choices=[], validators=[Optional()], validate_choice=False)
+    custody = SelectField("Custody", choices=options([("", "Any")] + [(c.value, c.label) for c in CustodyStatus]),
+                          validators=[Optional()])
     assigned = SelectField("Assigned to", choices=[], validators=[Optional()], validate_choice=False)
     sort = SelectField("Sort by", choices=options([("name", "Name"), ("updated", "Recently updated"),
                                                    ("created", "Recently added")]), default="name")

@@ -11,7 +11,7 @@ from casework import access, case_page
 from casework.extensions import db
 from casework.forms import options
 from casework.web import id_arg
-from casework.models import CaseAssignment, CaseShare, Organization, User
+from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus, Organization, User
 from casework.people import operations, search
 from casework.people.forms import (
     COMMUNITY_SUGGESTIONS,
@@ -26,7 +26,9 @@ from casework.people.forms import (
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-FILTER_KEYS = ("q", "case_status", "citizenship", "community", "assigned", "sort")
+FILTER_KEYS = ("q", "case_status", "custody", "citizenship", "community", "assigned", "sort")
+# Filters a link may set (from the dashboard): none of them can carry a name or a number.
+PRESETS = {"custody": {c.value for c in CustodyStatus}, "case_status": {c.value for c in CaseStatus}}
 
 
 @bp.before_request
@@ -49,6 +51,10 @@ def _filter_form(filters: dict) -> PeopleFilterForm:
 @bp.route("", methods=["GET", "POST"])
 def index():
     """Everyone the user may see, searchable; filters are posted and kept in the server-side session."""
+    preset = {k: v for k, v in request.args.items() if k in PRESETS and v in PRESETS[k]}
+    if preset:
+        session["people_filters"] = preset
+        return redirect(url_for("people.index"))
     filters = session.get("people_filters", {})
     form = _filter_form(filters)
     if request.method == "POST":
