@@ -131,8 +131,13 @@ class Person(TimestampMixin, Base):
         sa.Index("ix_person_org_sort", "org_id", "sort_name", "id"),
         sa.Index("ix_person_org_updated", "org_id", "updated_at", "id"),
         sa.Index("ix_person_org_created", "org_id", "created_at", "id"),
-        sa.Index("ix_person_org_citizenship", "org_id", "citizenship"),
-        sa.Index("ix_person_org_community", "org_id", "community"),
+        # Partial: the filter choices and counts read only live cases, straight from the index.
+        sa.Index("ix_person_org_citizenship", "org_id", "citizenship", sqlite_where=sa.text("deleted_at IS NULL"),
+                 postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("ix_person_org_community", "org_id", "community", sqlite_where=sa.text("deleted_at IS NULL"),
+                 postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index("ix_person_org_live", "org_id", "custody_status", "case_status",
+                 sqlite_where=sa.text("deleted_at IS NULL"), postgresql_where=sa.text("deleted_at IS NULL")),
     )
 
     @property

@@ -67,7 +67,7 @@ def page_of_people(user: User, filters: dict, *, after: int | None = None, befor
     """A page of the list; `after`/`before` are ids of the rows that bound it (keyset paging)."""
     columns, descending = SORTS.get(filters.get("sort") or "name", SORTS["name"])
     base = filtered(user, filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    total = db.session.scalar(base.with_only_columns(sa.func.count(Person.id)).order_by(None))
 
     anchor_id = after or before
     backwards = before is not None and after is None
