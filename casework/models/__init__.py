@@ -5,6 +5,7 @@ from casework.models.audit import AuditEvent
 from casework.models.base import Base
 from casework.models.contacts import CaseContact, Contact, ContactKind, Note
 from casework.models.deadlines import CalendarFeed, Task
+from casework.models.documents import PUBLIC_FIELDS, Document, DocumentKind, PublicConsent
 from casework.models.people import (
     ArrivalClass,
     CaseAssignment,
@@ -44,6 +45,7 @@ from casework.models.relief import (
 )
 
 __all__ = [
+    "PUBLIC_FIELDS", "Document", "DocumentKind", "PublicConsent",
     "ArrivalClass", "AuditEvent", "Base", "CalendarFeed", "CaseAssignment", "CaseContact", "CaseShare",
     "CaseStatus", "CheckIn", "CheckInOutcome", "Contact", "ContactKind", "Conviction", "ConvictionLevel",
     "CustodyEvent", "CustodyKind", "CustodyStatus", "ImmigrationStatus", "Note", "OrderType", "Organization",

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf.file import FileField, FileRequired
 
 from casework import access, audit
+from casework.csv_safe import safe_cell
 from casework.extensions import db
 from casework.forms import BaseForm
 from casework.models import Role
@@ -64,14 +65,6 @@ def import_json():
     return render_template("transfer/import.html", form=form)
 
 
-def _cell(value) -> str:
-    """A CSV cell that spreadsheets will not run as a formula."""
-    text = "" if value is None else (value.label if hasattr(value, "label") else str(value))
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
 @bp.get("/people/export.csv")
 @login_required
 def people_csv():
@@ -92,7 +85,7 @@ def people_csv():
     writer.writerow([label for label, _ in columns])
     count = 0
     for person in db.session.scalars(query.execution_options(yield_per=1000)):
-        writer.writerow([_cell(getattr(person, attr)) for _, attr in columns])
+        writer.writerow([safe_cell(getattr(person, attr)) for _, attr in columns])
         count += 1
     audit.record(current_user, "people.exported", None, detail=f"csv, {count} rows")
     db.session.commit()

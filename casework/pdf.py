@@ -1,0 +1,117 @@
+"""Safe PDF rendering with WeasyPrint, shared by every feature that prints.
+
+- Templates under templates/pdf/ are rendered by Jinja with autoescape, so user text is text, never markup.
+- WeasyPrint gets a URL fetcher that serves `data:` URLs and the application's own static files
+  (`casework-static:` URLs, resolved inside casework/static/) and refuses everything else: no file:,
+  no network, no redirects. Every URL asked for is recorded (tests read the record).
+- Rendering runs in a child process with a memory limit and a time limit, so that a pathological
+  document fails with a message and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import multiprocessing
+import resource
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app, render_template
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+STATIC_ROOT = Path(__file__).resolve().parent / "static"
+STATIC_SCHEME = "casework-static"
+BASE_URL = f"{STATIC_SCHEME}:/"
+
+
+class RenderFailed(Exception):
+    """The PDF could not be made; the message says why in words a user understands."""
+
+
+class SafeURLFetcher(URLFetcher):
+    """Serves data: URLs and the app's static files; refuses every other URL (and records it)."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=1)
+        self.requested: list[str] = []
+
+    def fetch(self, url, headers=None):
+        self.requested.append(url)
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == STATIC_SCHEME:
+            relative = url.split(":", 1)[1].lstrip("/").split("?")[0].split("#")[0]
+            path = (STATIC_ROOT / relative).resolve()
+            if STATIC_ROOT not in path.parents or not path.is_file():
+                raise ValueError(f"no such static file: {relative}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        raise ValueError(f"blocked URL (only data: and the application's static files are allowed): {url[:80]}")
+
+
+@dataclass
+class Rendered:
+    """A rendered PDF and what it took."""
+
+    data: bytes
+    sha256: str
+    requested_urls: list[str] = field(default_factory=list)
+
+
+def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
+    """Render HTML to PDF in this process with the safe fetcher (the child process calls this)."""
+    fetcher = SafeURLFetcher()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    pdf = document.write_pdf(uncompressed_pdf=False, pdf_identifier=False)
+    return pdf, fetcher.requested
+
+
+def _child(conn, html: str, memory_bytes: int) -> None:
+    try:
+        if memory_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        pdf, requested = html_to_pdf(html)
+        conn.send(("ok", pdf, requested))
+    except MemoryError:
+        conn.send(("error", "The document is too large to print (it needs more memory than allowed).", []))
+    except BaseException as exc:  # noqa: BLE001 - anything at all must come back as a message
+        conn.send(("error", f"The document could not be printed ({exc.__class__.__name__}).", []))
+    finally:
+        conn.close()
+
+
+def render_html(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> Rendered:
+    """Render HTML to PDF in a child process bounded in time and memory; RenderFailed on failure."""
+    config = current_app.config
+    timeout = timeout or config.get("PDF_TIMEOUT_SECONDS", 60)
+    memory_mb = memory_mb if memory_mb is not None else config.get("PDF_MEMORY_MB", 1536)
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(child, html, memory_mb * 1024 * 1024), daemon=True)
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise RenderFailed(f"Printing took longer than {int(timeout)} seconds and was stopped. "
+                               "Choose fewer sections or exhibits and try again.")
+        try:
+            status, payload, requested = parent.recv()
+        except EOFError:
+            raise RenderFailed("The document could not be printed (the printing process stopped).") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        parent.close()
+    if status != "ok":
+        raise RenderFailed(payload)
+    return Rendered(payload, hashlib.sha256(payload).hexdigest(), requested)
+
+
+def render_template_pdf(template: str, **context) -> Rendered:
+    """Render a templates/pdf/ template (autoescaped) to a PDF."""
+    html = render_template(template, **context)
+    return render_html(html)
