@@ -100,8 +100,8 @@ def _init_extensions(app: Flask) -> None:
                 cur.close()
 
 
-FEATURES = ("accounts", "people", "record", "relief", "contacts", "notes", "tasks", "deadlines", "transfer",
-            "admin")
+FEATURES = ("accounts", "people", "record", "relief", "contacts", "notes", "tasks", "documents", "packets",
+            "deadlines", "transfer", "admin")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -325,3 +325,29 @@ def get_relief_step_or_404(step_id: int, application_id: int, person_id: int, ne
     if step is None or step.application_id != application.id:
         abort(404)
     return person, application, step
+
+
+def documents_filter(user: User):
+    """SQL condition on Document: privileged documents only for admins, staff and attorneys."""
+    from casework.models import Document
+
+    return sa.true() if can(user, "view_privileged") else Document.privileged.is_(False)
+
+
+def get_document_or_404(document_id: int, person_id: int, need: str = "view"):
+    """Load (case, document); a privileged document does not exist for a user who may not read it."""
+    from casework.models import Document
+
+    person, document = get_case_item_or_404(Document, document_id, person_id, need=need)
+    if document.privileged and not can(current_user, "view_privileged", person):
+        abort(404)
+    return person, document
+
+
+def can_print(user: User, person: Person | None = None) -> bool:
+    """PDF summaries and packets: everyone but volunteers, unless their organization allows volunteers."""
+    if user is None or not user.is_authenticated or not user.active:
+        return False
+    if person is not None and level_for(user, person) < Level.VIEW:
+        return False
+    return user.role != Role.VOLUNTEER or user.organization.volunteers_build_packets

@@ -31,3 +31,29 @@ class Defaults:
 
     # Trust X-Forwarded-* headers from this many proxies (gunicorn behind nginx: 1).
     PROXY_FIX = 0
+
+    # Petitions: signer data is encrypted with a key derived from SIGNATURE_KEY; None writes a random one to
+    # instance/signature_key on first use (keep it with the database backups: without it names are lost).
+    SIGNATURE_KEY: str | None = None
+    # Public links in e-mails; None uses the address the signer came from (set it behind a proxy).
+    PUBLIC_BASE_URL: str | None = None
+    # Per client address and petition; signatures over it are kept but never counted (and get no e-mail).
+    PETITION_SIGN_RATE_LIMIT = "20 per hour; 100 per day"
+    # Per client address across all petitions: beyond it the sign form answers 429 (a flood, not a person).
+    PETITION_SIGN_FLOOD_LIMIT = "300 per minute"
+    PETITION_SIGNATURES_PER_EMAIL = 5  # one mailbox signing under more names than this: over the limit
+    PETITION_CONFIRM_HOURS = 72  # the e-mailed link expires after this; unconfirmed signatures are then deleted
+    PETITION_IP_RETENTION_DAYS = 30  # truncated client networks are dropped after this
+    PETITION_ANONYMIZE_DAYS = 90  # after the latest delivery: names, e-mails, comments and ZIP codes erased
+
+    # Outgoing e-mail (flask send-outbox). Without SMTP_HOST nothing is sent and mail waits in the outbox.
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = True
+    SMTP_TIMEOUT = 20
+    MAIL_FROM = "petitions@localhost"
+    OUTBOX_VISIBLE = False  # admins may read the outbox in the web UI (always in debug and testing)
+    OUTBOX_MAX_ATTEMPTS = 6  # failed sends are retried after 1, 2, 4, 8... minutes, then given up
+    OUTBOX_PURGE_DAYS = 7  # sent and failed mail (it holds signers' addresses) is deleted after this

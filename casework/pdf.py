@@ -61,19 +61,66 @@ class Rendered:
     requested_urls: list[str] = field(default_factory=list)
 
 
-def html_to_pdf(html: str) -> tuple[bytes, list[str]]:
-    """Render HTML to PDF in this process with the safe fetcher (the child process calls this)."""
+MM = 72 / 25.4  # PDF points per millimetre
+OVERLAY_MARGINS_MM = (24, 18, 24, 18)  # top, right, bottom, left: inside the running header and footer
+
+
+def html_to_pdf(html: str, exhibits: dict[str, bytes] | None = None) -> tuple[bytes, list[str]]:
+    """Render HTML to PDF in this process with the safe fetcher (the child process calls this).
+
+    `exhibits` maps an element id prefix to a PDF: every element with id "<prefix>-p<n>" marks a page of the
+    rendered document on which page n of that PDF is drawn, scaled to fit inside the margins, so that the
+    running headers, footers and page numbers of the packet continue over the exhibits.
+    """
     fetcher = SafeURLFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    placements: dict[int, tuple[str, int]] = {}
+    if exhibits:
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                prefix, _, number = anchor.rpartition("-p")
+                if prefix in exhibits and number.isdigit():
+                    placements[index] = (prefix, int(number))
     pdf = document.write_pdf(uncompressed_pdf=False, pdf_identifier=False)
+    if placements:
+        pdf = _overlay(pdf, exhibits, placements)
     return pdf, fetcher.requested
 
 
-def _child(conn, html: str, memory_bytes: int) -> None:
+def _overlay(pdf: bytes, exhibits: dict[str, bytes], placements: dict[int, tuple[str, int]]) -> bytes:
+    """Draw exhibit pages onto their placeholder pages; only page content is taken from an exhibit (no
+    annotations, links, scripts or attached files)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    readers = {prefix: PdfReader(io.BytesIO(data)) for prefix, data in exhibits.items()}
+    top, right, bottom, left = (m * MM for m in OVERLAY_MARGINS_MM)
+    for index, (prefix, number) in placements.items():
+        source = readers[prefix].pages[number - 1]
+        source.transfer_rotation_to_content()
+        if NameObject("/Annots") in source:
+            del source[NameObject("/Annots")]
+        target = writer.pages[index]
+        box_w = float(target.mediabox.width) - left - right
+        box_h = float(target.mediabox.height) - top - bottom
+        width, height = float(source.mediabox.width), float(source.mediabox.height)
+        scale = min(box_w / width, box_h / height)
+        x = left + (box_w - width * scale) / 2 - float(source.mediabox.left) * scale
+        y = bottom + (box_h - height * scale) / 2 - float(source.mediabox.bottom) * scale
+        target.merge_transformed_page(source, Transformation().scale(scale).translate(x, y))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _child(conn, html: str, memory_bytes: int, exhibits: dict[str, bytes] | None = None) -> None:
     try:
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        pdf, requested = html_to_pdf(html)
+        pdf, requested = html_to_pdf(html, exhibits)
         conn.send(("ok", pdf, requested))
     except MemoryError:
         conn.send(("error", "The document is too large to print (it needs more memory than allowed).", []))
@@ -83,14 +130,23 @@ def _child(conn, html: str, memory_bytes: int) -> None:
         conn.close()
 
 
-def render_html(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> Rendered:
+def _context():
+    """Children come from a fork server started once with WeasyPrint loaded: fast, and never a fork of a
+    process whose other threads may hold locks (the threaded development server, gunicorn's gthread)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["casework.pdf"])
+    return ctx
+
+
+def render_html(html: str, *, exhibits: dict[str, bytes] | None = None, timeout: float | None = None,
+                memory_mb: int | None = None) -> Rendered:
     """Render HTML to PDF in a child process bounded in time and memory; RenderFailed on failure."""
     config = current_app.config
     timeout = timeout or config.get("PDF_TIMEOUT_SECONDS", 60)
     memory_mb = memory_mb if memory_mb is not None else config.get("PDF_MEMORY_MB", 1536)
-    ctx = multiprocessing.get_context("fork")
+    ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(child, html, memory_mb * 1024 * 1024), daemon=True)
+    process = ctx.Process(target=_child, args=(child, html, memory_mb * 1024 * 1024, exhibits), daemon=True)
     process.start()
     child.close()
     try:
@@ -111,7 +167,7 @@ def render_html(html: str, *, timeout: float | None = None, memory_mb: int | Non
     return Rendered(payload, hashlib.sha256(payload).hexdigest(), requested)
 
 
-def render_template_pdf(template: str, **context) -> Rendered:
+def render_template_pdf(template: str, *, exhibits: dict[str, bytes] | None = None, **context) -> Rendered:
     """Render a templates/pdf/ template (autoescaped) to a PDF."""
     html = render_template(template, **context)
-    return render_html(html)
+    return render_html(html, exhibits=exhibits)

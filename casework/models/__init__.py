@@ -54,3 +54,20 @@ __all__ = [
     "StayStatus", "Task", "TravelDocument", "TravelDocumentOutcome", "TriState", "User", "WebSession",
     "relief_conviction",
 ]
+from casework.models.petitions import (  # noqa: E402
+    DeliveryOutcome,
+    OutboxEmail,
+    OutboxStatus,
+    Petition,
+    PetitionCount,
+    PetitionDelivery,
+    PetitionKind,
+    PetitionStatus,
+    Signature,
+    SignatureState,
+)
+
+__all__ += [
+    "DeliveryOutcome", "OutboxEmail", "OutboxStatus", "Petition", "PetitionCount", "PetitionDelivery",
+    "PetitionKind", "PetitionStatus", "Signature", "SignatureState",
+]

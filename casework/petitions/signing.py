@@ -1,0 +1,386 @@
+"""Signing a hosted petition, confirming by the e-mailed link, and keeping the count exact.
+
+This module serves the public pages: it reads and writes petition models only (Petition, Signature,
+OutboxEmail), never a person or any other case data. The hot paths use single SQL statements:
+
+- signing is one INSERT .. ON CONFLICT DO NOTHING on (petition, HMAC of canonical e-mail + name), so a
+  duplicate is told apart from a new signature by the row count, not by a read that could race;
+- confirming is `UPDATE signature SET state='validated' WHERE token_hash=? AND state='pending'` and, only
+  when that changed a row, `UPDATE petition SET signature_count = signature_count + 1`, in one transaction:
+  fifty clicks on the same link add one.
+
+Nothing here commits: the public views commit once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from limits import parse_many
+
+from casework.extensions import db, limiter
+from casework.models import Petition, PetitionKind, PetitionStatus, Signature, SignatureState
+from casework.models.base import utcnow
+from casework.petitions import crypto, mail
+
+_signature = Signature.__table__
+_petition = Petition.__table__
+
+LIVE_STATES = (SignatureState.PENDING, SignatureState.VALIDATED, SignatureState.OVER_LIMIT)
+
+
+@dataclass(frozen=True)
+class PublicPetition:
+    """The columns of a petition the public pages may show (no person id, nothing private)."""
+
+    id: int
+    org_id: int
+    slug: str
+    status: PetitionStatus
+    title: str
+    targets: str
+    goal: int | None
+    story: str | None
+    signature_count: int
+    public_name: str | None
+    public_legal_name: str | None
+    public_age: int | None
+    public_city: str | None
+    public_origin: str | None
+    public_arrival: str | None
+    public_family: str | None
+    public_work: str | None
+    public_community: str | None
+
+    @property
+    def target_list(self) -> list[str]:
+        return [t.strip() for t in (self.targets or "").splitlines() if t.strip()]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PetitionStatus.ACTIVE
+
+
+PUBLIC_COLUMNS = [getattr(Petition, name) for name in PublicPetition.__dataclass_fields__]
+
+
+def find_public(slug: str) -> PublicPetition | None:
+    """A hosted petition by its public address, whatever its status (the caller answers 404 or 410)."""
+    if not slug or len(slug) > 80:
+        return None
+    row = db.session.execute(
+        sa.select(*PUBLIC_COLUMNS).where(Petition.slug == slug, Petition.kind == PetitionKind.HOSTED)
+    ).first()
+    return PublicPetition(**row._mapping) if row is not None else None
+
+
+@dataclass
+class SignData:
+    """What a signer typed (already validated by the form)."""
+
+    name: str
+    email: str
+    zip_code: str | None = None
+    comment: str | None = None
+    show_name: bool = False
+    send_updates: bool = False
+
+
+def dedupe_keys(petition_id: int, name: str, email: str) -> tuple[str, str, str]:
+    """HMACs: canonical e-mail + normalized name (one signature each), e-mail alone, and the domain."""
+    canonical = crypto.canonical_email(email)
+    return (crypto.mac("signature", str(petition_id), canonical, crypto.normalized_name(name)),
+            crypto.mac("email", str(petition_id), canonical),
+            domain_key(crypto.email_domain(canonical)))
+
+
+def domain_key(domain: str) -> str:
+    """The HMAC a signature keeps of its e-mail domain (bulk invalidation looks it up the same way)."""
+    return crypto.mac("domain", domain.strip().lower().lstrip("@").rstrip("."))
+
+
+def within_rate_limit(petition_id: int, client_address: str | None) -> bool:
+    """Count this signature against PETITION_SIGN_RATE_LIMIT for (client address, petition)."""
+    rate_limiter = limiter.limiter
+    who = client_address or "unknown"
+    allowed = True
+    for limit in parse_many(current_app.config["PETITION_SIGN_RATE_LIMIT"]):
+        if not rate_limiter.hit(limit, "petition-sign", str(petition_id), who):
+            allowed = False
+    return allowed
+
+
+def _insert_ignoring_duplicates(values: dict) -> bool:
+    """INSERT the signature unless (petition, dedupe HMAC) exists; True when a row was added."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(_signature).values(**values).on_conflict_do_nothing(
+        index_elements=["petition_id", "dedupe_hmac"])
+    return db.session.execute(statement).rowcount == 1
+
+
+def sign(petition: PublicPetition, data: SignData, client_address: str | None, confirm_url) -> str:
+    """Record a signature and queue its confirmation e-mail; returns "new", "duplicate" or "over_limit".
+
+    The caller shows the same answer whatever this returns. Over the rate limit (or the cap of signatures per
+    mailbox) the signature is kept, marked over_limit, never counted, and no e-mail is sent.
+    `confirm_url(token)` builds the link of the e-mail.
+    """
+    config = current_app.config
+    now = utcnow()
+    dedupe, email_key, domain = dedupe_keys(petition.id, data.name, data.email)
+    over = not within_rate_limit(petition.id, client_address)
+    if not over:
+        same_mailbox = db.session.scalar(
+            sa.select(sa.func.count()).select_from(_signature)
+            .where(_signature.c.petition_id == petition.id, _signature.c.email_hmac == email_key))
+        over = same_mailbox >= config["PETITION_SIGNATURES_PER_EMAIL"]
+    token, token_digest = crypto.new_token()
+    added = _insert_ignoring_duplicates({
+        "petition_id": petition.id,
+        "state": SignatureState.OVER_LIMIT if over else SignatureState.PENDING,
+        "name_ct": crypto.encrypt(data.name),
+        "email_ct": crypto.encrypt(data.email.strip()),
+        "comment_ct": crypto.encrypt(data.comment) if data.comment else None,
+        "zip_code": data.zip_code,
+        "show_name": bool(data.show_name),
+        "send_updates": bool(data.send_updates),
+        "dedupe_hmac": dedupe,
+        "email_hmac": email_key,
+        "domain_hmac": domain,
+        "ip_network": crypto.truncate_ip(client_address),
+        "token_hash": None if over else token_digest,
+        "token_expires_at": None if over else now + timedelta(hours=config["PETITION_CONFIRM_HOURS"]),
+        "created_at": now,
+    })
+    if not added:
+        return "duplicate"
+    if over:
+        return "over_limit"
+    hours = config["PETITION_CONFIRM_HOURS"]
+    mail.queue(
+        data.email.strip(),
+        f"Confirm your signature: {petition.title}",
+        f"Thank you for signing “{petition.title}”.\n\n"
+        f"Your signature counts once you confirm it. Open this link within {hours} hours:\n\n"
+        f"{confirm_url(token)}\n\n"
+        "If you did not sign this petition, ignore this message: nothing will be counted, and what was typed "
+        "will be deleted when the link expires.\n",
+        purpose="signature_confirmation", org_id=petition.org_id,
+    )
+    return "new"
+
+
+def confirm(petition: PublicPetition, token: str) -> bool:
+    """Validate the signature behind an e-mailed token, once; True only for the request that validated it."""
+    if not token or len(token) > 100 or not petition.is_open:
+        return False
+    now = utcnow()
+    result = db.session.execute(
+        _signature.update()
+        .where(_signature.c.token_hash == crypto.token_hash(token), _signature.c.petition_id == petition.id,
+               _signature.c.state == SignatureState.PENDING, _signature.c.token_expires_at > now)
+        .values(state=SignatureState.VALIDATED, confirmed_at=now, token_hash=None)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.execute(_petition.update().where(_petition.c.id == petition.id)
+                       .values(signature_count=_petition.c.signature_count + 1))
+    return True
+
+
+def current_count(petition_id: int) -> int:
+    """The stored count of confirmed signatures (re-read, for the page after a confirmation)."""
+    return db.session.scalar(sa.select(Petition.signature_count).where(Petition.id == petition_id)) or 0
+
+
+def recent_signers(petition_id: int, limit: int = 8) -> list[str]:
+    """Short names ("Sokha L.") of the latest confirmed signers who asked to be shown."""
+    blobs = db.session.scalars(
+        sa.select(Signature.name_ct)
+        .where(Signature.petition_id == petition_id, Signature.state == SignatureState.VALIDATED,
+               Signature.show_name.is_(True), Signature.name_ct.is_not(None))
+        .order_by(Signature.confirmed_at.desc(), Signature.id.desc()).limit(limit)
+    ).all()
+    return [short_name(crypto.decrypt(blob)) for blob in blobs]
+
+
+def short_name(name: str) -> str:
+    """"Sokha Lim Chea" -> "Sokha C.": a first name and an initial, never a full name on the public page."""
+    words = name.split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    return f"{words[0]} {words[-1][0]}."
+
+
+# ---------------------------------------------------------------- counting and bulk invalidation
+
+
+def count_by_state(petition_id: int) -> dict[SignatureState, int]:
+    """How many signatures of a petition are in each state (one grouped query)."""
+    rows = db.session.execute(
+        sa.select(Signature.state, sa.func.count()).where(Signature.petition_id == petition_id)
+        .group_by(Signature.state)
+    ).all()
+    counts = {state: 0 for state in SignatureState}
+    counts.update({state: n for state, n in rows})
+    return counts
+
+
+def confirmed_per_day(petition_id: int) -> list[tuple]:
+    """(day, confirmed that day) for the chart, oldest first."""
+    times = db.session.scalars(
+        sa.select(Signature.confirmed_at)
+        .where(Signature.petition_id == petition_id, Signature.state == SignatureState.VALIDATED,
+               Signature.confirmed_at.is_not(None))
+    ).all()
+    per_day: dict = {}
+    for t in times:
+        per_day[t.date()] = per_day.get(t.date(), 0) + 1
+    return sorted(per_day.items())
+
+
+@dataclass
+class Criteria:
+    """Which signatures a bulk invalidation matches (every given criterion must hold)."""
+
+    ip_range: ipaddress.IPv4Network | ipaddress.IPv6Network | None = None
+    email_domain: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [n for n in ("ip_range", "email_domain", "created_from", "created_to") if getattr(self, n)]
+
+
+def matching_signatures(petition_id: int, criteria: Criteria) -> list[int]:
+    """Ids of the petition's live signatures (pending, validated, over the limit) matching the criteria."""
+    query = sa.select(Signature.id, Signature.ip_network).where(
+        Signature.petition_id == petition_id, Signature.state.in_(LIVE_STATES))
+    if criteria.email_domain:
+        query = query.where(Signature.domain_hmac == domain_key(criteria.email_domain))
+    if criteria.created_from:
+        query = query.where(Signature.created_at >= criteria.created_from)
+    if criteria.created_to:
+        query = query.where(Signature.created_at <= criteria.created_to)
+    if criteria.ip_range is not None:
+        query = query.where(Signature.ip_network.is_not(None))
+    ids = []
+    for sid, network in db.session.execute(query):
+        if criteria.ip_range is not None and not _in_range(network, criteria.ip_range):
+            continue
+        ids.append(sid)
+    return ids
+
+
+def _in_range(stored: str, wanted) -> bool:
+    """Whether a stored (truncated) client network overlaps the range an admin typed."""
+    try:
+        address = ipaddress.ip_address(stored)
+    except ValueError:
+        return False
+    if address.version != wanted.version:
+        return False
+    network = ipaddress.ip_network(f"{address}/{24 if address.version == 4 else 48}", strict=False)
+    return network.overlaps(wanted)
+
+
+def invalidate(petition_id: int, ids: list[int]) -> tuple[int, int]:
+    """Mark signatures invalidated; returns (invalidated, of which had been counted). The stored count drops
+    by exactly the validated ones this call changed, in the same transaction."""
+    now = utcnow()
+    counted = total = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        base = _signature.update().where(_signature.c.id.in_(chunk), _signature.c.petition_id == petition_id)
+        was_counted = db.session.execute(
+            base.where(_signature.c.state == SignatureState.VALIDATED)
+            .values(state=SignatureState.INVALIDATED, invalidated_at=now, token_hash=None)).rowcount
+        others = db.session.execute(
+            base.where(_signature.c.state.in_([SignatureState.PENDING, SignatureState.OVER_LIMIT]))
+            .values(state=SignatureState.INVALIDATED, invalidated_at=now, token_hash=None)).rowcount
+        counted += was_counted
+        total += was_counted + others
+    if counted:
+        db.session.execute(_petition.update().where(_petition.c.id == petition_id)
+                           .values(signature_count=_petition.c.signature_count - counted))
+    return total, counted
+
+
+def reconcile(fix: bool = True) -> list[tuple[int, int, int]]:
+    """(petition id, stored count, confirmed rows) for every petition whose stored count is wrong; with
+    `fix`, the stored counts are set to the rows (the caller commits)."""
+    confirmed = (sa.select(sa.func.count()).select_from(_signature)
+                 .where(_signature.c.petition_id == _petition.c.id,
+                        _signature.c.state == SignatureState.VALIDATED).scalar_subquery())
+    rows = db.session.execute(
+        sa.select(_petition.c.id, _petition.c.signature_count, confirmed)
+        .where(_petition.c.kind == PetitionKind.HOSTED).order_by(_petition.c.id)
+    ).all()
+    wrong = [(pid, stored, actual) for pid, stored, actual in rows if stored != actual]
+    if fix:
+        for pid, _stored, actual in wrong:
+            db.session.execute(_petition.update().where(_petition.c.id == pid).values(signature_count=actual))
+    return wrong
+
+
+# ---------------------------------------------------------------- retention
+
+
+@dataclass
+class RetentionReport:
+    """What one retention run removed."""
+
+    ips_dropped: int = 0
+    expired_deleted: int = 0
+    anonymized: int = 0
+    outbox_purged: int = 0
+
+
+def apply_retention(now: datetime | None = None) -> RetentionReport:
+    """Drop client networks after PETITION_IP_RETENTION_DAYS, delete unconfirmed signatures whose link
+    expired, anonymize signatures PETITION_ANONYMIZE_DAYS after their petition's latest delivery, and purge
+    old sent mail. Safe to run at any time and as often as wanted (the caller commits)."""
+    config = current_app.config
+    now = now or utcnow()
+    report = RetentionReport()
+    report.ips_dropped = db.session.execute(
+        _signature.update()
+        .where(_signature.c.ip_network.is_not(None),
+               _signature.c.created_at < now - timedelta(days=config["PETITION_IP_RETENTION_DAYS"]))
+        .values(ip_network=None)).rowcount
+    report.expired_deleted = db.session.execute(
+        _signature.delete().where(_signature.c.state == SignatureState.PENDING,
+                                  _signature.c.token_expires_at < now)).rowcount
+    delivered_long_ago = sa.select(_petition.c.id).where(
+        _petition.c.delivered_at < now - timedelta(days=config["PETITION_ANONYMIZE_DAYS"]))
+    report.anonymized = db.session.execute(
+        _signature.update()
+        .where(_signature.c.petition_id.in_(delivered_long_ago), _signature.c.anonymized_at.is_(None))
+        .values(name_ct=None, email_ct=None, comment_ct=None, zip_code=None, dedupe_hmac=None, email_hmac=None,
+                domain_hmac=None, ip_network=None, token_hash=None, show_name=False, anonymized_at=now)).rowcount
+    report.outbox_purged = mail.purge_old()
+    return report
+
+
+_last_retention: dict[str, datetime] = {}
+
+
+def maybe_apply_retention() -> None:
+    """Apply the retention at most once an hour per process: an opportunistic call from the staff pages,
+    made before they change anything, so committing here ties nothing of theirs to it."""
+    now = utcnow()
+    last = _last_retention.get("at")
+    if last is not None and now - last < timedelta(hours=1):
+        return
+    _last_retention["at"] = now
+    apply_retention(now)
+    db.session.commit()
