@@ -59,6 +59,7 @@ class Rendered:
     data: bytes
     sha256: str
     requested_urls: list[str] = field(default_factory=list)
+    peak_memory_kb: int = 0  # of the rendering process
 
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -121,11 +122,11 @@ def _child(conn, html: str, memory_bytes: int, exhibits: dict[str, bytes] | None
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         pdf, requested = html_to_pdf(html, exhibits)
-        conn.send(("ok", pdf, requested))
+        conn.send(("ok", pdf, (requested, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
     except MemoryError:
-        conn.send(("error", "The document is too large to print (it needs more memory than allowed).", []))
+        conn.send(("error", "The document is too large to print (it needs more memory than allowed).", None))
     except BaseException as exc:  # noqa: BLE001 - anything at all must come back as a message
-        conn.send(("error", f"The document could not be printed ({exc.__class__.__name__}).", []))
+        conn.send(("error", f"The document could not be printed ({exc.__class__.__name__}).", None))
     finally:
         conn.close()
 
@@ -154,7 +155,7 @@ def render_html(html: str, *, exhibits: dict[str, bytes] | None = None, timeout:
             raise RenderFailed(f"Printing took longer than {int(timeout)} seconds and was stopped. "
                                "Choose fewer sections or exhibits and try again.")
         try:
-            status, payload, requested = parent.recv()
+            status, payload, stats = parent.recv()
         except EOFError:
             raise RenderFailed("The document could not be printed (the printing process stopped).") from None
     finally:
@@ -164,7 +165,8 @@ def render_html(html: str, *, exhibits: dict[str, bytes] | None = None, timeout:
         parent.close()
     if status != "ok":
         raise RenderFailed(payload)
-    return Rendered(payload, hashlib.sha256(payload).hexdigest(), requested)
+    requested, peak = stats
+    return Rendered(payload, hashlib.sha256(payload).hexdigest(), requested, peak)
 
 
 def render_template_pdf(template: str, *, exhibits: dict[str, bytes] | None = None, **context) -> Rendered:
