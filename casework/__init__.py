@@ -101,7 +101,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 FEATURES = ("accounts", "people", "record", "relief", "contacts", "notes", "tasks", "documents", "packets",
-            "deadlines", "transfer", "admin")
+            "deadlines", "transfer", "admin", "petitions")
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -111,3 +111,8 @@ def _register_blueprints(app: Flask) -> None:
     for feature in FEATURES:
         views = importlib.import_module(f"casework.{feature}.views")
         app.register_blueprint(views.bp)
+
+    # The public petition pages: a blueprint of their own, reading petition models only.
+    from casework.petitions import public
+
+    app.register_blueprint(public.bp)

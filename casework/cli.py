@@ -95,7 +95,58 @@ def prune_sessions_command() -> None:
     click.echo("Expired sessions deleted.")
 
 
+@click.command("send-outbox")
+@with_appcontext
+@click.option("--limit", default=500, show_default=True, help="Send at most this many messages in this run.")
+def send_outbox_command(limit: int) -> None:
+    """Send the e-mail waiting in the outbox through SMTP (retrying failures); purge old sent mail."""
+    from casework.petitions import mail, signing
+
+    retention = signing.apply_retention()
+    db.session.commit()
+    report = mail.send_pending(limit=limit)
+    if report.skipped:
+        click.echo(report.skipped)
+    click.echo(f"Sent {report.sent}, to retry {report.failed}, given up {report.given_up}; "
+               f"purged {report.purged + retention.outbox_purged} old messages.")
+
+
+@click.group("petitions")
+def petitions_group() -> None:
+    """Petitions: counts and the retention of signer data."""
+
+
+@petitions_group.command("reconcile")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Report the differences without correcting them.")
+def petitions_reconcile_command(dry_run: bool) -> None:
+    """Recompute every hosted petition's count from its confirmed signatures and report the differences."""
+    from casework.petitions import signing
+
+    wrong = signing.reconcile(fix=not dry_run)
+    db.session.commit()
+    for petition_id, stored, actual in wrong:
+        click.echo(f"petition {petition_id}: stored {stored}, confirmed signatures {actual}"
+                   + ("" if dry_run else " (corrected)"))
+    click.echo("Every count matches its confirmed signatures." if not wrong
+               else f"{len(wrong)} count(s) differed" + (" (not corrected: --dry-run)." if dry_run else "."))
+
+
+@petitions_group.command("prune")
+@with_appcontext
+def petitions_prune_command() -> None:
+    """Apply the retention of signer data now: client networks, expired links, anonymization, old mail."""
+    from casework.petitions import signing
+
+    report = signing.apply_retention()
+    db.session.commit()
+    click.echo(f"Client networks dropped: {report.ips_dropped}; unconfirmed signatures deleted: "
+               f"{report.expired_deleted}; signatures anonymized: {report.anonymized}; old e-mails purged: "
+               f"{report.outbox_purged}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (create_org_command, create_user_command, demo_command, prune_sessions_command):
+    for command in (create_org_command, create_user_command, demo_command, prune_sessions_command,
+                    send_outbox_command, petitions_group):
         app.cli.add_command(command)

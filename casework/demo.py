@@ -165,6 +165,9 @@ def load(password: str) -> dict[str, Person]:
     from casework import demo_case_records
 
     demo_case_records.load(people, users)
+    from casework.petitions import demo as petitions_demo
+
+    petitions_demo.load(people, users)
     return people
 
 

@@ -89,32 +89,36 @@ def html_to_pdf(html: str, exhibits: dict[str, bytes] | None = None) -> tuple[by
 
 
 def _overlay(pdf: bytes, exhibits: dict[str, bytes], placements: dict[int, tuple[str, int]]) -> bytes:
-    """Draw exhibit pages onto their placeholder pages; only page content is taken from an exhibit (no
-    annotations, links, scripts or attached files)."""
+    """Draw exhibit pages onto their placeholder pages, scaled to fit inside the margins.
+
+    Each exhibit page becomes a form XObject of the packet (qpdf, through pikepdf, copies it without
+    parsing its content): only the page's drawing comes along, never its annotations, links, scripts,
+    or the exhibit's attached files and document actions.
+    """
     import io
 
-    from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf.generic import NameObject
+    import pikepdf
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    readers = {prefix: PdfReader(io.BytesIO(data)) for prefix, data in exhibits.items()}
-    top, right, bottom, left = (m * MM for m in OVERLAY_MARGINS_MM)
-    for index, (prefix, number) in placements.items():
-        source = readers[prefix].pages[number - 1]
-        source.transfer_rotation_to_content()
-        if NameObject("/Annots") in source:
-            del source[NameObject("/Annots")]
-        target = writer.pages[index]
-        box_w = float(target.mediabox.width) - left - right
-        box_h = float(target.mediabox.height) - top - bottom
-        width, height = float(source.mediabox.width), float(source.mediabox.height)
-        scale = min(box_w / width, box_h / height)
-        x = left + (box_w - width * scale) / 2 - float(source.mediabox.left) * scale
-        y = bottom + (box_h - height * scale) / 2 - float(source.mediabox.bottom) * scale
-        target.merge_transformed_page(source, Transformation().scale(scale).translate(x, y))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    packet = pikepdf.open(io.BytesIO(pdf))
+    sources = {prefix: pikepdf.open(io.BytesIO(data)) for prefix, data in exhibits.items()}
+    try:
+        top, right, bottom, left = (m * MM for m in OVERLAY_MARGINS_MM)
+        for index, (prefix, number) in placements.items():
+            source = sources[prefix].pages[number - 1]
+            if "/Annots" in source.obj:
+                del source.obj["/Annots"]
+            target = packet.pages[index]
+            box = target.mediabox
+            area = pikepdf.Rectangle(float(box[0]) + left, float(box[1]) + bottom, float(box[2]) - right,
+                                     float(box[3]) - top)
+            target.add_overlay(source, area)
+        out = io.BytesIO()
+        packet.save(out, compress_streams=True)
+        return out.getvalue()
+    finally:
+        packet.close()
+        for source in sources.values():
+            source.close()
 
 
 def _child(conn, html: str, memory_bytes: int, exhibits: dict[str, bytes] | None = None) -> None:
@@ -135,7 +139,7 @@ def _context():
     """Children come from a fork server started once with WeasyPrint loaded: fast, and never a fork of a
     process whose other threads may hold locks (the threaded development server, gunicorn's gthread)."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["casework.pdf"])
+    ctx.set_forkserver_preload(["casework.pdf_warm"])
     return ctx
 
 

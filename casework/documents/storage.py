@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 
+MAX_PIXELS = 40_000_000  # decoding a larger image for a PDF would need hundreds of megabytes
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
@@ -70,6 +71,9 @@ def check(data: bytes) -> str:
             from PIL import Image
 
             with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise UploadRejected("The image is too large (over 40 megapixels): save it at a smaller "
+                                         "size and upload it again.")
                 image.verify()
     except UploadRejected:
         raise

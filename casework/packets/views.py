@@ -48,7 +48,7 @@ def _letters(n: int) -> str:
 
 def _exhibit_specs(documents: list[Document]) -> tuple[list[dict], dict[str, bytes]]:
     """Exhibit index rows, and the PDF exhibits to draw onto placeholder pages (by anchor)."""
-    from pypdf import PdfReader
+    import pikepdf
 
     specs, pdfs = [], {}
     for i, document in enumerate(documents):
@@ -56,7 +56,8 @@ def _exhibit_specs(documents: list[Document]) -> tuple[list[dict], dict[str, byt
         spec = {"letter": _letters(i), "title": document.title, "kind": document.kind.label,
                 "anchor": f"exhibit-{i}", "image": None, "pages": 1}
         if document.content_type == "application/pdf":
-            spec["pages"] = len(PdfReader(io.BytesIO(data)).pages)
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                spec["pages"] = len(pdf.pages)
             pdfs[spec["anchor"]] = data
         else:
             spec["image"] = f"data:{document.content_type};base64,{base64.b64encode(data).decode()}"

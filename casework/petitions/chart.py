@@ -72,7 +72,8 @@ def count_chart(series: list[tuple[date, int]], goal: int | None, what: str = "s
 
     points = " ".join(f"{x(d)},{y(v)}" for d, v in series)
     dots = [(x(d), y(v), f"{d.isoformat()}: {v:,} {what}") for d, v in series]
-    y_ticks = [(y(int(top * f)), f"{int(top * f):,}") for f in (0, 0.25, 0.5, 0.75, 1)]
+    parts = next(n for n in (5, 4, 2, 1) if top % n == 0)  # ticks on round numbers: 0, 2, 4... of 10
+    y_ticks = [(y(top * i // parts), f"{top * i // parts:,}") for i in range(parts + 1)]
     x_ticks = [(x(first), first.isoformat())]
     if last != first:
         x_ticks.append((x(last), last.isoformat()))

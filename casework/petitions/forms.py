@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from casework.forms import BaseForm, ConfirmForm, DayField, EnumSelectField, LinesField, NotInFuture, VersionField
 from casework.forms import options
@@ -35,6 +35,8 @@ class CheckboxesField(SelectMultipleField):
 
 class WholeNumberField(IntegerField):
     """A whole number, with commas allowed ("15,000"), and a message that says what to type."""
+
+    widget = TextInput()  # a number input would refuse the comma people type
 
     def __init__(self, label=None, validators=None, message="Type a whole number, for example 15000.", **kwargs):
         super().__init__(label, validators, **kwargs)

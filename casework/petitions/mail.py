@@ -25,10 +25,14 @@ _outbox = OutboxEmail.__table__
 def queue(to: str, subject: str, body: str, *, purpose: str, org_id: int | None) -> None:
     """Add an e-mail to the outbox (one INSERT in the caller's transaction)."""
     now = utcnow()
-    db.session.execute(_outbox.insert().values(
-        org_id=org_id, purpose=purpose, to_ct=crypto.encrypt(to), subject=subject[:200], body=body,
-        status=OutboxStatus.PENDING.value, attempts=0, created_at=now, next_attempt_at=now,
-    ))
+    db.session.connection().execute(_QUEUE, {
+        "org_id": org_id, "purpose": purpose, "to_ct": crypto.encrypt(to), "subject": subject[:200], "body": body,
+        "status": OutboxStatus.PENDING, "attempts": 0, "created_at": now, "next_attempt_at": now, "sent_at": None,
+        "last_error": None,
+    })
+
+
+_QUEUE = _outbox.insert().values({c.name: sa.bindparam(c.name, type_=c.type) for c in _outbox.c if c.name != "id"})
 
 
 def outbox_visible() -> bool:

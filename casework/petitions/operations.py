@@ -39,6 +39,10 @@ from casework.petitions import crypto, signing
 class OperationError(ValueError):
     """A request that cannot be carried out; the message tells the user why and what to do."""
 
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field  # the form field the message belongs beside, if any
+
 
 @dataclass
 class EditConflict(Exception):
@@ -214,7 +218,7 @@ def new_slug() -> str:
 def _check_slug(slug: str, petition: Petition | None = None) -> str:
     taken = db.session.scalar(sa.select(Petition.id).where(Petition.slug == slug))
     if taken is not None and (petition is None or taken != petition.id):
-        raise OperationError("That address is already used by another petition: choose another.")
+        raise OperationError("That address is already used by another petition: choose another.", "slug")
     return slug
 
 
@@ -260,7 +264,7 @@ def update_petition(actor: User, person: Person, petition: Petition, data: dict,
             values["slug"] = petition.slug
         elif petition.status != PetitionStatus.DRAFT and values["slug"] != petition.slug:
             raise OperationError("The address cannot change once the petition has been published: links to it "
-                                 "are already shared.")
+                                 "are already shared.", "slug")
         _check_slug(values["slug"], petition)
     if petition.version != expected_version:
         raise EditConflict([k for k, v in values.items() if getattr(petition, k) != v])
@@ -279,11 +283,12 @@ def update_petition(actor: User, person: Person, petition: Petition, data: dict,
 
 def _check_scope(fields: list[str], consent: PublicConsent | None) -> None:
     if consent is None:
-        raise OperationError("Record the person's consent first: a petition can be public only with it.")
+        raise OperationError("Record the person's consent first: a petition can be public only with it.",
+                             "public_fields")
     outside = [SNAPSHOT_FIELDS.get(f, f) for f in fields if f not in consent.fields]
     if outside:
         raise OperationError("The person's consent does not cover: " + "; ".join(outside)
-                             + ". Untick these facts, or record a consent that covers them.")
+                             + ". Untick these facts, or record a consent that covers them.", "public_fields")
 
 
 def publish(actor: User, person: Person, petition: Petition) -> None:

@@ -14,6 +14,7 @@ Nothing here commits: the public views commit once.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -65,16 +66,33 @@ class PublicPetition:
         return self.status == PetitionStatus.ACTIVE
 
 
-PUBLIC_COLUMNS = [getattr(Petition, name) for name in PublicPetition.__dataclass_fields__]
+# The public pages' statements are built once, with bound parameters, and run on the session's connection
+# (Core, not the ORM): signing and confirming are the hot paths of a petition going viral.
+_FIND_PUBLIC = sa.select(*[_petition.c[name] for name in PublicPetition.__dataclass_fields__]).where(
+    _petition.c.slug == sa.bindparam("slug"), _petition.c.kind == PetitionKind.HOSTED)
+_SAME_MAILBOX = sa.select(sa.func.count()).select_from(_signature).where(
+    _signature.c.petition_id == sa.bindparam("petition_id"), _signature.c.email_hmac == sa.bindparam("email_key"))
+_NOW = sa.bindparam("now", type_=_signature.c.confirmed_at.type)  # stored in UTC on SQLite as on PostgreSQL
+_CONFIRM = (_signature.update()
+            .where(_signature.c.token_hash == sa.bindparam("digest"),
+                   _signature.c.petition_id == sa.bindparam("pid"),
+                   _signature.c.state == SignatureState.PENDING, _signature.c.token_expires_at > _NOW)
+            .values(state=SignatureState.VALIDATED, confirmed_at=_NOW, token_hash=None)
+            .returning(_signature.c.id))
+_COUNT_ONE = (_petition.update().where(_petition.c.id == sa.bindparam("pid"))
+              .values(signature_count=_petition.c.signature_count + 1))
+_CURRENT_COUNT = sa.select(_petition.c.signature_count).where(_petition.c.id == sa.bindparam("petition_id"))
+
+
+def _connection():
+    return db.session.connection()
 
 
 def find_public(slug: str) -> PublicPetition | None:
     """A hosted petition by its public address, whatever its status (the caller answers 404 or 410)."""
     if not slug or len(slug) > 80:
         return None
-    row = db.session.execute(
-        sa.select(*PUBLIC_COLUMNS).where(Petition.slug == slug, Petition.kind == PetitionKind.HOSTED)
-    ).first()
+    row = _connection().execute(_FIND_PUBLIC, {"slug": slug}).first()
     return PublicPetition(**row._mapping) if row is not None else None
 
 
@@ -108,10 +126,15 @@ def within_rate_limit(petition_id: int, client_address: str | None) -> bool:
     rate_limiter = limiter.limiter
     who = client_address or "unknown"
     allowed = True
-    for limit in parse_many(current_app.config["PETITION_SIGN_RATE_LIMIT"]):
+    for limit in _parsed_limits(current_app.config["PETITION_SIGN_RATE_LIMIT"]):
         if not rate_limiter.hit(limit, "petition-sign", str(petition_id), who):
             allowed = False
     return allowed
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_limits(text: str) -> tuple:
+    return tuple(parse_many(text))
 
 
 def _insert_ignoring_duplicates(values: dict) -> bool:
@@ -121,9 +144,18 @@ def _insert_ignoring_duplicates(values: dict) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(_signature).values(**values).on_conflict_do_nothing(
-        index_elements=["petition_id", "dedupe_hmac"])
-    return db.session.execute(statement).rowcount == 1
+    statement = _INSERT_SIGNATURE.get(dialect)
+    if statement is None:
+        columns = {c.name: sa.bindparam(c.name, type_=c.type) for c in _signature.c if c.name != "id"}
+        statement = _INSERT_SIGNATURE[dialect] = insert(_signature).values(columns).on_conflict_do_nothing(
+            index_elements=["petition_id", "dedupe_hmac"]).returning(_signature.c.id)
+    row = {c.name: None for c in _signature.c if c.name != "id"}
+    row.update(values)
+    # RETURNING, not rowcount: psycopg reports -1 rows for INSERT .. ON CONFLICT.
+    return _connection().execute(statement, row).first() is not None
+
+
+_INSERT_SIGNATURE: dict = {}
 
 
 def sign(petition: PublicPetition, data: SignData, client_address: str | None, confirm_url) -> str:
@@ -138,9 +170,8 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     dedupe, email_key, domain = dedupe_keys(petition.id, data.name, data.email)
     over = not within_rate_limit(petition.id, client_address)
     if not over:
-        same_mailbox = db.session.scalar(
-            sa.select(sa.func.count()).select_from(_signature)
-            .where(_signature.c.petition_id == petition.id, _signature.c.email_hmac == email_key))
+        same_mailbox = _connection().execute(_SAME_MAILBOX, {"petition_id": petition.id,
+                                                             "email_key": email_key}).scalar()
         over = same_mailbox >= config["PETITION_SIGNATURES_PER_EMAIL"]
     token, token_digest = crypto.new_token()
     added = _insert_ignoring_duplicates({
@@ -182,23 +213,18 @@ def confirm(petition: PublicPetition, token: str) -> bool:
     """Validate the signature behind an e-mailed token, once; True only for the request that validated it."""
     if not token or len(token) > 100 or not petition.is_open:
         return False
-    now = utcnow()
-    result = db.session.execute(
-        _signature.update()
-        .where(_signature.c.token_hash == crypto.token_hash(token), _signature.c.petition_id == petition.id,
-               _signature.c.state == SignatureState.PENDING, _signature.c.token_expires_at > now)
-        .values(state=SignatureState.VALIDATED, confirmed_at=now, token_hash=None)
-    )
-    if result.rowcount != 1:
+    connection = _connection()
+    validated = connection.execute(_CONFIRM, {"digest": crypto.token_hash(token), "pid": petition.id,
+                                              "now": utcnow()}).first()
+    if validated is None:
         return False
-    db.session.execute(_petition.update().where(_petition.c.id == petition.id)
-                       .values(signature_count=_petition.c.signature_count + 1))
+    connection.execute(_COUNT_ONE, {"pid": petition.id})
     return True
 
 
 def current_count(petition_id: int) -> int:
     """The stored count of confirmed signatures (re-read, for the page after a confirmation)."""
-    return db.session.scalar(sa.select(Petition.signature_count).where(Petition.id == petition_id)) or 0
+    return _connection().execute(_CURRENT_COUNT, {"petition_id": petition_id}).scalar() or 0
 
 
 def recent_signers(petition_id: int, limit: int = 8) -> list[str]:

@@ -89,5 +89,24 @@ def export_case(user: User, person: Person) -> dict:
         "notes": [{**s.dump(n, s.NOTE), "author": n.author.display_name if n.author else None} for n in notes],
         "tasks": [{**s.dump(t, s.TASK), "assignee": t.assignee.display_name if t.assignee else None}
                   for t in tasks],
-        "petitions": [],
+        "petitions": _petitions(pid),
     }
+
+
+PETITION = ("kind", "status", "title", "targets", "goal", "external_url", "platform", "slug", "story",
+            "signature_count", "published_at", "closed_at", "archived_at")
+PETITION_COUNT = ("counted_on", "count")
+PETITION_DELIVERY = ("delivered_on", "delivered_to", "method", "signature_count", "text_sha256", "outcome",
+                     "response")
+
+
+def _petitions(person_id: int) -> list[dict]:
+    """The case's petitions: what they ask of whom, their counts and deliveries; never a signer (the
+    signatures stay with the organization that collected them) and never the public snapshot of facts."""
+    from casework.models import Petition
+
+    petitions = _all(sa.select(Petition).where(Petition.person_id == person_id).order_by(Petition.id)
+                     .options(selectinload(Petition.counts), selectinload(Petition.deliveries)))
+    return [{**s.dump(p, PETITION),
+             "counts": [s.dump(c, PETITION_COUNT) for c in p.counts],
+             "deliveries": [s.dump(d, PETITION_DELIVERY) for d in p.deliveries]} for p in petitions]

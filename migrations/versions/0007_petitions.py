@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-26 12:08:46.675496
+Create Date: 2026-11-26 12:14:36.774546
 
 """
 from alembic import op
@@ -41,6 +41,7 @@ def upgrade():
     op.create_table('petition',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('hosted', 'external', name='petitionkind', native_enum=False, length=18), nullable=False),
     sa.Column('status', sa.Enum('draft', 'active', 'unpublished', 'closed', 'archived', name='petitionstatus', native_enum=False, length=21), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -74,13 +75,14 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['consent_id'], ['public_consent.id'], name=op.f('fk_petition_consent_id_public_consent'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_petition_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_petition_org_id_organization'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_petition_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['published_by_id'], ['user_account.id'], name=op.f('fk_petition_published_by_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_petition')),
     sa.UniqueConstraint('slug', name=op.f('uq_petition_slug'))
     )
     with op.batch_alter_table('petition', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_petition_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_petition_org_id'), ['org_id'], unique=False)
         batch_op.create_index('ix_petition_person_status', ['person_id', 'status'], unique=False)
 
     op.create_table('petition_count',
@@ -169,7 +171,7 @@ def downgrade():
     op.drop_table('petition_count')
     with op.batch_alter_table('petition', schema=None) as batch_op:
         batch_op.drop_index('ix_petition_person_status')
-        batch_op.drop_index(batch_op.f('ix_petition_person_id'))
+        batch_op.drop_index(batch_op.f('ix_petition_org_id'))
 
     op.drop_table('petition')
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:

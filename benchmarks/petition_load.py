@@ -1,0 +1,240 @@
+"""Many concurrent signers of one hosted petition, against gunicorn and PostgreSQL on 127.0.0.1.
+
+Creates a PostgreSQL database of its own (next to the one named by --database) and drops it afterwards,
+builds the schema with the migrations, publishes one petition, starts gunicorn, then:
+
+1. signs: N signers post the public form at once (C client threads, keep-alive connections, each signer
+   from its own client address given in X-Forwarded-For, as behind a proxy: PROXY_FIX=1);
+2. confirms: every signer's link, read from the outbox table, is posted.
+
+It prints confirmed signatures per second (N over the time of both phases), the p95 latency of each phase,
+and the lost signatures: signers minus confirmed rows, and the stored count minus confirmed rows (both must
+be 0). Bounded: at most --signers requests per phase and --time-limit seconds in all; only 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SLUG = "benchmark-petition"
+MAX_SIGNERS = 20_000
+
+
+def create_database(base_url: str) -> tuple[str, str]:
+    """A fresh database next to `base_url`'s; returns (url, name)."""
+    name = f"casework_load_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = sa.engine.make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    return url, name
+
+
+def drop_database(base_url: str, name: str) -> None:
+    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def prepare(env: dict) -> None:
+    """Schema by the migrations, then an organization, a case and one published petition."""
+    os.environ.update(env)
+    from flask_migrate import upgrade
+
+    from casework import create_app
+    from casework.extensions import db
+    from casework.models import Organization, Person, Petition
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        org = Organization(name="Benchmark Org")
+        db.session.add(org)
+        db.session.flush()
+        person = Person(org_id=org.id, legal_name="Bench Person", preferred_name="Bench")
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(Petition(person_id=person.id, org_id=org.id, kind="hosted", status="active",
+                                title="Benchmark petition", targets="A decision maker", goal=100_000, slug=SLUG,
+                                story="A public story.", public_fields=""))
+        db.session.commit()
+        db.engine.dispose()
+
+
+class Client:
+    """One keep-alive connection per thread."""
+
+    local = threading.local()
+
+    def __init__(self, port: int):
+        self.port = port
+
+    def post(self, path: str, body: str = "", headers: dict | None = None) -> tuple[int, float]:
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        start = time.perf_counter()
+        for attempt in (1, 2):
+            try:
+                conn.request("POST", path, body=body, headers={
+                    "Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+                response = conn.getresponse()
+                response.read()
+                return response.status, time.perf_counter() - start
+            except (ConnectionError, http.client.HTTPException):
+                conn.close()  # the server closed an idle keep-alive connection: reconnect once
+                conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt == 2:
+                    raise
+        raise RuntimeError("unreachable")
+
+
+def wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def run_phase(name: str, jobs: list, work, concurrency: int, deadline: float) -> tuple[float, list[float], dict]:
+    """Run jobs on a pool; returns (seconds, latencies, status counts). Jobs past the deadline are skipped."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def one(job):
+        if time.time() > deadline:
+            return
+        status, latency = work(job)
+        with lock:
+            latencies.append(latency)
+            statuses[status] = statuses.get(status, 0) + 1
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, jobs))
+    return time.perf_counter() - start, latencies, statuses
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] * 1000 if len(values) >= 20 else max(values, default=0) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--signers", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=48, help="client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--time-limit", type=float, default=180, help="seconds for both phases, at most")
+    parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                        help="a PostgreSQL URL on 127.0.0.1; the benchmark creates and drops its own database")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    signers = min(args.signers, MAX_SIGNERS)
+    host = sa.engine.make_url(args.database).host
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("The benchmark runs against 127.0.0.1 only.")
+    port = args.port or 20000 + secrets.randbelow(20000)
+
+    url, name = create_database(args.database)
+    instance = tempfile.mkdtemp(prefix="casework-load-")
+    env = {
+        "CASEWORK_INSTANCE_PATH": instance, "CASEWORK_SQLALCHEMY_DATABASE_URI": url,
+        "CASEWORK_SECRET_KEY": secrets.token_hex(32), "CASEWORK_SIGNATURE_KEY": secrets.token_hex(32),
+        "CASEWORK_PROXY_FIX": "1", "CASEWORK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "CASEWORK_SQLALCHEMY_ENGINE_OPTIONS": '{"pool_size": %d, "max_overflow": 4}' % args.threads,
+    }
+    server = None
+    try:
+        prepare(env)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-k", "gthread", "--threads",
+             str(args.threads), "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning",
+             "casework:create_app()"],
+            cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+        wait_for(port)
+        client = Client(port)
+        deadline = time.time() + args.time_limit
+
+        def sign(i: int):
+            body = urlencode({"name": f"Signer {i} Example", "email": f"signer{i}@example.org",
+                              "zip_code": f"{10000 + i % 89999:05d}"})
+            # one client address per signer (header only: nothing is sent anywhere but 127.0.0.1)
+            return client.post(f"/p/{SLUG}/sign", body, {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"})
+
+        sign_time, sign_lat, sign_status = run_phase("sign", list(range(signers)), sign, args.concurrency,
+                                                     deadline)
+
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            bodies = conn.execute(sa.text("SELECT body FROM outbox_email ORDER BY id")).scalars().all()
+        tokens = [re.search(r"/confirm/(\S+)", body).group(1) for body in bodies]
+
+        def confirm(token: str):
+            return client.post(f"/p/{SLUG}/confirm/{token}")
+
+        confirm_time, confirm_lat, confirm_status = run_phase("confirm", tokens, confirm, args.concurrency,
+                                                              deadline)
+        with engine.connect() as conn:
+            confirmed = conn.execute(sa.text("SELECT count(*) FROM signature WHERE state = 'validated'")).scalar()
+            stored = conn.execute(sa.text("SELECT signature_count FROM petition WHERE slug = :s"),
+                                  {"s": SLUG}).scalar()
+        engine.dispose()
+
+        attempted = len(sign_lat)
+        lost = attempted - confirmed
+        print(f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; {args.concurrency} client threads; "
+              f"PostgreSQL; {os.cpu_count()} CPUs")
+        print(f"signers:          {attempted} (statuses {sign_status}); e-mails queued {len(tokens)}")
+        print(f"sign phase:       {sign_time:.2f} s, {attempted / sign_time:.0f} requests/s, "
+              f"p95 {p95(sign_lat):.1f} ms")
+        print(f"confirm phase:    {confirm_time:.2f} s, {len(confirm_lat) / confirm_time:.0f} requests/s, "
+              f"p95 {p95(confirm_lat):.1f} ms (statuses {confirm_status})")
+        print(f"confirmed signatures per second: {confirmed / (sign_time + confirm_time):.0f} "
+              f"({confirmed} in {sign_time + confirm_time:.2f} s, sign and confirm)")
+        print(f"p95 latency:      {p95(sign_lat + confirm_lat):.1f} ms (all requests)")
+        print(f"lost signatures:  {lost} (signers {attempted} - confirmed rows {confirmed}); "
+              f"stored count {stored} - confirmed rows {confirmed} = {stored - confirmed}")
+        if lost or stored != confirmed:
+            raise SystemExit(1)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        drop_database(args.database, name)
+
+
+if __name__ == "__main__":
+    main()

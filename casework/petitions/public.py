@@ -1,0 +1,136 @@
+"""The public petition pages: no sign-in, no session, no cookie, nothing third-party.
+
+This blueprint reads petition models only (through casework.petitions.signing, which reads Petition and
+Signature and never a person or any case model): the facts it shows are the petition's own columns, a
+snapshot of what the person consented to, copied at publish time and wiped when consent is withdrawn.
+
+CSRF: the sign and confirm forms are exempt. A signer has no account and no session to ride, so a
+cross-site submission can do no more than the attacker could do by posting the form directly; what guards
+signing is the e-mailed confirmation link (only confirmed signatures count), a per-address rate limit,
+a cap per mailbox, and a honeypot. Keeping a CSRF token would need a server-side session (a database row and
+a cookie) for every visitor, which the privacy of signers and the load target both argue against.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
+
+from casework.extensions import csrf, db, limiter
+from casework.models import PetitionStatus
+from casework.petitions import chart, signing
+from casework.petitions.forms import SignForm
+
+bp = Blueprint("public", __name__)
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails and sharing: PUBLIC_BASE_URL when set (never a client's Host header)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _gone_or_missing(petition: signing.PublicPetition | None, json: bool = False):
+    """None when the petition is open; else the 404 (never published) or 410 (taken down, closed) answer."""
+    if petition is not None and petition.is_open:
+        return None
+    if petition is None or petition.status == PetitionStatus.DRAFT:
+        code, reason = 404, "missing"
+    else:
+        code = 410
+        reason = "closed" if petition.status in (PetitionStatus.CLOSED, PetitionStatus.ARCHIVED) else "withdrawn"
+    if json:
+        return jsonify(error="gone" if code == 410 else "not found"), code
+    return render_template("public/gone.html", code=code, reason=reason), code
+
+
+def _page(petition: signing.PublicPetition, form: SignForm, status: int = 200):
+    url = absolute_url("public.petition", slug=petition.slug)
+    share_text = f"{petition.title} {url}"
+    summary = " ".join((petition.story or "").split())
+    if len(summary) > 200:
+        summary = summary[:197].rsplit(" ", 1)[0] + "…"
+    context = {
+        "petition": petition, "form": form, "url": url, "summary": summary,
+        "percent": chart.percent(petition.signature_count, petition.goal),
+        "recent": signing.recent_signers(petition.id),
+        "mailto": "mailto:?subject=" + quote(petition.title) + "&body=" + quote(share_text),
+        "sms": "sms:?&body=" + quote(share_text),
+    }
+    return render_template("public/petition.html", **context), status
+
+
+@bp.get("/p/<slug>")
+def petition(slug: str):
+    """The public petition: story, consented facts, count and progress, the signing form, share links."""
+    found = signing.find_public(slug)
+    gone = _gone_or_missing(found)
+    if gone is not None:
+        return gone
+    return _page(found, SignForm(formdata=None))
+
+
+@bp.post("/p/<slug>/sign")
+@csrf.exempt
+@limiter.limit(lambda: current_app.config["PETITION_SIGN_FLOOD_LIMIT"])
+def sign(slug: str):
+    """Take a signature. New, duplicate, over the limit or caught by the honeypot: the same answer."""
+    found = signing.find_public(slug)
+    gone = _gone_or_missing(found)
+    if gone is not None:
+        return gone
+    form = SignForm()
+    if not form.validate():
+        return _page(found, form, 200)
+    if not form.website.data:  # the honeypot is empty: a person
+        data = signing.SignData(name=form.name.data, email=form.email.data, zip_code=form.zip_code.data,
+                                comment=form.comment.data, show_name=form.show_name.data,
+                                send_updates=form.send_updates.data)
+        signing.sign(found, data, get_remote_address(),
+                     confirm_url=lambda token: absolute_url("public.confirm", slug=slug, token=token))
+        db.session.commit()
+    return redirect(url_for("public.thanks", slug=slug), 303)
+
+
+@bp.get("/p/<slug>/thanks")
+def thanks(slug: str):
+    """The one answer every submission gets: check your e-mail."""
+    found = signing.find_public(slug)
+    gone = _gone_or_missing(found)
+    if gone is not None:
+        return gone
+    return render_template("public/thanks.html", petition=found)
+
+
+@bp.route("/p/<slug>/confirm/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def confirm(slug: str, token: str):
+    """The e-mailed link: a page with one button (so that mail scanners fetching links confirm nothing); the
+    button confirms, once."""
+    found = signing.find_public(slug)
+    gone = _gone_or_missing(found)
+    if gone is not None:
+        return gone
+    if request.method == "GET":
+        return render_template("public/confirm.html", petition=found, done=None)
+    confirmed = signing.confirm(found, token)
+    db.session.commit()
+    count = signing.current_count(found.id)
+    return render_template("public/confirm.html", petition=found, done=confirmed, count=count,
+                           percent=chart.percent(count, found.goal))
+
+
+@bp.get("/p/<slug>/count.json")
+def count_json(slug: str):
+    """The count, for embedding on other sites (readable from any origin; nothing but numbers)."""
+    found = signing.find_public(slug)
+    gone = _gone_or_missing(found, json=True)
+    if gone is not None:
+        return gone
+    response = jsonify(count=found.signature_count, goal=found.goal)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
