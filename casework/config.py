@@ -32,6 +32,12 @@ class Defaults:
     # Trust X-Forwarded-* headers from this many proxies (gunicorn behind nginx: 1).
     PROXY_FIX = 0
 
+    # Uploaded documents (None: instance/documents) and PDF rendering bounds.
+    DOCUMENTS_DIR: str | None = None
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    PDF_TIMEOUT_SECONDS = 60
+    PDF_MEMORY_MB = 1536
+
     # Petitions: signer data is encrypted with a key derived from SIGNATURE_KEY; None writes a random one to
     # instance/signature_key on first use (keep it with the database backups: without it names are lost).
     SIGNATURE_KEY: str | None = None

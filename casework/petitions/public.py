@@ -117,10 +117,10 @@ def confirm(slug: str, token: str):
         return gone
     if request.method == "GET":
         return render_template("public/confirm.html", petition=found, done=None)
-    confirmed = signing.confirm(found, token)
+    new_count = signing.confirm(found, token)
     db.session.commit()
-    count = signing.current_count(found.id)
-    return render_template("public/confirm.html", petition=found, done=confirmed, count=count,
+    count = new_count if new_count is not None else found.signature_count
+    return render_template("public/confirm.html", petition=found, done=new_count is not None, count=count,
                            percent=chart.percent(count, found.goal))
 
 

@@ -80,7 +80,7 @@ _CONFIRM = (_signature.update()
             .values(state=SignatureState.VALIDATED, confirmed_at=_NOW, token_hash=None)
             .returning(_signature.c.id))
 _COUNT_ONE = (_petition.update().where(_petition.c.id == sa.bindparam("pid"))
-              .values(signature_count=_petition.c.signature_count + 1))
+              .values(signature_count=_petition.c.signature_count + 1).returning(_petition.c.signature_count))
 _CURRENT_COUNT = sa.select(_petition.c.signature_count).where(_petition.c.id == sa.bindparam("petition_id"))
 
 
@@ -209,17 +209,17 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     return "new"
 
 
-def confirm(petition: PublicPetition, token: str) -> bool:
-    """Validate the signature behind an e-mailed token, once; True only for the request that validated it."""
+def confirm(petition: PublicPetition, token: str) -> int | None:
+    """Validate the signature behind an e-mailed token, once: the new count for the request that validated it,
+    None for every other. The caller commits at once: the petition's row stays locked until then."""
     if not token or len(token) > 100 or not petition.is_open:
-        return False
+        return None
     connection = _connection()
     validated = connection.execute(_CONFIRM, {"digest": crypto.token_hash(token), "pid": petition.id,
                                               "now": utcnow()}).first()
     if validated is None:
-        return False
-    connection.execute(_COUNT_ONE, {"pid": petition.id})
-    return True
+        return None
+    return connection.execute(_COUNT_ONE, {"pid": petition.id}).scalar()
 
 
 def current_count(petition_id: int) -> int:
