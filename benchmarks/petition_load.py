@@ -152,8 +152,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--signers", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=48, help="client threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--time-limit", type=float, default=180, help="seconds for both phases, at most")
     parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
                         help="a PostgreSQL URL on 127.0.0.1; the benchmark creates and drops its own database")
@@ -171,7 +171,7 @@ def main() -> None:
         "CASEWORK_INSTANCE_PATH": instance, "CASEWORK_SQLALCHEMY_DATABASE_URI": url,
         "CASEWORK_SECRET_KEY": secrets.token_hex(32), "CASEWORK_SIGNATURE_KEY": secrets.token_hex(32),
         "CASEWORK_PROXY_FIX": "1", "CASEWORK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "CASEWORK_SQLALCHEMY_ENGINE_OPTIONS": '{"pool_size": %d, "max_overflow": 4}' % args.threads,
+        "CASEWORK_SQLALCHEMY_ENGINE_OPTIONS": f'{{"pool_size": {args.threads}, "max_overflow": 4}}',
     }
     server = None
     try:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from casework.models import Petition, Signature
 from tests.conftest import TEST_DB, Browser
-from tests.test_petitions_hosted import published  # noqa: F401  (fixture)
+from tests.test_petitions_hosted import published as published_fixture  # noqa: F401  (the fixture)
 from tests.test_petitions_public import SLUG, confirmation_links, sign
 
 

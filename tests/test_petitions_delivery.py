@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import smtplib
+import typing
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 
 from casework.models import AuditEvent, OutboxEmail, Petition, PetitionDelivery, Signature
 from tests.conftest import shows, text_of
-from tests.test_petitions_hosted import published  # noqa: F401  (fixture)
+from tests.test_petitions_hosted import published as published_fixture  # noqa: F401  (the fixture)
 from tests.test_petitions_public import confirmation_links, sign
 
 
@@ -50,8 +51,8 @@ def test_delivery_pdf_has_the_text_its_hash_the_count_and_the_names(published, b
     response = staff.get(f"/people/{person.id}/petitions/{petition.id}/delivery.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.get_data())).pages)
-    expected = hashlib.sha256("\n\n".join([petition.title, "To: DHS/ICE Boston Field Office Director",
-                                           petition.story]).encode()).hexdigest()
+    signed_text = f"{petition.title}\n\nTo: DHS/ICE Boston Field Office Director\n\n{petition.story}"
+    expected = hashlib.sha256(signed_text.encode()).hexdigest()
     assert expected in text.replace("\n", "") and "Let Sokha stay home" in text and "Lina Okafor" in text
     assert "lina@example.org" not in text and "15,000" in text
 
@@ -149,7 +150,7 @@ def test_retention_drops_networks_and_anonymizes_after_delivery(published, brows
 class FakeSMTP:
     """Stands in for smtplib.SMTP: records what is sent, or fails."""
 
-    sent: list = []
+    sent: typing.ClassVar[list] = []
     fail = False
 
     def __init__(self, host, port, timeout=None):

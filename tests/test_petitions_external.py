@@ -124,3 +124,21 @@ def test_close_and_archive_an_outside_petition(tracked, db):
     again = client.post(base + "/archive", {}, follow_redirects=True)
     assert shows(again, "The petition is already archived.")
     assert client.get(base + "/delete").status_code == 403  # deleting needs manage
+
+
+def test_case_page_queries_do_not_grow_with_petitions(app, login_as, make_person, db):
+    from casework.models import PetitionDelivery, PublicConsent
+    from tests.test_query_counts import count_selects
+
+    staff = login_as("staff")
+    small, large = make_person(legal_name="Small Case"), make_person(legal_name="Large Case")
+    for person, n in ((small, 1), (large, 5)):
+        for i in range(n):
+            db.add(PublicConsent(person_id=person.id, scope="city", given_by=f"Consent {i}"))
+            p = db.add(Petition(person_id=person.id, org_id=person.org_id, kind="external", status="active",
+                                title=f"Petition {i}", targets="Governor", goal=100))
+            db.add(PetitionCount(petition_id=p.id, counted_on=date(2024, 1, 1 + i), count=i))
+            db.add(PetitionDelivery(petition_id=p.id, delivered_on=date(2024, 2, 1), delivered_to="Governor"))
+    few = count_selects(app, lambda: staff.get(f"/people/{small.id}"))
+    many = count_selects(app, lambda: staff.get(f"/people/{large.id}"))
+    assert few == many, (few, many)

@@ -307,7 +307,7 @@ def test_delete_needs_a_confirmation_page(published, db):
 
 
 def test_case_page_section_shows_counts_never_signers(published, db):
-    staff, person, petition = published
+    staff, person, _petition = published
     page = text_of(staff.get(f"/people/{person.id}"))
     assert 'id="petitions"' in page and "Let Sokha stay home" in page and "0 of 15,000" in page
     assert "Petition published: Let Sokha stay home" in page  # the timeline

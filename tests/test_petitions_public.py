@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from casework.models import Contact, OutboxEmail, Petition, Signature
 from tests.conftest import shows, text_of
-from tests.test_petitions_hosted import create_hosted, publish, published, record_consent  # noqa: F401
+from tests.test_petitions_hosted import create_hosted, publish, record_consent
+from tests.test_petitions_hosted import published as published_fixture  # noqa: F401  (the fixture)
 
 SLUG = "let-sokha-stay"
 
@@ -225,7 +226,7 @@ def test_nothing_from_signers_reaches_case_pages_or_the_case_export(published, b
 
 
 def test_the_public_modules_never_read_a_person_or_case_model():
-    import casework.models as models
+    from casework import models
 
     case_models = {name for name in models.__all__} - {
         "Petition", "PetitionKind", "PetitionStatus", "Signature", "SignatureState", "OutboxEmail", "OutboxStatus",

@@ -8,11 +8,27 @@ import re
 from datetime import UTC, datetime
 
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from casework.forms import BaseForm, ConfirmForm, DayField, EnumSelectField, LinesField, NotInFuture, VersionField
-from casework.forms import options
+from casework.forms import (
+    BaseForm,
+    ConfirmForm,
+    DayField,
+    EnumSelectField,
+    LinesField,
+    NotInFuture,
+    VersionField,
+    options,
+)
 from casework.models import PUBLIC_FIELDS, DeliveryOutcome
 from casework.petitions.operations import SLUG_RE, SNAPSHOT_FIELDS
 
@@ -243,8 +259,8 @@ class InvalidateForm(BaseForm):
         valid = super().validate(extra_validators)
         if valid and not any([self.ip_range.data, self.email_domain.data, self.created_from.data,
                               self.created_to.data]):
-            self.ip_range.errors = [*self.ip_range.errors, "Give at least one criterion: a client network, an "
-                                                           "e-mail domain, or a time window."]
+            message = "Give at least one criterion: a client network, an e-mail domain, or a time window."
+            self.ip_range.errors = [*self.ip_range.errors, message]
             return False
         return valid
 

@@ -120,12 +120,12 @@ def send_pending(limit: int = 500) -> SendReport:
 
 
 def _drop(smtp: smtplib.SMTP | None) -> None:
+    """Close a connection that may already be broken; the caller forgets it."""
     if smtp is not None:
         try:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             pass
-    return None
 
 
 def purge_old() -> int:

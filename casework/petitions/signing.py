@@ -81,7 +81,6 @@ _CONFIRM = (_signature.update()
             .returning(_signature.c.id))
 _COUNT_ONE = (_petition.update().where(_petition.c.id == sa.bindparam("pid"))
               .values(signature_count=_petition.c.signature_count + 1).returning(_petition.c.signature_count))
-_CURRENT_COUNT = sa.select(_petition.c.signature_count).where(_petition.c.id == sa.bindparam("petition_id"))
 
 
 def _connection():
@@ -220,11 +219,6 @@ def confirm(petition: PublicPetition, token: str) -> int | None:
     if validated is None:
         return None
     return connection.execute(_COUNT_ONE, {"pid": petition.id}).scalar()
-
-
-def current_count(petition_id: int) -> int:
-    """The stored count of confirmed signatures (re-read, for the page after a confirmation)."""
-    return _connection().execute(_CURRENT_COUNT, {"petition_id": petition_id}).scalar() or 0
 
 
 def recent_signers(petition_id: int, limit: int = 8) -> list[str]:

@@ -200,8 +200,8 @@ def _petition_page(person: Person, petition: Petition, count_form: CountForm | N
 @bp.get(PETITION)
 def show(person_id: int, petition_id: int):
     """A petition: status, count and chart, consent, deliveries; counts only, never a signer."""
-    signing.maybe_apply_retention()
     person, petition = access.get_petition_or_404(petition_id, person_id)
+    signing.maybe_apply_retention()
     return _petition_page(person, petition)
 
 
