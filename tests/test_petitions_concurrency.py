@@ -11,8 +11,14 @@ import sqlalchemy as sa
 
 from casework.models import Petition, Signature
 from tests.conftest import TEST_DB, Browser
-from tests.test_petitions_hosted import published as published_fixture  # noqa: F401  (the fixture)
+from tests.test_petitions_hosted import make_published
 from tests.test_petitions_public import SLUG, confirmation_links, sign
+
+
+@pytest.fixture
+def published(login_as, make_person, db):
+    """A case with a consent and a published petition (see tests/test_petitions_hosted.py)."""
+    return make_published(login_as, make_person, db)
 
 
 def test_fifty_threads_confirming_one_link_add_one(published, app, db):

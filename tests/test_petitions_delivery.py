@@ -16,8 +16,14 @@ from pypdf import PdfReader
 
 from casework.models import AuditEvent, OutboxEmail, Petition, PetitionDelivery, Signature
 from tests.conftest import shows, text_of
-from tests.test_petitions_hosted import published as published_fixture  # noqa: F401  (the fixture)
+from tests.test_petitions_hosted import make_published
 from tests.test_petitions_public import confirmation_links, sign
+
+
+@pytest.fixture
+def published(login_as, make_person, db):
+    """A case with a consent and a published petition (see tests/test_petitions_hosted.py)."""
+    return make_published(login_as, make_person, db)
 
 
 def sign_and_confirm(browser, app, db, **fields):

@@ -14,8 +14,13 @@ import sqlalchemy as sa
 
 from casework.models import Contact, OutboxEmail, Petition, Signature
 from tests.conftest import shows, text_of
-from tests.test_petitions_hosted import create_hosted, publish, record_consent
-from tests.test_petitions_hosted import published as published_fixture  # noqa: F401  (the fixture)
+from tests.test_petitions_hosted import create_hosted, make_published, publish, record_consent
+
+
+@pytest.fixture
+def published(login_as, make_person, db):
+    """A case with a consent and a published petition (see tests/test_petitions_hosted.py)."""
+    return make_published(login_as, make_person, db)
 
 SLUG = "let-sokha-stay"
 

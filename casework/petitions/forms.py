@@ -229,10 +229,12 @@ class UTCTimeField(StringField):
 class InvalidateForm(BaseForm):
     """Which signatures to invalidate in bulk (every criterion given must hold)."""
 
-    ip_range = StringField("Client network", validators=[Optional(), Length(max=64)],
+    ip_range = StringField("Client network", validators=[Optional(), Length(max=64, message="Type an address range under 64 characters, "
+                                                                                 "for example 203.0.113.0/24.")],
                            description="An address range such as 203.0.113.0/24 or 2001:db8::/48. Client "
                                        "networks are kept 30 days only.")
-    email_domain = StringField("E-mail domain", validators=[Optional(), Length(max=253)],
+    email_domain = StringField("E-mail domain", validators=[Optional(), Length(max=253, message="Type a domain under 253 characters, for "
+                                                                                  "example example.org.")],
                                description="For example mailinator.example (the part after @).")
     created_from = UTCTimeField("Signed from", validators=[Optional()], description="YYYY-MM-DD HH:MM, UTC.")
     created_to = UTCTimeField("Signed until", validators=[Optional()], description="YYYY-MM-DD HH:MM, UTC.")
@@ -277,7 +279,8 @@ class SignForm(BaseForm):
         Length(max=254, message="Type an e-mail address under 254 characters."),
         Email("Type your e-mail address, for example name@example.org.")],
         description="Only to confirm your signature, and for updates if you ask for them. Never shown.")
-    zip_code = StringField("ZIP code (optional)", validators=[Optional(), Length(max=10)])
+    zip_code = StringField("ZIP code (optional)", validators=[Optional(), Length(max=10, message="Type a 5-digit ZIP code, "
+                                                                                        "for example 98104.")])
     comment = TextAreaField("Comment (optional)", validators=[
         Optional(), Length(max=1000, message="Keep your comment under 1,000 characters.")])
     show_name = BooleanField("Show my first name and initial on this page")

@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-26 12:14:36.774546
+Create Date: 2026-11-26 12:50:24.871548
 
 """
 from alembic import op
