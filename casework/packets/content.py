@@ -24,6 +24,7 @@ from casework.models import (
     Document,
     Note,
     Person,
+    Petition,
     PublicConsent,
     ReliefApplication,
     RemovalCase,
@@ -168,17 +169,8 @@ def gather(user: User, person: Person, audience: Audience, sections: list[str],
     return content
 
 
-def _petitions(person_id: int, audience: Audience) -> list:
-    """The case's petitions, if the petitions feature is installed (public: only published hosted ones)."""
-    try:
-        from casework.models import petitions as petition_models
-    except ImportError:
-        return []
-    petition = getattr(petition_models, "Petition", None)
-    if petition is None:
-        return []
-    query = sa.select(petition).where(petition.person_id == person_id)
-    rows = db.session.scalars(query.order_by(petition.id)).all()
-    if audience == Audience.PUBLIC:
-        rows = [p for p in rows if getattr(p, "is_public", False)]
-    return rows
+def _petitions(person_id: int, audience: Audience) -> list[Petition]:
+    """The case's petitions with their count history (public: only the published hosted ones)."""
+    rows = db.session.scalars(sa.select(Petition).where(Petition.person_id == person_id)
+                              .options(selectinload(Petition.counts)).order_by(Petition.id)).all()
+    return [p for p in rows if p.is_public] if audience == Audience.PUBLIC else list(rows)
