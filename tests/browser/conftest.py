@@ -22,7 +22,18 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test application served over HTTP on a free local port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    def buffered(environ, start_response):
+        # Read each response whole and close it here: Chromium drops connections it no longer needs (a
+        # favicon, say), and werkzeug's server then leaves the static file open until garbage collection.
+        iterable = app(environ, start_response)
+        try:
+            body = b"".join(iterable)
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+        return [body]
+
+    server = make_server("127.0.0.1", 0, buffered, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
