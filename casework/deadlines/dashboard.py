@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from casework import access
-from casework.deadlines.due import gather
+from casework.deadlines.due import gather_limited
 from casework.extensions import db
 from casework.models import (
     CheckIn,
@@ -67,8 +67,8 @@ def load(user: User, today: date) -> dict:
     ):
         travel[country][outcome] = count
 
-    due = gather(user, today=today, until=today + timedelta(days=7))
-    overdue = [i for i in due if i.overdue(today)]
+    due = gather_limited(user, LIST_LIMIT, today=today, until=today + timedelta(days=7))
+    overdue = [i for i in due.items if i.overdue(today)]
     return {
         "today": today,
         "limit": LIST_LIMIT,
@@ -79,5 +79,6 @@ def load(user: User, today: date) -> dict:
         "relief_statuses": list(ReliefStatus),
         "travel": dict(sorted(travel.items())),
         "overdue": overdue,
-        "this_week": [i for i in due if not i.overdue(today)],
+        "overdue_total": due.overdue_total,
+        "this_week_total": due.upcoming_total,
     }

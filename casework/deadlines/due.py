@@ -7,6 +7,7 @@ post-order custody clock marks (day 90, day 180), open tasks and expiring travel
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -72,109 +73,164 @@ def _people_columns():
     return Person.id.label("person_id"), Person.legal_name
 
 
+@dataclass
+class _Source:
+    """One kind of dated item: its query, the column that dates it, and how a row becomes an item."""
+
+    kind: DueKind
+    query: sa.Select
+    date: sa.ColumnElement | None  # None: the date is computed in Python (custody clock)
+    to_item: Callable
+
+
+@dataclass
+class DueList:
+    """Items to show, and how many there are in all (the lists on a page may be cut)."""
+
+    items: list[DueItem]
+    overdue_total: int
+    upcoming_total: int
+
+
+def _sources(user: User, today: date, until: date | None, mine: bool, kinds: set[DueKind] | None) -> list[_Source]:
+    visible = access.visible_people_filter(user)
+    on_my_team = sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == user.id)
+    sources: list[_Source] = []
+
+    def add(kind, query, date_column, to_item, mine_filter=on_my_team):
+        if kinds is not None and kind not in kinds:
+            return
+        if mine:
+            query = query.where(mine_filter)
+        if until is not None and date_column is not None:
+            query = query.where(date_column <= until)
+        sources.append(_Source(kind, query, date_column, to_item))
+
+    def check_in(row):
+        title = "ICE check-in" + (f" at {row.office}" if row.office else "")
+        if row.scheduled_on < today:
+            title += " (record the outcome)"
+        return DueItem(row.scheduled_on, DueKind.CHECK_IN, title, row.person_id, row.legal_name, "checkins",
+                       f"check-in-{row.id}")
+
+    add(DueKind.CHECK_IN,
+        sa.select(CheckIn.id, CheckIn.scheduled_on, CheckIn.office, *_people_columns())
+        .join(Person, Person.id == CheckIn.person_id)
+        .where(visible, CheckIn.outcome == CheckInOutcome.SCHEDULED),
+        CheckIn.scheduled_on, check_in)
+
+    add(DueKind.HEARING,
+        sa.select(RemovalCase.id, RemovalCase.next_hearing_on, RemovalCase.court, *_people_columns())
+        .join(Person, Person.id == RemovalCase.person_id)
+        .where(visible, RemovalCase.next_hearing_on.is_not(None)),
+        RemovalCase.next_hearing_on,
+        lambda row: DueItem(row.next_hearing_on, DueKind.HEARING,
+                            "Immigration court hearing" + (f" ({row.court})" if row.court else ""),
+                            row.person_id, row.legal_name, "removal", f"hearing-{row.id}"))
+
+    add(DueKind.APPEAL,
+        sa.select(RemovalCase.id, RemovalCase.order_date, *_people_columns())
+        .join(Person, Person.id == RemovalCase.person_id)
+        .where(visible, RemovalCase.stage == RemovalStage.FINAL_ORDER, RemovalCase.order_type != "stipulated",
+               RemovalCase.order_date >= today - timedelta(days=APPEAL_WINDOW_DAYS),
+               RemovalCase.order_date <= (until - timedelta(days=APPEAL_WINDOW_DAYS)) if until else sa.true()),
+        None,
+        lambda row: DueItem(row.order_date + timedelta(days=APPEAL_WINDOW_DAYS), DueKind.APPEAL,
+                            "Last day to appeal the removal order to the BIA", row.person_id, row.legal_name,
+                            "removal", f"appeal-{row.id}"))
+
+    add(DueKind.RELIEF_STEP,
+        sa.select(ReliefStep.id, ReliefStep.due_on, ReliefStep.title, ReliefStep.assignee_id, ReliefApplication.kind,
+                  *_people_columns())
+        .join(ReliefApplication, ReliefApplication.id == ReliefStep.application_id)
+        .join(Person, Person.id == ReliefApplication.person_id)
+        .where(visible, ReliefStep.done_on.is_(None), ReliefStep.due_on.is_not(None),
+               ReliefApplication.status.not_in([ReliefStatus.GRANTED, ReliefStatus.DENIED, ReliefStatus.WITHDRAWN])),
+        ReliefStep.due_on,
+        lambda row: DueItem(row.due_on, DueKind.RELIEF_STEP, f"{row.kind.label}: {row.title}", row.person_id,
+                            row.legal_name, "relief", f"relief-step-{row.id}", row.assignee_id),
+        mine_filter=ReliefStep.assignee_id == user.id)
+
+    def clock_item(row):
+        removal, person_id, name, since = row
+        clock = custody_clock(removal, CustodyStatus.DETAINED, since, today)
+        if clock is None:
+            return None
+        if clock.days < 90:
+            day, title = clock.day_90, "Day 90 of post-order custody"
+        else:
+            day, title = clock.day_180, "Day 180 of post-order custody"
+        if clock.paused:
+            title += " (clock paused by a stay)"
+        if until and day > until:
+            return None
+        return DueItem(day, DueKind.CUSTODY_CLOCK, title, person_id, name, "removal",
+                       f"clock-{removal.id}-{'180' if clock.days >= 90 else '90'}")
+
+    add(DueKind.CUSTODY_CLOCK,
+        sa.select(RemovalCase, Person.id, Person.legal_name, Person.custody_since)
+        .join(Person, Person.id == RemovalCase.person_id)
+        .where(visible, Person.custody_status == CustodyStatus.DETAINED, RemovalCase.order_date.is_not(None)),
+        None, clock_item)
+
+    add(DueKind.TASK,
+        sa.select(Task.id, Task.due_on, Task.title, Task.assignee_id, *_people_columns())
+        .join(Person, Person.id == Task.person_id)
+        .where(visible, Task.done_on.is_(None), Task.due_on.is_not(None)),
+        Task.due_on,
+        lambda row: DueItem(row.due_on, DueKind.TASK, row.title, row.person_id, row.legal_name, "tasks",
+                            f"task-{row.id}", row.assignee_id),
+        mine_filter=Task.assignee_id == user.id)
+
+    add(DueKind.TRAVEL_DOCUMENT,
+        sa.select(TravelDocument.id, TravelDocument.expires_on, TravelDocument.country, *_people_columns())
+        .join(Person, Person.id == TravelDocument.person_id)
+        .where(visible, TravelDocument.outcome == TravelDocumentOutcome.ISSUED, TravelDocument.expires_on >= today),
+        TravelDocument.expires_on,
+        lambda row: DueItem(row.expires_on, DueKind.TRAVEL_DOCUMENT, f"Travel document from {row.country} expires",
+                            row.person_id, row.legal_name, "travel-documents", f"travel-document-{row.id}"))
+    return sources
+
+
+def _order(items: list[DueItem], today: date) -> list[DueItem]:
+    return sorted(items, key=lambda i: (not i.overdue(today), i.day, i.person_name, i.uid))
+
+
 def gather(user: User, *, today: date | None = None, until: date | None = None, mine: bool = False,
            kinds: set[DueKind] | None = None) -> list[DueItem]:
     """Every due item of the cases `user` may see, overdue first, then by date."""
     today = today or date.today()
-    visible = access.visible_people_filter(user)
-    on_my_team = sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == user.id)
+    items = []
+    for source in _sources(user, today, until, mine, kinds):
+        items += [item for item in map(source.to_item, db.session.execute(source.query)) if item is not None]
+    return _order(items, today)
+
+
+def gather_limited(user: User, limit: int, *, today: date | None = None, until: date | None = None,
+                   mine: bool = False, kinds: set[DueKind] | None = None) -> DueList:
+    """The `limit` oldest overdue and `limit` soonest upcoming items, with the totals: the database sorts and
+    counts, so a page costs the same with ten items or a hundred thousand (three queries per kind)."""
+    today = today or date.today()
     items: list[DueItem] = []
-
-    def wanted(kind: DueKind) -> bool:
-        return kinds is None or kind in kinds
-
-    def window(column):
-        return column <= until if until else sa.true()
-
-    if wanted(DueKind.CHECK_IN):
-        q = (sa.select(CheckIn.id, CheckIn.scheduled_on, CheckIn.office, *_people_columns())
-             .join(Person, Person.id == CheckIn.person_id)
-             .where(visible, CheckIn.outcome == CheckInOutcome.SCHEDULED, window(CheckIn.scheduled_on)))
-        if mine:
-            q = q.where(on_my_team)
-        for row in db.session.execute(q):
-            title = "ICE check-in" + (f" at {row.office}" if row.office else "")
-            if row.scheduled_on < today:
-                title += " (record the outcome)"
-            items.append(DueItem(row.scheduled_on, DueKind.CHECK_IN, title, row.person_id, row.legal_name, "checkins",
-                                 f"check-in-{row.id}"))
-
-    if wanted(DueKind.HEARING) or wanted(DueKind.APPEAL):
-        q = (sa.select(RemovalCase.id, RemovalCase.next_hearing_on, RemovalCase.order_date, RemovalCase.stage,
-                       RemovalCase.order_type, RemovalCase.court, *_people_columns())
-             .join(Person, Person.id == RemovalCase.person_id)
-             .where(visible, sa.or_(RemovalCase.next_hearing_on.is_not(None),
-                                    sa.and_(RemovalCase.stage == RemovalStage.FINAL_ORDER,
-                                            RemovalCase.order_date >= today - timedelta(days=APPEAL_WINDOW_DAYS)))))
-        if mine:
-            q = q.where(on_my_team)
-        for row in db.session.execute(q):
-            if wanted(DueKind.HEARING) and row.next_hearing_on and (not until or row.next_hearing_on <= until):
-                items.append(DueItem(row.next_hearing_on, DueKind.HEARING,
-                                     "Immigration court hearing" + (f" ({row.court})" if row.court else ""),
-                                     row.person_id, row.legal_name, "removal", f"hearing-{row.id}"))
-            if wanted(DueKind.APPEAL) and row.stage == RemovalStage.FINAL_ORDER and row.order_date \
-                    and row.order_type != "stipulated":
-                deadline = row.order_date + timedelta(days=APPEAL_WINDOW_DAYS)
-                if deadline >= today and (not until or deadline <= until):
-                    items.append(DueItem(deadline, DueKind.APPEAL, "Last day to appeal the removal order to the BIA",
-                                         row.person_id, row.legal_name, "removal", f"appeal-{row.id}"))
-
-    if wanted(DueKind.RELIEF_STEP):
-        q = (sa.select(ReliefStep.id, ReliefStep.due_on, ReliefStep.title, ReliefStep.assignee_id,
-                       ReliefApplication.kind, *_people_columns())
-             .join(ReliefApplication, ReliefApplication.id == ReliefStep.application_id)
-             .join(Person, Person.id == ReliefApplication.person_id)
-             .where(visible, ReliefStep.done_on.is_(None), ReliefStep.due_on.is_not(None),
-                    ReliefApplication.status.not_in([ReliefStatus.GRANTED, ReliefStatus.DENIED,
-                                                     ReliefStatus.WITHDRAWN]),
-                    window(ReliefStep.due_on)))
-        if mine:
-            q = q.where(ReliefStep.assignee_id == user.id)
-        for row in db.session.execute(q):
-            items.append(DueItem(row.due_on, DueKind.RELIEF_STEP, f"{row.kind.label}: {row.title}", row.person_id,
-                                 row.legal_name, "relief", f"relief-step-{row.id}", row.assignee_id))
-
-    if wanted(DueKind.CUSTODY_CLOCK):
-        q = (sa.select(RemovalCase, Person.id, Person.legal_name, Person.custody_since)
-             .join(Person, Person.id == RemovalCase.person_id)
-             .where(visible, Person.custody_status == CustodyStatus.DETAINED, RemovalCase.order_date.is_not(None)))
-        if mine:
-            q = q.where(on_my_team)
-        for removal, person_id, name, since in db.session.execute(q):
-            clock = custody_clock(removal, CustodyStatus.DETAINED, since, today)
-            if clock is None:
-                continue
-            if clock.days < 90:
-                day, title = clock.day_90, "Day 90 of post-order custody"
-            else:
-                day, title = clock.day_180, "Day 180 of post-order custody"
-            if clock.paused:
-                title += " (clock paused by a stay)"
-            if not until or day <= until:
-                items.append(DueItem(day, DueKind.CUSTODY_CLOCK, title, person_id, name, "removal",
-                                     f"clock-{removal.id}-{'180' if clock.days >= 90 else '90'}"))
-
-    if wanted(DueKind.TASK):
-        q = (sa.select(Task.id, Task.due_on, Task.title, Task.assignee_id, *_people_columns())
-             .join(Person, Person.id == Task.person_id)
-             .where(visible, Task.done_on.is_(None), Task.due_on.is_not(None), window(Task.due_on)))
-        if mine:
-            q = q.where(Task.assignee_id == user.id)
-        for row in db.session.execute(q):
-            items.append(DueItem(row.due_on, DueKind.TASK, row.title, row.person_id, row.legal_name, "tasks",
-                                 f"task-{row.id}", row.assignee_id))
-
-    if wanted(DueKind.TRAVEL_DOCUMENT):
-        q = (sa.select(TravelDocument.id, TravelDocument.expires_on, TravelDocument.country, *_people_columns())
-             .join(Person, Person.id == TravelDocument.person_id)
-             .where(visible, TravelDocument.outcome == TravelDocumentOutcome.ISSUED,
-                    TravelDocument.expires_on >= today, window(TravelDocument.expires_on)))
-        if mine:
-            q = q.where(on_my_team)
-        for row in db.session.execute(q):
-            items.append(DueItem(row.expires_on, DueKind.TRAVEL_DOCUMENT,
-                                 f"Travel document from {row.country} expires", row.person_id, row.legal_name,
-                                 "travel-documents", f"travel-document-{row.id}"))
-
-    return sorted(items, key=lambda i: (not i.overdue(today), i.day, i.person_name, i.uid))
+    overdue_total = upcoming_total = 0
+    for source in _sources(user, today, until, mine, kinds):
+        if source.date is None:  # computed dates: few rows (detained people, recent orders)
+            found = [i for i in map(source.to_item, db.session.execute(source.query)) if i is not None]
+            overdue = [i for i in found if i.overdue(today)]
+            overdue_total += len(overdue)
+            upcoming_total += len(found) - len(overdue)
+            items += found
+            continue
+        late = source.date < today
+        late_count, all_count = db.session.execute(
+            source.query.with_only_columns(sa.func.count().filter(late), sa.func.count(),
+                                           maintain_column_froms=True)).one()
+        overdue_total += late_count
+        upcoming_total += all_count - late_count
+        for condition in (late, source.date >= today):
+            rows = db.session.execute(source.query.where(condition).order_by(source.date).limit(limit))
+            items += [i for i in map(source.to_item, rows) if i is not None]
+    ordered = _order(items, today)
+    overdue = [i for i in ordered if i.overdue(today)][:limit]
+    upcoming = [i for i in ordered if not i.overdue(today)][:limit]
+    return DueList(overdue + upcoming, overdue_total, upcoming_total)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from casework import audit
 from casework.deadlines import calendar
 from casework.deadlines import dashboard as dashboard_data
-from casework.deadlines.due import DueKind, gather
+from casework.deadlines.due import DueKind, gather, gather_limited
 from casework.deadlines.forms import ConfirmForm, DueFilterForm
 from casework.extensions import db, limiter
 from casework.models.base import utcnow
@@ -30,11 +30,12 @@ def due():
     window = form.window.data or "30"
     until = None if window == "all" else today + timedelta(days=int(window) if window.isdigit() else 30)
     kinds = {DueKind(form.kind.data)} if form.kind.data in DueKind.__members__.values() else None
-    items = gather(current_user, today=today, until=until, mine=bool(form.mine.data), kinds=kinds)
-    overdue = [i for i in items if i.overdue(today)]
-    upcoming = [i for i in items if not i.overdue(today)]
+    found = gather_limited(current_user, LIST_LIMIT, today=today, until=until, mine=bool(form.mine.data),
+                           kinds=kinds)
+    overdue = [i for i in found.items if i.overdue(today)]
+    upcoming = [i for i in found.items if not i.overdue(today)]
     return render_template("deadlines/due.html", form=form, overdue=overdue, upcoming=upcoming, today=today,
-                           limit=LIST_LIMIT)
+                           overdue_total=found.overdue_total, upcoming_total=found.upcoming_total)
 
 
 @bp.get("/dashboard")
