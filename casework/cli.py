@@ -145,8 +145,18 @@ def petitions_prune_command() -> None:
                f"{report.outbox_purged}.")
 
 
+@click.command("analyze")
+@with_appcontext
+def analyze_command() -> None:
+    """Refresh the database's statistics (ANALYZE) so that its planner picks the right indexes."""
+    with db.engine.connect() as conn:
+        conn.execute(sa.text("ANALYZE"))
+        conn.commit()
+    click.echo("Database statistics refreshed.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (create_org_command, create_user_command, demo_command, prune_sessions_command,
-                    send_outbox_command, petitions_group):
+                    send_outbox_command, petitions_group, analyze_command):
         app.cli.add_command(command)

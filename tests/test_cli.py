@@ -93,3 +93,8 @@ def test_demo_covers_the_four_situations_end_to_end(app, db, monkeypatch):
     assert db.count(CaseContact) >= 8
     assert db.count(Note, Note.privileged.is_(True)) >= 2 and db.count(Note, Note.privileged.is_(False)) >= 2
     assert db.count(Task) >= 4 and db.count(CheckIn) >= 4
+
+
+def test_analyze(app):
+    result = app.test_cli_runner().invoke(args=["analyze"])
+    assert result.exit_code == 0 and "statistics refreshed" in result.output
