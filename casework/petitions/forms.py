@@ -291,3 +291,15 @@ class SignForm(BaseForm):
     def validate_zip_code(self, field):
         if field.data and not re.fullmatch(r"\d{5}(-\d{4})?", field.data):
             raise ValidationError("Type a 5-digit ZIP code, for example 98104, or leave it empty.")
+
+
+class UpdateForm(BaseForm):
+    """An update e-mailed to the signers who asked for updates."""
+
+    subject = StringField("Subject", validators=[
+        DataRequired("Type a subject, for example “The Governor’s Council will vote on March 3”."),
+        Length(max=150, message="Keep the subject under 150 characters.")])
+    body = TextAreaField("Message", validators=[
+        DataRequired("Type the message to send."),
+        Length(max=5000, message="Keep the message under 5,000 characters.")],
+        description="Public news only: everything here goes to supporters outside the organization.")

@@ -33,7 +33,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import apply_changes, utcnow
-from casework.petitions import crypto, signing
+from casework.petitions import crypto, mail, signing
 
 
 class OperationError(ValueError):
@@ -471,3 +471,21 @@ def invalidate_signatures(actor: User, person: Person, petition: Petition,
                  detail=f"{total} signatures, {counted} had been counted")
     db.session.flush()
     return total, counted
+
+
+UPDATE_FOOTER = ("\n\n—\nYou receive this because you signed “{title}” and asked for updates. To stop them, "
+                 "reply to this message with the word STOP. Your address is never shared.")
+
+
+def send_update(actor: User, person: Person, petition: Petition, subject: str, body: str) -> int:
+    """Queue an update to every confirmed signer who asked for one; returns how many were queued."""
+    if petition.kind != PetitionKind.HOSTED:
+        raise OperationError("Only petitions hosted here have signers to write to.")
+    recipients = signing.update_recipients(petition.id)
+    text = body.strip() + UPDATE_FOOTER.format(title=petition.title)
+    for address in recipients:
+        mail.queue(address, subject, text, purpose="petition_update", org_id=petition.org_id)
+    audit.record(actor, "petition.update_sent", petition, person=person, fields=["subject", "body"],
+                 detail=f"{len(recipients)} recipients")
+    db.session.flush()
+    return len(recipients)

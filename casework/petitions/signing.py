@@ -404,3 +404,13 @@ def maybe_apply_retention() -> None:
     _last_retention["at"] = now
     apply_retention(now)
     db.session.commit()
+
+
+def update_recipients(petition_id: int) -> list[str]:
+    """The e-mail addresses of confirmed signers who asked for updates (not yet anonymized)."""
+    blobs = db.session.scalars(
+        sa.select(_signature.c.email_ct).where(
+            _signature.c.petition_id == petition_id, _signature.c.state == SignatureState.VALIDATED,
+            _signature.c.send_updates.is_(True), _signature.c.email_ct.is_not(None))
+        .order_by(_signature.c.id))
+    return [address for address in map(crypto.decrypt, blobs) if address]

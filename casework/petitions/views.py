@@ -43,6 +43,7 @@ from casework.petitions.forms import (
     ExternalPetitionForm,
     HostedPetitionForm,
     InvalidateForm,
+    UpdateForm,
 )
 
 bp = Blueprint("petitions", __name__)
@@ -412,6 +413,27 @@ def invalidate(person_id: int, petition_id: int):
         flash("Nothing was invalidated: correct the fields marked below.", "error")
     return render_template("petitions/invalidate.html", form=form, person=person, petition=petition,
                            matched=matched)
+
+
+@bp.route(PETITION + "/updates/new", methods=["GET", "POST"])
+def send_update(person_id: int, petition_id: int):
+    """Write to the signers who asked for updates: first a preview with the number of recipients, then send."""
+    person, petition = access.get_petition_or_404(petition_id, person_id, need="manage")
+    if petition.kind != PetitionKind.HOSTED:
+        abort(404)
+    form = UpdateForm()
+    recipients = None
+    if form.validate_on_submit():
+        if request.form.get("confirmed") == "yes":
+            queued = operations.send_update(current_user, person, petition, form.subject.data, form.body.data)
+            db.session.commit()
+            flash(f"The update is queued for {queued:,} signer(s).", "success")
+            return _to_petition(person, petition)
+        recipients = len(signing.update_recipients(petition.id))
+    elif request.method == "POST":
+        flash("Nothing was sent: correct the fields marked below.", "error")
+    return render_template("petitions/update.html", form=form, person=person, petition=petition,
+                           recipients=recipients, footer=operations.UPDATE_FOOTER.format(title=petition.title))
 
 
 def _export_allowed(person: Person) -> None:

@@ -31,6 +31,7 @@ ROUTES = {
     "petitions.add_count": ("POST", EXTERNAL + "/counts", CASE_EDIT),
     "petitions.delete_count": ("GET", EXTERNAL + "/counts/{petition_count}/delete", CASE_EDIT),
     "petitions.invalidate": ("GET", HOSTED + "/invalidate", CASE_MANAGE),
+    "petitions.send_update": ("GET", HOSTED + "/updates/new", CASE_MANAGE),
     "petitions.signatures_csv": ("GET", HOSTED + "/signatures.csv", CASE_MANAGE),
     "petitions.delivery_pdf": ("GET", HOSTED + "/delivery.pdf", CASE_MANAGE),
     "petitions.new_delivery": ("GET", HOSTED + "/deliveries/new", CASE_MANAGE),
