@@ -1,10 +1,23 @@
-"""Imported only by the PDF fork server: render one small document so that WeasyPrint's font and
-stylesheet caches are warm in every child forked from it (a cold child spends most of its time there)."""
+"""Imported only by the PDF fork server: render a small document like the real ones, twice, so that
+WeasyPrint's font, glyph and stylesheet caches are warm in every child forked from it (a cold child
+spends most of its time filling them)."""
+
+import string
 
 from casework.pdf import html_to_pdf
 
-html_to_pdf(
+_TEXT = (string.ascii_letters + string.digits + string.punctuation + " áàảãạăắằẳẵặâấầẩẫậđéèẻẽẹêếềểễệíìỉĩị"
+         "óòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵ ÁĐÊÔƠƯ ភាសាខ្មែរ ពេជ្រ សុវណ្ណ ພາສາລາວ ສົມພອນ — “quotes” · ☐ ☑")
+_PAGE = (
     '<html><head><link rel="stylesheet" href="casework-static:/pdf.css"></head><body>'
-    "<h1>Casework</h1><h2>Warm-up</h2><p>Latin, Tiếng Việt, ភាសាខ្មែរ, ພາສາລາວ.</p>"
-    '<div class="fact"><span class="k">Key</span><span class="v">Value</span></div></body></html>'
+    '<header class="cover"><p class="meta"><span class="doc-kind">Case summary</span></p><h1>Casework</h1>'
+    '<p class="native">ពេជ្រ សុវណ្ណ</p><p class="meta"><span class="generated">Generated</span></p>'
+    '<p class="confidential-line">CONFIDENTIAL</p></header>'
+    f"<h2>Warm-up</h2><p>{_TEXT}</p><p><strong>{_TEXT}</strong></p><p><em>{_TEXT}</em></p>"
+    f'<div class="fact"><span class="k">Key</span><span class="v">{_TEXT}</span></div>'
+    f'<div class="item"><div class="title">{_TEXT}</div><div class="step">☑ {_TEXT}</div></div>'
+    '<table class="exhibit-index"><tr><th>A</th><td>B</td></tr></table></body></html>'
 )
+
+for _ in range(2):
+    html_to_pdf(_PAGE)
