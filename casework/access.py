@@ -67,6 +67,14 @@ def visible_people_filter(user: User):
     return sa.and_(Person.deleted_at.is_(None), sa.or_(own, shared))
 
 
+def whole_org_scope(user: User) -> int | None:
+    """The organization id when this user sees exactly its live cases (an admin or staff member whom no share
+    reaches): queries may then read the (org_id, ...) indexes directly. None otherwise."""
+    if user is None or not user.is_authenticated or not user.active or user.role not in ORG_WIDE_ROLES:
+        return None
+    return None if _has_shares(user) else user.org_id
+
+
 def _has_shares(user: User) -> bool:
     """Whether any active share reaches this user (checked once per request)."""
     cache = g.setdefault("_has_shares", {})

@@ -122,3 +122,22 @@ def test_custody_filter_and_dashboard_preset(login_as, make_person):
     assert names(staff.get("/people")) == ["Held Person"]
     staff.get("/people?custody=bogus&q=Held")  # anything else in the query string is ignored
     assert names(staff.get("/people")) == ["Held Person"]
+
+
+def test_filter_choices_list_each_live_value_once(login_as, make_person, make_org, make_user, share_case):
+    from datetime import UTC, datetime
+
+    for country in ("Laos", "Cambodia", "Laos", "Vietnam"):
+        make_person(citizenship=country, community=f"{country} community")
+    make_person(citizenship="Deletedland", deleted_at=datetime.now(UTC))
+    staff = login_as("staff")
+    page = text_of(staff.get("/people"))
+    choices = re.findall(r'<option value="([^"]*)">', page.split('name="citizenship"')[1].split("</select>")[0])
+    assert choices == ["", "Cambodia", "Laos", "Vietnam"]
+    # a share reaching the user takes the general path: the shared case's value joins the list
+    other = make_org()
+    shared = make_person(org=other, citizenship="Thailand")
+    share_case(shared, user=staff.user)
+    page = text_of(staff.get("/people"))
+    choices = re.findall(r'<option value="([^"]*)">', page.split('name="citizenship"')[1].split("</select>")[0])
+    assert choices == ["", "Cambodia", "Laos", "Thailand", "Vietnam"]

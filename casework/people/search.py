@@ -107,10 +107,24 @@ def page_of_people(user: User, filters: dict, *, after: int | None = None, befor
 
 def filter_choices(user: User) -> dict[str, list[str]]:
     """Distinct citizenship and community values among the people this user sees."""
+    org_id = access.whole_org_scope(user)
     visible = access.visible_people_filter(user)
     out = {}
     for name, column in (("citizenship", Person.citizenship), ("community", Person.community)):
-        out[name] = list(db.session.scalars(
-            sa.select(column).where(visible, column.is_not(None)).distinct().order_by(column)
-        ))
+        if org_id is not None:
+            out[name] = _distinct_by_skipping(column, org_id)
+        else:
+            out[name] = list(db.session.scalars(
+                sa.select(column).where(visible, column.is_not(None)).distinct().order_by(column)))
     return out
+
+
+def _distinct_by_skipping(column, org_id: int) -> list[str]:
+    """The distinct values of an indexed column of an organization's live cases, one index probe per value
+    (a "loose index scan"): DISTINCT would read every row's entry, 100,000 of them in a large organization."""
+    live = sa.and_(Person.org_id == org_id, Person.deleted_at.is_(None))
+    # MIN over the index, not ORDER BY .. LIMIT: SQLite refuses a parenthesized member in a recursive CTE.
+    walk = sa.select(sa.func.min(column).label("value")).where(live).cte("walk", recursive=True)
+    following = sa.select(sa.func.min(column)).where(live, column > walk.c.value).scalar_subquery()
+    walk = walk.union_all(sa.select(following.label("value")).where(walk.c.value.is_not(None)))
+    return [v for v in db.session.scalars(sa.select(walk.c.value).where(walk.c.value.is_not(None))) if v]
