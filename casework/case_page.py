@@ -10,7 +10,7 @@ is visible to `user`; a section must still hide what the user's role may not see
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from casework.models import Person, User
@@ -47,7 +47,6 @@ class CaseSection:
     load: Callable[[Person, User], dict]
     timeline: Callable[[dict], list[TimelineEntry]] | None = None
     glance: Callable[[dict], list[Glance]] | None = None
-    extra: dict = field(default_factory=dict)
 
 
 SECTIONS: dict[str, CaseSection] = {}

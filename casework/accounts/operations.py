@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 
 from casework import audit
 from casework.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
@@ -41,9 +42,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def check_password(password: str, email: str, min_length: int = 12) -> None:
-    """Raise PasswordRejected when the password breaks the policy."""
-    problems = password_problems(password, email=email, min_length=min_length)
+def check_password(password: str, email: str) -> None:
+    """Raise PasswordRejected when the password breaks the policy (length from PASSWORD_MIN_LENGTH)."""
+    problems = password_problems(password, email=email,
+                                 min_length=current_app.config.get("PASSWORD_MIN_LENGTH", 12))
     if problems:
         raise PasswordRejected(problems[0])
 

@@ -18,7 +18,7 @@ from casework.web import id_arg
 from casework.models import AuditEvent, Person, Role, User
 from casework.models.base import apply_changes
 from casework.people import operations as people_ops
-from casework.people.forms import ConfirmForm
+from casework.forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -68,15 +68,10 @@ class IdSelectField(SelectField):
             raise StopValidation(self.message)
 
 
-# Every form refuses control characters now (casework.forms.BaseForm); the name stays for the
-# contacts, notes and tasks forms that were written against it.
-PlainTextForm = BaseForm
-
-
 ROLE_MESSAGE = "Type the contact's role on this case, for example “Pro bono counsel for the pardon”."
 
 
-class ContactForm(PlainTextForm):
+class ContactForm(BaseForm):
     """Every field of a directory entry."""
 
     name = StringField("Name", validators=[DataRequired("Type the contact's name, or the office's name."),
@@ -117,14 +112,14 @@ class ContactForm(PlainTextForm):
         return data
 
 
-class ContactFilterForm(PlainTextForm):
+class ContactFilterForm(BaseForm):
     """Search of the directory (posted and kept on the server: nothing typed goes into a URL)."""
 
     q = StringField("Name or organization", validators=[Optional(), _short()])
     kind = EnumSelectField("Kind", enum=ContactKind, blank="Any kind", validators=[Optional()])
 
 
-class LinkContactForm(PlainTextForm):
+class LinkContactForm(BaseForm):
     """Give a contact of the directory a role on a case."""
 
     contact_id = IdSelectField("Contact", message="Choose a contact from the directory.")

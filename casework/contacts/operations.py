@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from casework import audit
 from casework.extensions import db
 from casework.models import CaseContact, Contact, Person, ReliefApplication, User
-from casework.models.base import apply_changes
+from casework.models.base import apply_changes, differing_fields
 
 
 class OperationError(ValueError):
@@ -37,7 +37,7 @@ def create_contact(actor: User, org_id: int, data: dict) -> Contact:
 def update_contact(actor: User, contact: Contact, data: dict, expected_version: int) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the contact has moved on since."""
     if contact.version != expected_version:
-        raise EditConflict([k for k, v in data.items() if getattr(contact, k) != v])
+        raise EditConflict(differing_fields(contact, data))
     changed = apply_changes(contact, data)
     if changed:
         db.session.flush()  # raises StaleDataError if another save slipped in since we loaded

@@ -18,6 +18,7 @@ from casework.contacts.forms import (
     NewContactForm,
 )
 from casework.extensions import db
+from casework.models.base import differing_fields
 from casework.web import id_arg
 from casework.forms import options
 from casework.models import CaseContact, Contact, Person, User
@@ -105,8 +106,8 @@ def edit(contact_id: int):
             db.session.rollback()
             contact = access.get_contact_or_404(contact_id, need="manage")
             fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
-            conflict = {name: getattr(contact, name) for name in fields
-                        if getattr(contact, name) != data[name]}
+            conflict = {name: getattr(contact, name)
+                        for name in differing_fields(contact, {f: data[f] for f in fields})}
             form.version.data = contact.version  # saving again, after review, is the user's informed choice
             flash("Someone else saved this contact while you were editing. Your changes were NOT saved: "
                   "compare them with the saved values shown under each field, then save again.", "error")

@@ -81,6 +81,11 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+def differing_fields(obj: object, values: dict) -> list[str]:
+    """Names of the attributes whose stored value differs from `values` (the fields of an edit conflict)."""
+    return [name for name, value in values.items() if getattr(obj, name) != value]
+
+
 def apply_changes(obj: object, values: dict) -> list[str]:
     """Set attributes from `values` and return the names of those whose value actually changed."""
     changed = []

@@ -5,13 +5,12 @@ from __future__ import annotations
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from casework.contacts.forms import PlainTextForm
 from casework.forms import BaseForm, VersionField
 
 MAX_BODY = 20_000
 
 
-class NoteForm(PlainTextForm):
+class NoteForm(BaseForm):
     """A note on a case; the view removes `privileged` for users who may not read privileged material."""
 
     body = TextAreaField("Note", validators=[

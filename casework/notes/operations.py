@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from casework import audit
 from casework.extensions import db
 from casework.models import Note, Person, User
-from casework.models.base import apply_changes
+from casework.models.base import apply_changes, differing_fields
 
 
 @dataclass
@@ -30,7 +30,7 @@ def write_note(actor: User, person: Person, data: dict) -> Note:
 def update_note(actor: User, person: Person, note: Note, data: dict, expected_version: int) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the note has moved on since."""
     if note.version != expected_version:
-        raise EditConflict([k for k, v in data.items() if getattr(note, k) != v])
+        raise EditConflict(differing_fields(note, data))
     changed = apply_changes(note, data)
     if changed:
         db.session.flush()  # raises StaleDataError if another save slipped in since we loaded

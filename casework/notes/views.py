@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework import access, case_page
 from casework.extensions import db
+from casework.models.base import differing_fields
 from casework.models import Note, Person, User
 from casework.notes import operations
 from casework.notes.forms import ConfirmForm, NoteForm
@@ -72,7 +73,7 @@ def edit(person_id: int, note_id: int):
             db.session.rollback()
             person, note = access.get_note_or_404(note_id, person_id, need="edit")
             fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
-            conflict = {name: getattr(note, name) for name in fields if getattr(note, name) != data[name]}
+            conflict = {name: getattr(note, name) for name in differing_fields(note, {f: data[f] for f in fields})}
             form.version.data = note.version  # saving again, after review, is the user's informed choice
             flash("This note was saved from another window while you were editing. Your changes were NOT "
                   "saved: compare them with the saved text shown under the field, then save again.", "error")

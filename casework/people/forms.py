@@ -5,10 +5,9 @@ from __future__ import annotations
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from casework.forms import (  # noqa: F401  (ConfirmForm is re-exported for the people views)
+from casework.forms import (
     ANumberField,
     BaseForm,
-    ConfirmForm,
     DayField,
     EnumSelectField,
     LinesField,

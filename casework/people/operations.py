@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from casework import audit
 from casework.extensions import db
 from casework.models import CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
-from casework.models.base import apply_changes, utcnow
+from casework.models.base import apply_changes, differing_fields, utcnow
 
 
 class OperationError(ValueError):
@@ -36,7 +36,7 @@ def create_person(actor: User, data: dict) -> Person:
 def update_person(actor: User, person: Person, data: dict, expected_version: int) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the record has moved on since."""
     if person.version != expected_version:
-        raise EditConflict([k for k, v in data.items() if getattr(person, k) != v])
+        raise EditConflict(differing_fields(person, data))
     changed = apply_changes(person, data)
     if changed:
         db.session.flush()  # raises StaleDataError if another save slipped in since we loaded

@@ -9,7 +9,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework import access, case_page
 from casework.extensions import db
-from casework.forms import options
+from casework.models.base import differing_fields
+from casework.forms import ConfirmForm, options
 from casework.web import id_arg
 from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus, Organization, User
 from casework.people import operations, search
@@ -18,7 +19,6 @@ from casework.people.forms import (
     COUNTRY_SUGGESTIONS,
     STATE_NAMES,
     AssignForm,
-    ConfirmForm,
     PeopleFilterForm,
     PersonForm,
     ShareForm,
@@ -133,7 +133,7 @@ def edit(person_id: int):
             db.session.rollback()
             person = access.get_person_or_404(person_id, need="edit")
             fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
-            conflict = {name: getattr(person, name) for name in fields if getattr(person, name) != data[name]}
+            conflict = {name: getattr(person, name) for name in differing_fields(person, {f: data[f] for f in fields})}
             form.version.data = person.version  # saving again, after review, is the user's informed choice
             flash("Someone else saved this record while you were editing. Your changes were NOT saved: "
                   "compare them with the saved values shown under each field, then save again.", "error")

@@ -27,7 +27,7 @@ from casework.models import (
     ReliefTemplateStep,
     User,
 )
-from casework.models.base import apply_changes, utcnow
+from casework.models.base import apply_changes, differing_fields, utcnow
 from casework.models.relief import template_due_dates
 
 
@@ -218,7 +218,7 @@ def update_application(
     values = {k: v for k, v in data.items() if k != "conviction_ids"}
     current_ids = sorted(c.id for c in application.convictions)
     if application.version != expected_version:
-        differing = [k for k, v in values.items() if getattr(application, k) != v]
+        differing = differing_fields(application, values)
         if current_ids != sorted(data["conviction_ids"]):
             differing.append("convictions")
         raise EditConflict(differing)
@@ -388,7 +388,7 @@ def update_step(
 ) -> list[str]:
     """Change a step's title or due date; refused if the step moved on since the form was opened."""
     if step.version != expected_version:
-        raise EditConflict([k for k, v in data.items() if getattr(step, k) != v])
+        raise EditConflict(differing_fields(step, data))
     changed = apply_changes(step, data)
     if changed:
         db.session.flush()

@@ -7,7 +7,6 @@ from datetime import date
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from casework.contacts.forms import PlainTextForm
 from casework.forms import BaseForm, DayField, VersionField
 
 ASSIGNEE_MESSAGE = "Choose someone from the list, or “Nobody yet”."
@@ -42,7 +41,7 @@ def _plausible_due_date(form, field) -> None:
         raise ValidationError("Check the year: type a due date between 2000-01-01 and 2099-12-31.")
 
 
-class TaskForm(PlainTextForm):
+class TaskForm(BaseForm):
     """A to-do on a case."""
 
     title = StringField("Task", validators=[

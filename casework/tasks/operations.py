@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from casework import audit
 from casework.extensions import db
 from casework.models import Person, Task, User
-from casework.models.base import apply_changes
+from casework.models.base import apply_changes, differing_fields
 
 
 class OperationError(ValueError):
@@ -54,7 +54,7 @@ def add_task(actor: User, person: Person, data: dict) -> Task:
 def update_task(actor: User, person: Person, task: Task, data: dict, expected_version: int) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the task has moved on since."""
     if task.version != expected_version:
-        raise EditConflict([k for k, v in data.items() if getattr(task, k) != v])
+        raise EditConflict(differing_fields(task, data))
     _check_assignee(person, data.get("assignee_id"), current_id=task.assignee_id)
     changed = apply_changes(task, data)
     if changed:
