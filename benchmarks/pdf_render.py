@@ -1,7 +1,8 @@
 """Time and peak memory of a case summary and of a 30-page packet, against WeasyPrint alone.
 
 The summary is of demo case 3 as it is; the packet is of demo case 1 padded with 60 notes and two exhibits
-(a 12-page court record and a scanned letter) to reach 30 pages. Both are made through the application (request, queries, template, the bounded
+(a 12-page court record and a scanned letter) to reach 30 pages. Both are made through the application
+(request, queries, template, the bounded
 child process, exhibits drawn onto the pages); "WeasyPrint alone" renders the very same HTML with
 `HTML(string=...).write_pdf()` in a fresh process. Figures are medians of several runs.
 """
@@ -65,28 +66,56 @@ def main() -> None:
     from casework.models import Note, Person, User
     from casework.pdf import render_template_pdf
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "x" * 32,
-                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
+            "SECRET_KEY": "x" * 32,
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+        }
+    )
     with app.app_context():
         upgrade()
         people = demo.load(PASSWORD)
         keo = people["keo"]
         staff = db.session.scalar(db.select(User).where(User.email == "staff@example.org"))
         for i in range(60):  # a long case history fills the packet
-            db.session.add(Note(person_id=keo.id, author_id=staff.id, body=(
-                f"Meeting {i + 1}: reviewed the pardon petition draft, the letters received so far and the next "
-                "check-in. The family brought two more support letters from the temple and the employer. ") * 3))
-        exhibit = HTML(string="".join(f"<h1>Court record, page {n}</h1><p>{'Certified copy. ' * 200}</p>"
-                                      "<p style='break-after: page'></p>" for n in range(1, 13))).write_pdf()
+            db.session.add(
+                Note(
+                    person_id=keo.id,
+                    author_id=staff.id,
+                    body=(
+                        f"Meeting {i + 1}: reviewed the pardon petition draft, the letters received so far "
+                        "and the next "
+                        "check-in. The family brought two more support letters from the temple and the employer. "
+                    )
+                    * 3,
+                )
+            )
+        exhibit = HTML(
+            string="".join(
+                f"<h1>Court record, page {n}</h1><p>{'Certified copy. ' * 200}</p>"
+                "<p style='break-after: page'></p>"
+                for n in range(1, 13)
+            )
+        ).write_pdf()
         from PIL import Image
 
         image = io.BytesIO()
         Image.new("RGB", (1200, 1600), (230, 235, 240)).save(image, "PNG")
-        d1 = documents.upload(staff, keo, exhibit, "court.pdf", {"title": "Certified court record",
-                                                                 "kind": "court_record", "privileged": False})
-        d2 = documents.upload(staff, keo, image.getvalue(), "letter.png", {"title": "Letter from the employer",
-                                                                          "kind": "support_letter",
-                                                                          "privileged": False})
+        d1 = documents.upload(
+            staff,
+            keo,
+            exhibit,
+            "court.pdf",
+            {"title": "Certified court record", "kind": "court_record", "privileged": False},
+        )
+        d2 = documents.upload(
+            staff,
+            keo,
+            image.getvalue(),
+            "letter.png",
+            {"title": "Letter from the employer", "kind": "support_letter", "privileged": False},
+        )
         db.session.commit()
         person_ids = {k: p.id for k, p in people.items()}
         exhibit_ids = [d1.id, d2.id]
@@ -104,20 +133,41 @@ def main() -> None:
             response = fn()
             times.append(time.perf_counter() - start)
             assert response.status_code == 200 and response.mimetype == "application/pdf", (
-                response.status_code, re.findall(r"errors\"[^>]*>\s*<li>([^<]*)|flash-error\">([^<]*)", response.get_data(as_text=True)))
+                response.status_code,
+                re.findall(
+                    r"errors\"[^>]*>\s*<li>([^<]*)|flash-error\">([^<]*)", response.get_data(as_text=True)
+                ),
+            )
         return statistics.median(times), response.data
 
     from pypdf import PdfReader
 
-    packet_form = {"csrf_token": token, "audience": "internal", "purpose": "For the Parole Board",
-                   "sections": ["person", "custody", "removal", "convictions", "relief", "contacts", "community",
-                                "notes"], "exhibits": [str(i) for i in exhibit_ids]}
+    packet_form = {
+        "csrf_token": token,
+        "audience": "internal",
+        "purpose": "For the Parole Board",
+        "sections": [
+            "person",
+            "custody",
+            "removal",
+            "convictions",
+            "relief",
+            "contacts",
+            "community",
+            "notes",
+        ],
+        "exhibits": [str(i) for i in exhibit_ids],
+    }
     cases = [
         ("summary (demo case 3)", lambda: client.get(f"/people/{person_ids['pham']}/summary.pdf")),
-        ("30-page packet with 2 exhibits", lambda: client.post(f"/people/{person_ids['keo']}/packet",
-                                                                data=packet_form)),
+        (
+            "30-page packet with 2 exhibits",
+            lambda: client.post(f"/people/{person_ids['keo']}/packet", data=packet_form),
+        ),
     ]
-    print(f"{'document':<34} {'pages':>5} {'app':>9} {'alone':>9} {'ratio':>6} {'app peak':>10} {'alone peak':>11}")
+    print(
+        f"{'document':<34} {'pages':>5} {'app':>9} {'alone':>9} {'ratio':>6} {'app peak':>10} {'alone peak':>11}"
+    )
     for label, fn in cases:
         seconds, data = timed(fn)
         pages = len(PdfReader(io.BytesIO(data)).pages)
@@ -132,22 +182,37 @@ def main() -> None:
                 login_user(user)
                 summary = label.startswith("summary")
                 person = db.session.get(Person, person_ids["pham" if summary else "keo"])
-                content = gather(user, person, Audience.ATTORNEY if summary else Audience.INTERNAL,
-                                 list(SECTIONS) if summary else packet_form["sections"],
-                                 None if summary else exhibit_ids)
+                content = gather(
+                    user,
+                    person,
+                    Audience.ATTORNEY if summary else Audience.INTERNAL,
+                    list(SECTIONS) if summary else packet_form["sections"],
+                    None if summary else exhibit_ids,
+                )
                 from flask import render_template
 
                 from casework.packets.views import _exhibit_specs
 
                 specs, pdfs = _exhibit_specs(content.exhibits)
-                context = dict(c=content, title="Case summary" if summary else "Case packet", purpose=None,
-                               exhibit_specs=specs, generated_by="x", generated_at=str(date.today()), clock=None,
-                               can_see_a_number=True)
+                context = dict(
+                    c=content,
+                    title="Case summary" if summary else "Case packet",
+                    purpose=None,
+                    exhibit_specs=specs,
+                    generated_by="x",
+                    generated_at=str(date.today()),
+                    clock=None,
+                    can_see_a_number=True,
+                )
                 html = render_template("pdf/case.html", **context)
-                peak_app = render_template_pdf("pdf/case.html", exhibits=pdfs or None, **context).peak_memory_kb
+                peak_app = render_template_pdf(
+                    "pdf/case.html", exhibits=pdfs or None, **context
+                ).peak_memory_kb
         alone, peak_alone = baseline(html)
-        print(f"{label:<34} {pages:>5} {seconds * 1000:>7.0f}ms {alone * 1000:>7.0f}ms {seconds / alone:>6.2f} "
-              f"{peak_app / 1024:>8.0f}MB {peak_alone / 1024:>9.0f}MB")
+        print(
+            f"{label:<34} {pages:>5} {seconds * 1000:>7.0f}ms {alone * 1000:>7.0f}ms {seconds / alone:>6.2f} "
+            f"{peak_app / 1024:>8.0f}MB {peak_alone / 1024:>9.0f}MB"
+        )
 
 
 if __name__ == "__main__":

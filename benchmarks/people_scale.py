@@ -41,10 +41,50 @@ from casework.models import (  # noqa: E402
 )
 from casework.models.text import fold  # noqa: E402
 
-GIVEN = ["Dara", "Sokha", "Vanna", "Rithy", "Chenda", "Minh", "Tuan", "Lan", "Hoa", "Khamla", "Bounmy", "Somphone",
-         "Phạm", "Nguyễn", "Vireak", "Sophea", "Thida", "Kosal", "Bopha", "Sothea"]
-FAMILY = ["Keo", "Sok", "Chea", "Lim", "Pich", "Tran", "Nguyen", "Pham", "Le", "Vong", "Sayavong", "Phommachanh",
-          "Ouk", "Meas", "Chhim", "Hang", "Ly", "Vo", "Dang", "Sisavath"]
+GIVEN = [
+    "Dara",
+    "Sokha",
+    "Vanna",
+    "Rithy",
+    "Chenda",
+    "Minh",
+    "Tuan",
+    "Lan",
+    "Hoa",
+    "Khamla",
+    "Bounmy",
+    "Somphone",
+    "Phạm",
+    "Nguyễn",
+    "Vireak",
+    "Sophea",
+    "Thida",
+    "Kosal",
+    "Bopha",
+    "Sothea",
+]
+FAMILY = [
+    "Keo",
+    "Sok",
+    "Chea",
+    "Lim",
+    "Pich",
+    "Tran",
+    "Nguyen",
+    "Pham",
+    "Le",
+    "Vong",
+    "Sayavong",
+    "Phommachanh",
+    "Ouk",
+    "Meas",
+    "Chhim",
+    "Hang",
+    "Ly",
+    "Vo",
+    "Dang",
+    "Sisavath",
+]
 PASSWORD = "benchmark password phrase"
 
 
@@ -56,7 +96,9 @@ def build(app, n: int) -> dict:
         org = Organization(name="Benchmark Org")
         db.session.add(org)
         db.session.flush()
-        staff = User(org_id=org.id, email="staff@example.org", role=Role.STAFF, password_hash=hash_password(PASSWORD))
+        staff = User(
+            org_id=org.id, email="staff@example.org", role=Role.STAFF, password_hash=hash_password(PASSWORD)
+        )
         db.session.add(staff)
         db.session.commit()
         org_id, staff_id = org.id, staff.id
@@ -65,15 +107,25 @@ def build(app, n: int) -> dict:
         for i in range(n):
             legal = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}"
             alias = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
-            batch.append({
-                "org_id": org_id, "legal_name": legal, "aliases": alias, "citizenship": rng.choice(
-                    ["Cambodia", "Vietnam", "Laos"]), "community": rng.choice(["Cambodian", "Vietnamese", "Lao"]),
-                "case_status": rng.choice(["intake", "active", "monitoring"]), "a_number": f"{i:09d}",
-                "interpreter_needed": False, "search_text": " | ".join([fold(legal), fold(alias)]),
-                "sort_name": fold(legal), "custody_status": "detained" if i % 50 == 0 else "free",
-                "custody_since": today - timedelta(days=100) if i % 50 == 0 else None,
-                "created_at": now, "updated_at": now - timedelta(seconds=i), "version": 1,
-            })
+            batch.append(
+                {
+                    "org_id": org_id,
+                    "legal_name": legal,
+                    "aliases": alias,
+                    "citizenship": rng.choice(["Cambodia", "Vietnam", "Laos"]),
+                    "community": rng.choice(["Cambodian", "Vietnamese", "Lao"]),
+                    "case_status": rng.choice(["intake", "active", "monitoring"]),
+                    "a_number": f"{i:09d}",
+                    "interpreter_needed": False,
+                    "search_text": " | ".join([fold(legal), fold(alias)]),
+                    "sort_name": fold(legal),
+                    "custody_status": "detained" if i % 50 == 0 else "free",
+                    "custody_since": today - timedelta(days=100) if i % 50 == 0 else None,
+                    "created_at": now,
+                    "updated_at": now - timedelta(seconds=i),
+                    "version": 1,
+                }
+            )
             if len(batch) == 5000:
                 db.session.execute(sa.insert(Person), batch)
                 batch = []
@@ -82,25 +134,87 @@ def build(app, n: int) -> dict:
         db.session.commit()
         ids = list(db.session.scalars(sa.select(Person.id).order_by(Person.id)))
         sample = ids[::10]
-        db.session.execute(sa.insert(RemovalCase), [
-            {"person_id": pid, "stage": "final_order", "order_date": today - timedelta(days=120),
-             "next_hearing_on": today + timedelta(days=rng.randint(1, 60)), "stay_status": "none",
-             "created_at": now, "updated_at": now, "version": 1} for pid in sample])
-        db.session.execute(sa.insert(CheckIn), [
-            {"person_id": pid, "scheduled_on": today + timedelta(days=rng.randint(-5, 60)), "outcome": "scheduled",
-             "created_at": now, "updated_at": now, "version": 1} for pid in sample])
-        db.session.execute(sa.insert(Task), [
-            {"person_id": pid, "title": "Call", "due_on": today + timedelta(days=rng.randint(-10, 60)),
-             "created_at": now, "updated_at": now, "version": 1} for pid in sample])
-        db.session.execute(sa.insert(ReliefApplication), [
-            {"person_id": pid, "kind": "governor_pardon", "jurisdiction": "CA", "status": "preparing",
-             "opened_on": today, "created_at": now, "updated_at": now, "version": 1} for pid in sample])
+        db.session.execute(
+            sa.insert(RemovalCase),
+            [
+                {
+                    "person_id": pid,
+                    "stage": "final_order",
+                    "order_date": today - timedelta(days=120),
+                    "next_hearing_on": today + timedelta(days=rng.randint(1, 60)),
+                    "stay_status": "none",
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for pid in sample
+            ],
+        )
+        db.session.execute(
+            sa.insert(CheckIn),
+            [
+                {
+                    "person_id": pid,
+                    "scheduled_on": today + timedelta(days=rng.randint(-5, 60)),
+                    "outcome": "scheduled",
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for pid in sample
+            ],
+        )
+        db.session.execute(
+            sa.insert(Task),
+            [
+                {
+                    "person_id": pid,
+                    "title": "Call",
+                    "due_on": today + timedelta(days=rng.randint(-10, 60)),
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for pid in sample
+            ],
+        )
+        db.session.execute(
+            sa.insert(ReliefApplication),
+            [
+                {
+                    "person_id": pid,
+                    "kind": "governor_pardon",
+                    "jurisdiction": "CA",
+                    "status": "preparing",
+                    "opened_on": today,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for pid in sample
+            ],
+        )
         app_ids = list(db.session.scalars(sa.select(ReliefApplication.id)))
-        db.session.execute(sa.insert(ReliefStep), [
-            {"application_id": aid, "position": k, "title": f"Step {k}", "due_on": today + timedelta(days=7 * k),
-             "created_at": now, "updated_at": now, "version": 1} for aid in app_ids for k in (1, 2, 3)])
-        db.session.execute(sa.insert(CaseAssignment), [
-            {"person_id": pid, "user_id": staff_id, "created_at": now} for pid in ids[:1000]])
+        db.session.execute(
+            sa.insert(ReliefStep),
+            [
+                {
+                    "application_id": aid,
+                    "position": k,
+                    "title": f"Step {k}",
+                    "due_on": today + timedelta(days=7 * k),
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for aid in app_ids
+                for k in (1, 2, 3)
+            ],
+        )
+        db.session.execute(
+            sa.insert(CaseAssignment),
+            [{"person_id": pid, "user_id": staff_id, "created_at": now} for pid in ids[:1000]],
+        )
         db.session.commit()
         return {"ids": ids}
 
@@ -147,16 +261,23 @@ def main() -> None:
     else:
         url = "sqlite:///" + str(Path(tmp) / "bench.sqlite")
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16),
-                          "LOGIN_RATE_LIMIT": "1000 per minute"})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": secrets.token_hex(16),
+                "LOGIN_RATE_LIMIT": "1000 per minute",
+            }
+        )
         from flask_migrate import upgrade
 
         with app.app_context():
             upgrade()
         started = time.perf_counter()
         data = build(app, args.people)
-        print(f"database: {sa.engine.make_url(url).get_backend_name()}, {args.people:,} people "
-              f"(built in {time.perf_counter() - started:.0f} s)")
+        print(
+            f"database: {sa.engine.make_url(url).get_backend_name()}, {args.people:,} people "
+            f"(built in {time.perf_counter() - started:.0f} s)"
+        )
         with app.app_context(), db.engine.connect() as conn:  # as `flask --app casework analyze` does
             conn.execute(sa.text("ANALYZE"))
             conn.commit()

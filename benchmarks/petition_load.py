@@ -76,9 +76,20 @@ def prepare(env: dict) -> None:
         person = Person(org_id=org.id, legal_name="Bench Person", preferred_name="Bench")
         db.session.add(person)
         db.session.flush()
-        db.session.add(Petition(person_id=person.id, org_id=org.id, kind="hosted", status="active",
-                                title="Benchmark petition", targets="A decision maker", goal=100_000, slug=SLUG,
-                                story="A public story.", public_fields=""))
+        db.session.add(
+            Petition(
+                person_id=person.id,
+                org_id=org.id,
+                kind="hosted",
+                status="active",
+                title="Benchmark petition",
+                targets="A decision maker",
+                goal=100_000,
+                slug=SLUG,
+                story="A public story.",
+                public_fields="",
+            )
+        )
         db.session.commit()
         db.engine.dispose()
 
@@ -98,8 +109,12 @@ class Client:
         start = time.perf_counter()
         for attempt in (1, 2):
             try:
-                conn.request("POST", path, body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+                conn.request(
+                    "POST",
+                    path,
+                    body=body,
+                    headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
+                )
                 response = conn.getresponse()
                 response.read()
                 return response.status, time.perf_counter() - start
@@ -124,7 +139,9 @@ def wait_for(port: int, seconds: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def run_phase(name: str, jobs: list, work, concurrency: int, deadline: float) -> tuple[float, list[float], dict]:
+def run_phase(
+    name: str, jobs: list, work, concurrency: int, deadline: float
+) -> tuple[float, list[float], dict]:
     """Run jobs on a pool; returns (seconds, latencies, status counts). Jobs past the deadline are skipped."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -145,7 +162,9 @@ def run_phase(name: str, jobs: list, work, concurrency: int, deadline: float) ->
 
 
 def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[18] * 1000 if len(values) >= 20 else max(values, default=0) * 1000
+    return (
+        statistics.quantiles(values, n=20)[18] * 1000 if len(values) >= 20 else max(values, default=0) * 1000
+    )
 
 
 def main() -> None:
@@ -155,8 +174,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--time-limit", type=float, default=180, help="seconds for both phases, at most")
-    parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
-                        help="a PostgreSQL URL on 127.0.0.1; the benchmark creates and drops its own database")
+    parser.add_argument(
+        "--database",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        help="a PostgreSQL URL on 127.0.0.1; the benchmark creates and drops its own database",
+    )
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     signers = min(args.signers, MAX_SIGNERS)
@@ -168,31 +190,60 @@ def main() -> None:
     url, name = create_database(args.database)
     instance = tempfile.mkdtemp(prefix="casework-load-")
     env = {
-        "CASEWORK_INSTANCE_PATH": instance, "CASEWORK_SQLALCHEMY_DATABASE_URI": url,
-        "CASEWORK_SECRET_KEY": secrets.token_hex(32), "CASEWORK_SIGNATURE_KEY": secrets.token_hex(32),
-        "CASEWORK_PROXY_FIX": "1", "CASEWORK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "CASEWORK_INSTANCE_PATH": instance,
+        "CASEWORK_SQLALCHEMY_DATABASE_URI": url,
+        "CASEWORK_SECRET_KEY": secrets.token_hex(32),
+        "CASEWORK_SIGNATURE_KEY": secrets.token_hex(32),
+        "CASEWORK_PROXY_FIX": "1",
+        "CASEWORK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "CASEWORK_SQLALCHEMY_ENGINE_OPTIONS": f'{{"pool_size": {args.threads}, "max_overflow": 4}}',
     }
     server = None
     try:
         prepare(env)
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-k", "gthread", "--threads",
-             str(args.threads), "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning",
-             "casework:create_app()"],
-            cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(args.workers),
+                "-k",
+                "gthread",
+                "--threads",
+                str(args.threads),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--keep-alive",
+                "30",
+                "--log-level",
+                "warning",
+                "casework:create_app()",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            start_new_session=True,
+        )
         wait_for(port)
         client = Client(port)
         deadline = time.time() + args.time_limit
 
         def sign(i: int):
-            body = urlencode({"name": f"Signer {i} Example", "email": f"signer{i}@example.org",
-                              "zip_code": f"{10000 + i % 89999:05d}"})
+            body = urlencode(
+                {
+                    "name": f"Signer {i} Example",
+                    "email": f"signer{i}@example.org",
+                    "zip_code": f"{10000 + i % 89999:05d}",
+                }
+            )
             # one client address per signer (header only: nothing is sent anywhere but 127.0.0.1)
-            return client.post(f"/p/{SLUG}/sign", body, {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"})
+            return client.post(
+                f"/p/{SLUG}/sign", body, {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"}
+            )
 
-        sign_time, sign_lat, sign_status = run_phase("sign", list(range(signers)), sign, args.concurrency,
-                                                     deadline)
+        sign_time, sign_lat, sign_status = run_phase(
+            "sign", list(range(signers)), sign, args.concurrency, deadline
+        )
 
         engine = sa.create_engine(url)
         with engine.connect() as conn:
@@ -202,28 +253,42 @@ def main() -> None:
         def confirm(token: str):
             return client.post(f"/p/{SLUG}/confirm/{token}")
 
-        confirm_time, confirm_lat, confirm_status = run_phase("confirm", tokens, confirm, args.concurrency,
-                                                              deadline)
+        confirm_time, confirm_lat, confirm_status = run_phase(
+            "confirm", tokens, confirm, args.concurrency, deadline
+        )
         with engine.connect() as conn:
-            confirmed = conn.execute(sa.text("SELECT count(*) FROM signature WHERE state = 'validated'")).scalar()
-            stored = conn.execute(sa.text("SELECT signature_count FROM petition WHERE slug = :s"),
-                                  {"s": SLUG}).scalar()
+            confirmed = conn.execute(
+                sa.text("SELECT count(*) FROM signature WHERE state = 'validated'")
+            ).scalar()
+            stored = conn.execute(
+                sa.text("SELECT signature_count FROM petition WHERE slug = :s"), {"s": SLUG}
+            ).scalar()
         engine.dispose()
 
         attempted = len(sign_lat)
         lost = attempted - confirmed
-        print(f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; {args.concurrency} client threads; "
-              f"PostgreSQL; {os.cpu_count()} CPUs")
+        print(
+            f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; {args.concurrency} client threads; "
+            f"PostgreSQL; {os.cpu_count()} CPUs"
+        )
         print(f"signers:          {attempted} (statuses {sign_status}); e-mails queued {len(tokens)}")
-        print(f"sign phase:       {sign_time:.2f} s, {attempted / sign_time:.0f} requests/s, "
-              f"p95 {p95(sign_lat):.1f} ms")
-        print(f"confirm phase:    {confirm_time:.2f} s, {len(confirm_lat) / confirm_time:.0f} requests/s, "
-              f"p95 {p95(confirm_lat):.1f} ms (statuses {confirm_status})")
-        print(f"confirmed signatures per second: {confirmed / (sign_time + confirm_time):.0f} "
-              f"({confirmed} in {sign_time + confirm_time:.2f} s, sign and confirm)")
+        print(
+            f"sign phase:       {sign_time:.2f} s, {attempted / sign_time:.0f} requests/s, "
+            f"p95 {p95(sign_lat):.1f} ms"
+        )
+        print(
+            f"confirm phase:    {confirm_time:.2f} s, {len(confirm_lat) / confirm_time:.0f} requests/s, "
+            f"p95 {p95(confirm_lat):.1f} ms (statuses {confirm_status})"
+        )
+        print(
+            f"confirmed signatures per second: {confirmed / (sign_time + confirm_time):.0f} "
+            f"({confirmed} in {sign_time + confirm_time:.2f} s, sign and confirm)"
+        )
         print(f"p95 latency:      {p95(sign_lat + confirm_lat):.1f} ms (all requests)")
-        print(f"lost signatures:  {lost} (signers {attempted} - confirmed rows {confirmed}); "
-              f"stored count {stored} - confirmed rows {confirmed} = {stored - confirmed}")
+        print(
+            f"lost signatures:  {lost} (signers {attempted} - confirmed rows {confirmed}); "
+            f"stored count {stored} - confirmed rows {confirmed} = {stored - confirmed}"
+        )
         if lost or stored != confirmed:
             raise SystemExit(1)
     finally:

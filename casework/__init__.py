@@ -10,13 +10,14 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from casework.config import Defaults
+from casework.unit_of_work import CaseworkFlask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Application factory: defaults, then instance/config.py, then CASEWORK_* variables, then `config`."""
-    app = Flask(
+    app = CaseworkFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_path=os.environ.get("CASEWORK_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
@@ -30,7 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "casework.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "casework.sqlite"
+        )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     if not app.config.get("SECRET_KEY"):
@@ -47,9 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     passwords.configure(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"))
     _init_extensions(app)
     app.url_map.converters["int"] = DatabaseInt
-    _register_blueprints(app)
+    from casework import cli, features, logs, web
 
-    from casework import cli, logs, web
+    features.init_app(app)
 
     logs.install()
     web.init_app(app)
@@ -98,21 +101,3 @@ def _init_extensions(app: Flask) -> None:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.close()
-
-
-FEATURES = ("accounts", "people", "record", "relief", "contacts", "notes", "tasks", "documents", "packets",
-            "deadlines", "transfer", "admin", "petitions")
-
-
-def _register_blueprints(app: Flask) -> None:
-    """Import every feature (which registers its case-page sections) and mount its blueprint."""
-    import importlib
-
-    for feature in FEATURES:
-        views = importlib.import_module(f"casework.{feature}.views")
-        app.register_blueprint(views.bp)
-
-    # The public petition pages: a blueprint of their own, reading petition models only.
-    from casework.petitions import public
-
-    app.register_blueprint(public.bp)

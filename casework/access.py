@@ -79,8 +79,9 @@ def _has_shares(user: User) -> bool:
     """Whether any active share reaches this user (checked once per request)."""
     cache = g.setdefault("_has_shares", {})
     if user.id not in cache:
-        cache[user.id] = bool(db.session.scalar(
-            sa.select(sa.exists().where(_share_grants(user, date.today())))))
+        cache[user.id] = bool(
+            db.session.scalar(sa.select(sa.exists().where(_share_grants(user, date.today()))))
+        )
     return cache[user.id]
 
 
@@ -109,7 +110,9 @@ def level_for(user: User, person: Person) -> Level:
             level = Level.EDIT
     if level < Level.EDIT:
         levels = db.session.scalars(
-            sa.select(CaseShare.level).where(CaseShare.person_id == person.id, _share_grants(user, date.today()))
+            sa.select(CaseShare.level).where(
+                CaseShare.person_id == person.id, _share_grants(user, date.today())
+            )
         ).all()
         if ShareLevel.EDIT in levels:
             level = max(level, Level.EDIT)

@@ -1,7 +1,12 @@
-"""The case page is assembled from sections that features register; people/ knows none of them.
+"""The case is described by sections that features contribute; people/ knows none of them.
 
-A feature registers a CaseSection when its package is imported (the factory imports every feature).
-`load(person, user)` runs a fixed number of queries and returns the section template's context;
+A CaseSection is the single description of one part of the record: how it shows on the case page and
+what it contributes to every other output (the PDF summary and packets, per audience; the JSON case
+file, which the import reads back). An output that leaves a section out says why in `omitted`, and a
+test walks the registry (casework.features) to hold every section to that.
+
+Each feature names its sections in its package's FEATURE (see casework/features.py); the factory
+registers them. `load(person, user)` runs a fixed number of queries and returns the section template's context;
 `timeline(context)` and `glance(context)` turn that context into entries of the merged timeline and
 facts for the page header ("next deadline", "relief: filed"). Access is already checked: `person`
 is visible to `user`; a section must still hide what the user's role may not see (privileged notes).
@@ -9,11 +14,16 @@ is visible to `user`; a section must still hide what the user's role may not see
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
+
 from casework.models import Person, User
+
+# The outputs besides the page that every section either feeds or is explicitly left out of.
+OUTPUTS = ("pdf", "export")
 
 
 @dataclass(frozen=True)
@@ -36,26 +46,29 @@ class Glance:
     day: date | None = None  # for "next deadline": the earliest wins
 
 
-@dataclass
+@dataclass(frozen=True)
 class CaseSection:
-    """One section of the case page."""
+    """One part of the case record, and where it goes in every output."""
 
     key: str
     title: str
-    template: str
+    template: str  # the case page's partial
     order: int
     load: Callable[[Person, User], dict]
     timeline: Callable[[dict], list[TimelineEntry]] | None = None
     glance: Callable[[dict], list[Glance]] | None = None
+    # The parts of the PDF summary and packets that show this section (casework.packets.content.SECTIONS).
+    pdf_parts: tuple[str, ...] = ()
+    # The keys of the JSON case file that carry this section (written by the export, read by the import).
+    export_keys: tuple[str, ...] = ()
+    # {output: the written reason} for each output of OUTPUTS that leaves this section out.
+    omitted: Mapping[str, str] = field(default_factory=dict)
 
 
-SECTIONS: dict[str, CaseSection] = {}
-
-
-def register(section: CaseSection) -> CaseSection:
-    """Add (or replace) a section of the case page."""
-    SECTIONS[section.key] = section
-    return section
+def registered_sections() -> list[CaseSection]:
+    """The sections the application's features contribute, in page order."""
+    sections: dict[str, CaseSection] = current_app.extensions["casework"]["sections"]
+    return sorted(sections.values(), key=lambda s: s.order)
 
 
 @dataclass
@@ -68,7 +81,7 @@ class LoadedSection:
 
 def load_sections(person: Person, user: User) -> list[LoadedSection]:
     """Every registered section, in order, with its data for this person and user."""
-    return [LoadedSection(s, s.load(person, user)) for s in sorted(SECTIONS.values(), key=lambda s: s.order)]
+    return [LoadedSection(s, s.load(person, user)) for s in registered_sections()]
 
 
 def merged_timeline(loaded: list[LoadedSection]) -> list[TimelineEntry]:
@@ -86,6 +99,8 @@ def glances(loaded: list[LoadedSection]) -> list[Glance]:
         today = date.today()
         when = "overdue since" if first.day < today else "on"
         tone = "alert" if first.day < today else ("warn" if (first.day - today).days <= 7 else "")
-        facts.insert(0, Glance("Next deadline", f"{first.label.lower()} {when} {first.day.isoformat()}", tone,
-                               first.day))
+        facts.insert(
+            0,
+            Glance("Next deadline", f"{first.label.lower()} {when} {first.day.isoformat()}", tone, first.day),
+        )
     return facts

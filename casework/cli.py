@@ -28,7 +28,9 @@ def create_org_command(name: str) -> None:
     """Create an organization called NAME."""
     from casework.accounts import operations
 
-    if db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == name.strip().lower())):
+    if db.session.scalar(
+        sa.select(Organization).where(sa.func.lower(Organization.name) == name.strip().lower())
+    ):
         raise click.ClickException(f"An organization called {name!r} already exists.")
     org = operations.create_org(name)
     db.session.commit()
@@ -45,7 +47,9 @@ def create_user_command(org_name: str, role: str, email: str, name: str) -> None
     """Create a user; the password comes from CASEWORK_PASSWORD, else a prompt."""
     from casework.accounts import operations
 
-    org = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == org_name.lower()))
+    org = db.session.scalar(
+        sa.select(Organization).where(sa.func.lower(Organization.name) == org_name.lower())
+    )
     if org is None:
         raise click.ClickException(f"No organization called {org_name!r}; create it with create-org first.")
     if operations.email_taken(email):
@@ -69,8 +73,10 @@ def demo_command(reset: bool) -> None:
     if reset:
         demo.delete_everything()
     elif db.session.scalar(sa.select(sa.func.count()).select_from(Organization)):
-        click.echo("Demo data (or other data) is already loaded; nothing was changed. "
-                   "Use --reset to start again with new demo data.")
+        click.echo(
+            "Demo data (or other data) is already loaded; nothing was changed. "
+            "Use --reset to start again with new demo data."
+        )
         return
     password = os.environ.get("CASEWORK_PASSWORD") or secrets.token_urlsafe(12)
     demo.load(password)
@@ -107,8 +113,10 @@ def send_outbox_command(limit: int) -> None:
     report = mail.send_pending(limit=limit)
     if report.skipped:
         click.echo(report.skipped)
-    click.echo(f"Sent {report.sent}, to retry {report.failed}, given up {report.given_up}; "
-               f"purged {report.purged + retention.outbox_purged} old messages.")
+    click.echo(
+        f"Sent {report.sent}, to retry {report.failed}, given up {report.given_up}; "
+        f"purged {report.purged + retention.outbox_purged} old messages."
+    )
 
 
 @click.group("petitions")
@@ -126,10 +134,15 @@ def petitions_reconcile_command(dry_run: bool) -> None:
     wrong = signing.reconcile(fix=not dry_run)
     db.session.commit()
     for petition_id, stored, actual in wrong:
-        click.echo(f"petition {petition_id}: stored {stored}, confirmed signatures {actual}"
-                   + ("" if dry_run else " (corrected)"))
-    click.echo("Every count matches its confirmed signatures." if not wrong
-               else f"{len(wrong)} count(s) differed" + (" (not corrected: --dry-run)." if dry_run else "."))
+        click.echo(
+            f"petition {petition_id}: stored {stored}, confirmed signatures {actual}"
+            + ("" if dry_run else " (corrected)")
+        )
+    click.echo(
+        "Every count matches its confirmed signatures."
+        if not wrong
+        else f"{len(wrong)} count(s) differed" + (" (not corrected: --dry-run)." if dry_run else ".")
+    )
 
 
 @petitions_group.command("prune")
@@ -140,9 +153,11 @@ def petitions_prune_command() -> None:
 
     report = signing.apply_retention()
     db.session.commit()
-    click.echo(f"Client networks dropped: {report.ips_dropped}; unconfirmed signatures deleted: "
-               f"{report.expired_deleted}; signatures anonymized: {report.anonymized}; old e-mails purged: "
-               f"{report.outbox_purged}.")
+    click.echo(
+        f"Client networks dropped: {report.ips_dropped}; unconfirmed signatures deleted: "
+        f"{report.expired_deleted}; signatures anonymized: {report.anonymized}; old e-mails purged: "
+        f"{report.outbox_purged}."
+    )
 
 
 @click.command("analyze")
@@ -157,6 +172,13 @@ def analyze_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (create_org_command, create_user_command, demo_command, prune_sessions_command,
-                    send_outbox_command, petitions_group, analyze_command):
+    for command in (
+        create_org_command,
+        create_user_command,
+        demo_command,
+        prune_sessions_command,
+        send_outbox_command,
+        petitions_group,
+        analyze_command,
+    ):
         app.cli.add_command(command)

@@ -48,7 +48,9 @@ class Defaults:
     # Per client address across all petitions: beyond it the sign form answers 429 (a flood, not a person).
     PETITION_SIGN_FLOOD_LIMIT = "300 per minute"
     PETITION_SIGNATURES_PER_EMAIL = 5  # one mailbox signing under more names than this: over the limit
-    PETITION_CONFIRM_HOURS = 72  # the e-mailed link expires after this; unconfirmed signatures are then deleted
+    PETITION_CONFIRM_HOURS = (
+        72  # the e-mailed link expires after this; unconfirmed signatures are then deleted
+    )
     PETITION_IP_RETENTION_DAYS = 30  # truncated client networks are dropped after this
     PETITION_ANONYMIZE_DAYS = 90  # after the latest delivery: names, e-mails, comments and ZIP codes erased
 

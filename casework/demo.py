@@ -56,8 +56,8 @@ PEOPLE = [
         work="Machinist at a precision-parts shop for 17 years; shift lead since 2015.",
         community_ties="Coaches a youth soccer team; volunteers at the temple's Khmer New Year festival.",
         private_story="Came to the U.S. at four after years in a camp. At 21 he was convicted of carrying an "
-                      "unlicensed firearm; no one was hurt. He served three years, then spent two years in ICE "
-                      "detention before release on an order of supervision.",
+        "unlicensed firearm; no one was hurt. He served three years, then spent two years in ICE "
+        "detention before release on an order of supervision.",
         case_status=CaseStatus.ACTIVE,
     ),
     # 2. Born in a refugee camp in Thailand; believed he was a citizen; plea bargain at 16; pardoned by the
@@ -84,7 +84,7 @@ PEOPLE = [
         work="Union electrician.",
         community_ties="Speaks at high schools about juvenile justice.",
         private_story="Grew up believing he was a citizen. Accepted a plea bargain at 16 without being told "
-                      "of immigration consequences. The Governor granted a full pardon in 2024.",
+        "of immigration consequences. The Governor granted a full pardon in 2024.",
         case_status=CaseStatus.RELIEF_GRANTED,
     ),
     # 3. Arrested by ICE at home; decades-old robbery-accomplice conviction after four years pre-trial;
@@ -113,7 +113,7 @@ PEOPLE = [
         work="Owns a small nail-salon supply business.",
         community_ties="City council passed a resolution in his support.",
         private_story="At 19 he drove a friend who, unknown to him, robbed a store. Unable to afford bail he "
-                      "spent four years in jail before trial. ICE arrested him at home in front of his children.",
+        "spent four years in jail before trial. ICE arrested him at home in front of his children.",
         case_status=CaseStatus.ACTIVE,
     ),
     # 4. The consulate refused a travel document ("not a citizen"): removal cannot proceed.
@@ -148,8 +148,14 @@ def load(password: str) -> dict[str, Person]:
     partner = accounts.create_org(PARTNER_ORG)
     users: dict[str, User] = {}
     for email, role in USERS:
-        users[email] = accounts.create_user(None, partner if email.endswith(".net") else org, email=email,
-                                            role=role, password=password, name=NAMES[email])
+        users[email] = accounts.create_user(
+            None,
+            partner if email.endswith(".net") else org,
+            email=email,
+            role=role,
+            password=password,
+            name=NAMES[email],
+        )
     staff = users["staff@example.org"]
     people: dict[str, Person] = {}
     for spec in PEOPLE:

@@ -33,8 +33,10 @@ def strip_or_none(value):
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_MESSAGE = ("Remove the invisible control characters from this text (they often come with "
-                   "pasted text), then save again.")
+CONTROL_MESSAGE = (
+    "Remove the invisible control characters from this text (they often come with "
+    "pasted text), then save again."
+)
 
 
 class BaseForm(FlaskForm):
@@ -155,7 +157,9 @@ class EnumSelectField(SelectField):
 
     def __init__(self, label=None, validators=None, enum=None, blank: str | None = None, **kwargs):
         choices = options(([("", blank)] if blank is not None else []) + enum.choices())
-        super().__init__(label, validators, choices=choices, coerce=lambda v: enum(v) if v else None, **kwargs)
+        super().__init__(
+            label, validators, choices=choices, coerce=lambda v: enum(v) if v else None, **kwargs
+        )
         self.enum = enum
 
     def process_formdata(self, valuelist):

@@ -49,7 +49,9 @@ class SafeURLFetcher(URLFetcher):
                 raise ValueError(f"no such static file: {relative}")
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-        raise ValueError(f"blocked URL (only data: and the application's static files are allowed): {url[:80]}")
+        raise ValueError(
+            f"blocked URL (only data: and the application's static files are allowed): {url[:80]}"
+        )
 
 
 @dataclass
@@ -109,8 +111,9 @@ def _overlay(pdf: bytes, exhibits: dict[str, bytes], placements: dict[int, tuple
                 del source.obj["/Annots"]
             target = packet.pages[index]
             box = target.mediabox
-            area = pikepdf.Rectangle(float(box[0]) + left, float(box[1]) + bottom, float(box[2]) - right,
-                                     float(box[3]) - top)
+            area = pikepdf.Rectangle(
+                float(box[0]) + left, float(box[1]) + bottom, float(box[2]) - right, float(box[3]) - top
+            )
             target.add_overlay(source, area)
         out = io.BytesIO()
         packet.save(out, compress_streams=True)
@@ -143,8 +146,13 @@ def _context():
     return ctx
 
 
-def render_html(html: str, *, exhibits: dict[str, bytes] | None = None, timeout: float | None = None,
-                memory_mb: int | None = None) -> Rendered:
+def render_html(
+    html: str,
+    *,
+    exhibits: dict[str, bytes] | None = None,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+) -> Rendered:
     """Render HTML to PDF in a child process bounded in time and memory; RenderFailed on failure."""
     config = current_app.config
     timeout = timeout or config.get("PDF_TIMEOUT_SECONDS", 60)
@@ -156,8 +164,10 @@ def render_html(html: str, *, exhibits: dict[str, bytes] | None = None, timeout:
     child.close()
     try:
         if not parent.poll(timeout):
-            raise RenderFailed(f"Printing took longer than {int(timeout)} seconds and was stopped. "
-                               "Choose fewer sections or exhibits and try again.")
+            raise RenderFailed(
+                f"Printing took longer than {int(timeout)} seconds and was stopped. "
+                "Choose fewer sections or exhibits and try again."
+            )
         try:
             status, payload, stats = parent.recv()
         except EOFError:

@@ -6,8 +6,10 @@ import string
 
 from casework.pdf import html_to_pdf
 
-_TEXT = (string.ascii_letters + string.digits + string.punctuation + " áàảãạăắằẳẵặâấầẩẫậđéèẻẽẹêếềểễệíìỉĩị"
-         "óòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵ ÁĐÊÔƠƯ ភាសាខ្មែរ ពេជ្រ សុវណ្ណ ພາສາລາວ ສົມພອນ — “quotes” · ☐ ☑")
+_TEXT = (
+    string.ascii_letters + string.digits + string.punctuation + " áàảãạăắằẳẵặâấầẩẫậđéèẻẽẹêếềểễệíìỉĩị"
+    "óòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵ ÁĐÊÔƠƯ ភាសាខ្មែរ ពេជ្រ សុវណ្ណ ພາສາລາວ ສົມພອນ — “quotes” · ☐ ☑"
+)
 _PAGE = (
     '<html><head><link rel="stylesheet" href="casework-static:/pdf.css"></head><body>'
     '<header class="cover"><p class="meta"><span class="doc-kind">Case summary</span></p><h1>Casework</h1>'

@@ -127,7 +127,9 @@ class DatabaseSessionInterface(SessionInterface):
             return
         if session.modified or (session.last_seen and now - session.last_seen > TOUCH_INTERVAL):
             with db.engine.begin() as conn:
-                conn.execute(_table.update().where(_table.c.token_hash == _hash(session.token)).values(**values))
+                conn.execute(
+                    _table.update().where(_table.c.token_hash == _hash(session.token)).values(**values)
+                )
         response.vary.add("Cookie")
 
 

@@ -42,15 +42,6 @@ def healthz():
     return jsonify(status="ok" if ok else "degraded", database=ok), 200 if ok else 503
 
 
-MAX_ID = 2**31 - 1
-
-
-def id_arg(name: str) -> int | None:
-    """A record id from the query string (paging anchors), or None when absent or out of range."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
-
-
 def is_safe_next(target: str | None) -> bool:
     """Only same-site absolute paths are acceptable redirect targets."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -95,17 +86,25 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         db.session.rollback()
-        return render_template("errors/error.html", code=400, title="Form expired",
-                               message="The form was missing its security token or it had expired. "
-                                       "Go back, reload the page and submit again."), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title="Form expired",
+            message="The form was missing its security token or it had expired. "
+            "Go back, reload the page and submit again.",
+        ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
         if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
             return jsonify(error=error.name), error.code
-        return render_template("errors/error.html", code=error.code, title=error.name,
-                               message=_ERROR_MESSAGES.get(error.code, error.description)), error.code
+        return render_template(
+            "errors/error.html",
+            code=error.code,
+            title=error.name,
+            message=_ERROR_MESSAGES.get(error.code, error.description),
+        ), error.code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
@@ -113,9 +112,13 @@ def init_app(app: Flask) -> None:
             return http_error(error)
         db.session.rollback()
         app.logger.exception("unhandled error on %s %s", request.method, request.url_rule)
-        return render_template("errors/error.html", code=500, title="Something went wrong",
-                               message="Nothing was saved. Try again; if it keeps happening, tell your "
-                                       "administrator the time it happened."), 500
+        return render_template(
+            "errors/error.html",
+            code=500,
+            title="Something went wrong",
+            message="Nothing was saved. Try again; if it keeps happening, tell your "
+            "administrator the time it happened.",
+        ), 500
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["display_value"] = display_value
@@ -123,8 +126,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers():
-        return {"can": lambda action, obj=None: access.can(current_user, action, obj), "today": date.today(),
-                "has_endpoint": lambda endpoint: endpoint in app.view_functions}
+        return {
+            "can": lambda action, obj=None: access.can(current_user, action, obj),
+            "today": date.today(),
+            "has_endpoint": lambda endpoint: endpoint in app.view_functions,
+        }
 
 
 def display_value(value) -> str:

@@ -18,7 +18,9 @@ from casework.models import Base, CaseAssignment, CaseShare, Organization, Perso
 
 PASSWORD = "correct horse battery staple"
 TEST_DB = os.environ.get("CASEWORK_TEST_DB", "sqlite").lower()
-POSTGRES_URL = os.environ.get("CASEWORK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "CASEWORK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -63,15 +65,17 @@ def app(database_url, tmp_path_factory):
     """The application, its schema built by the migrations (as in production)."""
     instance = tmp_path_factory.mktemp("instance")
     os.environ["CASEWORK_INSTANCE_PATH"] = str(instance)
-    application = create_app({
-        "TESTING": True,
-        "SECRET_KEY": secrets.token_hex(16),
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "ARGON2_TIME_COST": 1,  # cheap hashes keep the suite fast; production uses the library defaults
-        "ARGON2_MEMORY_COST": 1024,
-        "LOGIN_RATE_LIMIT": "1000 per minute",  # test_login_is_rate_limited sets the real one
-        "SERVER_NAME": None,
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": secrets.token_hex(16),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "ARGON2_TIME_COST": 1,  # cheap hashes keep the suite fast; production uses the library defaults
+            "ARGON2_MEMORY_COST": 1024,
+            "LOGIN_RATE_LIMIT": "1000 per minute",  # test_login_is_rate_limited sets the real one
+            "SERVER_NAME": None,
+        }
+    )
     from flask_migrate import upgrade
 
     with application.app_context():
@@ -84,7 +88,7 @@ def app(database_url, tmp_path_factory):
 # Rows the migrations seed (built-in relief templates) survive the cleaning between tests.
 SEEDED = {
     "relief_template_step": "DELETE FROM relief_template_step WHERE template_id IN "
-                            "(SELECT id FROM relief_template WHERE org_id IS NOT NULL)",
+    "(SELECT id FROM relief_template WHERE org_id IS NOT NULL)",
     "relief_template": "DELETE FROM relief_template WHERE org_id IS NOT NULL",
 }
 
@@ -164,6 +168,7 @@ def db(app) -> Database:
 
 # ---------------------------------------------------------------- factories
 
+
 @pytest.fixture
 def make_org(db):
     """make_org(name=None, **fields) -> Organization (committed)."""
@@ -187,13 +192,25 @@ def make_user(db, org):
 
     hashed = {}
 
-    def make(role: str | Role = "staff", org: Organization | None = None, email: str | None = None,
-             password: str = PASSWORD, **fields) -> User:
+    def make(
+        role: str | Role = "staff",
+        org: Organization | None = None,
+        email: str | None = None,
+        password: str = PASSWORD,
+        **fields,
+    ) -> User:
         if password not in hashed:
             hashed[password] = hash_password(password)
-        return db.add(User(org_id=(org or org_default).id,
-                           email=email or f"{role}-{uuid.uuid4().hex[:6]}@example.org", role=Role(role),
-                           password_hash=hashed[password], name=fields.pop("name", f"Test {role}"), **fields))
+        return db.add(
+            User(
+                org_id=(org or org_default).id,
+                email=email or f"{role}-{uuid.uuid4().hex[:6]}@example.org",
+                role=Role(role),
+                password_hash=hashed[password],
+                name=fields.pop("name", f"Test {role}"),
+                **fields,
+            )
+        )
 
     org_default = org
     return make
@@ -218,10 +235,22 @@ def make_person(db, org):
 def share_case(db):
     """share_case(person, user=None, org=None, level="view", expires_on=None) -> CaseShare."""
 
-    def make(person: Person, user: User | None = None, org: Organization | None = None, level: str = "view",
-             expires_on: date | None = None) -> CaseShare:
-        return db.add(CaseShare(person_id=person.id, user_id=user.id if user else None,
-                                org_id=org.id if org else None, level=ShareLevel(level), expires_on=expires_on))
+    def make(
+        person: Person,
+        user: User | None = None,
+        org: Organization | None = None,
+        level: str = "view",
+        expires_on: date | None = None,
+    ) -> CaseShare:
+        return db.add(
+            CaseShare(
+                person_id=person.id,
+                user_id=user.id if user else None,
+                org_id=org.id if org else None,
+                level=ShareLevel(level),
+                expires_on=expires_on,
+            )
+        )
 
     return make
 

@@ -10,8 +10,15 @@ from tests.conftest import shows, text_of
 
 def test_admin_creates_a_user_who_can_sign_in(login_as, db, browser):
     admin = login_as("admin")
-    response = admin.post("/admin/users/new", {"email": "New.Person@Example.org", "name": "New Person",
-                                               "role": "volunteer", "password": "lantern orchid quarry"})
+    response = admin.post(
+        "/admin/users/new",
+        {
+            "email": "New.Person@Example.org",
+            "name": "New Person",
+            "role": "volunteer",
+            "password": "lantern orchid quarry",
+        },
+    )
     assert response.status_code == 302
     user = db.scalar(sa.select(User).where(User.email == "new.person@example.org"))
     assert user.role == "volunteer" and user.org_id == admin.user.org_id
@@ -23,12 +30,18 @@ def test_user_form_messages(login_as, make_user):
     existing = make_user("staff", email="taken@example.org")
     admin = login_as("admin")
     for data, message in [
-        ({"email": "not-an-email", "role": "staff", "password": "lantern orchid quarry"},
-         "Type a complete e-mail address, such as name@example.org."),
-        ({"email": existing.email, "role": "staff", "password": "lantern orchid quarry"},
-         "Someone already signs in with this e-mail address"),
-        ({"email": "a@example.org", "role": "boss", "password": "lantern orchid quarry"},
-         "Choose one of the options in the list."),
+        (
+            {"email": "not-an-email", "role": "staff", "password": "lantern orchid quarry"},
+            "Type a complete e-mail address, such as name@example.org.",
+        ),
+        (
+            {"email": existing.email, "role": "staff", "password": "lantern orchid quarry"},
+            "Someone already signs in with this e-mail address",
+        ),
+        (
+            {"email": "a@example.org", "role": "boss", "password": "lantern orchid quarry"},
+            "Choose one of the options in the list.",
+        ),
         ({"email": "a@example.org", "role": "staff", "password": "short"}, "Use at least 12 characters"),
         ({"email": "a@example.org", "role": "staff", "password": "password12345"}, "too common"),
     ]:
@@ -39,12 +52,16 @@ def test_user_form_messages(login_as, make_user):
 def test_change_role_and_keep_one_admin(login_as, make_user, db):
     admin = login_as("admin")
     volunteer = make_user("volunteer")
-    r = admin.post(f"/admin/users/{volunteer.id}", {"name": "V", "role": "attorney", "active": "y",
-                                                    "version": volunteer.version})
+    r = admin.post(
+        f"/admin/users/{volunteer.id}",
+        {"name": "V", "role": "attorney", "active": "y", "version": volunteer.version},
+    )
     assert r.status_code == 302
     assert db.get(User, volunteer.id).role == "attorney"
     me = db.get(User, admin.user.id)
-    r = admin.post(f"/admin/users/{me.id}", {"name": "Me", "role": "staff", "active": "y", "version": me.version})
+    r = admin.post(
+        f"/admin/users/{me.id}", {"name": "Me", "role": "staff", "active": "y", "version": me.version}
+    )
     assert "at least one active admin" in text_of(r)
     assert db.get(User, me.id).role == "admin"
 
@@ -52,10 +69,13 @@ def test_change_role_and_keep_one_admin(login_as, make_user, db):
 def test_stale_user_edit_is_refused(login_as, make_user, db):
     admin = login_as("admin")
     user = make_user("staff")
-    admin.post(f"/admin/users/{user.id}", {"name": "First", "role": "staff", "active": "y",
-                                           "version": user.version})
-    r = admin.post(f"/admin/users/{user.id}", {"name": "Second", "role": "volunteer", "active": "y",
-                                               "version": user.version})
+    admin.post(
+        f"/admin/users/{user.id}", {"name": "First", "role": "staff", "active": "y", "version": user.version}
+    )
+    r = admin.post(
+        f"/admin/users/{user.id}",
+        {"name": "Second", "role": "volunteer", "active": "y", "version": user.version},
+    )
     assert "Someone else changed this user" in text_of(r)
     assert db.get(User, user.id).name == "First"
 
@@ -64,7 +84,10 @@ def test_admin_resets_a_password(login_as, make_user, browser, app):
     admin = login_as("admin")
     user = make_user("staff")
     user_browser = login_as(user)
-    assert admin.post(f"/admin/users/{user.id}/password", {"password": "velvet harbor compass"}).status_code == 302
+    assert (
+        admin.post(f"/admin/users/{user.id}/password", {"password": "velvet harbor compass"}).status_code
+        == 302
+    )
     assert user_browser.get("/people").status_code == 302
     browser.login(user.email, "velvet harbor compass")
 
@@ -101,7 +124,9 @@ def test_audit_trail_filters(login_as, make_person, make_user, make_org, db):
     assert rows(start=tomorrow) == 0
     assert rows(end=date.today().isoformat(), action="person.viewed") == 2
     assert admin.get("/admin/audit", query_string={"start": "nonsense"}).status_code == 200
-    assert "Type the date as YYYY-MM-DD" in text_of(admin.get("/admin/audit", query_string={"start": "nonsense"}))
+    assert "Type the date as YYYY-MM-DD" in text_of(
+        admin.get("/admin/audit", query_string={"start": "nonsense"})
+    )
 
 
 def test_audit_trail_pages(app, login_as, make_person):

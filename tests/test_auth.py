@@ -32,7 +32,7 @@ def test_login_failure_is_audited_with_a_clear_message(browser, make_user, db):
 
 
 def test_email_is_case_insensitive(browser, make_user):
-    user = make_user("staff", email="mixed@example.org")
+    make_user("staff", email="mixed@example.org")
     browser.get("/login")
     response = browser.post("/login", {"email": "  MIXED@Example.org ", "password": PASSWORD})
     assert response.status_code == 302
@@ -71,8 +71,9 @@ def test_login_rotates_the_session_token(browser, make_user):
 
 def test_post_without_csrf_token_is_refused(login_as, db):
     staff = login_as("staff")
-    response = staff.post("/people/new", {"legal_name": "No Token", "case_status": "intake", "version": "0"},
-                          csrf=False)
+    response = staff.post(
+        "/people/new", {"legal_name": "No Token", "case_status": "intake", "version": "0"}, csrf=False
+    )
     assert response.status_code == 400
     assert "security token" in text_of(response)
     assert db.count(Person) == 0
@@ -86,11 +87,18 @@ def test_login_form_also_needs_csrf(browser, make_user):
 
 def test_safe_next_only(browser, make_user):
     user = make_user("staff")
-    for target, expected in [("/people/5", "/people/5"), ("https://evil.example/", "/"), ("//evil.example", "/"),
-                             ("/\\evil.example", "/"), ("javascript:alert(1)", "/")]:
+    for target, expected in [
+        ("/people/5", "/people/5"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ]:
         b = browser.__class__(browser.client.application.test_client())
         b.get("/login")
-        response = b.post("/login", {"email": user.email, "password": PASSWORD}, query_string={"next": target})
+        response = b.post(
+            "/login", {"email": user.email, "password": PASSWORD}, query_string={"next": target}
+        )
         assert response.headers["Location"] == expected, target
 
 
@@ -98,7 +106,9 @@ def test_deactivated_user_cannot_sign_in_and_is_signed_out(login_as, make_user, 
     user = make_user("staff")
     b = login_as(user)
     admin = login_as("admin")
-    response = admin.post(f"/admin/users/{user.id}", {"name": user.name, "role": "staff", "version": user.version})
+    response = admin.post(
+        f"/admin/users/{user.id}", {"name": user.name, "role": "staff", "version": user.version}
+    )
     assert response.status_code == 302
     assert b.get("/people").status_code == 302  # the open session ended at once
     again = b.__class__(app.test_client())
@@ -142,26 +152,45 @@ def test_change_own_password(login_as, app, db):
     staff = login_as("staff")
     other_device = staff.__class__(app.test_client())
     other_device.login(staff.user.email)
-    r = staff.post("/account/password", {"current_password": "not it at all", "new_password": "x",
-                                         "confirm": "x"})
+    r = staff.post(
+        "/account/password", {"current_password": "not it at all", "new_password": "x", "confirm": "x"}
+    )
     assert "That is not your current password." in text_of(r)
-    r = staff.post("/account/password", {"current_password": PASSWORD, "new_password": "short",
-                                         "confirm": "short"})
+    r = staff.post(
+        "/account/password", {"current_password": PASSWORD, "new_password": "short", "confirm": "short"}
+    )
     assert "Use at least 12 characters" in text_of(r)
-    r = staff.post("/account/password", {"current_password": PASSWORD, "new_password": "password1234",
-                                         "confirm": "password1234"})
+    r = staff.post(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "password1234", "confirm": "password1234"},
+    )
     assert "too common" in text_of(r)
-    r = staff.post("/account/password", {"current_password": PASSWORD, "new_password": "lantern orchid quarry",
-                                         "confirm": "lantern orchid quarrx"})
+    r = staff.post(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "lantern orchid quarry",
+            "confirm": "lantern orchid quarrx",
+        },
+    )
     assert "Type the same new password twice." in text_of(r)
-    r = staff.post("/account/password", {"current_password": PASSWORD, "new_password": "lantern orchid quarry",
-                                         "confirm": "lantern orchid quarry"})
+    r = staff.post(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "lantern orchid quarry",
+            "confirm": "lantern orchid quarry",
+        },
+    )
     assert r.status_code == 302
     assert staff.get("/people").status_code == 200  # this session stays
     assert other_device.get("/people").status_code == 302  # the others end
     fresh = staff.__class__(app.test_client())
     fresh.get("/login")
-    assert fresh.post("/login", {"email": staff.user.email, "password": "lantern orchid quarry"}).status_code == 302
+    assert (
+        fresh.post("/login", {"email": staff.user.email, "password": "lantern orchid quarry"}).status_code
+        == 302
+    )
     assert len(_events(db, "password.changed")) == 1
 
 
@@ -170,8 +199,13 @@ def test_passwords_are_argon2id(make_user, db, app):
 
     admin = make_user("admin")
     with app.test_request_context():
-        user = operations.create_user(admin, admin.organization, email="new@example.org", role="staff",
-                                      password="a sufficiently long phrase")
+        user = operations.create_user(
+            admin,
+            admin.organization,
+            email="new@example.org",
+            role="staff",
+            password="a sufficiently long phrase",
+        )
         assert user.password_hash.startswith("$argon2id$")
 
 
@@ -183,8 +217,10 @@ def test_login_is_rate_limited(app, make_user):
     try:
         b = Browser(app.test_client())
         b.get("/login")
-        codes = [b.post("/login", {"email": user.email, "password": "wrong wrong wrong"}).status_code
-                 for _ in range(12)]
+        codes = [
+            b.post("/login", {"email": user.email, "password": "wrong wrong wrong"}).status_code
+            for _ in range(12)
+        ]
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
     assert codes[:10] == [200] * 10

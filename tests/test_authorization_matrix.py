@@ -14,8 +14,11 @@ import tests.authz
 from casework.models import CaseAssignment, CaseShare, Person, User
 from tests.authz.common import ACTORS, LOGIN, OK
 
-MODULES = [importlib.import_module(f"tests.authz.{m.name}") for m in pkgutil.iter_modules(tests.authz.__path__)
-           if m.name != "common"]
+MODULES = [
+    importlib.import_module(f"tests.authz.{m.name}")
+    for m in pkgutil.iter_modules(tests.authz.__path__)
+    if m.name != "common"
+]
 MATRIX = {endpoint: spec for module in MODULES for endpoint, spec in module.ROUTES.items()}
 
 
@@ -52,8 +55,14 @@ def build_scenario(db, make_org, make_user, make_person):
     deleted = make_person(deleted_at=datetime.now(UTC))
     share = db.add(CaseShare(person_id=person.id, user_id=users["partner_shared"].id, level="view"))
     assignment = db.scalar(sa.select(CaseAssignment).where(CaseAssignment.person_id == person.id))
-    ids = {"person": person.id, "deleted": deleted.id, "share": share.id, "assignment": assignment.id,
-           "user": users["staff"].id, "org": users["admin"].org_id}
+    ids = {
+        "person": person.id,
+        "deleted": deleted.id,
+        "share": share.id,
+        "assignment": assignment.id,
+        "user": users["staff"].id,
+        "org": users["admin"].org_id,
+    }
     for module in MODULES:
         if hasattr(module, "setup"):
             module.setup(db, users, ids)
@@ -63,8 +72,12 @@ def build_scenario(db, make_org, make_user, make_person):
 def _snapshot(db, ids) -> tuple:
     """What a refused request must leave untouched."""
     person = db.get(Person, ids["person"])
-    return (person.deleted_at, person.version, db.count(CaseShare, CaseShare.person_id == ids["person"]),
-            db.count(CaseAssignment, CaseAssignment.person_id == ids["person"]))
+    return (
+        person.deleted_at,
+        person.version,
+        db.count(CaseShare, CaseShare.person_id == ids["person"]),
+        db.count(CaseAssignment, CaseAssignment.person_id == ids["person"]),
+    )
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))

@@ -12,20 +12,51 @@ def test_create_org_and_user(app, db, monkeypatch):
     assert runner.invoke(args=["create-org", "valley defense network"]).exit_code != 0
 
     monkeypatch.setenv("CASEWORK_PASSWORD", "lantern orchid quarry")
-    result = runner.invoke(args=["create-user", "--org", "Valley Defense Network", "--role", "staff",
-                                 "--email", "Sam@Example.org"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--org",
+            "Valley Defense Network",
+            "--role",
+            "staff",
+            "--email",
+            "Sam@Example.org",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.scalar(sa.select(User))
     assert user.email == "sam@example.org" and user.role == "staff"
 
     monkeypatch.delenv("CASEWORK_PASSWORD")
-    result = runner.invoke(args=["create-user", "--org", "Valley Defense Network", "--role", "admin",
-                                 "--email", "boss@example.org"], input="velvet harbor compass\nvelvet harbor compass\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--org",
+            "Valley Defense Network",
+            "--role",
+            "admin",
+            "--email",
+            "boss@example.org",
+        ],
+        input="velvet harbor compass\nvelvet harbor compass\n",
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["create-user", "--org", "Valley Defense Network", "--role", "admin",
-                                 "--email", "weak@example.org"], input="password1234\npassword1234\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--org",
+            "Valley Defense Network",
+            "--role",
+            "admin",
+            "--email",
+            "weak@example.org",
+        ],
+        input="password1234\npassword1234\n",
+    )
     assert result.exit_code != 0 and "too common" in result.output
-    result = runner.invoke(args=["create-user", "--org", "Nowhere", "--role", "admin", "--email", "x@example.org"])
+    result = runner.invoke(
+        args=["create-user", "--org", "Nowhere", "--role", "admin", "--email", "x@example.org"]
+    )
     assert result.exit_code != 0 and "create-org" in result.output
 
 
@@ -37,8 +68,13 @@ def test_demo_loads_two_orgs_users_and_the_four_situations(app, db, browser, mon
     password = result.output.split("with the password: ")[1].split()[0]
     assert db.count(Organization) == 2 and db.count(Person) == 4
     emails = set(db.scalars(sa.select(User.email)))
-    assert emails == {"admin@example.org", "staff@example.org", "volunteer@example.org", "attorney@example.org",
-                      "partner@example.net"}
+    assert emails == {
+        "admin@example.org",
+        "staff@example.org",
+        "volunteer@example.org",
+        "attorney@example.org",
+        "partner@example.net",
+    }
     partner = db.scalar(sa.select(User).where(User.email == "partner@example.net"))
     assert partner.role == "staff"
     assert db.count(CaseAssignment) == 4
@@ -75,7 +111,11 @@ def test_demo_covers_the_four_situations_end_to_end(app, db, monkeypatch):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     people = {p.legal_name: p for p in db.scalars(sa.select(Person))}
     assert {name: p.custody_status for name, p in people.items()} == {
-        "Dara Keo": "released", "Sovann Pich": "free", "Tuan Minh Pham": "detained", "Khamla Phommachanh": "released"}
+        "Dara Keo": "released",
+        "Sovann Pich": "free",
+        "Tuan Minh Pham": "detained",
+        "Khamla Phommachanh": "released",
+    }
     assert all(db.count(Conviction, Conviction.person_id == p.id) >= 1 for p in people.values())
     refused = db.scalar(sa.select(TravelDocument).where(TravelDocument.outcome == "refused"))
     assert refused.person_id == people["Khamla Phommachanh"].id

@@ -8,7 +8,9 @@ from casework import create_app
 
 def test_config_order_instance_file_then_env_then_overrides(tmp_path, monkeypatch):
     monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
-    (tmp_path / "config.py").write_text("PEOPLE_PAGE_SIZE = 7\nAUDIT_PAGE_SIZE = 7\nSECRET_KEY = 'from-file'\n")
+    (tmp_path / "config.py").write_text(
+        "PEOPLE_PAGE_SIZE = 7\nAUDIT_PAGE_SIZE = 7\nSECRET_KEY = 'from-file'\n"
+    )
     monkeypatch.setenv("CASEWORK_AUDIT_PAGE_SIZE", "9")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["PEOPLE_PAGE_SIZE"] == 7

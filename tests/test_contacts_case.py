@@ -11,9 +11,16 @@ ROLE = "Pro bono counsel for the pardon"
 
 @pytest.fixture
 def contact(db, org):
-    return db.add(Contact(org_id=org.id, name="Jordan Ellery", organization="Ellery Law",
-                          kind=ContactKind.IMMIGRATION_ATTORNEY, phone="617-555-0100",
-                          email="jordan@ellerylaw.example"))
+    return db.add(
+        Contact(
+            org_id=org.id,
+            name="Jordan Ellery",
+            organization="Ellery Law",
+            kind=ContactKind.IMMIGRATION_ATTORNEY,
+            phone="617-555-0100",
+            email="jordan@ellerylaw.example",
+        )
+    )
 
 
 def test_staff_links_a_contact_with_a_role(login_as, make_person, contact, db):
@@ -34,13 +41,19 @@ def test_staff_links_a_contact_with_a_role(login_as, make_person, contact, db):
     assert "added as " + ROLE in case_page  # on the timeline
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"contact_id": "", "role": ROLE}, "Choose a contact from the directory."),
-    ({"contact_id": "abc", "role": ROLE}, "Choose a contact from the directory."),
-    ({"contact_id": "999999", "role": ROLE}, "Choose a contact from the directory."),
-    ({"role": ""}, "Type the contact's role on this case, for example “Pro bono counsel for the pardon”."),
-    ({"role": "r" * 201}, "Keep this under 200 characters."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"contact_id": "", "role": ROLE}, "Choose a contact from the directory."),
+        ({"contact_id": "abc", "role": ROLE}, "Choose a contact from the directory."),
+        ({"contact_id": "999999", "role": ROLE}, "Choose a contact from the directory."),
+        (
+            {"role": ""},
+            "Type the contact's role on this case, for example “Pro bono counsel for the pardon”.",
+        ),
+        ({"role": "r" * 201}, "Keep this under 200 characters."),
+    ],
+)
 def test_link_validation(login_as, make_person, contact, db, data, message):
     person = make_person()
     staff = login_as("staff")
@@ -56,7 +69,9 @@ def test_the_same_role_twice_is_refused_but_a_second_role_is_fine(login_as, make
     again = staff.post(f"/people/{person.id}/contacts/link", {"contact_id": contact.id, "role": ROLE})
     assert again.status_code == 200
     assert shows(again, "This contact already has that role on the case; type another role.")
-    other = staff.post(f"/people/{person.id}/contacts/link", {"contact_id": contact.id, "role": "Bond hearing"})
+    other = staff.post(
+        f"/people/{person.id}/contacts/link", {"contact_id": contact.id, "role": "Bond hearing"}
+    )
     assert other.status_code == 302
     assert db.count(CaseContact) == 2
 
@@ -75,9 +90,17 @@ def test_create_and_link_in_one_step(login_as, make_user, make_person, db):
     volunteer = make_user("volunteer")
     person = make_person(assigned=[volunteer])
     b = login_as(volunteer)
-    response = b.post(f"/people/{person.id}/contacts/new", {
-        "role": "Deportation officer", "name": "Officer Dana Whitlock", "organization": "ICE Burlington",
-        "kind": "deportation_officer", "phone": "781-555-0147", "version": "0"})
+    response = b.post(
+        f"/people/{person.id}/contacts/new",
+        {
+            "role": "Deportation officer",
+            "name": "Officer Dana Whitlock",
+            "organization": "ICE Burlington",
+            "kind": "deportation_officer",
+            "phone": "781-555-0147",
+            "version": "0",
+        },
+    )
     assert response.status_code == 302
     contact = db.scalar(sa.select(Contact))
     assert contact.org_id == person.org_id and contact.name == "Officer Dana Whitlock"
@@ -88,12 +111,18 @@ def test_create_and_link_in_one_step(login_as, make_user, make_person, db):
     assert "Officer Dana Whitlock" in text_of(b.get(f"/people/{person.id}"))
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"role": ""}, "Type the contact's role on this case, for example “Pro bono counsel for the pardon”."),
-    ({"name": ""}, "Type the contact's name, or the office's name."),
-    ({"kind": "family", "bar_number": "12345", "bar_state": "MA"}, "A bar number is only for attorneys"),
-    ({"email": "not-an-address"}, "Type a complete e-mail address, such as name@example.org."),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {"role": ""},
+            "Type the contact's role on this case, for example “Pro bono counsel for the pardon”.",
+        ),
+        ({"name": ""}, "Type the contact's name, or the office's name."),
+        ({"kind": "family", "bar_number": "12345", "bar_state": "MA"}, "A bar number is only for attorneys"),
+        ({"email": "not-an-address"}, "Type a complete e-mail address, such as name@example.org."),
+    ],
+)
 def test_create_and_link_validation(login_as, make_person, db, changes, message):
     person = make_person()
     data = {"role": ROLE, "name": "Avery Lund", "kind": "supporter", "version": "0", **changes}
@@ -131,21 +160,28 @@ def test_who_may_link_and_unlink(login_as, make_user, make_person, make_org, sha
     link = db.add(CaseContact(person_id=person.id, contact_id=contact.id, role=ROLE))
     data = {"contact_id": contact.id, "role": "Another role"}
     unassigned = login_as(volunteer)
-    for url in (f"/people/{person.id}/contacts/link", f"/people/{person.id}/contacts/new",
-                f"/people/{person.id}/contacts/{link.id}/remove"):
+    for url in (
+        f"/people/{person.id}/contacts/link",
+        f"/people/{person.id}/contacts/new",
+        f"/people/{person.id}/contacts/{link.id}/remove",
+    ):
         assert unassigned.get(url).status_code == 404
         assert unassigned.post(url, data).status_code == 404
     partner = login_as("staff", org=make_org("Partner Firm LLP"))
     share_case(person, user=partner.user, level="view")
-    for url in (f"/people/{person.id}/contacts/link", f"/people/{person.id}/contacts/new",
-                f"/people/{person.id}/contacts/{link.id}/remove"):
+    for url in (
+        f"/people/{person.id}/contacts/link",
+        f"/people/{person.id}/contacts/new",
+        f"/people/{person.id}/contacts/{link.id}/remove",
+    ):
         assert partner.get(url).status_code == 403
         assert partner.post(url, data).status_code == 403
     assert db.count(CaseContact) == 1 and db.count(Contact) == 1
 
 
-def test_partner_with_a_share_sees_the_case_contacts_but_not_the_directory(login_as, make_person, make_org,
-                                                                          share_case, contact, db):
+def test_partner_with_a_share_sees_the_case_contacts_but_not_the_directory(
+    login_as, make_person, make_org, share_case, contact, db
+):
     person = make_person()
     db.add(CaseContact(person_id=person.id, contact_id=contact.id, role=ROLE))
     partner = login_as("staff", org=make_org("Partner Firm LLP"))
@@ -156,8 +192,9 @@ def test_partner_with_a_share_sees_the_case_contacts_but_not_the_directory(login
     assert "Add from the directory" not in page and "/remove" not in page
 
 
-def test_partner_with_an_edit_share_links_the_owners_contacts(login_as, make_person, make_org, share_case,
-                                                              contact, db):
+def test_partner_with_an_edit_share_links_the_owners_contacts(
+    login_as, make_person, make_org, share_case, contact, db
+):
     other = make_org("Partner Firm LLP")
     db.add(Contact(org_id=other.id, name="Partner's Own Contact", kind=ContactKind.OTHER))
     person = make_person()
@@ -165,7 +202,12 @@ def test_partner_with_an_edit_share_links_the_owners_contacts(login_as, make_per
     share_case(person, user=partner.user, level="edit")
     page = text_of(partner.get(f"/people/{person.id}/contacts/link"))
     assert "Jordan Ellery" in page and "Partner&#39;s Own Contact" not in page
-    assert partner.post(f"/people/{person.id}/contacts/link", {"contact_id": contact.id, "role": ROLE}).status_code == 302
+    assert (
+        partner.post(
+            f"/people/{person.id}/contacts/link", {"contact_id": contact.id, "role": ROLE}
+        ).status_code
+        == 302
+    )
 
 
 def test_case_section_loads_in_a_fixed_number_of_queries(login_as, make_person, db, org):
@@ -181,9 +223,15 @@ def test_numbers_too_long_for_an_id_are_404_not_500(login_as, make_person, conta
     person = make_person()
     staff = login_as("staff")
     huge = "9" * 25
-    for url in (f"/contacts/{huge}", f"/contacts/{huge}/edit", f"/people/{person.id}/contacts/{huge}/remove",
-                f"/people/{huge}/contacts/link", f"/people/{person.id}/notes/{huge}/edit",
-                f"/people/{huge}/notes/new", f"/people/{person.id}/tasks/{huge}/edit"):
+    for url in (
+        f"/contacts/{huge}",
+        f"/contacts/{huge}/edit",
+        f"/people/{person.id}/contacts/{huge}/remove",
+        f"/people/{huge}/contacts/link",
+        f"/people/{person.id}/notes/{huge}/edit",
+        f"/people/{huge}/notes/new",
+        f"/people/{person.id}/tasks/{huge}/edit",
+    ):
         assert staff.get(url).status_code == 404, url
     assert staff.post(f"/people/{person.id}/tasks/{huge}/done").status_code == 404
     assert staff.get(f"/contacts?after={huge}").status_code == 200

@@ -50,6 +50,7 @@ def search(browser, **filters):
 
 # ---------------------------------------------------------------- create, edit, delete
 
+
 def test_staff_adds_a_contact_with_every_field(login_as, db):
     staff = login_as("staff")
     response = staff.post("/contacts/new", _form())
@@ -68,32 +69,57 @@ def test_staff_adds_a_contact_with_every_field(login_as, db):
 
 def test_blank_text_is_stored_as_null(login_as, db):
     staff = login_as("staff")
-    staff.post("/contacts/new", _form(organization="  ", bar_number="", bar_state="", phone="", email="", notes=""))
+    staff.post(
+        "/contacts/new", _form(organization="  ", bar_number="", bar_state="", phone="", email="", notes="")
+    )
     contact = db.scalar(sa.select(Contact))
     assert contact.organization is None and contact.bar_state is None and contact.email is None
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"name": ""}, "Type the contact's name, or the office's name."),
-    ({"name": "x" * 201}, "Keep this under 200 characters."),
-    ({"kind": ""}, "Choose what kind of contact this is."),
-    ({"kind": "astrologer"}, "Choose one of the options in the list."),
-    ({"kind": "family"}, ("A bar number is only for attorneys: choose an attorney kind above, or leave the bar "
-                         "number empty.")),
-    ({"kind": "prosecutor", "bar_number": ""}, ("A bar state is only for attorneys: choose an attorney kind "
-                                               "above, or leave the bar state empty.")),
-    ({"bar_state": ""}, "Choose the state whose bar issued this bar number."),
-    ({"bar_state": "ZZ"}, "Not a valid choice."),
-    ({"bar_number": "1" * 51}, "Keep this under 50 characters."),
-    ({"phone": "call me maybe"}, ("Type a phone number with digits, spaces and + ( ) - . only, for example "
-                                 "(617) 555-0134 or +1 617 555 0134 x12.")),
-    ({"phone": "555-01"}, "Type the whole phone number with its area code (at least 7 digits)."),
-    ({"email": "lan at alderfinch"}, "Type a complete e-mail address, such as name@example.org."),
-    ({"notes": "n" * 8001}, "Keep the notes under 8,000 characters."),
-    ({"name": "Jordan\x00Ellery"}, ("Remove the invisible control characters from this text (they often come "
-                                   "with pasted text), then save again.")),
-    ({"organization": "Ellery\x1bLaw"}, "Remove the invisible control characters from this text"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"name": ""}, "Type the contact's name, or the office's name."),
+        ({"name": "x" * 201}, "Keep this under 200 characters."),
+        ({"kind": ""}, "Choose what kind of contact this is."),
+        ({"kind": "astrologer"}, "Choose one of the options in the list."),
+        (
+            {"kind": "family"},
+            (
+                "A bar number is only for attorneys: choose an attorney kind above, or leave the bar "
+                "number empty."
+            ),
+        ),
+        (
+            {"kind": "prosecutor", "bar_number": ""},
+            (
+                "A bar state is only for attorneys: choose an attorney kind "
+                "above, or leave the bar state empty."
+            ),
+        ),
+        ({"bar_state": ""}, "Choose the state whose bar issued this bar number."),
+        ({"bar_state": "ZZ"}, "Not a valid choice."),
+        ({"bar_number": "1" * 51}, "Keep this under 50 characters."),
+        (
+            {"phone": "call me maybe"},
+            (
+                "Type a phone number with digits, spaces and + ( ) - . only, for example "
+                "(617) 555-0134 or +1 617 555 0134 x12."
+            ),
+        ),
+        ({"phone": "555-01"}, "Type the whole phone number with its area code (at least 7 digits)."),
+        ({"email": "lan at alderfinch"}, "Type a complete e-mail address, such as name@example.org."),
+        ({"notes": "n" * 8001}, "Keep the notes under 8,000 characters."),
+        (
+            {"name": "Jordan\x00Ellery"},
+            (
+                "Remove the invisible control characters from this text (they often come "
+                "with pasted text), then save again."
+            ),
+        ),
+        ({"organization": "Ellery\x1bLaw"}, "Remove the invisible control characters from this text"),
+    ],
+)
 def test_validation_messages_say_what_to_type(login_as, db, changes, message):
     staff = login_as("staff")
     response = staff.post("/contacts/new", _form(**changes))
@@ -102,8 +128,10 @@ def test_validation_messages_say_what_to_type(login_as, db, changes, message):
     assert db.count(Contact) == 0
 
 
-@pytest.mark.parametrize("phone", ["617-555-0134", "+1 (617) 555 0134", "617.555.0134 x12", "+855 23 555 012",
-                                   "617 555 0134 ext. 7"])
+@pytest.mark.parametrize(
+    "phone",
+    ["617-555-0134", "+1 (617) 555 0134", "617.555.0134 x12", "+855 23 555 012", "617 555 0134 ext. 7"],
+)
 def test_usual_phone_numbers_are_accepted(login_as, db, phone):
     assert login_as("staff").post("/contacts/new", _form(phone=phone)).status_code == 302
     assert db.scalar(sa.select(Contact.phone)) == phone
@@ -120,9 +148,18 @@ def test_edit_saves_and_audits_field_names_only(login_as, make_contact, db):
     contact = make_contact("Jordan Ellery", phone="617-555-0100")
     staff = login_as("staff")
     assert staff.get(f"/contacts/{contact.id}/edit").status_code == 200
-    response = staff.post(f"/contacts/{contact.id}/edit",
-                          _form(name="Jordan Ellery", kind="supporter", bar_number="", bar_state="",
-                                phone="617-555-0199", notes="SENTINEL-NOTE", version=str(contact.version)))
+    response = staff.post(
+        f"/contacts/{contact.id}/edit",
+        _form(
+            name="Jordan Ellery",
+            kind="supporter",
+            bar_number="",
+            bar_state="",
+            phone="617-555-0199",
+            notes="SENTINEL-NOTE",
+            version=str(contact.version),
+        ),
+    )
     assert response.status_code == 302
     saved = db.get(Contact, contact.id)
     assert saved.phone == "617-555-0199" and saved.version == contact.version + 1
@@ -135,10 +172,23 @@ def test_edit_saves_and_audits_field_names_only(login_as, make_contact, db):
 def test_edit_conflict_keeps_what_was_typed(login_as, make_contact, db):
     contact = make_contact("Jordan Ellery", organization="Ellery Law")
     alice, bob = login_as("staff"), login_as("admin")
-    base = {"name": "Jordan Ellery", "kind": "supporter", "bar_number": "", "bar_state": "", "phone": "", "email": "",
-                "notes": "", "version": str(contact.version)}
-    assert alice.post(f"/contacts/{contact.id}/edit", dict(base, organization="Ellery & Park")).status_code == 302
-    response = bob.post(f"/contacts/{contact.id}/edit", dict(base, organization="Bob's Firm", phone="617-555-0142"))
+    base = {
+        "name": "Jordan Ellery",
+        "kind": "supporter",
+        "bar_number": "",
+        "bar_state": "",
+        "phone": "",
+        "email": "",
+        "notes": "",
+        "version": str(contact.version),
+    }
+    assert (
+        alice.post(f"/contacts/{contact.id}/edit", dict(base, organization="Ellery & Park")).status_code
+        == 302
+    )
+    response = bob.post(
+        f"/contacts/{contact.id}/edit", dict(base, organization="Bob's Firm", phone="617-555-0142")
+    )
     html = text_of(response)
     assert response.status_code == 200
     assert "Someone else saved this contact while you were editing" in html
@@ -188,6 +238,7 @@ def test_delete_refusal_counts_roles_on_deleted_cases(login_as, make_contact, ma
 
 # ---------------------------------------------------------------- who may see and change the directory
 
+
 def test_volunteers_and_attorneys_read_but_do_not_manage(login_as, make_contact, db):
     contact = make_contact("Jordan Ellery")
     for role in ("volunteer", "attorney"):
@@ -203,15 +254,20 @@ def test_volunteers_and_attorneys_read_but_do_not_manage(login_as, make_contact,
     assert db.count(Contact) == 1 and db.get(Contact, contact.id).name == "Jordan Ellery"
 
 
-def test_other_organizations_never_see_the_directory(login_as, make_contact, make_org, make_person, db,
-                                                     share_case):
+def test_other_organizations_never_see_the_directory(
+    login_as, make_contact, make_org, make_person, db, share_case
+):
     contact = make_contact("Jordan Ellery")
     other = make_org("Partner Firm LLP")
     for role in ("admin", "staff"):
         outsider = login_as(role, org=other)
         assert names(outsider.get("/contacts")) == []
         assert names(search(outsider, q="ellery")) == []
-        for url in (f"/contacts/{contact.id}", f"/contacts/{contact.id}/edit", f"/contacts/{contact.id}/delete"):
+        for url in (
+            f"/contacts/{contact.id}",
+            f"/contacts/{contact.id}/edit",
+            f"/contacts/{contact.id}/delete",
+        ):
             assert outsider.get(url).status_code == 404
         assert outsider.post(f"/contacts/{contact.id}/delete").status_code == 404
     # a share of a case does not open the owner's directory either
@@ -222,7 +278,9 @@ def test_other_organizations_never_see_the_directory(login_as, make_contact, mak
     assert db.count(Contact) == 1
 
 
-def test_contact_page_lists_only_cases_the_viewer_may_open(login_as, make_user, make_contact, make_person, db):
+def test_contact_page_lists_only_cases_the_viewer_may_open(
+    login_as, make_user, make_contact, make_person, db
+):
     contact = make_contact("Jordan Ellery")
     volunteer = make_user("volunteer")
     mine = make_person(legal_name="Dara Keo", assigned=[volunteer])
@@ -238,32 +296,42 @@ def test_contact_page_lists_only_cases_the_viewer_may_open(login_as, make_user, 
 
 # ---------------------------------------------------------------- search and paging
 
+
 @pytest.fixture
 def directory(make_contact):
     return {
-        "nguyen": make_contact("Nguyễn Văn Minh", organization="Consulate General of Vietnam",
-                               kind=ContactKind.CONSULATE),
-        "pena": make_contact("Ana Peña", organization="Oficina del Defensor Público",
-                             kind=ContactKind.CRIMINAL_DEFENSE_ATTORNEY),
-        "ellery": make_contact("Jordan Ellery", organization="Ellery Law", kind=ContactKind.IMMIGRATION_ATTORNEY),
+        "nguyen": make_contact(
+            "Nguyễn Văn Minh", organization="Consulate General of Vietnam", kind=ContactKind.CONSULATE
+        ),
+        "pena": make_contact(
+            "Ana Peña",
+            organization="Oficina del Defensor Público",
+            kind=ContactKind.CRIMINAL_DEFENSE_ATTORNEY,
+        ),
+        "ellery": make_contact(
+            "Jordan Ellery", organization="Ellery Law", kind=ContactKind.IMMIGRATION_ATTORNEY
+        ),
         "sok": make_contact("សុខ ចាន់", kind=ContactKind.FAMILY),
     }
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("nguyen", ["Nguyễn Văn Minh"]),          # accents optional
-    ("Nguyễn", ["Nguyễn Văn Minh"]),          # ... or typed
-    ("NGUYEN van", ["Nguyễn Văn Minh"]),      # any case, several words
-    ("pena", ["Ana Peña"]),
-    ("Peña", ["Ana Peña"]),
-    ("vietnam", ["Nguyễn Văn Minh"]),         # by organization
-    ("publico", ["Ana Peña"]),                # organization, accents optional
-    ("Público", ["Ana Peña"]),
-    ("ellery law", ["Jordan Ellery"]),        # one word in the name, one in the organization
-    ("សុខ", ["សុខ ចាន់"]),                    # Khmer script
-    ("nobody", []),
-    ("100%_", []),                            # LIKE wildcards are literal
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("nguyen", ["Nguyễn Văn Minh"]),  # accents optional
+        ("Nguyễn", ["Nguyễn Văn Minh"]),  # ... or typed
+        ("NGUYEN van", ["Nguyễn Văn Minh"]),  # any case, several words
+        ("pena", ["Ana Peña"]),
+        ("Peña", ["Ana Peña"]),
+        ("vietnam", ["Nguyễn Văn Minh"]),  # by organization
+        ("publico", ["Ana Peña"]),  # organization, accents optional
+        ("Público", ["Ana Peña"]),
+        ("ellery law", ["Jordan Ellery"]),  # one word in the name, one in the organization
+        ("សុខ", ["សុខ ចាន់"]),  # Khmer script
+        ("nobody", []),
+        ("100%_", []),  # LIKE wildcards are literal
+    ],
+)
 def test_search_by_name_or_organization(login_as, directory, query, expected):
     assert names(search(login_as("staff"), q=query)) == expected
 
@@ -316,15 +384,24 @@ def test_paging_anchor_of_another_organization_is_ignored(login_as, make_contact
     assert names(login_as("staff").get(f"/contacts?after={foreign.id}")) == ["Contact 0", "Contact 1"]
 
 
-def test_delete_is_refused_while_the_contact_is_a_relief_applications_attorney(login_as, make_contact,
-                                                                              make_person, db):
+def test_delete_is_refused_while_the_contact_is_a_relief_applications_attorney(
+    login_as, make_contact, make_person, db
+):
     from casework.models import ReliefApplication, ReliefKind
 
     contact = make_contact("Jordan Ellery", kind=ContactKind.POST_CONVICTION_ATTORNEY)
-    db.add(ReliefApplication(person_id=make_person().id, kind=ReliefKind.GOVERNOR_PARDON, jurisdiction="MA",
-                             attorney_contact_id=contact.id))
+    db.add(
+        ReliefApplication(
+            person_id=make_person().id,
+            kind=ReliefKind.GOVERNOR_PARDON,
+            jurisdiction="MA",
+            attorney_contact_id=contact.id,
+        )
+    )
     staff = login_as("staff")
     staff.post(f"/contacts/{contact.id}/delete")
-    assert shows(staff.get(f"/contacts/{contact.id}/delete"),
-                 "This contact cannot be deleted while it is the attorney on 1 relief application.")
+    assert shows(
+        staff.get(f"/contacts/{contact.id}/delete"),
+        "This contact cannot be deleted while it is the attorney on 1 relief application.",
+    )
     assert db.count(Contact) == 1

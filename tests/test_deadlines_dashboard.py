@@ -13,13 +13,20 @@ TODAY = date.today()
 
 
 def test_dashboard_figures(login_as, make_person, db):
-    detained = make_person(legal_name="Vanna Chea", custody_status="detained", custody_since=TODAY - timedelta(days=12),
-                           custody_facility="Plymouth County Correctional Facility")
+    detained = make_person(
+        legal_name="Vanna Chea",
+        custody_status="detained",
+        custody_since=TODAY - timedelta(days=12),
+        custody_facility="Plymouth County Correctional Facility",
+    )
     make_person(legal_name="Free Person")
     db.add(CheckIn(person_id=detained.id, scheduled_on=TODAY + timedelta(days=5), office="Burlington ERO"))
     db.add(CheckIn(person_id=detained.id, scheduled_on=TODAY + timedelta(days=30)))  # beyond 14 days
-    db.add(ReliefApplication(person_id=detained.id, kind="governor_pardon", jurisdiction="CA", status="filed",
-                             filed_on=TODAY))
+    db.add(
+        ReliefApplication(
+            person_id=detained.id, kind="governor_pardon", jurisdiction="CA", status="filed", filed_on=TODAY
+        )
+    )
     db.add(TravelDocument(person_id=detained.id, country="Laos", outcome="refused", decided_on=TODAY))
     staff = login_as("staff")
     response = staff.get("/")
@@ -67,8 +74,12 @@ def test_calendar_feed_names_no_one_and_can_be_revoked(app, login_as, make_perso
 
 def test_replacing_the_calendar_address_kills_the_old_one(login_as, browser):
     staff = login_as("staff")
-    first = re.search(r'/calendar/[^"]+\.ics', text_of(staff.post("/account/calendar", {"action": "create"}))).group(0)
-    second = re.search(r'/calendar/[^"]+\.ics', text_of(staff.post("/account/calendar", {"action": "create"}))).group(0)
+    first = re.search(
+        r'/calendar/[^"]+\.ics', text_of(staff.post("/account/calendar", {"action": "create"}))
+    ).group(0)
+    second = re.search(
+        r'/calendar/[^"]+\.ics', text_of(staff.post("/account/calendar", {"action": "create"}))
+    ).group(0)
     assert browser.get(first).status_code == 404 and browser.get(second).status_code == 200
 
 
@@ -76,7 +87,9 @@ def test_feed_of_a_deactivated_user_is_dead(login_as, browser, db):
     from casework.models import User
 
     staff = login_as("staff")
-    path = re.search(r'/calendar/[^"]+\.ics', text_of(staff.post("/account/calendar", {"action": "create"}))).group(0)
+    path = re.search(
+        r'/calendar/[^"]+\.ics', text_of(staff.post("/account/calendar", {"action": "create"}))
+    ).group(0)
     db.execute(sa.update(User).where(User.id == staff.user.id).values(active=False))
     assert browser.get(path).status_code == 404
 
@@ -86,7 +99,9 @@ def test_long_lists_are_capped_with_a_way_to_the_rest(app, login_as, make_person
 
     staff = login_as("staff")
     for i in range(4):
-        p = make_person(legal_name=f"Held {i}", custody_status="detained", custody_since=TODAY - timedelta(days=i))
+        p = make_person(
+            legal_name=f"Held {i}", custody_status="detained", custody_since=TODAY - timedelta(days=i)
+        )
         db.add(CheckIn(person_id=p.id, scheduled_on=TODAY + timedelta(days=i + 1)))
     old = dashboard.LIST_LIMIT, views.LIST_LIMIT
     dashboard.LIST_LIMIT, views.LIST_LIMIT = 2, 3

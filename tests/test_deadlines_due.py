@@ -32,21 +32,47 @@ def days(n: int) -> date:
 def busy_case(db, make_person, make_user):
     """A detained person with a final order and one item of every kind."""
     volunteer = make_user("volunteer", name="Val Unteer")
-    person = make_person(legal_name="Sokha Lim", assigned=[volunteer], custody_status="detained",
-                         custody_since=days(-100))
+    person = make_person(
+        legal_name="Sokha Lim", assigned=[volunteer], custody_status="detained", custody_since=days(-100)
+    )
     db.add(CustodyEvent(person_id=person.id, kind="ice_arrest", occurred_on=days(-100)))
-    db.add(RemovalCase(person_id=person.id, stage="final_order", order_date=days(-120), order_type="removal",
-                       next_hearing_on=days(20), court="Boston Immigration Court"))
+    db.add(
+        RemovalCase(
+            person_id=person.id,
+            stage="final_order",
+            order_date=days(-120),
+            order_type="removal",
+            next_hearing_on=days(20),
+            court="Boston Immigration Court",
+        )
+    )
     db.add(CheckIn(person_id=person.id, scheduled_on=days(3), office="Burlington ERO"))
     db.add(CheckIn(person_id=person.id, scheduled_on=days(-2), office="Burlington ERO"))
-    app = db.add(ReliefApplication(person_id=person.id, kind="governor_pardon", jurisdiction="MA",
-                                   opened_on=days(-10)))
-    db.add(ReliefStep(application_id=app.id, position=1, title="File the petition", due_on=days(5),
-                      assignee_id=volunteer.id))
-    db.add(ReliefStep(application_id=app.id, position=2, title="Already done", due_on=days(-5), done_on=days(-6)))
+    app = db.add(
+        ReliefApplication(person_id=person.id, kind="governor_pardon", jurisdiction="MA", opened_on=days(-10))
+    )
+    db.add(
+        ReliefStep(
+            application_id=app.id,
+            position=1,
+            title="File the petition",
+            due_on=days(5),
+            assignee_id=volunteer.id,
+        )
+    )
+    db.add(
+        ReliefStep(application_id=app.id, position=2, title="Already done", due_on=days(-5), done_on=days(-6))
+    )
     db.add(Task(person_id=person.id, title="Call the consulate", due_on=days(-1)))
-    db.add(TravelDocument(person_id=person.id, country="Cambodia", outcome="issued", decided_on=days(-20),
-                          expires_on=days(40)))
+    db.add(
+        TravelDocument(
+            person_id=person.id,
+            country="Cambodia",
+            outcome="issued",
+            decided_on=days(-20),
+            expires_on=days(40),
+        )
+    )
     return person, volunteer
 
 
@@ -55,8 +81,12 @@ def test_every_source_appears_overdue_first(login_as, busy_case):
     overdue, upcoming = page.split('id="upcoming"')
     assert "record the outcome" in overdue and "Call the consulate" in overdue
     assert "Day 180 of post-order custody" in upcoming  # day 90 has passed: the next mark is day 180
-    for text in ("ICE check-in at Burlington ERO", "File the petition", "Immigration court hearing",
-                 "Travel document from Cambodia expires"):
+    for text in (
+        "ICE check-in at Burlington ERO",
+        "File the petition",
+        "Immigration court hearing",
+        "Travel document from Cambodia expires",
+    ):
         assert text in upcoming, text
     assert "Already done" not in page
     assert upcoming.index("File the petition") < upcoming.index("Immigration court hearing")  # by date
@@ -110,7 +140,11 @@ def test_due_view_issues_a_fixed_number_of_queries(app, login_as, db, make_perso
     def add_cases(n):
         for i in range(n):
             p = make_person(legal_name=f"Bulk {i}", custody_status="detained", custody_since=days(-50))
-            db.add(RemovalCase(person_id=p.id, stage="final_order", order_date=days(-60), next_hearing_on=days(9)))
+            db.add(
+                RemovalCase(
+                    person_id=p.id, stage="final_order", order_date=days(-60), next_hearing_on=days(9)
+                )
+            )
             db.add(CheckIn(person_id=p.id, scheduled_on=days(2)))
             db.add(Task(person_id=p.id, title="t", due_on=days(4)))
 

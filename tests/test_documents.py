@@ -25,16 +25,20 @@ def pdf_bytes(text="EXHIBIT-CONTENT-MARKER", pages=1) -> bytes:
 
 
 def upload(browser, person_id, data, filename="file.pdf", title="A letter", **extra):
-    return browser.post(f"/people/{person_id}/documents/new",
-                        {"file": (io.BytesIO(data), filename), "title": title, "kind": "support_letter", **extra},
-                        content_type="multipart/form-data")
+    return browser.post(
+        f"/people/{person_id}/documents/new",
+        {"file": (io.BytesIO(data), filename), "title": title, "kind": "support_letter", **extra},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_pdf_and_png_and_download_audited(app, login_as, make_person, db):
     person = make_person()
     staff = login_as("staff")
     assert upload(staff, person.id, pdf_bytes(), "letter.pdf").status_code == 302
-    assert upload(staff, person.id, png_bytes(), "scan.pdf", title="Photo named like a PDF").status_code == 302
+    assert (
+        upload(staff, person.id, png_bytes(), "scan.pdf", title="Photo named like a PDF").status_code == 302
+    )
     docs = db.scalars(sa.select(Document).order_by(Document.id))
     assert [d.content_type for d in docs] == ["application/pdf", "image/png"]  # by content, not by name
     stored = os.path.join(app.instance_path, "documents", docs[0].storage_name)
@@ -42,18 +46,27 @@ def test_upload_pdf_and_png_and_download_audited(app, login_as, make_person, db)
     assert "letter" not in docs[0].storage_name and len(docs[0].storage_name) == 32
     response = staff.get(f"/people/{person.id}/documents/{docs[0].id}")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
-    assert response.headers["Content-Disposition"] == \
-        f'attachment; filename="case-{person.id}-document-{docs[0].id}.pdf"'
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="case-{person.id}-document-{docs[0].id}.pdf"'
+    )
     assert db.count(AuditEvent, AuditEvent.action == "document.downloaded") == 1
     assert db.count(AuditEvent, AuditEvent.action == "document.uploaded") == 2
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (b"just some text, not a document", "notes.pdf", "Upload a PDF, JPEG or PNG file; this file is none of them"),
-    (b"%PDF-1.7\nthis is not really a pdf", "broken.pdf", "The file looks damaged"),
-    (b"", "empty.pdf", "The file is empty"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "drawing.png", "none of them"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (
+            b"just some text, not a document",
+            "notes.pdf",
+            "Upload a PDF, JPEG or PNG file; this file is none of them",
+        ),
+        (b"%PDF-1.7\nthis is not really a pdf", "broken.pdf", "The file looks damaged"),
+        (b"", "empty.pdf", "The file is empty"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "drawing.png", "none of them"),
+    ],
+)
 def test_uploads_are_checked_by_content(login_as, make_person, db, data, filename, message):
     person = make_person()
     response = upload(login_as("staff"), person.id, data, filename)
@@ -82,8 +95,11 @@ def test_privileged_documents_are_invisible_to_volunteers(login_as, make_user, m
     vb = login_as(volunteer)
     page = text_of(vb.get(f"/people/{person.id}"))
     assert "Support letter" in page and "PRIVILEGED-MEMO-TITLE" not in page
-    for url in (f"/people/{person.id}/documents/{secret.id}", f"/people/{person.id}/documents/{secret.id}/edit",
-                f"/people/{person.id}/documents/{secret.id}/delete"):
+    for url in (
+        f"/people/{person.id}/documents/{secret.id}",
+        f"/people/{person.id}/documents/{secret.id}/edit",
+        f"/people/{person.id}/documents/{secret.id}/delete",
+    ):
         assert vb.get(url).status_code == 404
     assert 'name="privileged"' not in text_of(vb.get(f"/people/{person.id}/documents/new"))
 
@@ -94,7 +110,12 @@ def test_edit_conflict_and_delete_removes_the_file(app, login_as, make_person, d
     upload(staff, person.id, png_bytes())
     document = db.scalar(sa.select(Document))
     url = f"/people/{person.id}/documents/{document.id}"
-    assert staff.post(url + "/edit", {"title": "First", "kind": "other", "version": document.version}).status_code == 302
+    assert (
+        staff.post(
+            url + "/edit", {"title": "First", "kind": "other", "version": document.version}
+        ).status_code
+        == 302
+    )
     response = staff.post(url + "/edit", {"title": "Second", "kind": "other", "version": document.version})
     assert shows(response, "Someone else changed this document")
     assert db.get(Document, document.id).title == "First"

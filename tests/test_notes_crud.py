@@ -11,8 +11,12 @@ BODY = "Met with Dara Keo's sister about support letters; SENTINEL-BODY-4410."
 
 def _audit_values(db) -> list[str]:
     events = db.scalars(sa.select(AuditEvent).where(AuditEvent.action.like("note.%")))
-    return [v for e in events for v in (getattr(e, c.key) for c in sa.inspect(AuditEvent).columns)
-            if isinstance(v, str)]
+    return [
+        v
+        for e in events
+        for v in (getattr(e, c.key) for c in sa.inspect(AuditEvent).columns)
+        if isinstance(v, str)
+    ]
 
 
 def test_staff_writes_a_note_and_the_audit_has_no_text(login_as, make_person, db):
@@ -21,7 +25,12 @@ def test_staff_writes_a_note_and_the_audit_has_no_text(login_as, make_person, db
     response = staff.post(f"/people/{person.id}/notes/new", {"body": BODY, "version": "0"})
     assert response.status_code == 302
     note = db.scalar(sa.select(Note))
-    assert (note.person_id, note.author_id, note.body, note.privileged) == (person.id, staff.user.id, BODY, False)
+    assert (note.person_id, note.author_id, note.body, note.privileged) == (
+        person.id,
+        staff.user.id,
+        BODY,
+        False,
+    )
     event = db.scalar(sa.select(AuditEvent).where(AuditEvent.action == "note.created"))
     assert event.object_id == note.id and event.person_id == person.id
     assert event.field_list == ["body", "privileged"]
@@ -38,12 +47,15 @@ def test_write_page_works_too(login_as, make_person):
     assert page.status_code == 200 and shows(page, "Write a note")
 
 
-@pytest.mark.parametrize("body, message", [
-    ("", "Type the note; an empty note cannot be saved."),
-    ("   \n  ", "Type the note; an empty note cannot be saved."),
-    ("x" * 20_001, "Keep the note under 20,000 characters; split a longer text into two notes."),
-    ("pasted\x00text", "Remove the invisible control characters from this text"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("", "Type the note; an empty note cannot be saved."),
+        ("   \n  ", "Type the note; an empty note cannot be saved."),
+        ("x" * 20_001, "Keep the note under 20,000 characters; split a longer text into two notes."),
+        ("pasted\x00text", "Remove the invisible control characters from this text"),
+    ],
+)
 def test_validation(login_as, make_person, db, body, message):
     person = make_person()
     response = login_as("staff").post(f"/people/{person.id}/notes/new", {"body": body, "version": "0"})
@@ -54,14 +66,21 @@ def test_validation(login_as, make_person, db, body, message):
 def test_tabs_and_line_breaks_are_kept(login_as, make_person, db):
     person = make_person()
     body = "Line one\r\n\tindented line two"
-    assert login_as("staff").post(f"/people/{person.id}/notes/new", {"body": body, "version": "0"}).status_code == 302
+    assert (
+        login_as("staff").post(f"/people/{person.id}/notes/new", {"body": body, "version": "0"}).status_code
+        == 302
+    )
     assert db.scalar(sa.select(Note.body)) == body
 
 
 def test_a_note_of_20000_characters_is_fine(login_as, make_person, db):
     person = make_person()
-    assert login_as("staff").post(f"/people/{person.id}/notes/new",
-                                  {"body": "y" * 20_000, "version": "0"}).status_code == 302
+    assert (
+        login_as("staff")
+        .post(f"/people/{person.id}/notes/new", {"body": "y" * 20_000, "version": "0"})
+        .status_code
+        == 302
+    )
     assert len(db.scalar(sa.select(Note.body))) == 20_000
 
 
@@ -178,10 +197,22 @@ def test_notes_show_author_and_date_newest_first(login_as, make_user, make_perso
 
     author = make_user("staff", name="Chanthy Ouk")
     person = make_person()
-    db.add(Note(person_id=person.id, author_id=author.id, body="older note",
-                created_at=datetime(2024, 3, 1, 15, 30, tzinfo=UTC)))
-    db.add(Note(person_id=person.id, author_id=author.id, body="newer note",
-                created_at=datetime(2025, 1, 9, 9, 0, tzinfo=UTC)))
+    db.add(
+        Note(
+            person_id=person.id,
+            author_id=author.id,
+            body="older note",
+            created_at=datetime(2024, 3, 1, 15, 30, tzinfo=UTC),
+        )
+    )
+    db.add(
+        Note(
+            person_id=person.id,
+            author_id=author.id,
+            body="newer note",
+            created_at=datetime(2025, 1, 9, 9, 0, tzinfo=UTC),
+        )
+    )
     page = text_of(login_as("staff").get(f"/people/{person.id}"))
     assert page.index("newer note") < page.index("older note")
     assert "Chanthy Ouk" in page and "2024-03-01 15:30 UTC" in page

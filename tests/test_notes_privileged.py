@@ -18,8 +18,14 @@ def case(make_user, make_person, db):
     person = make_person(assigned=[volunteer, attorney])
     privileged = db.add(Note(person_id=person.id, author_id=attorney.id, body=SECRET, privileged=True))
     ordinary = db.add(Note(person_id=person.id, author_id=staff.id, body=ORDINARY))
-    return {"person": person, "volunteer": volunteer, "attorney": attorney, "staff": staff,
-            "privileged": privileged, "ordinary": ordinary}
+    return {
+        "person": person,
+        "volunteer": volunteer,
+        "attorney": attorney,
+        "staff": staff,
+        "privileged": privileged,
+        "ordinary": ordinary,
+    }
 
 
 def test_volunteer_never_sees_a_privileged_note(login_as, case):
@@ -28,7 +34,7 @@ def test_volunteer_never_sees_a_privileged_note(login_as, case):
     assert SECRET not in page and "QX-7731" not in page
     assert "Privileged" not in page  # no badge, no timeline entry, no checkbox
     assert f"note-{case['privileged'].id}" not in page
-    assert "Notes <span class=\"muted small\">(1)</span>" in page  # not in counts either
+    assert 'Notes <span class="muted small">(1)</span>' in page  # not in counts either
 
 
 @pytest.mark.parametrize("role", ["attorney", "staff"])
@@ -36,7 +42,7 @@ def test_attorney_on_the_case_and_staff_see_it_with_a_badge(login_as, case, role
     page = text_of(login_as(case[role]).get(f"/people/{case['person'].id}"))
     assert SECRET in page and ORDINARY in page
     assert "badge-privileged" in page and ">Privileged</span>" in page
-    assert "Notes <span class=\"muted small\">(2)</span>" in page
+    assert 'Notes <span class="muted small">(2)</span>' in page
     assert "Privileged note written by" in page  # the timeline, without the body
 
 
@@ -63,8 +69,9 @@ def test_every_url_of_a_privileged_note_is_404_for_a_volunteer(login_as, case, d
 
 def test_a_volunteer_who_wrote_a_note_before_cannot_reach_it_if_it_is_privileged(login_as, case, db):
     # e.g. an attorney who later became a volunteer: the rule is the reader's role, not authorship
-    note = db.add(Note(person_id=case["person"].id, author_id=case["volunteer"].id, body="old memo",
-                       privileged=True))
+    note = db.add(
+        Note(person_id=case["person"].id, author_id=case["volunteer"].id, body="old memo", privileged=True)
+    )
     volunteer = login_as(case["volunteer"])
     assert volunteer.get(f"/people/{case['person'].id}/notes/{note.id}/edit").status_code == 404
     assert "old memo" not in text_of(volunteer.get(f"/people/{case['person'].id}"))
@@ -78,8 +85,9 @@ def test_privileged_box_is_offered_only_to_those_who_may_read_privileged_materia
     assert 'name="privileged"' not in text_of(volunteer.get(f"/people/{person.id}/notes/new"))
     assert 'name="privileged"' not in text_of(volunteer.get(f"/people/{person.id}"))
     # a forged box is ignored: a volunteer cannot write a note they could then not read
-    response = volunteer.post(f"/people/{person.id}/notes/new", {"body": "Forged", "privileged": "y",
-                                                                 "version": "0"})
+    response = volunteer.post(
+        f"/people/{person.id}/notes/new", {"body": "Forged", "privileged": "y", "version": "0"}
+    )
     assert response.status_code == 302
     assert db.scalar(sa.select(Note).where(Note.body == "Forged")).privileged is False
 
@@ -87,10 +95,13 @@ def test_privileged_box_is_offered_only_to_those_who_may_read_privileged_materia
 def test_attorney_writes_a_privileged_note(login_as, case, db):
     attorney = login_as(case["attorney"])
     person = case["person"]
-    response = attorney.post(f"/people/{person.id}/notes/new", {"body": "Memo to file", "privileged": "y",
-                                                                "version": "0"})
+    response = attorney.post(
+        f"/people/{person.id}/notes/new", {"body": "Memo to file", "privileged": "y", "version": "0"}
+    )
     note = db.scalar(sa.select(Note).where(Note.body == "Memo to file"))
-    assert response.status_code == 302 and response.headers["Location"] == f"/people/{person.id}#note-{note.id}"
+    assert (
+        response.status_code == 302 and response.headers["Location"] == f"/people/{person.id}#note-{note.id}"
+    )
     assert note.privileged is True
     assert "Memo to file" not in text_of(login_as(case["volunteer"]).get(f"/people/{person.id}"))
 
@@ -100,8 +111,15 @@ def test_partner_with_a_view_share_cannot_touch_notes(login_as, case, make_org, 
     share_case(case["person"], user=volunteer_partner.user, level="view")
     person = case["person"]
     page = text_of(volunteer_partner.get(f"/people/{person.id}"))
-    assert ORDINARY in page and SECRET not in page and 'action="/people/' + str(person.id) + '/notes/new"' not in page
-    assert volunteer_partner.post(f"/people/{person.id}/notes/new", {"body": "x", "version": "0"}).status_code == 403
+    assert (
+        ORDINARY in page
+        and SECRET not in page
+        and 'action="/people/' + str(person.id) + '/notes/new"' not in page
+    )
+    assert (
+        volunteer_partner.post(f"/people/{person.id}/notes/new", {"body": "x", "version": "0"}).status_code
+        == 403
+    )
     # 403 (the case is visible, editing is not) whatever the note id: no oracle for privileged ids
     for note in ("privileged", "ordinary"):
         assert volunteer_partner.get(f"/people/{person.id}/notes/{case[note].id}/edit").status_code == 403

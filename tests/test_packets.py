@@ -43,10 +43,19 @@ def fonts(data: bytes) -> set[str]:
 
 
 SENTINELS = {
-    "a_number": "A987-654-321", "alias": "ALIASSENTINEL", "story": "STORYSENTINEL", "city": "CITYSENTINEL",
-    "docket": "DOCKETSENTINEL", "facility": "FACILITYSENTINEL", "privileged_note": "PRIVNOTESENTINEL",
-    "note": "NOTESENTINEL", "contact": "CONTACTSENTINEL", "court": "COURTSENTINEL", "family": "FAMILYSENTINEL",
-    "work": "WORKSENTINEL", "legal_name": "LEGALNAMESENTINEL",
+    "a_number": "A987-654-321",
+    "alias": "ALIASSENTINEL",
+    "story": "STORYSENTINEL",
+    "city": "CITYSENTINEL",
+    "docket": "DOCKETSENTINEL",
+    "facility": "FACILITYSENTINEL",
+    "privileged_note": "PRIVNOTESENTINEL",
+    "note": "NOTESENTINEL",
+    "contact": "CONTACTSENTINEL",
+    "court": "COURTSENTINEL",
+    "family": "FAMILYSENTINEL",
+    "work": "WORKSENTINEL",
+    "legal_name": "LEGALNAMESENTINEL",
 }
 
 
@@ -54,20 +63,61 @@ SENTINELS = {
 def sentinel_case(db, org, make_person, make_user):
     """A case with a sentinel string in every field some audience must not see."""
     attorney = make_user("attorney", name="Avery Counsel")
-    person = make_person(legal_name="Rithy LEGALNAMESENTINEL", preferred_name="Rithy", aliases="ALIASSENTINEL",
-                         native_name="រិទ្ធី", birth_date=date(1980, 1, 1), a_number="987654321",
-                         city="CITYSENTINEL", state="MA", spouse="FAMILYSENTINEL", work="WORKSENTINEL",
-                         community_ties="TIESVISIBLE", private_story="STORYSENTINEL", custody_status="detained",
-                         custody_since=date(2026, 1, 2), custody_facility="FACILITYSENTINEL", assigned=[attorney])
-    db.add(CustodyEvent(person_id=person.id, kind="ice_arrest", occurred_on=date(2026, 1, 2),
-                        facility="FACILITYSENTINEL"))
-    db.add(RemovalCase(person_id=person.id, stage="final_order", court="COURTSENTINEL", order_date=date(2005, 1, 1)))
-    db.add(Conviction(person_id=person.id, offense="Receiving stolen property", docket_number="DOCKETSENTINEL",
-                      state="MA", conviction_date=date(2001, 5, 1)))
-    application = db.add(ReliefApplication(person_id=person.id, kind="governor_pardon", jurisdiction="MA",
-                                           status="filed", filed_on=date(2026, 3, 1), opened_on=date(2026, 2, 1)))
-    db.add(ReliefStep(application_id=application.id, position=1, title="Gather the court records",
-                      due_on=date(2026, 2, 20)))
+    person = make_person(
+        legal_name="Rithy LEGALNAMESENTINEL",
+        preferred_name="Rithy",
+        aliases="ALIASSENTINEL",
+        native_name="រិទ្ធី",
+        birth_date=date(1980, 1, 1),
+        a_number="987654321",
+        city="CITYSENTINEL",
+        state="MA",
+        spouse="FAMILYSENTINEL",
+        work="WORKSENTINEL",
+        community_ties="TIESVISIBLE",
+        private_story="STORYSENTINEL",
+        custody_status="detained",
+        custody_since=date(2026, 1, 2),
+        custody_facility="FACILITYSENTINEL",
+        assigned=[attorney],
+    )
+    db.add(
+        CustodyEvent(
+            person_id=person.id, kind="ice_arrest", occurred_on=date(2026, 1, 2), facility="FACILITYSENTINEL"
+        )
+    )
+    db.add(
+        RemovalCase(
+            person_id=person.id, stage="final_order", court="COURTSENTINEL", order_date=date(2005, 1, 1)
+        )
+    )
+    db.add(
+        Conviction(
+            person_id=person.id,
+            offense="Receiving stolen property",
+            docket_number="DOCKETSENTINEL",
+            state="MA",
+            conviction_date=date(2001, 5, 1),
+        )
+    )
+    application = db.add(
+        ReliefApplication(
+            person_id=person.id,
+            kind="governor_pardon",
+            jurisdiction="MA",
+            status="filed",
+            filed_on=date(2026, 3, 1),
+            opened_on=date(2026, 2, 1),
+        )
+    )
+    db.add(
+        ReliefStep(
+            application_id=application.id,
+            position=1,
+            title="Gather the court records",
+            due_on=date(2026, 2, 20),
+        )
+    )
     contact = db.add(Contact(org_id=org.id, name="CONTACTSENTINEL", kind="prosecutor"))
     db.add(CaseContact(person_id=person.id, contact_id=contact.id, role="District Attorney"))
     db.add(Note(person_id=person.id, body="PRIVNOTESENTINEL", privileged=True, author_id=attorney.id))
@@ -84,9 +134,21 @@ def test_summary_has_every_section_and_is_audited(login_as, sentinel_case, db):
     response = login_as(attorney).get(f"/people/{person.id}/summary.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    for fact in ("The person", "Custody", "Removal case", "Convictions", "Relief applications", "Contacts",
-                 "Community ties", "Notes", "Receiving stolen property", "Gather the court records",
-                 "District Attorney", "TIESVISIBLE", *SENTINELS.values()):
+    for fact in (
+        "The person",
+        "Custody",
+        "Removal case",
+        "Convictions",
+        "Relief applications",
+        "Contacts",
+        "Community ties",
+        "Notes",
+        "Receiving stolen property",
+        "Gather the court records",
+        "District Attorney",
+        "TIESVISIBLE",
+        *SENTINELS.values(),
+    ):
         assert fact in text, fact
     assert re.search(r"Page 1 of \d+", text) and "PRIVILEGED AND CONFIDENTIAL" in text
     assert "Generated" in text and "Avery Counsel" in text
@@ -99,8 +161,22 @@ def test_summary_has_every_section_and_is_audited(login_as, sentinel_case, db):
 def test_internal_packet_leaves_out_privileged_notes(login_as, sentinel_case):
     person, _ = sentinel_case
     staff = login_as("staff")
-    response = staff.post(f"/people/{person.id}/packet", {"audience": "internal", "sections": [
-        "person", "custody", "removal", "convictions", "relief", "contacts", "community", "notes"]})
+    response = staff.post(
+        f"/people/{person.id}/packet",
+        {
+            "audience": "internal",
+            "sections": [
+                "person",
+                "custody",
+                "removal",
+                "convictions",
+                "relief",
+                "contacts",
+                "community",
+                "notes",
+            ],
+        },
+    )
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert absent(text, "privileged_note") == []
@@ -113,10 +189,29 @@ def test_public_packet_holds_only_consented_facts(login_as, sentinel_case, db):
     staff = login_as("staff")
     refused = staff.post(f"/people/{person.id}/packet", {"audience": "public", "sections": ["person"]})
     assert refused.status_code == 200 and "no recorded consent" in text_of(refused)
-    db.add(PublicConsent(person_id=person.id, given_by="Rithy, in person",
-                         scope="preferred_name,age,community_ties,conviction_summary,relief,custody"))
-    response = staff.post(f"/people/{person.id}/packet", {"audience": "public", "sections": [
-        "person", "custody", "removal", "convictions", "relief", "contacts", "community", "notes"]})
+    db.add(
+        PublicConsent(
+            person_id=person.id,
+            given_by="Rithy, in person",
+            scope="preferred_name,age,community_ties,conviction_summary,relief,custody",
+        )
+    )
+    response = staff.post(
+        f"/people/{person.id}/packet",
+        {
+            "audience": "public",
+            "sections": [
+                "person",
+                "custody",
+                "removal",
+                "convictions",
+                "relief",
+                "contacts",
+                "community",
+                "notes",
+            ],
+        },
+    )
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert absent(text, *SENTINELS) == []  # not one excluded fact, in any section or header
@@ -150,15 +245,25 @@ def test_packet_with_two_exhibits_in_the_chosen_order(login_as, make_person, db)
     upload(staff, person.id, pdf_bytes("EXHIBITPDFMARKER", pages=2), title="Court order")
     upload(staff, person.id, png_bytes(), "photo.png", title="Family photograph")
     court, photo = db.scalars(sa.select(Document).order_by(Document.id))
-    response = staff.post(f"/people/{person.id}/packet", {
-        "audience": "internal", "sections": ["person"], "purpose": "For the Parole Board",
-        "exhibits": [str(court.id), str(photo.id)], f"order-{court.id}": "2", f"order-{photo.id}": "1"})
+    response = staff.post(
+        f"/people/{person.id}/packet",
+        {
+            "audience": "internal",
+            "sections": ["person"],
+            "purpose": "For the Parole Board",
+            "exhibits": [str(court.id), str(photo.id)],
+            f"order-{court.id}": "2",
+            f"order-{photo.id}": "1",
+        },
+    )
     assert response.mimetype == "application/pdf", text_of(response)[-500:]
     reader = PdfReader(io.BytesIO(response.data))
     pages = [p.extract_text() for p in reader.pages]
     total = len(pages)
     text = "\n".join(pages)
-    separators = [i for i, page in enumerate(pages) if re.search(r"Exhibit [AB]", page) and "Title Kind" not in page]
+    separators = [
+        i for i, page in enumerate(pages) if re.search(r"Exhibit [AB]", page) and "Title Kind" not in page
+    ]
     assert len(separators) == 2
     assert "Exhibit A" in pages[separators[0]] and "Family photograph" in pages[separators[0]]  # place 1
     assert "Exhibit B" in pages[separators[1]] and "Court order" in pages[separators[1]]  # place 2
@@ -178,10 +283,18 @@ def test_packet_form_messages(login_as, make_person, db):
     upload(staff, person.id, png_bytes())
     document = db.scalar(sa.select(Document))
     response = staff.post(f"/people/{person.id}/packet", {"audience": "", "sections": []})
-    assert "Choose who the packet is for." in text_of(response) and "Tick at least one section." in text_of(response)
-    response = staff.post(f"/people/{person.id}/packet", {"audience": "internal", "sections": ["person"],
-                                                         "exhibits": [str(document.id)],
-                                                         f"order-{document.id}": "first"})
+    assert "Choose who the packet is for." in text_of(response) and "Tick at least one section." in text_of(
+        response
+    )
+    response = staff.post(
+        f"/people/{person.id}/packet",
+        {
+            "audience": "internal",
+            "sections": ["person"],
+            "exhibits": [str(document.id)],
+            f"order-{document.id}": "first",
+        },
+    )
     assert "Type a whole number from 1 to 99" in text_of(response)
 
 
@@ -209,11 +322,17 @@ class _Recorder(BaseHTTPRequestHandler):
 
 
 ATTACKS = [
-    '<a href="file:///etc/passwd">x</a>', '<img src="file:///etc/passwd">', '<img src="http://127.0.0.1:{port}/i.png">',
-    '<link rel="attachment" href="file:///etc/passwd">', '<style>@import url("http://127.0.0.1:{port}/a.css");</style>',
+    '<a href="file:///etc/passwd">x</a>',
+    '<img src="file:///etc/passwd">',
+    '<img src="http://127.0.0.1:{port}/i.png">',
+    '<link rel="attachment" href="file:///etc/passwd">',
+    '<style>@import url("http://127.0.0.1:{port}/a.css");</style>',
     '<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>',
-    '<object data="http://127.0.0.1:{port}/o"></object>', "url(http://127.0.0.1:{port}/redirect)",
-    '<iframe src="file:///etc/shadow"></iframe>', '{{ 7*7 }}', "</p><h1>injected</h1>",
+    '<object data="http://127.0.0.1:{port}/o"></object>',
+    "url(http://127.0.0.1:{port}/redirect)",
+    '<iframe src="file:///etc/shadow"></iframe>',
+    "{{ 7*7 }}",
+    "</p><h1>injected</h1>",
 ]
 
 
@@ -223,24 +342,64 @@ def test_attack_corpus_fetches_nothing(app, login_as, org, make_person, db):
     port = server.server_port
     attack = " ".join(a.format(port=port) if "{port}" in a else a for a in ATTACKS)
     try:
-        person = make_person(legal_name="Attack " + attack[:150], preferred_name=attack[:200], aliases=attack,
-                             native_name=attack[:200], private_story=attack, community_ties=attack, work=attack,
-                             spouse=attack, children=attack, city=attack[:100])
-        db.add(Conviction(person_id=person.id, offense=attack[:300], court=attack[:200], sentence=attack,
-                          notes=attack))
+        person = make_person(
+            legal_name="Attack " + attack[:150],
+            preferred_name=attack[:200],
+            aliases=attack,
+            native_name=attack[:200],
+            private_story=attack,
+            community_ties=attack,
+            work=attack,
+            spouse=attack,
+            children=attack,
+            city=attack[:100],
+        )
+        db.add(
+            Conviction(
+                person_id=person.id, offense=attack[:300], court=attack[:200], sentence=attack, notes=attack
+            )
+        )
         db.add(Note(person_id=person.id, body=attack))
-        db.add(CustodyEvent(person_id=person.id, kind="ice_arrest", occurred_on=date(2020, 1, 1),
-                            facility=attack[:200], notes=attack))
+        db.add(
+            CustodyEvent(
+                person_id=person.id,
+                kind="ice_arrest",
+                occurred_on=date(2020, 1, 1),
+                facility=attack[:200],
+                notes=attack,
+            )
+        )
         contact = db.add(Contact(org_id=org.id, name=attack[:200], kind="press", notes=attack))
         db.add(CaseContact(person_id=person.id, contact_id=contact.id, role=attack[:200]))
-        db.add(PublicConsent(person_id=person.id, given_by="x", scope=",".join(
-            ["preferred_name", "age", "city", "family", "work", "community_ties", "conviction_summary"])))
+        db.add(
+            PublicConsent(
+                person_id=person.id,
+                given_by="x",
+                scope=",".join(
+                    [
+                        "preferred_name",
+                        "age",
+                        "city",
+                        "family",
+                        "work",
+                        "community_ties",
+                        "conviction_summary",
+                    ]
+                ),
+            )
+        )
         staff = login_as("staff")
         outputs = [staff.get(f"/people/{person.id}/summary.pdf").data]
         for audience in ("internal", "public"):
-            outputs.append(staff.post(f"/people/{person.id}/packet", {
-                "audience": audience, "sections": ["person", "custody", "convictions", "contacts", "community",
-                                                   "notes"]}).data)
+            outputs.append(
+                staff.post(
+                    f"/people/{person.id}/packet",
+                    {
+                        "audience": audience,
+                        "sections": ["person", "custody", "convictions", "contacts", "community", "notes"],
+                    },
+                ).data
+            )
     finally:
         server.shutdown()
         server.server_close()
@@ -268,7 +427,8 @@ def test_renderer_refuses_everything_but_data_and_own_static(app):
             '<link rel="stylesheet" href="casework-static:/../__init__.py">'
             '<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png"><img src="data:image/png;base64,'
             'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==">'
-            '<link rel="attachment" href="file:///etc/passwd">')
+            '<link rel="attachment" href="file:///etc/passwd">'
+        )
     reader = PdfReader(io.BytesIO(rendered.data))
     assert reader.attachments == {}
     assert b"root:x:0:0" not in rendered.data
@@ -298,7 +458,10 @@ def test_memory_bound(app):
     data = io.BytesIO()
     Image.new("RGB", (9000, 9000), (200, 10, 10)).save(data, "PNG")
     uri = "data:image/png;base64," + base64.b64encode(data.getvalue()).decode()
-    with app.app_context(), pytest.raises(RenderFailed, match="more memory than allowed|could not be printed"):
+    with (
+        app.app_context(),
+        pytest.raises(RenderFailed, match="more memory than allowed|could not be printed"),
+    ):
         render_html(f'<img src="{uri}">', memory_mb=150)
 
 

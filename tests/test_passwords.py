@@ -5,18 +5,33 @@ import pytest
 from casework.accounts.passwords import hash_password, password_problems, verify_password
 
 
-@pytest.mark.parametrize("password", ["password1234", "123456789012", "qwertyuiop123", "aaaaaaaaaaaaaaa",
-                                      "Password123!", "iloveyou2024!!", "passwordpassword"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",
+        "123456789012",
+        "qwertyuiop123",
+        "aaaaaaaaaaaaaaa",
+        "Password123!",
+        "iloveyou2024!!",
+        "passwordpassword",
+    ],
+)
 def test_common_passwords_are_refused(password):
     assert password_problems(password) == [
-        "This password is too common or too easy to guess. Choose a few unrelated words instead."]
+        "This password is too common or too easy to guess. Choose a few unrelated words instead."
+    ]
 
 
 def test_short_passwords_are_refused_with_what_to_type():
-    assert password_problems("tiny") == ["Use at least 12 characters; a few unrelated words make a good password."]
+    assert password_problems("tiny") == [
+        "Use at least 12 characters; a few unrelated words make a good password."
+    ]
 
 
-@pytest.mark.parametrize("password", ["lantern orchid quarry", "all lowercase and fine", "ŝtupo kaj ĉevalo 7"])
+@pytest.mark.parametrize(
+    "password", ["lantern orchid quarry", "all lowercase and fine", "ŝtupo kaj ĉevalo 7"]
+)
 def test_no_composition_rules(password):
     assert password_problems(password) == []
 

@@ -64,19 +64,30 @@ def test_blank_text_is_stored_as_null(login_as, db):
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("legal_name", "", "Type the person's legal name."),
-    ("a_number", "12345", "Type the A-number as 8 or 9 digits, with or without the leading A and dashes"),
-    ("a_number", "A12-345-678-90", "Type the A-number as 8 or 9 digits"),
-    ("a_number", "B12345678", "Type the A-number as 8 or 9 digits"),
-    ("birth_date", TOMORROW, "The date of birth cannot be in the future; type a date on or before today."),
-    ("birth_date", "31/12/1980", "Type the date as YYYY-MM-DD, for example 2009-04-30."),
-    ("arrival_date", TOMORROW, "The arrival date cannot be in the future"),
-    ("arrival_date", "1980-01-01", "The arrival date cannot be before the date of birth; check both dates."),
-    ("case_status", "bogus", "Choose one of the options in the list."),
-    ("arrival_class", "tourist", "Choose one of the options in the list."),
-    ("legal_name", "x" * 201, "Keep this under 200 characters."),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("legal_name", "", "Type the person's legal name."),
+        ("a_number", "12345", "Type the A-number as 8 or 9 digits, with or without the leading A and dashes"),
+        ("a_number", "A12-345-678-90", "Type the A-number as 8 or 9 digits"),
+        ("a_number", "B12345678", "Type the A-number as 8 or 9 digits"),
+        (
+            "birth_date",
+            TOMORROW,
+            "The date of birth cannot be in the future; type a date on or before today.",
+        ),
+        ("birth_date", "31/12/1980", "Type the date as YYYY-MM-DD, for example 2009-04-30."),
+        ("arrival_date", TOMORROW, "The arrival date cannot be in the future"),
+        (
+            "arrival_date",
+            "1980-01-01",
+            "The arrival date cannot be before the date of birth; check both dates.",
+        ),
+        ("case_status", "bogus", "Choose one of the options in the list."),
+        ("arrival_class", "tourist", "Choose one of the options in the list."),
+        ("legal_name", "x" * 201, "Keep this under 200 characters."),
+    ],
+)
 def test_validation_messages_say_what_to_type(login_as, db, field, value, message):
     staff = login_as("staff")
     response = staff.post("/people/new", _form(**{field: value}))
@@ -95,8 +106,10 @@ def test_a_number_forms_are_normalized(login_as, db, raw):
 def test_edit_saves_and_audits_field_names_only(login_as, make_person, db):
     staff = login_as("staff")
     person = make_person(legal_name="Old Name", private_story="old")
-    response = staff.post(f"/people/{person.id}/edit",
-                          _form(legal_name="New Name", private_story="SENTINEL-QZX", version=str(person.version)))
+    response = staff.post(
+        f"/people/{person.id}/edit",
+        _form(legal_name="New Name", private_story="SENTINEL-QZX", version=str(person.version)),
+    )
     assert response.status_code == 302
     saved = db.get(Person, person.id)
     assert saved.legal_name == "New Name" and saved.version == person.version + 1
@@ -112,11 +125,17 @@ def test_edit_conflict_keeps_both_changes_apart(login_as, make_person, db):
     # both open the form at the same version
     assert alice.get(f"/people/{person.id}/edit").status_code == 200
     assert bob.get(f"/people/{person.id}/edit").status_code == 200
-    assert alice.post(f"/people/{person.id}/edit",
-                      _form(legal_name="Shared Name", city="Boston", version=str(person.version))).status_code == 302
-    response = bob.post(f"/people/{person.id}/edit",
-                        _form(legal_name="Shared Name", city="Revere", work="Bob typed this",
-                              version=str(person.version)))
+    assert (
+        alice.post(
+            f"/people/{person.id}/edit",
+            _form(legal_name="Shared Name", city="Boston", version=str(person.version)),
+        ).status_code
+        == 302
+    )
+    response = bob.post(
+        f"/people/{person.id}/edit",
+        _form(legal_name="Shared Name", city="Revere", work="Bob typed this", version=str(person.version)),
+    )
     html = text_of(response)
     assert response.status_code == 200
     assert "Someone else saved this record while you were editing" in html
@@ -189,5 +208,7 @@ def test_team_assignment(login_as, make_user, make_person, db):
     assignment = db.scalar(sa.select(CaseAssignment))
     assert staff.post(f"/people/{person.id}/team/{assignment.id}/remove").status_code == 302
     assert vb.get(f"/people/{person.id}").status_code == 404
-    assert volunteer.id in [e.object_id or 0 for e in []] or db.count(
-        AuditEvent, AuditEvent.action.in_(["person.assigned", "person.unassigned"])) == 2
+    assert (
+        volunteer.id in [e.object_id or 0 for e in []]
+        or db.count(AuditEvent, AuditEvent.action.in_(["person.assigned", "person.unassigned"])) == 2
+    )

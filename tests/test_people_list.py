@@ -22,30 +22,50 @@ def search(browser, **filters):
 def people(make_person, make_user):
     volunteer = make_user("volunteer", email="vol@example.org")
     return {
-        "keo": make_person(legal_name="Dara Keo", aliases="Darah Keo\nDara Kev", native_name="កែវ ដារា",
-                           a_number="041592633", citizenship="Cambodia", community="Cambodian",
-                           case_status="active", assigned=[volunteer]),
-        "pham": make_person(legal_name="Tuan Minh Pham", aliases="Phạm Minh Tuấn", citizenship="Vietnam",
-                            community="Vietnamese", case_status="active"),
-        "phomma": make_person(legal_name="Khamla Phommachanh", native_name="ຄຳຫຼ້າ ພົມມະຈັນ", citizenship="Stateless",
-                              community="Lao", case_status="monitoring"),
+        "keo": make_person(
+            legal_name="Dara Keo",
+            aliases="Darah Keo\nDara Kev",
+            native_name="កែវ ដារា",
+            a_number="041592633",
+            citizenship="Cambodia",
+            community="Cambodian",
+            case_status="active",
+            assigned=[volunteer],
+        ),
+        "pham": make_person(
+            legal_name="Tuan Minh Pham",
+            aliases="Phạm Minh Tuấn",
+            citizenship="Vietnam",
+            community="Vietnamese",
+            case_status="active",
+        ),
+        "phomma": make_person(
+            legal_name="Khamla Phommachanh",
+            native_name="ຄຳຫຼ້າ ພົມມະຈັນ",
+            citizenship="Stateless",
+            community="Lao",
+            case_status="monitoring",
+        ),
         "volunteer": volunteer,
     }
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("darah", ["Dara Keo"]),                 # an alias
-    ("KEV", ["Dara Keo"]),                   # any case
-    ("កែវ", ["Dara Keo"]),                   # Khmer script
-    ("ພົມມະຈັນ", ["Khamla Phommachanh"]),     # Lao script
-    ("Phạm Tuấn", ["Tuan Minh Pham"]),       # with Vietnamese diacritics
-    ("pham tuan", ["Tuan Minh Pham"]),       # accents optional
-    ("A041-592-633", ["Dara Keo"]),          # A-number with A and dashes
-    ("41592633", ["Dara Keo"]),              # A-number, 8 digits
-    ("ph", ["Khamla Phommachanh", "Tuan Minh Pham"]),
-    ("nobody here", []),
-    ("100%_", []),                           # LIKE wildcards are literal
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("darah", ["Dara Keo"]),  # an alias
+        ("KEV", ["Dara Keo"]),  # any case
+        ("កែវ", ["Dara Keo"]),  # Khmer script
+        ("ພົມມະຈັນ", ["Khamla Phommachanh"]),  # Lao script
+        ("Phạm Tuấn", ["Tuan Minh Pham"]),  # with Vietnamese diacritics
+        ("pham tuan", ["Tuan Minh Pham"]),  # accents optional
+        ("A041-592-633", ["Dara Keo"]),  # A-number with A and dashes
+        ("41592633", ["Dara Keo"]),  # A-number, 8 digits
+        ("ph", ["Khamla Phommachanh", "Tuan Minh Pham"]),
+        ("nobody here", []),
+        ("100%_", []),  # LIKE wildcards are literal
+    ],
+)
 def test_search_by_any_name_or_a_number(login_as, people, query, expected):
     assert names(search(login_as("staff"), q=query)) == expected
 
@@ -132,12 +152,16 @@ def test_filter_choices_list_each_live_value_once(login_as, make_person, make_or
     make_person(citizenship="Deletedland", deleted_at=datetime.now(UTC))
     staff = login_as("staff")
     page = text_of(staff.get("/people"))
-    choices = re.findall(r'<option value="([^"]*)">', page.split('name="citizenship"')[1].split("</select>")[0])
+    choices = re.findall(
+        r'<option value="([^"]*)">', page.split('name="citizenship"')[1].split("</select>")[0]
+    )
     assert choices == ["", "Cambodia", "Laos", "Vietnam"]
     # a share reaching the user takes the general path: the shared case's value joins the list
     other = make_org()
     shared = make_person(org=other, citizenship="Thailand")
     share_case(shared, user=staff.user)
     page = text_of(staff.get("/people"))
-    choices = re.findall(r'<option value="([^"]*)">', page.split('name="citizenship"')[1].split("</select>")[0])
+    choices = re.findall(
+        r'<option value="([^"]*)">', page.split('name="citizenship"')[1].split("</select>")[0]
+    )
     assert choices == ["", "Cambodia", "Laos", "Thailand", "Vietnam"]

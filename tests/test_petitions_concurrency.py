@@ -41,16 +41,19 @@ def test_fifty_threads_confirming_one_link_add_one(published, app, db):
 
 def test_five_hundred_concurrent_signers_are_counted_exactly(published, app, db):
     if TEST_DB != "postgresql":
-        pytest.skip("SQLite serializes every writer, so there is no race to test: this is a PostgreSQL test "
-                    "(run it with CASEWORK_TEST_DB=postgresql)")
+        pytest.skip(
+            "SQLite serializes every writer, so there is no race to test: this is a PostgreSQL test "
+            "(run it with CASEWORK_TEST_DB=postgresql)"
+        )
     _staff, _person, petition = published
     signers = 500
 
     def sign_one(i):
         client = Browser(app.test_client())
         # distinct client networks, as 500 people would come from (the per-network limit is not under test)
-        return sign(client, name=f"Signer {i}", email=f"signer{i}@example.org",
-                    ip=f"10.{i // 250}.{i % 250}.1").status_code
+        return sign(
+            client, name=f"Signer {i}", email=f"signer{i}@example.org", ip=f"10.{i // 250}.{i % 250}.1"
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=50) as pool:
         assert set(pool.map(sign_one, range(signers))) == {303}

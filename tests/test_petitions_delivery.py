@@ -37,8 +37,14 @@ def sign_and_confirm(browser, app, db, **fields):
 
 def test_csv_cells_are_safe_from_formulas_and_hold_no_email(published, browser, app, db):
     staff, person, petition = published
-    sign_and_confirm(browser, app, db, name="=HYPERLINK(\"http://evil.example\") Smith", comment="+SUM(A1)",
-                     email="formula@example.org")
+    sign_and_confirm(
+        browser,
+        app,
+        db,
+        name='=HYPERLINK("http://evil.example") Smith',
+        comment="+SUM(A1)",
+        email="formula@example.org",
+    )
     sign_and_confirm(browser, app, db, name="Lina Okafor", email="lina@example.org", zip_code="02150")
     response = staff.get(f"/people/{person.id}/petitions/{petition.id}/signatures.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -63,8 +69,9 @@ def test_delivery_pdf_has_the_text_its_hash_the_count_and_the_names(published, b
     assert "lina@example.org" not in text and "15,000" in text
 
 
-def test_volunteers_and_partners_cannot_take_signer_data(published, login_as, make_user, make_org, share_case,
-                                                         db):
+def test_volunteers_and_partners_cannot_take_signer_data(
+    published, login_as, make_user, make_org, share_case, db
+):
     from casework.models import CaseAssignment
 
     _staff, person, petition = published
@@ -88,15 +95,25 @@ def test_delivery_log_with_response_and_conflict(published, db):
     bad = staff.post(url, {"delivered_on": "", "delivered_to": "", "outcome": "awaiting", "version": "0"})
     assert shows(bad, "Type the day of the delivery, as YYYY-MM-DD.")
     assert shows(bad, "Type to whom it was delivered, for example")
-    form = {"delivered_on": "2025-03-04", "delivered_to": "Field Office Director", "method": "In person",
-            "outcome": "awaiting", "response": "", "version": "0"}
+    form = {
+        "delivered_on": "2025-03-04",
+        "delivered_to": "Field Office Director",
+        "method": "In person",
+        "outcome": "awaiting",
+        "response": "",
+        "version": "0",
+    }
     assert staff.post(url, form).status_code == 302
     delivery = db.scalar(sa.select(PetitionDelivery))
     assert delivery.signature_count == 0 and len(delivery.text_sha256) == 64
     assert db.get(Petition, petition.id).delivered_at.date().isoformat() == "2025-03-04"
     edit = f"/people/{person.id}/petitions/{petition.id}/deliveries/{delivery.id}/edit"
-    assert staff.post(edit, dict(form, outcome="meeting", response="They will meet us.", version="1")).status_code \
+    assert (
+        staff.post(
+            edit, dict(form, outcome="meeting", response="They will meet us.", version="1")
+        ).status_code
         == 302
+    )
     stale = staff.post(edit, dict(form, outcome="refused", version="1"))
     assert shows(stale, "Someone else saved this delivery while you were editing")
     saved = db.get(PetitionDelivery, delivery.id)
@@ -115,11 +132,15 @@ def test_bulk_invalidation_by_domain_network_and_window(published, browser, app,
     url = f"/people/{person.id}/petitions/{petition.id}/invalidate"
     empty = staff.post(url, {})
     assert shows(empty, "Give at least one criterion: a client network, an e-mail domain, or a time window.")
-    for fields, message in [({"ip_range": "203.0.113"}, "Type an address range such as 203.0.113.0/24"),
-                            ({"email_domain": "bots@spam"}, "Type a domain such as example.org"),
-                            ({"created_from": "tuesday"}, "Type the time as YYYY-MM-DD HH:MM in UTC"),
-                            ({"created_from": "2030-01-02", "created_to": "2030-01-01"},
-                             "The end of the window cannot be before its start")]:
+    for fields, message in [
+        ({"ip_range": "203.0.113"}, "Type an address range such as 203.0.113.0/24"),
+        ({"email_domain": "bots@spam"}, "Type a domain such as example.org"),
+        ({"created_from": "tuesday"}, "Type the time as YYYY-MM-DD HH:MM in UTC"),
+        (
+            {"created_from": "2030-01-02", "created_to": "2030-01-01"},
+            "The end of the window cannot be before its start",
+        ),
+    ]:
         assert shows(staff.post(url, fields), message)
     preview = staff.post(url, {"email_domain": "SPAM.example"})
     assert shows(preview, "3 signature(s)") and db.get(Petition, petition.id).signature_count == 3
@@ -131,8 +152,10 @@ def test_bulk_invalidation_by_domain_network_and_window(published, browser, app,
     assert event.field_list == ["email_domain"] and "spam" not in (event.detail or "")
     assert shows(staff.post(url, {"ip_range": "198.51.100.0/24"}), "1 signature(s)")
     assert shows(staff.post(url, {"ip_range": "10.0.0.0/8"}), "No signature that is still counted")
-    window = {"created_from": (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
-              "confirmed": "yes"}
+    window = {
+        "created_from": (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        "confirmed": "yes",
+    }
     assert staff.post(url, window).status_code == 302
     assert db.get(Petition, petition.id).signature_count == 0
 
@@ -150,7 +173,9 @@ def test_retention_drops_networks_and_anonymizes_after_delivery(published, brows
     assert "signatures anonymized: 1" in result.output
     signature = db.scalar(sa.select(Signature))
     assert (signature.name_ct, signature.email_ct, signature.dedupe_hmac, signature.zip_code) == (None,) * 4
-    assert signature.state == "validated" and db.get(Petition, petition.id).signature_count == 1  # still counted
+    assert (
+        signature.state == "validated" and db.get(Petition, petition.id).signature_count == 1
+    )  # still counted
 
 
 class FakeSMTP:
@@ -223,12 +248,15 @@ def test_sending_gives_up_after_the_last_attempt(published, browser, app, db, mo
     assert smtplib.SMTPException  # the sender catches SMTP errors as well as network ones
 
 
-def test_outbox_page_for_admins_of_the_organization_in_development(published, browser, app, login_as, make_org,
-                                                                   make_user):
+def test_outbox_page_for_admins_of_the_organization_in_development(
+    published, browser, app, login_as, make_org, make_user
+):
     sign(browser)
     admin = login_as("admin")
     page = admin.get("/admin/outbox")
-    assert page.status_code == 200 and shows(page, "maya.thornbury@example.org") and "/confirm/" in text_of(page)
+    assert (
+        page.status_code == 200 and shows(page, "maya.thornbury@example.org") and "/confirm/" in text_of(page)
+    )
     other = login_as(make_user("admin", org=make_org()))
     assert "maya.thornbury" not in text_of(other.get("/admin/outbox"))
     assert login_as("staff").get("/admin/outbox").status_code == 403
@@ -252,24 +280,33 @@ def test_reconcile_reports_and_corrects_counts(published, browser, app, db):
     assert "Every count matches" in runner.invoke(args=["petitions", "reconcile"]).output
 
 
-@pytest.mark.parametrize("address, canonical", [
-    ("John.Smith+news@Gmail.com", "johnsmith@gmail.com"),
-    ("j.s@googlemail.com", "js@gmail.com"),
-    ("a.b+c@outlook.com", "a.b@outlook.com"),
-    ("x+y@icloud.com", "x@icloud.com"),
-    ("x+y@proton.me", "x@proton.me"),
-    ("First.Last+tag@example.org", "first.last+tag@example.org"),
-])
+@pytest.mark.parametrize(
+    "address, canonical",
+    [
+        ("John.Smith+news@Gmail.com", "johnsmith@gmail.com"),
+        ("j.s@googlemail.com", "js@gmail.com"),
+        ("a.b+c@outlook.com", "a.b@outlook.com"),
+        ("x+y@icloud.com", "x@icloud.com"),
+        ("x+y@proton.me", "x@proton.me"),
+        ("First.Last+tag@example.org", "first.last+tag@example.org"),
+    ],
+)
 def test_canonical_email(address, canonical):
     from casework.petitions.crypto import canonical_email
 
     assert canonical_email(address) == canonical
 
 
-@pytest.mark.parametrize("address, network", [
-    ("203.0.113.77", "203.0.113.0"), ("2001:db8:1234:5678::1", "2001:db8:1234::"),
-    ("::ffff:198.51.100.9", "198.51.100.0"), ("not an address", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "address, network",
+    [
+        ("203.0.113.77", "203.0.113.0"),
+        ("2001:db8:1234:5678::1", "2001:db8:1234::"),
+        ("::ffff:198.51.100.9", "198.51.100.0"),
+        ("not an address", None),
+        (None, None),
+    ],
+)
 def test_client_addresses_are_truncated(address, network):
     from casework.petitions.crypto import truncate_ip
 
@@ -285,5 +322,8 @@ def test_encryption_round_trip_and_separate_keys(app):
         keys = crypto.keys()
         assert keys.mac_key not in sealed and len(crypto.mac("a", "b")) == 64
         assert crypto.mac("ab", "c") != crypto.mac("a", "bc")
-    assert (app.instance_path and __import__("os").stat(__import__("pathlib").Path(app.instance_path)
-                                                         / "signature_key").st_mode & 0o777) == 0o600
+    assert (
+        app.instance_path
+        and __import__("os").stat(__import__("pathlib").Path(app.instance_path) / "signature_key").st_mode
+        & 0o777
+    ) == 0o600

@@ -12,8 +12,14 @@ from tests.conftest import shows, text_of
 
 
 def external_form(**overrides) -> dict:
-    data = {"title": "Free Tuan", "external_url": "https://petitions.example.org/free-tuan",
-            "platform": "Community petitions", "targets": "Governor of Washington", "goal": "5000", "version": "0"}
+    data = {
+        "title": "Free Tuan",
+        "external_url": "https://petitions.example.org/free-tuan",
+        "platform": "Community petitions",
+        "targets": "Governor of Washington",
+        "goal": "5000",
+        "version": "0",
+    }
     data.update(overrides)
     return data
 
@@ -31,8 +37,12 @@ def tracked(login_as, make_user, make_person, db):
 
 def test_track_and_enter_counts_draws_a_chart(tracked, db):
     client, person, petition = tracked
-    assert (petition.kind, petition.status, petition.goal, petition.org_id) == ("external", "active", 5000,
-                                                                               person.org_id)
+    assert (petition.kind, petition.status, petition.goal, petition.org_id) == (
+        "external",
+        "active",
+        5000,
+        person.org_id,
+    )
     url = f"/people/{person.id}/petitions/{petition.id}/counts"
     for days, count in ((20, "312"), (10, "1,180"), (1, "2045")):
         day = (date.today() - timedelta(days=days)).isoformat()
@@ -45,14 +55,20 @@ def test_track_and_enter_counts_draws_a_chart(tracked, db):
     assert event.field_list == ["count", "counted_on"]
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"counted_on": "", "count": "10"}, "Type the day of the count, as YYYY-MM-DD."),
-    ({"counted_on": "2999-01-01", "count": "10"}, "The day of the count cannot be in the future"),
-    ({"counted_on": "yesterday", "count": "10"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
-    ({"counted_on": "2024-01-01", "count": ""}, "Type the number of signatures the platform shows"),
-    ({"counted_on": "2024-01-01", "count": "-4"}, "Type the number of signatures as a whole number, for example 1250."),
-    ({"counted_on": "2024-01-01", "count": "many"}, "Type the number of signatures as a whole number"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"counted_on": "", "count": "10"}, "Type the day of the count, as YYYY-MM-DD."),
+        ({"counted_on": "2999-01-01", "count": "10"}, "The day of the count cannot be in the future"),
+        ({"counted_on": "yesterday", "count": "10"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
+        ({"counted_on": "2024-01-01", "count": ""}, "Type the number of signatures the platform shows"),
+        (
+            {"counted_on": "2024-01-01", "count": "-4"},
+            "Type the number of signatures as a whole number, for example 1250.",
+        ),
+        ({"counted_on": "2024-01-01", "count": "many"}, "Type the number of signatures as a whole number"),
+    ],
+)
 def test_count_validation(tracked, db, fields, message):
     client, person, petition = tracked
     response = client.post(f"/people/{person.id}/petitions/{petition.id}/counts", fields)
@@ -60,24 +76,34 @@ def test_count_validation(tracked, db, fields, message):
     assert db.count(PetitionCount) == 0
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"title": ""}, "Type the petition's title as the platform shows it."),
-    ({"external_url": ""}, "Type the full address of the petition, starting with https://."),
-    ({"external_url": "javascript:alert(1)"}, "Type the full address of the petition, starting with https://, for"),
-    ({"external_url": "petitions.example.org/x"}, "starting with https://"),
-    ({"goal": "2.5k"}, "Type the goal as a whole number of signatures, for example 2500."),
-    ({"targets": ""}, "Type at least one decision maker"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"title": ""}, "Type the petition's title as the platform shows it."),
+        ({"external_url": ""}, "Type the full address of the petition, starting with https://."),
+        (
+            {"external_url": "javascript:alert(1)"},
+            "Type the full address of the petition, starting with https://, for",
+        ),
+        ({"external_url": "petitions.example.org/x"}, "starting with https://"),
+        ({"goal": "2.5k"}, "Type the goal as a whole number of signatures, for example 2500."),
+        ({"targets": ""}, "Type at least one decision maker"),
+    ],
+)
 def test_external_validation(login_as, make_person, db, overrides, message):
     person = make_person()
-    response = login_as("staff").post(f"/people/{person.id}/petitions/external/new", external_form(**overrides))
+    response = login_as("staff").post(
+        f"/people/{person.id}/petitions/external/new", external_form(**overrides)
+    )
     assert response.status_code == 200 and shows(response, message)
     assert db.count(Petition) == 0
 
 
 def test_remove_a_count_after_confirming(tracked, db):
     client, person, petition = tracked
-    client.post(f"/people/{person.id}/petitions/{petition.id}/counts", {"counted_on": "2024-01-01", "count": "9"})
+    client.post(
+        f"/people/{person.id}/petitions/{petition.id}/counts", {"counted_on": "2024-01-01", "count": "9"}
+    )
     entry = db.scalar(sa.select(PetitionCount))
     url = f"/people/{person.id}/petitions/{petition.id}/counts/{entry.id}/delete"
     assert shows(client.get(url), "Remove this count?") and db.count(PetitionCount) == 1
@@ -90,8 +116,9 @@ def test_counts_are_for_outside_petitions_only(login_as, make_person, db):
     staff = login_as("staff")
     person = make_person()
     petition_id = create_hosted(staff, person)
-    response = staff.post(f"/people/{person.id}/petitions/{petition_id}/counts",
-                          {"counted_on": "2024-01-01", "count": "9"})
+    response = staff.post(
+        f"/people/{person.id}/petitions/{petition_id}/counts", {"counted_on": "2024-01-01", "count": "9"}
+    )
     assert response.status_code == 404 and db.count(PetitionCount) == 0
 
 
@@ -108,8 +135,12 @@ def test_edit_conflict_and_access(tracked, login_as, make_user, make_person, mak
     viewer = login_as(partner)
     assert viewer.get(f"/people/{person.id}/petitions/{petition.id}").status_code == 200
     assert viewer.get(url).status_code == 403
-    assert viewer.post(f"/people/{person.id}/petitions/{petition.id}/counts",
-                       {"counted_on": "2024-01-01", "count": "1"}).status_code == 403
+    assert (
+        viewer.post(
+            f"/people/{person.id}/petitions/{petition.id}/counts", {"counted_on": "2024-01-01", "count": "1"}
+        ).status_code
+        == 403
+    )
     assert login_as("volunteer").get(f"/people/{person.id}/petitions/{petition.id}").status_code == 404
     other = make_person()
     assert client.get(f"/people/{other.id}/petitions/{petition.id}").status_code == 404  # not this case's
@@ -135,8 +166,17 @@ def test_case_page_queries_do_not_grow_with_petitions(app, login_as, make_person
     for person, n in ((small, 1), (large, 5)):
         for i in range(n):
             db.add(PublicConsent(person_id=person.id, scope="city", given_by=f"Consent {i}"))
-            p = db.add(Petition(person_id=person.id, org_id=person.org_id, kind="external", status="active",
-                                title=f"Petition {i}", targets="Governor", goal=100))
+            p = db.add(
+                Petition(
+                    person_id=person.id,
+                    org_id=person.org_id,
+                    kind="external",
+                    status="active",
+                    title=f"Petition {i}",
+                    targets="Governor",
+                    goal=100,
+                )
+            )
             db.add(PetitionCount(petition_id=p.id, counted_on=date(2024, 1, 1 + i), count=i))
             db.add(PetitionDelivery(petition_id=p.id, delivered_on=date(2024, 2, 1), delivered_to="Governor"))
     few = count_selects(app, lambda: staff.get(f"/people/{small.id}"))

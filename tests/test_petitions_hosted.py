@@ -28,8 +28,15 @@ def consent_form(**overrides) -> dict:
 
 def hosted_form(**overrides) -> dict:
     """A valid hosted-petition form."""
-    data = {"title": "Let Sokha stay home", "story": STORY, "targets": "DHS/ICE Boston Field Office Director",
-            "goal": "15,000", "public_fields": ["preferred_name", "city"], "slug": "", "version": "0"}
+    data = {
+        "title": "Let Sokha stay home",
+        "story": STORY,
+        "targets": "DHS/ICE Boston Field Office Director",
+        "goal": "15,000",
+        "public_fields": ["preferred_name", "city"],
+        "slug": "",
+        "version": "0",
+    }
     data.update(overrides)
     return data
 
@@ -59,8 +66,14 @@ def publish(client, person, petition_id: int, **kw):
 def make_published(login_as, make_person, db):
     """A case with a recorded consent and a published hosted petition: (staff browser, person, petition)."""
     staff = login_as("staff")
-    person = make_person(legal_name="Sokha Meas", preferred_name="Sokha", birth_date=date(1980, 2, 3),
-                         city="Revere", state="MA", children="Two sons.")
+    person = make_person(
+        legal_name="Sokha Meas",
+        preferred_name="Sokha",
+        birth_date=date(1980, 2, 3),
+        city="Revere",
+        state="MA",
+        children="Two sons.",
+    )
     assert record_consent(staff, person, given_on="2020-01-01").status_code == 302
     petition_id = create_hosted(staff, person, slug="let-sokha-stay")
     assert publish(staff, person, petition_id).status_code == 302
@@ -90,15 +103,24 @@ def test_record_consent_and_the_audit_has_names_only(login_as, make_person, db):
     assert "In force" in page and "Sokha, in person with an interpreter" in page
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"scope": []}, "Tick at least one fact the person agreed to make public."),
-    ({"scope": ["not_a_field"]}, "Tick only the facts listed here."),
-    ({"given_by": ""}, "Type who gave consent and how, for example “Dara, in person, with a Khmer interpreter”."),
-    ({"given_on": ""}, "Type the date consent was given, as YYYY-MM-DD."),
-    ({"given_on": "05/01/2031"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
-    ({"given_on": "2999-01-01"}, "The date consent was given cannot be in the future; type a date on or before today."),
-    ({"given_by": "x" * 201}, "Keep this under 200 characters."),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"scope": []}, "Tick at least one fact the person agreed to make public."),
+        ({"scope": ["not_a_field"]}, "Tick only the facts listed here."),
+        (
+            {"given_by": ""},
+            "Type who gave consent and how, for example “Dara, in person, with a Khmer interpreter”.",
+        ),
+        ({"given_on": ""}, "Type the date consent was given, as YYYY-MM-DD."),
+        ({"given_on": "05/01/2031"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
+        (
+            {"given_on": "2999-01-01"},
+            "The date consent was given cannot be in the future; type a date on or before today.",
+        ),
+        ({"given_by": "x" * 201}, "Keep this under 200 characters."),
+    ],
+)
 def test_consent_validation(login_as, make_person, db, overrides, message):
     person = make_person()
     response = record_consent(login_as("staff"), person, **overrides)
@@ -171,15 +193,23 @@ def test_a_wider_new_consent_keeps_the_petition_public(published, db, browser):
 
 def test_create_a_draft_then_publish_copies_only_consented_facts(login_as, make_person, db, browser):
     staff = login_as("staff")
-    person = make_person(legal_name="Sokha Meas", preferred_name="Sokha", city="Revere", state="MA",
-                         work="SENTINEL-WORK", private_story="SENTINEL-PRIVATE")
+    person = make_person(
+        legal_name="Sokha Meas",
+        preferred_name="Sokha",
+        city="Revere",
+        state="MA",
+        work="SENTINEL-WORK",
+        private_story="SENTINEL-PRIVATE",
+    )
     petition_id = create_hosted(staff, person)
     draft = db.get(Petition, petition_id)
     assert draft.status == "draft" and draft.goal == 15000 and draft.org_id == person.org_id
     assert re.fullmatch(r"[a-z2-7]{8}", draft.slug)  # random: says nothing about the person
     assert browser.get(f"/p/{draft.slug}").status_code == 404  # a draft does not exist publicly
-    assert shows(staff.get(f"/people/{person.id}/petitions/{petition_id}/publish"),
-                 "Record the person's consent first: a petition can be public only with it.")
+    assert shows(
+        staff.get(f"/people/{person.id}/petitions/{petition_id}/publish"),
+        "Record the person's consent first: a petition can be public only with it.",
+    )
     refused = publish(staff, person, petition_id, follow_redirects=True)
     assert shows(refused, "The petition was not published. Record the person's consent first")
     assert db.get(Petition, petition_id).status == "draft"
@@ -189,7 +219,11 @@ def test_create_a_draft_then_publish_copies_only_consented_facts(login_as, make_
     assert publish(staff, person, petition_id).status_code == 302
     saved = db.get(Petition, petition_id)
     assert (saved.status, saved.public_name, saved.public_city, saved.public_work) == (
-        "active", "Sokha", "Revere, Massachusetts", None)
+        "active",
+        "Sokha",
+        "Revere, Massachusetts",
+        None,
+    )
     assert saved.public_legal_name is None and saved.published_by_id == staff.user.id
     page = text_of(browser.get(f"/p/{saved.slug}"))
     assert "Revere, Massachusetts" in page and "SENTINEL" not in page and "Meas" not in page
@@ -202,24 +236,30 @@ def test_publishing_refuses_fields_outside_the_consent(login_as, make_person, db
     petition_id = create_hosted(staff, person, public_fields=["preferred_name", "city"])
     response = publish(staff, person, petition_id, follow_redirects=True)
     assert response.status_code == 200
-    assert shows(response, "The person's consent does not cover: City and state of residence. Untick these facts, "
-                           "or record a consent that covers them.")
+    assert shows(
+        response,
+        "The person's consent does not cover: City and state of residence. Untick these facts, "
+        "or record a consent that covers them.",
+    )
     assert db.get(Petition, petition_id).status == "draft"
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"title": ""}, "Type the title visitors will see, for example “Let Dara stay with his family”."),
-    ({"story": ""}, "Type the story visitors will read"),
-    ({"targets": " \n "}, "Type at least one decision maker, for example “Governor of Washington”."),
-    ({"goal": ""}, "Type the number of signatures you aim for, for example 15000."),
-    ({"goal": "lots"}, "Type the goal as a whole number of signatures, for example 15000."),
-    ({"goal": "0"}, "Type a goal between 1 and 10,000,000."),
-    ({"goal": "99999999"}, "Type a goal between 1 and 10,000,000."),
-    ({"slug": "Bring Sokha Home"}, "Type 3 to 60 lower-case letters, digits and dashes"),
-    ({"slug": "-x"}, "Type 3 to 60 lower-case letters, digits and dashes"),
-    ({"public_fields": ["a_number"]}, "Tick only the facts listed here."),
-    ({"story": "bad\x00text"}, "Remove the invisible control characters"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"title": ""}, "Type the title visitors will see, for example “Let Dara stay with his family”."),
+        ({"story": ""}, "Type the story visitors will read"),
+        ({"targets": " \n "}, "Type at least one decision maker, for example “Governor of Washington”."),
+        ({"goal": ""}, "Type the number of signatures you aim for, for example 15000."),
+        ({"goal": "lots"}, "Type the goal as a whole number of signatures, for example 15000."),
+        ({"goal": "0"}, "Type a goal between 1 and 10,000,000."),
+        ({"goal": "99999999"}, "Type a goal between 1 and 10,000,000."),
+        ({"slug": "Bring Sokha Home"}, "Type 3 to 60 lower-case letters, digits and dashes"),
+        ({"slug": "-x"}, "Type 3 to 60 lower-case letters, digits and dashes"),
+        ({"public_fields": ["a_number"]}, "Tick only the facts listed here."),
+        ({"story": "bad\x00text"}, "Remove the invisible control characters"),
+    ],
+)
 def test_hosted_validation(login_as, make_person, db, overrides, message):
     person = make_person()
     response = login_as("staff").post(f"/people/{person.id}/petitions/hosted/new", hosted_form(**overrides))
@@ -254,7 +294,9 @@ def test_edit_conflict_keeps_what_was_typed(published, db):
     stale = hosted_form(title="A title typed meanwhile", slug="let-sokha-stay", version=str(petition.version))
     response = staff.post(url, stale)
     assert response.status_code == 200
-    assert shows(response, "Someone else saved this petition while you were editing. Your changes were NOT saved")
+    assert shows(
+        response, "Someone else saved this petition while you were editing. Your changes were NOT saved"
+    )
     assert 'value="A title typed meanwhile"' in text_of(response)
     assert shows(response, "Saved by someone else meanwhile") and shows(response, "Sokha belongs in Revere")
     assert db.get(Petition, petition.id).title == "Sokha belongs in Revere"
@@ -265,12 +307,16 @@ def test_edit_conflict_keeps_what_was_typed(published, db):
 def test_edit_of_a_published_petition_refreshes_the_snapshot_within_consent(published, db):
     staff, person, petition = published
     url = f"/people/{person.id}/petitions/{petition.id}/edit"
-    form = hosted_form(public_fields=["preferred_name", "city", "age"], slug="let-sokha-stay",
-                       version=str(petition.version))
+    form = hosted_form(
+        public_fields=["preferred_name", "city", "age"], slug="let-sokha-stay", version=str(petition.version)
+    )
     assert staff.post(url, form).status_code == 302
     assert db.get(Petition, petition.id).public_age is not None
-    outside = hosted_form(public_fields=["preferred_name", "work"], slug="let-sokha-stay",
-                          version=str(db.get(Petition, petition.id).version))
+    outside = hosted_form(
+        public_fields=["preferred_name", "work"],
+        slug="let-sokha-stay",
+        version=str(db.get(Petition, petition.id).version),
+    )
     response = staff.post(url, outside)
     assert response.status_code == 200 and shows(response, "The person's consent does not cover: Work.")
     changed_address = hosted_form(slug="another-address", version=str(db.get(Petition, petition.id).version))
@@ -294,14 +340,21 @@ def test_unpublish_close_archive_answer_410(published, browser, db):
     assert staff.post(base + "/archive", {}).status_code == 302
     assert db.get(Petition, petition.id).status == "archived"
     assert browser.get("/p/let-sokha-stay/count.json").status_code == 410
-    actions = [e for e in db.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("petition.%")))]
-    assert {"petition.unpublished", "petition.published", "petition.closed", "petition.archived"} <= set(actions)
+    actions = [
+        e for e in db.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("petition.%")))
+    ]
+    assert {"petition.unpublished", "petition.published", "petition.closed", "petition.archived"} <= set(
+        actions
+    )
 
 
 def test_delete_needs_a_confirmation_page(published, db):
     staff, person, petition = published
-    db.add(Signature(petition_id=petition.id, state="validated", dedupe_hmac="d" * 64,
-                     confirmed_at=datetime.now(UTC)))
+    db.add(
+        Signature(
+            petition_id=petition.id, state="validated", dedupe_hmac="d" * 64, confirmed_at=datetime.now(UTC)
+        )
+    )
     url = f"/people/{person.id}/petitions/{petition.id}/delete"
     page = staff.get(url)
     assert page.status_code == 200 and shows(page, "Delete this petition?") and shows(page, "1 signatures")

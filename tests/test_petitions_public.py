@@ -22,12 +22,18 @@ def published(login_as, make_person, db):
     """A case with a consent and a published petition (see tests/test_petitions_hosted.py)."""
     return make_published(login_as, make_person, db)
 
+
 SLUG = "let-sokha-stay"
 
 
 def sign(client, slug=SLUG, ip="198.51.100.7", **fields):
     """Post the public form from a client address; returns the response."""
-    data = {"name": "Maya Thornbury", "email": "maya.thornbury@example.org", "zip_code": "01852", "comment": ""}
+    data = {
+        "name": "Maya Thornbury",
+        "email": "maya.thornbury@example.org",
+        "zip_code": "01852",
+        "comment": "",
+    }
     data.update(fields)
     return client.post(f"/p/{slug}/sign", data=data, environ_base={"REMOTE_ADDR": ip})
 
@@ -95,7 +101,10 @@ def test_over_the_rate_limit_signatures_are_kept_never_counted(published, browse
     try:
         for i in range(4):
             assert sign(browser, name=f"Signer {i}", email=f"signer{i}@example.org").status_code == 303
-        assert sign(browser, name="Other Network", email="other@example.org", ip="203.0.113.9").status_code == 303
+        assert (
+            sign(browser, name="Other Network", email="other@example.org", ip="203.0.113.9").status_code
+            == 303
+        )
     finally:
         app.config["PETITION_SIGN_RATE_LIMIT"] = "20 per hour; 100 per day"
     states = sorted(db.scalars(sa.select(Signature.state)))
@@ -124,14 +133,17 @@ def test_a_flood_from_one_address_gets_429(published, browser, app):
     assert codes[:3] == [303] * 3 and codes[-1] == 429
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"name": ""}, "Type your name."),
-    ({"email": ""}, "Type your e-mail address: we send you a link to confirm your signature."),
-    ({"email": "maya at example"}, "Type your e-mail address, for example name@example.org."),
-    ({"zip_code": "ABCDE"}, "Type a 5-digit ZIP code, for example 98104, or leave it empty."),
-    ({"comment": "x" * 1001}, "Keep your comment under 1,000 characters."),
-    ({"name": "Maya\x07"}, "Remove the invisible control characters"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"name": ""}, "Type your name."),
+        ({"email": ""}, "Type your e-mail address: we send you a link to confirm your signature."),
+        ({"email": "maya at example"}, "Type your e-mail address, for example name@example.org."),
+        ({"zip_code": "ABCDE"}, "Type a 5-digit ZIP code, for example 98104, or leave it empty."),
+        ({"comment": "x" * 1001}, "Keep your comment under 1,000 characters."),
+        ({"name": "Maya\x07"}, "Remove the invisible control characters"),
+    ],
+)
 def test_sign_validation_says_what_to_type(published, browser, db, fields, message):
     response = sign(browser, **fields)
     assert response.status_code == 200 and shows(response, message)
@@ -160,11 +172,17 @@ def test_public_pages_set_no_cookie_keep_the_headers_and_load_nothing_third_part
         response = browser.get(url)
         assert "Set-Cookie" not in response.headers, url
         assert "script-src 'self'" in response.headers["Content-Security-Policy"], url
-        assert response.headers["X-Frame-Options"] == "DENY" and response.headers["Referrer-Policy"] == "same-origin"
+        assert (
+            response.headers["X-Frame-Options"] == "DENY"
+            and response.headers["Referrer-Policy"] == "same-origin"
+        )
     page = text_of(browser.get(f"/p/{SLUG}"))
     assert "<script" not in page and "style=" not in page and "csrf_token" not in page
-    external = [u for u in re.findall(r'(?:src|href)="([^"]+)"', page)
-                if not u.startswith(("/", "#", "mailto:", "sms:", "http://localhost/p/"))]
+    external = [
+        u
+        for u in re.findall(r'(?:src|href)="([^"]+)"', page)
+        if not u.startswith(("/", "#", "mailto:", "sms:", "http://localhost/p/"))
+    ]
     assert external == []
     assert browser.get(f"/p/{SLUG}/count.json").headers["Access-Control-Allow-Origin"] == "*"
     assert browser.get("/p/nothing-here").status_code == 404
@@ -175,12 +193,24 @@ def test_public_pages_set_no_cookie_keep_the_headers_and_load_nothing_third_part
 
 
 PRIVATE = {
-    "legal_name": "SENTINEL-LEGAL Chhim", "aliases": "SENTINEL-ALIAS", "native_name": "SENTINEL-NATIVE",
-    "country_of_birth": "SENTINEL-COUNTRY", "place_of_birth": "SENTINEL-PLACE", "citizenship": "SENTINEL-CITIZEN",
-    "community": "SENTINEL-COMMUNITY", "a_number": "987654321", "languages": "SENTINEL-LANG",
-    "spouse": "SENTINEL-SPOUSE", "children": "SENTINEL-CHILDREN", "us_citizen_relatives": "SENTINEL-RELATIVES",
-    "work": "SENTINEL-WORK", "community_ties": "SENTINEL-TIES", "private_story": "SENTINEL-STORY",
-    "custody_facility": "SENTINEL-FACILITY", "birth_date": date(1970, 1, 2), "arrival_date": date(1981, 3, 4),
+    "legal_name": "SENTINEL-LEGAL Chhim",
+    "aliases": "SENTINEL-ALIAS",
+    "native_name": "SENTINEL-NATIVE",
+    "country_of_birth": "SENTINEL-COUNTRY",
+    "place_of_birth": "SENTINEL-PLACE",
+    "citizenship": "SENTINEL-CITIZEN",
+    "community": "SENTINEL-COMMUNITY",
+    "a_number": "987654321",
+    "languages": "SENTINEL-LANG",
+    "spouse": "SENTINEL-SPOUSE",
+    "children": "SENTINEL-CHILDREN",
+    "us_citizen_relatives": "SENTINEL-RELATIVES",
+    "work": "SENTINEL-WORK",
+    "community_ties": "SENTINEL-TIES",
+    "private_story": "SENTINEL-STORY",
+    "custody_facility": "SENTINEL-FACILITY",
+    "birth_date": date(1970, 1, 2),
+    "arrival_date": date(1981, 3, 4),
 }
 
 
@@ -188,16 +218,36 @@ def test_nothing_private_reaches_the_public_pages(login_as, make_person, browser
     staff = login_as("staff")
     person = make_person(preferred_name="Bora", city="Revere", state="MA", **PRIVATE)
     # everything is consented: only the two facts ticked on the petition may go public
-    record_consent(staff, person, scope=["preferred_name", "city", "legal_name", "family", "work", "community_ties",
-                                         "country_of_birth", "arrival", "age"])
+    record_consent(
+        staff,
+        person,
+        scope=[
+            "preferred_name",
+            "city",
+            "legal_name",
+            "family",
+            "work",
+            "community_ties",
+            "country_of_birth",
+            "arrival",
+            "age",
+        ],
+    )
     petition_id = create_hosted(staff, person, slug="bora", public_fields=["preferred_name", "city"])
     publish(staff, person, petition_id)
     sign(browser, slug="bora")
-    responses = [browser.get("/p/bora"), browser.get("/p/bora/count.json"), browser.get("/p/bora/thanks"),
-                 sign(browser, slug="bora", email="bad"), browser.get(f"{confirmation_links(app, db)[0]}")]
+    responses = [
+        browser.get("/p/bora"),
+        browser.get("/p/bora/count.json"),
+        browser.get("/p/bora/thanks"),
+        sign(browser, slug="bora", email="bad"),
+        browser.get(f"{confirmation_links(app, db)[0]}"),
+    ]
     for response in responses:
         body = text_of(response)
-        assert "SENTINEL" not in body and "987654321" not in body and "1970" not in body and "1981" not in body
+        assert (
+            "SENTINEL" not in body and "987654321" not in body and "1970" not in body and "1981" not in body
+        )
         assert "Chhim" not in body
     page = text_of(responses[0])
     meta = " ".join(re.findall(r"<meta[^>]+>", page))
@@ -207,17 +257,24 @@ def test_nothing_private_reaches_the_public_pages(login_as, make_person, browser
     assert "SENTINEL" not in email
 
 
-SIGNER = {"name": "SIGNER-NAME Quill", "email": "signer.sentinel@example.org", "zip_code": "02150",
-          "comment": "SIGNER-COMMENT"}
+SIGNER = {
+    "name": "SIGNER-NAME Quill",
+    "email": "signer.sentinel@example.org",
+    "zip_code": "02150",
+    "comment": "SIGNER-COMMENT",
+}
 
 
 def test_nothing_from_signers_reaches_case_pages_or_the_case_export(published, browser, app, db):
     staff, person, petition = published
     sign(browser, **SIGNER)
     browser.post(confirmation_links(app, db)[0])
-    pages = [staff.get(f"/people/{person.id}"), staff.get(f"/people/{person.id}/petitions/{petition.id}"),
-             staff.get(f"/people/{person.id}/petitions/{petition.id}/edit"),
-             staff.get(f"/people/{person.id}/export.json")]
+    pages = [
+        staff.get(f"/people/{person.id}"),
+        staff.get(f"/people/{person.id}/petitions/{petition.id}"),
+        staff.get(f"/people/{person.id}/petitions/{petition.id}/edit"),
+        staff.get(f"/people/{person.id}/export.json"),
+    ]
     for response in pages:
         body = text_of(response)
         assert response.status_code == 200
@@ -234,13 +291,22 @@ def test_the_public_modules_never_read_a_person_or_case_model():
     from casework import models
 
     case_models = {name for name in models.__all__} - {
-        "Petition", "PetitionKind", "PetitionStatus", "Signature", "SignatureState", "OutboxEmail", "OutboxStatus",
-        "Base"}
+        "Petition",
+        "PetitionKind",
+        "PetitionStatus",
+        "Signature",
+        "SignatureState",
+        "OutboxEmail",
+        "OutboxStatus",
+        "Base",
+    }
     root = Path(__file__).resolve().parent.parent / "casework" / "petitions"
     for module in ("public.py", "signing.py", "mail.py", "crypto.py"):
         tree = ast.parse((root / module).read_text())
-        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                    for alias in node.names}
+        imported = {
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+        }
         assert not imported & case_models, (module, imported & case_models)
-        assert "operations" not in {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                                    for alias in node.names}, module
+        assert "operations" not in {
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+        }, module

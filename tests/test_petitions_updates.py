@@ -22,13 +22,18 @@ def test_update_goes_only_to_confirmed_signers_who_asked(published, browser, app
     staff, person, petition = published
     sign_and_confirm(browser, app, db, name="Ada Wants", email="ada@example.org", send_updates="y")
     sign_and_confirm(browser, app, db, name="Ben Quiet", email="ben@example.org", ip="198.51.100.8")
-    sign(browser, name="Cy Pending", email="cy@example.org", send_updates="y", ip="198.51.100.9")  # unconfirmed
+    sign(
+        browser, name="Cy Pending", email="cy@example.org", send_updates="y", ip="198.51.100.9"
+    )  # unconfirmed
     before = db.count(OutboxEmail)
     url = f"/people/{person.id}/petitions/{petition.id}/updates/new"
     preview = staff.post(url, {"subject": "Hearing on March 3", "body": "Please come to the hearing."})
-    assert "Send to 1 signer(s)" in text_of(preview) and db.count(OutboxEmail) == before  # a preview sends nothing
-    response = staff.post(url, {"subject": "Hearing on March 3", "body": "Please come to the hearing.",
-                                "confirmed": "yes"})
+    assert (
+        "Send to 1 signer(s)" in text_of(preview) and db.count(OutboxEmail) == before
+    )  # a preview sends nothing
+    response = staff.post(
+        url, {"subject": "Hearing on March 3", "body": "Please come to the hearing.", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     sent = db.scalars(sa.select(OutboxEmail).where(OutboxEmail.purpose == "petition_update"))
     with app.app_context():

@@ -49,20 +49,44 @@ def fill_case(db, person, org, user, n: int) -> None:
     """n of everything on one case."""
     for i in range(n):
         c = db.add(Conviction(person_id=person.id, offense=f"Offense {i}", offense_date=date(2000, 1, 1 + i)))
-        db.add(CustodyEvent(person_id=person.id, kind="transferred" if i else "ice_arrest",
-                            occurred_on=date(2010, 1, 1 + i), facility=f"Facility {i}"))
+        db.add(
+            CustodyEvent(
+                person_id=person.id,
+                kind="transferred" if i else "ice_arrest",
+                occurred_on=date(2010, 1, 1 + i),
+                facility=f"Facility {i}",
+            )
+        )
         db.add(CheckIn(person_id=person.id, scheduled_on=TODAY + timedelta(days=i + 1), office=f"Office {i}"))
         db.add(TravelDocument(person_id=person.id, country=f"Country {i}"))
         contact = db.add(Contact(org_id=org.id, name=f"Contact {i}", kind="immigration_attorney"))
         db.add(CaseContact(person_id=person.id, contact_id=contact.id, role="Counsel"))
-        application = db.add(ReliefApplication(person_id=person.id, kind="governor_pardon", jurisdiction="CA",
-                                               lead_id=user.id, attorney_contact_id=contact.id))
+        application = db.add(
+            ReliefApplication(
+                person_id=person.id,
+                kind="governor_pardon",
+                jurisdiction="CA",
+                lead_id=user.id,
+                attorney_contact_id=contact.id,
+            )
+        )
         for k in range(3):
-            db.add(ReliefStep(application_id=application.id, position=k + 1, title=f"Step {k}",
-                              due_on=TODAY + timedelta(days=k), assignee_id=user.id))
+            db.add(
+                ReliefStep(
+                    application_id=application.id,
+                    position=k + 1,
+                    title=f"Step {k}",
+                    due_on=TODAY + timedelta(days=k),
+                    assignee_id=user.id,
+                )
+            )
         db.add(ReliefEvent(application_id=application.id, kind="created", summary="Opened", actor_id=user.id))
         db.add(Note(person_id=person.id, body=f"Note {i}", author_id=user.id, privileged=bool(i % 2)))
-        db.add(Task(person_id=person.id, title=f"Task {i}", due_on=TODAY + timedelta(days=i), assignee_id=user.id))
+        db.add(
+            Task(
+                person_id=person.id, title=f"Task {i}", due_on=TODAY + timedelta(days=i), assignee_id=user.id
+            )
+        )
         assert c.id
     if not db.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person.id)):
         db.add(RemovalCase(person_id=person.id, stage="final_order", order_date=date(2009, 1, 1)))
@@ -94,10 +118,14 @@ def test_due_and_dashboard_queries_do_not_grow_with_rows(app, login_as, make_per
     staff = login_as("staff")
     first = make_person(custody_status="detained", custody_since=TODAY - timedelta(days=30))
     fill_case(db, first, org, staff.user, 1)
-    counts = [count_selects(app, lambda: staff.get("/due?window=all")),
-              count_selects(app, lambda: staff.get("/dashboard"))]
+    counts = [
+        count_selects(app, lambda: staff.get("/due?window=all")),
+        count_selects(app, lambda: staff.get("/dashboard")),
+    ]
     for _ in range(4):
         more = make_person(custody_status="detained", custody_since=TODAY - timedelta(days=30))
         fill_case(db, more, org, staff.user, 3)
-    assert [count_selects(app, lambda: staff.get("/due?window=all")),
-            count_selects(app, lambda: staff.get("/dashboard"))] == counts
+    assert [
+        count_selects(app, lambda: staff.get("/due?window=all")),
+        count_selects(app, lambda: staff.get("/dashboard")),
+    ] == counts

@@ -50,7 +50,9 @@ def test_staff_adds_a_conviction_with_every_field(login_as, case, db):
     conviction = db.scalar(sa.select(Conviction))
     assert conviction.person_id == case.id and conviction.state == "MA"
     assert conviction.removal_grounds == "aggravated_felony,firearm"  # stored in the list's order
-    assert conviction.consequences_advised == TriState.NO and conviction.interpreter_at_plea == TriState.UNKNOWN
+    assert (
+        conviction.consequences_advised == TriState.NO and conviction.interpreter_at_plea == TriState.UNKNOWN
+    )
     assert conviction.offense_date == date(2004, 6, 12)
     page = staff.get(f"/people/{case.id}")
     assert shows(page, "Unlawful possession of a firearm")
@@ -65,31 +67,60 @@ def test_staff_adds_a_conviction_with_every_field(login_as, case, db):
 
 def test_only_the_offense_is_required(login_as, case, db):
     staff = login_as("staff")
-    response = staff.post(f"/people/{case.id}/convictions/new",
-                          {"offense": "Robbery (accomplice)", "consequences_advised": "unknown",
-                           "interpreter_at_plea": "unknown", "version": "0"})
+    response = staff.post(
+        f"/people/{case.id}/convictions/new",
+        {
+            "offense": "Robbery (accomplice)",
+            "consequences_advised": "unknown",
+            "interpreter_at_plea": "unknown",
+            "version": "0",
+        },
+    )
     assert response.status_code == 302
     conviction = db.scalar(sa.select(Conviction))
     assert conviction.removal_grounds is None and conviction.state is None and conviction.county is None
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("offense", "", "Type the offense as the judgment names it, for example “Unlawful possession of a firearm”."),
-    ("offense", "x" * 301, "Keep this under 300 characters."),
-    ("offense_date", TOMORROW, "The offense date cannot be in the future; type a date on or before today."),
-    ("offense_date", "12/06/2004", "Type the date as YYYY-MM-DD, for example 2009-04-30."),
-    ("offense_date", "1980-05-01", "The offense date cannot be before the date of birth (1983-02-01); check both dates."),
-    ("conviction_date", TOMORROW, "The conviction date cannot be in the future; type a date on or before today."),
-    ("conviction_date", "2004-01-01", "The conviction date cannot be before the offense date; check both dates."),
-    ("state", "ZZ", "Choose one of the options in the list."),
-    ("level", "capital", "Choose one of the options in the list."),
-    ("plea", "alford", "Choose one of the options in the list."),
-    ("consequences_advised", "maybe", "Choose one of the options in the list."),
-    ("consequences_advised", "", "Choose yes, no or unknown."),
-    ("interpreter_at_plea", "", "Choose yes, no or unknown."),
-    ("removal_grounds", ["firearm", "jaywalking"], "Tick only grounds from the list."),
-    ("county", "x" * 101, "Keep this under 100 characters."),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        (
+            "offense",
+            "",
+            "Type the offense as the judgment names it, for example “Unlawful possession of a firearm”.",
+        ),
+        ("offense", "x" * 301, "Keep this under 300 characters."),
+        (
+            "offense_date",
+            TOMORROW,
+            "The offense date cannot be in the future; type a date on or before today.",
+        ),
+        ("offense_date", "12/06/2004", "Type the date as YYYY-MM-DD, for example 2009-04-30."),
+        (
+            "offense_date",
+            "1980-05-01",
+            "The offense date cannot be before the date of birth (1983-02-01); check both dates.",
+        ),
+        (
+            "conviction_date",
+            TOMORROW,
+            "The conviction date cannot be in the future; type a date on or before today.",
+        ),
+        (
+            "conviction_date",
+            "2004-01-01",
+            "The conviction date cannot be before the offense date; check both dates.",
+        ),
+        ("state", "ZZ", "Choose one of the options in the list."),
+        ("level", "capital", "Choose one of the options in the list."),
+        ("plea", "alford", "Choose one of the options in the list."),
+        ("consequences_advised", "maybe", "Choose one of the options in the list."),
+        ("consequences_advised", "", "Choose yes, no or unknown."),
+        ("interpreter_at_plea", "", "Choose yes, no or unknown."),
+        ("removal_grounds", ["firearm", "jaywalking"], "Tick only grounds from the list."),
+        ("county", "x" * 101, "Keep this under 100 characters."),
+    ],
+)
 def test_validation_messages_say_what_to_type(login_as, case, db, field, value, message):
     staff = login_as("staff")
     response = staff.post(f"/people/{case.id}/convictions/new", _form(**{field: value}))
@@ -101,9 +132,12 @@ def test_validation_messages_say_what_to_type(login_as, case, db, field, value, 
 
 def test_conviction_before_birth_is_refused_without_an_offense_date(login_as, case, db):
     staff = login_as("staff")
-    response = staff.post(f"/people/{case.id}/convictions/new",
-                          _form(offense_date="", conviction_date="1982-01-01"))
-    assert shows(response, "The conviction date cannot be before the date of birth (1983-02-01); check both dates.")
+    response = staff.post(
+        f"/people/{case.id}/convictions/new", _form(offense_date="", conviction_date="1982-01-01")
+    )
+    assert shows(
+        response, "The conviction date cannot be before the date of birth (1983-02-01); check both dates."
+    )
     assert db.count(Conviction) == 0
 
 
@@ -111,8 +145,10 @@ def test_edit_saves_and_audits_field_names_only(login_as, case, db):
     conviction = db.add(Conviction(person_id=case.id, offense="Robbery", removal_grounds="cimt"))
     staff = login_as("staff")
     assert staff.get(f"/people/{case.id}/convictions/{conviction.id}/edit").status_code == 200
-    response = staff.post(f"/people/{case.id}/convictions/{conviction.id}/edit",
-                          _form(version=str(conviction.version), notes="SENTINEL-PLEA-NOTE"))
+    response = staff.post(
+        f"/people/{case.id}/convictions/{conviction.id}/edit",
+        _form(version=str(conviction.version), notes="SENTINEL-PLEA-NOTE"),
+    )
     assert response.status_code == 302
     saved = db.get(Conviction, conviction.id)
     assert saved.offense == VALID["offense"] and saved.version == conviction.version + 1
@@ -125,8 +161,9 @@ def test_edit_saves_and_audits_field_names_only(login_as, case, db):
 def test_edit_form_shows_the_stored_grounds_ticked(login_as, case, db):
     conviction = db.add(Conviction(person_id=case.id, offense="Robbery", removal_grounds="cimt,firearm"))
     html = text_of(login_as("staff").get(f"/people/{case.id}/convictions/{conviction.id}/edit"))
-    checked = re.findall(r'<input checked id="removal_grounds-\d" name="removal_grounds" type="checkbox" value="(\w+)"',
-                         html)
+    checked = re.findall(
+        r'<input checked id="removal_grounds-\d" name="removal_grounds" type="checkbox" value="(\w+)"', html
+    )
     assert sorted(checked) == ["cimt", "firearm"]
 
 
@@ -137,7 +174,9 @@ def test_edit_conflict_keeps_what_the_second_user_typed(login_as, case, db):
     url = f"/people/{case.id}/convictions/{conviction.id}/edit"
     assert alice.get(url).status_code == 200 and bob.get(url).status_code == 200
     assert alice.post(url, _form(version=str(conviction.version), court="Alice court")).status_code == 302
-    response = bob.post(url, _form(version=str(conviction.version), court="Bob court", sentence="Bob typed this"))
+    response = bob.post(
+        url, _form(version=str(conviction.version), court="Bob court", sentence="Bob typed this")
+    )
     html = text_of(response)
     assert response.status_code == 200
     assert "Someone else saved this while you were editing" in html
@@ -207,11 +246,17 @@ def test_deleting_a_conviction_targeted_by_relief_unlinks_it(login_as, case, db)
     from casework.models import ReliefApplication, ReliefKind, relief_conviction
 
     conviction = db.add(Conviction(person_id=case.id, offense="Robbery"))
-    application = db.add(ReliefApplication(person_id=case.id, kind=ReliefKind.GOVERNOR_PARDON, jurisdiction="MA"))
-    db.execute(sa.insert(relief_conviction).values(application_id=application.id, conviction_id=conviction.id))
+    application = db.add(
+        ReliefApplication(person_id=case.id, kind=ReliefKind.GOVERNOR_PARDON, jurisdiction="MA")
+    )
+    db.execute(
+        sa.insert(relief_conviction).values(application_id=application.id, conviction_id=conviction.id)
+    )
     staff = login_as("staff")
     url = f"/people/{case.id}/convictions/{conviction.id}/delete"
-    assert shows(staff.get(url), "1 relief application(s) target this conviction; they will no longer list it.")
+    assert shows(
+        staff.get(url), "1 relief application(s) target this conviction; they will no longer list it."
+    )
     assert staff.post(url).status_code == 302
     assert db.count(Conviction) == 0 and db.count(ReliefApplication) == 1
     assert db.count(relief_conviction) == 0

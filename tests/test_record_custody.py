@@ -25,11 +25,16 @@ TOMORROW = TODAY + timedelta(days=1)
 
 def _events(*steps):
     """Transient events with ids in the order given: (kind, 'YYYY-MM-DD'[, facility])."""
-    return [CustodyEvent(id=i, kind=kind, occurred_on=date.fromisoformat(day), facility=facility[0] if facility else None)
-            for i, (kind, day, *facility) in enumerate(steps, start=1)]
+    return [
+        CustodyEvent(
+            id=i, kind=kind, occurred_on=date.fromisoformat(day), facility=facility[0] if facility else None
+        )
+        for i, (kind, day, *facility) in enumerate(steps, start=1)
+    ]
 
 
 # ---------------------------------------------------------------- derive_custody
+
 
 def test_a_whole_custody_history_replays():
     history = [
@@ -70,16 +75,23 @@ def test_voided_events_are_left_out():
     assert derive_custody(events).since == date(2020, 12, 1)
 
 
-@pytest.mark.parametrize("steps, message", [
-    ([(K.RELEASED_SUPERVISION, "2021-01-01")], "the person was not detained then"),
-    ([(K.ICE_ARREST, "2021-02-01"), (K.RELEASED_BOND, "2021-01-01")], "the person was not detained then"),
-    ([(K.BOOKED, "2021-01-01")], "Record the ICE arrest or re-detention first"),
-    ([(K.ICE_ARREST, "2021-01-01"), (K.REDETAINED, "2021-01-05")], "already detained (since 2021-01-01)"),
-    ([(K.ICE_ARREST, "2021-01-01"), (K.REMOVED, "2021-03-01"), (K.ICE_ARREST, "2022-01-01")],
-     "the person was already removed"),
-    ([(K.ICE_ARREST, "2021-01-01"), (K.RELEASED_OTHER, "2021-03-01"), (K.TRANSFERRED, "2021-04-01")],
-     "was not detained then"),
-])
+@pytest.mark.parametrize(
+    "steps, message",
+    [
+        ([(K.RELEASED_SUPERVISION, "2021-01-01")], "the person was not detained then"),
+        ([(K.ICE_ARREST, "2021-02-01"), (K.RELEASED_BOND, "2021-01-01")], "the person was not detained then"),
+        ([(K.BOOKED, "2021-01-01")], "Record the ICE arrest or re-detention first"),
+        ([(K.ICE_ARREST, "2021-01-01"), (K.REDETAINED, "2021-01-05")], "already detained (since 2021-01-01)"),
+        (
+            [(K.ICE_ARREST, "2021-01-01"), (K.REMOVED, "2021-03-01"), (K.ICE_ARREST, "2022-01-01")],
+            "the person was already removed",
+        ),
+        (
+            [(K.ICE_ARREST, "2021-01-01"), (K.RELEASED_OTHER, "2021-03-01"), (K.TRANSFERRED, "2021-04-01")],
+            "was not detained then",
+        ),
+    ],
+)
 def test_impossible_sequences_are_refused(steps, message):
     with pytest.raises(ValueError) as exc:
         derive_custody(_events(*steps))
@@ -88,9 +100,15 @@ def test_impossible_sequences_are_refused(steps, message):
 
 # ---------------------------------------------------------------- custody_clock
 
+
 def _removal(**fields):
-    values = {"stage": RemovalStage.FINAL_ORDER, "order_date": date(2024, 1, 1), "stay_status": StayStatus.NONE,
-              "stay_granted_on": None, "stay_ended_on": None}
+    values = {
+        "stage": RemovalStage.FINAL_ORDER,
+        "order_date": date(2024, 1, 1),
+        "stay_status": StayStatus.NONE,
+        "stay_granted_on": None,
+        "stay_ended_on": None,
+    }
     values.update(fields)
     return RemovalCase(**values)
 
@@ -116,25 +134,31 @@ def test_a_granted_stay_pauses_the_clock():
 
 
 def test_the_clock_resumes_after_the_stay_ended():
-    removal = _removal(stay_status=StayStatus.ENDED, stay_granted_on=date(2024, 2, 1), stay_ended_on=date(2024, 2, 21))
+    removal = _removal(
+        stay_status=StayStatus.ENDED, stay_granted_on=date(2024, 2, 1), stay_ended_on=date(2024, 2, 21)
+    )
     clock = custody_clock(removal, CustodyStatus.DETAINED, date(2023, 12, 1), date(2024, 4, 5))
     assert clock.paused is False and clock.days == 75
     assert clock.day_90 == date(2024, 4, 20) and clock.day_180 == date(2024, 7, 19)  # 20 paused days later
 
 
-@pytest.mark.parametrize("removal, status", [
-    (None, CustodyStatus.DETAINED),
-    (_removal(stage=RemovalStage.HEARINGS), CustodyStatus.DETAINED),
-    (_removal(order_date=None), CustodyStatus.DETAINED),
-    (_removal(), CustodyStatus.RELEASED),
-    (_removal(), CustodyStatus.FREE),
-    (_removal(order_date=date(2024, 6, 1)), CustodyStatus.DETAINED),  # order after "today"
-])
+@pytest.mark.parametrize(
+    "removal, status",
+    [
+        (None, CustodyStatus.DETAINED),
+        (_removal(stage=RemovalStage.HEARINGS), CustodyStatus.DETAINED),
+        (_removal(order_date=None), CustodyStatus.DETAINED),
+        (_removal(), CustodyStatus.RELEASED),
+        (_removal(), CustodyStatus.FREE),
+        (_removal(order_date=date(2024, 6, 1)), CustodyStatus.DETAINED),  # order after "today"
+    ],
+)
 def test_no_clock_without_a_final_order_or_when_not_detained(removal, status):
     assert custody_clock(removal, status, date(2023, 12, 1), date(2024, 4, 5)) is None
 
 
 # ---------------------------------------------------------------- through the pages
+
 
 def _add(browser, person_id, kind, day, **fields):
     data = {"kind": kind, "occurred_on": day, **fields}
@@ -144,7 +168,7 @@ def _add(browser, person_id, kind, day, **fields):
 def _badge(html: str) -> str:
     marker = 'class="badge custody custody-'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]
 
 
 def test_recording_a_history_moves_the_badge_everywhere(login_as, make_person, db):
@@ -152,10 +176,20 @@ def test_recording_a_history_moves_the_badge_everywhere(login_as, make_person, d
     staff = login_as("staff")
     steps = [
         ("ice_arrest", "2023-03-02", {}, "detained", None),
-        ("booked", "2023-03-03", {"facility": "Plymouth County Correctional Facility"}, "detained",
-         "Plymouth County Correctional Facility"),
-        ("transferred", "2023-05-01", {"facility": "Bristol County House of Correction"}, "detained",
-         "Bristol County House of Correction"),
+        (
+            "booked",
+            "2023-03-03",
+            {"facility": "Plymouth County Correctional Facility"},
+            "detained",
+            "Plymouth County Correctional Facility",
+        ),
+        (
+            "transferred",
+            "2023-05-01",
+            {"facility": "Bristol County House of Correction"},
+            "detained",
+            "Bristol County House of Correction",
+        ),
         ("released_supervision", "2023-09-15", {}, "released", None),
         ("redetained", "2024-05-06", {"field_office": "Burlington"}, "detained", None),
         ("removed", "2024-08-20", {}, "removed", None),
@@ -174,30 +208,58 @@ def test_recording_a_history_moves_the_badge_everywhere(login_as, make_person, d
     assert db.count(CustodyEvent) == 6
     assert db.count(AuditEvent, AuditEvent.action == "custody_event.created") == 6
     page = staff.get(f"/people/{person.id}")
-    assert shows(page, "Released on an order of supervision") and shows(page, "Removed from the United States")
+    assert shows(page, "Released on an order of supervision") and shows(
+        page, "Removed from the United States"
+    )
 
 
 def test_detained_badge_shows_facility_and_date_on_the_case_page(login_as, make_person):
     person = make_person()
     staff = login_as("staff")
     _add(staff, person.id, "ice_arrest", "2024-03-02")
-    _add(staff, person.id, "booked", "2024-03-02", facility="Plymouth County Correctional Facility")  # same day
+    _add(
+        staff, person.id, "booked", "2024-03-02", facility="Plymouth County Correctional Facility"
+    )  # same day
     page = text_of(staff.get(f"/people/{person.id}"))
     assert "Detained · Plymouth County Correctional Facility since 2024-03-02" in page
 
 
-@pytest.mark.parametrize("steps, kind, day, message", [
-    ([], "released_supervision", "2024-01-01", ("Released on an order of supervision on 2024-01-01: the person "
-                                                "was not detained then. Record the ICE arrest or re-detention first")),
-    ([("ice_arrest", "2024-02-01")], "released_bond", "2024-01-15", "the person was not detained then"),
-    ([("ice_arrest", "2024-02-01")], "ice_arrest", "2024-02-10",
-     "the person was already detained (since 2024-02-01). Record a transfer instead."),
-    ([("ice_arrest", "2024-02-01"), ("removed", "2024-03-01")], "redetained", "2024-04-01",
-     "the person was already removed"),
-    ([("ice_arrest", "2024-02-01"), ("released_bond", "2024-03-01")], "transferred", "2024-01-01",
-     "was not detained then"),
-])
-def test_impossible_events_are_refused_and_nothing_saved(login_as, make_person, db, steps, kind, day, message):
+@pytest.mark.parametrize(
+    "steps, kind, day, message",
+    [
+        (
+            [],
+            "released_supervision",
+            "2024-01-01",
+            (
+                "Released on an order of supervision on 2024-01-01: the person "
+                "was not detained then. Record the ICE arrest or re-detention first"
+            ),
+        ),
+        ([("ice_arrest", "2024-02-01")], "released_bond", "2024-01-15", "the person was not detained then"),
+        (
+            [("ice_arrest", "2024-02-01")],
+            "ice_arrest",
+            "2024-02-10",
+            "the person was already detained (since 2024-02-01). Record a transfer instead.",
+        ),
+        (
+            [("ice_arrest", "2024-02-01"), ("removed", "2024-03-01")],
+            "redetained",
+            "2024-04-01",
+            "the person was already removed",
+        ),
+        (
+            [("ice_arrest", "2024-02-01"), ("released_bond", "2024-03-01")],
+            "transferred",
+            "2024-01-01",
+            "was not detained then",
+        ),
+    ],
+)
+def test_impossible_events_are_refused_and_nothing_saved(
+    login_as, make_person, db, steps, kind, day, message
+):
     person = make_person()
     staff = login_as("staff")
     for k, d in steps:
@@ -210,19 +272,36 @@ def test_impossible_events_are_refused_and_nothing_saved(login_as, make_person, 
     assert db.count(CustodyEvent) == len(steps)
     after = db.get(Person, person.id)
     assert (after.custody_status, after.custody_since, after.version) == (
-        before.custody_status, before.custody_since, before.version)
+        before.custody_status,
+        before.custody_since,
+        before.version,
+    )
     assert db.count(AuditEvent, AuditEvent.action == "custody_event.created") == len(steps)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"kind": "ice_arrest", "occurred_on": TOMORROW.isoformat()},
-     "The date of a custody event cannot be in the future; type a date on or before today."),
-    ({"kind": "ice_arrest", "occurred_on": ""}, "Type the date it happened as YYYY-MM-DD, for example 2024-03-02."),
-    ({"kind": "ice_arrest", "occurred_on": "3/2/2024"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
-    ({"kind": "", "occurred_on": "2024-03-02"}, "Choose what happened."),
-    ({"kind": "escaped", "occurred_on": "2024-03-02"}, "Choose one of the options in the list."),
-    ({"kind": "ice_arrest", "occurred_on": "2024-03-02", "facility": "x" * 201}, "Keep this under 200 characters."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"kind": "ice_arrest", "occurred_on": TOMORROW.isoformat()},
+            "The date of a custody event cannot be in the future; type a date on or before today.",
+        ),
+        (
+            {"kind": "ice_arrest", "occurred_on": ""},
+            "Type the date it happened as YYYY-MM-DD, for example 2024-03-02.",
+        ),
+        (
+            {"kind": "ice_arrest", "occurred_on": "3/2/2024"},
+            "Type the date as YYYY-MM-DD, for example 2009-04-30.",
+        ),
+        ({"kind": "", "occurred_on": "2024-03-02"}, "Choose what happened."),
+        ({"kind": "escaped", "occurred_on": "2024-03-02"}, "Choose one of the options in the list."),
+        (
+            {"kind": "ice_arrest", "occurred_on": "2024-03-02", "facility": "x" * 201},
+            "Keep this under 200 characters.",
+        ),
+    ],
+)
 def test_event_form_messages(login_as, make_person, db, data, message):
     person = make_person()
     response = login_as("staff").post(f"/people/{person.id}/custody/new", data)
@@ -246,10 +325,17 @@ def test_void_needs_a_reason_and_strikes_the_entry_through(login_as, make_person
     release = db.scalar(sa.select(CustodyEvent).where(CustodyEvent.kind == CustodyKind.RELEASED_BOND))
     url = f"/people/{person.id}/custody/{release.id}/void"
     page = staff.get(url)
-    assert page.status_code == 200 and shows(page, "Void this custody entry?") and shows(page, "Released on bond")
+    assert (
+        page.status_code == 200
+        and shows(page, "Void this custody entry?")
+        and shows(page, "Released on bond")
+    )
     response = staff.post(url, {"reason": "  "})
     assert response.status_code == 200
-    assert shows(response, "Type why this entry is being voided, for example “wrong date: the arrest was on 2024-03-02”.")
+    assert shows(
+        response,
+        "Type why this entry is being voided, for example “wrong date: the arrest was on 2024-03-02”.",
+    )
     assert db.get(CustodyEvent, release.id).voided_at is None
     assert staff.post(url, {"reason": "x" * 301}).status_code == 200
     assert db.get(CustodyEvent, release.id).voided_at is None
@@ -265,7 +351,11 @@ def test_void_needs_a_reason_and_strikes_the_entry_through(login_as, make_person
     assert 'class="voided-row"' in html and "Entered on the wrong case" in html
     assert f"by {staff.user.display_name}" in html
     event = db.scalar(sa.select(AuditEvent).where(AuditEvent.action == "custody_event.voided"))
-    assert event.object_id == release.id and set(event.field_list) == {"voided_at", "voided_by_id", "void_reason"}
+    assert event.object_id == release.id and set(event.field_list) == {
+        "voided_at",
+        "voided_by_id",
+        "void_reason",
+    }
     assert "wrong case" not in (event.fields or "") + (event.detail or "")
     # voiding twice is not possible
     again = staff.get(url)
@@ -282,8 +372,11 @@ def test_void_is_refused_when_the_timeline_would_break(login_as, make_person, db
     arrest = db.scalar(sa.select(CustodyEvent).where(CustodyEvent.kind == CustodyKind.ICE_ARREST))
     response = staff.post(f"/people/{person.id}/custody/{arrest.id}/void", {"reason": "Wrong date"})
     assert response.status_code == 200
-    assert shows(response, "Not voided: Without this entry the timeline would be impossible: Booked into detention "
-                           "on 2024-02-02: the person was not detained then.")
+    assert shows(
+        response,
+        "Not voided: Without this entry the timeline would be impossible: Booked into detention "
+        "on 2024-02-02: the person was not detained then.",
+    )
     assert shows(response, "Void the later entries that depend on it first.")
     assert db.get(CustodyEvent, arrest.id).voided_at is None
     assert db.count(AuditEvent, AuditEvent.action == "custody_event.voided") == 0
@@ -292,8 +385,14 @@ def test_void_is_refused_when_the_timeline_would_break(login_as, make_person, db
 def test_refresh_custody_writes_the_derived_state(app, make_person, make_user, db):
     person = make_person()
     user = make_user("staff")
-    db.add(CustodyEvent(person_id=person.id, kind=CustodyKind.ICE_ARREST, occurred_on=date(2024, 1, 2),
-                        facility="Plymouth"))
+    db.add(
+        CustodyEvent(
+            person_id=person.id,
+            kind=CustodyKind.ICE_ARREST,
+            occurred_on=date(2024, 1, 2),
+            facility="Plymouth",
+        )
+    )
     with app.test_request_context():
         from casework.extensions import db as sqla
         from casework.record import operations
@@ -302,11 +401,22 @@ def test_refresh_custody_writes_the_derived_state(app, make_person, make_user, d
         state = operations.refresh_custody(loaded)
         assert state.status == CustodyStatus.DETAINED
         assert (loaded.custody_status, loaded.custody_since, loaded.custody_facility) == (
-            CustodyStatus.DETAINED, date(2024, 1, 2), "Plymouth")
+            CustodyStatus.DETAINED,
+            date(2024, 1, 2),
+            "Plymouth",
+        )
         with pytest.raises(operations.OperationError, match="already detained"):
-            operations.add_custody_event(sqla.session.get(type(user), user.id), loaded, {
-                "kind": CustodyKind.REDETAINED, "occurred_on": date(2024, 1, 3), "facility": None,
-                "field_office": None, "notes": None})
+            operations.add_custody_event(
+                sqla.session.get(type(user), user.id),
+                loaded,
+                {
+                    "kind": CustodyKind.REDETAINED,
+                    "occurred_on": date(2024, 1, 3),
+                    "facility": None,
+                    "field_office": None,
+                    "notes": None,
+                },
+            )
         assert sqla.session.scalar(sa.select(sa.func.count()).select_from(CustodyEvent)) == 1
         sqla.session.rollback()
 
@@ -315,15 +425,22 @@ def test_access(login_as, make_user, make_person, make_org, share_case, db):
     volunteer = make_user("volunteer")
     person = make_person()
     other = make_person()
-    event = db.add(CustodyEvent(person_id=person.id, kind=CustodyKind.ICE_ARREST, occurred_on=date(2024, 1, 2)))
-    foreign = db.add(CustodyEvent(person_id=other.id, kind=CustodyKind.ICE_ARREST, occurred_on=date(2024, 1, 2)))
+    event = db.add(
+        CustodyEvent(person_id=person.id, kind=CustodyKind.ICE_ARREST, occurred_on=date(2024, 1, 2))
+    )
+    foreign = db.add(
+        CustodyEvent(person_id=other.id, kind=CustodyKind.ICE_ARREST, occurred_on=date(2024, 1, 2))
+    )
     partner = make_user("staff", org=make_org("Partner Firm LLP"))
     share_case(person, user=partner, level="view")
     data = {"kind": "released_bond", "occurred_on": "2024-02-01"}
     outsider, viewer, staff = login_as(volunteer), login_as(partner), login_as("staff")
     for url in (f"/people/{person.id}/custody/new", f"/people/{person.id}/custody/{event.id}/void"):
         assert outsider.get(url).status_code == 404 and outsider.post(url, data).status_code == 404
-        assert viewer.get(url).status_code == 403 and viewer.post(url, {**data, "reason": "x"}).status_code == 403
+        assert (
+            viewer.get(url).status_code == 403
+            and viewer.post(url, {**data, "reason": "x"}).status_code == 403
+        )
     assert "Record the event" not in text_of(viewer.get(f"/people/{person.id}"))
     assert "Void…" not in text_of(viewer.get(f"/people/{person.id}"))
     assert staff.post(f"/people/{person.id}/custody/{foreign.id}/void", {"reason": "x"}).status_code == 404
@@ -331,7 +448,9 @@ def test_access(login_as, make_user, make_person, make_org, share_case, db):
     assert db.count(CustodyEvent) == 2
 
 
-@pytest.mark.skipif(TEST_DB != "postgresql", reason="row locks are a PostgreSQL matter; SQLite has one writer")
+@pytest.mark.skipif(
+    TEST_DB != "postgresql", reason="row locks are a PostgreSQL matter; SQLite has one writer"
+)
 def test_concurrent_timeline_changes_are_serialized(app, make_person, make_user, db):
     import threading
     import time
@@ -350,9 +469,11 @@ def test_concurrent_timeline_changes_are_serialized(app, make_person, make_user,
 
         with app.test_request_context():
             try:
-                operations.add_custody_event(sqla.session.get(User, user.id), sqla.session.get(Person, person.id),
-                                             {"kind": kind, "occurred_on": day, "facility": None,
-                                              "field_office": None, "notes": None})
+                operations.add_custody_event(
+                    sqla.session.get(User, user.id),
+                    sqla.session.get(Person, person.id),
+                    {"kind": kind, "occurred_on": day, "facility": None, "field_office": None, "notes": None},
+                )
                 if pause:
                     first_flushed.set()
                     time.sleep(0.5)  # the other change is now waiting for the person's row
@@ -365,7 +486,9 @@ def test_concurrent_timeline_changes_are_serialized(app, make_person, make_user,
     first = threading.Thread(target=release, args=(CustodyKind.RELEASED_BOND, date(2024, 2, 1), True))
     first.start()
     assert first_flushed.wait(10)
-    second = threading.Thread(target=release, args=(CustodyKind.RELEASED_SUPERVISION, date(2024, 2, 2), False))
+    second = threading.Thread(
+        target=release, args=(CustodyKind.RELEASED_SUPERVISION, date(2024, 2, 2), False)
+    )
     second.start()
     first.join(10)
     second.join(10)

@@ -13,9 +13,19 @@ TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 
 
 def _form(version="0", **changes):
-    data = {"stage": "hearings", "court": "Boston Immigration Court", "nta_date": "2023-01-10",
-            "next_hearing_on": (TODAY + timedelta(days=40)).isoformat(), "order_date": "", "order_type": "",
-            "stay_status": "none", "stay_granted_on": "", "stay_ended_on": "", "notes": "", "version": version}
+    data = {
+        "stage": "hearings",
+        "court": "Boston Immigration Court",
+        "nta_date": "2023-01-10",
+        "next_hearing_on": (TODAY + timedelta(days=40)).isoformat(),
+        "order_date": "",
+        "order_type": "",
+        "stay_status": "none",
+        "stay_granted_on": "",
+        "stay_ended_on": "",
+        "notes": "",
+        "version": version,
+    }
     data.update(changes)
     return data
 
@@ -33,8 +43,10 @@ def test_create_then_edit_the_removal_case(login_as, make_person, db):
     assert created.object_id == removal.id and {"stage", "court", "nta_date"} <= set(created.field_list)
 
     order_day = (TODAY - timedelta(days=10)).isoformat()
-    response = staff.post(f"/people/{person.id}/removal", _form(
-        version=str(removal.version), stage="final_order", order_date=order_day, order_type="removal"))
+    response = staff.post(
+        f"/people/{person.id}/removal",
+        _form(version=str(removal.version), stage="final_order", order_date=order_day, order_type="removal"),
+    )
     assert response.status_code == 302
     removal = db.get(RemovalCase, removal.id)
     assert removal.stage == RemovalStage.FINAL_ORDER and removal.version == 2
@@ -56,31 +68,54 @@ def test_passed_appeal_deadline_is_shown_as_passed(login_as, make_person, db):
     assert "BIA appeal deadline</span>" not in html  # no glance for a deadline gone by
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"stage": "final_order", "order_date": ""},
-     "A final order of removal needs its date: type the order date as YYYY-MM-DD, or choose another stage."),
-    ({"order_date": "2022-12-01"}, "The order date cannot be before the Notice to Appear date; check both dates."),
-    ({"order_date": TOMORROW}, "The order date cannot be in the future; type a date on or before today."),
-    ({"nta_date": TOMORROW}, "The Notice to Appear date cannot be in the future; type a date on or before today."),
-    ({"nta_date": "Jan 10"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
-    ({"stay_status": "granted", "stay_granted_on": TOMORROW},
-     "The date the stay was granted cannot be in the future; type a date on or before today."),
-    ({"stay_status": "ended", "stay_granted_on": "2024-02-01", "stay_ended_on": TOMORROW},
-     "The date the stay ended cannot be in the future; type a date on or before today."),
-    ({"stay_status": "ended", "stay_granted_on": "2024-02-01", "stay_ended_on": "2024-01-01"},
-     "The stay cannot end before it was granted; check both dates."),
-    ({"stay_status": "granted"},
-     "Type the date the stay was granted as YYYY-MM-DD (the custody clock pauses from that day)."),
-    ({"stay_status": "ended", "stay_granted_on": "2024-02-01"},
-     "Type the date the stay ended as YYYY-MM-DD (the custody clock resumes from that day)."),
-    ({"stay_status": "granted", "stay_granted_on": "2024-02-01", "stay_ended_on": "2024-03-01"},
-     "Only a stay that has ended has an end date: choose “Stay ended” as the stay status, or clear this date."),
-    ({"stage": "sentenced"}, "Choose one of the options in the list."),
-    ({"stage": ""}, "Choose where the removal case stands."),
-    ({"stay_status": ""}, "Choose the stay status, or “No stay”."),
-    ({"order_type": "banishment"}, "Choose one of the options in the list."),
-    ({"court": "x" * 201}, "Keep this under 200 characters."),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {"stage": "final_order", "order_date": ""},
+            "A final order of removal needs its date: type the order date as YYYY-MM-DD, or choose another stage.",
+        ),
+        (
+            {"order_date": "2022-12-01"},
+            "The order date cannot be before the Notice to Appear date; check both dates.",
+        ),
+        ({"order_date": TOMORROW}, "The order date cannot be in the future; type a date on or before today."),
+        (
+            {"nta_date": TOMORROW},
+            "The Notice to Appear date cannot be in the future; type a date on or before today.",
+        ),
+        ({"nta_date": "Jan 10"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
+        (
+            {"stay_status": "granted", "stay_granted_on": TOMORROW},
+            "The date the stay was granted cannot be in the future; type a date on or before today.",
+        ),
+        (
+            {"stay_status": "ended", "stay_granted_on": "2024-02-01", "stay_ended_on": TOMORROW},
+            "The date the stay ended cannot be in the future; type a date on or before today.",
+        ),
+        (
+            {"stay_status": "ended", "stay_granted_on": "2024-02-01", "stay_ended_on": "2024-01-01"},
+            "The stay cannot end before it was granted; check both dates.",
+        ),
+        (
+            {"stay_status": "granted"},
+            "Type the date the stay was granted as YYYY-MM-DD (the custody clock pauses from that day).",
+        ),
+        (
+            {"stay_status": "ended", "stay_granted_on": "2024-02-01"},
+            "Type the date the stay ended as YYYY-MM-DD (the custody clock resumes from that day).",
+        ),
+        (
+            {"stay_status": "granted", "stay_granted_on": "2024-02-01", "stay_ended_on": "2024-03-01"},
+            "Only a stay that has ended has an end date: choose “Stay ended” as the stay status, or clear this date.",
+        ),
+        ({"stage": "sentenced"}, "Choose one of the options in the list."),
+        ({"stage": ""}, "Choose where the removal case stands."),
+        ({"stay_status": ""}, "Choose the stay status, or “No stay”."),
+        ({"order_type": "banishment"}, "Choose one of the options in the list."),
+        ({"court": "x" * 201}, "Keep this under 200 characters."),
+    ],
+)
 def test_validation_messages(login_as, make_person, db, changes, message):
     person = make_person()
     response = login_as("staff").post(f"/people/{person.id}/removal", _form(**changes))
@@ -90,13 +125,17 @@ def test_validation_messages(login_as, make_person, db, changes, message):
 
 def test_next_hearing_may_be_in_the_future(login_as, make_person, db):
     person = make_person()
-    login_as("staff").post(f"/people/{person.id}/removal", _form(next_hearing_on=(TODAY + timedelta(days=400)).isoformat()))
+    login_as("staff").post(
+        f"/people/{person.id}/removal", _form(next_hearing_on=(TODAY + timedelta(days=400)).isoformat())
+    )
     assert db.scalar(sa.select(RemovalCase)).next_hearing_on == TODAY + timedelta(days=400)
 
 
 def test_edit_conflict(login_as, make_person, db):
     person = make_person()
-    removal = db.add(RemovalCase(person_id=person.id, stage=RemovalStage.HEARINGS, court="Boston Immigration Court"))
+    removal = db.add(
+        RemovalCase(person_id=person.id, stage=RemovalStage.HEARINGS, court="Boston Immigration Court")
+    )
     alice, bob = login_as("staff"), login_as("staff")
     url = f"/people/{person.id}/removal"
     assert alice.post(url, _form(version=str(removal.version), court="Chelmsford court")).status_code == 302
@@ -120,41 +159,74 @@ def test_two_first_saves_do_not_create_two_removal_cases(login_as, make_person, 
 def test_custody_clock_on_the_case_page(login_as, make_person, db):
     person = make_person()
     order_day = TODAY - timedelta(days=95)
-    db.add(RemovalCase(person_id=person.id, stage=RemovalStage.FINAL_ORDER, order_date=order_day,
-                       stay_status=StayStatus.NONE))
+    db.add(
+        RemovalCase(
+            person_id=person.id,
+            stage=RemovalStage.FINAL_ORDER,
+            order_date=order_day,
+            stay_status=StayStatus.NONE,
+        )
+    )
     staff = login_as("staff")
-    staff.post(f"/people/{person.id}/custody/new",
-               {"kind": "ice_arrest", "occurred_on": (TODAY - timedelta(days=200)).isoformat()})
+    staff.post(
+        f"/people/{person.id}/custody/new",
+        {"kind": "ice_arrest", "occurred_on": (TODAY - timedelta(days=200)).isoformat()},
+    )
     html = text_of(staff.get(f"/people/{person.id}"))
     assert "<strong>Day 95</strong> of custody after the final order" in html
-    assert 'glance glance-alert"><span class="muted small">Custody</span> Detained day 95 after final order' in html
+    assert (
+        'glance glance-alert"><span class="muted small">Custody</span> Detained day 95 after final order'
+        in html
+    )
     assert f"{(order_day + timedelta(days=90)).isoformat()} (passed)" in html
     assert (order_day + timedelta(days=180)).isoformat() in html
 
 
 def test_custody_clock_paused_and_under_90_days(login_as, make_person, db):
     person = make_person()
-    db.add(RemovalCase(person_id=person.id, stage=RemovalStage.FINAL_ORDER, order_date=TODAY - timedelta(days=30),
-                       stay_status=StayStatus.GRANTED, stay_granted_on=TODAY - timedelta(days=10)))
-    db.add(CustodyEvent(person_id=person.id, kind=CustodyKind.ICE_ARREST, occurred_on=TODAY - timedelta(days=40)))
+    db.add(
+        RemovalCase(
+            person_id=person.id,
+            stage=RemovalStage.FINAL_ORDER,
+            order_date=TODAY - timedelta(days=30),
+            stay_status=StayStatus.GRANTED,
+            stay_granted_on=TODAY - timedelta(days=10),
+        )
+    )
+    db.add(
+        CustodyEvent(person_id=person.id, kind=CustodyKind.ICE_ARREST, occurred_on=TODAY - timedelta(days=40))
+    )
     staff = login_as("staff")
     # a direct insert does not refresh the person's columns; recording through the page does
-    staff.post(f"/people/{person.id}/custody/new", {"kind": "booked", "occurred_on": TODAY.isoformat(),
-                                                    "facility": "Plymouth"})
+    staff.post(
+        f"/people/{person.id}/custody/new",
+        {"kind": "booked", "occurred_on": TODAY.isoformat(), "facility": "Plymouth"},
+    )
     html = text_of(staff.get(f"/people/{person.id}"))
     assert "Paused by a stay" in html
-    assert 'glance glance-warn"><span class="muted small">Custody</span> Detained day 20 after final order ' \
-           "(paused by a stay)" in html
+    assert (
+        'glance glance-warn"><span class="muted small">Custody</span> Detained day 20 after final order '
+        "(paused by a stay)" in html
+    )
 
 
 def test_no_clock_when_released(login_as, make_person, db):
     person = make_person()
-    db.add(RemovalCase(person_id=person.id, stage=RemovalStage.FINAL_ORDER, order_date=TODAY - timedelta(days=30)))
+    db.add(
+        RemovalCase(
+            person_id=person.id, stage=RemovalStage.FINAL_ORDER, order_date=TODAY - timedelta(days=30)
+        )
+    )
     staff = login_as("staff")
-    staff.post(f"/people/{person.id}/custody/new", {"kind": "ice_arrest", "occurred_on": (TODAY - timedelta(days=60)).isoformat()})
+    staff.post(
+        f"/people/{person.id}/custody/new",
+        {"kind": "ice_arrest", "occurred_on": (TODAY - timedelta(days=60)).isoformat()},
+    )
     assert "of custody after the final order" in text_of(staff.get(f"/people/{person.id}"))
-    staff.post(f"/people/{person.id}/custody/new",
-               {"kind": "released_supervision", "occurred_on": (TODAY - timedelta(days=1)).isoformat()})
+    staff.post(
+        f"/people/{person.id}/custody/new",
+        {"kind": "released_supervision", "occurred_on": (TODAY - timedelta(days=1)).isoformat()},
+    )
     html = text_of(staff.get(f"/people/{person.id}"))
     assert "of custody after the final order" not in html and "Detained day" not in html
 

@@ -493,17 +493,26 @@ def test_two_admins_editing_a_template_do_not_overwrite_each_other(admin, login_
     add_steps(db, template, ("Gather records", None, 14))
     step = steps_of(db, template)[0]
     other = login_as("admin")
-    form = {"name": "First admin's name", "jurisdiction": "OR", "kind": "", "forum": "", "description": "",
-            "version": str(template.version)}
+    form = {
+        "name": "First admin's name",
+        "jurisdiction": "OR",
+        "kind": "",
+        "forum": "",
+        "description": "",
+        "version": str(template.version),
+    }
     assert other.post(f"/admin/relief-templates/{template.id}/edit", form).status_code == 302
-    response = admin.post(f"/admin/relief-templates/{template.id}/edit",
-                          dict(form, name="Second admin's name"))
+    response = admin.post(
+        f"/admin/relief-templates/{template.id}/edit", dict(form, name="Second admin's name")
+    )
     assert response.status_code == 200 and shows(response, "Another admin saved this template")
     assert shows(response, "Second admin's name")  # what was typed is kept
     assert db.get(ReliefTemplate, template.id).name == "First admin's name"
 
     url = f"/admin/relief-templates/{template.id}/steps/{step.id}/edit"
-    assert other.post(url, step_form(title="Gather court records", version=str(step.version))).status_code == 302
+    assert (
+        other.post(url, step_form(title="Gather court records", version=str(step.version))).status_code == 302
+    )
     response = admin.post(url, step_form(title="Gather every record", version=str(step.version)))
     assert shows(response, "Another admin saved this template")
     assert steps_of(db, template)[0].title == "Gather court records"

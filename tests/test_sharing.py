@@ -34,7 +34,9 @@ def test_partner_gets_404_until_shared_then_view_only(login_as, make_person, mak
     assert db.count(AuditEvent, AuditEvent.action == "person.unshared") == 1
 
 
-def test_share_with_whole_organization_reaches_its_staff_not_volunteers(login_as, make_person, make_org, make_user):
+def test_share_with_whole_organization_reaches_its_staff_not_volunteers(
+    login_as, make_person, make_org, make_user
+):
     person = make_person()
     firm = make_org("Harbor Legal Aid")
     firm_staff, firm_volunteer = make_user("staff", org=firm), make_user("volunteer", org=firm)
@@ -74,4 +76,7 @@ def test_shared_user_cannot_manage_or_reshare(login_as, make_person, make_org, m
     pb = login_as(partner)
     page = text_of(pb.get(f"/people/{person.id}"))
     assert "Sharing outside" not in page
-    assert pb.post(f"/people/{person.id}/shares", {"grantee": "x@example.org", "level": "view"}).status_code == 403
+    assert (
+        pb.post(f"/people/{person.id}/shares", {"grantee": "x@example.org", "level": "view"}).status_code
+        == 403
+    )

@@ -12,8 +12,13 @@ TODAY = date.today()
 
 
 def _form(**changes):
-    data = {"title": "Ask the DA's office for the plea transcript", "due_on": "2030-06-01", "assignee_id": "",
-            "notes": "", "version": "0"}
+    data = {
+        "title": "Ask the DA's office for the plea transcript",
+        "due_on": "2030-06-01",
+        "assignee_id": "",
+        "notes": "",
+        "version": "0",
+    }
     data.update(changes)
     return data
 
@@ -24,15 +29,28 @@ def test_add_a_task_with_an_assignee(login_as, make_user, make_person, db):
     staff = login_as("staff")
     page = text_of(staff.get(f"/people/{person.id}/tasks/new"))
     assert "Grace Ellison (Volunteer)" in page and "Nobody yet" in page
-    response = staff.post(f"/people/{person.id}/tasks/new", _form(assignee_id=str(volunteer.id), notes="Call first"))
+    response = staff.post(
+        f"/people/{person.id}/tasks/new", _form(assignee_id=str(volunteer.id), notes="Call first")
+    )
     assert response.status_code == 302 and response.headers["Location"] == f"/people/{person.id}#tasks"
     task = db.scalar(sa.select(Task))
     assert (task.person_id, task.assignee_id, task.due_on, task.created_by_id) == (
-        person.id, volunteer.id, date(2030, 6, 1), staff.user.id)
+        person.id,
+        volunteer.id,
+        date(2030, 6, 1),
+        staff.user.id,
+    )
     event = db.scalar(sa.select(AuditEvent).where(AuditEvent.action == "task.created"))
-    assert event.person_id == person.id and set(event.field_list) == {"title", "due_on", "assignee_id", "notes"}
-    assert not any(isinstance(v, str) and "transcript" in v
-                   for v in (getattr(event, c.key) for c in sa.inspect(AuditEvent).columns))
+    assert event.person_id == person.id and set(event.field_list) == {
+        "title",
+        "due_on",
+        "assignee_id",
+        "notes",
+    }
+    assert not any(
+        isinstance(v, str) and "transcript" in v
+        for v in (getattr(event, c.key) for c in sa.inspect(AuditEvent).columns)
+    )
     case_page = text_of(staff.get(f"/people/{person.id}"))
     assert "Ask the DA&#39;s office for the plea transcript" in case_page and "Grace Ellison" in case_page
 
@@ -44,16 +62,19 @@ def test_a_task_without_due_date_or_assignee(login_as, make_person, db):
     assert task.due_on is None and task.assignee_id is None
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"title": ""}, "Type what needs doing, for example “Ask the DA's office for the plea transcript”."),
-    ({"title": "t" * 301}, "Keep the task under 300 characters; put the details in the notes."),
-    ({"due_on": "01/06/2030"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
-    ({"due_on": "1202-06-01"}, "Check the year: type a due date between 2000-01-01 and 2099-12-31."),
-    ({"assignee_id": "abc"}, "Choose someone from the list, or “Nobody yet”."),
-    ({"assignee_id": "999999"}, "Choose someone from the list, or “Nobody yet”."),
-    ({"notes": "n" * 8001}, "Keep the notes under 8,000 characters."),
-    ({"title": "Call\x00the clerk"}, "Remove the invisible control characters from this text"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"title": ""}, "Type what needs doing, for example “Ask the DA's office for the plea transcript”."),
+        ({"title": "t" * 301}, "Keep the task under 300 characters; put the details in the notes."),
+        ({"due_on": "01/06/2030"}, "Type the date as YYYY-MM-DD, for example 2009-04-30."),
+        ({"due_on": "1202-06-01"}, "Check the year: type a due date between 2000-01-01 and 2099-12-31."),
+        ({"assignee_id": "abc"}, "Choose someone from the list, or “Nobody yet”."),
+        ({"assignee_id": "999999"}, "Choose someone from the list, or “Nobody yet”."),
+        ({"notes": "n" * 8001}, "Keep the notes under 8,000 characters."),
+        ({"title": "Call\x00the clerk"}, "Remove the invisible control characters from this text"),
+    ],
+)
 def test_validation(login_as, make_person, db, changes, message):
     person = make_person()
     response = login_as("staff").post(f"/people/{person.id}/tasks/new", _form(**changes))
@@ -61,7 +82,9 @@ def test_validation(login_as, make_person, db, changes, message):
     assert db.count(Task) == 0
 
 
-def test_assignee_must_be_an_active_user_of_the_cases_organization(login_as, make_user, make_org, make_person, db):
+def test_assignee_must_be_an_active_user_of_the_cases_organization(
+    login_as, make_user, make_org, make_person, db
+):
     outsider = make_user("staff", org=make_org("Partner Firm LLP"), name="Outside Person")
     gone = make_user("staff", name="Former Staff", active=False)
     person = make_person()
@@ -70,7 +93,9 @@ def test_assignee_must_be_an_active_user_of_the_cases_organization(login_as, mak
     assert "Outside Person" not in page and "Former Staff" not in page
     for user in (outsider, gone):
         response = staff.post(f"/people/{person.id}/tasks/new", _form(assignee_id=str(user.id)))
-        assert response.status_code == 200 and shows(response, "Choose someone from the list, or “Nobody yet”.")
+        assert response.status_code == 200 and shows(
+            response, "Choose someone from the list, or “Nobody yet”."
+        )
     assert db.count(Task) == 0
 
 
@@ -107,7 +132,9 @@ def test_edit_conflict(login_as, make_person, db):
     task = db.add(Task(person_id=person.id, title="Collect support letters"))
     url = f"/people/{person.id}/tasks/{task.id}/edit"
     alice, bob = login_as("staff"), login_as("staff")
-    assert alice.post(url, _form(title="Collect 20 support letters", due_on="", version="1")).status_code == 302
+    assert (
+        alice.post(url, _form(title="Collect 20 support letters", due_on="", version="1")).status_code == 302
+    )
     response = bob.post(url, _form(title="Collect letters from the temple", due_on="2030-03-03", version="1"))
     html = text_of(response)
     assert response.status_code == 200 and "Someone else saved this task while you were editing" in html
@@ -132,7 +159,9 @@ def test_done_and_reopen(login_as, make_person, db):
     assert shows(staff.get(f"/people/{person.id}"), "This task is already done.")
     assert staff.post(f"{base}/reopen").status_code == 302
     assert db.get(Task, task.id).done_on is None
-    actions = db.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("task.%")).order_by(AuditEvent.id))
+    actions = db.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.action.like("task.%")).order_by(AuditEvent.id)
+    )
     assert actions == ["task.done", "task.reopened"]
 
 
@@ -162,17 +191,23 @@ def test_open_tasks_first_overdue_marked_then_done(login_as, make_person, db):
     db.add(Task(person_id=person.id, title="Undated task"))
     db.add(Task(person_id=person.id, title="Later task", due_on=TODAY + timedelta(days=30)))
     db.add(Task(person_id=person.id, title="Late task", due_on=TODAY - timedelta(days=3)))
-    db.add(Task(person_id=person.id, title="Finished task", due_on=TODAY - timedelta(days=10),
-                done_on=TODAY - timedelta(days=9)))
+    db.add(
+        Task(
+            person_id=person.id,
+            title="Finished task",
+            due_on=TODAY - timedelta(days=10),
+            done_on=TODAY - timedelta(days=9),
+        )
+    )
     page = text_of(login_as("staff").get(f"/people/{person.id}"))
     positions = [page.index(t) for t in ("Late task", "Later task", "Undated task", "Finished task")]
     assert positions == sorted(positions)
-    late = page[page.index("Late task"):page.index("Later task")]
+    late = page[page.index("Late task") : page.index("Later task")]
     assert "overdue · was due " + (TODAY - timedelta(days=3)).isoformat() in late
     assert 'class="task task-overdue"' in page
-    finished = page[page.index("Finished task") - 300:page.index("Finished task") + 400]
+    finished = page[page.index("Finished task") - 300 : page.index("Finished task") + 400]
     assert "overdue" not in finished  # a done task is never overdue
-    assert "Tasks <span class=\"muted small\">(3 open)</span>" in page
+    assert 'Tasks <span class="muted small">(3 open)</span>' in page
 
 
 def test_glance_shows_the_next_task_due(login_as, make_person, db):
@@ -198,8 +233,9 @@ def test_no_glance_without_a_dated_open_task(login_as, make_person, db):
     assert "Next task due" not in text_of(login_as("staff").get(f"/people/{person.id}"))
 
 
-def test_assigned_volunteer_manages_tasks_partner_with_view_share_does_not(login_as, make_user, make_person,
-                                                                            make_org, share_case, db):
+def test_assigned_volunteer_manages_tasks_partner_with_view_share_does_not(
+    login_as, make_user, make_person, make_org, share_case, db
+):
     volunteer = make_user("volunteer")
     person = make_person(assigned=[volunteer])
     task = db.add(Task(person_id=person.id, title="Shared task"))

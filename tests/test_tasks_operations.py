@@ -18,8 +18,9 @@ def test_operations_flush_and_audit_but_do_not_commit(app, make_user, make_perso
         from casework.tasks import operations
 
         actor, case = db.session.get(User, staff.id), db.session.get(Person, person.id)
-        task = operations.add_task(actor, case, {"title": "Call the clerk", "due_on": None, "assignee_id": None,
-                                                 "notes": None})
+        task = operations.add_task(
+            actor, case, {"title": "Call the clerk", "due_on": None, "assignee_id": None, "notes": None}
+        )
         operations.mark_done(actor, case, task, on=date(2030, 1, 2))
         with pytest.raises(operations.OperationError, match="already done"):
             operations.mark_done(actor, case, task)
@@ -32,7 +33,9 @@ def test_operations_flush_and_audit_but_do_not_commit(app, make_user, make_perso
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Task)) == 0
 
 
-def test_assignee_from_another_organization_is_refused_by_the_operation(app, make_user, make_org, make_person):
+def test_assignee_from_another_organization_is_refused_by_the_operation(
+    app, make_user, make_org, make_person
+):
     outsider = make_user("staff", org=make_org("Elsewhere"))
     staff = make_user("staff")
     person = make_person()
@@ -42,8 +45,9 @@ def test_assignee_from_another_organization_is_refused_by_the_operation(app, mak
 
         actor, case = db.session.get(User, staff.id), db.session.get(Person, person.id)
         with pytest.raises(operations.OperationError, match="active member of the case's organization"):
-            operations.add_task(actor, case, {"title": "x", "due_on": None, "assignee_id": outsider.id,
-                                              "notes": None})
+            operations.add_task(
+                actor, case, {"title": "x", "due_on": None, "assignee_id": outsider.id, "notes": None}
+            )
         db.session.rollback()
 
 
@@ -76,4 +80,6 @@ def test_the_view_answers_a_stale_save_with_a_message(login_as, make_person, db,
     staff = login_as("staff")
     response = staff.post(f"/people/{person.id}/tasks/{task.id}/done")
     assert response.status_code == 302
-    assert shows(staff.get(f"/people/{person.id}"), "Someone else changed this task meanwhile; nothing was changed.")
+    assert shows(
+        staff.get(f"/people/{person.id}"), "Someone else changed this task meanwhile; nothing was changed."
+    )

@@ -1,0 +1,8 @@
+"""Sign-in, sign-out, passwords and the user's own account."""
+
+from casework.features import Feature
+
+FEATURE = Feature(
+    name="accounts",
+    blueprints=("casework.accounts.views:bp",),
+)

@@ -9,17 +9,26 @@ from casework.forms import BaseForm
 class LoginForm(BaseForm):
     """E-mail and password."""
 
-    email = EmailField("E-mail", validators=[DataRequired("Type the e-mail address you sign in with.")],
-                       render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField("Password", validators=[DataRequired("Type your password.")],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        "E-mail",
+        validators=[DataRequired("Type the e-mail address you sign in with.")],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Type your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ChangePasswordForm(BaseForm):
     """A user's own password change."""
 
-    current_password = PasswordField("Current password", validators=[DataRequired("Type your current password.")],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Type your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
     new_password = PasswordField(
         "New password",
         validators=[DataRequired("Type a new password."), Length(max=256)],

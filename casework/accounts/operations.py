@@ -44,8 +44,9 @@ def authenticate(email: str, password: str) -> User | None:
 
 def check_password(password: str, email: str) -> None:
     """Raise PasswordRejected when the password breaks the policy (length from PASSWORD_MIN_LENGTH)."""
-    problems = password_problems(password, email=email,
-                                 min_length=current_app.config.get("PASSWORD_MIN_LENGTH", 12))
+    problems = password_problems(
+        password, email=email, min_length=current_app.config.get("PASSWORD_MIN_LENGTH", 12)
+    )
     if problems:
         raise PasswordRejected(problems[0])
 
@@ -69,12 +70,15 @@ def create_org(name: str) -> Organization:
     return org
 
 
-def create_user(actor: User | None, org: Organization, *, email: str, role: Role, password: str,
-                name: str = "") -> User:
+def create_user(
+    actor: User | None, org: Organization, *, email: str, role: Role, password: str, name: str = ""
+) -> User:
     """A new user of `org` (the password must meet the policy)."""
     email = normalize_email(email)
     check_password(password, email)
-    user = User(org_id=org.id, email=email, name=name or "", role=Role(role), password_hash=hash_password(password))
+    user = User(
+        org_id=org.id, email=email, name=name or "", role=Role(role), password_hash=hash_password(password)
+    )
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.created", user, org_id=org.id)
@@ -102,5 +106,7 @@ def email_taken(email: str) -> bool:
 def active_admins(org_id: int) -> int:
     """How many active admins an organization has (it must keep at least one)."""
     return db.session.scalar(
-        sa.select(sa.func.count()).where(User.org_id == org_id, User.role == Role.ADMIN, User.active.is_(True))
+        sa.select(sa.func.count()).where(
+            User.org_id == org_id, User.role == Role.ADMIN, User.active.is_(True)
+        )
     )

@@ -22,7 +22,9 @@ def configure(time_cost: int | None = None, memory_cost: int | None = None) -> N
     if time_cost is None and memory_cost is None:
         return
     defaults = PasswordHasher()
-    _hasher = PasswordHasher(time_cost=time_cost or defaults.time_cost, memory_cost=memory_cost or defaults.memory_cost)
+    _hasher = PasswordHasher(
+        time_cost=time_cost or defaults.time_cost, memory_cost=memory_cost or defaults.memory_cost
+    )
     _DUMMY_HASH = _hasher.hash("casework-dummy-password-for-timing")
 
 
@@ -60,7 +62,7 @@ def _is_keyboard_walk(text: str) -> bool:
     i = 0
     while i < len(text) - 3:
         for row in _KEYBOARD:
-            if text[i:i + 4] in row:
+            if text[i : i + 4] in row:
                 covered += 4
                 i += 4
                 break

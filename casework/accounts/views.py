@@ -58,8 +58,9 @@ def change_password():
             form.current_password.errors.append("That is not your current password.")
         else:
             try:
-                operations.set_password(current_user, current_user, form.new_password.data,
-                                        keep_session=session.token)
+                operations.set_password(
+                    current_user, current_user, form.new_password.data, keep_session=session.token
+                )
             except operations.PasswordRejected as exc:
                 form.new_password.errors.append(str(exc))
             else:

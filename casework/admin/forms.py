@@ -6,19 +6,30 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from casework.forms import BaseForm, DayField, EnumSelectField, VersionField
 from casework.models import Role
 
-_password_help = "At least 12 characters. Give it to the person privately; they can change it after signing in."
+FIRST_SIGN_IN_HELP = (
+    "At least 12 characters. Give it to the person privately; they can change it after signing in."
+)
 
 
 class UserCreateForm(BaseForm):
     """A new user of the admin's organization."""
 
-    email = EmailField("E-mail", validators=[DataRequired("Type the e-mail address the person will sign in with."),
-                                             Email("Type a complete e-mail address, such as name@example.org."),
-                                             Length(max=254)])
+    email = EmailField(
+        "E-mail",
+        validators=[
+            DataRequired("Type the e-mail address the person will sign in with."),
+            Email("Type a complete e-mail address, such as name@example.org."),
+            Length(max=254),
+        ],
+    )
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = EnumSelectField("Role", enum=Role, validators=[InputRequired("Choose a role.")])
-    password = PasswordField("Initial password", validators=[DataRequired("Type an initial password.")],
-                             description=_password_help, render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        "Initial password",
+        validators=[DataRequired("Type an initial password.")],
+        description=FIRST_SIGN_IN_HELP,
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class UserEditForm(BaseForm):
@@ -26,15 +37,21 @@ class UserEditForm(BaseForm):
 
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = EnumSelectField("Role", enum=Role, validators=[InputRequired("Choose a role.")])
-    active = BooleanField("Active (can sign in)", description="Deactivating signs the user out everywhere at once.")
+    active = BooleanField(
+        "Active (can sign in)", description="Deactivating signs the user out everywhere at once."
+    )
     version = VersionField()
 
 
 class PasswordResetForm(BaseForm):
     """An admin sets a new password for a user (their sessions end)."""
 
-    password = PasswordField("New password", validators=[DataRequired("Type a new password.")],
-                             description=_password_help, render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Type a new password.")],
+        description=FIRST_SIGN_IN_HELP,
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class OrgSettingsForm(BaseForm):
@@ -51,7 +68,9 @@ class AuditFilterForm(BaseForm):
         csrf = False
 
     user = SelectField("User", choices=[], validators=[Optional()], validate_choice=False)
-    person = IntegerField("Case number", validators=[Optional(), NumberRange(min=1, message="Type a case number.")])
+    person = IntegerField(
+        "Case number", validators=[Optional(), NumberRange(min=1, message="Type a case number.")]
+    )
     action = SelectField("Action", choices=[], validators=[Optional()], validate_choice=False)
     start = DayField("From", validators=[Optional()])
     end = DayField("To", validators=[Optional()])

@@ -11,14 +11,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework import access, audit
 from casework.accounts import operations as accounts
-from casework.admin.forms import AuditFilterForm, OrgSettingsForm, PasswordResetForm, UserCreateForm, UserEditForm
+from casework.admin.forms import (
+    AuditFilterForm,
+    OrgSettingsForm,
+    PasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from casework.extensions import db
-from casework.forms import options
-from casework.web import id_arg
+from casework.forms import ConfirmForm, options
 from casework.models import AuditEvent, Person, Role, User
 from casework.models.base import apply_changes
+from casework.paging import anchor_arg
 from casework.people import operations as people_ops
-from casework.forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -32,7 +37,9 @@ def _admins_only():
 @bp.get("/users")
 def users():
     """The organization's users."""
-    rows = db.session.scalars(access.org_users(current_user).order_by(User.active.desc(), User.name, User.email))
+    rows = db.session.scalars(
+        access.org_users(current_user).order_by(User.active.desc(), User.name, User.email)
+    )
     return render_template("admin/users.html", users=rows.all())
 
 
@@ -45,8 +52,14 @@ def create_user():
             form.email.errors.append("Someone already signs in with this e-mail address; use another one.")
         else:
             try:
-                accounts.create_user(current_user, current_user.organization, email=form.email.data,
-                                     role=form.role.data, password=form.password.data, name=form.name.data or "")
+                accounts.create_user(
+                    current_user,
+                    current_user.organization,
+                    email=form.email.data,
+                    role=form.role.data,
+                    password=form.password.data,
+                    name=form.name.data or "",
+                )
             except accounts.PasswordRejected as exc:
                 form.password.errors.append(str(exc))
             else:
@@ -63,7 +76,9 @@ def edit_user(user_id: int):
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
         data = {"name": form.name.data or "", "role": form.role.data, "active": form.active.data}
-        losing_admin = user.role == Role.ADMIN and user.active and (data["role"] != Role.ADMIN or not data["active"])
+        losing_admin = (
+            user.role == Role.ADMIN and user.active and (data["role"] != Role.ADMIN or not data["active"])
+        )
         if form.version.data != user.version:
             flash("Someone else changed this user while you were editing; review and save again.", "error")
             form.version.data = user.version
@@ -75,7 +90,9 @@ def edit_user(user_id: int):
                 db.session.commit()
             except StaleDataError:
                 db.session.rollback()
-                flash("Someone else changed this user while you were editing; review and save again.", "error")
+                flash(
+                    "Someone else changed this user while you were editing; review and save again.", "error"
+                )
                 return redirect(url_for("admin.edit_user", user_id=user_id))
             flash("Saved.", "success")
             return redirect(url_for("admin.users"))
@@ -106,8 +123,13 @@ def settings():
     org = current_user.organization
     form = OrgSettingsForm(obj=org)
     if form.validate_on_submit():
-        changed = apply_changes(org, {"volunteers_see_a_number": form.volunteers_see_a_number.data,
-                                      "volunteers_build_packets": form.volunteers_build_packets.data})
+        changed = apply_changes(
+            org,
+            {
+                "volunteers_see_a_number": form.volunteers_see_a_number.data,
+                "volunteers_build_packets": form.volunteers_build_packets.data,
+            },
+        )
         if changed:
             audit.record(current_user, "organization.updated", org, fields=changed)
         db.session.commit()
@@ -122,8 +144,12 @@ def audit_trail():
     form = AuditFilterForm(request.args)
     users = db.session.scalars(access.org_users(current_user).order_by(User.name, User.email)).all()
     form.user.choices = options([("", "Anyone")] + [(u.id, u.display_name) for u in users])
-    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.org_id == current_user.org_id)
-                                 .distinct().order_by(AuditEvent.action)).all()
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action)
+        .where(AuditEvent.org_id == current_user.org_id)
+        .distinct()
+        .order_by(AuditEvent.action)
+    ).all()
     form.action.choices = options([("", "Any action")] + [(a, a) for a in actions])
     query = sa.select(AuditEvent).where(AuditEvent.org_id == current_user.org_id)
     if form.validate():
@@ -136,19 +162,27 @@ def audit_trail():
         if form.start.data:
             query = query.where(AuditEvent.at >= datetime.combine(form.start.data, time.min, UTC))
         if form.end.data:
-            query = query.where(AuditEvent.at < datetime.combine(form.end.data + timedelta(days=1), time.min, UTC))
-    before = id_arg("before")
+            query = query.where(
+                AuditEvent.at < datetime.combine(form.end.data + timedelta(days=1), time.min, UTC)
+            )
+    before = anchor_arg("before")
     if before:
         query = query.where(AuditEvent.id < before)
     size = current_app.config["AUDIT_PAGE_SIZE"]
-    rows = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(size + 1)
-                              .options(sa.orm.joinedload(AuditEvent.actor))).all()
+    rows = db.session.scalars(
+        query.order_by(AuditEvent.id.desc()).limit(size + 1).options(sa.orm.joinedload(AuditEvent.actor))
+    ).all()
     more = len(rows) > size
     rows = rows[:size]
     args = {k: v for k, v in request.args.items() if k != "before" and v}
     next_url = url_for("admin.audit_trail", **args, before=rows[-1].id) if more else None
-    return render_template("admin/audit.html", form=form, events=rows, next_url=next_url,
-                           first_url=url_for("admin.audit_trail", **args) if before else None)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        events=rows,
+        next_url=next_url,
+        first_url=url_for("admin.audit_trail", **args) if before else None,
+    )
 
 
 @bp.get("/deleted")

@@ -17,7 +17,7 @@ from wtforms.validators import (
 
 from casework.forms import BaseForm, EnumSelectField, VersionField, options
 from casework.models import ContactKind
-from casework.people.forms import US_STATES
+from casework.reference import US_STATES
 
 _PHONE_CHARACTERS = re.compile(r"[0-9+()\-.\s/]+(\s*(x|ext\.?)\s*\d+)?", re.IGNORECASE)
 
@@ -31,8 +31,10 @@ def _phone(form, field) -> None:
     if not field.data:
         return
     if not _PHONE_CHARACTERS.fullmatch(field.data):
-        raise ValidationError("Type a phone number with digits, spaces and + ( ) - . only, for example "
-                              "(617) 555-0134 or +1 617 555 0134 x12.")
+        raise ValidationError(
+            "Type a phone number with digits, spaces and + ( ) - . only, for example "
+            "(617) 555-0134 or +1 617 555 0134 x12."
+        )
     if sum(ch.isdigit() for ch in field.data) < 7:
         raise ValidationError("Type the whole phone number with its area code (at least 7 digits).")
 
@@ -41,8 +43,10 @@ def _attorneys_only(what: str):
     def check(form, field) -> None:
         kind = form.kind.data
         if field.data and kind is not None and not ContactKind(kind).is_attorney:
-            raise ValidationError(f"A {what} is only for attorneys: choose an attorney kind above, "
-                                  f"or leave the {what} empty.")
+            raise ValidationError(
+                f"A {what} is only for attorneys: choose an attorney kind above, or leave the {what} empty."
+            )
+
     return check
 
 
@@ -54,8 +58,9 @@ def _id_or_none(value) -> int | None:
 class IdSelectField(SelectField):
     """A select whose values are row ids; anything not offered is refused with `message`."""
 
-    def __init__(self, label=None, validators=None, message: str = "Choose one of the options in the list.",
-                 **kwargs):
+    def __init__(
+        self, label=None, validators=None, message: str = "Choose one of the options in the list.", **kwargs
+    ):
         super().__init__(label, validators, coerce=_id_or_none, choices=[], validate_choice=False, **kwargs)
         self.message = message
 
@@ -74,23 +79,46 @@ ROLE_MESSAGE = "Type the contact's role on this case, for example “Pro bono co
 class ContactForm(BaseForm):
     """Every field of a directory entry."""
 
-    name = StringField("Name", validators=[DataRequired("Type the contact's name, or the office's name."),
-                                           _short()],
-                       description="A person (Jordan Ellery) or an office (Consulate General of Cambodia).")
-    organization = StringField("Firm or organization", validators=[Optional(), _short()],
-                               description="Law firm, DA's office, ICE field office, consulate...")
-    kind = EnumSelectField("Kind", enum=ContactKind, blank="— choose —",
-                           validators=[InputRequired("Choose what kind of contact this is.")])
-    bar_number = StringField("Bar number", validators=[Optional(), _short(50), _attorneys_only("bar number")],
-                             description="Attorneys only.")
-    bar_state = SelectField("Bar state", choices=options([("", "—")] + US_STATES),
-                            validators=[Optional(), _attorneys_only("bar state")])
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Type the contact's name, or the office's name."), _short()],
+        description="A person (Jordan Ellery) or an office (Consulate General of Cambodia).",
+    )
+    organization = StringField(
+        "Firm or organization",
+        validators=[Optional(), _short()],
+        description="Law firm, DA's office, ICE field office, consulate...",
+    )
+    kind = EnumSelectField(
+        "Kind",
+        enum=ContactKind,
+        blank="— choose —",
+        validators=[InputRequired("Choose what kind of contact this is.")],
+    )
+    bar_number = StringField(
+        "Bar number",
+        validators=[Optional(), _short(50), _attorneys_only("bar number")],
+        description="Attorneys only.",
+    )
+    bar_state = SelectField(
+        "Bar state",
+        choices=options([("", "—")] + US_STATES),
+        validators=[Optional(), _attorneys_only("bar state")],
+    )
     phone = StringField("Phone", validators=[Optional(), _short(50), _phone])
-    email = EmailField("E-mail", validators=[
-        Optional(), _short(254), Email("Type a complete e-mail address, such as name@example.org.")])
-    notes = TextAreaField("Notes", validators=[
-        Optional(), Length(max=8000, message="Keep the notes under 8,000 characters.")],
-                          description="How to reach them, who their assistant is, what they have agreed to.")
+    email = EmailField(
+        "E-mail",
+        validators=[
+            Optional(),
+            _short(254),
+            Email("Type a complete e-mail address, such as name@example.org."),
+        ],
+    )
+    notes = TextAreaField(
+        "Notes",
+        validators=[Optional(), Length(max=8000, message="Keep the notes under 8,000 characters.")],
+        description="How to reach them, who their assistant is, what they have agreed to.",
+    )
     version = VersionField()
 
     FIELDS = ("name", "organization", "kind", "bar_number", "bar_state", "phone", "email", "notes")
@@ -129,8 +157,11 @@ class LinkContactForm(BaseForm):
 class NewContactForm(ContactForm):
     """Create a contact and give it a role on a case in one step."""
 
-    role = StringField("Role on this case", validators=[DataRequired(ROLE_MESSAGE), _short()],
-                       description="For example: pro bono counsel for the pardon; deportation officer.")
+    role = StringField(
+        "Role on this case",
+        validators=[DataRequired(ROLE_MESSAGE), _short()],
+        description="For example: pro bono counsel for the pardon; deportation officer.",
+    )
 
 
 class ConfirmForm(BaseForm):

@@ -29,8 +29,13 @@ def create_contact(actor: User, org_id: int, data: dict) -> Contact:
     contact = Contact(org_id=org_id, **data)
     db.session.add(contact)
     db.session.flush()
-    audit.record(actor, "contact.created", contact, org_id=org_id,
-                 fields=[k for k, v in data.items() if v not in (None, "")])
+    audit.record(
+        actor,
+        "contact.created",
+        contact,
+        org_id=org_id,
+        fields=[k for k, v in data.items() if v not in (None, "")],
+    )
     return contact
 
 
@@ -63,26 +68,34 @@ class Usage:
         if self.roles:
             text = f"has {self.roles} role{'s' if self.roles != 1 else ''} on cases"
             if self.roles_on_deleted_cases:
-                text += (f" ({self.roles_on_deleted_cases} on deleted cases, "
-                         "which an administrator can restore)")
+                text += (
+                    f" ({self.roles_on_deleted_cases} on deleted cases, which an administrator can restore)"
+                )
             parts.append(text)
         if self.relief_attorney:
-            parts.append(f"is the attorney on {self.relief_attorney} relief application"
-                         f"{'s' if self.relief_attorney != 1 else ''}")
-        return ("This contact cannot be deleted while it " + " and ".join(parts) +
-                ". Remove it from those cases first, or edit the entry instead.")
+            parts.append(
+                f"is the attorney on {self.relief_attorney} relief application"
+                f"{'s' if self.relief_attorney != 1 else ''}"
+            )
+        return (
+            "This contact cannot be deleted while it "
+            + " and ".join(parts)
+            + ". Remove it from those cases first, or edit the entry instead."
+        )
 
 
 def usage(contact: Contact) -> Usage:
     """Count the contact's roles on cases (deleted cases included) and relief applications naming it."""
     row = db.session.execute(
-        sa.select(sa.func.count(CaseContact.id),
-                  sa.func.count(Person.deleted_at))  # counts only non-NULL: the deleted cases
+        sa.select(
+            sa.func.count(CaseContact.id), sa.func.count(Person.deleted_at)
+        )  # counts only non-NULL: the deleted cases
         .join(Person, Person.id == CaseContact.person_id)
         .where(CaseContact.contact_id == contact.id)
     ).one()
     relief = db.session.scalar(
-        sa.select(sa.func.count()).select_from(ReliefApplication)
+        sa.select(sa.func.count())
+        .select_from(ReliefApplication)
         .where(ReliefApplication.attorney_contact_id == contact.id)
     )
     return Usage(roles=row[0], roles_on_deleted_cases=row[1], relief_attorney=relief or 0)
@@ -104,15 +117,24 @@ def link(actor: User, person: Person, contact: Contact, role: str) -> CaseContac
     """Give a contact of the case owner's directory a role on the case."""
     if contact.org_id != person.org_id:
         raise OperationError("Only contacts of the case's own organization can be added to it.")
-    exists = db.session.scalar(sa.select(CaseContact.id).where(
-        CaseContact.person_id == person.id, CaseContact.contact_id == contact.id, CaseContact.role == role))
+    exists = db.session.scalar(
+        sa.select(CaseContact.id).where(
+            CaseContact.person_id == person.id, CaseContact.contact_id == contact.id, CaseContact.role == role
+        )
+    )
     if exists:
         raise OperationError("This contact already has that role on the case; type another role.")
     case_contact = CaseContact(person_id=person.id, contact_id=contact.id, role=role)
     db.session.add(case_contact)
     db.session.flush()
-    audit.record(actor, "contact.linked", case_contact, person=person, fields=["contact_id", "role"],
-                 detail=f"contact {contact.id}")
+    audit.record(
+        actor,
+        "contact.linked",
+        case_contact,
+        person=person,
+        fields=["contact_id", "role"],
+        detail=f"contact {contact.id}",
+    )
     return case_contact
 
 
@@ -124,7 +146,13 @@ def create_and_link(actor: User, person: Person, data: dict, role: str) -> CaseC
 
 def unlink(actor: User, person: Person, case_contact: CaseContact) -> None:
     """Take a contact's role off a case (the directory entry stays)."""
-    audit.record(actor, "contact.unlinked", case_contact, person=person, fields=["contact_id", "role"],
-                 detail=f"contact {case_contact.contact_id}")
+    audit.record(
+        actor,
+        "contact.unlinked",
+        case_contact,
+        person=person,
+        fields=["contact_id", "role"],
+        detail=f"contact {case_contact.contact_id}",
+    )
     db.session.delete(case_contact)
     db.session.flush()

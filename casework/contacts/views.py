@@ -5,10 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access, case_page
+from casework import access
 from casework.contacts import operations, search
 from casework.contacts.forms import (
     ConfirmForm,
@@ -18,10 +17,10 @@ from casework.contacts.forms import (
     NewContactForm,
 )
 from casework.extensions import db
-from casework.models.base import differing_fields
-from casework.web import id_arg
 from casework.forms import options
-from casework.models import CaseContact, Contact, Person, User
+from casework.models import CaseContact, Contact, Person
+from casework.models.base import differing_fields
+from casework.paging import anchor_arg
 
 # Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
 bp = Blueprint("contacts", __name__)
@@ -43,6 +42,7 @@ def _require_manager() -> None:
 
 # ---------------------------------------------------------------- the directory
 
+
 @bp.route("/contacts", methods=["GET", "POST"])
 def index():
     """The organization's directory; the search is posted and kept in the server-side session."""
@@ -55,10 +55,20 @@ def index():
         if form.validate():
             session[SESSION_KEY] = {key: (form[key].data or "") for key in FILTER_KEYS}
             return redirect(url_for("contacts.index"))
-    page = search.page_of_contacts(current_user, filters, after=id_arg("after"), before=id_arg("before"),
-                                   size=current_app.config.get("CONTACTS_PAGE_SIZE", 50))
-    return render_template("contacts/index.html", page=page, form=form, filtered=any(filters.values()),
-                           can_manage=access.can_manage_contacts(current_user))
+    page = search.page_of_contacts(
+        current_user,
+        filters,
+        after=anchor_arg("after"),
+        before=anchor_arg("before"),
+        size=current_app.config.get("CONTACTS_PAGE_SIZE", 50),
+    )
+    return render_template(
+        "contacts/index.html",
+        page=page,
+        form=form,
+        filtered=any(filters.values()),
+        can_manage=access.can_manage_contacts(current_user),
+    )
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
@@ -81,14 +91,23 @@ def show(contact_id: int):
     """A contact, and its roles on the cases this user may open (and on no others)."""
     contact = access.get_contact_or_404(contact_id)
     roles = db.session.execute(
-        sa.select(CaseContact.id, CaseContact.role, Person.id.label("person_id"), Person.legal_name,
-                  Person.preferred_name)
+        sa.select(
+            CaseContact.id,
+            CaseContact.role,
+            Person.id.label("person_id"),
+            Person.legal_name,
+            Person.preferred_name,
+        )
         .join(Person, Person.id == CaseContact.person_id)
         .where(CaseContact.contact_id == contact.id, access.visible_people_filter(current_user))
         .order_by(Person.sort_name, Person.id, CaseContact.role)
     ).all()
-    return render_template("contacts/show.html", contact=contact, roles=roles,
-                           can_manage=access.can_manage_contacts(current_user))
+    return render_template(
+        "contacts/show.html",
+        contact=contact,
+        roles=roles,
+        can_manage=access.can_manage_contacts(current_user),
+    )
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -106,11 +125,16 @@ def edit(contact_id: int):
             db.session.rollback()
             contact = access.get_contact_or_404(contact_id, need="manage")
             fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
-            conflict = {name: getattr(contact, name)
-                        for name in differing_fields(contact, {f: data[f] for f in fields})}
+            conflict = {
+                name: getattr(contact, name)
+                for name in differing_fields(contact, {f: data[f] for f in fields})
+            }
             form.version.data = contact.version  # saving again, after review, is the user's informed choice
-            flash("Someone else saved this contact while you were editing. Your changes were NOT saved: "
-                  "compare them with the saved values shown under each field, then save again.", "error")
+            flash(
+                "Someone else saved this contact while you were editing. Your changes were NOT saved: "
+                "compare them with the saved values shown under each field, then save again.",
+                "error",
+            )
         else:
             flash("Saved." if changed else "Nothing was changed.", "success")
             return redirect(url_for("contacts.show", contact_id=contact.id))
@@ -135,8 +159,10 @@ def delete(contact_id: int):
             return redirect(url_for("contacts.delete", contact_id=contact_id))
         except StaleDataError:
             db.session.rollback()
-            flash("Someone else changed this contact meanwhile; it was NOT deleted. Look at it again first.",
-                  "error")
+            flash(
+                "Someone else changed this contact meanwhile; it was NOT deleted. Look at it again first.",
+                "error",
+            )
             return redirect(url_for("contacts.show", contact_id=contact_id))
         flash("The contact was deleted from the directory.", "success")
         return redirect(url_for("contacts.index"))
@@ -145,10 +171,13 @@ def delete(contact_id: int):
 
 # ---------------------------------------------------------------- contacts on a case
 
+
 def _linkable_choices(person: Person) -> list:
     contacts = db.session.scalars(access.linkable_contacts(person).order_by(Contact.sort_name, Contact.id))
-    return options([("", "— choose a contact —")] + [
-        (c.id, f"{c.name} · {c.organization}" if c.organization else c.name) for c in contacts])
+    return options(
+        [("", "— choose a contact —")]
+        + [(c.id, f"{c.name} · {c.organization}" if c.organization else c.name) for c in contacts]
+    )
 
 
 @bp.route("/people/<int:person_id>/contacts/link", methods=["GET", "POST"])
@@ -159,7 +188,8 @@ def link(person_id: int):
     form.contact_id.choices = _linkable_choices(person)
     if form.validate_on_submit():
         contact = db.session.scalar(
-            access.linkable_contacts(person).where(Contact.id == form.contact_id.data))
+            access.linkable_contacts(person).where(Contact.id == form.contact_id.data)
+        )
         if contact is None:  # deleted between the page and the post
             form.contact_id.errors.append("Choose a contact from the directory.")
         else:
@@ -177,8 +207,9 @@ def link(person_id: int):
                 return redirect(url_for("people.show", person_id=person.id) + "#contacts")
     if request.method == "POST":
         flash("The contact was not added: correct the fields marked below.", "error")
-    return render_template("contacts/link.html", form=form, person=person,
-                           directory_empty=len(form.contact_id.choices) <= 1)
+    return render_template(
+        "contacts/link.html", form=form, person=person, directory_empty=len(form.contact_id.choices) <= 1
+    )
 
 
 @bp.route("/people/<int:person_id>/contacts/new", methods=["GET", "POST"])
@@ -196,8 +227,7 @@ def create_for_case(person_id: int):
     return render_template("contacts/form.html", form=form, contact=None, conflict=None, person=person)
 
 
-@bp.route("/people/<int:person_id>/contacts/<int:case_contact_id>/remove",
-          methods=["GET", "POST"])
+@bp.route("/people/<int:person_id>/contacts/<int:case_contact_id>/remove", methods=["GET", "POST"])
 def unlink(person_id: int, case_contact_id: int):
     """Confirm, then take a contact's role off the case (the directory entry stays)."""
     person, case_contact = access.get_case_item_or_404(CaseContact, case_contact_id, person_id, need="edit")
@@ -207,29 +237,9 @@ def unlink(person_id: int, case_contact_id: int):
         db.session.commit()
         flash("The contact was removed from the case.", "success")
         return redirect(url_for("people.show", person_id=person.id) + "#contacts")
-    return render_template("contacts/confirm_unlink.html", person=person, case_contact=case_contact,
-                           form=form)
+    return render_template(
+        "contacts/confirm_unlink.html", person=person, case_contact=case_contact, form=form
+    )
 
 
 # ---------------------------------------------------------------- the case page section
-
-def _load_section(person: Person, user: User) -> dict:
-    """The case's contacts with their roles (one query; the contact comes joined)."""
-    links = db.session.scalars(
-        sa.select(CaseContact).join(CaseContact.contact).options(contains_eager(CaseContact.contact))
-        .where(CaseContact.person_id == person.id).order_by(Contact.sort_name, Contact.id, CaseContact.role)
-    ).all()
-    return {"links": links, "can_edit": access.can(user, "edit", person),
-            "directory_is_mine": user.org_id == person.org_id}
-
-
-def _timeline(section: dict) -> list[case_page.TimelineEntry]:
-    return [case_page.TimelineEntry(day=link_.created_at.date(), kind="Contact",
-                                    text=f"{link_.contact.name} added as {link_.role}", anchor="contacts")
-            for link_ in section["links"]]
-
-
-case_page.register(case_page.CaseSection(
-    key="contacts", title="Contacts", template="contacts/_section_contacts.html", order=50,
-    load=_load_section, timeline=_timeline,
-))

@@ -55,7 +55,8 @@ def user_for_token(token: str) -> tuple[CalendarFeed, User] | None:
     if not token or len(token) > 100:
         return None
     row = db.session.execute(
-        sa.select(CalendarFeed, User).join(User, User.id == CalendarFeed.user_id)
+        sa.select(CalendarFeed, User)
+        .join(User, User.id == CalendarFeed.user_id)
         .where(CalendarFeed.token_hash == _hash(token), User.active.is_(True))
     ).first()
     return (row[0], row[1]) if row else None

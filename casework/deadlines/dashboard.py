@@ -23,7 +23,6 @@ from casework.models import (
 )
 from casework.models.record import custody_clock
 
-
 LIST_LIMIT = 25  # the dashboard shows the first rows of each list and links to the full view
 
 
@@ -33,11 +32,16 @@ def load(user: User, today: date) -> dict:
 
     detained = []
     detained_total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Person).where(visible, Person.custody_status == CustodyStatus.DETAINED))
-    rows = db.session.execute(
-        sa.select(Person, RemovalCase).outerjoin(RemovalCase, RemovalCase.person_id == Person.id)
+        sa.select(sa.func.count())
+        .select_from(Person)
         .where(visible, Person.custody_status == CustodyStatus.DETAINED)
-        .order_by(Person.custody_since, Person.id).limit(LIST_LIMIT)
+    )
+    rows = db.session.execute(
+        sa.select(Person, RemovalCase)
+        .outerjoin(RemovalCase, RemovalCase.person_id == Person.id)
+        .where(visible, Person.custody_status == CustodyStatus.DETAINED)
+        .order_by(Person.custody_since, Person.id)
+        .limit(LIST_LIMIT)
     ).all()
     for person, removal in rows:
         clock = custody_clock(removal, person.custody_status, person.custody_since, today)
@@ -45,16 +49,22 @@ def load(user: User, today: date) -> dict:
         detained.append({"person": person, "days": days, "clock": clock})
 
     check_ins = db.session.execute(
-        sa.select(CheckIn, Person.id, Person.legal_name).join(Person, Person.id == CheckIn.person_id)
-        .where(visible, CheckIn.outcome == CheckInOutcome.SCHEDULED, CheckIn.scheduled_on >= today,
-               CheckIn.scheduled_on <= today + timedelta(days=14))
+        sa.select(CheckIn, Person.id, Person.legal_name)
+        .join(Person, Person.id == CheckIn.person_id)
+        .where(
+            visible,
+            CheckIn.outcome == CheckInOutcome.SCHEDULED,
+            CheckIn.scheduled_on >= today,
+            CheckIn.scheduled_on <= today + timedelta(days=14),
+        )
         .order_by(CheckIn.scheduled_on, CheckIn.scheduled_time, CheckIn.id)
     ).all()
 
     relief = defaultdict(dict)
     for kind, status, count in db.session.execute(
         sa.select(ReliefApplication.kind, ReliefApplication.status, sa.func.count())
-        .join(Person, Person.id == ReliefApplication.person_id).where(visible)
+        .join(Person, Person.id == ReliefApplication.person_id)
+        .where(visible)
         .group_by(ReliefApplication.kind, ReliefApplication.status)
     ):
         relief[kind][status] = count
@@ -62,7 +72,8 @@ def load(user: User, today: date) -> dict:
     travel = defaultdict(dict)
     for country, outcome, count in db.session.execute(
         sa.select(TravelDocument.country, TravelDocument.outcome, sa.func.count())
-        .join(Person, Person.id == TravelDocument.person_id).where(visible)
+        .join(Person, Person.id == TravelDocument.person_id)
+        .where(visible)
         .group_by(TravelDocument.country, TravelDocument.outcome)
     ):
         travel[country][outcome] = count

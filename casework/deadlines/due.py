@@ -47,9 +47,15 @@ class DueKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"check_in": "ICE check-in", "hearing": "Immigration court hearing",
-                "appeal": "BIA appeal deadline", "relief_step": "Relief step", "custody_clock": "Custody clock",
-                "task": "Task", "travel_document": "Travel document expires"}[self.value]
+        return {
+            "check_in": "ICE check-in",
+            "hearing": "Immigration court hearing",
+            "appeal": "BIA appeal deadline",
+            "relief_step": "Relief step",
+            "custody_clock": "Custody clock",
+            "task": "Task",
+            "travel_document": "Travel document expires",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,9 @@ class DueList:
     upcoming_total: int
 
 
-def _sources(user: User, today: date, until: date | None, mine: bool, kinds: set[DueKind] | None) -> list[_Source]:
+def _sources(
+    user: User, today: date, until: date | None, mine: bool, kinds: set[DueKind] | None
+) -> list[_Source]:
     visible = access.visible_people_filter(user)
     on_my_team = sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == user.id)
     sources: list[_Source] = []
@@ -110,46 +118,98 @@ def _sources(user: User, today: date, until: date | None, mine: bool, kinds: set
         title = "ICE check-in" + (f" at {row.office}" if row.office else "")
         if row.scheduled_on < today:
             title += " (record the outcome)"
-        return DueItem(row.scheduled_on, DueKind.CHECK_IN, title, row.person_id, row.legal_name, "checkins",
-                       f"check-in-{row.id}")
+        return DueItem(
+            row.scheduled_on,
+            DueKind.CHECK_IN,
+            title,
+            row.person_id,
+            row.legal_name,
+            "checkins",
+            f"check-in-{row.id}",
+        )
 
-    add(DueKind.CHECK_IN,
+    add(
+        DueKind.CHECK_IN,
         sa.select(CheckIn.id, CheckIn.scheduled_on, CheckIn.office, *_people_columns())
         .join(Person, Person.id == CheckIn.person_id)
         .where(visible, CheckIn.outcome == CheckInOutcome.SCHEDULED),
-        CheckIn.scheduled_on, check_in)
+        CheckIn.scheduled_on,
+        check_in,
+    )
 
-    add(DueKind.HEARING,
+    add(
+        DueKind.HEARING,
         sa.select(RemovalCase.id, RemovalCase.next_hearing_on, RemovalCase.court, *_people_columns())
         .join(Person, Person.id == RemovalCase.person_id)
         .where(visible, RemovalCase.next_hearing_on.is_not(None)),
         RemovalCase.next_hearing_on,
-        lambda row: DueItem(row.next_hearing_on, DueKind.HEARING,
-                            "Immigration court hearing" + (f" ({row.court})" if row.court else ""),
-                            row.person_id, row.legal_name, "removal", f"hearing-{row.id}"))
+        lambda row: DueItem(
+            row.next_hearing_on,
+            DueKind.HEARING,
+            "Immigration court hearing" + (f" ({row.court})" if row.court else ""),
+            row.person_id,
+            row.legal_name,
+            "removal",
+            f"hearing-{row.id}",
+        ),
+    )
 
-    add(DueKind.APPEAL,
+    add(
+        DueKind.APPEAL,
         sa.select(RemovalCase.id, RemovalCase.order_date, *_people_columns())
         .join(Person, Person.id == RemovalCase.person_id)
-        .where(visible, RemovalCase.stage == RemovalStage.FINAL_ORDER, RemovalCase.order_type != "stipulated",
-               RemovalCase.order_date >= today - timedelta(days=APPEAL_WINDOW_DAYS),
-               RemovalCase.order_date <= (until - timedelta(days=APPEAL_WINDOW_DAYS)) if until else sa.true()),
+        .where(
+            visible,
+            RemovalCase.stage == RemovalStage.FINAL_ORDER,
+            RemovalCase.order_type != "stipulated",
+            RemovalCase.order_date >= today - timedelta(days=APPEAL_WINDOW_DAYS),
+            RemovalCase.order_date <= (until - timedelta(days=APPEAL_WINDOW_DAYS)) if until else sa.true(),
+        ),
         None,
-        lambda row: DueItem(row.order_date + timedelta(days=APPEAL_WINDOW_DAYS), DueKind.APPEAL,
-                            "Last day to appeal the removal order to the BIA", row.person_id, row.legal_name,
-                            "removal", f"appeal-{row.id}"))
+        lambda row: DueItem(
+            row.order_date + timedelta(days=APPEAL_WINDOW_DAYS),
+            DueKind.APPEAL,
+            "Last day to appeal the removal order to the BIA",
+            row.person_id,
+            row.legal_name,
+            "removal",
+            f"appeal-{row.id}",
+        ),
+    )
 
-    add(DueKind.RELIEF_STEP,
-        sa.select(ReliefStep.id, ReliefStep.due_on, ReliefStep.title, ReliefStep.assignee_id, ReliefApplication.kind,
-                  *_people_columns())
+    add(
+        DueKind.RELIEF_STEP,
+        sa.select(
+            ReliefStep.id,
+            ReliefStep.due_on,
+            ReliefStep.title,
+            ReliefStep.assignee_id,
+            ReliefApplication.kind,
+            *_people_columns(),
+        )
         .join(ReliefApplication, ReliefApplication.id == ReliefStep.application_id)
         .join(Person, Person.id == ReliefApplication.person_id)
-        .where(visible, ReliefStep.done_on.is_(None), ReliefStep.due_on.is_not(None),
-               ReliefApplication.status.not_in([ReliefStatus.GRANTED, ReliefStatus.DENIED, ReliefStatus.WITHDRAWN])),
+        .where(
+            visible,
+            ReliefStep.done_on.is_(None),
+            ReliefStep.due_on.is_not(None),
+            ReliefApplication.status.not_in(
+                [ReliefStatus.GRANTED, ReliefStatus.DENIED, ReliefStatus.WITHDRAWN]
+            ),
+        ),
         ReliefStep.due_on,
-        lambda row: DueItem(row.due_on, DueKind.RELIEF_STEP, f"{row.kind.label}: {row.title}", row.person_id,
-                            row.legal_name, "relief", f"relief-step-{row.id}", row.assignee_id),
-        mine_filter=ReliefStep.assignee_id == user.id)
+        lambda row: DueItem(
+            row.due_on,
+            DueKind.RELIEF_STEP,
+            f"{row.kind.label}: {row.title}",
+            row.person_id,
+            row.legal_name,
+            "relief",
+            f"relief-step-{row.id}",
+            row.assignee_id,
+        ),
+        mine_filter=ReliefStep.assignee_id == user.id,
+    )
 
     def clock_item(row):
         removal, person_id, name, since = row
@@ -164,31 +224,64 @@ def _sources(user: User, today: date, until: date | None, mine: bool, kinds: set
             title += " (clock paused by a stay)"
         if until and day > until:
             return None
-        return DueItem(day, DueKind.CUSTODY_CLOCK, title, person_id, name, "removal",
-                       f"clock-{removal.id}-{'180' if clock.days >= 90 else '90'}")
+        return DueItem(
+            day,
+            DueKind.CUSTODY_CLOCK,
+            title,
+            person_id,
+            name,
+            "removal",
+            f"clock-{removal.id}-{'180' if clock.days >= 90 else '90'}",
+        )
 
-    add(DueKind.CUSTODY_CLOCK,
+    add(
+        DueKind.CUSTODY_CLOCK,
         sa.select(RemovalCase, Person.id, Person.legal_name, Person.custody_since)
         .join(Person, Person.id == RemovalCase.person_id)
         .where(visible, Person.custody_status == CustodyStatus.DETAINED, RemovalCase.order_date.is_not(None)),
-        None, clock_item)
+        None,
+        clock_item,
+    )
 
-    add(DueKind.TASK,
+    add(
+        DueKind.TASK,
         sa.select(Task.id, Task.due_on, Task.title, Task.assignee_id, *_people_columns())
         .join(Person, Person.id == Task.person_id)
         .where(visible, Task.done_on.is_(None), Task.due_on.is_not(None)),
         Task.due_on,
-        lambda row: DueItem(row.due_on, DueKind.TASK, row.title, row.person_id, row.legal_name, "tasks",
-                            f"task-{row.id}", row.assignee_id),
-        mine_filter=Task.assignee_id == user.id)
+        lambda row: DueItem(
+            row.due_on,
+            DueKind.TASK,
+            row.title,
+            row.person_id,
+            row.legal_name,
+            "tasks",
+            f"task-{row.id}",
+            row.assignee_id,
+        ),
+        mine_filter=Task.assignee_id == user.id,
+    )
 
-    add(DueKind.TRAVEL_DOCUMENT,
+    add(
+        DueKind.TRAVEL_DOCUMENT,
         sa.select(TravelDocument.id, TravelDocument.expires_on, TravelDocument.country, *_people_columns())
         .join(Person, Person.id == TravelDocument.person_id)
-        .where(visible, TravelDocument.outcome == TravelDocumentOutcome.ISSUED, TravelDocument.expires_on >= today),
+        .where(
+            visible,
+            TravelDocument.outcome == TravelDocumentOutcome.ISSUED,
+            TravelDocument.expires_on >= today,
+        ),
         TravelDocument.expires_on,
-        lambda row: DueItem(row.expires_on, DueKind.TRAVEL_DOCUMENT, f"Travel document from {row.country} expires",
-                            row.person_id, row.legal_name, "travel-documents", f"travel-document-{row.id}"))
+        lambda row: DueItem(
+            row.expires_on,
+            DueKind.TRAVEL_DOCUMENT,
+            f"Travel document from {row.country} expires",
+            row.person_id,
+            row.legal_name,
+            "travel-documents",
+            f"travel-document-{row.id}",
+        ),
+    )
     return sources
 
 
@@ -196,8 +289,14 @@ def _order(items: list[DueItem], today: date) -> list[DueItem]:
     return sorted(items, key=lambda i: (not i.overdue(today), i.day, i.person_name, i.uid))
 
 
-def gather(user: User, *, today: date | None = None, until: date | None = None, mine: bool = False,
-           kinds: set[DueKind] | None = None) -> list[DueItem]:
+def gather(
+    user: User,
+    *,
+    today: date | None = None,
+    until: date | None = None,
+    mine: bool = False,
+    kinds: set[DueKind] | None = None,
+) -> list[DueItem]:
     """Every due item of the cases `user` may see, overdue first, then by date."""
     today = today or date.today()
     items = []
@@ -206,8 +305,15 @@ def gather(user: User, *, today: date | None = None, until: date | None = None, 
     return _order(items, today)
 
 
-def gather_limited(user: User, limit: int, *, today: date | None = None, until: date | None = None,
-                   mine: bool = False, kinds: set[DueKind] | None = None) -> DueList:
+def gather_limited(
+    user: User,
+    limit: int,
+    *,
+    today: date | None = None,
+    until: date | None = None,
+    mine: bool = False,
+    kinds: set[DueKind] | None = None,
+) -> DueList:
     """The `limit` oldest overdue and `limit` soonest upcoming items, with the totals: the database sorts and
     counts, so a page costs the same with ten items or a hundred thousand (three queries per kind)."""
     today = today or date.today()
@@ -223,8 +329,10 @@ def gather_limited(user: User, limit: int, *, today: date | None = None, until: 
             continue
         late = source.date < today
         late_count, all_count = db.session.execute(
-            source.query.with_only_columns(sa.func.count().filter(late), sa.func.count(),
-                                           maintain_column_froms=True)).one()
+            source.query.with_only_columns(
+                sa.func.count().filter(late), sa.func.count(), maintain_column_froms=True
+            )
+        ).one()
         overdue_total += late_count
         upcoming_total += all_count - late_count
         for condition in (late, source.date >= today):

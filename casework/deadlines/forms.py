@@ -6,8 +6,13 @@ from wtforms.validators import Optional
 from casework.deadlines.due import DueKind
 from casework.forms import BaseForm, ConfirmForm, options
 
-WINDOWS = [("7", "Next 7 days"), ("14", "Next 14 days"), ("30", "Next 30 days"), ("90", "Next 90 days"),
-           ("all", "Everything dated")]
+WINDOWS = [
+    ("7", "Next 7 days"),
+    ("14", "Next 14 days"),
+    ("30", "Next 30 days"),
+    ("90", "Next 90 days"),
+    ("all", "Everything dated"),
+]
 
 
 class DueFilterForm(BaseForm):
@@ -17,9 +22,14 @@ class DueFilterForm(BaseForm):
         csrf = False
 
     window = SelectField("Show", choices=options(WINDOWS), default="30", validators=[Optional()])
-    kind = SelectField("Kind", choices=options([("", "All kinds")] + [(k.value, k.label) for k in DueKind]),
-                       validators=[Optional()])
-    mine = BooleanField("My work only", description="Steps and tasks assigned to me; dates of cases on my team.")
+    kind = SelectField(
+        "Kind",
+        choices=options([("", "All kinds")] + [(k.value, k.label) for k in DueKind]),
+        validators=[Optional()],
+    )
+    mine = BooleanField(
+        "My work only", description="Steps and tasks assigned to me; dates of cases on my team."
+    )
 
 
 __all__ = ["ConfirmForm", "DueFilterForm"]

@@ -30,12 +30,20 @@ def due():
     window = form.window.data or "30"
     until = None if window == "all" else today + timedelta(days=int(window) if window.isdigit() else 30)
     kinds = {DueKind(form.kind.data)} if form.kind.data in DueKind.__members__.values() else None
-    found = gather_limited(current_user, LIST_LIMIT, today=today, until=until, mine=bool(form.mine.data),
-                           kinds=kinds)
+    found = gather_limited(
+        current_user, LIST_LIMIT, today=today, until=until, mine=bool(form.mine.data), kinds=kinds
+    )
     overdue = [i for i in found.items if i.overdue(today)]
     upcoming = [i for i in found.items if not i.overdue(today)]
-    return render_template("deadlines/due.html", form=form, overdue=overdue, upcoming=upcoming, today=today,
-                           overdue_total=found.overdue_total, upcoming_total=found.upcoming_total)
+    return render_template(
+        "deadlines/due.html",
+        form=form,
+        overdue=overdue,
+        upcoming=upcoming,
+        today=today,
+        overdue_total=found.overdue_total,
+        upcoming_total=found.upcoming_total,
+    )
 
 
 @bp.get("/dashboard")
@@ -61,8 +69,13 @@ def calendar_settings():
         db.session.commit()
         new_url = url_for("deadlines.calendar_feed", token=token, _external=True)
     feed = calendar.feed_of(current_user)
-    return render_template("deadlines/calendar.html", form=form, feed=feed, new_url=new_url,
-                           mine_only=calendar.feed_is_mine_only(current_user))
+    return render_template(
+        "deadlines/calendar.html",
+        form=form,
+        feed=feed,
+        new_url=new_url,
+        mine_only=calendar.feed_is_mine_only(current_user),
+    )
 
 
 @bp.get("/calendar/<token>.ics")
@@ -74,9 +87,13 @@ def calendar_feed(token: str):
         abort(404)
     feed, user = found
     today = date.today()
-    items = [i for i in gather(user, today=today, until=today + timedelta(days=365),
-                               mine=calendar.feed_is_mine_only(user))
-             if i.day >= today - timedelta(days=30)]
+    items = [
+        i
+        for i in gather(
+            user, today=today, until=today + timedelta(days=365), mine=calendar.feed_is_mine_only(user)
+        )
+        if i.day >= today - timedelta(days=30)
+    ]
     feed.last_used_at = utcnow()
     audit.record(user, "calendar.fetched", feed, detail=f"{len(items)} items")
     db.session.commit()
@@ -84,4 +101,3 @@ def calendar_feed(token: str):
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="casework.ics"'
     return response
-

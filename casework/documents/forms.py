@@ -7,19 +7,26 @@ from wtforms.validators import DataRequired, Length
 from casework.forms import BaseForm, EnumSelectField, VersionField
 from casework.models import DocumentKind
 
-_title = [DataRequired("Type a title, for example “Letter of support from his employer”."),
-          Length(max=200, message="Keep the title under 200 characters.")]
+_title = [
+    DataRequired("Type a title, for example “Letter of support from his employer”."),
+    Length(max=200, message="Keep the title under 200 characters."),
+]
 
 
 class UploadForm(BaseForm):
     """A new document on a case."""
 
-    file = FileField("File", validators=[FileRequired("Choose a PDF, JPEG or PNG file to upload.")],
-                     description="PDF, JPEG or PNG, up to 10 MB. The type is checked from the file's content.")
+    file = FileField(
+        "File",
+        validators=[FileRequired("Choose a PDF, JPEG or PNG file to upload.")],
+        description="PDF, JPEG or PNG, up to 10 MB. The type is checked from the file's content.",
+    )
     title = StringField("Title", validators=_title)
     kind = EnumSelectField("Kind", enum=DocumentKind, default=DocumentKind.OTHER)
-    privileged = BooleanField("Privileged (attorney-client or work product)",
-                              description="Only staff, admins and attorneys will see it.")
+    privileged = BooleanField(
+        "Privileged (attorney-client or work product)",
+        description="Only staff, admins and attorneys will see it.",
+    )
 
 
 class DocumentEditForm(BaseForm):
@@ -27,6 +34,8 @@ class DocumentEditForm(BaseForm):
 
     title = StringField("Title", validators=_title)
     kind = EnumSelectField("Kind", enum=DocumentKind)
-    privileged = BooleanField("Privileged (attorney-client or work product)",
-                              description="Only staff, admins and attorneys will see it.")
+    privileged = BooleanField(
+        "Privileged (attorney-client or work product)",
+        description="Only staff, admins and attorneys will see it.",
+    )
     version = VersionField()

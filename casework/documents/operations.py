@@ -16,9 +16,16 @@ class EditConflict(Exception):
 def upload(actor: User, person: Person, data: bytes, filename: str, fields: dict) -> Document:
     """Check, store and record an uploaded file (UploadRejected when it is not acceptable)."""
     stored = storage.save(data)
-    document = Document(person_id=person.id, uploaded_by_id=actor.id, filename=(filename or "upload")[:255],
-                        content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
-                        storage_name=stored.storage_name, **fields)
+    document = Document(
+        person_id=person.id,
+        uploaded_by_id=actor.id,
+        filename=(filename or "upload")[:255],
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+        **fields,
+    )
     db.session.add(document)
     db.session.flush()
     audit.record(actor, "document.uploaded", document, person=person, fields=sorted(fields))

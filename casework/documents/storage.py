@@ -53,18 +53,24 @@ def check(data: bytes) -> str:
     if not data:
         raise UploadRejected("The file is empty: choose the PDF, JPEG or PNG file again.")
     if len(data) > limit:
-        raise UploadRejected(f"The file is larger than {limit // (1024 * 1024)} MB: scan it at a lower "
-                             "resolution or split it, then upload again.")
+        raise UploadRejected(
+            f"The file is larger than {limit // (1024 * 1024)} MB: scan it at a lower "
+            "resolution or split it, then upload again."
+        )
     content_type = sniff(data)
     if content_type is None:
-        raise UploadRejected("Upload a PDF, JPEG or PNG file; this file is none of them (whatever its name says).")
+        raise UploadRejected(
+            "Upload a PDF, JPEG or PNG file; this file is none of them (whatever its name says)."
+        )
     try:
         if content_type == "application/pdf":
             from pypdf import PdfReader
 
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
-                raise UploadRejected("This PDF is password-protected: save an unprotected copy and upload that.")
+                raise UploadRejected(
+                    "This PDF is password-protected: save an unprotected copy and upload that."
+                )
             if len(reader.pages) == 0:
                 raise ValueError("no pages")
         else:
@@ -72,13 +78,17 @@ def check(data: bytes) -> str:
 
             with Image.open(io.BytesIO(data)) as image:
                 if image.width * image.height > MAX_PIXELS:
-                    raise UploadRejected("The image is too large (over 40 megapixels): save it at a smaller "
-                                         "size and upload it again.")
+                    raise UploadRejected(
+                        "The image is too large (over 40 megapixels): save it at a smaller "
+                        "size and upload it again."
+                    )
                 image.verify()
     except UploadRejected:
         raise
     except Exception:  # noqa: BLE001 - any parser error means the file is damaged
-        raise UploadRejected("The file looks damaged and cannot be opened: export or scan it again.") from None
+        raise UploadRejected(
+            "The file looks damaged and cannot be opened: export or scan it again."
+        ) from None
     return content_type
 
 

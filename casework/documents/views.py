@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access, case_page
-from casework.case_page import CaseSection, TimelineEntry
+from casework import access
 from casework.documents import operations, storage
 from casework.documents.forms import DocumentEditForm, UploadForm
 from casework.extensions import db
 from casework.forms import ConfirmForm
-from casework.models import Document, Person, User
 
 bp = Blueprint("documents", __name__, url_prefix="/people/<int:person_id>/documents")
 
@@ -38,11 +35,15 @@ def upload(person_id: int):
     form = _upload_form()
     if form.validate_on_submit():
         upload_file = form.file.data
-        fields = {"title": form.title.data, "kind": form.kind.data,
-                  "privileged": bool(form.privileged.data) if "privileged" in form else False}
+        fields = {
+            "title": form.title.data,
+            "kind": form.kind.data,
+            "privileged": bool(form.privileged.data) if "privileged" in form else False,
+        }
         try:
-            document = operations.upload(current_user, person, upload_file.read(), upload_file.filename or "",
-                                         fields)
+            document = operations.upload(
+                current_user, person, upload_file.read(), upload_file.filename or "", fields
+            )
         except storage.UploadRejected as exc:
             form.file.errors.append(str(exc))
         else:
@@ -68,10 +69,14 @@ def download(person_id: int, document_id: int):
     operations.record_download(current_user, person, document)
     db.session.commit()
     extension = storage.ALLOWED.get(document.content_type, "bin")
-    return Response(data, mimetype=document.content_type, headers={
-        "Content-Disposition": f'attachment; filename="case-{person.id}-document-{document.id}.{extension}"',
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-    })
+    return Response(
+        data,
+        mimetype=document.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="case-{person.id}-document-{document.id}.{extension}"',
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
@@ -92,8 +97,11 @@ def edit(person_id: int, document_id: int):
             db.session.rollback()
             person, document = access.get_document_or_404(document_id, person_id, need="edit")
             form.version.data = document.version
-            flash("Someone else changed this document while you were editing. Your changes were NOT saved: "
-                  "check the current values and save again.", "error")
+            flash(
+                "Someone else changed this document while you were editing. Your changes were NOT saved: "
+                "check the current values and save again.",
+                "error",
+            )
         else:
             flash("Saved." if changed else "Nothing was changed.", "success")
             return redirect(url_for("people.show", person_id=person.id) + "#documents")
@@ -112,22 +120,3 @@ def delete(person_id: int, document_id: int):
         flash("The document was deleted.", "success")
         return redirect(url_for("people.show", person_id=person.id) + "#documents")
     return render_template("documents/delete.html", form=form, person=person, document=document)
-
-
-def _load_section(person: Person, user: User) -> dict:
-    documents = db.session.scalars(
-        sa.select(Document).where(Document.person_id == person.id, access.documents_filter(user))
-        .order_by(Document.created_at.desc(), Document.id.desc())
-    ).all()
-    return {"documents": documents, "can_edit": access.can(user, "edit", person),
-            "can_print": access.can_print(user, person)}
-
-
-def _timeline(context: dict) -> list[TimelineEntry]:
-    return [TimelineEntry(d.created_at.date(), "Document", f"Uploaded: {d.title}", "documents")
-            for d in context["documents"]]
-
-
-case_page.register(CaseSection(key="documents", title="Documents", template="documents/_section_documents.html",
-                               order=45, load=_load_section, timeline=_timeline))
-

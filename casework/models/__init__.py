@@ -3,9 +3,12 @@
 from casework.models.accounts import Organization, Role, User, WebSession
 from casework.models.audit import AuditEvent
 from casework.models.base import Base
-from casework.models.contacts import CaseContact, Contact, ContactKind, Note
-from casework.models.deadlines import CalendarFeed, Task
-from casework.models.documents import PUBLIC_FIELDS, Document, DocumentKind, PublicConsent
+from casework.models.consents import PUBLIC_FIELDS, PublicConsent
+from casework.models.contacts import CaseContact, Contact, ContactKind
+from casework.models.deadlines import CalendarFeed
+from casework.models.documents import Document, DocumentKind
+from casework.models.notes import Note
+from casework.models.outbox import OutboxEmail, OutboxStatus
 from casework.models.people import (
     ArrivalClass,
     CaseAssignment,
@@ -43,21 +46,59 @@ from casework.models.relief import (
     ReliefTemplateStep,
     relief_conviction,
 )
+from casework.models.tasks import Task
 
 __all__ = [
-    "PUBLIC_FIELDS", "Document", "DocumentKind", "PublicConsent",
-    "ArrivalClass", "AuditEvent", "Base", "CalendarFeed", "CaseAssignment", "CaseContact", "CaseShare",
-    "CaseStatus", "CheckIn", "CheckInOutcome", "Contact", "ContactKind", "Conviction", "ConvictionLevel",
-    "CustodyEvent", "CustodyKind", "CustodyStatus", "ImmigrationStatus", "Note", "OrderType", "Organization",
-    "Person", "Plea", "ReliefApplication", "ReliefEvent", "ReliefKind", "ReliefStatus", "ReliefStep",
-    "ReliefTemplate", "ReliefTemplateStep", "RemovalCase", "RemovalGround", "RemovalStage", "Role", "ShareLevel",
-    "StayStatus", "Task", "TravelDocument", "TravelDocumentOutcome", "TriState", "User", "WebSession",
+    "PUBLIC_FIELDS",
+    "Document",
+    "DocumentKind",
+    "PublicConsent",
+    "ArrivalClass",
+    "AuditEvent",
+    "Base",
+    "CalendarFeed",
+    "CaseAssignment",
+    "CaseContact",
+    "CaseShare",
+    "CaseStatus",
+    "CheckIn",
+    "CheckInOutcome",
+    "Contact",
+    "ContactKind",
+    "Conviction",
+    "ConvictionLevel",
+    "CustodyEvent",
+    "CustodyKind",
+    "CustodyStatus",
+    "ImmigrationStatus",
+    "Note",
+    "OrderType",
+    "Organization",
+    "Person",
+    "Plea",
+    "ReliefApplication",
+    "ReliefEvent",
+    "ReliefKind",
+    "ReliefStatus",
+    "ReliefStep",
+    "ReliefTemplate",
+    "ReliefTemplateStep",
+    "RemovalCase",
+    "RemovalGround",
+    "RemovalStage",
+    "Role",
+    "ShareLevel",
+    "StayStatus",
+    "Task",
+    "TravelDocument",
+    "TravelDocumentOutcome",
+    "TriState",
+    "User",
+    "WebSession",
     "relief_conviction",
 ]
 from casework.models.petitions import (  # noqa: E402
     DeliveryOutcome,
-    OutboxEmail,
-    OutboxStatus,
     Petition,
     PetitionCount,
     PetitionDelivery,
@@ -68,6 +109,14 @@ from casework.models.petitions import (  # noqa: E402
 )
 
 __all__ += [
-    "DeliveryOutcome", "OutboxEmail", "OutboxStatus", "Petition", "PetitionCount", "PetitionDelivery",
-    "PetitionKind", "PetitionStatus", "Signature", "SignatureState",
+    "DeliveryOutcome",
+    "OutboxEmail",
+    "OutboxStatus",
+    "Petition",
+    "PetitionCount",
+    "PetitionDelivery",
+    "PetitionKind",
+    "PetitionStatus",
+    "Signature",
+    "SignatureState",
 ]

@@ -18,15 +18,21 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     # The organization whose trail this event belongs to: the owner of the object, else the actor's.
-    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="SET NULL"), index=True)
+    org_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(sa.String(50), index=True)
     object_type: Mapped[str | None] = mapped_column(sa.String(50))
     object_id: Mapped[int | None]
     person_id: Mapped[int | None] = mapped_column(index=True)  # the case it concerns, kept after deletion
     fields: Mapped[str | None] = mapped_column(sa.Text)  # comma-separated field names
-    detail: Mapped[str | None] = mapped_column(sa.String(200))  # a non-personal qualifier (e.g. "bad password")
+    detail: Mapped[str | None] = mapped_column(
+        sa.String(200)
+    )  # a non-personal qualifier (e.g. "bad password")
 
     actor: Mapped[User | None] = relationship(lazy="raise")
 

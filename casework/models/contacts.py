@@ -7,7 +7,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.models.accounts import User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
 
 
@@ -32,8 +31,11 @@ class ContactKind(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"deportation_officer": "Deportation officer (ICE)", "official": "Elected or public official",
-                "prosecutor": "Prosecutor / District Attorney's office"}.get(self.value, super().label)
+        return {
+            "deportation_officer": "Deportation officer (ICE)",
+            "official": "Elected or public official",
+            "prosecutor": "Prosecutor / District Attorney's office",
+        }.get(self.value, super().label)
 
 
 class Contact(TimestampMixin, Base):
@@ -54,8 +56,9 @@ class Contact(TimestampMixin, Base):
     sort_name: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
     version: Mapped[int] = mapped_column(default=1)
 
-    roles: Mapped[list[CaseContact]] = relationship(back_populates="contact", lazy="raise",
-                                                    cascade="all, delete-orphan")
+    roles: Mapped[list[CaseContact]] = relationship(
+        back_populates="contact", lazy="raise", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -85,20 +88,3 @@ class CaseContact(Base):
     contact: Mapped[Contact] = relationship(back_populates="roles", lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("person_id", "contact_id", "role"),)
-
-
-class Note(TimestampMixin, Base):
-    """A note on a case. Privileged notes are for staff, admins and attorneys only."""
-
-    __tablename__ = "note"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(sa.Text)
-    privileged: Mapped[bool] = mapped_column(default=False)
-    version: Mapped[int] = mapped_column(default=1)
-
-    author: Mapped[User | None] = relationship(lazy="joined")
-
-    __mapper_args__ = {"version_id_col": version}

@@ -101,12 +101,15 @@ class Person(TimestampMixin, Base):
     work: Mapped[str | None] = mapped_column(sa.Text)
     community_ties: Mapped[str | None] = mapped_column(sa.Text)
     private_story: Mapped[str | None] = mapped_column(sa.Text)
-    case_status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.INTAKE, index=True)
+    case_status: Mapped[CaseStatus] = mapped_column(
+        enum_column(CaseStatus), default=CaseStatus.INTAKE, index=True
+    )
 
     # Derived from the custody timeline (casework.models.record.derive_custody) whenever it changes, so that
     # every list can show the badge and "who is detained now" is one indexed query.
-    custody_status: Mapped[CustodyStatus] = mapped_column(enum_column(CustodyStatus), default=CustodyStatus.FREE,
-                                                          index=True)
+    custody_status: Mapped[CustodyStatus] = mapped_column(
+        enum_column(CustodyStatus), default=CustodyStatus.FREE, index=True
+    )
     custody_since: Mapped[date | None]
     custody_facility: Mapped[str | None] = mapped_column(sa.String(200))
 
@@ -132,12 +135,28 @@ class Person(TimestampMixin, Base):
         sa.Index("ix_person_org_updated", "org_id", "updated_at", "id"),
         sa.Index("ix_person_org_created", "org_id", "created_at", "id"),
         # Partial: the filter choices and counts read only live cases, straight from the index.
-        sa.Index("ix_person_org_citizenship", "org_id", "citizenship", sqlite_where=sa.text("deleted_at IS NULL"),
-                 postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("ix_person_org_community", "org_id", "community", sqlite_where=sa.text("deleted_at IS NULL"),
-                 postgresql_where=sa.text("deleted_at IS NULL")),
-        sa.Index("ix_person_org_live", "org_id", "custody_status", "case_status",
-                 sqlite_where=sa.text("deleted_at IS NULL"), postgresql_where=sa.text("deleted_at IS NULL")),
+        sa.Index(
+            "ix_person_org_citizenship",
+            "org_id",
+            "citizenship",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_person_org_community",
+            "org_id",
+            "community",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_person_org_live",
+            "org_id",
+            "custody_status",
+            "case_status",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
     )
 
     @property
@@ -199,8 +218,12 @@ class CaseShare(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    org_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     level: Mapped[ShareLevel] = mapped_column(enum_column(ShareLevel))
     expires_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

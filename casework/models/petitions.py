@@ -65,16 +65,12 @@ class DeliveryOutcome(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"awaiting": "Awaiting a response", "acknowledged": "Receipt acknowledged",
-                "meeting": "Meeting granted", "granted": "Request granted"}.get(self.value, super().label)
-
-
-class OutboxStatus(LabelledEnum):
-    """Where an outgoing e-mail stands."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"  # gave up after the last retry
+        return {
+            "awaiting": "Awaiting a response",
+            "acknowledged": "Receipt acknowledged",
+            "meeting": "Meeting granted",
+            "granted": "Request granted",
+        }.get(self.value, super().label)
 
 
 class Petition(TimestampMixin, Base):
@@ -100,7 +96,9 @@ class Petition(TimestampMixin, Base):
     # hosted petitions: the public address, the public story (a text of its own, never the private story)
     slug: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
     story: Mapped[str | None] = mapped_column(sa.Text)
-    public_fields: Mapped[str] = mapped_column(sa.String(300), default="")  # comma-separated PUBLIC_FIELDS keys
+    public_fields: Mapped[str] = mapped_column(
+        sa.String(300), default=""
+    )  # comma-separated PUBLIC_FIELDS keys
     consent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("public_consent.id", ondelete="SET NULL"))
 
     # The snapshot of consented facts, copied at publish time and wiped when consent is withdrawn.
@@ -127,11 +125,15 @@ class Petition(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     counts: Mapped[list[PetitionCount]] = relationship(
-        back_populates="petition", lazy="raise", cascade="all, delete-orphan",
+        back_populates="petition",
+        lazy="raise",
+        cascade="all, delete-orphan",
         order_by="(PetitionCount.counted_on, PetitionCount.id)",
     )
     deliveries: Mapped[list[PetitionDelivery]] = relationship(
-        back_populates="petition", lazy="raise", cascade="all, delete-orphan",
+        back_populates="petition",
+        lazy="raise",
+        cascade="all, delete-orphan",
         order_by="(PetitionDelivery.delivered_on, PetitionDelivery.id)",
     )
 
@@ -181,7 +183,9 @@ class PetitionDelivery(TimestampMixin, Base):
     method: Mapped[str | None] = mapped_column(sa.String(200))  # "in person at the field office", "by e-mail"
     signature_count: Mapped[int] = mapped_column(default=0)
     text_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    outcome: Mapped[DeliveryOutcome] = mapped_column(enum_column(DeliveryOutcome), default=DeliveryOutcome.AWAITING)
+    outcome: Mapped[DeliveryOutcome] = mapped_column(
+        enum_column(DeliveryOutcome), default=DeliveryOutcome.AWAITING
+    )
     response: Mapped[str | None] = mapped_column(sa.Text)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1)
@@ -228,27 +232,3 @@ class Signature(Base):
 
     def __repr__(self) -> str:  # never a name: reprs end up in logs
         return f"<Signature {self.id} {self.state}>"
-
-
-class OutboxEmail(Base):
-    """An e-mail waiting to be sent (flask send-outbox), or sent and kept a while; the address is encrypted."""
-
-    __tablename__ = "outbox_email"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="SET NULL"), index=True)
-    purpose: Mapped[str] = mapped_column(sa.String(50))
-    to_ct: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    subject: Mapped[str] = mapped_column(sa.String(200))
-    body: Mapped[str] = mapped_column(sa.Text)
-    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus), default=OutboxStatus.PENDING)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(sa.String(200))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
-
-    __table_args__ = (sa.Index("ix_outbox_email_status_next", "status", "next_attempt_at"),)
-
-    def __repr__(self) -> str:
-        return f"<OutboxEmail {self.id} {self.status}>"

@@ -41,9 +41,12 @@ class Plea(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"plea_bargain": "Plea bargain (guilty plea)", "open_plea": "Guilty plea without agreement",
-                "no_contest": "No contest (nolo contendere)", "trial": "Convicted at trial"}.get(
-            self.value, super().label)
+        return {
+            "plea_bargain": "Plea bargain (guilty plea)",
+            "open_plea": "Guilty plea without agreement",
+            "no_contest": "No contest (nolo contendere)",
+            "trial": "Convicted at trial",
+        }.get(self.value, super().label)
 
 
 class RemovalGround(LabelledEnum):
@@ -58,8 +61,11 @@ class RemovalGround(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"cimt": "Crime involving moral turpitude (CIMT)", "firearm": "Firearm offense",
-                "domestic_violence": "Domestic violence, stalking or child abuse"}.get(self.value, super().label)
+        return {
+            "cimt": "Crime involving moral turpitude (CIMT)",
+            "firearm": "Firearm offense",
+            "domestic_violence": "Domestic violence, stalking or child abuse",
+        }.get(self.value, super().label)
 
 
 class Conviction(TimestampMixin, Base):
@@ -81,7 +87,9 @@ class Conviction(TimestampMixin, Base):
     plea: Mapped[Plea | None] = mapped_column(enum_column(Plea))
     sentence: Mapped[str | None] = mapped_column(sa.Text)
     time_served: Mapped[str | None] = mapped_column(sa.String(200))
-    removal_grounds: Mapped[str | None] = mapped_column(sa.String(300))  # comma-separated RemovalGround values
+    removal_grounds: Mapped[str | None] = mapped_column(
+        sa.String(300)
+    )  # comma-separated RemovalGround values
     consequences_advised: Mapped[TriState] = mapped_column(enum_column(TriState), default=TriState.UNKNOWN)
     interpreter_at_plea: Mapped[TriState] = mapped_column(enum_column(TriState), default=TriState.UNKNOWN)
     notes: Mapped[str | None] = mapped_column(sa.Text)
@@ -110,9 +118,15 @@ class RemovalStage(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"no_proceedings": "No proceedings", "nta_issued": "Notice to Appear issued",
-                "hearings": "Hearings in immigration court", "final_order": "Final order of removal",
-                "appeal": "On appeal", "reopened": "Reopened", "terminated": "Proceedings terminated"}[self.value]
+        return {
+            "no_proceedings": "No proceedings",
+            "nta_issued": "Notice to Appear issued",
+            "hearings": "Hearings in immigration court",
+            "final_order": "Final order of removal",
+            "appeal": "On appeal",
+            "reopened": "Reopened",
+            "terminated": "Proceedings terminated",
+        }[self.value]
 
 
 class OrderType(LabelledEnum):
@@ -150,7 +164,9 @@ class RemovalCase(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), unique=True)
-    stage: Mapped[RemovalStage] = mapped_column(enum_column(RemovalStage), default=RemovalStage.NO_PROCEEDINGS)
+    stage: Mapped[RemovalStage] = mapped_column(
+        enum_column(RemovalStage), default=RemovalStage.NO_PROCEEDINGS
+    )
     court: Mapped[str | None] = mapped_column(sa.String(200))
     nta_date: Mapped[date | None]
     next_hearing_on: Mapped[date | None] = mapped_column(index=True)
@@ -167,7 +183,11 @@ class RemovalCase(TimestampMixin, Base):
     @property
     def appeal_deadline(self) -> date | None:
         """Last day to appeal an immigration judge's order to the BIA."""
-        if self.order_date and self.stage == RemovalStage.FINAL_ORDER and self.order_type != OrderType.STIPULATED:
+        if (
+            self.order_date
+            and self.stage == RemovalStage.FINAL_ORDER
+            and self.order_type != OrderType.STIPULATED
+        ):
             return self.order_date + timedelta(days=APPEAL_WINDOW_DAYS)
         return None
 
@@ -187,11 +207,17 @@ class CustodyKind(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"ice_arrest": "ICE arrest", "booked": "Booked into detention",
-                "transferred": "Transferred to another facility", "bond_hearing": "Bond hearing",
-                "released_supervision": "Released on an order of supervision", "released_bond": "Released on bond",
-                "released_other": "Released (other)", "redetained": "Re-detained",
-                "removed": "Removed from the United States"}[self.value]
+        return {
+            "ice_arrest": "ICE arrest",
+            "booked": "Booked into detention",
+            "transferred": "Transferred to another facility",
+            "bond_hearing": "Bond hearing",
+            "released_supervision": "Released on an order of supervision",
+            "released_bond": "Released on bond",
+            "released_other": "Released (other)",
+            "redetained": "Re-detained",
+            "removed": "Removed from the United States",
+        }[self.value]
 
     @property
     def starts_detention(self) -> bool:
@@ -200,13 +226,23 @@ class CustodyKind(LabelledEnum):
     @property
     def needs_detention(self) -> bool:
         """Events that only make sense while the person is detained."""
-        return self in (CustodyKind.BOOKED, CustodyKind.TRANSFERRED, CustodyKind.BOND_HEARING,
-                        CustodyKind.RELEASED_SUPERVISION, CustodyKind.RELEASED_BOND, CustodyKind.RELEASED_OTHER)
+        return self in (
+            CustodyKind.BOOKED,
+            CustodyKind.TRANSFERRED,
+            CustodyKind.BOND_HEARING,
+            CustodyKind.RELEASED_SUPERVISION,
+            CustodyKind.RELEASED_BOND,
+            CustodyKind.RELEASED_OTHER,
+        )
 
     @property
     def ends_detention(self) -> bool:
-        return self in (CustodyKind.RELEASED_SUPERVISION, CustodyKind.RELEASED_BOND, CustodyKind.RELEASED_OTHER,
-                        CustodyKind.REMOVED)
+        return self in (
+            CustodyKind.RELEASED_SUPERVISION,
+            CustodyKind.RELEASED_BOND,
+            CustodyKind.RELEASED_OTHER,
+            CustodyKind.REMOVED,
+        )
 
 
 class CustodyStatus(LabelledEnum):
@@ -262,12 +298,16 @@ def derive_custody(events: list[CustodyEvent]) -> CustodyState:
             raise ValueError(f"{kind.label} on {event.occurred_on}: the person was already removed.")
         if kind.starts_detention:
             if detained:
-                raise ValueError(f"{kind.label} on {event.occurred_on}: the person was already detained "
-                                 f"(since {state.since}). Record a transfer instead.")
+                raise ValueError(
+                    f"{kind.label} on {event.occurred_on}: the person was already detained "
+                    f"(since {state.since}). Record a transfer instead."
+                )
             state = CustodyState(CustodyStatus.DETAINED, event.occurred_on, event.facility)
         elif kind.needs_detention and not detained:
-            raise ValueError(f"{kind.label} on {event.occurred_on}: the person was not detained then. "
-                             "Record the ICE arrest or re-detention first, with an earlier date.")
+            raise ValueError(
+                f"{kind.label} on {event.occurred_on}: the person was not detained then. "
+                "Record the ICE arrest or re-detention first, with an earlier date."
+            )
         elif kind == CustodyKind.REMOVED:
             state = CustodyState(CustodyStatus.REMOVED, event.occurred_on, None)
         elif kind.ends_detention:
@@ -288,8 +328,9 @@ class CustodyClock:
     day_180: date
 
 
-def custody_clock(removal: RemovalCase | None, status: CustodyStatus, since: date | None,
-                  today: date) -> CustodyClock | None:
+def custody_clock(
+    removal: RemovalCase | None, status: CustodyStatus, since: date | None, today: date
+) -> CustodyClock | None:
     """The clock for a detained person with a final order; a stay of removal pauses it."""
     if removal is None or status != CustodyStatus.DETAINED or since is None or removal.order_date is None:
         return None
@@ -309,10 +350,20 @@ def custody_clock(removal: RemovalCase | None, status: CustodyStatus, since: dat
     days = (today - start).days - paused_days
     if paused:
         # the marks move day by day while the stay lasts
-        return CustodyClock(start, days, True, today + timedelta(days=max(0, 90 - days)),
-                            today + timedelta(days=max(0, 180 - days)))
-    return CustodyClock(start, days, False, start + timedelta(days=90 + paused_days),
-                        start + timedelta(days=180 + paused_days))
+        return CustodyClock(
+            start,
+            days,
+            True,
+            today + timedelta(days=max(0, 90 - days)),
+            today + timedelta(days=max(0, 180 - days)),
+        )
+    return CustodyClock(
+        start,
+        days,
+        False,
+        start + timedelta(days=90 + paused_days),
+        start + timedelta(days=180 + paused_days),
+    )
 
 
 class CheckInOutcome(LabelledEnum):
@@ -326,8 +377,11 @@ class CheckInOutcome(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"scheduled": "Scheduled (not yet held)", "attended": "Attended, released the same day",
-                "redetained": "Re-detained at the check-in"}.get(self.value, super().label)
+        return {
+            "scheduled": "Scheduled (not yet held)",
+            "attended": "Attended, released the same day",
+            "redetained": "Re-detained at the check-in",
+        }.get(self.value, super().label)
 
 
 class CheckIn(TimestampMixin, Base):
@@ -340,10 +394,14 @@ class CheckIn(TimestampMixin, Base):
     scheduled_on: Mapped[date] = mapped_column(index=True)
     scheduled_time: Mapped[time | None]
     office: Mapped[str | None] = mapped_column(sa.String(200))
-    outcome: Mapped[CheckInOutcome] = mapped_column(enum_column(CheckInOutcome), default=CheckInOutcome.SCHEDULED)
+    outcome: Mapped[CheckInOutcome] = mapped_column(
+        enum_column(CheckInOutcome), default=CheckInOutcome.SCHEDULED
+    )
     accompanied_by: Mapped[str | None] = mapped_column(sa.String(300))
     notes: Mapped[str | None] = mapped_column(sa.Text)
-    custody_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("custody_event.id", ondelete="SET NULL"))
+    custody_event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("custody_event.id", ondelete="SET NULL")
+    )
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -359,8 +417,9 @@ class TravelDocumentOutcome(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"pending": "Requested, no decision", "withdrawn": "Request withdrawn"}.get(self.value,
-                                                                                        super().label)
+        return {"pending": "Requested, no decision", "withdrawn": "Request withdrawn"}.get(
+            self.value, super().label
+        )
 
 
 REPATRIATION_AGREEMENTS = [
@@ -383,8 +442,9 @@ class TravelDocument(TimestampMixin, Base):
     agreement: Mapped[str | None] = mapped_column(sa.String(200))
     requested_on: Mapped[date | None]
     interview_on: Mapped[date | None]
-    outcome: Mapped[TravelDocumentOutcome] = mapped_column(enum_column(TravelDocumentOutcome),
-                                                           default=TravelDocumentOutcome.PENDING)
+    outcome: Mapped[TravelDocumentOutcome] = mapped_column(
+        enum_column(TravelDocumentOutcome), default=TravelDocumentOutcome.PENDING
+    )
     decided_on: Mapped[date | None]
     expires_on: Mapped[date | None]
     refusal_reason: Mapped[str | None] = mapped_column(sa.String(300))
@@ -392,4 +452,3 @@ class TravelDocument(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
-

@@ -27,8 +27,11 @@ class ReliefKind(LabelledEnum):
 
     @property
     def label(self) -> str:
-        return {"governor_pardon": "Governor's pardon", "parole_board_pardon": "Pardon through the parole board",
-                "motion_to_reopen": "Motion to reopen (immigration court)"}.get(self.value, super().label)
+        return {
+            "governor_pardon": "Governor's pardon",
+            "parole_board_pardon": "Pardon through the parole board",
+            "motion_to_reopen": "Motion to reopen (immigration court)",
+        }.get(self.value, super().label)
 
 
 class ReliefStatus(LabelledEnum):
@@ -65,7 +68,9 @@ class ReliefTemplate(Base):
     __tablename__ = "relief_template"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     jurisdiction: Mapped[str] = mapped_column(sa.String(20))  # a state code, or "generic"
     kind: Mapped[ReliefKind | None] = mapped_column(enum_column(ReliefKind))  # None: any kind
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -75,8 +80,11 @@ class ReliefTemplate(Base):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     steps: Mapped[list[ReliefTemplateStep]] = relationship(
-        back_populates="template", lazy="selectin", order_by="ReliefTemplateStep.position",
-        cascade="all, delete-orphan")
+        back_populates="template",
+        lazy="selectin",
+        order_by="ReliefTemplateStep.position",
+        cascade="all, delete-orphan",
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -93,7 +101,9 @@ class ReliefTemplateStep(Base):
     __tablename__ = "relief_template_step"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    template_id: Mapped[int] = mapped_column(sa.ForeignKey("relief_template.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("relief_template.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(300))
     anchor_position: Mapped[int | None]
@@ -125,7 +135,9 @@ def template_due_dates(steps: list[ReliefTemplateStep], start: date) -> dict[int
         elif step.anchor_position in by_position:
             anchor = resolve(step.anchor_position, seen | {position})
         else:
-            raise ValueError(f"step {position} is anchored on step {step.anchor_position}, which does not exist")
+            raise ValueError(
+                f"step {position} is anchored on step {step.anchor_position}, which does not exist"
+            )
         if step.schedule == "quarterly":
             months = sorted(int(m) for m in (step.schedule_months or "3,6,9,12").split(",") if m.strip())
             earliest = anchor + timedelta(days=step.offset_days)
@@ -157,8 +169,9 @@ class ReliefApplication(TimestampMixin, Base):
     kind: Mapped[ReliefKind] = mapped_column(enum_column(ReliefKind))
     jurisdiction: Mapped[str] = mapped_column(sa.String(20))
     forum: Mapped[str | None] = mapped_column(sa.String(200))
-    status: Mapped[ReliefStatus] = mapped_column(enum_column(ReliefStatus), default=ReliefStatus.PREPARING,
-                                                 index=True)
+    status: Mapped[ReliefStatus] = mapped_column(
+        enum_column(ReliefStatus), default=ReliefStatus.PREPARING, index=True
+    )
     opened_on: Mapped[date] = mapped_column(default=date.today)
     filed_on: Mapped[date | None]
     decided_on: Mapped[date | None]
@@ -173,9 +186,14 @@ class ReliefApplication(TimestampMixin, Base):
     attorney: Mapped[Contact | None] = relationship(lazy="joined")
     convictions: Mapped[list[Conviction]] = relationship(secondary=relief_conviction, lazy="raise")
     steps: Mapped[list[ReliefStep]] = relationship(
-        back_populates="application", lazy="raise", order_by="ReliefStep.position", cascade="all, delete-orphan")
+        back_populates="application",
+        lazy="raise",
+        order_by="ReliefStep.position",
+        cascade="all, delete-orphan",
+    )
     events: Mapped[list[ReliefEvent]] = relationship(
-        back_populates="application", lazy="raise", order_by="ReliefEvent.id", cascade="all, delete-orphan")
+        back_populates="application", lazy="raise", order_by="ReliefEvent.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -186,14 +204,16 @@ class ReliefStep(TimestampMixin, Base):
     __tablename__ = "relief_step"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("relief_application.id", ondelete="CASCADE"),
-                                                index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("relief_application.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(300))
     due_on: Mapped[date | None] = mapped_column(index=True)
     done_on: Mapped[date | None]
-    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"),
-                                                    index=True)
+    assignee_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     notes: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -209,8 +229,9 @@ class ReliefEvent(Base):
     __tablename__ = "relief_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("relief_application.id", ondelete="CASCADE"),
-                                                index=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("relief_application.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(sa.String(40))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from casework import access
 from casework.forms import BaseForm, VersionField
+from casework.models import Person, User
 
 MAX_BODY = 20_000
 
@@ -13,14 +15,20 @@ MAX_BODY = 20_000
 class NoteForm(BaseForm):
     """A note on a case; the view removes `privileged` for users who may not read privileged material."""
 
-    body = TextAreaField("Note", validators=[
-        DataRequired("Type the note; an empty note cannot be saved."),
-        Length(max=MAX_BODY, message=f"Keep the note under {MAX_BODY:,} characters; split a longer text "
-                                     "into two notes."),
-    ])
-    privileged = BooleanField("Privileged (attorney-client or work product)",
-                              description="Only staff, admins and attorneys will see it; "
-                                          "volunteers never will.")
+    body = TextAreaField(
+        "Note",
+        validators=[
+            DataRequired("Type the note; an empty note cannot be saved."),
+            Length(
+                max=MAX_BODY,
+                message=f"Keep the note under {MAX_BODY:,} characters; split a longer text into two notes.",
+            ),
+        ],
+    )
+    privileged = BooleanField(
+        "Privileged (attorney-client or work product)",
+        description="Only staff, admins and attorneys will see it; volunteers never will.",
+    )
     version = VersionField()
 
     def note_data(self) -> dict:
@@ -33,3 +41,11 @@ class NoteForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """An empty form: its CSRF token is the confirmation of a destructive action."""
+
+
+def note_form(person: Person, user: User, **kwargs) -> NoteForm:
+    """The note form, without the privileged box for users who may not read privileged material."""
+    form = NoteForm(**kwargs)
+    if not access.can(user, "view_privileged", person):
+        del form.privileged
+    return form

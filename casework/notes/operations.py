@@ -19,8 +19,12 @@ class EditConflict(Exception):
 
 def write_note(actor: User, person: Person, data: dict) -> Note:
     """A new note on the case, by the actor."""
-    note = Note(person_id=person.id, author_id=actor.id, body=data["body"],
-                privileged=bool(data.get("privileged", False)))
+    note = Note(
+        person_id=person.id,
+        author_id=actor.id,
+        body=data["body"],
+        privileged=bool(data.get("privileged", False)),
+    )
     db.session.add(note)
     db.session.flush()
     audit.record(actor, "note.created", note, person=person, fields=["body", "privileged"])

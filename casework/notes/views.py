@@ -4,17 +4,16 @@ list through access.notes_filter."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access, case_page
+from casework import access
 from casework.extensions import db
+from casework.models import Note, Person
 from casework.models.base import differing_fields
-from casework.models import Note, Person, User
 from casework.notes import operations
-from casework.notes.forms import ConfirmForm, NoteForm
+from casework.notes.forms import ConfirmForm, note_form
 
 # Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
 bp = Blueprint("notes", __name__, url_prefix="/people/<int:person_id>/notes")
@@ -24,14 +23,6 @@ bp = Blueprint("notes", __name__, url_prefix="/people/<int:person_id>/notes")
 @login_required
 def _signed_in():
     """Every page of this blueprint needs a signed-in user."""
-
-
-def note_form(person: Person, user: User, **kwargs) -> NoteForm:
-    """The note form, without the privileged box for users who may not read privileged material."""
-    form = NoteForm(**kwargs)
-    if not access.can(user, "view_privileged", person):
-        del form.privileged
-    return form
 
 
 def _back_to_notes(person: Person, note: Note | None = None):
@@ -73,10 +64,15 @@ def edit(person_id: int, note_id: int):
             db.session.rollback()
             person, note = access.get_note_or_404(note_id, person_id, need="edit")
             fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
-            conflict = {name: getattr(note, name) for name in differing_fields(note, {f: data[f] for f in fields})}
+            conflict = {
+                name: getattr(note, name) for name in differing_fields(note, {f: data[f] for f in fields})
+            }
             form.version.data = note.version  # saving again, after review, is the user's informed choice
-            flash("This note was saved from another window while you were editing. Your changes were NOT "
-                  "saved: compare them with the saved text shown under the field, then save again.", "error")
+            flash(
+                "This note was saved from another window while you were editing. Your changes were NOT "
+                "saved: compare them with the saved text shown under the field, then save again.",
+                "error",
+            )
         else:
             flash("Saved." if changed else "Nothing was changed.", "success")
             return _back_to_notes(person, note)
@@ -106,29 +102,3 @@ def delete(person_id: int, note_id: int):
 
 
 # ---------------------------------------------------------------- the case page section
-
-def _load_section(person: Person, user: User) -> dict:
-    """The notes this user may read, newest first, with their authors (one query)."""
-    notes = db.session.scalars(
-        sa.select(Note).where(Note.person_id == person.id, access.notes_filter(user))
-        .order_by(Note.created_at.desc(), Note.id.desc())
-    ).all()
-    can_edit = access.can(user, "edit", person)
-    return {"notes": notes, "can_edit": can_edit, "can_manage": access.can(user, "manage", person),
-            "form": note_form(person, user, version=0, formdata=None) if can_edit else None}
-
-
-def _timeline(section: dict) -> list[case_page.TimelineEntry]:
-    entries = []
-    for note in section["notes"]:
-        author = note.author.display_name if note.author else "a former user"
-        kind = "Privileged note" if note.privileged else "Note"
-        entries.append(case_page.TimelineEntry(day=note.created_at.date(), kind="Note",
-                                               text=f"{kind} written by {author}", anchor=f"note-{note.id}"))
-    return entries
-
-
-case_page.register(case_page.CaseSection(
-    key="notes", title="Notes", template="notes/_section_notes.html", order=60,
-    load=_load_section, timeline=_timeline,
-))

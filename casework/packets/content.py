@@ -41,15 +41,19 @@ class Audience(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"attorney": "Attorney: everything you may see, privileged material included",
-                "internal": "Internal: no privileged notes or documents",
-                "public": "Public: only what the person consented to make public"}[self.value]
+        return {
+            "attorney": "Attorney: everything you may see, privileged material included",
+            "internal": "Internal: no privileged notes or documents",
+            "public": "Public: only what the person consented to make public",
+        }[self.value]
 
     @property
     def confidentiality(self) -> str:
-        return {"attorney": "PRIVILEGED AND CONFIDENTIAL — attorney-client communication / attorney work product",
-                "internal": "CONFIDENTIAL — for the people working on this case only",
-                "public": "Prepared for public distribution with the consent of the person named"}[self.value]
+        return {
+            "attorney": "PRIVILEGED AND CONFIDENTIAL — attorney-client communication / attorney work product",
+            "internal": "CONFIDENTIAL — for the people working on this case only",
+            "public": "Prepared for public distribution with the consent of the person named",
+        }[self.value]
 
 
 SECTIONS = {
@@ -109,21 +113,29 @@ class PacketContent:
 def current_consent(person: Person) -> PublicConsent | None:
     """The person's consent in force (the latest one not withdrawn)."""
     return db.session.scalar(
-        sa.select(PublicConsent).where(PublicConsent.person_id == person.id, PublicConsent.withdrawn_at.is_(None))
-        .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc()).limit(1))
+        sa.select(PublicConsent)
+        .where(PublicConsent.person_id == person.id, PublicConsent.withdrawn_at.is_(None))
+        .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc())
+        .limit(1)
+    )
 
 
-def gather(user: User, person: Person, audience: Audience, sections: list[str],
-           exhibit_ids: list[int] | None = None) -> PacketContent:
+def gather(
+    user: User, person: Person, audience: Audience, sections: list[str], exhibit_ids: list[int] | None = None
+) -> PacketContent:
     """Load what the chosen sections show for this audience (a fixed number of queries)."""
     if audience == Audience.ATTORNEY and not access.can(user, "view_privileged", person):
-        raise PacketRefused("Your role cannot see privileged material: choose the internal or public audience.")
+        raise PacketRefused(
+            "Your role cannot see privileged material: choose the internal or public audience."
+        )
     content = PacketContent(person=person, audience=audience, sections=[s for s in SECTIONS if s in sections])
     if audience == Audience.PUBLIC:
         content.consent = current_consent(person)
         if content.consent is None:
-            raise PacketRefused("There is no recorded consent to make anything public for this person: record "
-                                "their consent first (Public consent on the case page).")
+            raise PacketRefused(
+                "There is no recorded consent to make anything public for this person: record "
+                "their consent first (Public consent on the case page)."
+            )
         content.public = set(content.consent.fields)
         content.sections = [s for s in content.sections if s in PUBLIC_SECTIONS]
     privileged_ok = audience == Audience.ATTORNEY
@@ -132,22 +144,29 @@ def gather(user: User, person: Person, audience: Audience, sections: list[str],
 
     if "custody" in chosen:
         content.events = db.session.scalars(
-            sa.select(CustodyEvent).where(CustodyEvent.person_id == pid, CustodyEvent.voided_at.is_(None))
-            .order_by(CustodyEvent.occurred_on, CustodyEvent.id)).all()
+            sa.select(CustodyEvent)
+            .where(CustodyEvent.person_id == pid, CustodyEvent.voided_at.is_(None))
+            .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
+        ).all()
     if "removal" in chosen or "custody" in chosen:
         content.removal = db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == pid))
     if "convictions" in chosen:
         content.convictions = db.session.scalars(
-            sa.select(Conviction).where(Conviction.person_id == pid)
-            .order_by(Conviction.conviction_date.is_(None), Conviction.conviction_date, Conviction.id)).all()
+            sa.select(Conviction)
+            .where(Conviction.person_id == pid)
+            .order_by(Conviction.conviction_date.is_(None), Conviction.conviction_date, Conviction.id)
+        ).all()
     if "relief" in chosen:
         content.applications = db.session.scalars(
-            sa.select(ReliefApplication).where(ReliefApplication.person_id == pid)
+            sa.select(ReliefApplication)
+            .where(ReliefApplication.person_id == pid)
             .options(selectinload(ReliefApplication.steps), selectinload(ReliefApplication.convictions))
-            .order_by(ReliefApplication.opened_on, ReliefApplication.id)).all()
+            .order_by(ReliefApplication.opened_on, ReliefApplication.id)
+        ).all()
     if "contacts" in chosen:
         content.contacts = db.session.scalars(
-            sa.select(CaseContact).where(CaseContact.person_id == pid).order_by(CaseContact.id)).all()
+            sa.select(CaseContact).where(CaseContact.person_id == pid).order_by(CaseContact.id)
+        ).all()
     if "notes" in chosen:
         query = sa.select(Note).where(Note.person_id == pid, access.notes_filter(user))
         if not privileged_ok:
@@ -156,21 +175,28 @@ def gather(user: User, person: Person, audience: Audience, sections: list[str],
     if "petitions" in chosen:
         content.petitions = _petitions(pid, audience)
     if exhibit_ids:
-        query = sa.select(Document).where(Document.person_id == pid, Document.id.in_(exhibit_ids),
-                                          access.documents_filter(user))
+        query = sa.select(Document).where(
+            Document.person_id == pid, Document.id.in_(exhibit_ids), access.documents_filter(user)
+        )
         if not privileged_ok:
             query = query.where(Document.privileged.is_(False))
         found = {d.id: d for d in db.session.scalars(query)}
         missing = [i for i in exhibit_ids if i not in found]
         if missing:
-            raise PacketRefused("Some chosen exhibits are not available for this audience (privileged documents "
-                                "go only into attorney packets): untick them and try again.")
+            raise PacketRefused(
+                "Some chosen exhibits are not available for this audience (privileged documents "
+                "go only into attorney packets): untick them and try again."
+            )
         content.exhibits = [found[i] for i in exhibit_ids]
     return content
 
 
 def _petitions(person_id: int, audience: Audience) -> list[Petition]:
     """The case's petitions with their count history (public: only the published hosted ones)."""
-    rows = db.session.scalars(sa.select(Petition).where(Petition.person_id == person_id)
-                              .options(selectinload(Petition.counts)).order_by(Petition.id)).all()
+    rows = db.session.scalars(
+        sa.select(Petition)
+        .where(Petition.person_id == person_id)
+        .options(selectinload(Petition.counts))
+        .order_by(Petition.id)
+    ).all()
     return [p for p in rows if p.is_public] if audience == Audience.PUBLIC else list(rows)

@@ -18,10 +18,19 @@ class MultiCheckboxField(SelectMultipleField):
 class PacketForm(BaseForm):
     """Sections, audience, purpose and exhibits of a packet."""
 
-    purpose = StringField("Purpose", validators=[Optional(), Length(max=200, message="Keep it under 200 characters.")],
-                          description="Printed on the cover, e.g. “For the Parole Board hearing of 2027-02-03”.")
-    audience = RadioField("Audience", choices=options((a.value, a.label) for a in Audience),
-                          validators=[InputRequired("Choose who the packet is for.")])
-    sections = MultiCheckboxField("Sections", choices=options(SECTIONS.items()),
-                                  validators=[InputRequired("Tick at least one section.")])
+    purpose = StringField(
+        "Purpose",
+        validators=[Optional(), Length(max=200, message="Keep it under 200 characters.")],
+        description="Printed on the cover, e.g. “For the Parole Board hearing of 2027-02-03”.",
+    )
+    audience = RadioField(
+        "Audience",
+        choices=options((a.value, a.label) for a in Audience),
+        validators=[InputRequired("Choose who the packet is for.")],
+    )
+    sections = MultiCheckboxField(
+        "Sections",
+        choices=options(SECTIONS.items()),
+        validators=[InputRequired("Tick at least one section.")],
+    )
     exhibits = MultiCheckboxField("Exhibits", choices=[], coerce=int, validate_choice=False)

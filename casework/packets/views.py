@@ -53,8 +53,14 @@ def _exhibit_specs(documents: list[Document]) -> tuple[list[dict], dict[str, byt
     specs, pdfs = [], {}
     for i, document in enumerate(documents):
         data = storage.read(document.storage_name)
-        spec = {"letter": _letters(i), "title": document.title, "kind": document.kind.label,
-                "anchor": f"exhibit-{i}", "image": None, "pages": 1}
+        spec = {
+            "letter": _letters(i),
+            "title": document.title,
+            "kind": document.kind.label,
+            "anchor": f"exhibit-{i}",
+            "image": None,
+            "pages": 1,
+        }
         if document.content_type == "application/pdf":
             with pikepdf.open(io.BytesIO(data)) as pdf:
                 spec["pages"] = len(pdf.pages)
@@ -78,23 +84,39 @@ def _render(content: PacketContent, title: str, purpose: str | None) -> Response
         clock = custody_clock(content.removal, person.custody_status, person.custody_since, date.today())
     try:
         rendered = render_template_pdf(
-            "pdf/case.html", exhibits=pdfs or None, c=content, title=title, purpose=purpose,
-            exhibit_specs=exhibits, generated_by=current_user.display_name,
-            generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), clock=clock,
-            can_see_a_number=content.audience != Audience.PUBLIC and access.can(current_user, "see_a_number", person),
+            "pdf/case.html",
+            exhibits=pdfs or None,
+            c=content,
+            title=title,
+            purpose=purpose,
+            exhibit_specs=exhibits,
+            generated_by=current_user.display_name,
+            generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            clock=clock,
+            can_see_a_number=content.audience != Audience.PUBLIC
+            and access.can(current_user, "see_a_number", person),
         )
     except RenderFailed as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return None
-    audit.record(current_user, "packet.generated" if content.exhibits or title != "Case summary" else
-                 "summary.generated", person, person=person,
-                 fields=content.sections + [f"exhibit:{d.id}" for d in content.exhibits],
-                 detail=f"audience={content.audience.value} sha256={rendered.sha256}")
+    audit.record(
+        current_user,
+        "packet.generated" if content.exhibits or title != "Case summary" else "summary.generated",
+        person,
+        person=person,
+        fields=content.sections + [f"exhibit:{d.id}" for d in content.exhibits],
+        detail=f"audience={content.audience.value} sha256={rendered.sha256}",
+    )
     db.session.commit()
     kind = "summary" if title == "Case summary" else "packet"
-    return Response(rendered.data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="case-{person.id}-{kind}-{date.today().isoformat()}.pdf"'})
+    return Response(
+        rendered.data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="case-{person.id}-{kind}-{date.today().isoformat()}.pdf"'
+        },
+    )
 
 
 @bp.get("/summary.pdf")
@@ -111,8 +133,10 @@ def summary(person_id: int):
 
 def _documents(person: Person) -> list[Document]:
     return db.session.scalars(
-        sa.select(Document).where(Document.person_id == person.id, access.documents_filter(current_user))
-        .order_by(Document.created_at, Document.id)).all()
+        sa.select(Document)
+        .where(Document.person_id == person.id, access.documents_filter(current_user))
+        .order_by(Document.created_at, Document.id)
+    ).all()
 
 
 @bp.route("/packet", methods=["GET", "POST"])
@@ -120,7 +144,9 @@ def build(person_id: int):
     """Choose sections, audience and exhibits (in order), then download the packet."""
     person = _printable(person_id)
     documents = _documents(person)
-    form = PacketForm(data={"audience": "internal", "sections": list(SECTIONS)} if request.method == "GET" else None)
+    form = PacketForm(
+        data={"audience": "internal", "sections": list(SECTIONS)} if request.method == "GET" else None
+    )
     form.exhibits.choices = options((d.id, d.title) for d in documents)
     order_errors: dict[int, str] = {}
     if form.validate_on_submit():
@@ -135,7 +161,9 @@ def build(person_id: int):
         if not order_errors:
             ordered = sorted(chosen, key=lambda i: (orders[i], chosen.index(i)))
             try:
-                content = gather(current_user, person, Audience(form.audience.data), form.sections.data, ordered)
+                content = gather(
+                    current_user, person, Audience(form.audience.data), form.sections.data, ordered
+                )
             except PacketRefused as exc:
                 form.audience.errors.append(str(exc))
             else:
@@ -144,5 +172,11 @@ def build(person_id: int):
                     return response
     elif request.method == "POST":
         flash("The packet was not made: correct the fields marked below.", "error")
-    return render_template("packets/build.html", form=form, person=person, documents=documents,
-                           order_errors=order_errors, request_form=request.form)
+    return render_template(
+        "packets/build.html",
+        form=form,
+        person=person,
+        documents=documents,
+        order_errors=order_errors,
+        request_form=request.form,
+    )

@@ -18,28 +18,7 @@ from casework.forms import (
     options,
 )
 from casework.models import ArrivalClass, CaseStatus, CustodyStatus, ImmigrationStatus, ShareLevel
-
-US_STATES = [
-    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
-    ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
-    ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
-    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"), ("LA", "Louisiana"),
-    ("ME", "Maine"), ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
-    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
-    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
-    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"), ("OR", "Oregon"),
-    ("PA", "Pennsylvania"), ("PR", "Puerto Rico"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
-    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"),
-    ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"),
-    ("GU", "Guam"), ("VI", "U.S. Virgin Islands"),
-]
-STATE_NAMES = dict(US_STATES)
-
-COUNTRY_SUGGESTIONS = [
-    "Cambodia", "Vietnam", "Laos", "Thailand", "Philippines", "Myanmar", "China", "Indonesia",
-    "Malaysia", "Somalia", "Mexico", "Guatemala", "El Salvador", "Honduras", "Haiti", "Stateless",
-]
-COMMUNITY_SUGGESTIONS = ["Cambodian", "Vietnamese", "Lao", "Hmong", "Iu Mien", "Khmu", "Thai Dam", "Cham"]
+from casework.reference import US_STATES
 
 _short = Length(max=200, message="Keep this under 200 characters.")
 _country = Length(max=100, message="Keep this under 100 characters.")
@@ -48,53 +27,112 @@ _country = Length(max=100, message="Keep this under 100 characters.")
 class PersonForm(BaseForm):
     """Every field of the person record; the case page shows the same groups."""
 
-    legal_name = StringField("Legal name", validators=[DataRequired("Type the person's legal name."), _short],
-                             description="As on immigration and court papers.")
-    preferred_name = StringField("Preferred name", validators=[Optional(), _short],
-                                 description="What the person likes to be called.")
-    aliases = LinesField("Aliases and other spellings", validators=[Optional(), Length(max=4000)],
-                         description="One per line: other spellings, names on old records, nicknames.")
-    native_name = StringField("Name in native script", validators=[Optional(), _short],
-                              description="For example in Khmer, Lao or Vietnamese with its diacritics.")
+    legal_name = StringField(
+        "Legal name",
+        validators=[DataRequired("Type the person's legal name."), _short],
+        description="As on immigration and court papers.",
+    )
+    preferred_name = StringField(
+        "Preferred name", validators=[Optional(), _short], description="What the person likes to be called."
+    )
+    aliases = LinesField(
+        "Aliases and other spellings",
+        validators=[Optional(), Length(max=4000)],
+        description="One per line: other spellings, names on old records, nicknames.",
+    )
+    native_name = StringField(
+        "Name in native script",
+        validators=[Optional(), _short],
+        description="For example in Khmer, Lao or Vietnamese with its diacritics.",
+    )
     birth_date = DayField("Date of birth", validators=[Optional(), NotInFuture("The date of birth")])
     country_of_birth = StringField("Country of birth", validators=[Optional(), _country])
-    place_of_birth = StringField("Place of birth", validators=[Optional(), _short],
-                                 description="A town, or a refugee camp such as Khao-I-Dang.")
-    citizenship = StringField("Country of citizenship", validators=[Optional(), _country],
-                              description="As a consulate would see it; “Stateless” if none.")
+    place_of_birth = StringField(
+        "Place of birth",
+        validators=[Optional(), _short],
+        description="A town, or a refugee camp such as Khao-I-Dang.",
+    )
+    citizenship = StringField(
+        "Country of citizenship",
+        validators=[Optional(), _country],
+        description="As a consulate would see it; “Stateless” if none.",
+    )
     community = StringField("Community", validators=[Optional(), _country])
-    arrival_date = DayField("Arrival in the United States", validators=[
-        Optional(), NotInFuture("The arrival date"),
-        NotBefore("birth_date", "The arrival date cannot be before the date of birth; check both dates."),
-    ])
-    arrival_class = EnumSelectField("Arrived as", enum=ArrivalClass, blank="— not known —", validators=[Optional()])
-    immigration_status = EnumSelectField("Immigration status", enum=ImmigrationStatus, blank="— not known —",
-                                         validators=[Optional()])
-    a_number = ANumberField("A-number", validators=[Optional()],
-                            description="8 or 9 digits, with or without the A and dashes.")
-    languages = StringField("Languages", validators=[Optional(), _short],
-                            description="Separate with commas, strongest first.")
+    arrival_date = DayField(
+        "Arrival in the United States",
+        validators=[
+            Optional(),
+            NotInFuture("The arrival date"),
+            NotBefore("birth_date", "The arrival date cannot be before the date of birth; check both dates."),
+        ],
+    )
+    arrival_class = EnumSelectField(
+        "Arrived as", enum=ArrivalClass, blank="— not known —", validators=[Optional()]
+    )
+    immigration_status = EnumSelectField(
+        "Immigration status", enum=ImmigrationStatus, blank="— not known —", validators=[Optional()]
+    )
+    a_number = ANumberField(
+        "A-number", validators=[Optional()], description="8 or 9 digits, with or without the A and dashes."
+    )
+    languages = StringField(
+        "Languages", validators=[Optional(), _short], description="Separate with commas, strongest first."
+    )
     interpreter_needed = BooleanField("Needs an interpreter")
     city = StringField("City", validators=[Optional(), _country])
     state = SelectField("State", choices=options([("", "—")] + US_STATES), validators=[Optional()])
     spouse = TextAreaField("Spouse or partner", validators=[Optional(), Length(max=2000)])
-    children = TextAreaField("Children", validators=[Optional(), Length(max=4000)],
-                             description="Names, ages, and whether they are U.S. citizens.")
-    us_citizen_relatives = TextAreaField("Other U.S.-citizen relatives", validators=[Optional(), Length(max=4000)])
-    work = TextAreaField("Work", validators=[Optional(), Length(max=4000)],
-                         description="Employer, role, how long.")
-    community_ties = TextAreaField("Community ties", validators=[Optional(), Length(max=8000)],
-                                   description="Faith community, volunteering, mentoring, support letters.")
-    private_story = TextAreaField("Story (private)", validators=[Optional(), Length(max=20000)],
-                                  description="For the team only; never shown on a public page.")
-    case_status = EnumSelectField("Case status", enum=CaseStatus, validators=[InputRequired("Choose a case status.")])
+    children = TextAreaField(
+        "Children",
+        validators=[Optional(), Length(max=4000)],
+        description="Names, ages, and whether they are U.S. citizens.",
+    )
+    us_citizen_relatives = TextAreaField(
+        "Other U.S.-citizen relatives", validators=[Optional(), Length(max=4000)]
+    )
+    work = TextAreaField(
+        "Work", validators=[Optional(), Length(max=4000)], description="Employer, role, how long."
+    )
+    community_ties = TextAreaField(
+        "Community ties",
+        validators=[Optional(), Length(max=8000)],
+        description="Faith community, volunteering, mentoring, support letters.",
+    )
+    private_story = TextAreaField(
+        "Story (private)",
+        validators=[Optional(), Length(max=20000)],
+        description="For the team only; never shown on a public page.",
+    )
+    case_status = EnumSelectField(
+        "Case status", enum=CaseStatus, validators=[InputRequired("Choose a case status.")]
+    )
     version = VersionField()
 
     RECORD_FIELDS = (
-        "legal_name", "preferred_name", "aliases", "native_name", "birth_date", "country_of_birth",
-        "place_of_birth", "citizenship", "community", "arrival_date", "arrival_class", "immigration_status",
-        "a_number", "languages", "interpreter_needed", "city", "state", "spouse", "children",
-        "us_citizen_relatives", "work", "community_ties", "private_story", "case_status",
+        "legal_name",
+        "preferred_name",
+        "aliases",
+        "native_name",
+        "birth_date",
+        "country_of_birth",
+        "place_of_birth",
+        "citizenship",
+        "community",
+        "arrival_date",
+        "arrival_class",
+        "immigration_status",
+        "a_number",
+        "languages",
+        "interpreter_needed",
+        "city",
+        "state",
+        "spouse",
+        "children",
+        "us_citizen_relatives",
+        "work",
+        "community_ties",
+        "private_story",
+        "case_status",
     )
 
     def record_data(self) -> dict:
@@ -111,11 +149,17 @@ class PeopleFilterForm(BaseForm):
     case_status = EnumSelectField("Case status", enum=CaseStatus, blank="Any status", validators=[Optional()])
     citizenship = SelectField("Citizenship", choices=[], validators=[Optional()], validate_choice=False)
     community = SelectField("Community", choices=[], validators=[Optional()], validate_choice=False)
-    custody = SelectField("Custody", choices=options([("", "Any")] + [(c.value, c.label) for c in CustodyStatus]),
-                          validators=[Optional()])
+    custody = SelectField(
+        "Custody",
+        choices=options([("", "Any")] + [(c.value, c.label) for c in CustodyStatus]),
+        validators=[Optional()],
+    )
     assigned = SelectField("Assigned to", choices=[], validators=[Optional()], validate_choice=False)
-    sort = SelectField("Sort by", choices=options([("name", "Name"), ("updated", "Recently updated"),
-                                                   ("created", "Recently added")]), default="name")
+    sort = SelectField(
+        "Sort by",
+        choices=options([("name", "Name"), ("updated", "Recently updated"), ("created", "Recently added")]),
+        default="name",
+    )
 
 
 class AssignForm(BaseForm):
@@ -127,9 +171,14 @@ class AssignForm(BaseForm):
 class ShareForm(BaseForm):
     """Share a case with a user or organization outside its owner."""
 
-    grantee = StringField("Share with", validators=[DataRequired("Type an e-mail address or organization name.")],
-                          description="The e-mail address of a user, or the exact name of an organization.")
+    grantee = StringField(
+        "Share with",
+        validators=[DataRequired("Type an e-mail address or organization name.")],
+        description="The e-mail address of a user, or the exact name of an organization.",
+    )
     level = EnumSelectField("Access", enum=ShareLevel, validators=[InputRequired("Choose view or edit.")])
-    expires_on = DayField("Until (optional)", validators=[Optional(), NotInPast("The end date")],
-                          description="Leave empty to share until you remove it.")
-
+    expires_on = DayField(
+        "Until (optional)",
+        validators=[Optional(), NotInPast("The end date")],
+        description="Leave empty to share until you remove it.",
+    )

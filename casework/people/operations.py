@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
 from casework import audit
+from casework.editing import versioned_update
+from casework.errors import OperationError
 from casework.extensions import db
 from casework.models import CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
-from casework.models.base import apply_changes, differing_fields, utcnow
-
-
-class OperationError(ValueError):
-    """A request that cannot be carried out; the message tells the user why and what to do."""
-
-
-@dataclass
-class EditConflict(Exception):
-    """Someone saved the record after the user opened the form."""
-
-    fields: list[str]
+from casework.models.base import apply_changes, utcnow
 
 
 def create_person(actor: User, data: dict) -> Person:
@@ -29,19 +19,15 @@ def create_person(actor: User, data: dict) -> Person:
     person = Person(org_id=actor.org_id, created_by_id=actor.id, **data)
     db.session.add(person)
     db.session.flush()
-    audit.record(actor, "person.created", person, fields=[k for k, v in data.items() if v not in (None, "", False)])
+    audit.record(
+        actor, "person.created", person, fields=[k for k, v in data.items() if v not in (None, "", False)]
+    )
     return person
 
 
-def update_person(actor: User, person: Person, data: dict, expected_version: int) -> list[str]:
+def update_person(actor: User, person: Person, data: dict, expected_version: int | None) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the record has moved on since."""
-    if person.version != expected_version:
-        raise EditConflict(differing_fields(person, data))
-    changed = apply_changes(person, data)
-    if changed:
-        db.session.flush()  # raises StaleDataError if another save slipped in since we loaded
-        audit.record(actor, "person.updated", person, fields=changed)
-    return changed
+    return versioned_update(actor, person, data, expected_version, action="person.updated")
 
 
 def record_view(actor: User, person: Person) -> None:
@@ -68,7 +54,9 @@ def assign(actor: User, person: Person, user: User) -> CaseAssignment:
     if user.org_id != person.org_id or not user.active:
         raise OperationError("Only active users of the case's organization can join its team.")
     exists = db.session.scalar(
-        sa.select(CaseAssignment).where(CaseAssignment.person_id == person.id, CaseAssignment.user_id == user.id)
+        sa.select(CaseAssignment).where(
+            CaseAssignment.person_id == person.id, CaseAssignment.user_id == user.id
+        )
     )
     if exists:
         raise OperationError("That user is already on the team.")
@@ -94,7 +82,9 @@ def find_grantee(person: Person, text: str) -> User | Organization:
         if grantee is None:
             raise OperationError("No active user signs in with that e-mail address; check the spelling.")
     else:
-        grantee = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == text.lower()))
+        grantee = db.session.scalar(
+            sa.select(Organization).where(sa.func.lower(Organization.name) == text.lower())
+        )
         if grantee is None:
             raise OperationError("No organization has exactly that name; check the spelling.")
     owner_org = grantee.org_id if isinstance(grantee, User) else grantee.id
@@ -103,8 +93,9 @@ def find_grantee(person: Person, text: str) -> User | Organization:
     return grantee
 
 
-def share(actor: User, person: Person, grantee: User | Organization, level: ShareLevel,
-          expires_on: date | None) -> CaseShare:
+def share(
+    actor: User, person: Person, grantee: User | Organization, level: ShareLevel, expires_on: date | None
+) -> CaseShare:
     """Open a case to a partner (or change an existing share's level and end date)."""
     key = {"user_id": grantee.id} if isinstance(grantee, User) else {"org_id": grantee.id}
     existing = db.session.scalar(sa.select(CaseShare).filter_by(person_id=person.id, **key))
@@ -113,12 +104,18 @@ def share(actor: User, person: Person, grantee: User | Organization, level: Shar
         audit.record(actor, "person.share_changed", existing, person=person, fields=changed)
         db.session.flush()
         return existing
-    new = CaseShare(person_id=person.id, level=ShareLevel(level), expires_on=expires_on,
-                    created_by_id=actor.id, **key)
+    new = CaseShare(
+        person_id=person.id, level=ShareLevel(level), expires_on=expires_on, created_by_id=actor.id, **key
+    )
     db.session.add(new)
     db.session.flush()
-    audit.record(actor, "person.shared", new, person=person,
-                 detail=f"{'user' if 'user_id' in key else 'organization'} {grantee.id}, {level}")
+    audit.record(
+        actor,
+        "person.shared",
+        new,
+        person=person,
+        detail=f"{'user' if 'user_id' in key else 'organization'} {grantee.id}, {level}",
+    )
     return new
 
 
@@ -132,8 +129,15 @@ def unshare(actor: User, person: Person, share_: CaseShare) -> None:
 def assignable_users(person: Person) -> list[User]:
     """Active users of the owning organization not yet on the team, by name."""
     on_team = sa.select(CaseAssignment.user_id).where(CaseAssignment.person_id == person.id)
-    return list(db.session.scalars(
-        sa.select(User).where(User.org_id == person.org_id, User.active.is_(True), User.id.not_in(on_team),
-                              User.role.in_([Role.VOLUNTEER, Role.ATTORNEY, Role.STAFF, Role.ADMIN]))
-        .order_by(User.name, User.email)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.org_id == person.org_id,
+                User.active.is_(True),
+                User.id.not_in(on_team),
+                User.role.in_([Role.VOLUNTEER, Role.ATTORNEY, Role.STAFF, Role.ADMIN]),
+            )
+            .order_by(User.name, User.email)
+        )
+    )

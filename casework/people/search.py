@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +10,7 @@ from casework.extensions import db
 from casework.forms import normalize_a_number
 from casework.models import CaseAssignment, Person, User
 from casework.models.text import fold
+from casework.paging import Ordering, Page, keyset_page
 
 SORTS = {
     # name: (columns, descending)
@@ -19,17 +18,6 @@ SORTS = {
     "updated": ((Person.updated_at, Person.id), True),
     "created": ((Person.created_at, Person.id), True),
 }
-
-
-@dataclass
-class Page:
-    """One page of people, with the anchors of its neighbours."""
-
-    rows: list[Person]
-    total: int
-    next_after: int | None = None
-    prev_before: int | None = None
-    filters: dict = field(default_factory=dict)
 
 
 def filtered(user: User, filters: dict) -> sa.Select:
@@ -62,47 +50,24 @@ def filtered(user: User, filters: dict) -> sa.Select:
     return query
 
 
-def page_of_people(user: User, filters: dict, *, after: int | None = None, before: int | None = None,
-                   size: int = 50) -> Page:
+def page_of_people(
+    user: User, filters: dict, *, after: int | None = None, before: int | None = None, size: int = 50
+) -> Page[Person]:
     """A page of the list; `after`/`before` are ids of the rows that bound it (keyset paging)."""
     columns, descending = SORTS.get(filters.get("sort") or "name", SORTS["name"])
     base = filtered(user, filters)
-    total = db.session.scalar(base.with_only_columns(sa.func.count(Person.id)).order_by(None))
-
-    anchor_id = after or before
-    backwards = before is not None and after is None
-    query = base
-    if anchor_id:
-        anchor = db.session.execute(
-            sa.select(*columns).where(Person.id == anchor_id, access.visible_people_filter(user))
-        ).first()
-        if anchor is not None:
-            key = sa.tuple_(*columns)
-            value = sa.tuple_(*[sa.literal(v, type_=c.type) for v, c in zip(anchor, columns, strict=True)])
-            forward_is_greater = not descending
-            if forward_is_greater != backwards:
-                query = query.where(key > value)
-            else:
-                query = query.where(key < value)
-        else:
-            backwards = False
-            anchor_id = None
-    reverse = descending != backwards
-    order = [c.desc() if reverse else c.asc() for c in columns]
-    rows = list(db.session.scalars(
-        query.order_by(*order).limit(size + 1).options(selectinload(Person.assignments))
-    ))
-    more = len(rows) > size
-    rows = rows[:size]
-    if backwards:
-        rows.reverse()
-    page = Page(rows=rows, total=total, filters=filters)
-    if rows:
-        has_next = more if not backwards else True
-        has_prev = (anchor_id is not None) if not backwards else more
-        page.next_after = rows[-1].id if has_next else None
-        page.prev_before = rows[0].id if has_prev else None
-    return page
+    total = db.session.scalar(base.with_only_columns(sa.func.count(Person.id)).order_by(None)) or 0
+    return keyset_page(
+        base.options(selectinload(Person.assignments)),
+        id_column=Person.id,
+        ordering=Ordering(columns, descending),
+        anchor_query=access.visible_people(user),
+        after=after,
+        before=before,
+        size=size,
+        total=total,
+        filters=filters,
+    )
 
 
 def filter_choices(user: User) -> dict[str, list[str]]:
@@ -114,8 +79,11 @@ def filter_choices(user: User) -> dict[str, list[str]]:
         if org_id is not None:
             out[name] = _distinct_by_skipping(column, org_id)
         else:
-            out[name] = list(db.session.scalars(
-                sa.select(column).where(visible, column.is_not(None)).distinct().order_by(column)))
+            out[name] = list(
+                db.session.scalars(
+                    sa.select(column).where(visible, column.is_not(None)).distinct().order_by(column)
+                )
+            )
     return out
 
 

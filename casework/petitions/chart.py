@@ -78,10 +78,21 @@ def count_chart(series: list[tuple[date, int]], goal: int | None, what: str = "s
     if last != first:
         x_ticks.append((x(last), last.isoformat()))
     goal_y = y(goal) if goal and goal <= top else None
-    summary = (f"{what.capitalize()} from {first.isoformat()} to {last.isoformat()}: "
-               f"{series[0][1]:,} to {series[-1][1]:,}" + (f", goal {goal:,}." if goal else "."))
-    return Chart(WIDTH, HEIGHT, points, dots, y_ticks, x_ticks, goal_y, f"Goal {goal:,}" if goal else "",
-                 summary=summary)
+    summary = (
+        f"{what.capitalize()} from {first.isoformat()} to {last.isoformat()}: "
+        f"{series[0][1]:,} to {series[-1][1]:,}" + (f", goal {goal:,}." if goal else ".")
+    )
+    return Chart(
+        WIDTH,
+        HEIGHT,
+        points,
+        dots,
+        y_ticks,
+        x_ticks,
+        goal_y,
+        f"Goal {goal:,}" if goal else "",
+        summary=summary,
+    )
 
 
 def cumulative(per_day: list[tuple[date, int]]) -> list[tuple[date, int]]:

@@ -31,8 +31,19 @@ KEY_FILE = "signature_key"
 # Providers that deliver "name+tag@" to "name@": the tag is dropped. Gmail also ignores dots.
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 PLUS_TAG_DOMAINS = GMAIL_DOMAINS | {
-    "fastmail.com", "fastmail.fm", "outlook.com", "hotmail.com", "live.com", "msn.com", "icloud.com", "me.com",
-    "mac.com", "proton.me", "protonmail.com", "protonmail.ch", "pm.me",
+    "fastmail.com",
+    "fastmail.fm",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "proton.me",
+    "protonmail.com",
+    "protonmail.ch",
+    "pm.me",
 }
 
 
@@ -76,8 +87,10 @@ def keys(app: Flask | None = None) -> Keys:
         master_bytes = master.encode() if isinstance(master, str) else bytes(master)
         if len(master_bytes) < 16:
             raise RuntimeError("SIGNATURE_KEY must be at least 16 characters long")
-        cached = Keys(aead=AESGCM(_derive(master_bytes, b"signature encryption v1")),
-                      mac_key=_derive(master_bytes, b"signature de-duplication v1"))
+        cached = Keys(
+            aead=AESGCM(_derive(master_bytes, b"signature encryption v1")),
+            mac_key=_derive(master_bytes, b"signature de-duplication v1"),
+        )
         app.extensions["petition_keys"] = cached
     return cached
 

@@ -45,8 +45,9 @@ SIGNERS = {
 
 
 def _consent(staff: User, person: Person, scope: list[str], given_by: str, given_on: date) -> None:
-    operations.record_consent(staff, person, {"scope": scope, "given_by": given_by, "given_on": given_on,
-                                              "notes": None})
+    operations.record_consent(
+        staff, person, {"scope": scope, "given_by": given_by, "given_on": given_on, "notes": None}
+    )
 
 
 def _hosted(staff: User, person: Person, **data):
@@ -59,13 +60,19 @@ def _sign_and_confirm(petition, signers) -> None:
     public = signing.find_public(petition.slug)
     for name, email, zip_code, comment, show in signers:
         tokens: list[str] = []
-        signing.sign(public, signing.SignData(name=name, email=email, zip_code=zip_code, comment=comment,
-                                              show_name=show, send_updates=show),
-                     None, confirm_url=lambda token, kept=tokens: kept.append(token) or "(the demo used this link)")
+        signing.sign(
+            public,
+            signing.SignData(
+                name=name, email=email, zip_code=zip_code, comment=comment, show_name=show, send_updates=show
+            ),
+            None,
+            confirm_url=lambda token, kept=tokens: kept.append(token) or "(the demo used this link)",
+        )
         signing.confirm(public, tokens[0])
     # The demo's confirmation e-mails were "read" by the fictional signers: never send them anywhere.
-    db.session.execute(sa.update(OutboxEmail).where(OutboxEmail.org_id == petition.org_id)
-                       .values(status=OutboxStatus.SENT))
+    db.session.execute(
+        sa.update(OutboxEmail).where(OutboxEmail.org_id == petition.org_id).values(status=OutboxStatus.SENT)
+    )
 
 
 def load(people: dict[str, Person], users: dict[str, User], today: date | None = None) -> None:
@@ -74,27 +81,67 @@ def load(people: dict[str, Person], users: dict[str, User], today: date | None =
     staff = users["staff@example.org"]
     keo, pham = people["keo"], people["pham"]
 
-    _consent(staff, keo, ["preferred_name", "age", "city", "arrival", "family", "work", "community_ties",
-                          "conviction_summary", "relief"],
-             "Dara, in person at the office, with his wife present", today - timedelta(days=40))
+    _consent(
+        staff,
+        keo,
+        [
+            "preferred_name",
+            "age",
+            "city",
+            "arrival",
+            "family",
+            "work",
+            "community_ties",
+            "conviction_summary",
+            "relief",
+        ],
+        "Dara, in person at the office, with his wife present",
+        today - timedelta(days=40),
+    )
     keo_petition = _hosted(
-        staff, keo, title="Keep Dara home in Lowell", story=KEO_STORY,
-        targets="DHS/ICE Boston Field Office Director\nSecretary of Homeland Security", goal=15000,
+        staff,
+        keo,
+        title="Keep Dara home in Lowell",
+        story=KEO_STORY,
+        targets="DHS/ICE Boston Field Office Director\nSecretary of Homeland Security",
+        goal=15000,
         public_fields=["preferred_name", "age", "city", "arrival", "family", "work", "community_ties"],
-        slug="keep-dara-home")
+        slug="keep-dara-home",
+    )
     _sign_and_confirm(keo_petition, SIGNERS["keo"])
 
-    _consent(staff, pham, ["preferred_name", "city", "family", "community_ties", "custody", "relief"],
-             "Tuan, by phone from detention, with a Vietnamese interpreter", today - timedelta(days=25))
+    _consent(
+        staff,
+        pham,
+        ["preferred_name", "city", "family", "community_ties", "custody", "relief"],
+        "Tuan, by phone from detention, with a Vietnamese interpreter",
+        today - timedelta(days=25),
+    )
     pham_petition = _hosted(
-        staff, pham, title="Pardon Tuan: bring him home to his children", story=PHAM_STORY,
-        targets="Governor of Washington\nKing County Prosecuting Attorney", goal=2500,
-        public_fields=["preferred_name", "city", "family", "community_ties"], slug="pardon-tuan")
+        staff,
+        pham,
+        title="Pardon Tuan: bring him home to his children",
+        story=PHAM_STORY,
+        targets="Governor of Washington\nKing County Prosecuting Attorney",
+        goal=2500,
+        public_fields=["preferred_name", "city", "family", "community_ties"],
+        slug="pardon-tuan",
+    )
     _sign_and_confirm(pham_petition, SIGNERS["pham"])
 
-    tracked = operations.create_external(staff, pham, {
-        "title": "Free Tuan Pham", "external_url": "https://petitions.example.org/free-tuan",
-        "platform": "Community petition site (fictional)", "targets": "Governor of Washington", "goal": 5000})
+    tracked = operations.create_external(
+        staff,
+        pham,
+        {
+            "title": "Free Tuan Pham",
+            "external_url": "https://petitions.example.org/free-tuan",
+            "platform": "Community petition site (fictional)",
+            "targets": "Governor of Washington",
+            "goal": 5000,
+        },
+    )
     for days_ago, count in ((60, 312), (45, 1180), (30, 2045), (14, 2730), (3, 3105)):
-        operations.add_count(staff, pham, tracked, {"counted_on": today - timedelta(days=days_ago), "count": count})
+        operations.add_count(
+            staff, pham, tracked, {"counted_on": today - timedelta(days=days_ago), "count": count}
+        )
     db.session.flush()

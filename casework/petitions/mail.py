@@ -4,6 +4,7 @@ sent or failed mail is purged after OUTBOX_PURGE_DAYS, since signers' addresses 
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -25,14 +26,27 @@ _outbox = OutboxEmail.__table__
 def queue(to: str, subject: str, body: str, *, purpose: str, org_id: int | None) -> None:
     """Add an e-mail to the outbox (one INSERT in the caller's transaction)."""
     now = utcnow()
-    db.session.connection().execute(_QUEUE, {
-        "org_id": org_id, "purpose": purpose, "to_ct": crypto.encrypt(to), "subject": subject[:200], "body": body,
-        "status": OutboxStatus.PENDING, "attempts": 0, "created_at": now, "next_attempt_at": now, "sent_at": None,
-        "last_error": None,
-    })
+    db.session.connection().execute(
+        _QUEUE,
+        {
+            "org_id": org_id,
+            "purpose": purpose,
+            "to_ct": crypto.encrypt(to),
+            "subject": subject[:200],
+            "body": body,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "sent_at": None,
+            "last_error": None,
+        },
+    )
 
 
-_QUEUE = _outbox.insert().values({c.name: sa.bindparam(c.name, type_=c.type) for c in _outbox.c if c.name != "id"})
+_QUEUE = _outbox.insert().values(
+    {c.name: sa.bindparam(c.name, type_=c.type) for c in _outbox.c if c.name != "id"}
+)
 
 
 def outbox_visible() -> bool:
@@ -83,11 +97,14 @@ def send_pending(limit: int = 500) -> SendReport:
         report.skipped = "SMTP_HOST is not set: mail waits in the outbox."
         return report
     now = utcnow()
-    rows = list(db.session.scalars(
-        sa.select(OutboxEmail)
-        .where(OutboxEmail.status == OutboxStatus.PENDING, OutboxEmail.next_attempt_at <= now)
-        .order_by(OutboxEmail.id).limit(limit)
-    ))
+    rows = list(
+        db.session.scalars(
+            sa.select(OutboxEmail)
+            .where(OutboxEmail.status == OutboxStatus.PENDING, OutboxEmail.next_attempt_at <= now)
+            .order_by(OutboxEmail.id)
+            .limit(limit)
+        )
+    )
     if not rows:
         return report
     smtp = None
@@ -122,15 +139,16 @@ def send_pending(limit: int = 500) -> SendReport:
 def _drop(smtp: smtplib.SMTP | None) -> None:
     """Close a connection that may already be broken; the caller forgets it."""
     if smtp is not None:
-        try:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
             smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
 
 
 def purge_old() -> int:
     """Delete sent and failed mail older than OUTBOX_PURGE_DAYS (it holds signers' addresses)."""
     cutoff = utcnow() - timedelta(days=current_app.config["OUTBOX_PURGE_DAYS"])
-    result = db.session.execute(sa.delete(OutboxEmail).where(
-        OutboxEmail.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]), OutboxEmail.created_at < cutoff))
+    result = db.session.execute(
+        sa.delete(OutboxEmail).where(
+            OutboxEmail.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]), OutboxEmail.created_at < cutoff
+        )
+    )
     return result.rowcount or 0

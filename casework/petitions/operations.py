@@ -34,6 +34,7 @@ from casework.models import (
 )
 from casework.models.base import apply_changes, utcnow
 from casework.petitions import crypto, mail, signing
+from casework.reference import state_name
 
 
 class OperationError(ValueError):
@@ -69,15 +70,9 @@ SNAPSHOT_FIELDS = {key: PUBLIC_FIELDS[key] for key in SNAPSHOT_COLUMNS}
 
 SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
 
-STATE_NAMES: dict[str, str] = {}  # filled lazily from the people forms (a feature may read another's forms)
-
 
 def _state_name(code: str | None) -> str | None:
-    if not STATE_NAMES:
-        from casework.people.forms import STATE_NAMES as names
-
-        STATE_NAMES.update(names)
-    return STATE_NAMES.get(code or "", code)
+    return state_name(code) or None
 
 
 # ---------------------------------------------------------------- consent
@@ -86,8 +81,11 @@ def _state_name(code: str | None) -> str | None:
 def current_consent(person: Person) -> PublicConsent | None:
     """The person's consent in force: the latest one recorded and not withdrawn."""
     return db.session.scalar(
-        sa.select(PublicConsent).where(PublicConsent.person_id == person.id, PublicConsent.withdrawn_at.is_(None))
-        .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc()).limit(1))
+        sa.select(PublicConsent)
+        .where(PublicConsent.person_id == person.id, PublicConsent.withdrawn_at.is_(None))
+        .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc())
+        .limit(1)
+    )
 
 
 def record_consent(actor: User, person: Person, data: dict) -> tuple[PublicConsent, int]:
@@ -99,12 +97,23 @@ def record_consent(actor: User, person: Person, data: dict) -> tuple[PublicConse
         raise OperationError("Tick at least one fact the person agreed to make public.")
     given_on = datetime.combine(data["given_on"], time(12, 0), tzinfo=UTC)
     previous = current_consent(person)
-    consent = PublicConsent(person_id=person.id, scope=",".join(scope), given_by=data["given_by"],
-                            given_on=given_on, recorded_by_id=actor.id, notes=data.get("notes"))
+    consent = PublicConsent(
+        person_id=person.id,
+        scope=",".join(scope),
+        given_by=data["given_by"],
+        given_on=given_on,
+        recorded_by_id=actor.id,
+        notes=data.get("notes"),
+    )
     db.session.add(consent)
     db.session.flush()
-    audit.record(actor, "consent.recorded", consent, person=person,
-                 fields=[k for k in ("scope", "given_by", "given_on", "notes") if data.get(k)])
+    audit.record(
+        actor,
+        "consent.recorded",
+        consent,
+        person=person,
+        fields=[k for k in ("scope", "given_by", "given_on", "notes") if data.get(k)],
+    )
     unpublished = 0
     if previous is not None:
         previous.withdrawn_at = utcnow()
@@ -147,9 +156,14 @@ def withdraw_consent(actor: User, person: Person, consent: PublicConsent) -> int
 
 
 def _hosted_petitions(person: Person) -> list[Petition]:
-    return list(db.session.scalars(
-        sa.select(Petition).where(Petition.person_id == person.id, Petition.kind == PetitionKind.HOSTED)
-        .order_by(Petition.id).with_for_update()))
+    return list(
+        db.session.scalars(
+            sa.select(Petition)
+            .where(Petition.person_id == person.id, Petition.kind == PetitionKind.HOSTED)
+            .order_by(Petition.id)
+            .with_for_update()
+        )
+    )
 
 
 def _wipe_snapshot(petition: Petition) -> None:
@@ -181,7 +195,9 @@ def snapshot_for(person: Person, fields: list[str], today: date | None = None) -
     if "city" in chosen:
         values["public_city"] = ", ".join(filter(None, [person.city, _state_name(person.state)])) or None
     if "country_of_birth" in chosen:
-        values["public_origin"] = ", ".join(filter(None, [person.place_of_birth, person.country_of_birth])) or None
+        values["public_origin"] = (
+            ", ".join(filter(None, [person.place_of_birth, person.country_of_birth])) or None
+        )
     if "arrival" in chosen and (person.arrival_date or person.arrival_class):
         parts = []
         if person.arrival_date:
@@ -193,8 +209,9 @@ def snapshot_for(person: Person, fields: list[str], today: date | None = None) -
             parts.append(f"as {_arrival_words(person.arrival_class)}")
         values["public_arrival"] = "Came to the United States " + ", ".join(parts) + "."
     if "family" in chosen:
-        values["public_family"] = "\n".join(filter(None, [person.spouse, person.children,
-                                                          person.us_citizen_relatives])) or None
+        values["public_family"] = (
+            "\n".join(filter(None, [person.spouse, person.children, person.us_citizen_relatives])) or None
+        )
     if "work" in chosen:
         values["public_work"] = person.work or None
     if "community_ties" in chosen:
@@ -203,8 +220,13 @@ def snapshot_for(person: Person, fields: list[str], today: date | None = None) -
 
 
 def _arrival_words(arrival_class) -> str:
-    return {"refugee": "a refugee", "asylee": "an asylee", "lpr": "a lawful permanent resident",
-            "parolee": "a parolee", "visa": "a visa holder"}.get(arrival_class.value, "an immigrant")
+    return {
+        "refugee": "a refugee",
+        "asylee": "an asylee",
+        "lpr": "a lawful permanent resident",
+        "parolee": "a parolee",
+        "visa": "a visa holder",
+    }.get(arrival_class.value, "an immigrant")
 
 
 # ---------------------------------------------------------------- petitions
@@ -231,28 +253,53 @@ def create_hosted(actor: User, person: Person, data: dict) -> Petition:
     values = {k: data.get(k) for k in HOSTED_FIELDS}
     values["public_fields"] = ",".join(data.get("public_fields") or [])
     values["slug"] = _check_slug(data.get("slug") or new_slug())
-    petition = Petition(person_id=person.id, org_id=person.org_id, kind=PetitionKind.HOSTED,
-                        status=PetitionStatus.DRAFT, created_by_id=actor.id, **values)
+    petition = Petition(
+        person_id=person.id,
+        org_id=person.org_id,
+        kind=PetitionKind.HOSTED,
+        status=PetitionStatus.DRAFT,
+        created_by_id=actor.id,
+        **values,
+    )
     db.session.add(petition)
     db.session.flush()
-    audit.record(actor, "petition.created", petition, person=person,
-                 fields=[k for k, v in values.items() if v not in (None, "")])
+    audit.record(
+        actor,
+        "petition.created",
+        petition,
+        person=person,
+        fields=[k for k, v in values.items() if v not in (None, "")],
+    )
     return petition
 
 
 def create_external(actor: User, person: Person, data: dict) -> Petition:
     """A petition tracked on an outside platform; its counts are entered by hand."""
     values = {k: data.get(k) for k in EXTERNAL_FIELDS}
-    petition = Petition(person_id=person.id, org_id=person.org_id, kind=PetitionKind.EXTERNAL,
-                        status=PetitionStatus.ACTIVE, created_by_id=actor.id, public_fields="", **values)
+    petition = Petition(
+        person_id=person.id,
+        org_id=person.org_id,
+        kind=PetitionKind.EXTERNAL,
+        status=PetitionStatus.ACTIVE,
+        created_by_id=actor.id,
+        public_fields="",
+        **values,
+    )
     db.session.add(petition)
     db.session.flush()
-    audit.record(actor, "petition.created", petition, person=person,
-                 fields=[k for k, v in values.items() if v not in (None, "")])
+    audit.record(
+        actor,
+        "petition.created",
+        petition,
+        person=person,
+        fields=[k for k, v in values.items() if v not in (None, "")],
+    )
     return petition
 
 
-def update_petition(actor: User, person: Person, petition: Petition, data: dict, expected_version: int) -> list[str]:
+def update_petition(
+    actor: User, person: Person, petition: Petition, data: dict, expected_version: int
+) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the petition has moved on since.
 
     A published petition's public fields must stay within the consent in force; its snapshot follows them."""
@@ -263,8 +310,11 @@ def update_petition(actor: User, person: Person, petition: Petition, data: dict,
         if not values["slug"]:
             values["slug"] = petition.slug
         elif petition.status != PetitionStatus.DRAFT and values["slug"] != petition.slug:
-            raise OperationError("The address cannot change once the petition has been published: links to it "
-                                 "are already shared.", "slug")
+            raise OperationError(
+                "The address cannot change once the petition has been published: links to it "
+                "are already shared.",
+                "slug",
+            )
         _check_slug(values["slug"], petition)
     if petition.version != expected_version:
         raise EditConflict([k for k, v in values.items() if getattr(petition, k) != v])
@@ -283,12 +333,17 @@ def update_petition(actor: User, person: Person, petition: Petition, data: dict,
 
 def _check_scope(fields: list[str], consent: PublicConsent | None) -> None:
     if consent is None:
-        raise OperationError("Record the person's consent first: a petition can be public only with it.",
-                             "public_fields")
+        raise OperationError(
+            "Record the person's consent first: a petition can be public only with it.", "public_fields"
+        )
     outside = [SNAPSHOT_FIELDS.get(f, f) for f in fields if f not in consent.fields]
     if outside:
-        raise OperationError("The person's consent does not cover: " + "; ".join(outside)
-                             + ". Untick these facts, or record a consent that covers them.", "public_fields")
+        raise OperationError(
+            "The person's consent does not cover: "
+            + "; ".join(outside)
+            + ". Untick these facts, or record a consent that covers them.",
+            "public_fields",
+        )
 
 
 def publish(actor: User, person: Person, petition: Petition) -> None:
@@ -297,8 +352,10 @@ def publish(actor: User, person: Person, petition: Petition) -> None:
     if petition.kind != PetitionKind.HOSTED:
         raise OperationError("Only petitions hosted here have a public page.")
     if petition.status not in (PetitionStatus.DRAFT, PetitionStatus.UNPUBLISHED):
-        raise OperationError(f"The petition is {petition.status.label.lower()}: only a draft or an unpublished "
-                             "petition can be published.")
+        raise OperationError(
+            f"The petition is {petition.status.label.lower()}: only a draft or an unpublished "
+            "petition can be published."
+        )
     consent = current_consent(person)
     _check_scope(petition.field_list, consent)
     for column, value in snapshot_for(person, petition.field_list).items():
@@ -358,10 +415,13 @@ def delete_petition(actor: User, person: Person, petition: Petition) -> None:
 def add_count(actor: User, person: Person, petition: Petition, data: dict) -> PetitionCount:
     """Enter the signature count an outside platform shows on a day."""
     if petition.kind != PetitionKind.EXTERNAL:
-        raise OperationError("Counts are entered for petitions on outside platforms only; hosted petitions "
-                             "count their confirmed signatures themselves.")
-    entry = PetitionCount(petition_id=petition.id, counted_on=data["counted_on"], count=data["count"],
-                          entered_by_id=actor.id)
+        raise OperationError(
+            "Counts are entered for petitions on outside platforms only; hosted petitions "
+            "count their confirmed signatures themselves."
+        )
+    entry = PetitionCount(
+        petition_id=petition.id, counted_on=data["counted_on"], count=data["count"], entered_by_id=actor.id
+    )
     db.session.add(entry)
     db.session.flush()
     audit.record(actor, "petition.count_added", entry, person=person, fields=["counted_on", "count"])
@@ -383,7 +443,9 @@ DELIVERY_FIELDS = ("delivered_on", "delivered_to", "method", "outcome", "respons
 
 def petition_text(petition: Petition) -> str:
     """The text the signers signed, as the delivery states it (its SHA-256 is printed on the cover page)."""
-    return "\n\n".join(filter(None, [petition.title, "To: " + "; ".join(petition.target_list), petition.story]))
+    return "\n\n".join(
+        filter(None, [petition.title, "To: " + "; ".join(petition.target_list), petition.story])
+    )
 
 
 def petition_text_sha256(petition: Petition) -> str:
@@ -396,24 +458,43 @@ def record_delivery(actor: User, person: Person, petition: Petition, data: dict)
     if petition.kind == PetitionKind.HOSTED:
         count = petition.signature_count
     else:
-        latest = db.session.scalar(sa.select(PetitionCount.count).where(PetitionCount.petition_id == petition.id)
-                                   .order_by(PetitionCount.counted_on.desc(), PetitionCount.id.desc()).limit(1))
+        latest = db.session.scalar(
+            sa.select(PetitionCount.count)
+            .where(PetitionCount.petition_id == petition.id)
+            .order_by(PetitionCount.counted_on.desc(), PetitionCount.id.desc())
+            .limit(1)
+        )
         count = latest or 0
-    delivery = PetitionDelivery(petition_id=petition.id, signature_count=count, recorded_by_id=actor.id,
-                                text_sha256=petition_text_sha256(petition),
-                                **{k: data.get(k) for k in DELIVERY_FIELDS})
+    delivery = PetitionDelivery(
+        petition_id=petition.id,
+        signature_count=count,
+        recorded_by_id=actor.id,
+        text_sha256=petition_text_sha256(petition),
+        **{k: data.get(k) for k in DELIVERY_FIELDS},
+    )
     db.session.add(delivery)
     latest_day = datetime.combine(data["delivered_on"], time(12, 0), tzinfo=UTC)
     if petition.delivered_at is None or latest_day > petition.delivered_at:
         petition.delivered_at = latest_day
     db.session.flush()
-    audit.record(actor, "petition.delivered", delivery, person=person,
-                 fields=[k for k in DELIVERY_FIELDS if data.get(k) not in (None, "")])
+    audit.record(
+        actor,
+        "petition.delivered",
+        delivery,
+        person=person,
+        fields=[k for k in DELIVERY_FIELDS if data.get(k) not in (None, "")],
+    )
     return delivery
 
 
-def update_delivery(actor: User, person: Person, petition: Petition, delivery: PetitionDelivery, data: dict,
-                    expected_version: int) -> list[str]:
+def update_delivery(
+    actor: User,
+    person: Person,
+    petition: Petition,
+    delivery: PetitionDelivery,
+    data: dict,
+    expected_version: int,
+) -> list[str]:
     """Record the response and outcome of a delivery (edit conflicts refused, as everywhere)."""
     values = {k: data.get(k) for k in DELIVERY_FIELDS}
     if delivery.version != expected_version:
@@ -447,9 +528,16 @@ def delivery_rows(petition: Petition) -> list[SignatureRow]:
         .where(Signature.petition_id == petition.id, Signature.state == SignatureState.VALIDATED)
         .order_by(Signature.confirmed_at, Signature.id)
     ).all()
-    return [SignatureRow(i, crypto.decrypt(name) if name is not None else "(anonymized)", zip_code,
-                         confirmed.date() if confirmed else None, crypto.decrypt(comment))
-            for i, (name, zip_code, confirmed, comment) in enumerate(rows, start=1)]
+    return [
+        SignatureRow(
+            i,
+            crypto.decrypt(name) if name is not None else "(anonymized)",
+            zip_code,
+            confirmed.date() if confirmed else None,
+            crypto.decrypt(comment),
+        )
+        for i, (name, zip_code, confirmed, comment) in enumerate(rows, start=1)
+    ]
 
 
 def record_export(actor: User, person: Person, petition: Petition, what: str) -> None:
@@ -460,21 +548,30 @@ def record_export(actor: User, person: Person, petition: Petition, what: str) ->
 # ---------------------------------------------------------------- bulk invalidation
 
 
-def invalidate_signatures(actor: User, person: Person, petition: Petition,
-                          criteria: signing.Criteria) -> tuple[int, int]:
+def invalidate_signatures(
+    actor: User, person: Person, petition: Petition, criteria: signing.Criteria
+) -> tuple[int, int]:
     """Invalidate the petition's signatures matching every criterion; returns (invalidated, were counted)."""
     if petition.kind != PetitionKind.HOSTED:
         raise OperationError("Only petitions hosted here have signatures to invalidate.")
     ids = signing.matching_signatures(petition.id, criteria)
     total, counted = signing.invalidate(petition.id, ids)
-    audit.record(actor, "petition.signatures_invalidated", petition, person=person, fields=criteria.names,
-                 detail=f"{total} signatures, {counted} had been counted")
+    audit.record(
+        actor,
+        "petition.signatures_invalidated",
+        petition,
+        person=person,
+        fields=criteria.names,
+        detail=f"{total} signatures, {counted} had been counted",
+    )
     db.session.flush()
     return total, counted
 
 
-UPDATE_FOOTER = ("\n\n—\nYou receive this because you signed “{title}” and asked for updates. To stop them, "
-                 "reply to this message with the word STOP. Your address is never shared.")
+UPDATE_FOOTER = (
+    "\n\n—\nYou receive this because you signed “{title}” and asked for updates. To stop them, "
+    "reply to this message with the word STOP. Your address is never shared."
+)
 
 
 def send_update(actor: User, person: Person, petition: Petition, subject: str, body: str) -> int:
@@ -485,7 +582,13 @@ def send_update(actor: User, person: Person, petition: Petition, subject: str, b
     text = body.strip() + UPDATE_FOOTER.format(title=petition.title)
     for address in recipients:
         mail.queue(address, subject, text, purpose="petition_update", org_id=petition.org_id)
-    audit.record(actor, "petition.update_sent", petition, person=person, fields=["subject", "body"],
-                 detail=f"{len(recipients)} recipients")
+    audit.record(
+        actor,
+        "petition.update_sent",
+        petition,
+        person=person,
+        fields=["subject", "body"],
+        detail=f"{len(recipients)} recipients",
+    )
     db.session.flush()
     return len(recipients)

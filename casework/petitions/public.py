@@ -42,7 +42,9 @@ def _gone_or_missing(petition: signing.PublicPetition | None, json: bool = False
         code, reason = 404, "missing"
     else:
         code = 410
-        reason = "closed" if petition.status in (PetitionStatus.CLOSED, PetitionStatus.ARCHIVED) else "withdrawn"
+        reason = (
+            "closed" if petition.status in (PetitionStatus.CLOSED, PetitionStatus.ARCHIVED) else "withdrawn"
+        )
     if json:
         return jsonify(error="gone" if code == 410 else "not found"), code
     return render_template("public/gone.html", code=code, reason=reason), code
@@ -55,7 +57,10 @@ def _page(petition: signing.PublicPetition, form: SignForm, status: int = 200):
     if len(summary) > 200:
         summary = summary[:197].rsplit(" ", 1)[0] + "…"
     context = {
-        "petition": petition, "form": form, "url": url, "summary": summary,
+        "petition": petition,
+        "form": form,
+        "url": url,
+        "summary": summary,
         "percent": chart.percent(petition.signature_count, petition.goal),
         "recent": signing.recent_signers(petition.id),
         "mailto": "mailto:?subject=" + quote(petition.title) + "&body=" + quote(share_text),
@@ -87,11 +92,20 @@ def sign(slug: str):
     if not form.validate():
         return _page(found, form, 200)
     if not form.website.data:  # the honeypot is empty: a person
-        data = signing.SignData(name=form.name.data, email=form.email.data, zip_code=form.zip_code.data,
-                                comment=form.comment.data, show_name=form.show_name.data,
-                                send_updates=form.send_updates.data)
-        signing.sign(found, data, get_remote_address(),
-                     confirm_url=lambda token: absolute_url("public.confirm", slug=slug, token=token))
+        data = signing.SignData(
+            name=form.name.data,
+            email=form.email.data,
+            zip_code=form.zip_code.data,
+            comment=form.comment.data,
+            show_name=form.show_name.data,
+            send_updates=form.send_updates.data,
+        )
+        signing.sign(
+            found,
+            data,
+            get_remote_address(),
+            confirm_url=lambda token: absolute_url("public.confirm", slug=slug, token=token),
+        )
         db.session.commit()
     return redirect(url_for("public.thanks", slug=slug), 303)
 
@@ -120,8 +134,13 @@ def confirm(slug: str, token: str):
     new_count = signing.confirm(found, token)
     db.session.commit()
     count = new_count if new_count is not None else found.signature_count
-    return render_template("public/confirm.html", petition=found, done=new_count is not None, count=count,
-                           percent=chart.percent(count, found.goal))
+    return render_template(
+        "public/confirm.html",
+        petition=found,
+        done=new_count is not None,
+        count=count,
+        percent=chart.percent(count, found.goal),
+    )
 
 
 @bp.get("/p/<slug>/count.json")

@@ -69,18 +69,34 @@ class PublicPetition:
 # The public pages' statements are built once, with bound parameters, and run on the session's connection
 # (Core, not the ORM): signing and confirming are the hot paths of a petition going viral.
 _FIND_PUBLIC = sa.select(*[_petition.c[name] for name in PublicPetition.__dataclass_fields__]).where(
-    _petition.c.slug == sa.bindparam("slug"), _petition.c.kind == PetitionKind.HOSTED)
-_SAME_MAILBOX = sa.select(sa.func.count()).select_from(_signature).where(
-    _signature.c.petition_id == sa.bindparam("petition_id"), _signature.c.email_hmac == sa.bindparam("email_key"))
+    _petition.c.slug == sa.bindparam("slug"), _petition.c.kind == PetitionKind.HOSTED
+)
+_SAME_MAILBOX = (
+    sa.select(sa.func.count())
+    .select_from(_signature)
+    .where(
+        _signature.c.petition_id == sa.bindparam("petition_id"),
+        _signature.c.email_hmac == sa.bindparam("email_key"),
+    )
+)
 _NOW = sa.bindparam("now", type_=_signature.c.confirmed_at.type)  # stored in UTC on SQLite as on PostgreSQL
-_CONFIRM = (_signature.update()
-            .where(_signature.c.token_hash == sa.bindparam("digest"),
-                   _signature.c.petition_id == sa.bindparam("pid"),
-                   _signature.c.state == SignatureState.PENDING, _signature.c.token_expires_at > _NOW)
-            .values(state=SignatureState.VALIDATED, confirmed_at=_NOW, token_hash=None)
-            .returning(_signature.c.id))
-_COUNT_ONE = (_petition.update().where(_petition.c.id == sa.bindparam("pid"))
-              .values(signature_count=_petition.c.signature_count + 1).returning(_petition.c.signature_count))
+_CONFIRM = (
+    _signature.update()
+    .where(
+        _signature.c.token_hash == sa.bindparam("digest"),
+        _signature.c.petition_id == sa.bindparam("pid"),
+        _signature.c.state == SignatureState.PENDING,
+        _signature.c.token_expires_at > _NOW,
+    )
+    .values(state=SignatureState.VALIDATED, confirmed_at=_NOW, token_hash=None)
+    .returning(_signature.c.id)
+)
+_COUNT_ONE = (
+    _petition.update()
+    .where(_petition.c.id == sa.bindparam("pid"))
+    .values(signature_count=_petition.c.signature_count + 1)
+    .returning(_petition.c.signature_count)
+)
 
 
 def _connection():
@@ -110,9 +126,11 @@ class SignData:
 def dedupe_keys(petition_id: int, name: str, email: str) -> tuple[str, str, str]:
     """HMACs: canonical e-mail + normalized name (one signature each), e-mail alone, and the domain."""
     canonical = crypto.canonical_email(email)
-    return (crypto.mac("signature", str(petition_id), canonical, crypto.normalized_name(name)),
-            crypto.mac("email", str(petition_id), canonical),
-            domain_key(crypto.email_domain(canonical)))
+    return (
+        crypto.mac("signature", str(petition_id), canonical, crypto.normalized_name(name)),
+        crypto.mac("email", str(petition_id), canonical),
+        domain_key(crypto.email_domain(canonical)),
+    )
 
 
 def domain_key(domain: str) -> str:
@@ -146,8 +164,12 @@ def _insert_ignoring_duplicates(values: dict) -> bool:
     statement = _INSERT_SIGNATURE.get(dialect)
     if statement is None:
         columns = {c.name: sa.bindparam(c.name, type_=c.type) for c in _signature.c if c.name != "id"}
-        statement = _INSERT_SIGNATURE[dialect] = insert(_signature).values(columns).on_conflict_do_nothing(
-            index_elements=["petition_id", "dedupe_hmac"]).returning(_signature.c.id)
+        statement = _INSERT_SIGNATURE[dialect] = (
+            insert(_signature)
+            .values(columns)
+            .on_conflict_do_nothing(index_elements=["petition_id", "dedupe_hmac"])
+            .returning(_signature.c.id)
+        )
     row = {c.name: None for c in _signature.c if c.name != "id"}
     row.update(values)
     # RETURNING, not rowcount: psycopg reports -1 rows for INSERT .. ON CONFLICT.
@@ -169,27 +191,32 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     dedupe, email_key, domain = dedupe_keys(petition.id, data.name, data.email)
     over = not within_rate_limit(petition.id, client_address)
     if not over:
-        same_mailbox = _connection().execute(_SAME_MAILBOX, {"petition_id": petition.id,
-                                                             "email_key": email_key}).scalar()
+        same_mailbox = (
+            _connection()
+            .execute(_SAME_MAILBOX, {"petition_id": petition.id, "email_key": email_key})
+            .scalar()
+        )
         over = same_mailbox >= config["PETITION_SIGNATURES_PER_EMAIL"]
     token, token_digest = crypto.new_token()
-    added = _insert_ignoring_duplicates({
-        "petition_id": petition.id,
-        "state": SignatureState.OVER_LIMIT if over else SignatureState.PENDING,
-        "name_ct": crypto.encrypt(data.name),
-        "email_ct": crypto.encrypt(data.email.strip()),
-        "comment_ct": crypto.encrypt(data.comment) if data.comment else None,
-        "zip_code": data.zip_code,
-        "show_name": bool(data.show_name),
-        "send_updates": bool(data.send_updates),
-        "dedupe_hmac": dedupe,
-        "email_hmac": email_key,
-        "domain_hmac": domain,
-        "ip_network": crypto.truncate_ip(client_address),
-        "token_hash": None if over else token_digest,
-        "token_expires_at": None if over else now + timedelta(hours=config["PETITION_CONFIRM_HOURS"]),
-        "created_at": now,
-    })
+    added = _insert_ignoring_duplicates(
+        {
+            "petition_id": petition.id,
+            "state": SignatureState.OVER_LIMIT if over else SignatureState.PENDING,
+            "name_ct": crypto.encrypt(data.name),
+            "email_ct": crypto.encrypt(data.email.strip()),
+            "comment_ct": crypto.encrypt(data.comment) if data.comment else None,
+            "zip_code": data.zip_code,
+            "show_name": bool(data.show_name),
+            "send_updates": bool(data.send_updates),
+            "dedupe_hmac": dedupe,
+            "email_hmac": email_key,
+            "domain_hmac": domain,
+            "ip_network": crypto.truncate_ip(client_address),
+            "token_hash": None if over else token_digest,
+            "token_expires_at": None if over else now + timedelta(hours=config["PETITION_CONFIRM_HOURS"]),
+            "created_at": now,
+        }
+    )
     if not added:
         return "duplicate"
     if over:
@@ -203,7 +230,8 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
         f"{confirm_url(token)}\n\n"
         "If you did not sign this petition, ignore this message: nothing will be counted, and what was typed "
         "will be deleted when the link expires.\n",
-        purpose="signature_confirmation", org_id=petition.org_id,
+        purpose="signature_confirmation",
+        org_id=petition.org_id,
     )
     return "new"
 
@@ -214,8 +242,9 @@ def confirm(petition: PublicPetition, token: str) -> int | None:
     if not token or len(token) > 100 or not petition.is_open:
         return None
     connection = _connection()
-    validated = connection.execute(_CONFIRM, {"digest": crypto.token_hash(token), "pid": petition.id,
-                                              "now": utcnow()}).first()
+    validated = connection.execute(
+        _CONFIRM, {"digest": crypto.token_hash(token), "pid": petition.id, "now": utcnow()}
+    ).first()
     if validated is None:
         return None
     return connection.execute(_COUNT_ONE, {"pid": petition.id}).scalar()
@@ -225,15 +254,20 @@ def recent_signers(petition_id: int, limit: int = 8) -> list[str]:
     """Short names ("Sokha L.") of the latest confirmed signers who asked to be shown."""
     blobs = db.session.scalars(
         sa.select(Signature.name_ct)
-        .where(Signature.petition_id == petition_id, Signature.state == SignatureState.VALIDATED,
-               Signature.show_name.is_(True), Signature.name_ct.is_not(None))
-        .order_by(Signature.confirmed_at.desc(), Signature.id.desc()).limit(limit)
+        .where(
+            Signature.petition_id == petition_id,
+            Signature.state == SignatureState.VALIDATED,
+            Signature.show_name.is_(True),
+            Signature.name_ct.is_not(None),
+        )
+        .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
+        .limit(limit)
     ).all()
     return [short_name(crypto.decrypt(blob)) for blob in blobs]
 
 
 def short_name(name: str) -> str:
-    """"Sokha Lim Chea" -> "Sokha C.": a first name and an initial, never a full name on the public page."""
+    """ "Sokha Lim Chea" -> "Sokha C.": a first name and an initial, never a full name on the public page."""
     words = name.split()
     if len(words) < 2:
         return words[0] if words else ""
@@ -246,7 +280,8 @@ def short_name(name: str) -> str:
 def count_by_state(petition_id: int) -> dict[SignatureState, int]:
     """How many signatures of a petition are in each state (one grouped query)."""
     rows = db.session.execute(
-        sa.select(Signature.state, sa.func.count()).where(Signature.petition_id == petition_id)
+        sa.select(Signature.state, sa.func.count())
+        .where(Signature.petition_id == petition_id)
         .group_by(Signature.state)
     ).all()
     counts = {state: 0 for state in SignatureState}
@@ -257,9 +292,11 @@ def count_by_state(petition_id: int) -> dict[SignatureState, int]:
 def confirmed_per_day(petition_id: int) -> list[tuple]:
     """(day, confirmed that day) for the chart, oldest first."""
     times = db.session.scalars(
-        sa.select(Signature.confirmed_at)
-        .where(Signature.petition_id == petition_id, Signature.state == SignatureState.VALIDATED,
-               Signature.confirmed_at.is_not(None))
+        sa.select(Signature.confirmed_at).where(
+            Signature.petition_id == petition_id,
+            Signature.state == SignatureState.VALIDATED,
+            Signature.confirmed_at.is_not(None),
+        )
     ).all()
     per_day: dict = {}
     for t in times:
@@ -284,7 +321,8 @@ class Criteria:
 def matching_signatures(petition_id: int, criteria: Criteria) -> list[int]:
     """Ids of the petition's live signatures (pending, validated, over the limit) matching the criteria."""
     query = sa.select(Signature.id, Signature.ip_network).where(
-        Signature.petition_id == petition_id, Signature.state.in_(LIVE_STATES))
+        Signature.petition_id == petition_id, Signature.state.in_(LIVE_STATES)
+    )
     if criteria.email_domain:
         query = query.where(Signature.domain_hmac == domain_key(criteria.email_domain))
     if criteria.created_from:
@@ -319,31 +357,42 @@ def invalidate(petition_id: int, ids: list[int]) -> tuple[int, int]:
     now = utcnow()
     counted = total = 0
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         base = _signature.update().where(_signature.c.id.in_(chunk), _signature.c.petition_id == petition_id)
         was_counted = db.session.execute(
-            base.where(_signature.c.state == SignatureState.VALIDATED)
-            .values(state=SignatureState.INVALIDATED, invalidated_at=now, token_hash=None)).rowcount
+            base.where(_signature.c.state == SignatureState.VALIDATED).values(
+                state=SignatureState.INVALIDATED, invalidated_at=now, token_hash=None
+            )
+        ).rowcount
         others = db.session.execute(
-            base.where(_signature.c.state.in_([SignatureState.PENDING, SignatureState.OVER_LIMIT]))
-            .values(state=SignatureState.INVALIDATED, invalidated_at=now, token_hash=None)).rowcount
+            base.where(_signature.c.state.in_([SignatureState.PENDING, SignatureState.OVER_LIMIT])).values(
+                state=SignatureState.INVALIDATED, invalidated_at=now, token_hash=None
+            )
+        ).rowcount
         counted += was_counted
         total += was_counted + others
     if counted:
-        db.session.execute(_petition.update().where(_petition.c.id == petition_id)
-                           .values(signature_count=_petition.c.signature_count - counted))
+        db.session.execute(
+            _petition.update()
+            .where(_petition.c.id == petition_id)
+            .values(signature_count=_petition.c.signature_count - counted)
+        )
     return total, counted
 
 
 def reconcile(fix: bool = True) -> list[tuple[int, int, int]]:
     """(petition id, stored count, confirmed rows) for every petition whose stored count is wrong; with
     `fix`, the stored counts are set to the rows (the caller commits)."""
-    confirmed = (sa.select(sa.func.count()).select_from(_signature)
-                 .where(_signature.c.petition_id == _petition.c.id,
-                        _signature.c.state == SignatureState.VALIDATED).scalar_subquery())
+    confirmed = (
+        sa.select(sa.func.count())
+        .select_from(_signature)
+        .where(_signature.c.petition_id == _petition.c.id, _signature.c.state == SignatureState.VALIDATED)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         sa.select(_petition.c.id, _petition.c.signature_count, confirmed)
-        .where(_petition.c.kind == PetitionKind.HOSTED).order_by(_petition.c.id)
+        .where(_petition.c.kind == PetitionKind.HOSTED)
+        .order_by(_petition.c.id)
     ).all()
     wrong = [(pid, stored, actual) for pid, stored, actual in rows if stored != actual]
     if fix:
@@ -374,19 +423,37 @@ def apply_retention(now: datetime | None = None) -> RetentionReport:
     report = RetentionReport()
     report.ips_dropped = db.session.execute(
         _signature.update()
-        .where(_signature.c.ip_network.is_not(None),
-               _signature.c.created_at < now - timedelta(days=config["PETITION_IP_RETENTION_DAYS"]))
-        .values(ip_network=None)).rowcount
+        .where(
+            _signature.c.ip_network.is_not(None),
+            _signature.c.created_at < now - timedelta(days=config["PETITION_IP_RETENTION_DAYS"]),
+        )
+        .values(ip_network=None)
+    ).rowcount
     report.expired_deleted = db.session.execute(
-        _signature.delete().where(_signature.c.state == SignatureState.PENDING,
-                                  _signature.c.token_expires_at < now)).rowcount
+        _signature.delete().where(
+            _signature.c.state == SignatureState.PENDING, _signature.c.token_expires_at < now
+        )
+    ).rowcount
     delivered_long_ago = sa.select(_petition.c.id).where(
-        _petition.c.delivered_at < now - timedelta(days=config["PETITION_ANONYMIZE_DAYS"]))
+        _petition.c.delivered_at < now - timedelta(days=config["PETITION_ANONYMIZE_DAYS"])
+    )
     report.anonymized = db.session.execute(
         _signature.update()
         .where(_signature.c.petition_id.in_(delivered_long_ago), _signature.c.anonymized_at.is_(None))
-        .values(name_ct=None, email_ct=None, comment_ct=None, zip_code=None, dedupe_hmac=None, email_hmac=None,
-                domain_hmac=None, ip_network=None, token_hash=None, show_name=False, anonymized_at=now)).rowcount
+        .values(
+            name_ct=None,
+            email_ct=None,
+            comment_ct=None,
+            zip_code=None,
+            dedupe_hmac=None,
+            email_hmac=None,
+            domain_hmac=None,
+            ip_network=None,
+            token_hash=None,
+            show_name=False,
+            anonymized_at=now,
+        )
+    ).rowcount
     report.outbox_purged = mail.purge_old()
     return report
 
@@ -409,8 +476,13 @@ def maybe_apply_retention() -> None:
 def update_recipients(petition_id: int) -> list[str]:
     """The e-mail addresses of confirmed signers who asked for updates (not yet anonymized)."""
     blobs = db.session.scalars(
-        sa.select(_signature.c.email_ct).where(
-            _signature.c.petition_id == petition_id, _signature.c.state == SignatureState.VALIDATED,
-            _signature.c.send_updates.is_(True), _signature.c.email_ct.is_not(None))
-        .order_by(_signature.c.id))
+        sa.select(_signature.c.email_ct)
+        .where(
+            _signature.c.petition_id == petition_id,
+            _signature.c.state == SignatureState.VALIDATED,
+            _signature.c.send_updates.is_(True),
+            _signature.c.email_ct.is_not(None),
+        )
+        .order_by(_signature.c.id)
+    )
     return [address for address in map(crypto.decrypt, blobs) if address]

@@ -17,8 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access, case_page
-from casework.case_page import CaseSection, Glance, TimelineEntry
+from casework import access
 from casework.csv_safe import safe_cell
 from casework.extensions import db
 from casework.models import (
@@ -32,7 +31,6 @@ from casework.models import (
     PetitionStatus,
     PublicConsent,
     Role,
-    User,
 )
 from casework.petitions import chart, crypto, mail, operations, signing
 from casework.petitions.forms import (
@@ -50,8 +48,10 @@ bp = Blueprint("petitions", __name__)
 
 CASE = "/people/<int:person_id>/petitions"
 PETITION = CASE + "/<int:petition_id>"
-CONFLICT = ("Someone else saved this {what} while you were editing. Your changes were NOT saved: compare them "
-            "with the saved values shown under each field, then save again.")
+CONFLICT = (
+    "Someone else saved this {what} while you were editing. Your changes were NOT saved: compare them "
+    "with the saved values shown under each field, then save again."
+)
 
 
 @bp.before_request
@@ -98,8 +98,10 @@ def record_consent(person_id: int):
             db.session.commit()
             message = "The consent was recorded."
             if unpublished:
-                message += (f" {unpublished} published petition(s) showed facts the new consent does not cover "
-                            "and were unpublished.")
+                message += (
+                    f" {unpublished} published petition(s) showed facts the new consent does not cover "
+                    "and were unpublished."
+                )
             flash(message, "success")
             return _to_case(person)
     if request.method == "POST":
@@ -112,9 +114,15 @@ def withdraw_consent(person_id: int, consent_id: int):
     """Confirm, then withdraw the consent: every hosted petition of the person is unpublished at once."""
     person, consent = access.get_consent_or_404(consent_id, person_id)
     form = ConfirmForm()
-    published = db.session.scalar(sa.select(sa.func.count()).select_from(Petition).where(
-        Petition.person_id == person.id, Petition.kind == PetitionKind.HOSTED,
-        Petition.status == PetitionStatus.ACTIVE))
+    published = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Petition)
+        .where(
+            Petition.person_id == person.id,
+            Petition.kind == PetitionKind.HOSTED,
+            Petition.status == PetitionStatus.ACTIVE,
+        )
+    )
     if form.validate_on_submit():
         try:
             taken_down = operations.withdraw_consent(current_user, person, consent)
@@ -123,11 +131,21 @@ def withdraw_consent(person_id: int, consent_id: int):
             flash(str(exc), "error")
             return _to_case(person)
         db.session.commit()
-        flash(f"The consent was withdrawn. {taken_down} petition page(s) were taken down at once."
-              if taken_down else "The consent was withdrawn. No petition page was public.", "success")
+        flash(
+            f"The consent was withdrawn. {taken_down} petition page(s) were taken down at once."
+            if taken_down
+            else "The consent was withdrawn. No petition page was public.",
+            "success",
+        )
         return _to_case(person)
-    return render_template("petitions/confirm_withdraw.html", form=form, person=person, consent=consent,
-                           published=published, field_labels=PUBLIC_FIELDS)
+    return render_template(
+        "petitions/confirm_withdraw.html",
+        form=form,
+        person=person,
+        consent=consent,
+        published=published,
+        field_labels=PUBLIC_FIELDS,
+    )
 
 
 # ---------------------------------------------------------------- creating petitions
@@ -151,8 +169,15 @@ def new_hosted(person_id: int):
             return _to_petition(person, petition)
     if request.method == "POST":
         flash("The petition was not saved: correct the fields marked below.", "error")
-    return render_template("petitions/hosted_form.html", form=form, person=person, petition=None, conflict=None,
-                           consent=operations.current_consent(person), field_labels=PUBLIC_FIELDS)
+    return render_template(
+        "petitions/hosted_form.html",
+        form=form,
+        person=person,
+        petition=None,
+        conflict=None,
+        consent=operations.current_consent(person),
+        field_labels=PUBLIC_FIELDS,
+    )
 
 
 @bp.route(CASE + "/external/new", methods=["GET", "POST"])
@@ -167,7 +192,9 @@ def new_external(person_id: int):
         return _to_petition(person, petition)
     if request.method == "POST":
         flash("The petition was not saved: correct the fields marked below.", "error")
-    return render_template("petitions/external_form.html", form=form, person=person, petition=None, conflict=None)
+    return render_template(
+        "petitions/external_form.html", form=form, person=person, petition=None, conflict=None
+    )
 
 
 # ---------------------------------------------------------------- the petition page
@@ -175,25 +202,39 @@ def new_external(person_id: int):
 
 def _petition_page(person: Person, petition: Petition, count_form: CountForm | None = None):
     petition = db.session.scalar(
-        sa.select(Petition).where(Petition.id == petition.id)
+        sa.select(Petition)
+        .where(Petition.id == petition.id)
         .options(selectinload(Petition.counts), selectinload(Petition.deliveries))
-        .execution_options(populate_existing=True))
+        .execution_options(populate_existing=True)
+    )
     steward = access.can(current_user, "manage" if petition.kind == PetitionKind.HOSTED else "edit", person)
-    context = {"person": person, "petition": petition, "steward": steward, "field_labels": PUBLIC_FIELDS,
-               "confirm_form": ConfirmForm(), "can_edit": access.can(current_user, "edit", person)}
+    context = {
+        "person": person,
+        "petition": petition,
+        "steward": steward,
+        "field_labels": PUBLIC_FIELDS,
+        "confirm_form": ConfirmForm(),
+        "can_edit": access.can(current_user, "edit", person),
+    }
     if petition.kind == PetitionKind.HOSTED:
         context["states"] = {state.value: n for state, n in signing.count_by_state(petition.id).items()}
-        context["chart"] = chart.count_chart(chart.cumulative(signing.confirmed_per_day(petition.id)),
-                                             petition.goal, "confirmed signatures")
+        context["chart"] = chart.count_chart(
+            chart.cumulative(signing.confirmed_per_day(petition.id)), petition.goal, "confirmed signatures"
+        )
         context["count"] = petition.signature_count
         context["public_url"] = public_url(petition) if petition.slug else None
-        context["consent"] = db.session.get(PublicConsent, petition.consent_id) if petition.consent_id else None
+        context["consent"] = (
+            db.session.get(PublicConsent, petition.consent_id) if petition.consent_id else None
+        )
         context["can_export"] = steward and access.can(current_user, "export", person)
     else:
-        context["chart"] = chart.count_chart([(c.counted_on, c.count) for c in petition.counts], petition.goal)
+        context["chart"] = chart.count_chart(
+            [(c.counted_on, c.count) for c in petition.counts], petition.goal
+        )
         context["count"] = petition.counts[-1].count if petition.counts else None
-        context["count_form"] = count_form or (CountForm(formdata=None, data={"counted_on": date.today()})
-                                               if context["can_edit"] else None)
+        context["count_form"] = count_form or (
+            CountForm(formdata=None, data={"counted_on": date.today()}) if context["can_edit"] else None
+        )
     context["percent"] = chart.percent(context["count"] or 0, petition.goal)
     return render_template("petitions/show.html", **context)
 
@@ -233,9 +274,14 @@ def edit(person_id: int, petition_id: int):
             names = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
             saved = {name: getattr(petition, name) for name in names}
             if "public_fields" in saved:
-                saved["public_fields"] = ", ".join(PUBLIC_FIELDS.get(f, f) for f in petition.field_list) or "none"
-            conflict = {name: value for name, value in saved.items()
-                        if name == "public_fields" or value != data.get(name)}
+                saved["public_fields"] = (
+                    ", ".join(PUBLIC_FIELDS.get(f, f) for f in petition.field_list) or "none"
+                )
+            conflict = {
+                name: value
+                for name, value in saved.items()
+                if name == "public_fields" or value != data.get(name)
+            }
             form.version.data = petition.version  # saving again, after review, is the user's informed choice
             flash(CONFLICT.format(what="petition"), "error")
         else:
@@ -244,8 +290,15 @@ def edit(person_id: int, petition_id: int):
     elif request.method == "POST":
         flash("The petition was not saved: correct the fields marked below.", "error")
     template = "petitions/hosted_form.html" if hosted else "petitions/external_form.html"
-    return render_template(template, form=form, person=person, petition=petition, conflict=conflict,
-                           consent=operations.current_consent(person), field_labels=PUBLIC_FIELDS)
+    return render_template(
+        template,
+        form=form,
+        person=person,
+        petition=petition,
+        conflict=conflict,
+        consent=operations.current_consent(person),
+        field_labels=PUBLIC_FIELDS,
+    )
 
 
 # ---------------------------------------------------------------- publishing and the life of a petition
@@ -265,8 +318,10 @@ def publish(person_id: int, petition_id: int):
     except operations.OperationError as exc:
         problem = str(exc)
     if petition.status not in (PetitionStatus.DRAFT, PetitionStatus.UNPUBLISHED):
-        problem = f"The petition is {petition.status.label.lower()}: only a draft or an unpublished petition " \
-                  "can be published."
+        problem = (
+            f"The petition is {petition.status.label.lower()}: only a draft or an unpublished petition "
+            "can be published."
+        )
     if form.validate_on_submit():
         try:
             operations.publish(current_user, person, petition)
@@ -278,8 +333,16 @@ def publish(person_id: int, petition_id: int):
         flash("The petition is public.", "success")
         return _to_petition(person, petition)
     preview = operations.snapshot_for(person, petition.field_list)
-    return render_template("petitions/publish.html", form=form, person=person, petition=petition, consent=consent,
-                           problem=problem, preview=preview, field_labels=PUBLIC_FIELDS)
+    return render_template(
+        "petitions/publish.html",
+        form=form,
+        person=person,
+        petition=petition,
+        consent=consent,
+        problem=problem,
+        preview=preview,
+        field_labels=PUBLIC_FIELDS,
+    )
 
 
 @bp.route(PETITION + "/unpublish", methods=["GET", "POST"])
@@ -297,11 +360,17 @@ def unpublish(person_id: int, petition_id: int):
             db.session.commit()
             flash("The public page was taken down.", "success")
         return _to_petition(person, petition)
-    return render_template("petitions/confirm.html", form=form, person=person, petition=petition,
-                           title="Take this petition off the public pages?",
-                           text="Its public page will answer “gone” at once, and the facts copied from the "
-                                "record are wiped. Signatures stay here; you can publish it again later.",
-                           button="Unpublish", danger=True)
+    return render_template(
+        "petitions/confirm.html",
+        form=form,
+        person=person,
+        petition=petition,
+        title="Take this petition off the public pages?",
+        text="Its public page will answer “gone” at once, and the facts copied from the "
+        "record are wiped. Signatures stay here; you can publish it again later.",
+        button="Unpublish",
+        danger=True,
+    )
 
 
 def _lifecycle(person_id: int, petition_id: int, act, done: str):
@@ -343,12 +412,18 @@ def delete(person_id: int, petition_id: int):
         return _to_case(person)
     signatures = signing.count_by_state(petition.id) if petition.kind == PetitionKind.HOSTED else None
     total = sum(signatures.values()) if signatures else 0
-    return render_template("petitions/confirm.html", form=form, person=person, petition=petition,
-                           title="Delete this petition?",
-                           text=("Its public page, its " + f"{total:,} signatures, " if total else "Its ")
-                           + "counts and delivery log are deleted with it and cannot be restored. The audit "
-                             "trail keeps only that it existed. To keep the record, archive it instead.",
-                           button="Delete the petition", danger=True)
+    return render_template(
+        "petitions/confirm.html",
+        form=form,
+        person=person,
+        petition=petition,
+        title="Delete this petition?",
+        text=("Its public page, its " + f"{total:,} signatures, " if total else "Its ")
+        + "counts and delivery log are deleted with it and cannot be restored. The audit "
+        "trail keeps only that it existed. To keep the record, archive it instead.",
+        button="Delete the petition",
+        danger=True,
+    )
 
 
 # ---------------------------------------------------------------- counts of outside petitions
@@ -373,18 +448,25 @@ def add_count(person_id: int, petition_id: int):
 @bp.route(PETITION + "/counts/<int:count_id>/delete", methods=["GET", "POST"])
 def delete_count(person_id: int, petition_id: int, count_id: int):
     """Confirm, then remove a count entered by mistake."""
-    person, petition, entry = access.get_petition_child_or_404(PetitionCount, count_id, petition_id, person_id,
-                                                              need="edit")
+    person, petition, entry = access.get_petition_child_or_404(
+        PetitionCount, count_id, petition_id, person_id, need="edit"
+    )
     form = ConfirmForm()
     if form.validate_on_submit():
         operations.delete_count(current_user, person, petition, entry)
         db.session.commit()
         flash("The count was removed.", "success")
         return _to_petition(person, petition, "#counts")
-    return render_template("petitions/confirm.html", form=form, person=person, petition=petition,
-                           title="Remove this count?",
-                           text=f"{entry.count:,} signatures on {entry.counted_on.isoformat()}.",
-                           button="Remove the count", danger=True)
+    return render_template(
+        "petitions/confirm.html",
+        form=form,
+        person=person,
+        petition=petition,
+        title="Remove this count?",
+        text=f"{entry.count:,} signatures on {entry.counted_on.isoformat()}.",
+        button="Remove the count",
+        danger=True,
+    )
 
 
 # ---------------------------------------------------------------- signatures: bulk invalidation and delivery
@@ -400,9 +482,12 @@ def invalidate(person_id: int, petition_id: int):
     form = InvalidateForm()
     matched = None
     if form.validate_on_submit():
-        criteria = signing.Criteria(ip_range=getattr(form.ip_range, "parsed", None),
-                                    email_domain=form.email_domain.data, created_from=form.created_from.data,
-                                    created_to=form.created_to.data)
+        criteria = signing.Criteria(
+            ip_range=getattr(form.ip_range, "parsed", None),
+            email_domain=form.email_domain.data,
+            created_from=form.created_from.data,
+            created_to=form.created_to.data,
+        )
         if request.form.get("confirmed") == "yes":
             total, counted = operations.invalidate_signatures(current_user, person, petition, criteria)
             db.session.commit()
@@ -411,8 +496,9 @@ def invalidate(person_id: int, petition_id: int):
         matched = len(signing.matching_signatures(petition.id, criteria))
     elif request.method == "POST":
         flash("Nothing was invalidated: correct the fields marked below.", "error")
-    return render_template("petitions/invalidate.html", form=form, person=person, petition=petition,
-                           matched=matched)
+    return render_template(
+        "petitions/invalidate.html", form=form, person=person, petition=petition, matched=matched
+    )
 
 
 @bp.route(PETITION + "/updates/new", methods=["GET", "POST"])
@@ -432,8 +518,14 @@ def send_update(person_id: int, petition_id: int):
         recipients = len(signing.update_recipients(petition.id))
     elif request.method == "POST":
         flash("Nothing was sent: correct the fields marked below.", "error")
-    return render_template("petitions/update.html", form=form, person=person, petition=petition,
-                           recipients=recipients, footer=operations.UPDATE_FOOTER.format(title=petition.title))
+    return render_template(
+        "petitions/update.html",
+        form=form,
+        person=person,
+        petition=petition,
+        recipients=recipients,
+        footer=operations.UPDATE_FOOTER.format(title=petition.title),
+    )
 
 
 def _export_allowed(person: Person) -> None:
@@ -455,10 +547,20 @@ def signatures_csv(person_id: int, petition_id: int):
     writer = csv.writer(out)
     writer.writerow(["Number", "Name", "ZIP code", "Confirmed on", "Comment"])
     for row in rows:
-        writer.writerow([row.number, safe_cell(row.name), safe_cell(row.zip_code),
-                         row.confirmed_on.isoformat() if row.confirmed_on else "", safe_cell(row.comment)])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="petition-{petition.id}-signatures.csv"'})
+        writer.writerow(
+            [
+                row.number,
+                safe_cell(row.name),
+                safe_cell(row.zip_code),
+                row.confirmed_on.isoformat() if row.confirmed_on else "",
+                safe_cell(row.comment),
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="petition-{petition.id}-signatures.csv"'},
+    )
 
 
 @bp.get(PETITION + "/delivery.pdf")
@@ -471,29 +573,46 @@ def delivery_pdf(person_id: int, petition_id: int):
     if petition.kind != PetitionKind.HOSTED:
         abort(404)
     if petition.status in (PetitionStatus.DRAFT, PetitionStatus.UNPUBLISHED):
-        flash("A draft or unpublished petition cannot be delivered: publish it (with the person's consent) first.",
-              "error")
+        flash(
+            "A draft or unpublished petition cannot be delivered: publish it (with the person's consent) first.",
+            "error",
+        )
         return _to_petition(person, petition)
     rows = operations.delivery_rows(petition)
     dates = [r.confirmed_on for r in rows if r.confirmed_on]
     try:
         rendered = render_template_pdf(
-            "pdf/petition_delivery.html", petition=petition, rows=rows, text=operations.petition_text(petition),
-            sha256=operations.petition_text_sha256(petition), first=min(dates) if dates else None,
-            last=max(dates) if dates else None, today=date.today())
+            "pdf/petition_delivery.html",
+            petition=petition,
+            rows=rows,
+            text=operations.petition_text(petition),
+            sha256=operations.petition_text_sha256(petition),
+            first=min(dates) if dates else None,
+            last=max(dates) if dates else None,
+            today=date.today(),
+        )
     except RenderFailed as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return _to_petition(person, petition)
     operations.record_export(current_user, person, petition, "delivery PDF")
     db.session.commit()
-    return Response(rendered.data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="petition-{petition.id}-delivery.pdf"'})
+    return Response(
+        rendered.data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="petition-{petition.id}-delivery.pdf"'},
+    )
 
 
 def _delivery_form_page(person, petition, form, delivery=None, conflict=None):
-    return render_template("petitions/delivery_form.html", form=form, person=person, petition=petition,
-                           delivery=delivery, conflict=conflict)
+    return render_template(
+        "petitions/delivery_form.html",
+        form=form,
+        person=person,
+        petition=petition,
+        delivery=delivery,
+        conflict=conflict,
+    )
 
 
 @bp.route(PETITION + "/deliveries/new", methods=["GET", "POST"])
@@ -517,19 +636,23 @@ def new_delivery(person_id: int, petition_id: int):
 @bp.route(PETITION + "/deliveries/<int:delivery_id>/edit", methods=["GET", "POST"])
 def edit_delivery(person_id: int, petition_id: int, delivery_id: int):
     """Record the response and outcome of a delivery."""
-    person, petition, delivery = access.get_petition_child_or_404(PetitionDelivery, delivery_id, petition_id,
-                                                                 person_id, need="steward")
+    person, petition, delivery = access.get_petition_child_or_404(
+        PetitionDelivery, delivery_id, petition_id, person_id, need="steward"
+    )
     form = DeliveryForm(obj=delivery)
     conflict = None
     if form.validate_on_submit():
         data = form.delivery_data()
         try:
-            changed = operations.update_delivery(current_user, person, petition, delivery, data, form.version.data)
+            changed = operations.update_delivery(
+                current_user, person, petition, delivery, data, form.version.data
+            )
             db.session.commit()
         except (operations.EditConflict, StaleDataError) as exc:
             db.session.rollback()
             person, petition, delivery = access.get_petition_child_or_404(
-                PetitionDelivery, delivery_id, petition_id, person_id, need="steward")
+                PetitionDelivery, delivery_id, petition_id, person_id, need="steward"
+            )
             names = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
             conflict = {n: getattr(delivery, n) for n in names if getattr(delivery, n) != data.get(n)}
             form.version.data = delivery.version
@@ -551,72 +674,13 @@ def outbox():
     """The organization's outgoing e-mail, readable by admins in development and tests (OUTBOX_VISIBLE)."""
     if not mail.outbox_visible():
         abort(404)
-    rows = db.session.scalars(access.visible_outbox(current_user)
-                              .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc()).limit(100)).all()
+    rows = db.session.scalars(
+        access.visible_outbox(current_user)
+        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+        .limit(100)
+    ).all()
     emails = [(row, crypto.decrypt(row.to_ct)) for row in rows]
     return render_template("petitions/outbox.html", emails=emails)
 
 
 # ---------------------------------------------------------------- the case page section
-
-
-def _load_section(person: Person, user: User) -> dict:
-    """Consents (newest first) and petitions with their counts and deliveries: four queries, however many."""
-    consents = db.session.scalars(
-        sa.select(PublicConsent).where(PublicConsent.person_id == person.id)
-        .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc())).all()
-    petitions = db.session.scalars(
-        sa.select(Petition).where(Petition.person_id == person.id)
-        .options(selectinload(Petition.counts), selectinload(Petition.deliveries))
-        .order_by(Petition.created_at, Petition.id)).all()
-    current = next((c for c in consents if c.withdrawn_at is None), None)
-    rows = []
-    for p in petitions:
-        count = p.signature_count if p.kind == PetitionKind.HOSTED else (p.counts[-1].count if p.counts else None)
-        rows.append({"petition": p, "count": count, "percent": chart.percent(count or 0, p.goal)})
-    return {"consent": current, "past_consents": [c for c in consents if c is not current],
-            "hosted": [r for r in rows if r["petition"].kind == PetitionKind.HOSTED],
-            "external": [r for r in rows if r["petition"].kind == PetitionKind.EXTERNAL],
-            "petitions": petitions, "field_labels": PUBLIC_FIELDS,
-            "can_manage": access.can(user, "manage", person), "can_edit": access.can(user, "edit", person)}
-
-
-def _timeline(section: dict) -> list[TimelineEntry]:
-    entries = []
-    for consent in ([section["consent"]] if section["consent"] else []) + section["past_consents"]:
-        entries.append(TimelineEntry(consent.given_on.date(), "Petition", "Consent to public facts given",
-                                     "petitions"))
-        if consent.withdrawn_at:
-            entries.append(TimelineEntry(consent.withdrawn_at.date(), "Petition", "Consent withdrawn or replaced",
-                                         "petitions"))
-    for p in section["petitions"]:
-        if p.published_at:
-            entries.append(TimelineEntry(p.published_at.date(), "Petition", f"Petition published: {p.title}",
-                                         "petitions"))
-        if p.kind == PetitionKind.EXTERNAL:
-            entries.append(TimelineEntry(p.created_at.date(), "Petition", f"Petition tracked: {p.title}",
-                                         "petitions"))
-        if p.closed_at:
-            entries.append(TimelineEntry(p.closed_at.date(), "Petition", f"Petition closed: {p.title}", "petitions"))
-        for d in p.deliveries:
-            entries.append(TimelineEntry(d.delivered_on, "Petition",
-                                         f"Petition delivered to {d.delivered_to} ({d.signature_count:,} signatures)",
-                                         "petitions"))
-    return entries
-
-
-def _glance(section: dict) -> list[Glance]:
-    facts = []
-    for row in section["hosted"] + section["external"]:
-        p = row["petition"]
-        if p.status == PetitionStatus.ACTIVE and row["count"] is not None:
-            goal = f" of {p.goal:,}" if p.goal else ""
-            facts.append(Glance("Petition", f"{row['count']:,}{goal} signatures", "ok" if row["percent"] >= 100
-                                else ""))
-    return facts[:2]
-
-
-case_page.register(CaseSection(
-    key="petitions", title="Petitions", template="petitions/_section_petitions.html", order=80,
-    load=_load_section, timeline=_timeline, glance=_glance,
-))

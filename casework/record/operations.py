@@ -53,6 +53,7 @@ def _filled(data: dict) -> list[str]:
 
 # ---------------------------------------------------------------- convictions
 
+
 def create_conviction(actor: User, person: Person, data: dict) -> Conviction:
     """Add a conviction to the case."""
     conviction = Conviction(person_id=person.id, **data)
@@ -62,8 +63,9 @@ def create_conviction(actor: User, person: Person, data: dict) -> Conviction:
     return conviction
 
 
-def update_conviction(actor: User, person: Person, conviction: Conviction, data: dict,
-                      expected_version: int | None) -> list[str]:
+def update_conviction(
+    actor: User, person: Person, conviction: Conviction, data: dict, expected_version: int | None
+) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the conviction changed since."""
     _check_version(conviction, data, expected_version)
     changed = apply_changes(conviction, data)
@@ -82,8 +84,10 @@ def delete_conviction(actor: User, person: Person, conviction: Conviction) -> No
 
 # ---------------------------------------------------------------- removal case
 
-def save_removal_case(actor: User, person: Person, removal: RemovalCase | None, data: dict,
-                      expected_version: int | None) -> tuple[RemovalCase, list[str]]:
+
+def save_removal_case(
+    actor: User, person: Person, removal: RemovalCase | None, data: dict, expected_version: int | None
+) -> tuple[RemovalCase, list[str]]:
     """Create the case's removal proceedings, or edit them from `expected_version`."""
     if removal is None:
         if expected_version not in (None, 0):
@@ -103,6 +107,7 @@ def save_removal_case(actor: User, person: Person, removal: RemovalCase | None, 
 
 # ---------------------------------------------------------------- custody timeline
 
+
 @dataclass(frozen=True)
 class _PendingEvent:
     """An event not yet written, as derive_custody sees it: after every stored event of the same day."""
@@ -117,10 +122,13 @@ class _PendingEvent:
 def _lock_timeline(person: Person) -> list[CustodyEvent]:
     """Lock the person's row (so two timeline changes cannot interleave) and read their events."""
     db.session.refresh(person, with_for_update=True)
-    return list(db.session.scalars(
-        sa.select(CustodyEvent).where(CustodyEvent.person_id == person.id)
-        .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(CustodyEvent)
+            .where(CustodyEvent.person_id == person.id)
+            .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
+        )
+    )
 
 
 def _replay(events: list) -> CustodyState:
@@ -134,8 +142,10 @@ def refresh_custody(person: Person) -> CustodyState:
     """Write the person's custody status, since and facility from their (non-voided) timeline."""
     events = db.session.scalars(sa.select(CustodyEvent).where(CustodyEvent.person_id == person.id)).all()
     state = derive_custody(list(events))
-    apply_changes(person, {"custody_status": state.status, "custody_since": state.since,
-                           "custody_facility": state.facility})
+    apply_changes(
+        person,
+        {"custody_status": state.status, "custody_since": state.since, "custody_facility": state.facility},
+    )
     db.session.flush()
     return state
 
@@ -161,18 +171,26 @@ def void_custody_event(actor: User, person: Person, event: CustodyEvent, reason:
     try:
         derive_custody([e for e in events if e.id != event.id])
     except ValueError as exc:
-        raise OperationError(f"Without this entry the timeline would be impossible: {exc} Void the later "
-                             "entries that depend on it first.") from None
+        raise OperationError(
+            f"Without this entry the timeline would be impossible: {exc} Void the later "
+            "entries that depend on it first."
+        ) from None
     event.voided_at = utcnow()
     event.voided_by_id = actor.id
     event.void_reason = reason
     db.session.flush()
-    audit.record(actor, "custody_event.voided", event, person=person,
-                 fields=["voided_at", "voided_by_id", "void_reason"])
+    audit.record(
+        actor,
+        "custody_event.voided",
+        event,
+        person=person,
+        fields=["voided_at", "voided_by_id", "void_reason"],
+    )
     refresh_custody(person)
 
 
 # ---------------------------------------------------------------- check-ins
+
 
 def _linked_event(check_in: CheckIn) -> CustodyEvent | None:
     """The custody event a check-in created, unless it was voided."""
@@ -184,9 +202,17 @@ def _linked_event(check_in: CheckIn) -> CustodyEvent | None:
 
 def _redetain_at(actor: User, person: Person, check_in: CheckIn) -> None:
     """Record the re-detention a check-in ended in, and link it to the check-in."""
-    event = add_custody_event(actor, person, {
-        "kind": CustodyKind.REDETAINED, "occurred_on": check_in.scheduled_on, "facility": check_in.office,
-        "field_office": check_in.office, "notes": None})
+    event = add_custody_event(
+        actor,
+        person,
+        {
+            "kind": CustodyKind.REDETAINED,
+            "occurred_on": check_in.scheduled_on,
+            "facility": check_in.office,
+            "field_office": check_in.office,
+            "notes": None,
+        },
+    )
     check_in.custody_event_id = event.id
     db.session.flush()
 
@@ -202,20 +228,25 @@ def create_check_in(actor: User, person: Person, data: dict) -> CheckIn:
     return check_in
 
 
-def update_check_in(actor: User, person: Person, check_in: CheckIn, data: dict,
-                    expected_version: int | None) -> list[str]:
+def update_check_in(
+    actor: User, person: Person, check_in: CheckIn, data: dict, expected_version: int | None
+) -> list[str]:
     """Edit a check-in or record its outcome; re-detention enters the custody timeline in the same save."""
     _check_version(check_in, data, expected_version)
     linked = _linked_event(check_in)
-    if linked is not None and (data["outcome"] != CheckInOutcome.REDETAINED
-                               or data["scheduled_on"] != check_in.scheduled_on):
-        raise OperationError(f"This check-in recorded a re-detention on {linked.occurred_on} in the custody "
-                             "timeline. To change its date or outcome, void that custody entry first, then "
-                             "edit the check-in.")
+    if linked is not None and (
+        data["outcome"] != CheckInOutcome.REDETAINED or data["scheduled_on"] != check_in.scheduled_on
+    ):
+        raise OperationError(
+            f"This check-in recorded a re-detention on {linked.occurred_on} in the custody "
+            "timeline. To change its date or outcome, void that custody entry first, then "
+            "edit the check-in."
+        )
     # a re-detention enters the timeline when it is first recorded (or moved to another day after its
     # entry was voided); editing the notes of a check-in whose entry was voided does not bring it back
     redetains = data["outcome"] == CheckInOutcome.REDETAINED and (
-        check_in.outcome != CheckInOutcome.REDETAINED or data["scheduled_on"] != check_in.scheduled_on)
+        check_in.outcome != CheckInOutcome.REDETAINED or data["scheduled_on"] != check_in.scheduled_on
+    )
     changed = apply_changes(check_in, data)
     if changed:
         db.session.flush()
@@ -229,14 +260,17 @@ def delete_check_in(actor: User, person: Person, check_in: CheckIn) -> None:
     """Delete a check-in, unless it created a custody event that still stands."""
     linked = _linked_event(check_in)
     if linked is not None:
-        raise OperationError(f"This check-in created the re-detention of {linked.occurred_on} in the custody "
-                             "timeline. Void that custody entry first, then delete the check-in.")
+        raise OperationError(
+            f"This check-in created the re-detention of {linked.occurred_on} in the custody "
+            "timeline. Void that custody entry first, then delete the check-in."
+        )
     audit.record(actor, "check_in.deleted", check_in, person=person)
     db.session.delete(check_in)
     db.session.flush()
 
 
 # ---------------------------------------------------------------- travel documents
+
 
 def create_travel_document(actor: User, person: Person, data: dict) -> TravelDocument:
     """Record a travel-document request."""
@@ -247,8 +281,9 @@ def create_travel_document(actor: User, person: Person, data: dict) -> TravelDoc
     return document
 
 
-def update_travel_document(actor: User, person: Person, document: TravelDocument, data: dict,
-                           expected_version: int | None) -> list[str]:
+def update_travel_document(
+    actor: User, person: Person, document: TravelDocument, data: dict, expected_version: int | None
+) -> list[str]:
     """Edit a travel-document request made from `expected_version`."""
     _check_version(document, data, expected_version)
     changed = apply_changes(document, data)

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from casework import access
-from casework.case_page import Glance, TimelineEntry
+from casework.case_page import CaseSection, Glance, TimelineEntry
 from casework.extensions import db
 from casework.models import (
     CheckIn,
@@ -24,8 +24,8 @@ from casework.models import (
     User,
 )
 from casework.models.record import custody_clock
-from casework.people.forms import STATE_NAMES
 from casework.record.forms import CustodyEventForm
+from casework.reference import STATE_NAMES
 
 POST_ORDER_PRESUMPTION_DAYS = 90  # past day 90 of post-order custody, detention must be justified (Zadvydas)
 
@@ -36,14 +36,20 @@ def _can_edit(person: Person, user: User) -> bool:
 
 # ---------------------------------------------------------------- convictions
 
+
 def load_convictions(person: Person, user: User) -> dict:
     """The person's convictions, oldest first (one query)."""
     convictions = db.session.scalars(
-        sa.select(Conviction).where(Conviction.person_id == person.id)
+        sa.select(Conviction)
+        .where(Conviction.person_id == person.id)
         .order_by(sa.func.coalesce(Conviction.conviction_date, Conviction.offense_date), Conviction.id)
     ).all()
-    return {"convictions": convictions, "person": person, "can_edit": _can_edit(person, user),
-            "state_names": STATE_NAMES}
+    return {
+        "convictions": convictions,
+        "person": person,
+        "can_edit": _can_edit(person, user),
+        "state_names": STATE_NAMES,
+    }
 
 
 def convictions_timeline(ctx: dict) -> list[TimelineEntry]:
@@ -56,18 +62,21 @@ def convictions_timeline(ctx: dict) -> list[TimelineEntry]:
             text = f"Offense: {c.offense}" + (f" (age {age})" if age is not None else "")
             entries.append(TimelineEntry(c.offense_date, "Conviction", text, "convictions"))
         if c.conviction_date:
-            entries.append(TimelineEntry(c.conviction_date, "Conviction", f"Convicted: {c.offense}",
-                                         "convictions"))
+            entries.append(
+                TimelineEntry(c.conviction_date, "Conviction", f"Convicted: {c.offense}", "convictions")
+            )
     return entries
 
 
 # ---------------------------------------------------------------- removal case and custody
 
+
 def load_removal(person: Person, user: User) -> dict:
     """The removal case, the whole custody timeline (voided entries too) and the clock (three queries)."""
     removal = db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person.id))
     events = db.session.scalars(
-        sa.select(CustodyEvent).where(CustodyEvent.person_id == person.id)
+        sa.select(CustodyEvent)
+        .where(CustodyEvent.person_id == person.id)
         .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
     ).all()
     user_ids = {e.voided_by_id for e in events} | {e.created_by_id for e in events}
@@ -79,9 +88,14 @@ def load_removal(person: Person, user: User) -> dict:
     can_edit = _can_edit(person, user)
     today = date.today()
     return {
-        "person": person, "removal": removal, "events": events, "names": names, "today": today,
+        "person": person,
+        "removal": removal,
+        "events": events,
+        "names": names,
+        "today": today,
         "clock": custody_clock(removal, person.custody_status, person.custody_since, today),
-        "can_edit": can_edit, "event_form": CustodyEventForm(formdata=None) if can_edit else None,
+        "can_edit": can_edit,
+        "event_form": CustodyEventForm(formdata=None) if can_edit else None,
     }
 
 
@@ -94,14 +108,17 @@ def removal_timeline(ctx: dict) -> list[TimelineEntry]:
             entries.append(TimelineEntry(removal.nta_date, "Removal", "Notice to Appear issued", "removal"))
         if removal.order_date:
             kind = removal.order_type.label.lower() if removal.order_type else "removal"
-            entries.append(TimelineEntry(removal.order_date, "Removal", f"Order of {kind} entered",
-                                         "removal"))
+            entries.append(
+                TimelineEntry(removal.order_date, "Removal", f"Order of {kind} entered", "removal")
+            )
         if removal.stay_granted_on:
-            entries.append(TimelineEntry(removal.stay_granted_on, "Removal", "Stay of removal granted",
-                                         "removal"))
+            entries.append(
+                TimelineEntry(removal.stay_granted_on, "Removal", "Stay of removal granted", "removal")
+            )
         if removal.stay_ended_on:
-            entries.append(TimelineEntry(removal.stay_ended_on, "Removal", "Stay of removal ended",
-                                         "removal"))
+            entries.append(
+                TimelineEntry(removal.stay_ended_on, "Removal", "Stay of removal ended", "removal")
+            )
         if removal.next_hearing_on:
             where = f" at {removal.court}" if removal.court else ""
             entries.append(TimelineEntry(removal.next_hearing_on, "Removal", f"Hearing{where}", "removal"))
@@ -129,12 +146,14 @@ def removal_glance(ctx: dict) -> list[Glance]:
         if deadline and deadline >= today:
             glances.append(Glance("BIA appeal deadline", deadline.isoformat(), "alert", deadline))
         if removal.next_hearing_on and removal.next_hearing_on >= today:
-            glances.append(Glance("Next hearing", removal.next_hearing_on.isoformat(), "",
-                                  removal.next_hearing_on))
+            glances.append(
+                Glance("Next hearing", removal.next_hearing_on.isoformat(), "", removal.next_hearing_on)
+            )
     return glances
 
 
 # ---------------------------------------------------------------- check-ins
+
 
 def load_check_ins(person: Person, user: User) -> dict:
     """Check-ins, upcoming first (soonest first), then the others (latest first); one query."""
@@ -149,8 +168,13 @@ def load_check_ins(person: Person, user: User) -> dict:
     check_ins = [c for c, _ in rows]
     upcoming = [c for c in check_ins if c.scheduled_on >= today and c.outcome == CheckInOutcome.SCHEDULED]
     others = [c for c in reversed(check_ins) if c not in upcoming]
-    return {"upcoming": upcoming, "others": others, "voided_links": voided_links, "today": today,
-            "can_edit": _can_edit(person, user)}
+    return {
+        "upcoming": upcoming,
+        "others": others,
+        "voided_links": voided_links,
+        "today": today,
+        "can_edit": _can_edit(person, user),
+    }
 
 
 def check_ins_timeline(ctx: dict) -> list[TimelineEntry]:
@@ -158,8 +182,9 @@ def check_ins_timeline(ctx: dict) -> list[TimelineEntry]:
     entries = []
     for c in ctx["upcoming"] + ctx["others"]:
         where = f" at {c.office}" if c.office else ""
-        entries.append(TimelineEntry(c.scheduled_on, "Check-in", f"ICE check-in{where}: {c.outcome.label}",
-                                     "checkins"))
+        entries.append(
+            TimelineEntry(c.scheduled_on, "Check-in", f"ICE check-in{where}: {c.outcome.label}", "checkins")
+        )
     return entries
 
 
@@ -171,8 +196,9 @@ def check_ins_glance(ctx: dict) -> list[Glance]:
         value = nxt.scheduled_on.isoformat() + (f" {nxt.scheduled_time:%H:%M}" if nxt.scheduled_time else "")
         soon = (nxt.scheduled_on - ctx["today"]).days <= 7
         glances.append(Glance("Next check-in", value, "warn" if soon else "", nxt.scheduled_on))
-    unrecorded = [c for c in ctx["others"]
-                  if c.outcome == CheckInOutcome.SCHEDULED and c.scheduled_on < ctx["today"]]
+    unrecorded = [
+        c for c in ctx["others"] if c.outcome == CheckInOutcome.SCHEDULED and c.scheduled_on < ctx["today"]
+    ]
     if unrecorded:
         glances.append(Glance("Check-in outcome", f"not recorded for {unrecorded[0].scheduled_on}", "warn"))
     return glances
@@ -180,12 +206,16 @@ def check_ins_glance(ctx: dict) -> list[Glance]:
 
 # ---------------------------------------------------------------- travel documents
 
+
 def load_travel_documents(person: Person, user: User) -> dict:
     """Travel-document requests, latest first (one query)."""
     documents = db.session.scalars(
-        sa.select(TravelDocument).where(TravelDocument.person_id == person.id)
-        .order_by(sa.func.coalesce(TravelDocument.requested_on, TravelDocument.decided_on).desc(),
-                  TravelDocument.id.desc())
+        sa.select(TravelDocument)
+        .where(TravelDocument.person_id == person.id)
+        .order_by(
+            sa.func.coalesce(TravelDocument.requested_on, TravelDocument.decided_on).desc(),
+            TravelDocument.id.desc(),
+        )
     ).all()
     return {"documents": documents, "today": date.today(), "can_edit": _can_edit(person, user)}
 
@@ -195,15 +225,30 @@ def travel_timeline(ctx: dict) -> list[TimelineEntry]:
     entries = []
     for d in ctx["documents"]:
         if d.requested_on:
-            entries.append(TimelineEntry(d.requested_on, "Travel document",
-                                         f"Travel document requested from {d.country}", "travel-documents"))
+            entries.append(
+                TimelineEntry(
+                    d.requested_on,
+                    "Travel document",
+                    f"Travel document requested from {d.country}",
+                    "travel-documents",
+                )
+            )
         if d.interview_on:
-            entries.append(TimelineEntry(d.interview_on, "Travel document",
-                                         f"Consular interview ({d.country})", "travel-documents"))
+            entries.append(
+                TimelineEntry(
+                    d.interview_on, "Travel document", f"Consular interview ({d.country})", "travel-documents"
+                )
+            )
         if d.decided_on and d.outcome in (TravelDocumentOutcome.ISSUED, TravelDocumentOutcome.REFUSED):
             verb = "refused" if d.outcome == TravelDocumentOutcome.REFUSED else "issued"
-            entries.append(TimelineEntry(d.decided_on, "Travel document",
-                                         f"Travel document {verb} by {d.country}", "travel-documents"))
+            entries.append(
+                TimelineEntry(
+                    d.decided_on,
+                    "Travel document",
+                    f"Travel document {verb} by {d.country}",
+                    "travel-documents",
+                )
+            )
     return entries
 
 
@@ -213,10 +258,73 @@ def travel_glance(ctx: dict) -> list[Glance]:
     documents = ctx["documents"]
     if any(d.outcome == TravelDocumentOutcome.REFUSED for d in documents):
         glances.append(Glance("Travel document", "Refused by consulate", "ok"))
-    issued = [d for d in documents if d.outcome == TravelDocumentOutcome.ISSUED
-              and (d.expires_on is None or d.expires_on >= ctx["today"])]
+    issued = [
+        d
+        for d in documents
+        if d.outcome == TravelDocumentOutcome.ISSUED
+        and (d.expires_on is None or d.expires_on >= ctx["today"])
+    ]
     if issued:
         d = issued[0]
-        glances.append(Glance("Travel document", f"Issued by {d.country}"
-                              + (f", valid until {d.expires_on}" if d.expires_on else ""), "alert"))
+        glances.append(
+            Glance(
+                "Travel document",
+                f"Issued by {d.country}" + (f", valid until {d.expires_on}" if d.expires_on else ""),
+                "alert",
+            )
+        )
     return glances
+
+
+# The four sections of the case page that show the legal record (orders 20-29).
+
+CONVICTIONS = CaseSection(
+    key="convictions",
+    title="Convictions",
+    template="record/_section_convictions.html",
+    order=20,
+    load=load_convictions,
+    timeline=convictions_timeline,
+    pdf_parts=("convictions",),
+    export_keys=("convictions",),
+)
+
+REMOVAL = CaseSection(
+    key="removal",
+    title="Removal case and custody",
+    template="record/_section_removal.html",
+    order=21,
+    load=load_removal,
+    timeline=removal_timeline,
+    glance=removal_glance,
+    pdf_parts=("removal", "custody"),
+    export_keys=("removal_case", "custody_events"),
+)
+
+CHECK_INS = CaseSection(
+    key="checkins",
+    title="ICE check-ins",
+    template="record/_section_checkins.html",
+    order=22,
+    load=load_check_ins,
+    timeline=check_ins_timeline,
+    glance=check_ins_glance,
+    export_keys=("check_ins",),
+    omitted={
+        "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
+    },
+)
+
+TRAVEL_DOCUMENTS = CaseSection(
+    key="travel-documents",
+    title="Travel documents",
+    template="record/_section_travel.html",
+    order=23,
+    load=load_travel_documents,
+    timeline=travel_timeline,
+    glance=travel_glance,
+    export_keys=("travel_documents",),
+    omitted={
+        "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
+    },
+)

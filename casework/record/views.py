@@ -13,10 +13,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access, case_page
+from casework import access
 from casework.extensions import db
 from casework.models import CheckIn, Conviction, CustodyEvent, RemovalCase, TravelDocument, relief_conviction
-from casework.record import operations, sections
+from casework.record import operations
 from casework.record.forms import (
     CheckInForm,
     ConfirmForm,
@@ -29,22 +29,10 @@ from casework.record.forms import (
 
 bp = Blueprint("record", __name__, url_prefix="/people")
 
-# The four sections of the case page that show the legal record (orders 20-29).
-case_page.register(case_page.CaseSection(
-    key="convictions", title="Convictions", template="record/_section_convictions.html", order=20,
-    load=sections.load_convictions, timeline=sections.convictions_timeline))
-case_page.register(case_page.CaseSection(
-    key="removal", title="Removal case and custody", template="record/_section_removal.html", order=21,
-    load=sections.load_removal, timeline=sections.removal_timeline, glance=sections.removal_glance))
-case_page.register(case_page.CaseSection(
-    key="checkins", title="ICE check-ins", template="record/_section_checkins.html", order=22,
-    load=sections.load_check_ins, timeline=sections.check_ins_timeline, glance=sections.check_ins_glance))
-case_page.register(case_page.CaseSection(
-    key="travel-documents", title="Travel documents", template="record/_section_travel.html", order=23,
-    load=sections.load_travel_documents, timeline=sections.travel_timeline, glance=sections.travel_glance))
-
-CONFLICT_MESSAGE = ("Someone else saved this while you were editing. Your changes were NOT saved: compare "
-                    "them with the saved values shown under each field, then save again.")
+CONFLICT_MESSAGE = (
+    "Someone else saved this while you were editing. Your changes were NOT saved: compare "
+    "them with the saved values shown under each field, then save again."
+)
 NOT_SAVED = "Nothing was saved: correct the fields marked below."
 
 
@@ -67,8 +55,14 @@ def _conflict_values(obj, data: dict, exc: Exception) -> dict:
     return values
 
 
-def _save_edit(form, data: dict, save: Callable[[], list[str]], reload: Callable[[], object | None],
-               done_url: str, what: str):
+def _save_edit(
+    form,
+    data: dict,
+    save: Callable[[], list[str]],
+    reload: Callable[[], object | None],
+    done_url: str,
+    what: str,
+):
     """Commit an edit, or keep what the user typed when someone else saved first.
 
     Returns (response, conflict): a redirect once saved, else the conflicting saved values to show.
@@ -80,8 +74,9 @@ def _save_edit(form, data: dict, save: Callable[[], list[str]], reload: Callable
         db.session.rollback()
         fresh = reload()
         if fresh is None:
-            flash(f"This {what} was deleted by someone else while you were editing; nothing was saved.",
-                  "error")
+            flash(
+                f"This {what} was deleted by someone else while you were editing; nothing was saved.", "error"
+            )
             return redirect(done_url), None
         form.version.data = fresh.version  # saving again, after review, is the user's informed choice
         flash(CONFLICT_MESSAGE, "error")
@@ -101,6 +96,7 @@ def _reload(model, item_id: int):
 
 # ---------------------------------------------------------------- convictions
 
+
 @bp.route("/<int:person_id>/convictions/new", methods=["GET", "POST"])
 def add_conviction(person_id: int):
     """Add a conviction."""
@@ -114,8 +110,9 @@ def add_conviction(person_id: int):
         return redirect(_case_url(person.id, "convictions"))
     if request.method == "POST":
         flash(NOT_SAVED, "error")
-    return render_template("record/conviction_form.html", form=form, person=person, conviction=None,
-                           conflict=None)
+    return render_template(
+        "record/conviction_form.html", form=form, person=person, conviction=None, conflict=None
+    )
 
 
 @bp.route("/<int:person_id>/convictions/<int:conviction_id>/edit", methods=["GET", "POST"])
@@ -128,15 +125,20 @@ def edit_conviction(person_id: int, conviction_id: int):
     if form.validate_on_submit():
         data = form.record_data()
         response, conflict = _save_edit(
-            form, data, lambda: operations.update_conviction(current_user, person, conviction, data,
-                                                             form.version.data),
-            _reload(Conviction, conviction_id), _case_url(person_id, "convictions"), "conviction")
+            form,
+            data,
+            lambda: operations.update_conviction(current_user, person, conviction, data, form.version.data),
+            _reload(Conviction, conviction_id),
+            _case_url(person_id, "convictions"),
+            "conviction",
+        )
         if response is not None:
             return response
     elif request.method == "POST":
         flash(NOT_SAVED, "error")
-    return render_template("record/conviction_form.html", form=form, person=person, conviction=conviction,
-                           conflict=conflict)
+    return render_template(
+        "record/conviction_form.html", form=form, person=person, conviction=conviction, conflict=conflict
+    )
 
 
 @bp.route("/<int:person_id>/convictions/<int:conviction_id>/delete", methods=["GET", "POST"])
@@ -149,16 +151,29 @@ def delete_conviction(person_id: int, conviction_id: int):
         db.session.commit()
         flash("The conviction was deleted.", "success")
         return redirect(_case_url(person.id, "convictions"))
-    targeted_by = db.session.scalar(sa.select(sa.func.count()).select_from(relief_conviction)
-                                    .where(relief_conviction.c.conviction_id == conviction.id))
-    return render_template("record/confirm_delete.html", form=form, person=person, anchor="convictions",
-                           title="Delete this conviction?", what=conviction.offense,
-                           consequence=(f"{targeted_by} relief application(s) target this conviction; they "
-                                        "will no longer list it.") if targeted_by else None,
-                           button="Delete the conviction")
+    targeted_by = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(relief_conviction)
+        .where(relief_conviction.c.conviction_id == conviction.id)
+    )
+    return render_template(
+        "record/confirm_delete.html",
+        form=form,
+        person=person,
+        anchor="convictions",
+        title="Delete this conviction?",
+        what=conviction.offense,
+        consequence=(
+            f"{targeted_by} relief application(s) target this conviction; they will no longer list it."
+        )
+        if targeted_by
+        else None,
+        button="Delete the conviction",
+    )
 
 
 # ---------------------------------------------------------------- removal case
+
 
 @bp.route("/<int:person_id>/removal", methods=["GET", "POST"])
 def edit_removal(person_id: int):
@@ -176,19 +191,22 @@ def edit_removal(person_id: int):
         def reload():
             return db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person_id))
 
-        response, conflict = _save_edit(form, data, save, reload, _case_url(person_id, "removal"),
-                                        "removal case")
+        response, conflict = _save_edit(
+            form, data, save, reload, _case_url(person_id, "removal"), "removal case"
+        )
         if response is not None:
             return response
         if removal is None and conflict is not None:
             removal = reload()
     elif request.method == "POST":
         flash(NOT_SAVED, "error")
-    return render_template("record/removal_form.html", form=form, person=person, removal=removal,
-                           conflict=conflict)
+    return render_template(
+        "record/removal_form.html", form=form, person=person, removal=removal, conflict=conflict
+    )
 
 
 # ---------------------------------------------------------------- custody timeline
+
 
 @bp.route("/<int:person_id>/custody/new", methods=["GET", "POST"])
 def add_custody_event(person_id: int):
@@ -204,16 +222,22 @@ def add_custody_event(person_id: int):
             flash(f"Not recorded: {exc}", "error")
         except StaleDataError:
             db.session.rollback()
-            flash("Someone else changed this case at the same moment; nothing was recorded. Check the "
-                  "timeline and record the event again.", "error")
+            flash(
+                "Someone else changed this case at the same moment; nothing was recorded. Check the "
+                "timeline and record the event again.",
+                "error",
+            )
         else:
             flash(f"Recorded: {event.kind.label} on {event.occurred_on}.", "success")
             return redirect(_case_url(person.id, "removal"))
     elif request.method == "POST":
         flash("Not recorded: correct the fields marked below.", "error")
     person = access.get_person_or_404(person_id, need="edit")  # reloaded: a refusal rolled back the session
-    events = db.session.scalars(sa.select(CustodyEvent).where(CustodyEvent.person_id == person.id)
-                                .order_by(CustodyEvent.occurred_on, CustodyEvent.id)).all()
+    events = db.session.scalars(
+        sa.select(CustodyEvent)
+        .where(CustodyEvent.person_id == person.id)
+        .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
+    ).all()
     return render_template("record/custody_form.html", form=form, person=person, events=events)
 
 
@@ -235,8 +259,9 @@ def void_custody_event(person_id: int, event_id: int):
             person, event = access.get_case_item_or_404(CustodyEvent, event_id, person_id, need="edit")
         except StaleDataError:
             db.session.rollback()
-            flash("Someone else changed this case at the same moment; nothing was voided. Try again.",
-                  "error")
+            flash(
+                "Someone else changed this case at the same moment; nothing was voided. Try again.", "error"
+            )
             person, event = access.get_case_item_or_404(CustodyEvent, event_id, person_id, need="edit")
         else:
             flash("The entry was voided; it stays in the timeline, struck through.", "success")
@@ -247,6 +272,7 @@ def void_custody_event(person_id: int, event_id: int):
 
 
 # ---------------------------------------------------------------- check-ins
+
 
 @bp.route("/<int:person_id>/checkins/new", methods=["GET", "POST"])
 def add_check_in(person_id: int):
@@ -266,8 +292,15 @@ def add_check_in(person_id: int):
             flash("Someone else changed this case at the same moment; nothing was saved. Try again.", "error")
             person = access.get_person_or_404(person_id, need="edit")
         else:
-            flash("The check-in was saved." + (" The re-detention was added to the custody timeline."
-                                               if check_in.custody_event_id else ""), "success")
+            flash(
+                "The check-in was saved."
+                + (
+                    " The re-detention was added to the custody timeline."
+                    if check_in.custody_event_id
+                    else ""
+                ),
+                "success",
+            )
             return redirect(_case_url(person.id, "checkins"))
     elif request.method == "POST":
         flash(NOT_SAVED, "error")
@@ -283,16 +316,21 @@ def edit_check_in(person_id: int, check_in_id: int):
     if form.validate_on_submit():
         data = form.record_data()
         response, conflict = _save_edit(
-            form, data,
+            form,
+            data,
             lambda: operations.update_check_in(current_user, person, check_in, data, form.version.data),
-            _reload(CheckIn, check_in_id), _case_url(person_id, "checkins"), "check-in")
+            _reload(CheckIn, check_in_id),
+            _case_url(person_id, "checkins"),
+            "check-in",
+        )
         if response is not None:
             return response
         person, check_in = access.get_case_item_or_404(CheckIn, check_in_id, person_id, need="edit")
     elif request.method == "POST":
         flash(NOT_SAVED, "error")
-    return render_template("record/checkin_form.html", form=form, person=person, check_in=check_in,
-                           conflict=conflict)
+    return render_template(
+        "record/checkin_form.html", form=form, person=person, check_in=check_in, conflict=conflict
+    )
 
 
 @bp.route("/<int:person_id>/checkins/<int:check_in_id>/delete", methods=["GET", "POST"])
@@ -314,16 +352,26 @@ def delete_check_in(person_id: int, check_in_id: int):
     if check_in.custody_event_id is not None:
         event = db.session.get(CustodyEvent, check_in.custody_event_id)
         if event is not None and event.voided_at is None:
-            blocked = (f"This check-in created the re-detention of {event.occurred_on} in the custody "
-                       "timeline. Void that custody entry first, then delete the check-in.")
-    return render_template("record/confirm_delete.html", form=form, person=person, anchor="checkins",
-                           title="Delete this check-in?",
-                           what=f"ICE check-in on {check_in.scheduled_on}"
-                                + (f" at {check_in.office}" if check_in.office else ""),
-                           consequence=None, blocked=blocked, button="Delete the check-in")
+            blocked = (
+                f"This check-in created the re-detention of {event.occurred_on} in the custody "
+                "timeline. Void that custody entry first, then delete the check-in."
+            )
+    return render_template(
+        "record/confirm_delete.html",
+        form=form,
+        person=person,
+        anchor="checkins",
+        title="Delete this check-in?",
+        what=f"ICE check-in on {check_in.scheduled_on}"
+        + (f" at {check_in.office}" if check_in.office else ""),
+        consequence=None,
+        blocked=blocked,
+        button="Delete the check-in",
+    )
 
 
 # ---------------------------------------------------------------- travel documents
+
 
 @bp.route("/<int:person_id>/travel-documents/new", methods=["GET", "POST"])
 def add_travel_document(person_id: int):
@@ -349,15 +397,22 @@ def edit_travel_document(person_id: int, document_id: int):
     if form.validate_on_submit():
         data = form.record_data()
         response, conflict = _save_edit(
-            form, data, lambda: operations.update_travel_document(current_user, person, document, data,
-                                                                  form.version.data),
-            _reload(TravelDocument, document_id), _case_url(person_id, "travel-documents"), "travel document")
+            form,
+            data,
+            lambda: operations.update_travel_document(
+                current_user, person, document, data, form.version.data
+            ),
+            _reload(TravelDocument, document_id),
+            _case_url(person_id, "travel-documents"),
+            "travel document",
+        )
         if response is not None:
             return response
     elif request.method == "POST":
         flash(NOT_SAVED, "error")
-    return render_template("record/travel_form.html", form=form, person=person, document=document,
-                           conflict=conflict)
+    return render_template(
+        "record/travel_form.html", form=form, person=person, document=document, conflict=conflict
+    )
 
 
 @bp.route("/<int:person_id>/travel-documents/<int:document_id>/delete", methods=["GET", "POST"])
@@ -370,8 +425,13 @@ def delete_travel_document(person_id: int, document_id: int):
         db.session.commit()
         flash("The travel document request was deleted.", "success")
         return redirect(_case_url(person.id, "travel-documents"))
-    return render_template("record/confirm_delete.html", form=form, person=person, anchor="travel-documents",
-                           title="Delete this travel document request?",
-                           what=f"{document.country}: {document.outcome.label}", consequence=None,
-                           button="Delete the request")
-
+    return render_template(
+        "record/confirm_delete.html",
+        form=form,
+        person=person,
+        anchor="travel-documents",
+        title="Delete this travel document request?",
+        what=f"{document.country}: {document.outcome.label}",
+        consequence=None,
+        button="Delete the request",
+    )

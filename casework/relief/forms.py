@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
 from casework.models import ReliefKind, ReliefStatus
-from casework.people.forms import US_STATES
+from casework.reference import US_STATES
 
 CHOOSE_FROM_LIST = "Choose one of the options in the list."
 

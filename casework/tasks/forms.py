@@ -21,8 +21,9 @@ class AssigneeField(SelectField):
     """A user of the case's organization, or nobody (the empty choice); anything not offered is refused."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, coerce=_user_id_or_none, choices=[], validate_choice=False,
-                         **kwargs)
+        super().__init__(
+            label, validators, coerce=_user_id_or_none, choices=[], validate_choice=False, **kwargs
+        )
 
     def process_formdata(self, valuelist):
         raw = valuelist[0].strip() if valuelist else ""
@@ -44,15 +45,22 @@ def _plausible_due_date(form, field) -> None:
 class TaskForm(BaseForm):
     """A to-do on a case."""
 
-    title = StringField("Task", validators=[
-        DataRequired("Type what needs doing, for example “Ask the DA's office for the plea transcript”."),
-        Length(max=300, message="Keep the task under 300 characters; put the details in the notes."),
-    ])
-    due_on = DayField("Due", validators=[Optional(), _plausible_due_date],
-                      description="Optional. The day it must be done by.")
+    title = StringField(
+        "Task",
+        validators=[
+            DataRequired("Type what needs doing, for example “Ask the DA's office for the plea transcript”."),
+            Length(max=300, message="Keep the task under 300 characters; put the details in the notes."),
+        ],
+    )
+    due_on = DayField(
+        "Due",
+        validators=[Optional(), _plausible_due_date],
+        description="Optional. The day it must be done by.",
+    )
     assignee_id = AssigneeField("Assigned to", description="An active member of the case's organization.")
-    notes = TextAreaField("Notes", validators=[
-        Optional(), Length(max=8000, message="Keep the notes under 8,000 characters.")])
+    notes = TextAreaField(
+        "Notes", validators=[Optional(), Length(max=8000, message="Keep the notes under 8,000 characters.")]
+    )
     version = VersionField()
 
     FIELDS = ("title", "due_on", "assignee_id", "notes")

@@ -46,8 +46,9 @@ def add_task(actor: User, person: Person, data: dict) -> Task:
     task = Task(person_id=person.id, created_by_id=actor.id, **data)
     db.session.add(task)
     db.session.flush()
-    audit.record(actor, "task.created", task, person=person,
-                 fields=[k for k, v in data.items() if v not in (None, "")])
+    audit.record(
+        actor, "task.created", task, person=person, fields=[k for k, v in data.items() if v not in (None, "")]
+    )
     return task
 
 

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access, case_page
+from casework import access
 from casework.extensions import db
 from casework.forms import options
-from casework.models import Person, Task, User
+from casework.models import Person, Task
 from casework.tasks import operations
 from casework.tasks.forms import ConfirmForm, TaskForm
 
 # Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
 bp = Blueprint("tasks", __name__, url_prefix="/people/<int:person_id>/tasks")
-
-SOON = timedelta(days=7)
 
 
 @bp.before_request
@@ -32,9 +27,13 @@ def task_form(person: Person, task: Task | None = None, **kwargs) -> TaskForm:
     """The task form with its assignee choices: active users of the case's organization, or nobody."""
     form = TaskForm(obj=task, **kwargs) if task is not None else TaskForm(**kwargs)
     keep = task.assignee_id if task is not None else None
-    form.assignee_id.choices = options([("", "Nobody yet")] + [
-        (u.id, f"{u.display_name} ({u.role.label})" + ("" if u.active else " — deactivated"))
-        for u in operations.assignable_users(person, keep_user_id=keep)])
+    form.assignee_id.choices = options(
+        [("", "Nobody yet")]
+        + [
+            (u.id, f"{u.display_name} ({u.role.label})" + ("" if u.active else " — deactivated"))
+            for u in operations.assignable_users(person, keep_user_id=keep)
+        ]
+    )
     return form
 
 
@@ -79,8 +78,11 @@ def edit(person_id: int, task_id: int):
             fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
             conflict = {name: _shown(task, name) for name in fields if getattr(task, name) != data[name]}
             form.version.data = task.version  # saving again, after review, is the user's informed choice
-            flash("Someone else saved this task while you were editing. Your changes were NOT saved: "
-                  "compare them with the saved values shown under each field, then save again.", "error")
+            flash(
+                "Someone else saved this task while you were editing. Your changes were NOT saved: "
+                "compare them with the saved values shown under each field, then save again.",
+                "error",
+            )
         except operations.OperationError as exc:
             db.session.rollback()
             form.assignee_id.errors.append(str(exc))
@@ -152,41 +154,3 @@ def delete(person_id: int, task_id: int):
 
 
 # ---------------------------------------------------------------- the case page section
-
-def _open_order(task: Task):
-    return (task.due_on is None, task.due_on or date.max, task.created_at, task.id)
-
-
-def _load_section(person: Person, user: User) -> dict:
-    """Open tasks (soonest due first, undated last), then done ones (latest first); one query."""
-    tasks = db.session.scalars(sa.select(Task).where(Task.person_id == person.id)).all()
-    return {
-        "open": sorted((t for t in tasks if t.done_on is None), key=_open_order),
-        "done": sorted((t for t in tasks if t.done_on is not None), key=lambda t: (t.done_on, t.id),
-                       reverse=True),
-        "today": date.today(),
-        "can_edit": access.can(user, "edit", person),
-    }
-
-
-def _timeline(section: dict) -> list[case_page.TimelineEntry]:
-    return [case_page.TimelineEntry(day=t.done_on, kind="Task", text=f"Done: {t.title}",
-                                    anchor=f"task-{t.id}") for t in section["done"]]
-
-
-def _glance(section: dict) -> list[case_page.Glance]:
-    dated = [t for t in section["open"] if t.due_on is not None]
-    if not dated:
-        return []
-    due = dated[0].due_on  # open tasks are sorted soonest first
-    today = section["today"]
-    if due < today:
-        return [case_page.Glance("Next task due", f"{due.isoformat()} (overdue)", tone="alert", day=due)]
-    tone = "warn" if due - today <= SOON else ""
-    return [case_page.Glance("Next task due", due.isoformat(), tone=tone, day=due)]
-
-
-case_page.register(case_page.CaseSection(
-    key="tasks", title="Tasks", template="tasks/_section_tasks.html", order=70,
-    load=_load_section, timeline=_timeline, glance=_glance,
-))

@@ -53,9 +53,17 @@ class ImportRejected(ValueError):
 
 TYPES = {
     # field name: (type, required)
-    "arrival_class": ArrivalClass, "immigration_status": ImmigrationStatus, "case_status": CaseStatus,
-    "custody_status": CustodyStatus, "level": ConvictionLevel, "plea": Plea, "consequences_advised": TriState,
-    "interpreter_at_plea": TriState, "stage": RemovalStage, "order_type": OrderType, "stay_status": StayStatus,
+    "arrival_class": ArrivalClass,
+    "immigration_status": ImmigrationStatus,
+    "case_status": CaseStatus,
+    "custody_status": CustodyStatus,
+    "level": ConvictionLevel,
+    "plea": Plea,
+    "consequences_advised": TriState,
+    "interpreter_at_plea": TriState,
+    "stage": RemovalStage,
+    "order_type": OrderType,
+    "stay_status": StayStatus,
     "outcome": None,  # depends on the record: see _ENUM_BY_RECORD
     "kind": None,
 }
@@ -67,14 +75,42 @@ _ENUM_BY_RECORD = {
     ("relief_applications", "status"): ReliefStatus,
     ("contacts", "kind"): ContactKind,
 }
-_DATES = {"birth_date", "arrival_date", "custody_since", "offense_date", "conviction_date", "nta_date",
-          "next_hearing_on", "order_date", "stay_granted_on", "stay_ended_on", "occurred_on", "scheduled_on",
-          "requested_on", "interview_on", "decided_on", "expires_on", "opened_on", "filed_on", "due_on", "done_on"}
+_DATES = {
+    "birth_date",
+    "arrival_date",
+    "custody_since",
+    "offense_date",
+    "conviction_date",
+    "nta_date",
+    "next_hearing_on",
+    "order_date",
+    "stay_granted_on",
+    "stay_ended_on",
+    "occurred_on",
+    "scheduled_on",
+    "requested_on",
+    "interview_on",
+    "decided_on",
+    "expires_on",
+    "opened_on",
+    "filed_on",
+    "due_on",
+    "done_on",
+}
 _DATETIMES = {"voided_at", "created_at", "at"}
-_REQUIRED = {"person": ("legal_name",), "convictions": ("offense",), "custody_events": ("kind", "occurred_on"),
-             "check_ins": ("scheduled_on",), "travel_documents": ("country",),
-             "relief_applications": ("kind", "jurisdiction"), "steps": ("title", "position"),
-             "contacts": ("name", "kind"), "notes": ("body",), "tasks": ("title",), "history": ("kind", "summary")}
+_REQUIRED = {
+    "person": ("legal_name",),
+    "convictions": ("offense",),
+    "custody_events": ("kind", "occurred_on"),
+    "check_ins": ("scheduled_on",),
+    "travel_documents": ("country",),
+    "relief_applications": ("kind", "jurisdiction"),
+    "steps": ("title", "position"),
+    "contacts": ("name", "kind"),
+    "notes": ("body",),
+    "tasks": ("title",),
+    "history": ("kind", "summary"),
+}
 
 
 def _read(section: str, record: dict, fields: tuple[str, ...], where: str) -> dict:
@@ -129,8 +165,9 @@ def import_case(actor: User, data: dict) -> Person:
     if not isinstance(data, dict) or data.get("format") != s.FORMAT:
         raise ImportRejected("This is not a Casework case file (its “format” is not casework-case).")
     if data.get("version") != s.VERSION:
-        raise ImportRejected(f"This case file has version {data.get('version')!r}; this Casework reads version "
-                             f"{s.VERSION}.")
+        raise ImportRejected(
+            f"This case file has version {data.get('version')!r}; this Casework reads version {s.VERSION}."
+        )
     person_data = _read("person", data.get("person"), s.PERSON, "person")
     if person_data.get("a_number"):
         person_data["a_number"] = normalize_a_number(person_data["a_number"])
@@ -142,19 +179,27 @@ def import_case(actor: User, data: dict) -> Person:
 
     convictions = []
     for i, record in enumerate(_list(data, "convictions")):
-        conviction = Conviction(person_id=person.id, **_read("convictions", record, s.CONVICTION,
-                                                             f"convictions[{i}]"))
+        conviction = Conviction(
+            person_id=person.id, **_read("convictions", record, s.CONVICTION, f"convictions[{i}]")
+        )
         db.session.add(conviction)
         convictions.append(conviction)
 
     if data.get("removal_case"):
-        db.session.add(RemovalCase(person_id=person.id, **_read("removal_case", data["removal_case"],
-                                                                s.REMOVAL_CASE, "removal_case")))
+        db.session.add(
+            RemovalCase(
+                person_id=person.id,
+                **_read("removal_case", data["removal_case"], s.REMOVAL_CASE, "removal_case"),
+            )
+        )
 
     events = []
     for i, record in enumerate(_list(data, "custody_events")):
-        event = CustodyEvent(person_id=person.id, created_by_id=actor.id,
-                             **_read("custody_events", record, s.CUSTODY_EVENT, f"custody_events[{i}]"))
+        event = CustodyEvent(
+            person_id=person.id,
+            created_by_id=actor.id,
+            **_read("custody_events", record, s.CUSTODY_EVENT, f"custody_events[{i}]"),
+        )
         db.session.add(event)
         events.append(event)
     db.session.flush()
@@ -162,7 +207,11 @@ def import_case(actor: User, data: dict) -> Person:
         state = derive_custody(events)
     except ValueError as exc:
         raise ImportRejected(f"custody_events: {exc}") from None
-    person.custody_status, person.custody_since, person.custody_facility = state.status, state.since, state.facility
+    person.custody_status, person.custody_since, person.custody_facility = (
+        state.status,
+        state.since,
+        state.facility,
+    )
 
     for i, record in enumerate(_list(data, "check_ins")):
         check_in = CheckIn(person_id=person.id, **_read("check_ins", record, s.CHECK_IN, f"check_ins[{i}]"))
@@ -174,15 +223,24 @@ def import_case(actor: User, data: dict) -> Person:
         db.session.add(check_in)
 
     for i, record in enumerate(_list(data, "travel_documents")):
-        db.session.add(TravelDocument(person_id=person.id, **_read("travel_documents", record, s.TRAVEL_DOCUMENT,
-                                                                   f"travel_documents[{i}]")))
+        db.session.add(
+            TravelDocument(
+                person_id=person.id,
+                **_read("travel_documents", record, s.TRAVEL_DOCUMENT, f"travel_documents[{i}]"),
+            )
+        )
 
     contacts: dict[int, Contact] = {}
     for i, record in enumerate(_list(data, "contacts")):
         fields = _read("contacts", record, s.CONTACT, f"contacts[{i}]")
-        contact = db.session.scalar(sa.select(Contact).where(
-            Contact.org_id == actor.org_id, Contact.name == fields["name"], Contact.kind == fields["kind"],
-            Contact.email.is_(None) if fields.get("email") is None else Contact.email == fields["email"]))
+        contact = db.session.scalar(
+            sa.select(Contact).where(
+                Contact.org_id == actor.org_id,
+                Contact.name == fields["name"],
+                Contact.kind == fields["kind"],
+                Contact.email.is_(None) if fields.get("email") is None else Contact.email == fields["email"],
+            )
+        )
         if contact is None:
             contact = Contact(org_id=actor.org_id, **fields)
             db.session.add(contact)
@@ -210,8 +268,9 @@ def import_case(actor: User, data: dict) -> Person:
         for j, step in enumerate(_list(record, "steps")):
             application.steps.append(ReliefStep(**_read("steps", step, s.RELIEF_STEP, f"{where}.steps[{j}]")))
         for j, event in enumerate(_list(record, "history")):
-            application.events.append(ReliefEvent(**_read("history", event, s.RELIEF_EVENT,
-                                                          f"{where}.history[{j}]")))
+            application.events.append(
+                ReliefEvent(**_read("history", event, s.RELIEF_EVENT, f"{where}.history[{j}]"))
+            )
         db.session.add(application)
 
     for i, record in enumerate(_list(data, "notes")):
@@ -219,8 +278,9 @@ def import_case(actor: User, data: dict) -> Person:
         db.session.add(Note(person_id=person.id, **fields))
 
     for i, record in enumerate(_list(data, "tasks")):
-        db.session.add(Task(person_id=person.id, created_by_id=actor.id,
-                            **_read("tasks", record, s.TASK, f"tasks[{i}]")))
+        db.session.add(
+            Task(person_id=person.id, created_by_id=actor.id, **_read("tasks", record, s.TASK, f"tasks[{i}]"))
+        )
 
     db.session.flush()
     audit.record(actor, "person.imported", person, detail=f"case file of {data.get('exported_at', '?')[:10]}")

@@ -25,8 +25,11 @@ bp = Blueprint("transfer", __name__)
 class ImportForm(BaseForm):
     """A case file to import."""
 
-    case_file = FileField("Case file (.json)", validators=[FileRequired("Choose the case file to import.")],
-                          description="A file made with “Export case” in Casework, by this or another organization.")
+    case_file = FileField(
+        "Case file (.json)",
+        validators=[FileRequired("Choose the case file to import.")],
+        description="A file made with “Export case” in Casework, by this or another organization.",
+    )
 
 
 @bp.get("/people/<int:person_id>/export.json")
@@ -38,8 +41,11 @@ def export_json(person_id: int):
     audit.record(current_user, "person.exported", person, detail="case file (json)")
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="case-{person.id}.json"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="case-{person.id}.json"'},
+    )
 
 
 @bp.route("/admin/import", methods=["GET", "POST"])
@@ -71,15 +77,28 @@ def people_csv():
     """The people list (current search and filters) as CSV, with the columns the role may see."""
     access.require("export")
     show_a_number = access.can(current_user, "see_a_number")
-    columns = [("Case", "id"), ("Legal name", "legal_name"), ("Preferred name", "preferred_name"),
-               ("Name in native script", "native_name")]
+    columns = [
+        ("Case", "id"),
+        ("Legal name", "legal_name"),
+        ("Preferred name", "preferred_name"),
+        ("Name in native script", "native_name"),
+    ]
     if show_a_number:
         columns.append(("A-number", "a_number_display"))
-    columns += [("Citizenship", "citizenship"), ("Community", "community"), ("City", "city"), ("State", "state"),
-                ("Case status", "case_status"), ("Custody", "custody_status"), ("Custody since", "custody_since"),
-                ("Immigration status", "immigration_status"), ("Arrived", "arrival_date")]
+    columns += [
+        ("Citizenship", "citizenship"),
+        ("Community", "community"),
+        ("City", "city"),
+        ("State", "state"),
+        ("Case status", "case_status"),
+        ("Custody", "custody_status"),
+        ("Custody since", "custody_since"),
+        ("Immigration status", "immigration_status"),
+        ("Arrived", "arrival_date"),
+    ]
     query = search.filtered(current_user, session.get("people_filters", {})).order_by(
-        search.SORTS["name"][0][0], search.SORTS["name"][0][1])
+        search.SORTS["name"][0][0], search.SORTS["name"][0][1]
+    )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([label for label, _ in columns])
@@ -89,5 +108,8 @@ def people_csv():
         count += 1
     audit.record(current_user, "people.exported", None, detail=f"csv, {count} rows")
     db.session.commit()
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="people.csv"'})
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="people.csv"'},
+    )

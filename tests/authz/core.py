@@ -22,8 +22,11 @@ ROUTES = {
     "accounts.logout": ("POST", "/logout", {a: LOGIN for a in ACTORS}),  # everyone ends on the sign-in page
     "accounts.change_password": ("GET", "/account/password", row()),
     "people.index": ("GET", "/people", row()),
-    "people.create": ("GET", "/people/new", row(volunteer=403, volunteer_assigned=403, attorney_assigned=403,
-                                                partner_shared=OK)),
+    "people.create": (
+        "GET",
+        "/people/new",
+        row(volunteer=403, volunteer_assigned=403, attorney_assigned=403, partner_shared=OK),
+    ),
     "people.show": ("GET", "/people/{person}", CASE_VIEW),
     "people.edit": ("GET", "/people/{person}/edit", CASE_EDIT),
     "people.delete": ("GET", "/people/{person}/delete", CASE_DELETE),

@@ -9,16 +9,27 @@ CASE_PRINT = dict(CASE_VIEW, volunteer_assigned=403)
 
 def setup(db, users, ids):
     """A non-privileged document on the scenario's case (its file is missing: downloads answer 410)."""
-    document = db.add(Document(person_id=ids["person"], title="Letter", filename="letter.pdf",
-                               content_type="application/pdf", size=10, sha256="0" * 64,
-                               storage_name=f"missing{ids['person']}"))
+    document = db.add(
+        Document(
+            person_id=ids["person"],
+            title="Letter",
+            filename="letter.pdf",
+            content_type="application/pdf",
+            size=10,
+            sha256="0" * 64,
+            storage_name=f"missing{ids['person']}",
+        )
+    )
     ids["document"] = document.id
 
 
 ROUTES = {
     "documents.upload": ("GET", "/people/{person}/documents/new", CASE_EDIT),
-    "documents.download": ("GET", "/people/{person}/documents/{document}", dict(
-        CASE_VIEW, **{a: 410 for a, v in CASE_VIEW.items() if v == "ok"})),
+    "documents.download": (
+        "GET",
+        "/people/{person}/documents/{document}",
+        dict(CASE_VIEW, **{a: 410 for a, v in CASE_VIEW.items() if v == "ok"}),
+    ),
     "documents.edit": ("GET", "/people/{person}/documents/{document}/edit", CASE_EDIT),
     "documents.delete": ("GET", "/people/{person}/documents/{document}/delete", CASE_EDIT),
     "packets.summary": ("GET", "/people/{person}/summary.pdf", CASE_PRINT),

@@ -53,24 +53,65 @@ def setup(db, users, ids):
     now = datetime.now(UTC)
     tag = uuid.uuid4().hex[:8]
     person, org = ids["person"], ids["org"]
-    consent = db.add(PublicConsent(person_id=person, scope="preferred_name,city", given_by="In person",
-                                   recorded_by_id=users["staff"].id))
+    consent = db.add(
+        PublicConsent(
+            person_id=person,
+            scope="preferred_name,city",
+            given_by="In person",
+            recorded_by_id=users["staff"].id,
+        )
+    )
 
     def hosted(slug, status):
-        return db.add(Petition(person_id=person, org_id=org, kind="hosted", status=status, title="Bring them home",
-                               targets="Governor", goal=100, slug=slug, story="A public story.",
-                               public_fields="preferred_name", consent_id=consent.id, signature_count=1,
-                               published_at=now if status != "draft" else None))
+        return db.add(
+            Petition(
+                person_id=person,
+                org_id=org,
+                kind="hosted",
+                status=status,
+                title="Bring them home",
+                targets="Governor",
+                goal=100,
+                slug=slug,
+                story="A public story.",
+                public_fields="preferred_name",
+                consent_id=consent.id,
+                signature_count=1,
+                published_at=now if status != "draft" else None,
+            )
+        )
 
     open_ = hosted(f"open-{tag}", "active")
     hosted(f"closed-{tag}", "closed")
     hosted(f"draft-{tag}", "draft")
     db.add(Signature(petition_id=open_.id, state="validated", confirmed_at=now, dedupe_hmac="x" * 64))
-    external = db.add(Petition(person_id=person, org_id=org, kind="external", status="active", title="Elsewhere",
-                               targets="DA", goal=500, external_url="https://petitions.example.org/x"))
-    count = db.add(PetitionCount(petition_id=external.id, counted_on=date.today() - timedelta(days=1), count=12))
-    delivery = db.add(PetitionDelivery(petition_id=open_.id, delivered_on=date.today(), delivered_to="Governor",
-                                       signature_count=1))
-    ids.update(consent=consent.id, petition_hosted=open_.id, petition_external=external.id,
-               petition_count=count.id, petition_delivery=delivery.id, slug_open=f"open-{tag}",
-               slug_closed=f"closed-{tag}", slug_draft=f"draft-{tag}")
+    external = db.add(
+        Petition(
+            person_id=person,
+            org_id=org,
+            kind="external",
+            status="active",
+            title="Elsewhere",
+            targets="DA",
+            goal=500,
+            external_url="https://petitions.example.org/x",
+        )
+    )
+    count = db.add(
+        PetitionCount(petition_id=external.id, counted_on=date.today() - timedelta(days=1), count=12)
+    )
+    delivery = db.add(
+        PetitionDelivery(
+            petition_id=open_.id, delivered_on=date.today(), delivered_to="Governor", signature_count=1
+        )
+    )
+    ids.update(
+        consent=consent.id,
+        petition_hosted=open_.id,
+        petition_external=external.id,
+        petition_count=count.id,
+        petition_delivery=delivery.id,
+        slug_open=f"open-{tag}",
+        slug_closed=f"closed-{tag}",
+        slug_draft=f"draft-{tag}",
+    )

@@ -16,10 +16,16 @@ ROUTES = {
     "record.edit_check_in": ("GET", "/people/{person}/checkins/{check_in}/edit", CASE_EDIT),
     "record.delete_check_in": ("GET", "/people/{person}/checkins/{check_in}/delete", CASE_EDIT),
     "record.add_travel_document": ("GET", "/people/{person}/travel-documents/new", CASE_EDIT),
-    "record.edit_travel_document": ("GET", "/people/{person}/travel-documents/{travel_document}/edit",
-                                    CASE_EDIT),
-    "record.delete_travel_document": ("GET", "/people/{person}/travel-documents/{travel_document}/delete",
-                                      CASE_EDIT),
+    "record.edit_travel_document": (
+        "GET",
+        "/people/{person}/travel-documents/{travel_document}/edit",
+        CASE_EDIT,
+    ),
+    "record.delete_travel_document": (
+        "GET",
+        "/people/{person}/travel-documents/{travel_document}/delete",
+        CASE_EDIT,
+    ),
 }
 
 
@@ -27,7 +33,8 @@ def setup(db, users, ids):
     """One row of each kind in the scenario's case."""
     person = ids["person"]
     ids["conviction"] = db.add(Conviction(person_id=person, offense="Unlawful possession of a firearm")).id
-    ids["custody_event"] = db.add(CustodyEvent(person_id=person, kind=CustodyKind.ICE_ARREST,
-                                               occurred_on=date(2024, 3, 2))).id
+    ids["custody_event"] = db.add(
+        CustodyEvent(person_id=person, kind=CustodyKind.ICE_ARREST, occurred_on=date(2024, 3, 2))
+    ).id
     ids["check_in"] = db.add(CheckIn(person_id=person, scheduled_on=date(2030, 1, 15))).id
     ids["travel_document"] = db.add(TravelDocument(person_id=person, country="Cambodia")).id

@@ -16,7 +16,8 @@ ROUTES = {
 
 def setup(db, users, ids):
     """An open task and a done one on the scenario's case."""
-    task = db.add(Task(person_id=ids["person"], title="Request the plea transcript",
-                       due_on=date(2030, 1, 15)))
+    task = db.add(
+        Task(person_id=ids["person"], title="Request the plea transcript", due_on=date(2030, 1, 15))
+    )
     done = db.add(Task(person_id=ids["person"], title="Send the FOIA request", done_on=date(2024, 5, 2)))
     ids.update(task=task.id, done_task=done.id)

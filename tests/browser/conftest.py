@@ -1,6 +1,7 @@
 """Real-browser harness: the app served on 127.0.0.1 in a thread, Debian's Chromium driven by Playwright.
 
-Journeys live in tests/browser/test_*.py and use the `live_server` and `page` fixtures. Set
+Journeys live in tests/browser/test_*.py and use the `live_server` and `page` fixtures; every test in this
+folder carries the `browser` marker (added at collection, below), so `-m "not browser"` launches no browser. Set
 CASEWORK_SCREENSHOTS=/some/dir to keep a screenshot of every page a journey calls `shot()` on.
 """
 
@@ -16,12 +17,22 @@ from werkzeug.serving import make_server
 
 from tests.conftest import require_service
 
-pytestmark = pytest.mark.browser
+
+
+BROWSER_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every journey in this folder `browser` (a conftest's `pytestmark` marks nothing)."""
+    for item in items:
+        if BROWSER_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test application served over HTTP on a free local port."""
+
     def buffered(environ, start_response):
         # Read each response whole and close it here: Chromium drops connections it no longer needs (a
         # favicon, say), and werkzeug's server then leaves the static file open until garbage collection.
@@ -53,8 +64,15 @@ def chromium():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()

@@ -57,7 +57,8 @@ def test_staff_record_arrest_booking_and_release(page, make_user, make_person, s
     page.get_by_label("Facility").fill("Plymouth County Correctional Facility")
     page.get_by_role("button", name="Record the event").click()
     expect(_badge_on_case_page(page)).to_have_text(
-        f"Detained · Plymouth County Correctional Facility since {arrested}")
+        f"Detained · Plymouth County Correctional Facility since {arrested}"
+    )
     shot(page, "detained")
     expect(_badge_on_people_list(page, "Bopha Chea")).to_have_text("Detained")
 

@@ -96,7 +96,9 @@ def test_volunteer_sees_only_assigned_and_partner_waits_for_a_share(page, demo, 
 
 
 def test_phone_layout_is_usable(chromium, live_server, demo, shot):
-    context = chromium.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = chromium.new_context(
+        base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     pg = context.new_page()
     sign_in(pg, "staff@example.org", PASSWORD)
     pg.goto("/people")

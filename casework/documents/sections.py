@@ -1,0 +1,44 @@
+"""The documents part of the case record: its case-page section (and what it gives the other outputs)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from casework import access, case_page
+from casework.case_page import TimelineEntry
+from casework.extensions import db
+from casework.models import Document, Person, User
+
+
+def _load_section(person: Person, user: User) -> dict:
+    documents = db.session.scalars(
+        sa.select(Document)
+        .where(Document.person_id == person.id, access.documents_filter(user))
+        .order_by(Document.created_at.desc(), Document.id.desc())
+    ).all()
+    return {
+        "documents": documents,
+        "can_edit": access.can(user, "edit", person),
+        "can_print": access.can_print(user, person),
+    }
+
+
+def _timeline(context: dict) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(d.created_at.date(), "Document", f"Uploaded: {d.title}", "documents")
+        for d in context["documents"]
+    ]
+
+
+SECTION = case_page.CaseSection(
+    key="documents",
+    title="Documents",
+    template="documents/_section_documents.html",
+    order=45,
+    load=_load_section,
+    timeline=_timeline,
+    omitted={
+        "pdf": "A packet attaches documents as exhibits, chosen one by one; the summary does not list them.",
+        "export": "Files stay with the organization that holds them: the case file carries no document.",
+    },
+)

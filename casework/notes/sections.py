@@ -1,0 +1,54 @@
+"""The notes part of the case record: its case-page section (and what it gives the other outputs)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from casework import access, case_page
+from casework.extensions import db
+from casework.models import Note, Person, User
+from casework.notes.forms import note_form
+
+
+def _load_section(person: Person, user: User) -> dict:
+    """The notes this user may read, newest first, with their authors (one query)."""
+    notes = db.session.scalars(
+        sa.select(Note)
+        .where(Note.person_id == person.id, access.notes_filter(user))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+    ).all()
+    can_edit = access.can(user, "edit", person)
+    return {
+        "notes": notes,
+        "can_edit": can_edit,
+        "can_manage": access.can(user, "manage", person),
+        "form": note_form(person, user, version=0, formdata=None) if can_edit else None,
+    }
+
+
+def _timeline(section: dict) -> list[case_page.TimelineEntry]:
+    entries = []
+    for note in section["notes"]:
+        author = note.author.display_name if note.author else "a former user"
+        kind = "Privileged note" if note.privileged else "Note"
+        entries.append(
+            case_page.TimelineEntry(
+                day=note.created_at.date(),
+                kind="Note",
+                text=f"{kind} written by {author}",
+                anchor=f"note-{note.id}",
+            )
+        )
+    return entries
+
+
+SECTION = case_page.CaseSection(
+    key="notes",
+    title="Notes",
+    template="notes/_section_notes.html",
+    order=60,
+    load=_load_section,
+    timeline=_timeline,
+    pdf_parts=("notes",),
+    export_keys=("notes",),
+)

@@ -1,0 +1,99 @@
+"""Keyset paging: page 2,000 costs what page 1 costs, and rows added meanwhile never shift a page.
+
+A page is bounded by the ids of its first and last rows; the next page starts after the last row's sort
+key, the previous one ends before the first row's. The anchor row is looked up within the same visible
+set, so a stale or foreign id starts from the top rather than reveal or guess anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from flask import request
+
+from casework.extensions import db
+
+T = TypeVar("T")
+
+MAX_ID = 2**31 - 1  # row ids are 32-bit integers on PostgreSQL
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of rows, with the anchors of its neighbours."""
+
+    rows: list[T]
+    total: int
+    next_after: int | None = None
+    prev_before: int | None = None
+    filters: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """The sort key of a list: its columns (the row id last, to make it unique) and its direction."""
+
+    columns: Sequence[sa.ColumnElement[Any]]
+    descending: bool = False
+
+
+def anchor_arg(name: str) -> int | None:
+    """A paging anchor from the query string, or None when absent, malformed or out of range."""
+    value = request.args.get(name, "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def keyset_page(
+    query: sa.Select,
+    *,
+    id_column: sa.ColumnElement[int],
+    ordering: Ordering,
+    anchor_query: sa.Select,
+    after: int | None = None,
+    before: int | None = None,
+    size: int = 50,
+    total: int,
+    filters: dict | None = None,
+) -> Page:
+    """The page of `query` after (or before) the row with id `after` (`before`) in `ordering`.
+
+    `anchor_query` selects rows of the same visible set (the anchor's sort key is read through it), and
+    `total` is the count the caller computed for the whole filtered list."""
+    columns = list(ordering.columns)
+    anchor_id = after or before
+    backwards = before is not None and after is None
+    if anchor_id:
+        anchor = db.session.execute(
+            anchor_query.with_only_columns(*columns).where(id_column == anchor_id).order_by(None)
+        ).first()
+        if anchor is None:
+            anchor_id, backwards = None, False
+        else:
+            key = sa.tuple_(*columns)
+            value = sa.tuple_(*[sa.literal(v, type_=c.type) for v, c in zip(anchor, columns, strict=True)])
+            forward_is_greater = not ordering.descending
+            query = query.where(key > value if forward_is_greater != backwards else key < value)
+    reverse = ordering.descending != backwards
+    order = [c.desc() if reverse else c.asc() for c in columns]
+    rows = list(db.session.scalars(query.order_by(*order).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    page: Page = Page(rows=rows, total=total, filters=filters or {})
+    if rows:
+        has_next = more if not backwards else True
+        has_prev = (anchor_id is not None) if not backwards else more
+        page.next_after = _row_id(rows[-1]) if has_next else None
+        page.prev_before = _row_id(rows[0]) if has_prev else None
+    return page
+
+
+def _row_id(row: object) -> int:
+    return row.id  # type: ignore[attr-defined]

@@ -1,0 +1,118 @@
+"""The petitions part of the case record: its case-page section (and what it gives the other outputs)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from casework import access, case_page
+from casework.case_page import Glance, TimelineEntry
+from casework.extensions import db
+from casework.models import (
+    PUBLIC_FIELDS,
+    Person,
+    Petition,
+    PetitionKind,
+    PetitionStatus,
+    PublicConsent,
+    User,
+)
+from casework.petitions import chart
+
+
+def _load_section(person: Person, user: User) -> dict:
+    """Consents (newest first) and petitions with their counts and deliveries: four queries, however many."""
+    consents = db.session.scalars(
+        sa.select(PublicConsent)
+        .where(PublicConsent.person_id == person.id)
+        .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc())
+    ).all()
+    petitions = db.session.scalars(
+        sa.select(Petition)
+        .where(Petition.person_id == person.id)
+        .options(selectinload(Petition.counts), selectinload(Petition.deliveries))
+        .order_by(Petition.created_at, Petition.id)
+    ).all()
+    current = next((c for c in consents if c.withdrawn_at is None), None)
+    rows = []
+    for p in petitions:
+        count = (
+            p.signature_count if p.kind == PetitionKind.HOSTED else (p.counts[-1].count if p.counts else None)
+        )
+        rows.append({"petition": p, "count": count, "percent": chart.percent(count or 0, p.goal)})
+    return {
+        "consent": current,
+        "past_consents": [c for c in consents if c is not current],
+        "hosted": [r for r in rows if r["petition"].kind == PetitionKind.HOSTED],
+        "external": [r for r in rows if r["petition"].kind == PetitionKind.EXTERNAL],
+        "petitions": petitions,
+        "field_labels": PUBLIC_FIELDS,
+        "can_manage": access.can(user, "manage", person),
+        "can_edit": access.can(user, "edit", person),
+    }
+
+
+def _timeline(section: dict) -> list[TimelineEntry]:
+    entries = []
+    for consent in ([section["consent"]] if section["consent"] else []) + section["past_consents"]:
+        entries.append(
+            TimelineEntry(consent.given_on.date(), "Petition", "Consent to public facts given", "petitions")
+        )
+        if consent.withdrawn_at:
+            entries.append(
+                TimelineEntry(
+                    consent.withdrawn_at.date(), "Petition", "Consent withdrawn or replaced", "petitions"
+                )
+            )
+    for p in section["petitions"]:
+        if p.published_at:
+            entries.append(
+                TimelineEntry(
+                    p.published_at.date(), "Petition", f"Petition published: {p.title}", "petitions"
+                )
+            )
+        if p.kind == PetitionKind.EXTERNAL:
+            entries.append(
+                TimelineEntry(p.created_at.date(), "Petition", f"Petition tracked: {p.title}", "petitions")
+            )
+        if p.closed_at:
+            entries.append(
+                TimelineEntry(p.closed_at.date(), "Petition", f"Petition closed: {p.title}", "petitions")
+            )
+        for d in p.deliveries:
+            entries.append(
+                TimelineEntry(
+                    d.delivered_on,
+                    "Petition",
+                    f"Petition delivered to {d.delivered_to} ({d.signature_count:,} signatures)",
+                    "petitions",
+                )
+            )
+    return entries
+
+
+def _glance(section: dict) -> list[Glance]:
+    facts = []
+    for row in section["hosted"] + section["external"]:
+        p = row["petition"]
+        if p.status == PetitionStatus.ACTIVE and row["count"] is not None:
+            goal = f" of {p.goal:,}" if p.goal else ""
+            facts.append(
+                Glance(
+                    "Petition", f"{row['count']:,}{goal} signatures", "ok" if row["percent"] >= 100 else ""
+                )
+            )
+    return facts[:2]
+
+
+SECTION = case_page.CaseSection(
+    key="petitions",
+    title="Petitions",
+    template="petitions/_section_petitions.html",
+    order=80,
+    load=_load_section,
+    timeline=_timeline,
+    glance=_glance,
+    pdf_parts=("petitions",),
+    export_keys=("petitions",),
+)

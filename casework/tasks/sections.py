@@ -1,0 +1,64 @@
+"""The tasks part of the case record: its case-page section (and what it gives the other outputs)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from casework import access, case_page
+from casework.extensions import db
+from casework.models import Person, Task, User
+
+SOON = timedelta(days=7)  # a task due within a week is flagged
+
+
+def _open_order(task: Task):
+    return (task.due_on is None, task.due_on or date.max, task.created_at, task.id)
+
+
+def _load_section(person: Person, user: User) -> dict:
+    """Open tasks (soonest due first, undated last), then done ones (latest first); one query."""
+    tasks = db.session.scalars(sa.select(Task).where(Task.person_id == person.id)).all()
+    return {
+        "open": sorted((t for t in tasks if t.done_on is None), key=_open_order),
+        "done": sorted(
+            (t for t in tasks if t.done_on is not None), key=lambda t: (t.done_on, t.id), reverse=True
+        ),
+        "today": date.today(),
+        "can_edit": access.can(user, "edit", person),
+    }
+
+
+def _timeline(section: dict) -> list[case_page.TimelineEntry]:
+    return [
+        case_page.TimelineEntry(day=t.done_on, kind="Task", text=f"Done: {t.title}", anchor=f"task-{t.id}")
+        for t in section["done"]
+    ]
+
+
+def _glance(section: dict) -> list[case_page.Glance]:
+    dated = [t for t in section["open"] if t.due_on is not None]
+    if not dated:
+        return []
+    due = dated[0].due_on  # open tasks are sorted soonest first
+    today = section["today"]
+    if due < today:
+        return [case_page.Glance("Next task due", f"{due.isoformat()} (overdue)", tone="alert", day=due)]
+    tone = "warn" if due - today <= SOON else ""
+    return [case_page.Glance("Next task due", due.isoformat(), tone=tone, day=due)]
+
+
+SECTION = case_page.CaseSection(
+    key="tasks",
+    title="Tasks",
+    template="tasks/_section_tasks.html",
+    order=70,
+    load=_load_section,
+    timeline=_timeline,
+    glance=_glance,
+    export_keys=("tasks",),
+    omitted={
+        "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
+    },
+)

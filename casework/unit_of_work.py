@@ -1,0 +1,102 @@
+"""One unit of work per request, and the same for CLI commands: commit is a mechanism, not a habit.
+
+A request commits once, after its view returns without an exception, and rolls back when anything raises
+(an abort(404) included): the change and its audit row stand or fall together. Views and operations never
+commit; operations flush. Commands and jobs outside a request use `transaction()`.
+
+A GET or HEAD request may write its audit records and nothing else: a flush that would change anything
+else raises WriteInReadOnlyRequest, so a page that writes as a side effect fails its tests.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from casework.errors import WriteInReadOnlyRequest
+from casework.extensions import db
+from casework.models import AuditEvent
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class CaseworkFlask(Flask):
+    """Flask whose every view runs inside the request's unit of work."""
+
+    def dispatch_request(self):  # type: ignore[override]
+        """Run the view; commit once when it returns, roll back when it raises."""
+        return run_request(super().dispatch_request)
+
+
+def run_request(view: Callable[[], R]) -> R:
+    """Call `view` as the request's unit of work: commit once when it returns, roll back when it raises."""
+    g._read_only_view = request.method in READ_ONLY_METHODS
+    try:
+        result = view()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        g._read_only_view = False
+    _commit()
+    return result
+
+
+def rollback() -> None:
+    """Discard what the request has done so far (a refused operation, an edit conflict); work may go on."""
+    db.session.rollback()
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """A unit of work outside a request (a CLI command, one step of a batch): commit on success, roll back
+    on any exception. Nested use is not supported: each step of a batch is one transaction of its own."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    _commit()
+
+
+def command(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorator for a CLI command body: the whole command is one unit of work."""
+
+    @functools.wraps(func)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction():
+            return func(*args, **kwargs)
+
+    return wrapped
+
+
+def _commit() -> None:
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+
+
+def _in_read_only_view() -> bool:
+    return has_request_context() and g.get("_read_only_view", False)
+
+
+@event.listens_for(Session, "before_flush")
+def _read_only_requests_write_only_audit(session: Session, flush_context, instances) -> None:
+    """A GET writes nothing but its audit record."""
+    if not _in_read_only_view():
+        return
+    changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
+    offending = sorted({type(o).__name__ for o in changed if not isinstance(o, AuditEvent)})
+    if offending:
+        raise WriteInReadOnlyRequest(
+            f"{request.method} {request.url_rule} tried to write {', '.join(offending)}: only POST changes data"
+        )
