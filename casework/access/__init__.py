@@ -1,0 +1,94 @@
+"""The one place that decides who may see or change what.
+
+Every view loads objects and builds list queries through this module; templates only hide buttons.
+
+Rules (see DESIGN.md §3):
+- admins and staff see every case of their organization; volunteers and attorneys only those assigned;
+- a case shared with a user (or with an organization, for its admins and staff) is visible to them,
+  at view or edit level, until the share's end date;
+- deactivated users see nothing; deleted cases are visible to no one (admins restore them);
+- privileged material: admins, staff and attorneys; exports: everyone but volunteers;
+- A-numbers: hidden from volunteers unless their organization allows it.
+"""
+
+from casework.access.cases import (
+    ORG_WIDE_ROLES,
+    PRIVILEGED_ROLES,
+    Level,
+    can,
+    deleted_people,
+    get_case_item_or_404,
+    get_deleted_person_or_404,
+    get_org_user_or_404,
+    get_person_or_404,
+    level_for,
+    org_users,
+    require,
+    role_required,
+    visible_people,
+    visible_people_filter,
+    whole_org_scope,
+)
+from casework.access.directory import (
+    DIRECTORY_MANAGERS,
+    can_manage_contacts,
+    get_contact_or_404,
+    linkable_contacts,
+    visible_contacts,
+)
+from casework.access.material import (
+    can_print,
+    documents_filter,
+    get_document_or_404,
+    get_note_or_404,
+    notes_filter,
+)
+from casework.access.petitions import (
+    get_consent_or_404,
+    get_petition_child_or_404,
+    get_petition_or_404,
+    visible_outbox,
+)
+from casework.access.relief import (
+    get_relief_step_or_404,
+    get_relief_template_or_404,
+    get_relief_template_step_or_404,
+    relief_templates_offered,
+)
+
+__all__ = [
+    "DIRECTORY_MANAGERS",
+    "ORG_WIDE_ROLES",
+    "PRIVILEGED_ROLES",
+    "Level",
+    "can",
+    "can_manage_contacts",
+    "can_print",
+    "deleted_people",
+    "documents_filter",
+    "get_case_item_or_404",
+    "get_consent_or_404",
+    "get_contact_or_404",
+    "get_deleted_person_or_404",
+    "get_document_or_404",
+    "get_note_or_404",
+    "get_org_user_or_404",
+    "get_person_or_404",
+    "get_petition_child_or_404",
+    "get_petition_or_404",
+    "get_relief_step_or_404",
+    "get_relief_template_or_404",
+    "get_relief_template_step_or_404",
+    "level_for",
+    "linkable_contacts",
+    "notes_filter",
+    "org_users",
+    "relief_templates_offered",
+    "require",
+    "role_required",
+    "visible_contacts",
+    "visible_outbox",
+    "visible_people",
+    "visible_people_filter",
+    "whole_org_scope",
+]

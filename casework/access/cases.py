@@ -1,0 +1,214 @@
+"""Who may open which case, and how far: the rules every other access module builds on."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import abort, g
+from flask_login import current_user
+
+from casework.extensions import db, login_manager
+from casework.models import CaseAssignment, CaseShare, Person, Role, ShareLevel, User
+
+ORG_WIDE_ROLES = (Role.ADMIN, Role.STAFF)
+PRIVILEGED_ROLES = (Role.ADMIN, Role.STAFF, Role.ATTORNEY)
+
+
+class Level(enum.IntEnum):
+    """How far a user reaches into one case."""
+
+    NONE = 0
+    VIEW = 1
+    EDIT = 2
+    MANAGE = 3  # admins and staff of the owning organization: assign, share
+
+
+def _active_share(today: date):
+    return sa.or_(CaseShare.expires_on.is_(None), CaseShare.expires_on >= today)
+
+
+def _share_grants(user: User, today: date):
+    """Shares of a case that reach this user (directly, or through their organization's staff)."""
+    grantee = CaseShare.user_id == user.id
+    if user.role in ORG_WIDE_ROLES:
+        grantee = sa.or_(grantee, CaseShare.org_id == user.org_id)
+    return sa.and_(grantee, _active_share(today))
+
+
+def visible_people_filter(user: User):
+    """A SQL condition on Person that is true exactly for the cases this user may open."""
+    if user is None or not user.is_authenticated or not user.active:
+        return sa.false()
+    if user.role in ORG_WIDE_ROLES:
+        own = Person.org_id == user.org_id
+    else:
+        own = sa.and_(
+            Person.org_id == user.org_id,
+            Person.id.in_(sa.select(CaseAssignment.person_id).where(CaseAssignment.user_id == user.id)),
+        )
+    if not _has_shares(user):
+        # The common case, kept to a condition the (org_id, ...) indexes can serve in order.
+        return sa.and_(Person.deleted_at.is_(None), own)
+    shared = Person.id.in_(sa.select(CaseShare.person_id).where(_share_grants(user, date.today())))
+    return sa.and_(Person.deleted_at.is_(None), sa.or_(own, shared))
+
+
+def whole_org_scope(user: User) -> int | None:
+    """The organization id when this user sees exactly its live cases (an admin or staff member whom no share
+    reaches): queries may then read the (org_id, ...) indexes directly. None otherwise."""
+    if user is None or not user.is_authenticated or not user.active or user.role not in ORG_WIDE_ROLES:
+        return None
+    return None if _has_shares(user) else user.org_id
+
+
+def _has_shares(user: User) -> bool:
+    """Whether any active share reaches this user (checked once per request)."""
+    cache = g.setdefault("_has_shares", {})
+    if user.id not in cache:
+        cache[user.id] = bool(
+            db.session.scalar(sa.select(sa.exists().where(_share_grants(user, date.today()))))
+        )
+    return cache[user.id]
+
+
+def visible_people(user: User) -> sa.Select:
+    """SELECT of the people this user may see (add ordering, filters and paging on top)."""
+    return sa.select(Person).where(visible_people_filter(user))
+
+
+def level_for(user: User, person: Person) -> Level:
+    """The user's reach into one case (cached for the request)."""
+    if user is None or not user.is_authenticated or not user.active or person.deleted_at is not None:
+        return Level.NONE
+    cache = g.setdefault("_access_levels", {})
+    key = (user.id, person.id)
+    if key in cache:
+        return cache[key]
+    level = Level.NONE
+    if person.org_id == user.org_id:
+        if user.role in ORG_WIDE_ROLES:
+            level = Level.MANAGE
+        elif db.session.scalar(
+            sa.select(sa.literal(1)).where(
+                CaseAssignment.person_id == person.id, CaseAssignment.user_id == user.id
+            )
+        ):
+            level = Level.EDIT
+    if level < Level.EDIT:
+        levels = db.session.scalars(
+            sa.select(CaseShare.level).where(
+                CaseShare.person_id == person.id, _share_grants(user, date.today())
+            )
+        ).all()
+        if ShareLevel.EDIT in levels:
+            level = max(level, Level.EDIT)
+        elif levels:
+            level = max(level, Level.VIEW)
+    cache[key] = level
+    return level
+
+
+def can(user: User, action: str, obj: Person | None = None) -> bool:
+    """Whether `user` may perform `action` on a case (or, for obj=None, in general)."""
+    if user is None or not user.is_authenticated or not user.active:
+        return False
+    role = user.role
+    if obj is None:
+        return {
+            "create_person": role in ORG_WIDE_ROLES,
+            "export": role != Role.VOLUNTEER,
+            "admin": role == Role.ADMIN,
+            "see_a_number": role != Role.VOLUNTEER or user.organization.volunteers_see_a_number,
+            "view_privileged": role in PRIVILEGED_ROLES,
+        }[action]
+    level = level_for(user, obj)
+    match action:
+        case "view":
+            return level >= Level.VIEW
+        case "edit":
+            return level >= Level.EDIT
+        case "manage":
+            return level >= Level.MANAGE
+        case "delete":
+            return level >= Level.MANAGE and role == Role.ADMIN
+        case "export":
+            return level >= Level.VIEW and role != Role.VOLUNTEER
+        case "view_privileged":
+            return level >= Level.VIEW and role in PRIVILEGED_ROLES
+        case "see_a_number":
+            return level >= Level.VIEW and can(user, "see_a_number")
+    raise ValueError(f"unknown action {action!r}")
+
+
+def get_person_or_404(person_id: int, need: str = "view") -> Person:
+    """Load a case the current user may see (404 otherwise) and may `need` (403 otherwise)."""
+    person = db.session.scalar(visible_people(current_user).where(Person.id == person_id))
+    if person is None:
+        abort(404)
+    if need != "view" and not can(current_user, need, person):
+        abort(403)
+    return person
+
+
+def get_org_user_or_404(user_id: int) -> User:
+    """Load a user of the current admin's organization (404 for anyone else's)."""
+    user = db.session.get(User, user_id)
+    if user is None or user.org_id != current_user.org_id:
+        abort(404)
+    return user
+
+
+def org_users(user: User) -> sa.Select:
+    """SELECT of the users of this user's organization."""
+    return sa.select(User).where(User.org_id == user.org_id)
+
+
+def require(action: str) -> None:
+    """Abort with 403 unless the current user may perform a general `action`."""
+    if not can(current_user, action):
+        abort(403)
+
+
+def role_required(*roles: Role):
+    """View decorator: signed in, and one of `roles` (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def deleted_people(user: User) -> sa.Select:
+    """SELECT of the deleted cases an admin of the owning organization may restore."""
+    if not can(user, "admin"):
+        return sa.select(Person).where(sa.false())
+    return sa.select(Person).where(Person.org_id == user.org_id, Person.deleted_at.is_not(None))
+
+
+def get_deleted_person_or_404(person_id: int) -> Person:
+    """Load a deleted case the current admin may restore (404 otherwise)."""
+    person = db.session.scalar(deleted_people(current_user).where(Person.id == person_id))
+    if person is None:
+        abort(404)
+    return person
+
+
+def get_case_item_or_404(model, item_id: int, person_id: int, need: str = "view"):
+    """Load (case, item) for an object that belongs to a case: 404 unless the case is visible to the
+    current user and the item belongs to it; 403 if the user may see the case but not `need` it."""
+    person = get_person_or_404(person_id, need=need)
+    item = db.session.get(model, item_id)
+    if item is None or getattr(item, "person_id", None) != person.id:
+        abort(404)
+    return person, item
