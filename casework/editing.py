@@ -93,6 +93,7 @@ def edit_view(
     render: Callable[[T, BaseForm, dict | None], ResponseReturnValue],
     saved_url: Callable[[T], str],
     what: str = "record",
+    data: Callable[[BaseForm], dict] | None = None,
     describe_conflict: Callable[[T, BaseForm, list[str]], dict] | None = None,
     on_refused: Callable[[BaseForm, OperationError], None] | None = None,
 ) -> ResponseReturnValue:
@@ -103,6 +104,9 @@ def edit_view(
     shows the form again keeping what was typed, with `conflict` = {field: saved value} (readable values
     from `describe_conflict` when given), and the form's version moved on so that saving again, after
     review, is the user's informed choice. A refused operation shows its message on the form.
+
+    `data(form)` gives the typed values by attribute name (default: the form's `record_data()`); the
+    default conflict compares them with the reloaded object's attributes.
     """
     obj = load()
     form = make_form(obj)
@@ -113,12 +117,10 @@ def edit_view(
         except EditConflict as exc:
             unit_of_work.rollback()
             obj = load()
-            data = record_data(form)
-            conflict = (
-                describe_conflict(obj, form, exc.fields)
-                if describe_conflict
-                else conflict_values(obj, data, exc.fields)
-            )
+            if describe_conflict is not None:
+                conflict = describe_conflict(obj, form, exc.fields)
+            else:
+                conflict = conflict_values(obj, (data or record_data)(form), exc.fields)
             form["version"].data = obj.version  # type: ignore[attr-defined]
             flash(CONFLICT_MESSAGE.format(what=what), "error")
         except OperationError as exc:
