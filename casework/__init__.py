@@ -12,15 +12,30 @@ from werkzeug.routing import IntegerConverter
 from casework.config import Defaults
 from casework.unit_of_work import CaseworkFlask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = PACKAGE_DIR.parent
+
+
+def resource_dir(name: str) -> Path:
+    """templates/ or migrations/: inside the package when installed from a wheel, else at the top of the
+    checkout (the repository keeps them there)."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else SOURCE_ROOT / name
+
+
+def _default_instance_path() -> str | None:
+    """instance/ of the checkout; for an installed wheel, Flask's own default (<prefix>/var/casework-instance)."""
+    if (PACKAGE_DIR / "templates").is_dir():
+        return None
+    return str(SOURCE_ROOT / "instance")
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Application factory: defaults, then instance/config.py, then CASEWORK_* variables, then `config`."""
     app = CaseworkFlask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        instance_path=os.environ.get("CASEWORK_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        template_folder=str(resource_dir("templates")),
+        instance_path=os.environ.get("CASEWORK_INSTANCE_PATH") or _default_instance_path(),
         instance_relative_config=True,
     )
     app.config.from_object(Defaults)
@@ -43,7 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = int(app.config["PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from casework.accounts import passwords
 
@@ -84,7 +99,7 @@ def _init_extensions(app: Flask) -> None:
     from casework.sessions import DatabaseSessionInterface
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -92,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
+            synchronous = _SQLITE_SYNCHRONOUS[str(app.config["SQLITE_SYNCHRONOUS"]).upper()]
             from sqlalchemy import event
 
             @event.listens_for(db.engine, "connect")
@@ -100,4 +116,9 @@ def _init_extensions(app: Flask) -> None:
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA busy_timeout=30000")
+                cur.execute(f"PRAGMA synchronous={synchronous}")
                 cur.close()
+
+
+# SQLite's durability settings by name; anything else is refused rather than pasted into a PRAGMA.
+_SQLITE_SYNCHRONOUS = {"OFF": "OFF", "NORMAL": "NORMAL", "FULL": "FULL", "EXTRA": "EXTRA"}

@@ -93,14 +93,11 @@ def merged_timeline(loaded: list[LoadedSection]) -> list[TimelineEntry]:
 def glances(loaded: list[LoadedSection]) -> list[Glance]:
     """Header facts from every section, led by the next deadline (the earliest dated fact)."""
     facts = [g for ls in loaded if ls.section.glance for g in ls.section.glance(ls.context)]
-    dated = [g for g in facts if g.day is not None]
+    dated = [(g.day, g) for g in facts if g.day is not None]
     if dated:
-        first = min(dated, key=lambda g: g.day)
+        day, first = min(dated, key=lambda pair: pair[0])
         today = date.today()
-        when = "overdue since" if first.day < today else "on"
-        tone = "alert" if first.day < today else ("warn" if (first.day - today).days <= 7 else "")
-        facts.insert(
-            0,
-            Glance("Next deadline", f"{first.label.lower()} {when} {first.day.isoformat()}", tone, first.day),
-        )
+        when = "overdue since" if day < today else "on"
+        tone = "alert" if day < today else ("warn" if (day - today).days <= 7 else "")
+        facts.insert(0, Glance("Next deadline", f"{first.label.lower()} {when} {day.isoformat()}", tone, day))
     return facts

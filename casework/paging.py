@@ -36,7 +36,7 @@ class Page(Generic[T]):
 class Ordering:
     """The sort key of a list: its columns (the row id last, to make it unique) and its direction."""
 
-    columns: Sequence[sa.ColumnElement[Any]]
+    columns: Sequence[Any]  # mapped attributes or column expressions
     descending: bool = False
 
 
@@ -52,7 +52,7 @@ def anchor_arg(name: str) -> int | None:
 def keyset_page(
     query: sa.Select,
     *,
-    id_column: sa.ColumnElement[int],
+    id_column: Any,  # the mapped id attribute of the listed model
     ordering: Ordering,
     anchor_query: sa.Select,
     after: int | None = None,

@@ -32,7 +32,7 @@ R = TypeVar("R")
 class CaseworkFlask(Flask):
     """Flask whose every view runs inside the request's unit of work."""
 
-    def dispatch_request(self):  # type: ignore[override]
+    def dispatch_request(self):
         """Run the view; commit once when it returns, roll back when it raises."""
         return run_request(super().dispatch_request)
 

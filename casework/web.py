@@ -103,7 +103,7 @@ def init_app(app: Flask) -> None:
             "errors/error.html",
             code=error.code,
             title=error.name,
-            message=_ERROR_MESSAGES.get(error.code, error.description),
+            message=_ERROR_MESSAGES.get(error.code or 500, error.description or ""),
         ), error.code
 
     @app.errorhandler(Exception)

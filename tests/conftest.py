@@ -74,6 +74,7 @@ def app(database_url, tmp_path_factory):
             "ARGON2_MEMORY_COST": 1024,
             "LOGIN_RATE_LIMIT": "1000 per minute",  # test_login_is_rate_limited sets the real one
             "SERVER_NAME": None,
+            "SQLITE_SYNCHRONOUS": "OFF",  # no fsync per test: a lost test database is worth nothing
         }
     )
     from flask_migrate import upgrade

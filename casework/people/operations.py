@@ -77,6 +77,7 @@ def unassign(actor: User, person: Person, assignment: CaseAssignment) -> None:
 def find_grantee(person: Person, text: str) -> User | Organization:
     """The user (by e-mail) or organization (by name) a case should be shared with."""
     text = text.strip()
+    grantee: User | Organization | None
     if "@" in text:
         grantee = db.session.scalar(sa.select(User).where(User.email == text.lower(), User.active.is_(True)))
         if grantee is None:

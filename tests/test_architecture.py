@@ -1,0 +1,161 @@
+"""The house rules that keep every later fix landing once: one unit of work, one list of features and sections,
+one definition of each shared error, and the shape of the code (scripts/check_shape.py)."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from casework import case_page, features, unit_of_work
+from casework.errors import OperationError, WriteInReadOnlyRequest
+from casework.extensions import db as _db
+from casework.models import AuditEvent, Organization
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_check_shape():
+    spec = importlib.util.spec_from_file_location("check_shape", ROOT / "scripts" / "check_shape.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ---------------------------------------------------------------- the unit of work
+
+
+def test_a_request_commits_what_its_view_did(app, db):
+    with app.test_request_context("/", method="POST"):
+        unit_of_work.run_request(lambda: _db.session.add(Organization(name="Committed by the mechanism")))
+    assert db.count(Organization, Organization.name == "Committed by the mechanism") == 1
+
+
+def test_an_exception_rolls_back_everything_the_view_flushed(app, db):
+    def view():
+        _db.session.add(Organization(name="Never kept"))
+        _db.session.flush()
+        raise OperationError("refused half-way")
+
+    with app.test_request_context("/", method="POST"), pytest.raises(OperationError):
+        unit_of_work.run_request(view)
+    assert db.count(Organization, Organization.name == "Never kept") == 0
+
+
+def test_a_get_may_write_its_audit_record_and_nothing_else(app, db):
+    with app.test_request_context("/", method="GET"):
+        unit_of_work.run_request(lambda: _db.session.add(AuditEvent(action="test.viewed")))
+    assert db.count(AuditEvent, AuditEvent.action == "test.viewed") == 1
+
+    def writes():
+        _db.session.add(Organization(name="Written by a GET"))
+        _db.session.flush()
+
+    with app.test_request_context("/", method="GET"), pytest.raises(WriteInReadOnlyRequest):
+        unit_of_work.run_request(writes)
+    assert db.count(Organization, Organization.name == "Written by a GET") == 0
+
+
+def test_a_cli_transaction_commits_on_success_and_rolls_back_on_error(app, db):
+    with app.app_context():
+        with unit_of_work.transaction():
+            _db.session.add(Organization(name="From a command"))
+        with pytest.raises(RuntimeError), unit_of_work.transaction():
+            _db.session.add(Organization(name="From a failed command"))
+            _db.session.flush()
+            raise RuntimeError("the command failed")
+    assert db.count(Organization, Organization.name == "From a command") == 1
+    assert db.count(Organization, Organization.name == "From a failed command") == 0
+
+
+def test_every_get_route_of_the_matrix_writes_nothing_but_audit(app):
+    """The guard is on for every request: a GET route that wrote would fail the authorization matrix with a
+    500. Here: the guard is installed on the Session class, not on one session."""
+    listeners = sa.event.contains(sa.orm.Session, "before_flush", unit_of_work._read_only_requests_write_only_audit)
+    assert listeners
+
+
+# ---------------------------------------------------------------- one list of features and sections
+
+
+def test_the_factory_mounts_every_feature_and_links_every_stylesheet(app, login_as):
+    declared = features.declared_features()
+    assert [f.name for f in declared] == list(features.FEATURES)
+    blueprints = set(app.blueprints)
+    for feature in declared:
+        for path in feature.blueprints:
+            assert path.rsplit(":", 1)[0].startswith(f"casework.{feature.name}.")
+        if feature.stylesheet:
+            assert (ROOT / "casework" / "static" / feature.stylesheet).is_file()
+    assert {"people", "relief", "petitions", "public"} <= blueprints
+    page = login_as("staff").get("/people").get_data(as_text=True)
+    for feature in declared:
+        if feature.stylesheet:
+            assert f"/static/{feature.stylesheet}" in page
+
+
+def test_every_section_has_a_place_in_every_output_or_a_written_reason(app):
+    from casework.packets.content import SECTIONS as PDF_PARTS
+
+    with app.app_context():
+        sections = case_page.registered_sections()
+    assert len({s.key for s in sections}) == len(sections) >= 10
+    for section in sections:
+        assert set(section.omitted) <= set(case_page.OUTPUTS), section.key
+        for output in case_page.OUTPUTS:
+            declared = section.pdf_parts if output == "pdf" else section.export_keys
+            reason = section.omitted.get(output, "")
+            assert bool(declared) != bool(reason), f"{section.key}: {output} needs a place or a reason, not both"
+            assert not reason or len(reason.split()) >= 5, f"{section.key}: say why it is left out of {output}"
+        assert set(section.pdf_parts) <= set(PDF_PARTS), section.key
+
+
+def test_the_export_keys_sections_declare_are_those_the_case_file_has(app, make_user, make_person):
+    from casework.transfer.export import export_case
+
+    user = make_user("admin")
+    person = make_person()
+    with app.test_request_context():
+        exported = export_case(user, _db.session.get(type(person), person.id))
+        sections = case_page.registered_sections()
+    for section in sections:
+        for key in section.export_keys:
+            assert key in exported, f"{section.key} declares export key {key!r}, which the case file lacks"
+
+
+# ---------------------------------------------------------------- one definition of each shared error
+
+
+@pytest.mark.parametrize("name", ["OperationError", "EditConflict"])
+def test_each_shared_error_is_defined_once(name):
+    definitions = []
+    for path in (ROOT / "casework").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        definitions += [path for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name == name]
+    assert [p.relative_to(ROOT).as_posix() for p in definitions] == ["casework/errors.py"]
+
+
+# ---------------------------------------------------------------- the shape of the code
+
+
+def test_the_code_keeps_its_shape():
+    assert _load_check_shape().problems(ROOT) == []
+
+
+def test_the_shape_check_finds_a_long_view_a_query_in_a_view_a_big_module_and_a_commit(tmp_path):
+    package = tmp_path / "casework" / "feature"
+    package.mkdir(parents=True)
+    body = "\n".join(f"    x{i} = {i}" for i in range(31))
+    (package / "views.py").write_text(
+        "@bp.get('/')\ndef index():\n" + body + "\n    return db.session.scalar(sa.select(1))\n"
+    )
+    (package / "operations.py").write_text("def save():\n    db.session.commit()\n" + "\n" * 400)
+    found = "\n".join(_load_check_shape().problems(tmp_path))
+    assert "view index has 33 lines" in found
+    assert "db.session in a views module" in found
+    assert "select(...) in a views module" in found
+    assert "operations.py: 402 lines" in found
+    assert "operations.py:2: commit() outside the unit of work" in found
