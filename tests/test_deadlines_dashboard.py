@@ -65,7 +65,9 @@ def test_calendar_feed_names_no_one_and_can_be_revoked(app, login_as, make_perso
     assert f"SUMMARY:Case {person.id}: ICE check-in" in body
     assert "Secret" not in body
     assert (TODAY + timedelta(days=3)).strftime("%Y%m%d") in body
-    assert db.count(AuditEvent, AuditEvent.action == "calendar.fetched") == 1
+    assert db.count(AuditEvent, AuditEvent.action == "calendar.read") == 1
+    assert db.scalar(sa.select(AuditEvent).where(AuditEvent.action == "calendar.read")).person_id is None
+    assert ", last read " in text_of(staff.get("/account/calendar"))
 
     staff.post("/account/calendar", {"action": "revoke"})
     assert browser.get(path).status_code == 404
@@ -81,6 +83,9 @@ def test_replacing_the_calendar_address_kills_the_old_one(login_as, browser):
         r'/calendar/[^"]+\.ics', text_of(staff.post("/account/calendar", {"action": "create"}))
     ).group(0)
     assert browser.get(first).status_code == 404 and browser.get(second).status_code == 200
+    assert ", last read " in text_of(staff.get("/account/calendar"))
+    # A new address has not been read yet, whatever happened to the one it replaces.
+    assert ", last read " not in text_of(staff.post("/account/calendar", {"action": "create"}))
 
 
 def test_feed_of_a_deactivated_user_is_dead(login_as, browser, db):

@@ -1,30 +1,39 @@
-"""Sign-in, passwords and user administration. Operations flush; the view commits."""
+"""Sign-in, passwords and user administration. Operations flush; the request's unit of work commits."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app
 
 from casework import audit
 from casework.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
+from casework.accounts.queries import active_admins, email_taken, normalize_email, user_by_email
+from casework.editing import check_version, flush_versioned
+from casework.errors import OperationError
 from casework.extensions import db
 from casework.models import Organization, Role, User
 from casework.models.base import apply_changes, utcnow
 from casework.sessions import end_sessions_of
 
 
-class PasswordRejected(ValueError):
+class PasswordRejected(OperationError):
     """The proposed password breaks the policy; the message says what to do instead."""
 
 
-def normalize_email(email: str) -> str:
-    """E-mail addresses are compared case-insensitively, without surrounding spaces."""
-    return email.strip().lower()
+class WrongPassword(OperationError):
+    """The current password typed to change it is not the user's."""
+
+
+class EmailTaken(OperationError):
+    """Someone already signs in with the e-mail address given to a new user."""
+
+
+class LastAdmin(OperationError):
+    """The change would leave the organization without an active admin."""
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None. Audits success and failure."""
-    user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    user = user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None:
         audit.record(None, "login.failed", detail="unknown e-mail")
@@ -40,6 +49,11 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     audit.record(user, "login.succeeded", user)
     return user
+
+
+def record_logout(user: User) -> None:
+    """Signing out is audited."""
+    audit.record(user, "logout", user)
 
 
 def check_password(password: str, email: str) -> None:
@@ -59,6 +73,14 @@ def set_password(actor: User, user: User, password: str, *, keep_session: str | 
     end_sessions_of(user.id, keep_token=keep_session)
     audit.record(actor, "password.changed" if actor.id == user.id else "password.reset", user)
     db.session.flush()
+
+
+def change_own_password(user: User, current: str, new: str, *, keep_session: str | None = None) -> User:
+    """A user's own change: the current password first, then the policy (WrongPassword, PasswordRejected)."""
+    if not verify_password(user.password_hash, current):
+        raise WrongPassword("That is not your current password.")
+    set_password(user, user, new, keep_session=keep_session)
+    return user
 
 
 def create_org(name: str) -> Organization:
@@ -85,8 +107,24 @@ def create_user(
     return user
 
 
-def update_user(actor: User, user: User, data: dict) -> list[str]:
-    """Change a user's name, role or active flag; deactivation signs them out everywhere."""
+def add_user(
+    actor: User, org: Organization, *, email: str, role: Role, password: str, name: str = ""
+) -> User:
+    """An admin adds a user: the e-mail must be free (EmailTaken) and the password good (PasswordRejected)."""
+    if email_taken(email):
+        raise EmailTaken("Someone already signs in with this e-mail address; use another one.")
+    return create_user(actor, org, email=email, role=role, password=password, name=name)
+
+
+def update_user(actor: User, user: User, data: dict, expected_version: int | None) -> list[str]:
+    """Change a user's name, role or active flag, edited from `expected_version`; deactivation signs them
+    out everywhere. Refuses an outdated edit (EditConflict) and the loss of the last active admin."""
+    check_version(user, expected_version, data)
+    losing_admin = (
+        user.role == Role.ADMIN and user.active and (data["role"] != Role.ADMIN or not data["active"])
+    )
+    if losing_admin and active_admins(user.org_id) <= 1:
+        raise LastAdmin("The organization needs at least one active admin: make someone else admin first.")
     changed = apply_changes(user, data)
     if "active" in changed and not user.active:
         end_sessions_of(user.id)
@@ -94,19 +132,5 @@ def update_user(actor: User, user: User, data: dict) -> list[str]:
         user.version += 1
         action = "user.deactivated" if "active" in changed and not user.active else "user.updated"
         audit.record(actor, action, user, fields=changed)
-        db.session.flush()
+        flush_versioned(changed)
     return changed
-
-
-def email_taken(email: str) -> bool:
-    """Whether some user already signs in with this e-mail."""
-    return db.session.scalar(sa.select(sa.func.count()).where(User.email == normalize_email(email))) > 0
-
-
-def active_admins(org_id: int) -> int:
-    """How many active admins an organization has (it must keep at least one)."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(
-            User.org_id == org_id, User.role == Role.ADMIN, User.active.is_(True)
-        )
-    )

@@ -1,17 +1,36 @@
-"""Sign in, sign out, own password."""
+"""Sign in, sign out, own password. The request's unit of work commits once when a view returns."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from casework import audit
+from casework import editing
 from casework.accounts import operations
 from casework.accounts.forms import ChangePasswordForm, LoginForm
-from casework.accounts.passwords import verify_password
-from casework.extensions import db, limiter
+from casework.errors import OperationError
+from casework.extensions import limiter
 from casework.sessions import prune_expired_sessions
 from casework.web import is_safe_next
 
 bp = Blueprint("accounts", __name__)
+
+
+def _prune_sessions(response: Response) -> Response:
+    """Delete expired sessions once the sign-in is committed (their own transaction must not wait on it)."""
+    prune_expired_sessions()
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,13 +44,12 @@ def login():
     if form.validate_on_submit():
         user = operations.authenticate(form.email.data, form.password.data)
         if user is None:
-            db.session.commit()  # the failed attempt stays on the audit trail
+            # The failed attempt stays on the audit trail: the request commits it.
             form.password.errors.append("That e-mail and password do not match an active account.")
         else:
             session.regenerate()
             login_user(user)
-            db.session.commit()
-            prune_expired_sessions()
+            after_this_request(_prune_sessions)
             return redirect(next_url if is_safe_next(next_url) else url_for("core.home"))
     return render_template("accounts/login.html", form=form)
 
@@ -40,12 +58,16 @@ def login():
 def logout():
     """End the session on the server; the old cookie is worthless afterwards."""
     if current_user.is_authenticated:
-        audit.record(current_user, "logout", current_user)
-        db.session.commit()
+        operations.record_logout(current_user)
     logout_user()
     session.destroy()
     flash("You are signed out.", "info")
     return redirect(url_for("accounts.login"))
+
+
+def _password_refused(form: ChangePasswordForm, exc: OperationError) -> None:
+    field = form.current_password if isinstance(exc, operations.WrongPassword) else form.new_password
+    field.errors.append(str(exc))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -54,17 +76,14 @@ def change_password():
     """Every user changes their own password (other sessions are signed out)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
-        else:
-            try:
-                operations.set_password(
-                    current_user, current_user, form.new_password.data, keep_session=session.token
-                )
-            except operations.PasswordRejected as exc:
-                form.new_password.errors.append(str(exc))
-            else:
-                db.session.commit()
-                flash("Your password is changed. Other sessions were signed out.", "success")
-                return redirect(url_for("core.home"))
+        changed = editing.submit(
+            form,
+            lambda: operations.change_own_password(
+                current_user, form.current_password.data, form.new_password.data, keep_session=session.token
+            ),
+            on_refused=_password_refused,
+        )
+        if changed:
+            flash("Your password is changed. Other sessions were signed out.", "success")
+            return redirect(url_for("core.home"))
     return render_template("accounts/password.html", form=form)

@@ -3,6 +3,7 @@
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from casework.admin.queries import AuditFilters
 from casework.forms import BaseForm, DayField, EnumSelectField, VersionField
 from casework.models import Role
 
@@ -42,6 +43,10 @@ class UserEditForm(BaseForm):
     )
     version = VersionField()
 
+    def record_data(self) -> dict:
+        """The user's attributes as typed."""
+        return {"name": self.name.data or "", "role": self.role.data, "active": self.active.data}
+
 
 class PasswordResetForm(BaseForm):
     """An admin sets a new password for a user (their sessions end)."""
@@ -60,6 +65,13 @@ class OrgSettingsForm(BaseForm):
     volunteers_see_a_number = BooleanField("Volunteers may see A-numbers")
     volunteers_build_packets = BooleanField("Volunteers may build PDF packets")
 
+    def record_data(self) -> dict:
+        """The settings as ticked."""
+        return {
+            "volunteers_see_a_number": self.volunteers_see_a_number.data,
+            "volunteers_build_packets": self.volunteers_build_packets.data,
+        }
+
 
 class AuditFilterForm(BaseForm):
     """Filters of the audit trail (GET: they hold ids and dates, nothing personal)."""
@@ -74,3 +86,14 @@ class AuditFilterForm(BaseForm):
     action = SelectField("Action", choices=[], validators=[Optional()], validate_choice=False)
     start = DayField("From", validators=[Optional()])
     end = DayField("To", validators=[Optional()])
+
+    def filters(self) -> AuditFilters:
+        """The filters as typed (call after a successful validation)."""
+        user = self.user.data
+        return AuditFilters(
+            actor_id=int(user) if user and user.isdigit() else None,
+            person_id=self.person.data or None,
+            action=self.action.data or None,
+            start=self.start.data,
+            end=self.end.data,
+        )

@@ -1,19 +1,29 @@
-"""Private calendar feeds: a revocable secret address per user, items named by case number and type only."""
+"""Private calendar feeds: a revocable secret address per user, items named by case number and type only.
+
+Each read of a feed is an audit event ("calendar.read", no personal data): a GET writes nothing else, and
+the calendar page shows when the address was last read from the latest of those events.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from icalendar import Calendar, Event
 
 from casework import audit
-from casework.deadlines.due import DueItem
+from casework.deadlines.due import DueItem, gather
 from casework.extensions import db
-from casework.models import CalendarFeed, Role, User
+from casework.models import AuditEvent, CalendarFeed, Role, User
 from casework.models.base import utcnow
+
+READ_ACTION = "calendar.read"
+# Reads audited before the feed's own last-read column was dropped carry the former action name.
+READ_ACTIONS = (READ_ACTION, "calendar.fetched")
+HORIZON = timedelta(days=365)  # how far ahead a feed reaches
+LOOKBACK = timedelta(days=30)  # how long overdue items stay in it
 
 
 def _hash(token: str) -> str:
@@ -34,8 +44,7 @@ def create_feed(actor: User) -> str:
         db.session.add(feed)
     else:
         feed.token_hash = _hash(token)
-        feed.created_at = utcnow()
-        feed.last_used_at = None
+        feed.created_at = utcnow()  # reads of the previous address no longer count as "last read"
     db.session.flush()
     audit.record(actor, "calendar.created", feed)
     return token
@@ -60,6 +69,32 @@ def user_for_token(token: str) -> tuple[CalendarFeed, User] | None:
         .where(CalendarFeed.token_hash == _hash(token), User.active.is_(True))
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def last_read(feed: CalendarFeed | None) -> datetime | None:
+    """When the feed's current address was last read, from the audit trail (None: never)."""
+    if feed is None:
+        return None
+    return db.session.scalar(
+        sa.select(sa.func.max(AuditEvent.at)).where(
+            AuditEvent.actor_id == feed.user_id,
+            AuditEvent.action.in_(READ_ACTIONS),
+            AuditEvent.object_type == CalendarFeed.__tablename__,
+            AuditEvent.object_id == feed.id,
+            AuditEvent.at >= feed.created_at,
+        )
+    )
+
+
+def feed_items(user: User, today: date) -> list[DueItem]:
+    """What a user's feed shows: the coming year, and what fell due in the last month."""
+    items = gather(user, today=today, until=today + HORIZON, mine=feed_is_mine_only(user))
+    return [i for i in items if i.day >= today - LOOKBACK]
+
+
+def record_read(user: User, feed: CalendarFeed, item_count: int) -> None:
+    """Audit one read of the feed (the only write a feed read makes)."""
+    audit.record(user, READ_ACTION, feed, detail=f"{item_count} items")
 
 
 def feed_is_mine_only(user: User) -> bool:

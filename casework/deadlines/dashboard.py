@@ -16,9 +16,11 @@ from casework.models import (
     CustodyStatus,
     Person,
     ReliefApplication,
+    ReliefKind,
     ReliefStatus,
     RemovalCase,
     TravelDocument,
+    TravelDocumentOutcome,
     User,
 )
 from casework.models.record import custody_clock
@@ -60,7 +62,7 @@ def load(user: User, today: date) -> dict:
         .order_by(CheckIn.scheduled_on, CheckIn.scheduled_time, CheckIn.id)
     ).all()
 
-    relief = defaultdict(dict)
+    relief: defaultdict[ReliefKind, dict[ReliefStatus, int]] = defaultdict(dict)
     for kind, status, count in db.session.execute(
         sa.select(ReliefApplication.kind, ReliefApplication.status, sa.func.count())
         .join(Person, Person.id == ReliefApplication.person_id)
@@ -69,7 +71,7 @@ def load(user: User, today: date) -> dict:
     ):
         relief[kind][status] = count
 
-    travel = defaultdict(dict)
+    travel: defaultdict[str, dict[TravelDocumentOutcome, int]] = defaultdict(dict)
     for country, outcome, count in db.session.execute(
         sa.select(TravelDocument.country, TravelDocument.outcome, sa.func.count())
         .join(Person, Person.id == TravelDocument.person_id)

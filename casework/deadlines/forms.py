@@ -1,5 +1,7 @@
 """Filters of the "What's due" view."""
 
+from datetime import date, timedelta
+
 from wtforms import BooleanField, SelectField
 from wtforms.validators import Optional
 
@@ -30,6 +32,17 @@ class DueFilterForm(BaseForm):
     mine = BooleanField(
         "My work only", description="Steps and tasks assigned to me; dates of cases on my team."
     )
+
+    def until(self, today: date) -> date | None:
+        """The last day the window shows (None: everything dated); 30 days unless a window was chosen."""
+        window = self.window.data or "30"
+        if window == "all":
+            return None
+        return today + timedelta(days=int(window) if window.isdigit() else 30)
+
+    def kinds(self) -> set[DueKind] | None:
+        """The one kind of item asked for, or None for all kinds."""
+        return {DueKind(self.kind.data)} if self.kind.data in DueKind.__members__.values() else None
 
 
 __all__ = ["ConfirmForm", "DueFilterForm"]

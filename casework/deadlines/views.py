@@ -1,19 +1,20 @@
-"""What's due, the dashboard, and the private calendar feed."""
+"""What's due, the dashboard, and the private calendar feed.
+
+The request's unit of work commits once when a view returns (casework.unit_of_work).
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from casework import audit
 from casework.deadlines import calendar
 from casework.deadlines import dashboard as dashboard_data
-from casework.deadlines.due import DueKind, gather, gather_limited
+from casework.deadlines.due import gather_limited
 from casework.deadlines.forms import ConfirmForm, DueFilterForm
-from casework.extensions import db, limiter
-from casework.models.base import utcnow
+from casework.extensions import limiter
 
 bp = Blueprint("deadlines", __name__)
 
@@ -27,11 +28,13 @@ def due():
     form = DueFilterForm(request.args)
     form.validate()
     today = date.today()
-    window = form.window.data or "30"
-    until = None if window == "all" else today + timedelta(days=int(window) if window.isdigit() else 30)
-    kinds = {DueKind(form.kind.data)} if form.kind.data in DueKind.__members__.values() else None
     found = gather_limited(
-        current_user, LIST_LIMIT, today=today, until=until, mine=bool(form.mine.data), kinds=kinds
+        current_user,
+        LIST_LIMIT,
+        today=today,
+        until=form.until(today),
+        mine=bool(form.mine.data),
+        kinds=form.kinds(),
     )
     overdue = [i for i in found.items if i.overdue(today)]
     upcoming = [i for i in found.items if not i.overdue(today)]
@@ -62,17 +65,16 @@ def calendar_settings():
     if form.validate_on_submit():
         if request.form.get("action") == "revoke":
             calendar.revoke_feed(current_user)
-            db.session.commit()
             flash("The calendar address was revoked; calendars using it stop updating.", "success")
             return redirect(url_for("deadlines.calendar_settings"))
         token = calendar.create_feed(current_user)
-        db.session.commit()
         new_url = url_for("deadlines.calendar_feed", token=token, _external=True)
     feed = calendar.feed_of(current_user)
     return render_template(
         "deadlines/calendar.html",
         form=form,
         feed=feed,
+        last_read=calendar.last_read(feed),
         new_url=new_url,
         mine_only=calendar.feed_is_mine_only(current_user),
     )
@@ -86,17 +88,8 @@ def calendar_feed(token: str):
     if found is None:
         abort(404)
     feed, user = found
-    today = date.today()
-    items = [
-        i
-        for i in gather(
-            user, today=today, until=today + timedelta(days=365), mine=calendar.feed_is_mine_only(user)
-        )
-        if i.day >= today - timedelta(days=30)
-    ]
-    feed.last_used_at = utcnow()
-    audit.record(user, "calendar.fetched", feed, detail=f"{len(items)} items")
-    db.session.commit()
+    items = calendar.feed_items(user, date.today())
+    calendar.record_read(user, feed, len(items))
     response = make_response(calendar.build_ics(items, host=request.host.split(":")[0] or "casework"))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="casework.ics"'
