@@ -191,9 +191,9 @@ def main() -> None:
                 )
                 from flask import render_template
 
-                from casework.packets.views import _exhibit_specs
+                from casework.packets.printing import exhibit_specs
 
-                specs, pdfs = _exhibit_specs(content.exhibits)
+                specs, pdfs = exhibit_specs(content.exhibits)
                 context = dict(
                     c=content,
                     title="Case summary" if summary else "Case packet",

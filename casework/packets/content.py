@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from casework import access
+from casework.errors import OperationError
 from casework.extensions import db
 from casework.models import (
     CaseContact,
@@ -70,7 +71,7 @@ SECTIONS = {
 PUBLIC_SECTIONS = ("person", "custody", "convictions", "relief", "petitions", "community")
 
 
-class PacketRefused(ValueError):
+class PacketRefused(OperationError):
     """The packet cannot be made as asked; the message says why."""
 
 
@@ -143,44 +144,44 @@ def gather(
     chosen = set(content.sections)
 
     if "custody" in chosen:
-        content.events = db.session.scalars(
+        content.events = _all(
             sa.select(CustodyEvent)
             .where(CustodyEvent.person_id == pid, CustodyEvent.voided_at.is_(None))
             .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
-        ).all()
+        )
     if "removal" in chosen or "custody" in chosen:
         content.removal = db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == pid))
     if "convictions" in chosen:
-        content.convictions = db.session.scalars(
+        content.convictions = _all(
             sa.select(Conviction)
             .where(Conviction.person_id == pid)
             .order_by(Conviction.conviction_date.is_(None), Conviction.conviction_date, Conviction.id)
-        ).all()
+        )
     if "relief" in chosen:
-        content.applications = db.session.scalars(
+        content.applications = _all(
             sa.select(ReliefApplication)
             .where(ReliefApplication.person_id == pid)
             .options(selectinload(ReliefApplication.steps), selectinload(ReliefApplication.convictions))
             .order_by(ReliefApplication.opened_on, ReliefApplication.id)
-        ).all()
+        )
     if "contacts" in chosen:
-        content.contacts = db.session.scalars(
+        content.contacts = _all(
             sa.select(CaseContact).where(CaseContact.person_id == pid).order_by(CaseContact.id)
-        ).all()
+        )
     if "notes" in chosen:
-        query = sa.select(Note).where(Note.person_id == pid, access.notes_filter(user))
+        notes = sa.select(Note).where(Note.person_id == pid, access.notes_filter(user))
         if not privileged_ok:
-            query = query.where(Note.privileged.is_(False))
-        content.notes = db.session.scalars(query.order_by(Note.created_at, Note.id)).all()
+            notes = notes.where(Note.privileged.is_(False))
+        content.notes = _all(notes.order_by(Note.created_at, Note.id))
     if "petitions" in chosen:
         content.petitions = _petitions(pid, audience)
     if exhibit_ids:
-        query = sa.select(Document).where(
+        documents = sa.select(Document).where(
             Document.person_id == pid, Document.id.in_(exhibit_ids), access.documents_filter(user)
         )
         if not privileged_ok:
-            query = query.where(Document.privileged.is_(False))
-        found = {d.id: d for d in db.session.scalars(query)}
+            documents = documents.where(Document.privileged.is_(False))
+        found = {d.id: d for d in db.session.scalars(documents)}
         missing = [i for i in exhibit_ids if i not in found]
         if missing:
             raise PacketRefused(
@@ -189,6 +190,11 @@ def gather(
             )
         content.exhibits = [found[i] for i in exhibit_ids]
     return content
+
+
+def _all(query: sa.Select) -> list:
+    """Every row of a query, as a list."""
+    return list(db.session.scalars(query))
 
 
 def _petitions(person_id: int, audience: Audience) -> list[Petition]:

@@ -1,5 +1,7 @@
 """The packet builder form."""
 
+from collections.abc import Collection, Mapping
+
 from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -34,3 +36,18 @@ class PacketForm(BaseForm):
         validators=[InputRequired("Tick at least one section.")],
     )
     exhibits = MultiCheckboxField("Exhibits", choices=[], coerce=int, validate_choice=False)
+
+    def ordered_exhibits(
+        self, available: Collection[int], typed: Mapping[str, str]
+    ) -> tuple[list[int], dict[int, str]]:
+        """The ticked exhibits (among `available`) in the order typed in the "order-<id>" boxes (unnumbered
+        ones last, in their listed order), and a message for each box that holds no place from 1 to 99."""
+        chosen = [i for i in self.exhibits.data or [] if i in available]
+        places: dict[int, int] = {}
+        errors: dict[int, str] = {}
+        for document_id in chosen:
+            raw = typed.get(f"order-{document_id}", "").strip()
+            if raw and not (raw.isdigit() and 1 <= int(raw) <= 99):
+                errors[document_id] = "Type a whole number from 1 to 99 for the exhibit's place."
+            places[document_id] = int(raw) if raw.isdigit() else 100
+        return sorted(chosen, key=lambda i: (places[i], chosen.index(i))), errors

@@ -1,24 +1,23 @@
-"""PDF case summaries and packets with exhibits (rendered safely; every PDF is audited)."""
+"""PDF case summaries and packets with exhibits (rendered safely; every PDF is audited).
+
+The request's unit of work commits once when a view returns (casework.unit_of_work).
+"""
 
 from __future__ import annotations
 
-import base64
-import io
-from datetime import UTC, date, datetime
+from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
-from casework import access, audit
-from casework.documents import storage
-from casework.extensions import db
+from casework import access, editing
+from casework.errors import OperationError
 from casework.forms import options
-from casework.models import Document, Person
-from casework.models.record import custody_clock
-from casework.packets.content import SECTIONS, Audience, PacketContent, PacketRefused, gather
+from casework.models import Person
+from casework.packets import printing, queries
+from casework.packets.content import SECTIONS, Audience, PacketRefused, gather
 from casework.packets.forms import PacketForm
-from casework.pdf import RenderFailed, render_template_pdf
+from casework.pdf import Rendered
 
 bp = Blueprint("packets", __name__, url_prefix="/people/<int:person_id>")
 
@@ -36,86 +35,13 @@ def _printable(person_id: int) -> Person:
     return person
 
 
-def _letters(n: int) -> str:
-    out = ""
-    while True:
-        n, r = divmod(n, 26)
-        out = chr(65 + r) + out
-        if n == 0:
-            return out
-        n -= 1
-
-
-def _exhibit_specs(documents: list[Document]) -> tuple[list[dict], dict[str, bytes]]:
-    """Exhibit index rows, and the PDF exhibits to draw onto placeholder pages (by anchor)."""
-    import pikepdf
-
-    specs, pdfs = [], {}
-    for i, document in enumerate(documents):
-        data = storage.read(document.storage_name)
-        spec = {
-            "letter": _letters(i),
-            "title": document.title,
-            "kind": document.kind.label,
-            "anchor": f"exhibit-{i}",
-            "image": None,
-            "pages": 1,
-        }
-        if document.content_type == "application/pdf":
-            with pikepdf.open(io.BytesIO(data)) as pdf:
-                spec["pages"] = len(pdf.pages)
-            pdfs[spec["anchor"]] = data
-        else:
-            spec["image"] = f"data:{document.content_type};base64,{base64.b64encode(data).decode()}"
-        specs.append(spec)
-    return specs, pdfs
-
-
-def _render(content: PacketContent, title: str, purpose: str | None) -> Response:
-    """Render, audit (sections, audience, SHA-256) and send the PDF."""
-    person = content.person
-    try:
-        exhibits, pdfs = _exhibit_specs(content.exhibits)
-    except FileNotFoundError:
-        flash("A chosen exhibit's file is missing from storage: untick it, or upload it again.", "error")
-        return None
-    clock = None
-    if content.removal is not None:
-        clock = custody_clock(content.removal, person.custody_status, person.custody_since, date.today())
-    try:
-        rendered = render_template_pdf(
-            "pdf/case.html",
-            exhibits=pdfs or None,
-            c=content,
-            title=title,
-            purpose=purpose,
-            exhibit_specs=exhibits,
-            generated_by=current_user.display_name,
-            generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            clock=clock,
-            can_see_a_number=content.audience != Audience.PUBLIC
-            and access.can(current_user, "see_a_number", person),
-        )
-    except RenderFailed as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return None
-    audit.record(
-        current_user,
-        "packet.generated" if content.exhibits or title != "Case summary" else "summary.generated",
-        person,
-        person=person,
-        fields=content.sections + [f"exhibit:{d.id}" for d in content.exhibits],
-        detail=f"audience={content.audience.value} sha256={rendered.sha256}",
-    )
-    db.session.commit()
-    kind = "summary" if title == "Case summary" else "packet"
+def _download(person: Person, rendered: Rendered, kind: str) -> Response:
+    """The PDF as an attachment named after the case, the kind of document and the day."""
+    filename = f"case-{person.id}-{kind}-{date.today().isoformat()}.pdf"
     return Response(
         rendered.data,
         mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="case-{person.id}-{kind}-{date.today().isoformat()}.pdf"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -125,51 +51,45 @@ def summary(person_id: int):
     person = _printable(person_id)
     audience = Audience.ATTORNEY if access.can(current_user, "view_privileged", person) else Audience.INTERNAL
     content = gather(current_user, person, audience, list(SECTIONS))
-    response = _render(content, "Case summary", None)
-    if response is None:
+    try:
+        rendered = printing.print_case(current_user, content, printing.SUMMARY_TITLE, None)
+    except printing.PrintFailed as exc:
+        flash(str(exc), "error")
         return render_template("packets/failed.html", person=person), 503
-    return response
+    return _download(person, rendered, "summary")
 
 
-def _documents(person: Person) -> list[Document]:
-    return db.session.scalars(
-        sa.select(Document)
-        .where(Document.person_id == person.id, access.documents_filter(current_user))
-        .order_by(Document.created_at, Document.id)
-    ).all()
+def _packet_refused(form: PacketForm, exc: OperationError) -> None:
+    """An audience the content cannot have goes under the audience; a failed print is flashed."""
+    if isinstance(exc, PacketRefused):
+        form.audience.errors.append(str(exc))
+    else:
+        flash(str(exc), "error")
+
+
+def _print_packet(person: Person, form: PacketForm, exhibit_ids: list[int]) -> Rendered:
+    content = gather(current_user, person, Audience(form.audience.data), form.sections.data, exhibit_ids)
+    return printing.print_case(current_user, content, "Case packet", form.purpose.data)
 
 
 @bp.route("/packet", methods=["GET", "POST"])
 def build(person_id: int):
     """Choose sections, audience and exhibits (in order), then download the packet."""
     person = _printable(person_id)
-    documents = _documents(person)
+    documents = queries.printable_documents(current_user, person)
     form = PacketForm(
         data={"audience": "internal", "sections": list(SECTIONS)} if request.method == "GET" else None
     )
     form.exhibits.choices = options((d.id, d.title) for d in documents)
     order_errors: dict[int, str] = {}
     if form.validate_on_submit():
-        known = {d.id for d in documents}
-        chosen = [i for i in form.exhibits.data or [] if i in known]
-        orders = {}
-        for document_id in chosen:
-            raw = request.form.get(f"order-{document_id}", "").strip()
-            if raw and not (raw.isdigit() and 1 <= int(raw) <= 99):
-                order_errors[document_id] = "Type a whole number from 1 to 99 for the exhibit's place."
-            orders[document_id] = int(raw) if raw.isdigit() else 100
+        ordered, order_errors = form.ordered_exhibits({d.id for d in documents}, request.form)
         if not order_errors:
-            ordered = sorted(chosen, key=lambda i: (orders[i], chosen.index(i)))
-            try:
-                content = gather(
-                    current_user, person, Audience(form.audience.data), form.sections.data, ordered
-                )
-            except PacketRefused as exc:
-                form.audience.errors.append(str(exc))
-            else:
-                response = _render(content, "Case packet", form.purpose.data)
-                if response is not None:
-                    return response
+            rendered = editing.submit(
+                form, lambda: _print_packet(person, form, ordered), on_refused=_packet_refused
+            )
+            if rendered is not None:
+                return _download(person, rendered, "packet")
     elif request.method == "POST":
         flash("The packet was not made: correct the fields marked below.", "error")
     return render_template(

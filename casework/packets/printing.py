@@ -1,0 +1,98 @@
+"""Print a gathered case summary or packet: exhibits read from storage, the PDF rendered safely, the printing
+audited (sections, audience, SHA-256 of the file). Flushes nothing but the audit row; never commits."""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import UTC, date, datetime
+
+from casework import access, audit
+from casework.documents import storage
+from casework.errors import OperationError
+from casework.models import Document, User
+from casework.models.record import custody_clock
+from casework.packets.content import Audience, PacketContent
+from casework.pdf import Rendered, RenderFailed, render_template_pdf
+
+SUMMARY_TITLE = "Case summary"
+
+
+class PrintFailed(OperationError):
+    """The PDF could not be made (a missing exhibit file, a render that failed); the message says why."""
+
+
+def _letters(n: int) -> str:
+    """Exhibit letters: A … Z, AA, AB …"""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(65 + r) + out
+        if n == 0:
+            return out
+        n -= 1
+
+
+def exhibit_specs(documents: list[Document]) -> tuple[list[dict], dict[str, bytes]]:
+    """Exhibit index rows, and the PDF exhibits to draw onto placeholder pages (by anchor)."""
+    import pikepdf
+
+    specs: list[dict] = []
+    pdfs: dict[str, bytes] = {}
+    for i, document in enumerate(documents):
+        data = storage.read(document.storage_name)
+        anchor = f"exhibit-{i}"
+        spec: dict = {
+            "letter": _letters(i),
+            "title": document.title,
+            "kind": document.kind.label,
+            "anchor": anchor,
+            "image": None,
+            "pages": 1,
+        }
+        if document.content_type == "application/pdf":
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                spec["pages"] = len(pdf.pages)
+            pdfs[anchor] = data
+        else:
+            spec["image"] = f"data:{document.content_type};base64,{base64.b64encode(data).decode()}"
+        specs.append(spec)
+    return specs, pdfs
+
+
+def print_case(user: User, content: PacketContent, title: str, purpose: str | None) -> Rendered:
+    """Render the PDF of gathered content and audit it; PrintFailed when it cannot be made."""
+    person = content.person
+    try:
+        exhibits, pdfs = exhibit_specs(content.exhibits)
+    except FileNotFoundError:
+        raise PrintFailed(
+            "A chosen exhibit's file is missing from storage: untick it, or upload it again."
+        ) from None
+    clock = None
+    if content.removal is not None:
+        clock = custody_clock(content.removal, person.custody_status, person.custody_since, date.today())
+    try:
+        rendered = render_template_pdf(
+            "pdf/case.html",
+            exhibits=pdfs or None,
+            c=content,
+            title=title,
+            purpose=purpose,
+            exhibit_specs=exhibits,
+            generated_by=user.display_name,
+            generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            clock=clock,
+            can_see_a_number=content.audience != Audience.PUBLIC and access.can(user, "see_a_number", person),
+        )
+    except RenderFailed as exc:
+        raise PrintFailed(str(exc)) from None
+    audit.record(
+        user,
+        "packet.generated" if content.exhibits or title != SUMMARY_TITLE else "summary.generated",
+        person,
+        person=person,
+        fields=content.sections + [f"exhibit:{d.id}" for d in content.exhibits],
+        detail=f"audience={content.audience.value} sha256={rendered.sha256}",
+    )
+    return rendered
