@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from casework import access
+from casework import access, audit
 from casework.extensions import db
 from casework.models import (
     CaseContact,
@@ -28,6 +29,13 @@ from casework.transfer import schema as s
 
 def _all(query):
     return list(db.session.scalars(query))
+
+
+def case_file(user: User, person: Person) -> str:
+    """The case file (JSON text) of everything the user may see of the case; the export is audited."""
+    data = export_case(user, person)
+    audit.record(user, "person.exported", person, detail="case file (json)")
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
 
 
 def export_case(user: User, person: Person) -> dict:

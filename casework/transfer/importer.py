@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+import json
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
 from casework import audit
+from casework.errors import OperationError
 from casework.extensions import db
 from casework.forms import normalize_a_number
 from casework.models import (
@@ -47,8 +49,12 @@ from casework.models.record import derive_custody
 from casework.transfer import schema as s
 
 
-class ImportRejected(ValueError):
+class ImportRejected(OperationError):
     """The file is not a case file this version can import; the message says what is wrong."""
+
+
+class NotJson(ImportRejected):
+    """The file cannot even be read as JSON text."""
 
 
 TYPES = {
@@ -113,7 +119,7 @@ _REQUIRED = {
 }
 
 
-def _read(section: str, record: dict, fields: tuple[str, ...], where: str) -> dict:
+def _read(section: str, record: object, fields: tuple[str, ...], where: str) -> dict:
     """Check and convert one record's fields; raise ImportRejected with the place of the problem."""
     if not isinstance(record, dict):
         raise ImportRejected(f"{where}: expected an object.")
@@ -158,6 +164,15 @@ def _list(data: dict, key: str) -> list:
     if not isinstance(value, list):
         raise ImportRejected(f"“{key}” must be a list.")
     return value
+
+
+def import_file(actor: User, raw: bytes) -> Person:
+    """Create a new case of the actor's organization from the bytes of a case file; all or nothing."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise NotJson("This file is not JSON: choose a file made with “Export case”.") from None
+    return import_case(actor, data)
 
 
 def import_case(actor: User, data: dict) -> Person:

@@ -1,0 +1,15 @@
+"""The case import form."""
+
+from flask_wtf.file import FileField, FileRequired
+
+from casework.forms import BaseForm
+
+
+class ImportForm(BaseForm):
+    """A case file to import."""
+
+    case_file = FileField(
+        "Case file (.json)",
+        validators=[FileRequired("Choose the case file to import.")],
+        description="A file made with “Export case” in Casework, by this or another organization.",
+    )
