@@ -634,7 +634,7 @@ def test_case_page_section_glance_and_timeline(login_as, db, person, make_user):
 
 
 def test_case_section_glance_and_timeline_functions(app, db, person):
-    from casework.relief.views import _section_glance, _section_timeline
+    from casework.relief.sections import _section_glance, _section_timeline
 
     today = date.today()
     application = ReliefApplication(
@@ -675,7 +675,7 @@ def test_due_dates_beyond_the_calendar_are_refused(login_as, db, person, org):
 
 
 def test_the_case_section_loads_in_a_fixed_number_of_queries(app, db, person, make_user):
-    from casework.relief.views import _load_section
+    from casework.relief.sections import _load_section
 
     assignee = make_user("volunteer")
 

@@ -306,6 +306,7 @@ def test_an_anchor_cycle_is_refused(admin, db, org):
 
 
 def test_an_anchor_must_name_an_existing_step(app, db, org, make_user):
+    from casework.errors import OperationError
     from casework.relief import operations
 
     template = own_template(db, org)
@@ -316,7 +317,7 @@ def test_an_anchor_must_name_an_existing_step(app, db, org, make_user):
 
         template = _db.session.get(ReliefTemplate, template.id)
         actor = _db.session.get(type(admin_user), admin_user.id)
-        with pytest.raises(operations.OperationError, match="which does not exist: choose an existing step"):
+        with pytest.raises(OperationError, match="which does not exist: choose an existing step"):
             operations.add_template_step(
                 actor,
                 template,

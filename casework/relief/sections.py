@@ -4,29 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-
 from casework import case_page
 from casework.case_page import Glance, TimelineEntry
-from casework.extensions import db
-from casework.models import (
-    Person,
-    ReliefApplication,
-    ReliefKind,
-    ReliefStatus,
-    User,
-)
+from casework.models import Person, ReliefKind, ReliefStatus, User
+from casework.relief import queries
 
 
 def _load_section(person: Person, user: User) -> dict:
     """Applications of the case with their steps (two queries), and what is next in each."""
-    applications = db.session.scalars(
-        sa.select(ReliefApplication)
-        .where(ReliefApplication.person_id == person.id)
-        .options(selectinload(ReliefApplication.steps))
-        .order_by(ReliefApplication.opened_on.desc(), ReliefApplication.id.desc())
-    ).all()
+    applications = queries.applications_with_steps(person)
     today = date.today()
     rows = []
     for application in applications:

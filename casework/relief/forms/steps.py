@@ -1,0 +1,62 @@
+"""The forms of an application's steps: add, change, mark done or reopen, note, assign."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from casework.forms import BaseForm, DayField, NotInFuture, VersionField
+from casework.relief.forms.fields import STEP_TITLE, IdSelectField
+
+
+class StepForm(BaseForm):
+    """A step added to an application."""
+
+    title = STEP_TITLE
+    due_on = DayField("Due on", validators=[Optional()], description="Leave empty if there is no deadline.")
+
+    def step_data(self) -> dict:
+        """The submitted values keyed by ReliefStep attribute."""
+        return {"title": self.title.data, "due_on": self.due_on.data}
+
+
+class StepEditForm(StepForm):
+    """A step's title and due date changed."""
+
+    version = VersionField()
+
+
+class StepDoneForm(BaseForm):
+    """Mark a step done, on a given day (today unless said otherwise)."""
+
+    done_on = DayField(
+        "Done on", default=date.today, validators=[Optional(), NotInFuture("The date it was done")]
+    )
+    version = VersionField()
+
+
+class StepVersionForm(BaseForm):
+    """An action on a step that takes no input (reopen): only the version it was based on."""
+
+    version = VersionField()
+
+
+class StepNoteForm(BaseForm):
+    """A line for the step's log."""
+
+    note = TextAreaField(
+        "Note",
+        validators=[
+            DataRequired("Type the note to add, for example who you called and what they said."),
+            Length(max=2000, message="Keep a note under 2,000 characters."),
+        ],
+    )
+
+
+class StepAssignForm(BaseForm):
+    """Who does the step."""
+
+    assignee_id = IdSelectField("Assigned to")
+    version = VersionField()

@@ -1,0 +1,150 @@
+"""The admins' forms: an organization's relief template, its steps and their clocks."""
+
+from __future__ import annotations
+
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from casework.forms import BaseForm, EnumSelectField, VersionField, options
+from casework.models import ReliefKind
+from casework.relief.forms.fields import (
+    CHOOSE_FROM_LIST,
+    FORUM,
+    STEP_TITLE,
+    TEMPLATE_JURISDICTIONS,
+    DaysField,
+    IdSelectField,
+)
+
+SCHEDULES = [
+    ("offset", "A number of days after (or before) the anchor"),
+    ("quarterly", "First day of the next listed month, at least that many days after the anchor"),
+]
+
+_MAX_OFFSET_DAYS = 3650
+
+
+class TemplateForm(BaseForm):
+    """An organization's own relief template."""
+
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Type a name, for example “Oregon: pardon petition to the Governor”."),
+            Length(max=200, message="Keep the name under 200 characters."),
+        ],
+    )
+    jurisdiction = SelectField(
+        "Jurisdiction",
+        choices=options(TEMPLATE_JURISDICTIONS),
+        validators=[InputRequired("Choose a jurisdiction, or “Any jurisdiction”.")],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    kind = EnumSelectField("Kind of relief", enum=ReliefKind, blank="Any kind", validators=[Optional()])
+    forum = FORUM
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=8000, message="Keep the description under 8,000 characters.")],
+        description="The process in a few sentences: who decides, statutory clocks.",
+    )
+
+    def template_data(self) -> dict:
+        """The submitted values keyed by ReliefTemplate attribute."""
+        return {
+            "name": self.name.data,
+            "jurisdiction": self.jurisdiction.data,
+            "kind": self.kind.data,
+            "forum": self.forum.data,
+            "description": self.description.data,
+        }
+
+
+class TemplateStepForm(BaseForm):
+    """One step of a template and the clock of its due date."""
+
+    title = STEP_TITLE
+    anchor_position = IdSelectField(
+        "Counted from", description="The day the application is opened, or the due date of another step."
+    )
+    offset_days = DaysField(
+        "Days after",
+        validators=[InputRequired(DaysField.MESSAGE)],
+        default=0,
+        description="Negative: that many days before the anchor (a notice before a hearing).",
+    )
+    schedule = SelectField(
+        "Schedule",
+        choices=options(SCHEDULES),
+        default="offset",
+        validators=[InputRequired("Choose a schedule.")],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    schedule_months = StringField(
+        "Months of the sittings",
+        validators=[Length(max=40)],
+        description="Quarterly schedule only: month numbers, for example 3,6,9,12.",
+    )
+    notes = TextAreaField(
+        "Notes", validators=[Optional(), Length(max=4000, message="Keep the notes under 4,000 characters.")]
+    )
+
+    def validate_offset_days(self, field):
+        """Clocks longer than ten years are typing mistakes."""
+        if field.data is not None and abs(field.data) > _MAX_OFFSET_DAYS:
+            raise ValidationError(
+                f"Type a number of days between -{_MAX_OFFSET_DAYS} and {_MAX_OFFSET_DAYS}."
+            )
+
+    def validate_schedule_months(self, field):
+        """Quarterly steps need at least one month, each a number from 1 to 12."""
+        if self.schedule.data != "quarterly":
+            return
+        months = parse_months(field.data)
+        if months is None:
+            raise ValidationError(
+                "Type the months as numbers from 1 to 12 separated by commas, for example 3,6,9,12."
+            )
+
+    def step_data(self) -> dict:
+        """The submitted values keyed by ReliefTemplateStep attribute (months normalized)."""
+        quarterly = self.schedule.data == "quarterly"
+        months = parse_months(self.schedule_months.data) if quarterly else None
+        return {
+            "title": self.title.data,
+            "anchor_position": self.anchor_position.data,
+            "offset_days": self.offset_days.data,
+            "schedule": self.schedule.data,
+            "schedule_months": ",".join(str(m) for m in months) if months else None,
+            "notes": self.notes.data,
+        }
+
+
+def parse_months(text: str | None) -> list[int] | None:
+    """'3, 6,9 ,12' -> [3, 6, 9, 12]; None when empty or not month numbers."""
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and 1 <= int(p) <= 12 for p in parts):
+        return None
+    return sorted({int(p) for p in parts})
+
+
+class MoveForm(BaseForm):
+    """Move a template step up or down."""
+
+    direction = SelectField(
+        "Direction",
+        choices=options([("up", "Up"), ("down", "Down")]),
+        validators=[InputRequired("Choose up or down.")],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+
+
+class TemplateEditForm(TemplateForm):
+    """Editing a template: the version it was opened at guards against overwriting another admin's save."""
+
+    version = VersionField()
+
+
+class TemplateStepEditForm(TemplateStepForm):
+    """Editing a template step, with the same guard."""
+
+    version = VersionField()

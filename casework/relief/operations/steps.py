@@ -1,0 +1,153 @@
+"""The work on an application's steps: done, reopened, noted, assigned, added, changed.
+
+A step action made from a page that showed an older version of the step is refused (EditConflict), so two
+people working on the same step never undo each other without knowing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from casework import audit
+from casework.editing import check_version, flush_versioned, versioned_update
+from casework.errors import OperationError
+from casework.extensions import db
+from casework.models import Person, ReliefApplication, ReliefStep, User
+from casework.relief.operations.history import record_event
+
+STEP_FIELD_WORDS = {"title": "title", "due_on": "due date"}
+
+
+def _check_step_version(step: ReliefStep, expected_version: int | None) -> None:
+    """Refuse an action based on an older version; None (a script, the demo data) skips the check."""
+    if expected_version is not None:
+        check_version(step, expected_version)
+
+
+def mark_step_done(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    done_on: date,
+    expected_version: int | None = None,
+) -> None:
+    """Tick a step off, on the day it was done."""
+    _check_step_version(step, expected_version)
+    if step.done_on is not None:
+        raise OperationError(f"Step {step.position} is already marked done (on {step.done_on.isoformat()}).")
+    step.done_on = done_on
+    flush_versioned(["done_on"])
+    record_event(actor, application, "step_done", f"Step {step.position} marked done", step=step)
+    audit.record(actor, "relief.step_done", step, person=person, fields=["done_on"])
+    db.session.flush()
+
+
+def reopen_step(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    expected_version: int | None = None,
+) -> None:
+    """Undo a step's "done"."""
+    _check_step_version(step, expected_version)
+    if step.done_on is None:
+        raise OperationError(f"Step {step.position} is not marked done, so there is nothing to reopen.")
+    step.done_on = None
+    flush_versioned(["done_on"])
+    record_event(actor, application, "step_reopened", f"Step {step.position} reopened", step=step)
+    audit.record(actor, "relief.step_reopened", step, person=person, fields=["done_on"])
+    db.session.flush()
+
+
+def add_step_note(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    note: str,
+    today: date | None = None,
+) -> None:
+    """Append a dated, signed line to the step's log (earlier notes are never rewritten)."""
+    line = f"{(today or date.today()).isoformat()} {actor.display_name}: {note.strip()}"
+    step.notes = f"{step.notes}\n{line}" if step.notes else line
+    flush_versioned(["notes"])
+    record_event(actor, application, "step_note", f"Note added to step {step.position}", step=step)
+    audit.record(actor, "relief.step_noted", step, person=person, fields=["notes"])
+    db.session.flush()
+
+
+def assign_step(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    assignee: User | None,
+    expected_version: int | None = None,
+) -> bool:
+    """Give the step to an active user of the case's organization, or to nobody; False if nothing changed."""
+    _check_step_version(step, expected_version)
+    new_id = assignee.id if assignee is not None else None
+    if step.assignee_id == new_id:
+        return False
+    if assignee is not None and (assignee.org_id != person.org_id or not assignee.active):
+        raise OperationError("Steps go to active users of the case's organization; choose one from the list.")
+    step.assignee_id = new_id
+    step.assignee = assignee
+    flush_versioned(["assignee_id"])
+    summary = (
+        f"Step {step.position} reassigned to {assignee.display_name}"
+        if assignee is not None
+        else f"Step {step.position} unassigned"
+    )
+    record_event(actor, application, "step_assigned", summary, step=step)
+    audit.record(actor, "relief.step_assigned", step, person=person, fields=["assignee_id"])
+    db.session.flush()
+    return True
+
+
+def add_step(actor: User, person: Person, application: ReliefApplication, data: dict) -> ReliefStep:
+    """A new step at the end of the application's checklist."""
+    last = (
+        db.session.scalar(
+            sa.select(sa.func.max(ReliefStep.position)).where(ReliefStep.application_id == application.id)
+        )
+        or 0
+    )
+    step = ReliefStep(
+        application_id=application.id, position=last + 1, title=data["title"], due_on=data["due_on"]
+    )
+    db.session.add(step)
+    db.session.flush()
+    record_event(actor, application, "step_added", f"Step {step.position} added: {step.title}", step=step)
+    audit.record(
+        actor,
+        "relief.step_added",
+        step,
+        person=person,
+        fields=[k for k in ("title", "due_on") if data.get(k) is not None],
+    )
+    db.session.flush()
+    return step
+
+
+def update_step(
+    actor: User,
+    person: Person,
+    application: ReliefApplication,
+    step: ReliefStep,
+    data: dict,
+    expected_version: int | None,
+) -> list[str]:
+    """Change a step's title or due date; refused if the step moved on since the form was opened."""
+    changed = versioned_update(
+        actor, step, data, expected_version, action="relief.step_updated", person=person
+    )
+    if changed:
+        words = ", ".join(STEP_FIELD_WORDS[c] for c in changed)
+        record_event(actor, application, "step_edited", f"Step {step.position} changed: {words}", step=step)
+        db.session.flush()
+    return changed

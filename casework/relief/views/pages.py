@@ -1,0 +1,117 @@
+"""What the relief views share: the application page with its step forms, the way back to a step, and the
+edit flow in the relief pages' own words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from casework import access, editing
+from casework.forms import BaseForm
+from casework.models import Person, ReliefApplication, ReliefStep
+from casework.relief import queries
+from casework.relief.forms import StepAssignForm, StepDoneForm, StepForm, StepNoteForm, StepVersionForm
+from casework.relief.views import choices
+
+# Submitted step forms shown again on the page, by (step id, action): "done", "reopen", "note", "assign".
+BoundForms = dict[tuple[int, str], BaseForm]
+
+
+def application_page(
+    person: Person,
+    application: ReliefApplication,
+    bound: BoundForms | None = None,
+    add_form: StepForm | None = None,
+) -> str:
+    """The application page; `bound` holds submitted step forms to show again with their errors."""
+    steps = queries.steps_of(application)
+    events = queries.events_of(application)
+    convictions = queries.targeted_convictions(application)
+    forms = {}
+    if access.can(current_user, "edit", person):
+        forms = _step_forms(person, steps, bound or {})
+        add_form = add_form or StepForm(formdata=None)
+    return render_template(
+        "relief/show.html",
+        person=person,
+        application=application,
+        steps=steps,
+        events=events,
+        convictions=[(c, choices.conviction_label(c)) for c in convictions],
+        forms=forms,
+        add_form=add_form,
+        today=date.today(),
+    )
+
+
+def _step_forms(person: Person, steps, bound: BoundForms) -> dict[int, dict]:
+    """Each step's forms: done (or reopen), note and assign, blank unless just submitted with errors."""
+    colleagues = choices.user_choices(person)
+    forms = {}
+    for step in steps:
+        prefix = step_prefix(step)
+        note = bound.get((step.id, "note")) or StepNoteForm(prefix=prefix, formdata=None)
+        assign = bound.get((step.id, "assign")) or StepAssignForm(
+            prefix=prefix, formdata=None, data={"version": step.version, "assignee_id": step.assignee_id}
+        )
+        assign.assignee_id.choices = (
+            colleagues
+            if step.assignee is None or step.assignee.active
+            else choices.user_choices(person, keep=step.assignee)
+        )
+        forms[step.id] = {
+            "done": _done_form(step, bound),
+            "note": note,
+            "assign": assign,
+            "open": any((step.id, k) in bound for k in ("note", "assign")),
+        }
+    return forms
+
+
+def _done_form(step: ReliefStep, bound: BoundForms) -> BaseForm:
+    """Reopen for a step done, else "mark done" (today unless another day is typed)."""
+    if step.done_on:
+        return bound.get((step.id, "reopen")) or StepVersionForm(
+            prefix=step_prefix(step), formdata=None, data={"version": step.version}
+        )
+    return bound.get((step.id, "done")) or StepDoneForm(
+        prefix=step_prefix(step), formdata=None, data={"version": step.version, "done_on": date.today()}
+    )
+
+
+def step_prefix(step: ReliefStep) -> str:
+    """Field names of a step's forms: each step has its own on the application page."""
+    return f"step-{step.id}"
+
+
+def step_url(person: Person, application: ReliefApplication, step: ReliefStep | None = None) -> str:
+    """The application page at a step (or at the checklist)."""
+    anchor = f"#step-{step.id}" if step is not None else "#steps"
+    return url_for("relief.show", person_id=person.id, application_id=application.id) + anchor
+
+
+def back_to(person: Person, application: ReliefApplication, step: ReliefStep | None = None):
+    """Redirect to the application page at a step (or at the checklist)."""
+    return redirect(step_url(person, application, step))
+
+
+def edit_view_in_own_words(*, conflict_message: str, what: str, render, **flow) -> ResponseReturnValue:
+    """editing.edit_view, telling of an edit conflict in this page's own words.
+
+    The shared flow words every conflict alike ("Someone else saved this … while you were editing"); the
+    relief pages have always said who (another admin) and what (changed this step), and their users and
+    tests know those words. edit_view takes no message yet, so the flashed one is replaced here, before the
+    page that shows it is rendered; once edit_view accepts a `conflict_message`, pass it there instead.
+    """
+    shared = editing.CONFLICT_MESSAGE.format(what=what)
+
+    def render_in_own_words(obj, form, conflict):
+        if conflict is not None:
+            flashed = session.get("_flashes", [])
+            session["_flashes"] = [(c, conflict_message if m == shared else m) for c, m in flashed]
+        return render(obj, form, conflict)
+
+    return editing.edit_view(what=what, render=render_in_own_words, **flow)
