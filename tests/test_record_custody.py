@@ -15,7 +15,7 @@ from casework.models import (
     RemovalStage,
     StayStatus,
 )
-from casework.models.record import custody_clock, derive_custody
+from casework.models.custody import custody_clock, derive_custody
 from tests.conftest import TEST_DB, shows, text_of
 
 K = CustodyKind
@@ -394,6 +394,7 @@ def test_refresh_custody_writes_the_derived_state(app, make_person, make_user, d
         )
     )
     with app.test_request_context():
+        from casework.errors import OperationError
         from casework.extensions import db as sqla
         from casework.record import operations
 
@@ -405,7 +406,7 @@ def test_refresh_custody_writes_the_derived_state(app, make_person, make_user, d
             date(2024, 1, 2),
             "Plymouth",
         )
-        with pytest.raises(operations.OperationError, match="already detained"):
+        with pytest.raises(OperationError, match="already detained"):
             operations.add_custody_event(
                 sqla.session.get(type(user), user.id),
                 loaded,
@@ -455,6 +456,7 @@ def test_concurrent_timeline_changes_are_serialized(app, make_person, make_user,
     import threading
     import time
 
+    from casework.errors import OperationError
     from casework.models import User
     from casework.record import operations
 
@@ -479,7 +481,7 @@ def test_concurrent_timeline_changes_are_serialized(app, make_person, make_user,
                     time.sleep(0.5)  # the other change is now waiting for the person's row
                 sqla.session.commit()
                 outcome[kind] = "saved"
-            except operations.OperationError as exc:
+            except OperationError as exc:
                 sqla.session.rollback()
                 outcome[kind] = str(exc)
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, TravelDocument, TravelDocumentOutcome
-from casework.models.record import REPATRIATION_AGREEMENTS
+from casework.models.travel_documents import REPATRIATION_AGREEMENTS
 from tests.conftest import shows, text_of
 
 TODAY = date.today()

@@ -3,8 +3,11 @@
 from casework.models.accounts import Organization, Role, User, WebSession
 from casework.models.audit import AuditEvent
 from casework.models.base import Base
+from casework.models.checkins import CheckIn, CheckInOutcome
 from casework.models.consents import PUBLIC_FIELDS, PublicConsent
 from casework.models.contacts import CaseContact, Contact, ContactKind
+from casework.models.convictions import Conviction, ConvictionLevel, Plea, RemovalGround, TriState
+from casework.models.custody import CustodyEvent, CustodyKind, CustodyStatus
 from casework.models.deadlines import CalendarFeed
 from casework.models.documents import Document, DocumentKind
 from casework.models.notes import Note
@@ -18,24 +21,6 @@ from casework.models.people import (
     Person,
     ShareLevel,
 )
-from casework.models.record import (
-    CheckIn,
-    CheckInOutcome,
-    Conviction,
-    ConvictionLevel,
-    CustodyEvent,
-    CustodyKind,
-    CustodyStatus,
-    OrderType,
-    Plea,
-    RemovalCase,
-    RemovalGround,
-    RemovalStage,
-    StayStatus,
-    TravelDocument,
-    TravelDocumentOutcome,
-    TriState,
-)
 from casework.models.relief import (
     ReliefApplication,
     ReliefEvent,
@@ -46,7 +31,9 @@ from casework.models.relief import (
     ReliefTemplateStep,
     relief_conviction,
 )
+from casework.models.removal import OrderType, RemovalCase, RemovalStage, StayStatus
 from casework.models.tasks import Task
+from casework.models.travel_documents import TravelDocument, TravelDocumentOutcome
 
 __all__ = [
     "PUBLIC_FIELDS",

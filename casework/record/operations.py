@@ -1,8 +1,11 @@
-"""Changes to the legal record of a case. Operations flush and audit; the view commits once.
+"""Changes to the legal record of a case. Operations flush and audit; the request commits once.
 
 The custody timeline is append-only. Every change to it (a new event, a void, a re-detention at a
 check-in) replays the whole timeline with `derive_custody` before anything is written, then writes the
 person's derived custody columns through `refresh_custody`, the one place that does so.
+
+A change that cannot be made raises OperationError; a save made from an outdated version, or a write that
+crossed someone else's at the same moment, raises EditConflict.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from casework import audit
+from casework.editing import check_version, flush_versioned, versioned_update
+from casework.errors import EditConflict, OperationError
 from casework.extensions import db
 from casework.models import (
     CheckIn,
@@ -27,23 +32,8 @@ from casework.models import (
     User,
 )
 from casework.models.base import apply_changes, utcnow
-from casework.models.record import CustodyState, derive_custody
-
-
-class OperationError(ValueError):
-    """A change that cannot be made; the message tells the user why and what to do instead."""
-
-
-@dataclass
-class EditConflict(Exception):
-    """Someone saved the object after the user opened the form; `fields` differ from what they typed."""
-
-    fields: list[str]
-
-
-def _check_version(obj, data: dict, expected_version: int | None) -> None:
-    if obj.version != expected_version:
-        raise EditConflict([name for name, value in data.items() if getattr(obj, name) != value])
+from casework.models.custody import CustodyState, derive_custody
+from casework.record import queries
 
 
 def _filled(data: dict) -> list[str]:
@@ -67,12 +57,9 @@ def update_conviction(
     actor: User, person: Person, conviction: Conviction, data: dict, expected_version: int | None
 ) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the conviction changed since."""
-    _check_version(conviction, data, expected_version)
-    changed = apply_changes(conviction, data)
-    if changed:
-        db.session.flush()  # StaleDataError if another save slipped in since we loaded
-        audit.record(actor, "conviction.updated", conviction, person=person, fields=changed)
-    return changed
+    return versioned_update(
+        actor, conviction, data, expected_version, action="conviction.updated", person=person
+    )
 
 
 def delete_conviction(actor: User, person: Person, conviction: Conviction) -> None:
@@ -90,19 +77,29 @@ def save_removal_case(
 ) -> tuple[RemovalCase, list[str]]:
     """Create the case's removal proceedings, or edit them from `expected_version`."""
     if removal is None:
-        if expected_version not in (None, 0):
-            raise EditConflict(list(data))  # the form was for a removal case that no longer exists
-        removal = RemovalCase(person_id=person.id, **data)
-        db.session.add(removal)
-        db.session.flush()  # IntegrityError if another user created it meanwhile
-        audit.record(actor, "removal_case.created", removal, person=person, fields=_filled(data))
-        return removal, _filled(data)
-    _check_version(removal, data, expected_version)
-    changed = apply_changes(removal, data)
-    if changed:
-        db.session.flush()
-        audit.record(actor, "removal_case.updated", removal, person=person, fields=changed)
+        return _create_removal_case(actor, person, data, expected_version), _filled(data)
+    changed = versioned_update(
+        actor, removal, data, expected_version, action="removal_case.updated", person=person
+    )
     return removal, changed
+
+
+def _create_removal_case(
+    actor: User, person: Person, data: dict, expected_version: int | None
+) -> RemovalCase:
+    if expected_version not in (None, 0):
+        # the form was for a removal case that no longer exists: saving it would be a guess
+        raise OperationError(
+            "The removal case you were editing no longer exists: open the page again to record it anew."
+        )
+    removal = RemovalCase(person_id=person.id, **data)
+    db.session.add(removal)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # another user recorded the person's removal case a moment ago
+        raise EditConflict(list(data)) from None
+    audit.record(actor, "removal_case.created", removal, person=person, fields=_filled(data))
+    return removal
 
 
 # ---------------------------------------------------------------- custody timeline
@@ -122,13 +119,7 @@ class _PendingEvent:
 def _lock_timeline(person: Person) -> list[CustodyEvent]:
     """Lock the person's row (so two timeline changes cannot interleave) and read their events."""
     db.session.refresh(person, with_for_update=True)
-    return list(
-        db.session.scalars(
-            sa.select(CustodyEvent)
-            .where(CustodyEvent.person_id == person.id)
-            .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
-        )
-    )
+    return queries.custody_events(person)
 
 
 def _replay(events: list) -> CustodyState:
@@ -140,13 +131,12 @@ def _replay(events: list) -> CustodyState:
 
 def refresh_custody(person: Person) -> CustodyState:
     """Write the person's custody status, since and facility from their (non-voided) timeline."""
-    events = db.session.scalars(sa.select(CustodyEvent).where(CustodyEvent.person_id == person.id)).all()
-    state = derive_custody(list(events))
-    apply_changes(
+    state = derive_custody(queries.custody_events(person))
+    changed = apply_changes(
         person,
         {"custody_status": state.status, "custody_since": state.since, "custody_facility": state.facility},
     )
-    db.session.flush()
+    flush_versioned(changed)  # the person's row is versioned: a save that crossed ours is a conflict
     return state
 
 
@@ -162,7 +152,7 @@ def add_custody_event(actor: User, person: Person, data: dict) -> CustodyEvent:
     return event
 
 
-def void_custody_event(actor: User, person: Person, event: CustodyEvent, reason: str) -> None:
+def void_custody_event(actor: User, person: Person, event: CustodyEvent, reason: str) -> CustodyEvent:
     """Strike a mistaken event from the timeline, if the timeline still makes sense without it."""
     events = _lock_timeline(person)
     db.session.refresh(event)
@@ -187,17 +177,10 @@ def void_custody_event(actor: User, person: Person, event: CustodyEvent, reason:
         fields=["voided_at", "voided_by_id", "void_reason"],
     )
     refresh_custody(person)
+    return event
 
 
 # ---------------------------------------------------------------- check-ins
-
-
-def _linked_event(check_in: CheckIn) -> CustodyEvent | None:
-    """The custody event a check-in created, unless it was voided."""
-    if check_in.custody_event_id is None:
-        return None
-    event = db.session.get(CustodyEvent, check_in.custody_event_id)
-    return event if event is not None and event.voided_at is None else None
 
 
 def _redetain_at(actor: User, person: Person, check_in: CheckIn) -> None:
@@ -232,8 +215,8 @@ def update_check_in(
     actor: User, person: Person, check_in: CheckIn, data: dict, expected_version: int | None
 ) -> list[str]:
     """Edit a check-in or record its outcome; re-detention enters the custody timeline in the same save."""
-    _check_version(check_in, data, expected_version)
-    linked = _linked_event(check_in)
+    check_version(check_in, expected_version, data)
+    linked = queries.standing_custody_event(check_in)
     if linked is not None and (
         data["outcome"] != CheckInOutcome.REDETAINED or data["scheduled_on"] != check_in.scheduled_on
     ):
@@ -247,10 +230,9 @@ def update_check_in(
     redetains = data["outcome"] == CheckInOutcome.REDETAINED and (
         check_in.outcome != CheckInOutcome.REDETAINED or data["scheduled_on"] != check_in.scheduled_on
     )
-    changed = apply_changes(check_in, data)
-    if changed:
-        db.session.flush()
-        audit.record(actor, "check_in.updated", check_in, person=person, fields=changed)
+    changed = versioned_update(
+        actor, check_in, data, expected_version, action="check_in.updated", person=person
+    )
     if redetains:
         _redetain_at(actor, person, check_in)
     return changed
@@ -258,12 +240,9 @@ def update_check_in(
 
 def delete_check_in(actor: User, person: Person, check_in: CheckIn) -> None:
     """Delete a check-in, unless it created a custody event that still stands."""
-    linked = _linked_event(check_in)
-    if linked is not None:
-        raise OperationError(
-            f"This check-in created the re-detention of {linked.occurred_on} in the custody "
-            "timeline. Void that custody entry first, then delete the check-in."
-        )
+    blocker = queries.check_in_delete_blocker(check_in)
+    if blocker is not None:
+        raise OperationError(blocker)
     audit.record(actor, "check_in.deleted", check_in, person=person)
     db.session.delete(check_in)
     db.session.flush()
@@ -285,12 +264,9 @@ def update_travel_document(
     actor: User, person: Person, document: TravelDocument, data: dict, expected_version: int | None
 ) -> list[str]:
     """Edit a travel-document request made from `expected_version`."""
-    _check_version(document, data, expected_version)
-    changed = apply_changes(document, data)
-    if changed:
-        db.session.flush()
-        audit.record(actor, "travel_document.updated", document, person=person, fields=changed)
-    return changed
+    return versioned_update(
+        actor, document, data, expected_version, action="travel_document.updated", person=person
+    )
 
 
 def delete_travel_document(actor: User, person: Person, document: TravelDocument) -> None:

@@ -1,6 +1,6 @@
 """The record's sections of the case page: loaders (fixed numbers of queries), timeline entries, glances.
 
-views.py registers them with casework.case_page when the feature is imported.
+The feature declares them (casework/record/__init__.py); casework.case_page walks them for every output.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from casework.models import (
     TravelDocumentOutcome,
     User,
 )
-from casework.models.record import custody_clock
+from casework.models.custody import custody_clock
+from casework.record import queries
 from casework.record.forms import CustodyEventForm
 from casework.reference import STATE_NAMES
 
@@ -73,12 +74,8 @@ def convictions_timeline(ctx: dict) -> list[TimelineEntry]:
 
 def load_removal(person: Person, user: User) -> dict:
     """The removal case, the whole custody timeline (voided entries too) and the clock (three queries)."""
-    removal = db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person.id))
-    events = db.session.scalars(
-        sa.select(CustodyEvent)
-        .where(CustodyEvent.person_id == person.id)
-        .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
-    ).all()
+    removal = queries.removal_case_of(person)
+    events = queries.custody_events(person)
     user_ids = {e.voided_by_id for e in events} | {e.created_by_id for e in events}
     user_ids.discard(None)
     names = {}

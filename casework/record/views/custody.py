@@ -1,0 +1,58 @@
+"""The custody timeline: append an event, void a mistaken one (entries are never edited)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request
+from flask_login import current_user
+
+from casework import access
+from casework.models import CustodyEvent
+from casework.record import operations, queries
+from casework.record.forms import CustodyEventForm, VoidForm
+from casework.record.views import bp
+from casework.record.views.flows import carry_out, case_url
+
+
+@bp.route("/<int:person_id>/custody/new", methods=["GET", "POST"])
+def add_custody_event(person_id: int):
+    """Append an event to the custody timeline (refused, with the reason, if it would be impossible)."""
+    person = access.get_person_or_404(person_id, need="edit")
+    form = CustodyEventForm()
+    if form.validate_on_submit():
+        event = carry_out(
+            form,
+            lambda: operations.add_custody_event(current_user, person, form.record_data()),
+            refused="Not recorded: ",
+            crossed="Someone else changed this case at the same moment; nothing was recorded. Check the "
+            "timeline and record the event again.",
+        )
+        if event is not None:
+            flash(f"Recorded: {event.kind.label} on {event.occurred_on}.", "success")
+            return redirect(case_url(person.id, "removal"))
+    elif request.method == "POST":
+        flash("Not recorded: correct the fields marked below.", "error")
+    events = queries.custody_events(person)
+    return render_template("record/custody_form.html", form=form, person=person, events=events)
+
+
+@bp.route("/<int:person_id>/custody/<int:event_id>/void", methods=["GET", "POST"])
+def void_custody_event(person_id: int, event_id: int):
+    """Confirm with a reason, then void a mistaken custody entry."""
+    person, event = access.get_case_item_or_404(CustodyEvent, event_id, person_id, need="edit")
+    if event.voided_at is not None:
+        flash("This entry was already voided.", "info")
+        return redirect(case_url(person.id, "removal"))
+    form = VoidForm()
+    if form.validate_on_submit():
+        voided = carry_out(
+            form,
+            lambda: operations.void_custody_event(current_user, person, event, form.reason.data),
+            refused="Not voided: ",
+            crossed="Someone else changed this case at the same moment; nothing was voided. Try again.",
+        )
+        if voided is not None:
+            flash("The entry was voided; it stays in the timeline, struck through.", "success")
+            return redirect(case_url(person.id, "removal"))
+    elif request.method == "POST":
+        flash("Not voided: correct the field marked below.", "error")
+    return render_template("record/void.html", form=form, person=person, event=event)
