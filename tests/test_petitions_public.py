@@ -157,13 +157,11 @@ def test_expired_link_does_not_count_and_retention_deletes_it(published, browser
     db.execute(sa.update(Signature).values(token_expires_at=datetime.now(UTC) - timedelta(minutes=1)))
     assert shows(browser.post(link), "This link has already been used, or has expired")
     assert db.get(Petition, petition.id).signature_count == 0
-    from casework.petitions import signing
+    from casework import unit_of_work
+    from casework.petitions import retention
 
-    with app.app_context():
-        report = signing.apply_retention()
-        from casework.extensions import db as real_db
-
-        real_db.session.commit()
+    with app.app_context(), unit_of_work.transaction():
+        report = retention.apply_retention()
     assert report.expired_deleted == 1 and db.count(Signature) == 0
 
 

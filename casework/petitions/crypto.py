@@ -80,7 +80,7 @@ def instance_signature_key(instance: Path) -> str:
 
 def keys(app: Flask | None = None) -> Keys:
     """The application's signature keys (derived once, then cached on the app)."""
-    app = app or current_app._get_current_object()
+    app = app or current_app
     cached = app.extensions.get("petition_keys")
     if cached is None:
         master = app.config.get("SIGNATURE_KEY") or instance_signature_key(Path(app.instance_path))

@@ -9,6 +9,8 @@ cross-site submission can do no more than the attacker could do by posting the f
 signing is the e-mailed confirmation link (only confirmed signatures count), a per-address rate limit,
 a cap per mailbox, and a honeypot. Keeping a CSRF token would need a server-side session (a database row and
 a cookie) for every visitor, which the privacy of signers and the load target both argue against.
+
+The request's unit of work commits a signature (and its confirmation e-mail) once the view returns.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from urllib.parse import quote
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 
-from casework.extensions import csrf, db, limiter
+from casework.extensions import csrf, limiter
 from casework.models import PetitionStatus
 from casework.petitions import chart, signing
-from casework.petitions.forms import SignForm
+from casework.petitions.signature_forms import SignForm
 
 bp = Blueprint("public", __name__)
 
@@ -35,9 +37,7 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def _gone_or_missing(petition: signing.PublicPetition | None, json: bool = False):
-    """None when the petition is open; else the 404 (never published) or 410 (taken down, closed) answer."""
-    if petition is not None and petition.is_open:
-        return None
+    """The answer for a petition that is not open: 404 (never published) or 410 (taken down, closed)."""
     if petition is None or petition.status == PetitionStatus.DRAFT:
         code, reason = 404, "missing"
     else:
@@ -73,9 +73,8 @@ def _page(petition: signing.PublicPetition, form: SignForm, status: int = 200):
 def petition(slug: str):
     """The public petition: story, consented facts, count and progress, the signing form, share links."""
     found = signing.find_public(slug)
-    gone = _gone_or_missing(found)
-    if gone is not None:
-        return gone
+    if found is None or not found.is_open:
+        return _gone_or_missing(found)
     return _page(found, SignForm(formdata=None))
 
 
@@ -85,9 +84,8 @@ def petition(slug: str):
 def sign(slug: str):
     """Take a signature. New, duplicate, over the limit or caught by the honeypot: the same answer."""
     found = signing.find_public(slug)
-    gone = _gone_or_missing(found)
-    if gone is not None:
-        return gone
+    if found is None or not found.is_open:
+        return _gone_or_missing(found)
     form = SignForm()
     if not form.validate():
         return _page(found, form, 200)
@@ -106,7 +104,6 @@ def sign(slug: str):
             get_remote_address(),
             confirm_url=lambda token: absolute_url("public.confirm", slug=slug, token=token),
         )
-        db.session.commit()
     return redirect(url_for("public.thanks", slug=slug), 303)
 
 
@@ -114,9 +111,8 @@ def sign(slug: str):
 def thanks(slug: str):
     """The one answer every submission gets: check your e-mail."""
     found = signing.find_public(slug)
-    gone = _gone_or_missing(found)
-    if gone is not None:
-        return gone
+    if found is None or not found.is_open:
+        return _gone_or_missing(found)
     return render_template("public/thanks.html", petition=found)
 
 
@@ -126,13 +122,11 @@ def confirm(slug: str, token: str):
     """The e-mailed link: a page with one button (so that mail scanners fetching links confirm nothing); the
     button confirms, once."""
     found = signing.find_public(slug)
-    gone = _gone_or_missing(found)
-    if gone is not None:
-        return gone
+    if found is None or not found.is_open:
+        return _gone_or_missing(found)
     if request.method == "GET":
         return render_template("public/confirm.html", petition=found, done=None)
     new_count = signing.confirm(found, token)
-    db.session.commit()
     count = new_count if new_count is not None else found.signature_count
     return render_template(
         "public/confirm.html",
@@ -147,9 +141,8 @@ def confirm(slug: str, token: str):
 def count_json(slug: str):
     """The count, for embedding on other sites (readable from any origin; nothing but numbers)."""
     found = signing.find_public(slug)
-    gone = _gone_or_missing(found, json=True)
-    if gone is not None:
-        return gone
+    if found is None or not found.is_open:
+        return _gone_or_missing(found, json=True)
     response = jsonify(count=found.signature_count, goal=found.goal)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -34,7 +36,7 @@ def _load_section(person: Person, user: User) -> dict:
         .order_by(Petition.created_at, Petition.id)
     ).all()
     current = next((c for c in consents if c.withdrawn_at is None), None)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in petitions:
         count = (
             p.signature_count if p.kind == PetitionKind.HOSTED else (p.counts[-1].count if p.counts else None)

@@ -9,29 +9,34 @@ OutboxEmail), never a person or any other case data. The hot paths use single SQ
   when that changed a row, `UPDATE petition SET signature_count = signature_count + 1`, in one transaction:
   fifty clicks on the same link add one.
 
-Nothing here commits: the public views commit once.
+`reconcile` recomputes stored counts from the confirmed rows (a CLI command). The staff side of signatures
+(counts by state, bulk invalidation, updates) is in `queries` and `operations.signatures`; the retention of
+signers' data in `retention`. Nothing here commits: the request's (or the command's) unit of work does.
 """
 
 from __future__ import annotations
 
 import functools
-import ipaddress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
 from limits import parse_many
+from sqlalchemy.dialects import postgresql, sqlite
 
 from casework.extensions import db, limiter
 from casework.models import Petition, PetitionKind, PetitionStatus, Signature, SignatureState
 from casework.models.base import utcnow
 from casework.petitions import crypto, mail
 
-_signature = Signature.__table__
-_petition = Petition.__table__
+# The CLI (`flask petitions prune`, `flask send-outbox`) runs the retention by this name.
+from casework.petitions.retention import RetentionReport as RetentionReport
+from casework.petitions.retention import apply_retention as apply_retention
 
-LIVE_STATES = (SignatureState.PENDING, SignatureState.VALIDATED, SignatureState.OVER_LIMIT)
+_signature = cast(sa.Table, Signature.__table__)
+_petition = cast(sa.Table, Petition.__table__)
 
 
 @dataclass(frozen=True)
@@ -157,12 +162,9 @@ def _parsed_limits(text: str) -> tuple:
 def _insert_ignoring_duplicates(values: dict) -> bool:
     """INSERT the signature unless (petition, dedupe HMAC) exists; True when a row was added."""
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     statement = _INSERT_SIGNATURE.get(dialect)
     if statement is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         columns = {c.name: sa.bindparam(c.name, type_=c.type) for c in _signature.c if c.name != "id"}
         statement = _INSERT_SIGNATURE[dialect] = (
             insert(_signature)
@@ -238,7 +240,8 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
 
 def confirm(petition: PublicPetition, token: str) -> int | None:
     """Validate the signature behind an e-mailed token, once: the new count for the request that validated it,
-    None for every other. The caller commits at once: the petition's row stays locked until then."""
+    None for every other. The petition's row stays locked until the request commits, as soon as the view
+    returns."""
     if not token or len(token) > 100 or not petition.is_open:
         return None
     connection = _connection()
@@ -263,7 +266,7 @@ def recent_signers(petition_id: int, limit: int = 8) -> list[str]:
         .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
         .limit(limit)
     ).all()
-    return [short_name(crypto.decrypt(blob)) for blob in blobs]
+    return [short_name(crypto.decrypt(blob) or "") for blob in blobs]
 
 
 def short_name(name: str) -> str:
@@ -274,115 +277,12 @@ def short_name(name: str) -> str:
     return f"{words[0]} {words[-1][0]}."
 
 
-# ---------------------------------------------------------------- counting and bulk invalidation
-
-
-def count_by_state(petition_id: int) -> dict[SignatureState, int]:
-    """How many signatures of a petition are in each state (one grouped query)."""
-    rows = db.session.execute(
-        sa.select(Signature.state, sa.func.count())
-        .where(Signature.petition_id == petition_id)
-        .group_by(Signature.state)
-    ).all()
-    counts = {state: 0 for state in SignatureState}
-    counts.update({state: n for state, n in rows})
-    return counts
-
-
-def confirmed_per_day(petition_id: int) -> list[tuple]:
-    """(day, confirmed that day) for the chart, oldest first."""
-    times = db.session.scalars(
-        sa.select(Signature.confirmed_at).where(
-            Signature.petition_id == petition_id,
-            Signature.state == SignatureState.VALIDATED,
-            Signature.confirmed_at.is_not(None),
-        )
-    ).all()
-    per_day: dict = {}
-    for t in times:
-        per_day[t.date()] = per_day.get(t.date(), 0) + 1
-    return sorted(per_day.items())
-
-
-@dataclass
-class Criteria:
-    """Which signatures a bulk invalidation matches (every given criterion must hold)."""
-
-    ip_range: ipaddress.IPv4Network | ipaddress.IPv6Network | None = None
-    email_domain: str | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-
-    @property
-    def names(self) -> list[str]:
-        return [n for n in ("ip_range", "email_domain", "created_from", "created_to") if getattr(self, n)]
-
-
-def matching_signatures(petition_id: int, criteria: Criteria) -> list[int]:
-    """Ids of the petition's live signatures (pending, validated, over the limit) matching the criteria."""
-    query = sa.select(Signature.id, Signature.ip_network).where(
-        Signature.petition_id == petition_id, Signature.state.in_(LIVE_STATES)
-    )
-    if criteria.email_domain:
-        query = query.where(Signature.domain_hmac == domain_key(criteria.email_domain))
-    if criteria.created_from:
-        query = query.where(Signature.created_at >= criteria.created_from)
-    if criteria.created_to:
-        query = query.where(Signature.created_at <= criteria.created_to)
-    if criteria.ip_range is not None:
-        query = query.where(Signature.ip_network.is_not(None))
-    ids = []
-    for sid, network in db.session.execute(query):
-        if criteria.ip_range is not None and not _in_range(network, criteria.ip_range):
-            continue
-        ids.append(sid)
-    return ids
-
-
-def _in_range(stored: str, wanted) -> bool:
-    """Whether a stored (truncated) client network overlaps the range an admin typed."""
-    try:
-        address = ipaddress.ip_address(stored)
-    except ValueError:
-        return False
-    if address.version != wanted.version:
-        return False
-    network = ipaddress.ip_network(f"{address}/{24 if address.version == 4 else 48}", strict=False)
-    return network.overlaps(wanted)
-
-
-def invalidate(petition_id: int, ids: list[int]) -> tuple[int, int]:
-    """Mark signatures invalidated; returns (invalidated, of which had been counted). The stored count drops
-    by exactly the validated ones this call changed, in the same transaction."""
-    now = utcnow()
-    counted = total = 0
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        base = _signature.update().where(_signature.c.id.in_(chunk), _signature.c.petition_id == petition_id)
-        was_counted = db.session.execute(
-            base.where(_signature.c.state == SignatureState.VALIDATED).values(
-                state=SignatureState.INVALIDATED, invalidated_at=now, token_hash=None
-            )
-        ).rowcount
-        others = db.session.execute(
-            base.where(_signature.c.state.in_([SignatureState.PENDING, SignatureState.OVER_LIMIT])).values(
-                state=SignatureState.INVALIDATED, invalidated_at=now, token_hash=None
-            )
-        ).rowcount
-        counted += was_counted
-        total += was_counted + others
-    if counted:
-        db.session.execute(
-            _petition.update()
-            .where(_petition.c.id == petition_id)
-            .values(signature_count=_petition.c.signature_count - counted)
-        )
-    return total, counted
+# ---------------------------------------------------------------- keeping the count exact
 
 
 def reconcile(fix: bool = True) -> list[tuple[int, int, int]]:
     """(petition id, stored count, confirmed rows) for every petition whose stored count is wrong; with
-    `fix`, the stored counts are set to the rows (the caller commits)."""
+    `fix`, the stored counts are set to the rows (the command's unit of work commits)."""
     confirmed = (
         sa.select(sa.func.count())
         .select_from(_signature)
@@ -399,90 +299,3 @@ def reconcile(fix: bool = True) -> list[tuple[int, int, int]]:
         for pid, _stored, actual in wrong:
             db.session.execute(_petition.update().where(_petition.c.id == pid).values(signature_count=actual))
     return wrong
-
-
-# ---------------------------------------------------------------- retention
-
-
-@dataclass
-class RetentionReport:
-    """What one retention run removed."""
-
-    ips_dropped: int = 0
-    expired_deleted: int = 0
-    anonymized: int = 0
-    outbox_purged: int = 0
-
-
-def apply_retention(now: datetime | None = None) -> RetentionReport:
-    """Drop client networks after PETITION_IP_RETENTION_DAYS, delete unconfirmed signatures whose link
-    expired, anonymize signatures PETITION_ANONYMIZE_DAYS after their petition's latest delivery, and purge
-    old sent mail. Safe to run at any time and as often as wanted (the caller commits)."""
-    config = current_app.config
-    now = now or utcnow()
-    report = RetentionReport()
-    report.ips_dropped = db.session.execute(
-        _signature.update()
-        .where(
-            _signature.c.ip_network.is_not(None),
-            _signature.c.created_at < now - timedelta(days=config["PETITION_IP_RETENTION_DAYS"]),
-        )
-        .values(ip_network=None)
-    ).rowcount
-    report.expired_deleted = db.session.execute(
-        _signature.delete().where(
-            _signature.c.state == SignatureState.PENDING, _signature.c.token_expires_at < now
-        )
-    ).rowcount
-    delivered_long_ago = sa.select(_petition.c.id).where(
-        _petition.c.delivered_at < now - timedelta(days=config["PETITION_ANONYMIZE_DAYS"])
-    )
-    report.anonymized = db.session.execute(
-        _signature.update()
-        .where(_signature.c.petition_id.in_(delivered_long_ago), _signature.c.anonymized_at.is_(None))
-        .values(
-            name_ct=None,
-            email_ct=None,
-            comment_ct=None,
-            zip_code=None,
-            dedupe_hmac=None,
-            email_hmac=None,
-            domain_hmac=None,
-            ip_network=None,
-            token_hash=None,
-            show_name=False,
-            anonymized_at=now,
-        )
-    ).rowcount
-    report.outbox_purged = mail.purge_old()
-    return report
-
-
-_last_retention: dict[str, datetime] = {}
-
-
-def maybe_apply_retention() -> None:
-    """Apply the retention at most once an hour per process: an opportunistic call from the staff pages,
-    made before they change anything, so committing here ties nothing of theirs to it."""
-    now = utcnow()
-    last = _last_retention.get("at")
-    if last is not None and now - last < timedelta(hours=1):
-        return
-    _last_retention["at"] = now
-    apply_retention(now)
-    db.session.commit()
-
-
-def update_recipients(petition_id: int) -> list[str]:
-    """The e-mail addresses of confirmed signers who asked for updates (not yet anonymized)."""
-    blobs = db.session.scalars(
-        sa.select(_signature.c.email_ct)
-        .where(
-            _signature.c.petition_id == petition_id,
-            _signature.c.state == SignatureState.VALIDATED,
-            _signature.c.send_updates.is_(True),
-            _signature.c.email_ct.is_not(None),
-        )
-        .order_by(_signature.c.id)
-    )
-    return [address for address in map(crypto.decrypt, blobs) if address]
