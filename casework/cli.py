@@ -1,4 +1,10 @@
-"""Command line: flask --app casework create-org | create-user | demo | prune-sessions."""
+"""Command line: flask --app casework create-org | create-user | demo | prune-sessions | send-outbox |
+petitions reconcile | petitions prune | analyze.
+
+Each command is one unit of work (casework.unit_of_work.transaction): it commits when it succeeds and
+leaves nothing behind when it fails. A command whose steps must stand on their own (send-outbox) runs each
+step in its own transaction. What a command prints about its work is printed once that work is committed.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import with_appcontext
 
+from casework import unit_of_work
 from casework.extensions import db
-from casework.models import Organization, Role
+from casework.models import Role
 
 
 def _password_from_env_or_prompt() -> str:
@@ -26,15 +33,14 @@ def _password_from_env_or_prompt() -> str:
 @click.argument("name")
 def create_org_command(name: str) -> None:
     """Create an organization called NAME."""
-    from casework.accounts import operations
+    from casework.accounts import operations, queries
 
-    if db.session.scalar(
-        sa.select(Organization).where(sa.func.lower(Organization.name) == name.strip().lower())
-    ):
-        raise click.ClickException(f"An organization called {name!r} already exists.")
-    org = operations.create_org(name)
-    db.session.commit()
-    click.echo(f"Created organization {org.name!r} (id {org.id}).")
+    with unit_of_work.transaction():
+        if queries.organization_named(name.strip()):
+            raise click.ClickException(f"An organization called {name!r} already exists.")
+        org = operations.create_org(name)
+        done = f"Created organization {org.name!r} (id {org.id})."
+    click.echo(done)
 
 
 @click.command("create-user")
@@ -45,22 +51,25 @@ def create_org_command(name: str) -> None:
 @click.option("--name", default="", help="The user's name, as shown to colleagues.")
 def create_user_command(org_name: str, role: str, email: str, name: str) -> None:
     """Create a user; the password comes from CASEWORK_PASSWORD, else a prompt."""
-    from casework.accounts import operations
+    from casework.accounts import operations, queries
 
-    org = db.session.scalar(
-        sa.select(Organization).where(sa.func.lower(Organization.name) == org_name.lower())
-    )
-    if org is None:
-        raise click.ClickException(f"No organization called {org_name!r}; create it with create-org first.")
-    if operations.email_taken(email):
-        raise click.ClickException(f"A user with e-mail {email!r} already exists.")
-    password = _password_from_env_or_prompt()
-    try:
-        user = operations.create_user(None, org, email=email, role=Role(role), password=password, name=name)
-    except operations.PasswordRejected as exc:
-        raise click.ClickException(str(exc)) from None
-    db.session.commit()
-    click.echo(f"Created {user.role} {user.email} in {org.name!r}.")
+    with unit_of_work.transaction():
+        org = queries.organization_named(org_name)
+        if org is None:
+            raise click.ClickException(
+                f"No organization called {org_name!r}; create it with create-org first."
+            )
+        if queries.email_taken(email):
+            raise click.ClickException(f"A user with e-mail {email!r} already exists.")
+        password = _password_from_env_or_prompt()
+        try:
+            user = operations.create_user(
+                None, org, email=email, role=Role(role), password=password, name=name
+            )
+        except operations.PasswordRejected as exc:
+            raise click.ClickException(str(exc)) from None
+        done = f"Created {user.role} {user.email} in {org.name!r}."
+    click.echo(done)
 
 
 @click.command("demo")
@@ -70,17 +79,17 @@ def demo_command(reset: bool) -> None:
     """Load fictional demo data: two organizations, their users and four cases."""
     from casework import demo
 
-    if reset:
-        demo.delete_everything()
-    elif db.session.scalar(sa.select(sa.func.count()).select_from(Organization)):
-        click.echo(
-            "Demo data (or other data) is already loaded; nothing was changed. "
-            "Use --reset to start again with new demo data."
-        )
-        return
     password = os.environ.get("CASEWORK_PASSWORD") or secrets.token_urlsafe(12)
-    demo.load(password)
-    db.session.commit()
+    with unit_of_work.transaction():
+        if reset:
+            demo.delete_everything()
+        elif demo.has_data():
+            click.echo(
+                "Demo data (or other data) is already loaded; nothing was changed. "
+                "Use --reset to start again with new demo data."
+            )
+            return
+        demo.load(password)
     click.echo("Loaded the demo data. Sign in at http://127.0.0.1:5000/login as one of:")
     for email, role in demo.USERS:
         click.echo(f"  {email:<26} ({role})")
@@ -97,7 +106,7 @@ def prune_sessions_command() -> None:
     """Delete expired server-side sessions."""
     from casework.sessions import prune_expired_sessions
 
-    prune_expired_sessions()
+    prune_expired_sessions()  # in a transaction of its own, like every session write
     click.echo("Expired sessions deleted.")
 
 
@@ -108,8 +117,10 @@ def send_outbox_command(limit: int) -> None:
     """Send the e-mail waiting in the outbox through SMTP (retrying failures); purge old sent mail."""
     from casework.petitions import mail, signing
 
-    retention = signing.apply_retention()
-    db.session.commit()
+    # The retention is committed before anything is sent; the sending commits after every message itself,
+    # so that a crash never sends a message twice.
+    with unit_of_work.transaction():
+        retention = signing.apply_retention()
     report = mail.send_pending(limit=limit)
     if report.skipped:
         click.echo(report.skipped)
@@ -131,8 +142,8 @@ def petitions_reconcile_command(dry_run: bool) -> None:
     """Recompute every hosted petition's count from its confirmed signatures and report the differences."""
     from casework.petitions import signing
 
-    wrong = signing.reconcile(fix=not dry_run)
-    db.session.commit()
+    with unit_of_work.transaction():
+        wrong = signing.reconcile(fix=not dry_run)
     for petition_id, stored, actual in wrong:
         click.echo(
             f"petition {petition_id}: stored {stored}, confirmed signatures {actual}"
@@ -151,8 +162,8 @@ def petitions_prune_command() -> None:
     """Apply the retention of signer data now: client networks, expired links, anonymization, old mail."""
     from casework.petitions import signing
 
-    report = signing.apply_retention()
-    db.session.commit()
+    with unit_of_work.transaction():
+        report = signing.apply_retention()
     click.echo(
         f"Client networks dropped: {report.ips_dropped}; unconfirmed signatures deleted: "
         f"{report.expired_deleted}; signatures anonymized: {report.anonymized}; old e-mails purged: "
@@ -164,9 +175,8 @@ def petitions_prune_command() -> None:
 @with_appcontext
 def analyze_command() -> None:
     """Refresh the database's statistics (ANALYZE) so that its planner picks the right indexes."""
-    with db.engine.connect() as conn:
+    with db.engine.begin() as conn:  # commits when the block ends
         conn.execute(sa.text("ANALYZE"))
-        conn.commit()
     click.echo("Database statistics refreshed.")
 
 

@@ -13,11 +13,10 @@ PASSWORD = "demo password for browser journeys"
 @pytest.fixture
 def demo(app):
     from casework import demo as demo_data
-    from casework.extensions import db
+    from casework import unit_of_work
 
-    with app.app_context():
+    with app.app_context(), unit_of_work.transaction():
         people = demo_data.load(PASSWORD)
-        db.session.commit()
         return {key: person.id for key, person in people.items()}
 
 

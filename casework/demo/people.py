@@ -1,14 +1,28 @@
-"""Fictional demo data. Every name, number and story here is invented."""
+"""The demo's organizations, users and people, and how to load or wipe them. Every name, number and story
+here is invented."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
 from casework.accounts import operations as accounts
+from casework.demo import petitions, records
 from casework.extensions import db
-from casework.models import ArrivalClass, Base, CaseStatus, ImmigrationStatus, Person, Role, User
+from casework.models import (
+    ArrivalClass,
+    Base,
+    CaseStatus,
+    ImmigrationStatus,
+    Organization,
+    Person,
+    ReliefTemplate,
+    ReliefTemplateStep,
+    Role,
+    User,
+)
 from casework.people import operations as people_ops
 
 ORG = "Riverbend Southeast Asian Defense Project"
@@ -28,7 +42,7 @@ NAMES = {
     "partner@example.net": "Jonah Whitfield",
 }
 
-PEOPLE = [
+PEOPLE: list[dict[str, Any]] = [
     # 1. Refugee child; firearm offense at 21; three years served, two in ICE detention; released on an
     #    order of supervision; 17 years in one job; asks the parole board and the governor for a pardon.
     dict(
@@ -168,24 +182,23 @@ def load(password: str) -> dict[str, Person]:
         for key in keys:
             people_ops.assign(staff, people[key], users[email])
     db.session.flush()
-    from casework import demo_case_records
-
-    demo_case_records.load(people, users)
-    from casework.petitions import demo as petitions_demo
-
-    petitions_demo.load(people, users)
+    records.load(people, users)
+    petitions.load(people, users)
     return people
+
+
+def has_data() -> bool:
+    """Whether the database holds an organization already (demo data or real data)."""
+    return bool(db.session.scalar(sa.select(sa.func.count()).select_from(Organization)))
 
 
 def delete_everything() -> None:
     """Empty every table (used by `demo --reset`), keeping the built-in rows the migrations seed."""
-    from casework.models import ReliefTemplate, ReliefTemplateStep
-
     own_templates = sa.select(ReliefTemplate.id).where(ReliefTemplate.org_id.is_not(None))
     for table in reversed(Base.metadata.sorted_tables):
-        if table is ReliefTemplateStep.__table__:
+        if table.name == ReliefTemplateStep.__tablename__:
             db.session.execute(sa.delete(table).where(table.c.template_id.in_(own_templates)))
-        elif table is ReliefTemplate.__table__:
+        elif table.name == ReliefTemplate.__tablename__:
             db.session.execute(sa.delete(table).where(table.c.org_id.is_not(None)))
         else:
             db.session.execute(sa.delete(table))

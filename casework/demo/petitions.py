@@ -1,7 +1,7 @@
 """Fictional petitions for the demo: situations 1 (Dara, to DHS/ICE, goal 15,000) and 3 (Tuan, to the Governor
 and the District Attorney, goal 2,500), each published under a recorded consent with a few confirmed
 signatures; and a petition for Tuan tracked on an outside platform. Every name and address is invented
-(example.org / example.com)."""
+(example.org / example.com). They go through the petitions feature's own operations and signing steps."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from casework.extensions import db
-from casework.models import OutboxEmail, OutboxStatus, Person, User
+from casework.models import OutboxEmail, OutboxStatus, Person, Petition, User
 from casework.petitions import operations, signing
 
 KEO_STORY = (
@@ -56,8 +56,10 @@ def _hosted(staff: User, person: Person, **data):
     return petition
 
 
-def _sign_and_confirm(petition, signers) -> None:
-    public = signing.find_public(petition.slug)
+def _sign_and_confirm(petition: Petition, signers: list[tuple]) -> None:
+    public = signing.find_public(petition.slug or "")
+    if public is None:
+        raise LookupError(f"petition {petition.slug!r} is not published")
     for name, email, zip_code, comment, show in signers:
         tokens: list[str] = []
         signing.sign(
