@@ -4,37 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-
 from casework import access, case_page
 from casework.case_page import Glance, TimelineEntry
-from casework.extensions import db
-from casework.models import (
-    PUBLIC_FIELDS,
-    Person,
-    Petition,
-    PetitionKind,
-    PetitionStatus,
-    PublicConsent,
-    User,
-)
-from casework.petitions import chart
+from casework.models import PUBLIC_FIELDS, Person, PetitionKind, PetitionStatus, User
+from casework.petitions import chart, queries
 
 
 def _load_section(person: Person, user: User) -> dict:
     """Consents (newest first) and petitions with their counts and deliveries: four queries, however many."""
-    consents = db.session.scalars(
-        sa.select(PublicConsent)
-        .where(PublicConsent.person_id == person.id)
-        .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc())
-    ).all()
-    petitions = db.session.scalars(
-        sa.select(Petition)
-        .where(Petition.person_id == person.id)
-        .options(selectinload(Petition.counts), selectinload(Petition.deliveries))
-        .order_by(Petition.created_at, Petition.id)
-    ).all()
+    consents = queries.consents_of(person)
+    petitions = queries.petitions_of(person)
     current = next((c for c in consents if c.withdrawn_at is None), None)
     rows: list[dict[str, Any]] = []
     for p in petitions:
