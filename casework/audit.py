@@ -38,7 +38,7 @@ def record(
         actor_id=actor.id if actor is not None else None,
         org_id=org_id,
         action=action,
-        object_type=obj.__tablename__ if obj is not None else None,
+        object_type=getattr(obj, "__tablename__", None) if obj is not None else None,
         object_id=getattr(obj, "id", None) if obj is not None else None,
         person_id=person.id if person is not None else None,
         fields=",".join(sorted(fields)) if fields else None,

@@ -33,7 +33,7 @@ class RenderFailed(Exception):
 class SafeURLFetcher(URLFetcher):
     """Serves data: URLs and the app's static files; refuses every other URL (and records it)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=1)
         self.requested: list[str] = []
 
@@ -85,7 +85,7 @@ def html_to_pdf(html: str, exhibits: dict[str, bytes] | None = None) -> tuple[by
                 if prefix in exhibits and number.isdigit():
                     placements[index] = (prefix, int(number))
     pdf = document.write_pdf(uncompressed_pdf=False, pdf_identifier=False)
-    if placements:
+    if exhibits and placements:
         pdf = _overlay(pdf, exhibits, placements)
     return pdf, fetcher.requested
 
@@ -106,15 +106,15 @@ def _overlay(pdf: bytes, exhibits: dict[str, bytes], placements: dict[int, tuple
     try:
         top, right, bottom, left = (m * MM for m in OVERLAY_MARGINS_MM)
         for index, (prefix, number) in placements.items():
-            source = sources[prefix].pages[number - 1]
-            if "/Annots" in source.obj:
-                del source.obj["/Annots"]
+            page = sources[prefix].pages[number - 1]
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
             target = packet.pages[index]
             box = target.mediabox
             area = pikepdf.Rectangle(
                 float(box[0]) + left, float(box[1]) + bottom, float(box[2]) - right, float(box[3]) - top
             )
-            target.add_overlay(source, area)
+            target.add_overlay(page, area)
         out = io.BytesIO()
         packet.save(out, compress_streams=True)
         return out.getvalue()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask import Flask, Request, Response, request
@@ -22,7 +23,7 @@ from casework.models import WebSession
 from casework.models.base import utcnow
 
 _serializer = TaggedJSONSerializer()
-_table = WebSession.__table__
+_table = cast(sa.Table, WebSession.__table__)
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
@@ -81,7 +82,9 @@ class DatabaseSessionInterface(SessionInterface):
             data = {}
         return ServerSession(data, token=token, last_seen=last_seen, created_at=_aware(row.created_at))
 
-    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not isinstance(session, ServerSession):
+            return  # every session this interface opens is a ServerSession; Flask never saves another
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
