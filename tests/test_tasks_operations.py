@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 
+from casework.errors import EditConflict, OperationError
 from casework.models import AuditEvent, Person, Task, User
 from tests.conftest import shows
 
@@ -22,10 +22,10 @@ def test_operations_flush_and_audit_but_do_not_commit(app, make_user, make_perso
             actor, case, {"title": "Call the clerk", "due_on": None, "assignee_id": None, "notes": None}
         )
         operations.mark_done(actor, case, task, on=date(2030, 1, 2))
-        with pytest.raises(operations.OperationError, match="already done"):
+        with pytest.raises(OperationError, match="already done"):
             operations.mark_done(actor, case, task)
         operations.reopen(actor, case, task)
-        with pytest.raises(operations.OperationError, match="already open"):
+        with pytest.raises(OperationError, match="already open"):
             operations.reopen(actor, case, task)
         actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert actions == ["task.created", "task.done", "task.reopened"]
@@ -44,7 +44,7 @@ def test_assignee_from_another_organization_is_refused_by_the_operation(
         from casework.tasks import operations
 
         actor, case = db.session.get(User, staff.id), db.session.get(Person, person.id)
-        with pytest.raises(operations.OperationError, match="active member of the case's organization"):
+        with pytest.raises(OperationError, match="active member of the case's organization"):
             operations.add_task(
                 actor, case, {"title": "x", "due_on": None, "assignee_id": outsider.id, "notes": None}
             )
@@ -62,7 +62,7 @@ def test_a_task_changed_by_someone_else_is_not_overwritten(app, make_user, make_
         actor, case = sqla.session.get(User, staff.id), sqla.session.get(Person, person.id)
         mine = sqla.session.get(Task, task.id)
         db.execute(sa.update(Task).where(Task.id == task.id).values(title="Theirs", version=Task.version + 1))
-        with pytest.raises(StaleDataError):
+        with pytest.raises(EditConflict):  # the mapper's version check, as the shared conflict error
             operations.mark_done(actor, case, mine)
         sqla.session.rollback()
     assert db.get(Task, task.id).done_on is None
@@ -72,7 +72,7 @@ def test_the_view_answers_a_stale_save_with_a_message(login_as, make_person, db,
     from casework.tasks import operations
 
     def stale(*args, **kwargs):
-        raise StaleDataError("changed meanwhile")
+        raise EditConflict(["done_on"])
 
     person = make_person()
     task = db.add(Task(person_id=person.id, title="Original"))

@@ -162,7 +162,3 @@ class NewContactForm(ContactForm):
         validators=[DataRequired(ROLE_MESSAGE), _short()],
         description="For example: pro bono counsel for the pardon; deportation officer.",
     )
-
-
-class ConfirmForm(BaseForm):
-    """An empty form: its CSRF token is the confirmation of a destructive action."""

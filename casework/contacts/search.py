@@ -24,7 +24,7 @@ def _organizations_matching(user: User, token: str) -> list[str]:
         .where(Contact.organization.is_not(None))
         .distinct()
     )
-    return [name for name in names if token in fold(name)]
+    return [name for name in names if name is not None and token in fold(name)]
 
 
 def filtered(user: User, filters: dict) -> sa.Select:

@@ -1,16 +1,12 @@
-"""Documents on a case: upload, edit, delete. Files are written before the row; the view commits."""
+"""Documents on a case: upload, edit, delete. Files are written before the row; the request commits once."""
 
 from __future__ import annotations
 
 from casework import audit
 from casework.documents import storage
+from casework.editing import versioned_update
 from casework.extensions import db
 from casework.models import Document, Person, User
-from casework.models.base import apply_changes
-
-
-class EditConflict(Exception):
-    """The document was changed by someone else since the form was opened."""
 
 
 def upload(actor: User, person: Person, data: bytes, filename: str, fields: dict) -> Document:
@@ -34,17 +30,13 @@ def upload(actor: User, person: Person, data: bytes, filename: str, fields: dict
 
 def update(actor: User, person: Person, document: Document, fields: dict, expected_version: int) -> list[str]:
     """Change title, kind or privilege of a document edited from `expected_version`."""
-    if document.version != expected_version:
-        raise EditConflict()
-    changed = apply_changes(document, fields)
-    if changed:
-        db.session.flush()
-        audit.record(actor, "document.updated", document, person=person, fields=changed)
-    return changed
+    return versioned_update(
+        actor, document, fields, expected_version, action="document.updated", person=person
+    )
 
 
 def delete(actor: User, person: Person, document: Document) -> str:
-    """Delete the row; returns the storage name, whose file the view removes after the commit."""
+    """Delete the row; returns the storage name, whose file is removed once the deletion is committed."""
     audit.record(actor, "document.deleted", document, person=person)
     name = document.storage_name
     db.session.delete(document)

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from flask import current_app
 
+from casework.errors import OperationError
+
 MAX_PIXELS = 40_000_000  # decoding a larger image for a PDF would need hundreds of megabytes
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-class UploadRejected(ValueError):
+class UploadRejected(OperationError):
     """The file cannot be kept; the message says what to upload instead."""
 
 

@@ -1,24 +1,51 @@
-"""Documents of a case: the section on the case page, upload, download (audited), edit, delete."""
+"""Documents of a case: upload, download (audited), edit, delete. The request's unit of work commits once
+when a view returns; a stored file follows the fate of its row (see `_keep_file_only_if_committed`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    after_this_request,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access
+from casework import access, editing
+from casework.access.material import CaseItem
 from casework.documents import operations, storage
 from casework.documents.forms import DocumentEditForm, UploadForm
-from casework.extensions import db
-from casework.forms import ConfirmForm
+from casework.errors import OperationError
+from casework.forms import BaseForm
+from casework.models import Person
 
 bp = Blueprint("documents", __name__, url_prefix="/people/<int:person_id>/documents")
+
+# editing.edit_view words its messages alike for every record; the document page keeps its own words
+# (it shows no saved values under the fields) and never said more than the fields' own errors.
+OWN_WORDS: dict[str, str | None] = {
+    editing.CONFLICT_MESSAGE.format(what="document"): (
+        "Someone else changed this document while you were editing. Your changes were NOT saved: "
+        "check the current values and save again."
+    ),
+    editing.INVALID_MESSAGE.format(what="document"): None,
+}
 
 
 @bp.before_request
 @login_required
 def _signed_in():
     """Every page here needs a signed-in user."""
+
+
+def _documents_url(person: Person) -> str:
+    return url_for("people.show", person_id=person.id) + "#documents"
 
 
 def _upload_form() -> UploadForm:
@@ -28,6 +55,38 @@ def _upload_form() -> UploadForm:
     return form
 
 
+def _upload_fields(form: BaseForm) -> dict:
+    return {
+        "title": form["title"].data,
+        "kind": form["kind"].data,
+        "privileged": bool(form["privileged"].data) if "privileged" in form else False,
+    }
+
+
+def _file_refused(form: BaseForm, exc: OperationError) -> None:
+    form["file"].errors.append(str(exc))
+
+
+def _keep_file_only_if_committed(storage_name: str) -> None:
+    """Remove a file just stored if the request fails after all: its row was never committed."""
+
+    @after_this_request
+    def remove_if_failed(response):
+        if response.status_code >= 500:
+            storage.remove(storage_name)
+        return response
+
+
+def _remove_file_once_committed(storage_name: str) -> None:
+    """Remove the file of a deleted row once the request has committed the deletion."""
+
+    @after_this_request
+    def remove_if_committed(response):
+        if response.status_code < 500:
+            storage.remove(storage_name)
+        return response
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def upload(person_id: int):
     """Upload a PDF, JPEG or PNG to the case."""
@@ -35,26 +94,17 @@ def upload(person_id: int):
     form = _upload_form()
     if form.validate_on_submit():
         upload_file = form.file.data
-        fields = {
-            "title": form.title.data,
-            "kind": form.kind.data,
-            "privileged": bool(form.privileged.data) if "privileged" in form else False,
-        }
-        try:
-            document = operations.upload(
-                current_user, person, upload_file.read(), upload_file.filename or "", fields
-            )
-        except storage.UploadRejected as exc:
-            form.file.errors.append(str(exc))
-        else:
-            try:
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                storage.remove(document.storage_name)
-                raise
+        document = editing.submit(
+            form,
+            lambda: operations.upload(
+                current_user, person, upload_file.read(), upload_file.filename or "", _upload_fields(form)
+            ),
+            on_refused=_file_refused,
+        )
+        if document is not None:
+            _keep_file_only_if_committed(document.storage_name)
             flash("The document was uploaded.", "success")
-            return redirect(url_for("people.show", person_id=person.id) + "#documents")
+            return redirect(_documents_url(person))
     return render_template("documents/upload.html", form=form, person=person)
 
 
@@ -67,7 +117,6 @@ def download(person_id: int, document_id: int):
     except FileNotFoundError:
         abort(410)
     operations.record_download(current_user, person, document)
-    db.session.commit()
     extension = storage.ALLOWED.get(document.content_type, "bin")
     return Response(
         data,
@@ -79,44 +128,60 @@ def download(person_id: int, document_id: int):
     )
 
 
+def _edit_form(loaded: CaseItem) -> DocumentEditForm:
+    form = DocumentEditForm(obj=loaded.item)
+    if not access.can(current_user, "view_privileged"):
+        del form.privileged
+    return form
+
+
+def _edit_fields(form: BaseForm) -> dict:
+    fields = {"title": form["title"].data, "kind": form["kind"].data}
+    if "privileged" in form:
+        fields["privileged"] = bool(form["privileged"].data)
+    return fields
+
+
+def _edit_page(loaded: CaseItem, form: BaseForm, conflict: dict | None) -> ResponseReturnValue:
+    _in_own_words()
+    return render_template("documents/edit.html", form=form, person=loaded.person, document=loaded.item)
+
+
+def _in_own_words() -> None:
+    """Give the messages edit_view has just flashed the document page's own words (until edit_view takes a
+    wording); a message the page never showed is dropped."""
+    flashes = session.get("_flashes")
+    if flashes:
+        reworded = [(category, OWN_WORDS.get(text, text)) for category, text in flashes]
+        session["_flashes"] = [(category, text) for category, text in reworded if text is not None]
+
+
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int, document_id: int):
     """Change a document's title, kind or privilege."""
-    person, document = access.get_document_or_404(document_id, person_id, need="edit")
-    form = DocumentEditForm(obj=document)
-    if not access.can(current_user, "view_privileged"):
-        del form.privileged
-    if form.validate_on_submit():
-        fields = {"title": form.title.data, "kind": form.kind.data}
-        if "privileged" in form:
-            fields["privileged"] = bool(form.privileged.data)
-        try:
-            changed = operations.update(current_user, person, document, fields, form.version.data)
-            db.session.commit()
-        except (operations.EditConflict, StaleDataError):
-            db.session.rollback()
-            person, document = access.get_document_or_404(document_id, person_id, need="edit")
-            form.version.data = document.version
-            flash(
-                "Someone else changed this document while you were editing. Your changes were NOT saved: "
-                "check the current values and save again.",
-                "error",
-            )
-        else:
-            flash("Saved." if changed else "Nothing was changed.", "success")
-            return redirect(url_for("people.show", person_id=person.id) + "#documents")
-    return render_template("documents/edit.html", form=form, person=person, document=document)
+    return editing.edit_view(
+        load=lambda: access.get_document_or_404(document_id, person_id, need="edit"),
+        make_form=_edit_form,
+        save=lambda loaded, form: operations.update(
+            current_user, loaded.person, loaded.item, _edit_fields(form), form.version.data
+        ),
+        render=_edit_page,
+        saved_url=lambda loaded: _documents_url(loaded.person),
+        what="document",
+        describe_conflict=lambda loaded, form, fields: editing.conflict_values(
+            loaded.item, _edit_fields(form), fields
+        ),
+    )
 
 
 @bp.route("/<int:document_id>/delete", methods=["GET", "POST"])
 def delete(person_id: int, document_id: int):
     """Confirm, then delete a document and its file."""
     person, document = access.get_document_or_404(document_id, person_id, need="edit")
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        name = operations.delete(current_user, person, document)
-        db.session.commit()
-        storage.remove(name)
-        flash("The document was deleted.", "success")
-        return redirect(url_for("people.show", person_id=person.id) + "#documents")
-    return render_template("documents/delete.html", form=form, person=person, document=document)
+    return editing.confirm_view(
+        template="documents/delete.html",
+        context={"person": person, "document": document},
+        act=lambda: _remove_file_once_committed(operations.delete(current_user, person, document)),
+        done_url=_documents_url(person),
+        message="The document was deleted.",
+    )

@@ -39,10 +39,6 @@ class NoteForm(BaseForm):
         return data
 
 
-class ConfirmForm(BaseForm):
-    """An empty form: its CSRF token is the confirmation of a destructive action."""
-
-
 def note_form(person: Person, user: User, **kwargs) -> NoteForm:
     """The note form, without the privileged box for users who may not read privileged material."""
     form = NoteForm(**kwargs)

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from casework import audit
+from casework.editing import flush_versioned, versioned_update
+from casework.errors import EditConflict, OperationError
 from casework.extensions import db
 from casework.models import Note, Person, User
-from casework.models.base import apply_changes, differing_fields
-
-
-@dataclass
-class EditConflict(Exception):
-    """The note was saved (from another tab or window) after the user opened the form."""
-
-    fields: list[str]
 
 
 def write_note(actor: User, person: Person, data: dict) -> Note:
@@ -33,17 +25,16 @@ def write_note(actor: User, person: Person, data: dict) -> Note:
 
 def update_note(actor: User, person: Person, note: Note, data: dict, expected_version: int) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the note has moved on since."""
-    if note.version != expected_version:
-        raise EditConflict(differing_fields(note, data))
-    changed = apply_changes(note, data)
-    if changed:
-        db.session.flush()  # raises StaleDataError if another save slipped in since we loaded
-        audit.record(actor, "note.updated", note, person=person, fields=changed)
-    return changed
+    return versioned_update(actor, note, data, expected_version, action="note.updated", person=person)
 
 
 def delete_note(actor: User, person: Person, note: Note) -> None:
-    """Remove a note for good."""
+    """Remove a note for good; refused if it was changed since the user read it."""
     audit.record(actor, "note.deleted", note, person=person)
     db.session.delete(note)
-    db.session.flush()
+    try:
+        flush_versioned()  # the DELETE checks the version
+    except EditConflict:
+        raise OperationError(
+            "This note was changed meanwhile and was NOT deleted. Read it again, then decide."
+        ) from None

@@ -1,22 +1,33 @@
 """Case notes: write, edit your own, delete (your own; admins and staff any). Privileged notes exist only
 for those who may read privileged material: every load goes through access.get_note_or_404 and every
-list through access.notes_filter."""
+list through access.notes_filter. The request's unit of work commits once when a view returns."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
-from casework import access
-from casework.extensions import db
+from casework import access, editing
+from casework.access.material import CaseItem
+from casework.forms import BaseForm
 from casework.models import Note, Person
-from casework.models.base import differing_fields
 from casework.notes import operations
-from casework.notes.forms import ConfirmForm, note_form
+from casework.notes.forms import note_form
 
 # Row ids are 32-bit integers: a longer number in an address is "not found", not a database overflow (500).
 bp = Blueprint("notes", __name__, url_prefix="/people/<int:person_id>/notes")
+
+NOT_SAVED = "The note was not saved: correct the field marked below."
+# editing.edit_view words its messages alike for every record; a note keeps its own words (only its
+# author edits it: the other save came from another window).
+OWN_WORDS = {
+    editing.CONFLICT_MESSAGE.format(what="note"): (
+        "This note was saved from another window while you were editing. Your changes were NOT saved: "
+        "compare them with the saved text shown under the field, then save again."
+    ),
+    editing.INVALID_MESSAGE.format(what="note"): NOT_SAVED,
+}
 
 
 @bp.before_request
@@ -25,11 +36,33 @@ def _signed_in():
     """Every page of this blueprint needs a signed-in user."""
 
 
-def _back_to_notes(person: Person, note: Note | None = None):
+def _notes_url(person: Person, note: Note | None = None) -> str:
     # Point at the note itself when there is one: it shows the result, and "#notes" is not unique on the
     # case page while another section has a form field called "notes".
     anchor = f"#note-{note.id}" if note is not None else "#notes"
-    return redirect(url_for("people.show", person_id=person.id) + anchor)
+    return url_for("people.show", person_id=person.id) + anchor
+
+
+def _own_note(person_id: int, note_id: int) -> CaseItem:
+    """A note of the case that the current user wrote (403 for anyone else's)."""
+    loaded = access.get_note_or_404(note_id, person_id, need="edit")
+    if loaded.item.author_id != current_user.id:
+        abort(403)
+    return loaded
+
+
+def _form_page(loaded: CaseItem, form: BaseForm, conflict: dict | None) -> ResponseReturnValue:
+    _in_own_words()
+    return render_template(
+        "notes/form.html", form=form, person=loaded.person, note=loaded.item, conflict=conflict
+    )
+
+
+def _in_own_words() -> None:
+    """Give the messages edit_view has just flashed the notes' own words (until edit_view takes a wording)."""
+    flashes = session.get("_flashes")
+    if flashes:
+        session["_flashes"] = [(category, OWN_WORDS.get(text, text)) for category, text in flashes]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -39,46 +72,29 @@ def create(person_id: int):
     form = note_form(person, current_user, version=0)
     if form.validate_on_submit():
         note = operations.write_note(current_user, person, form.note_data())
-        db.session.commit()
         flash("The note was saved.", "success")
-        return _back_to_notes(person, note)
+        return redirect(_notes_url(person, note))
     if request.method == "POST":
-        flash("The note was not saved: correct the field marked below.", "error")
+        flash(NOT_SAVED, "error")
     return render_template("notes/form.html", form=form, person=person, note=None, conflict=None)
 
 
 @bp.route("/<int:note_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int, note_id: int):
     """Edit one of your own notes; a save based on an outdated version is refused, the typed text kept."""
-    person, note = access.get_note_or_404(note_id, person_id, need="edit")
-    if note.author_id != current_user.id:
-        abort(403)
-    form = note_form(person, current_user, obj=note)
-    conflict = None
-    if form.validate_on_submit():
-        data = form.note_data()
-        try:
-            changed = operations.update_note(current_user, person, note, data, form.version.data)
-            db.session.commit()
-        except (operations.EditConflict, StaleDataError) as exc:
-            db.session.rollback()
-            person, note = access.get_note_or_404(note_id, person_id, need="edit")
-            fields = exc.fields if isinstance(exc, operations.EditConflict) else list(data)
-            conflict = {
-                name: getattr(note, name) for name in differing_fields(note, {f: data[f] for f in fields})
-            }
-            form.version.data = note.version  # saving again, after review, is the user's informed choice
-            flash(
-                "This note was saved from another window while you were editing. Your changes were NOT "
-                "saved: compare them with the saved text shown under the field, then save again.",
-                "error",
-            )
-        else:
-            flash("Saved." if changed else "Nothing was changed.", "success")
-            return _back_to_notes(person, note)
-    elif request.method == "POST":
-        flash("The note was not saved: correct the field marked below.", "error")
-    return render_template("notes/form.html", form=form, person=person, note=note, conflict=conflict)
+    return editing.edit_view(
+        load=lambda: _own_note(person_id, note_id),
+        make_form=lambda loaded: note_form(loaded.person, current_user, obj=loaded.item),
+        save=lambda loaded, form: operations.update_note(
+            current_user, loaded.person, loaded.item, form.note_data(), form.version.data
+        ),
+        render=_form_page,
+        saved_url=lambda loaded: _notes_url(loaded.person, loaded.item),
+        what="note",
+        describe_conflict=lambda loaded, form, fields: editing.conflict_values(
+            loaded.item, form.note_data(), fields
+        ),
+    )
 
 
 @bp.route("/<int:note_id>/delete", methods=["GET", "POST"])
@@ -87,18 +103,10 @@ def delete(person_id: int, note_id: int):
     person, note = access.get_note_or_404(note_id, person_id, need="edit")
     if note.author_id != current_user.id and not access.can(current_user, "manage", person):
         abort(403)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            operations.delete_note(current_user, person, note)
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            flash("This note was changed meanwhile and was NOT deleted. Read it again, then decide.", "error")
-        else:
-            flash("The note was deleted.", "success")
-        return _back_to_notes(person)
-    return render_template("notes/confirm_delete.html", form=form, person=person, note=note)
-
-
-# ---------------------------------------------------------------- the case page section
+    return editing.confirm_view(
+        template="notes/confirm_delete.html",
+        context={"person": person, "note": note},
+        act=lambda: operations.delete_note(current_user, person, note),
+        done_url=_notes_url(person),
+        message="The note was deleted.",
+    )

@@ -68,7 +68,3 @@ class TaskForm(BaseForm):
     def task_data(self) -> dict:
         """The submitted values keyed by Task attribute."""
         return {name: self[name].data for name in self.FIELDS}
-
-
-class ConfirmForm(BaseForm):
-    """An empty form: its CSRF token is the confirmation of an action."""

@@ -1,35 +1,20 @@
-"""Tasks on a case: add, edit, mark done, reopen, delete. Operations flush; the view commits once."""
+"""Tasks on a case: add, edit, mark done, reopen, delete. Operations flush; the request commits once.
+
+A change that crossed someone else's save of the same task raises EditConflict (refused, nothing kept)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-
 from casework import audit
+from casework.editing import check_version, flush_versioned, versioned_update
+from casework.errors import EditConflict, OperationError
 from casework.extensions import db
 from casework.models import Person, Task, User
-from casework.models.base import apply_changes, differing_fields
 
-
-class OperationError(ValueError):
-    """A request that cannot be carried out; the message tells the user why and what to do."""
-
-
-@dataclass
-class EditConflict(Exception):
-    """Someone saved the task after the user opened the form."""
-
-    fields: list[str]
-
-
-def assignable_users(person: Person, keep_user_id: int | None = None) -> list[User]:
-    """Active users of the case's organization, by name (plus the current assignee, kept when unchanged)."""
-    condition = sa.and_(User.org_id == person.org_id, User.active.is_(True))
-    if keep_user_id is not None:
-        condition = sa.or_(condition, User.id == keep_user_id)
-    return list(db.session.scalars(sa.select(User).where(condition).order_by(User.name, User.email)))
+CHANGED_MEANWHILE = (
+    "Someone else changed this task meanwhile; nothing was changed. Look at it again, then retry."
+)
 
 
 def _check_assignee(person: Person, user_id: int | None, current_id: int | None = None) -> None:
@@ -54,14 +39,9 @@ def add_task(actor: User, person: Person, data: dict) -> Task:
 
 def update_task(actor: User, person: Person, task: Task, data: dict, expected_version: int) -> list[str]:
     """Apply an edit made from `expected_version`; refuse it if the task has moved on since."""
-    if task.version != expected_version:
-        raise EditConflict(differing_fields(task, data))
+    check_version(task, expected_version, data)
     _check_assignee(person, data.get("assignee_id"), current_id=task.assignee_id)
-    changed = apply_changes(task, data)
-    if changed:
-        db.session.flush()  # raises StaleDataError if another save slipped in since we loaded
-        audit.record(actor, "task.updated", task, person=person, fields=changed)
-    return changed
+    return versioned_update(actor, task, data, expected_version, action="task.updated", person=person)
 
 
 def mark_done(actor: User, person: Person, task: Task, on: date | None = None) -> None:
@@ -69,7 +49,7 @@ def mark_done(actor: User, person: Person, task: Task, on: date | None = None) -
     if task.done_on is not None:
         raise OperationError("This task is already done.")
     task.done_on = on or date.today()
-    db.session.flush()
+    flush_versioned(["done_on"])
     audit.record(actor, "task.done", task, person=person, fields=["done_on"])
 
 
@@ -78,12 +58,15 @@ def reopen(actor: User, person: Person, task: Task) -> None:
     if task.done_on is None:
         raise OperationError("This task is already open.")
     task.done_on = None
-    db.session.flush()
+    flush_versioned(["done_on"])
     audit.record(actor, "task.reopened", task, person=person, fields=["done_on"])
 
 
 def delete_task(actor: User, person: Person, task: Task) -> None:
-    """Remove a task for good."""
+    """Remove a task for good; refused if someone changed it since the user looked."""
     audit.record(actor, "task.deleted", task, person=person)
     db.session.delete(task)
-    db.session.flush()
+    try:
+        flush_versioned()  # the DELETE checks the version
+    except EditConflict:
+        raise OperationError(CHANGED_MEANWHILE) from None

@@ -84,9 +84,7 @@ def _refused(prefix: str, exc: OperationError) -> None:
 
 
 def _in_own_words() -> None:
-    """Give the messages edit_view has just flashed the record's own words.
-
-    (edit_view takes no wording of its own; this goes once it does: see the report of this change.)"""
+    """Give the messages edit_view has just flashed the record's own words (until edit_view takes a wording)."""
     flashes = session.get("_flashes")
     if flashes:
         session["_flashes"] = [(category, _OWN_WORDS.get(text, text)) for category, text in flashes]
