@@ -115,18 +115,18 @@ def prune_sessions_command() -> None:
 @click.option("--limit", default=500, show_default=True, help="Send at most this many messages in this run.")
 def send_outbox_command(limit: int) -> None:
     """Send the e-mail waiting in the outbox through SMTP (retrying failures); purge old sent mail."""
-    from casework.petitions import mail, signing
+    from casework.petitions import mail, retention
 
     # The retention is committed before anything is sent; the sending commits after every message itself,
     # so that a crash never sends a message twice.
     with unit_of_work.transaction():
-        retention = signing.apply_retention()
+        retained = retention.apply_retention()
     report = mail.send_pending(limit=limit)
     if report.skipped:
         click.echo(report.skipped)
     click.echo(
         f"Sent {report.sent}, to retry {report.failed}, given up {report.given_up}; "
-        f"purged {report.purged + retention.outbox_purged} old messages."
+        f"purged {report.purged + retained.outbox_purged} old messages."
     )
 
 
@@ -160,10 +160,10 @@ def petitions_reconcile_command(dry_run: bool) -> None:
 @with_appcontext
 def petitions_prune_command() -> None:
     """Apply the retention of signer data now: client networks, expired links, anonymization, old mail."""
-    from casework.petitions import signing
+    from casework.petitions import retention
 
     with unit_of_work.transaction():
-        report = signing.apply_retention()
+        report = retention.apply_retention()
     click.echo(
         f"Client networks dropped: {report.ips_dropped}; unconfirmed signatures deleted: "
         f"{report.expired_deleted}; signatures anonymized: {report.anonymized}; old e-mails purged: "
