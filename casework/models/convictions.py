@@ -98,6 +98,7 @@ class Conviction(TimestampMixin, Base):
 
     @property
     def ground_list(self) -> list[RemovalGround]:
+        """The grounds of removal the conviction creates (stored comma-separated)."""
         return [RemovalGround(g) for g in (self.removal_grounds or "").split(",") if g]
 
     def __repr__(self) -> str:

@@ -42,6 +42,7 @@ class CustodyKind(LabelledEnum):
 
     @property
     def starts_detention(self) -> bool:
+        """Events that put a free person in detention."""
         return self in (CustodyKind.ICE_ARREST, CustodyKind.REDETAINED)
 
     @property
@@ -58,6 +59,7 @@ class CustodyKind(LabelledEnum):
 
     @property
     def ends_detention(self) -> bool:
+        """Events after which the person is no longer detained."""
         return self in (
             CustodyKind.RELEASED_SUPERVISION,
             CustodyKind.RELEASED_BOND,

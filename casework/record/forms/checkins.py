@@ -42,6 +42,7 @@ class CheckInForm(BaseForm):
     RECORD_FIELDS = ("scheduled_on", "scheduled_time", "office", "accompanied_by", "outcome", "notes")
 
     def validate_outcome(self, field):
+        """A check-in still to come can only be scheduled or rescheduled."""
         day = self.scheduled_on.data
         held = field.data not in (None, CheckInOutcome.SCHEDULED, CheckInOutcome.RESCHEDULED)
         if held and day and day > date.today():

@@ -99,12 +99,14 @@ class ConvictionForm(BaseForm):
     )
 
     def validate_offense_date(self, field):
+        """Not before the person was born."""
         if field.data and self.birth_date and field.data < self.birth_date:
             raise ValidationError(
                 f"The offense date cannot be before the date of birth ({self.birth_date}); check both dates."
             )
 
     def validate_conviction_date(self, field):
+        """Not before the person was born."""
         if field.data and self.birth_date and field.data < self.birth_date:
             raise ValidationError(
                 f"The conviction date cannot be before the date of birth "

@@ -91,6 +91,7 @@ class RemovalCaseForm(BaseForm):
     )
 
     def validate_stay_ended_on(self, field):
+        """Only a stay that has ended has an end date."""
         if self.stay_status.data != StayStatus.ENDED:
             raise ValidationError(
                 "Only a stay that has ended has an end date: choose “Stay ended” "

@@ -79,12 +79,14 @@ class TravelDocumentForm(BaseForm):
     )
 
     def validate_decided_on(self, field):
+        """A pending request has no decision date."""
         if self.outcome.data == TravelDocumentOutcome.PENDING:
             raise ValidationError(
                 "A request still pending has no decision date: choose the outcome, or clear this date."
             )
 
     def validate_expires_on(self, field):
+        """Only an issued document expires, and after it was issued."""
         if not field.data:
             return
         if self.outcome.data != TravelDocumentOutcome.ISSUED:
@@ -96,6 +98,7 @@ class TravelDocumentForm(BaseForm):
             raise ValidationError("The expiry date must be after the decision date; check both dates.")
 
     def validate_refusal_reason(self, field):
+        """Only a refused request has a refusal reason."""
         if field.data and self.outcome.data != TravelDocumentOutcome.REFUSED:
             raise ValidationError(
                 "Only a refused request has a refusal reason: choose “Refused” as the "
