@@ -123,3 +123,26 @@ def test_edit_conflict_and_delete_removes_the_file(app, login_as, make_person, d
     assert staff.post(url + "/delete").status_code == 302
     assert db.count(Document) == 0
     assert not os.path.exists(os.path.join(app.instance_path, "documents", document.storage_name))
+
+
+def test_a_stored_file_follows_the_fate_of_its_row(app, login_as, make_person, db, monkeypatch):
+    """The request commits after the view: a failed commit removes the file just uploaded and keeps the
+    file of a document whose deletion was not committed."""
+    from casework import unit_of_work
+
+    person = make_person()
+    staff = login_as("staff")
+    assert upload(staff, person.id, png_bytes(), title="Kept").status_code == 302
+    kept = db.scalar(sa.select(Document))
+    folder = os.path.join(app.instance_path, "documents")
+    before = set(os.listdir(folder))
+
+    def failing_commit():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(unit_of_work, "_commit", failing_commit)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # answer 500, as in production
+    assert upload(staff, person.id, png_bytes(), title="Lost").status_code == 500
+    assert staff.post(f"/people/{person.id}/documents/{kept.id}/delete").status_code == 500
+    assert set(os.listdir(folder)) == before and kept.storage_name in before
+    assert [d.title for d in db.scalars(sa.select(Document))] == ["Kept"]
