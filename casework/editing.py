@@ -93,6 +93,7 @@ def edit_view(
     render: Callable[[T, BaseForm, dict | None], ResponseReturnValue],
     saved_url: Callable[[T], str],
     what: str = "record",
+    conflict_message: str | None = None,
     data: Callable[[BaseForm], dict] | None = None,
     describe_conflict: Callable[[T, BaseForm, list[str]], dict] | None = None,
     on_refused: Callable[[BaseForm, OperationError], None] | None = None,
@@ -103,7 +104,8 @@ def edit_view(
     "Saved." or "Nothing was changed."; a POST from an outdated version rolls back, reloads the object and
     shows the form again keeping what was typed, with `conflict` = {field: saved value} (readable values
     from `describe_conflict` when given), and the form's version moved on so that saving again, after
-    review, is the user's informed choice. A refused operation shows its message on the form.
+    review, is the user's informed choice (`conflict_message` words it for pages that name who or what
+    changed). A refused operation shows its message on the form.
 
     `data(form)` gives the typed values by attribute name (default: the form's `record_data()`); the
     default conflict compares them with the reloaded object's attributes.
@@ -122,7 +124,7 @@ def edit_view(
             else:
                 conflict = conflict_values(obj, (data or record_data)(form), exc.fields)
             form["version"].data = obj.version  # type: ignore[attr-defined]
-            flash(CONFLICT_MESSAGE.format(what=what), "error")
+            flash(conflict_message or CONFLICT_MESSAGE.format(what=what), "error")
         except OperationError as exc:
             unit_of_work.rollback()
             obj = load()

@@ -50,9 +50,13 @@ from casework.access.petitions import (
     visible_outbox,
 )
 from casework.access.relief import (
+    get_case_org_user_or_404,
+    get_relief_application_or_404,
     get_relief_step_or_404,
     get_relief_template_or_404,
     get_relief_template_step_or_404,
+    get_step_of_application_or_404,
+    get_step_of_template_or_404,
     relief_templates_offered,
 )
 
@@ -78,6 +82,10 @@ __all__ = [
     "get_petition_or_404",
     "get_relief_step_or_404",
     "get_relief_template_or_404",
+    "get_case_org_user_or_404",
+    "get_relief_application_or_404",
+    "get_step_of_application_or_404",
+    "get_step_of_template_or_404",
     "get_relief_template_step_or_404",
     "level_for",
     "linkable_contacts",

@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casework import access, editing
-from casework.access.relief import get_relief_application_or_404
 from casework.errors import OperationError
 from casework.models import Person, ReliefApplication, ReliefTemplate
 from casework.relief import operations, queries
@@ -72,7 +71,7 @@ def edit(person_id: int, application_id: int):
     """Status, dates, outcome and people; a save from an outdated version is refused, typed values kept."""
     person = access.get_person_or_404(person_id, need="edit")
     return editing.edit_view(
-        load=lambda: get_relief_application_or_404(person, application_id, with_convictions=True),
+        load=lambda: access.get_relief_application_or_404(person, application_id, with_convictions=True),
         make_form=lambda application: _edit_form(person, application),
         save=lambda application, form: operations.update_application(
             current_user, person, application, form.application_data(), form.version.data

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import redirect, render_template, session, url_for
-from flask.typing import ResponseReturnValue
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
-from casework import access, editing
+from casework import access
 from casework.forms import BaseForm
 from casework.models import Person, ReliefApplication, ReliefStep
 from casework.relief import queries
@@ -96,22 +95,3 @@ def step_url(person: Person, application: ReliefApplication, step: ReliefStep | 
 def back_to(person: Person, application: ReliefApplication, step: ReliefStep | None = None):
     """Redirect to the application page at a step (or at the checklist)."""
     return redirect(step_url(person, application, step))
-
-
-def edit_view_in_own_words(*, conflict_message: str, what: str, render, **flow) -> ResponseReturnValue:
-    """editing.edit_view, telling of an edit conflict in this page's own words.
-
-    The shared flow words every conflict alike ("Someone else saved this … while you were editing"); the
-    relief pages have always said who (another admin) and what (changed this step), and their users and
-    tests know those words. edit_view takes no message yet, so the flashed one is replaced here, before the
-    page that shows it is rendered; once edit_view accepts a `conflict_message`, pass it there instead.
-    """
-    shared = editing.CONFLICT_MESSAGE.format(what=what)
-
-    def render_in_own_words(obj, form, conflict):
-        if conflict is not None:
-            flashed = session.get("_flashes", [])
-            session["_flashes"] = [(c, conflict_message if m == shared else m) for c, m in flashed]
-        return render(obj, form, conflict)
-
-    return editing.edit_view(what=what, render=render_in_own_words, **flow)

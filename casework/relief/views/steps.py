@@ -13,8 +13,7 @@ from datetime import date
 from flask import flash, render_template
 from flask_login import current_user
 
-from casework import access, unit_of_work
-from casework.access.relief import get_case_org_user_or_404, get_step_of_application_or_404
+from casework import access, editing, unit_of_work
 from casework.errors import EditConflict, OperationError
 from casework.forms import BaseForm
 from casework.models import Person, ReliefApplication, ReliefStep
@@ -117,7 +116,7 @@ def step_assign(person_id: int, application_id: int, step_id: int):
 def _assign(person: Person, application: ReliefApplication, step: ReliefStep, form) -> str:
     assignee = None
     if form.assignee_id.data is not None:
-        assignee = get_case_org_user_or_404(person, form.assignee_id.data)
+        assignee = access.get_case_org_user_or_404(person, form.assignee_id.data)
     changed = operations.assign_step(current_user, person, application, step, assignee, form.version.data)
     if not changed:
         return "Nothing was changed."
@@ -147,10 +146,10 @@ def edit_step(person_id: int, application_id: int, step_id: int):
     person, application = access.get_case_item_or_404(
         ReliefApplication, application_id, person_id, need="edit"
     )
-    return pages.edit_view_in_own_words(
+    return editing.edit_view(
         conflict_message=STEP_CONFLICT,
         what="step",
-        load=lambda: get_step_of_application_or_404(application, step_id),
+        load=lambda: access.get_step_of_application_or_404(application, step_id),
         make_form=lambda step: StepEditForm(obj=step),
         save=lambda step, form: operations.update_step(
             current_user, person, application, step, form.step_data(), form.version.data

@@ -8,7 +8,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from casework import access, editing
-from casework.access.relief import get_step_of_template_or_404
 from casework.errors import OperationError
 from casework.forms import ConfirmForm
 from casework.models import ReliefTemplate, ReliefTemplateStep
@@ -21,7 +20,7 @@ from casework.relief.forms import (
     TemplateStepEditForm,
     TemplateStepForm,
 )
-from casework.relief.views import TEMPLATE, TEMPLATES, admins_only, bp, choices, pages
+from casework.relief.views import TEMPLATE, TEMPLATES, admins_only, bp, choices
 
 TEMPLATE_CONFLICT = (
     "Another admin saved this template while you were editing. Your changes were NOT saved: "
@@ -83,7 +82,7 @@ def template(template_id: int):
 @admins_only
 def edit_template(template_id: int):
     """Change the organization's own template (built-in ones are read-only: copy them first)."""
-    return pages.edit_view_in_own_words(
+    return editing.edit_view(
         conflict_message=TEMPLATE_CONFLICT,
         what="template",
         load=lambda: access.get_relief_template_or_404(template_id, need="edit"),
@@ -179,10 +178,10 @@ def _template_step_edit_form(template: ReliefTemplate, step: ReliefTemplateStep)
 def edit_template_step(template_id: int, step_id: int):
     """Change a step of the organization's template; anchors that loop or point nowhere are refused."""
     template = access.get_relief_template_or_404(template_id, need="edit")
-    return pages.edit_view_in_own_words(
+    return editing.edit_view(
         conflict_message=TEMPLATE_CONFLICT,
         what="step",
-        load=lambda: get_step_of_template_or_404(template, step_id),
+        load=lambda: access.get_step_of_template_or_404(template, step_id),
         make_form=lambda step: _template_step_edit_form(template, step),
         save=lambda step, form: operations.update_template_step(
             current_user, template, step, form.step_data(), form.version.data
