@@ -74,7 +74,9 @@ def test_a_cli_transaction_commits_on_success_and_rolls_back_on_error(app, db):
 def test_every_get_route_of_the_matrix_writes_nothing_but_audit(app):
     """The guard is on for every request: a GET route that wrote would fail the authorization matrix with a
     500. Here: the guard is installed on the Session class, not on one session."""
-    listeners = sa.event.contains(sa.orm.Session, "before_flush", unit_of_work._read_only_requests_write_only_audit)
+    listeners = sa.event.contains(
+        sa.orm.Session, "before_flush", unit_of_work._read_only_requests_write_only_audit
+    )
     assert listeners
 
 
@@ -108,8 +110,12 @@ def test_every_section_has_a_place_in_every_output_or_a_written_reason(app):
         for output in case_page.OUTPUTS:
             declared = section.pdf_parts if output == "pdf" else section.export_keys
             reason = section.omitted.get(output, "")
-            assert bool(declared) != bool(reason), f"{section.key}: {output} needs a place or a reason, not both"
-            assert not reason or len(reason.split()) >= 5, f"{section.key}: say why it is left out of {output}"
+            assert bool(declared) != bool(reason), (
+                f"{section.key}: {output} needs a place or a reason, not both"
+            )
+            assert not reason or len(reason.split()) >= 5, (
+                f"{section.key}: say why it is left out of {output}"
+            )
         assert set(section.pdf_parts) <= set(PDF_PARTS), section.key
 
 
@@ -134,7 +140,9 @@ def test_each_shared_error_is_defined_once(name):
     definitions = []
     for path in (ROOT / "casework").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        definitions += [path for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name == name]
+        definitions += [
+            path for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name == name
+        ]
     assert [p.relative_to(ROOT).as_posix() for p in definitions] == ["casework/errors.py"]
 
 

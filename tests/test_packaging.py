@@ -18,7 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
         timeout=300,
@@ -30,7 +41,10 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
 
 def test_the_wheel_carries_templates_static_files_migrations_and_data(wheel):
     names = set(wheel.namelist())
-    for folder, package_folder in (("templates", "casework/templates"), ("migrations", "casework/migrations")):
+    for folder, package_folder in (
+        ("templates", "casework/templates"),
+        ("migrations", "casework/migrations"),
+    ):
         for path in (ROOT / folder).rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 assert f"{package_folder}/{path.relative_to(ROOT / folder).as_posix()}" in names

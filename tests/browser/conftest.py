@@ -17,8 +17,6 @@ from werkzeug.serving import make_server
 
 from tests.conftest import require_service
 
-
-
 BROWSER_DIR = Path(__file__).parent
 
 
