@@ -27,15 +27,14 @@ from casework.models import Person
 
 bp = Blueprint("documents", __name__, url_prefix="/people/<int:person_id>/documents")
 
-# editing.edit_view words its messages alike for every record; the document page keeps its own words
-# (it shows no saved values under the fields) and never said more than the fields' own errors.
-OWN_WORDS: dict[str, str | None] = {
-    editing.CONFLICT_MESSAGE.format(what="document"): (
-        "Someone else changed this document while you were editing. Your changes were NOT saved: "
-        "check the current values and save again."
-    ),
-    editing.INVALID_MESSAGE.format(what="document"): None,
-}
+# The edit page shows no saved values under its fields.
+CONFLICT = (
+    "Someone else changed this document while you were editing. Your changes were NOT saved: "
+    "check the current values and save again."
+)
+# editing.edit_view flashes a message for an invalid form; the document page only ever showed the
+# fields' own errors.
+NEVER_SHOWN = {editing.INVALID_MESSAGE.format(what="document")}
 
 
 @bp.before_request
@@ -148,12 +147,11 @@ def _edit_page(loaded: CaseItem, form: BaseForm, conflict: dict | None) -> Respo
 
 
 def _in_own_words() -> None:
-    """Give the messages edit_view has just flashed the document page's own words (until edit_view takes a
-    wording); a message the page never showed is dropped."""
+    """Drop the invalid-form message edit_view has just flashed, which this page never showed (until
+    edit_view takes that message too, as it takes `conflict_message`)."""
     flashes = session.get("_flashes")
     if flashes:
-        reworded = [(category, OWN_WORDS.get(text, text)) for category, text in flashes]
-        session["_flashes"] = [(category, text) for category, text in reworded if text is not None]
+        session["_flashes"] = [(category, text) for category, text in flashes if text not in NEVER_SHOWN]
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
@@ -168,6 +166,7 @@ def edit(person_id: int, document_id: int):
         render=_edit_page,
         saved_url=lambda loaded: _documents_url(loaded.person),
         what="document",
+        conflict_message=CONFLICT,
         describe_conflict=lambda loaded, form, fields: editing.conflict_values(
             loaded.item, _edit_fields(form), fields
         ),

@@ -19,15 +19,13 @@ from casework.notes.forms import note_form
 bp = Blueprint("notes", __name__, url_prefix="/people/<int:person_id>/notes")
 
 NOT_SAVED = "The note was not saved: correct the field marked below."
-# editing.edit_view words its messages alike for every record; a note keeps its own words (only its
-# author edits it: the other save came from another window).
-OWN_WORDS = {
-    editing.CONFLICT_MESSAGE.format(what="note"): (
-        "This note was saved from another window while you were editing. Your changes were NOT saved: "
-        "compare them with the saved text shown under the field, then save again."
-    ),
-    editing.INVALID_MESSAGE.format(what="note"): NOT_SAVED,
-}
+# Only a note's author edits it: the other save came from another window.
+CONFLICT = (
+    "This note was saved from another window while you were editing. Your changes were NOT saved: "
+    "compare them with the saved text shown under the field, then save again."
+)
+# editing.edit_view words an invalid form alike for every record; a note keeps its own words.
+OWN_WORDS = {editing.INVALID_MESSAGE.format(what="note"): NOT_SAVED}
 
 
 @bp.before_request
@@ -59,7 +57,8 @@ def _form_page(loaded: CaseItem, form: BaseForm, conflict: dict | None) -> Respo
 
 
 def _in_own_words() -> None:
-    """Give the messages edit_view has just flashed the notes' own words (until edit_view takes a wording)."""
+    """Put the notes' own words on the invalid-form message edit_view has just flashed (until edit_view
+    takes that message too, as it takes `conflict_message`)."""
     flashes = session.get("_flashes")
     if flashes:
         session["_flashes"] = [(category, OWN_WORDS.get(text, text)) for category, text in flashes]
@@ -91,6 +90,7 @@ def edit(person_id: int, note_id: int):
         render=_form_page,
         saved_url=lambda loaded: _notes_url(loaded.person, loaded.item),
         what="note",
+        conflict_message=CONFLICT,
         describe_conflict=lambda loaded, form, fields: editing.conflict_values(
             loaded.item, form.note_data(), fields
         ),

@@ -22,11 +22,8 @@ CONFLICT = (
     "them with the saved values shown under each field, then save again."
 )
 
-# editing.edit_view words its messages alike for every record; the legal record keeps its own words.
-_OWN_WORDS = {
-    editing.CONFLICT_MESSAGE.format(what="record"): CONFLICT,
-    editing.INVALID_MESSAGE.format(what="record"): NOT_SAVED,
-}
+# editing.edit_view words an invalid form alike for every record; the legal record keeps its own words.
+_OWN_WORDS = {editing.INVALID_MESSAGE.format(what="record"): NOT_SAVED}
 
 
 def case_url(person_id: int, anchor: str) -> str:
@@ -58,6 +55,7 @@ def edit_item(
         save=save,
         render=render,
         saved_url=lambda loaded: case_url(loaded.person.id, anchor),
+        conflict_message=CONFLICT,
         describe_conflict=describe_conflict or _saved_values,
         on_refused=lambda form, exc: flash(f"Nothing was saved: {exc}", "error"),
     )
@@ -84,7 +82,8 @@ def _refused(prefix: str, exc: OperationError) -> None:
 
 
 def _in_own_words() -> None:
-    """Give the messages edit_view has just flashed the record's own words (until edit_view takes a wording)."""
+    """Put the record's own words on the invalid-form message edit_view has just flashed (until edit_view
+    takes that message too, as it takes `conflict_message`)."""
     flashes = session.get("_flashes")
     if flashes:
         session["_flashes"] = [(category, _OWN_WORDS.get(text, text)) for category, text in flashes]
