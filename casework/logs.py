@@ -12,6 +12,7 @@ class RedactSecrets(logging.Filter):
     """Replace secret path segments in a log record with [redacted]."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record in place; never drop it."""
         message = record.getMessage()
         redacted = _SECRET_PATHS.sub(r"\1[redacted]\2", message)
         if redacted != message:

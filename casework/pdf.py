@@ -38,6 +38,7 @@ class SafeURLFetcher(URLFetcher):
         self.requested: list[str] = []
 
     def fetch(self, url, headers=None):
+        """A data: URL or one of the app's static files; anything else is refused (and recorded)."""
         self.requested.append(url)
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":

@@ -36,6 +36,7 @@ class ServerSession(CallbackDict, SessionMixin):
 
     def __init__(self, initial=None, token: str | None = None, last_seen=None, created_at=None):
         def on_update(self):
+            """Any change marks the session for saving."""
             self.modified = True
 
         super().__init__(initial, on_update)
@@ -63,6 +64,7 @@ class DatabaseSessionInterface(SessionInterface):
     serializer = _serializer
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
+        """The session of the cookie's token, or a new empty one (expired or idle sessions are deleted)."""
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
@@ -83,6 +85,7 @@ class DatabaseSessionInterface(SessionInterface):
         return ServerSession(data, token=token, last_seen=last_seen, created_at=_aware(row.created_at))
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Write, rotate or delete the session's row, in a transaction of its own, and set the cookie."""
         if not isinstance(session, ServerSession):
             return  # every session this interface opens is a ServerSession; Flask never saves another
         name = self.get_cookie_name(app)

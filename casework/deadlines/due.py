@@ -47,6 +47,7 @@ class DueKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The kind in words."""
         return {
             "check_in": "ICE check-in",
             "hearing": "Immigration court hearing",
@@ -72,6 +73,7 @@ class DueItem:
     assignee_id: int | None = None
 
     def overdue(self, today: date) -> bool:
+        """Whether the item's day has passed."""
         return self.day < today
 
 
@@ -106,6 +108,7 @@ def _sources(
     sources: list[_Source] = []
 
     def add(kind, query, date_column, to_item, mine_filter=on_my_team):
+        """One source of due items, unless the filters leave its kind out."""
         if kinds is not None and kind not in kinds:
             return
         if mine:
@@ -115,6 +118,7 @@ def _sources(
         sources.append(_Source(kind, query, date_column, to_item))
 
     def check_in(row):
+        """A scheduled check-in, with a reminder to record the outcome once it has passed."""
         title = "ICE check-in" + (f" at {row.office}" if row.office else "")
         if row.scheduled_on < today:
             title += " (record the outcome)"
@@ -212,6 +216,7 @@ def _sources(
     )
 
     def clock_item(row):
+        """The next mark of a detained person's post-order custody clock, if the clock runs."""
         removal, person_id, name, since = row
         clock = custody_clock(removal, CustodyStatus.DETAINED, since, today)
         if clock is None:

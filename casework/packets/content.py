@@ -42,6 +42,7 @@ class Audience(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """Who the audience is, in words."""
         return {
             "attorney": "Attorney: everything you may see, privileged material included",
             "internal": "Internal: no privileged notes or documents",
@@ -50,6 +51,7 @@ class Audience(enum.StrEnum):
 
     @property
     def confidentiality(self) -> str:
+        """The confidentiality line printed on every page for this audience."""
         return {
             "attorney": "PRIVILEGED AND CONFIDENTIAL — attorney-client communication / attorney work product",
             "internal": "CONFIDENTIAL — for the people working on this case only",
@@ -108,6 +110,7 @@ class PacketContent:
 
     @property
     def age(self) -> int | None:
+        """The person's age today."""
         return self.person.age_on(date.today())
 
 
