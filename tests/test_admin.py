@@ -76,7 +76,7 @@ def test_stale_user_edit_is_refused(login_as, make_user, db):
         f"/admin/users/{user.id}",
         {"name": "Second", "role": "volunteer", "active": "y", "version": user.version},
     )
-    assert "Someone else saved this user while you were editing" in text_of(r)
+    assert "Someone else changed this user" in text_of(r)
     assert "Saved by someone else meanwhile: <strong>First</strong>" in text_of(r)
     assert db.get(User, user.id).name == "First"
 

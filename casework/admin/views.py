@@ -88,6 +88,7 @@ def edit_user(user_id: int):
         render=_user_form_page,
         saved_url=lambda user: url_for("admin.users"),
         what="user",
+        conflict_message="Someone else changed this user while you were editing; review and save again.",
     )
 
 
