@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from flask import abort, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit, unit_of_work
@@ -94,6 +95,7 @@ def edit_view(
     saved_url: Callable[[T], str],
     what: str = "record",
     conflict_message: str | None = None,
+    invalid_message: str | None = None,
     data: Callable[[BaseForm], dict] | None = None,
     describe_conflict: Callable[[T, BaseForm, list[str]], dict] | None = None,
     on_refused: Callable[[BaseForm, OperationError], None] | None = None,
@@ -105,7 +107,9 @@ def edit_view(
     shows the form again keeping what was typed, with `conflict` = {field: saved value} (readable values
     from `describe_conflict` when given), and the form's version moved on so that saving again, after
     review, is the user's informed choice (`conflict_message` words it for pages that name who or what
-    changed). A refused operation shows its message on the form.
+    changed; `invalid_message` words the invalid form, "" for none). A refused operation shows its message on
+    the form. A constraint violation at the save (a concurrent change the version did not catch) is
+    treated as a conflict: nothing is kept and the form comes back.
 
     `data(form)` gives the typed values by attribute name (default: the form's `record_data()`); the
     default conflict compares them with the reloaded object's attributes.
@@ -116,13 +120,13 @@ def edit_view(
     if form.validate_on_submit():
         try:
             changed = save(obj, form)
-        except EditConflict as exc:
+        except (EditConflict, IntegrityError) as exc:
             unit_of_work.rollback()
             obj = load()
             if describe_conflict is not None:
-                conflict = describe_conflict(obj, form, exc.fields)
+                conflict = describe_conflict(obj, form, _fields_of(exc))
             else:
-                conflict = conflict_values(obj, (data or record_data)(form), exc.fields)
+                conflict = conflict_values(obj, (data or record_data)(form), _fields_of(exc))
             form["version"].data = obj.version  # type: ignore[attr-defined]
             flash(conflict_message or CONFLICT_MESSAGE.format(what=what), "error")
         except OperationError as exc:
@@ -133,8 +137,14 @@ def edit_view(
             flash("Saved." if changed else "Nothing was changed.", "success")
             return redirect(saved_url(obj))
     elif request.method == "POST":
-        flash(INVALID_MESSAGE.format(what=what), "error")
+        message = INVALID_MESSAGE.format(what=what) if invalid_message is None else invalid_message
+        if message:
+            flash(message, "error")
     return render(obj, form, conflict)
+
+
+def _fields_of(exc: Exception) -> list[str]:
+    return exc.fields if isinstance(exc, EditConflict) else []
 
 
 def record_data(form: BaseForm) -> dict:
@@ -160,13 +170,14 @@ def submit(
         return None
 
 
-def attempt(act: Callable[[], object], *, refused_prefix: str = "") -> bool:
-    """Run an operation whose refusal is flashed (a button with no form page): True when it was done."""
+def attempt(act: Callable[[], object], *, refused_prefix: str = "", category: str = "error") -> bool:
+    """Run an operation whose refusal is flashed (a button with no form page): True when it was done.
+    `category` is the refusal's flash category ("info" for a harmless one, such as "already done")."""
     try:
         act()
     except OperationError as exc:
         unit_of_work.rollback()
-        flash(f"{refused_prefix}{exc}", "error")
+        flash(f"{refused_prefix}{exc}", category)
         return False
     return True
 

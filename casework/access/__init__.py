@@ -14,6 +14,7 @@ Rules (see DESIGN.md §3):
 from casework.access.cases import (
     ORG_WIDE_ROLES,
     PRIVILEGED_ROLES,
+    CaseItem,
     Level,
     can,
     deleted_people,
@@ -64,6 +65,7 @@ __all__ = [
     "DIRECTORY_MANAGERS",
     "ORG_WIDE_ROLES",
     "PRIVILEGED_ROLES",
+    "CaseItem",
     "Level",
     "can",
     "can_manage_contacts",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 from functools import wraps
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import abort, g
@@ -204,11 +205,24 @@ def get_deleted_person_or_404(person_id: int) -> Person:
     return person
 
 
-def get_case_item_or_404(model, item_id: int, person_id: int, need: str = "view"):
+class CaseItem(NamedTuple):
+    """An item of a case loaded with its case. It unpacks as (person, item) and carries the item's version,
+    so that `editing.edit_view` can load it, check it and move the form on after a conflict."""
+
+    person: Person
+    item: Any
+
+    @property
+    def version(self) -> int:
+        """The item's row version (optimistic locking)."""
+        return self.item.version
+
+
+def get_case_item_or_404(model, item_id: int, person_id: int, need: str = "view") -> CaseItem:
     """Load (case, item) for an object that belongs to a case: 404 unless the case is visible to the
     current user and the item belongs to it; 403 if the user may see the case but not `need` it."""
     person = get_person_or_404(person_id, need=need)
     item = db.session.get(model, item_id)
     if item is None or getattr(item, "person_id", None) != person.id:
         abort(404)
-    return person, item
+    return CaseItem(person, item)

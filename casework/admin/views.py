@@ -89,6 +89,7 @@ def edit_user(user_id: int):
         saved_url=lambda user: url_for("admin.users"),
         what="user",
         conflict_message="Someone else changed this user while you were editing; review and save again.",
+        invalid_message="",  # the fields say what to correct
     )
 
 

@@ -11,14 +11,13 @@ from flask import (
     flash,
     redirect,
     render_template,
-    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from casework import access, editing
-from casework.access.material import CaseItem
+from casework.access import CaseItem
 from casework.documents import operations, storage
 from casework.documents.forms import DocumentEditForm, UploadForm
 from casework.errors import OperationError
@@ -34,7 +33,6 @@ CONFLICT = (
 )
 # editing.edit_view flashes a message for an invalid form; the document page only ever showed the
 # fields' own errors.
-NEVER_SHOWN = {editing.INVALID_MESSAGE.format(what="document")}
 
 
 @bp.before_request
@@ -142,16 +140,7 @@ def _edit_fields(form: BaseForm) -> dict:
 
 
 def _edit_page(loaded: CaseItem, form: BaseForm, conflict: dict | None) -> ResponseReturnValue:
-    _in_own_words()
     return render_template("documents/edit.html", form=form, person=loaded.person, document=loaded.item)
-
-
-def _in_own_words() -> None:
-    """Drop the invalid-form message edit_view has just flashed, which this page never showed (until
-    edit_view takes that message too, as it takes `conflict_message`)."""
-    flashes = session.get("_flashes")
-    if flashes:
-        session["_flashes"] = [(category, text) for category, text in flashes if text not in NEVER_SHOWN]
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
@@ -167,6 +156,7 @@ def edit(person_id: int, document_id: int):
         saved_url=lambda loaded: _documents_url(loaded.person),
         what="document",
         conflict_message=CONFLICT,
+        invalid_message="",  # this page shows the field errors only
         describe_conflict=lambda loaded, form, fields: editing.conflict_values(
             loaded.item, _edit_fields(form), fields
         ),

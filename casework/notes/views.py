@@ -4,12 +4,12 @@ list through access.notes_filter. The request's unit of work commits once when a
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from casework import access, editing
-from casework.access.material import CaseItem
+from casework.access import CaseItem
 from casework.forms import BaseForm
 from casework.models import Note, Person
 from casework.notes import operations
@@ -24,8 +24,6 @@ CONFLICT = (
     "This note was saved from another window while you were editing. Your changes were NOT saved: "
     "compare them with the saved text shown under the field, then save again."
 )
-# editing.edit_view words an invalid form alike for every record; a note keeps its own words.
-OWN_WORDS = {editing.INVALID_MESSAGE.format(what="note"): NOT_SAVED}
 
 
 @bp.before_request
@@ -50,18 +48,9 @@ def _own_note(person_id: int, note_id: int) -> CaseItem:
 
 
 def _form_page(loaded: CaseItem, form: BaseForm, conflict: dict | None) -> ResponseReturnValue:
-    _in_own_words()
     return render_template(
         "notes/form.html", form=form, person=loaded.person, note=loaded.item, conflict=conflict
     )
-
-
-def _in_own_words() -> None:
-    """Put the notes' own words on the invalid-form message edit_view has just flashed (until edit_view
-    takes that message too, as it takes `conflict_message`)."""
-    flashes = session.get("_flashes")
-    if flashes:
-        session["_flashes"] = [(category, OWN_WORDS.get(text, text)) for category, text in flashes]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -91,6 +80,7 @@ def edit(person_id: int, note_id: int):
         saved_url=lambda loaded: _notes_url(loaded.person, loaded.item),
         what="note",
         conflict_message=CONFLICT,
+        invalid_message=NOT_SAVED,
         describe_conflict=lambda loaded, form, fields: editing.conflict_values(
             loaded.item, form.note_data(), fields
         ),

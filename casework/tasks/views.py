@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from casework import access, editing, unit_of_work
-from casework.access.material import CaseItem, get_item_or_404
+from casework.access import CaseItem
 from casework.errors import EditConflict, OperationError
 from casework.forms import BaseForm, options
 from casework.models import Person, Task, User
@@ -86,7 +86,7 @@ def create(person_id: int):
 def edit(person_id: int, task_id: int):
     """Edit a task; a save based on an outdated version is refused and the typed values kept."""
     return editing.edit_view(
-        load=lambda: get_item_or_404(Task, task_id, person_id, need="edit"),
+        load=lambda: access.get_case_item_or_404(Task, task_id, person_id, need="edit"),
         make_form=lambda loaded: task_form(loaded.person, loaded.item),
         save=lambda loaded, form: operations.update_task(
             current_user, loaded.person, loaded.item, form.task_data(), form.version.data

@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
 from casework import access, editing
-from casework.access.material import get_item_or_404
 from casework.models import CheckIn
 from casework.record import operations, queries
 from casework.record.forms import CheckInForm
@@ -43,7 +42,7 @@ def add_check_in(person_id: int):
 def edit_check_in(person_id: int, check_in_id: int):
     """Edit a check-in or record how it went; re-detention also enters the custody timeline."""
     return edit_item(
-        load=lambda: get_item_or_404(CheckIn, check_in_id, person_id, need="edit"),
+        load=lambda: access.get_case_item_or_404(CheckIn, check_in_id, person_id, need="edit"),
         make_form=lambda loaded: CheckInForm(obj=loaded.item),
         save=lambda loaded, form: operations.update_check_in(
             current_user, loaded.person, loaded.item, form.record_data(), form.version.data

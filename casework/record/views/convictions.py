@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
 from casework import access, editing
-from casework.access.material import CaseItem, get_item_or_404
+from casework.access import CaseItem
 from casework.forms import BaseForm
 from casework.models import Conviction, Person
 from casework.record import operations, queries
@@ -51,7 +51,7 @@ def add_conviction(person_id: int):
 def edit_conviction(person_id: int, conviction_id: int):
     """Edit a conviction; a save based on an outdated version is refused and the typed values kept."""
     return edit_item(
-        load=lambda: get_item_or_404(Conviction, conviction_id, person_id, need="edit"),
+        load=lambda: access.get_case_item_or_404(Conviction, conviction_id, person_id, need="edit"),
         make_form=lambda loaded: _conviction_form(loaded.person, obj=loaded.item),
         save=lambda loaded, form: operations.update_conviction(
             current_user, loaded.person, loaded.item, form.record_data(), form.version.data

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import flash, render_template, session, url_for
+from flask import flash, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from casework import editing, unit_of_work
-from casework.access.material import CaseItem
+from casework.access import CaseItem
 from casework.errors import EditConflict, OperationError
 from casework.forms import BaseForm
 
@@ -21,9 +21,6 @@ CONFLICT = (
     "Someone else saved this while you were editing. Your changes were NOT saved: compare "
     "them with the saved values shown under each field, then save again."
 )
-
-# editing.edit_view words an invalid form alike for every record; the legal record keeps its own words.
-_OWN_WORDS = {editing.INVALID_MESSAGE.format(what="record"): NOT_SAVED}
 
 
 def case_url(person_id: int, anchor: str) -> str:
@@ -45,7 +42,6 @@ def edit_item(
     save returns to the case page at `anchor`, a refusal is "Nothing was saved" and why."""
 
     def render(loaded: CaseItem, form: BaseForm, conflict: dict | None) -> ResponseReturnValue:
-        _in_own_words()
         context = {"form": form, "person": loaded.person, name: loaded.item, "conflict": conflict}
         return render_template(template, **context)
 
@@ -56,6 +52,7 @@ def edit_item(
         render=render,
         saved_url=lambda loaded: case_url(loaded.person.id, anchor),
         conflict_message=CONFLICT,
+        invalid_message=NOT_SAVED,
         describe_conflict=describe_conflict or _saved_values,
         on_refused=lambda form, exc: flash(f"Nothing was saved: {exc}", "error"),
     )
@@ -79,11 +76,3 @@ def carry_out(form: BaseForm, act: Callable[[], T], *, refused: str, crossed: st
 
 def _refused(prefix: str, exc: OperationError) -> None:
     flash(f"{prefix}{exc}", "error")
-
-
-def _in_own_words() -> None:
-    """Put the record's own words on the invalid-form message edit_view has just flashed (until edit_view
-    takes that message too, as it takes `conflict_message`)."""
-    flashes = session.get("_flashes")
-    if flashes:
-        session["_flashes"] = [(category, _OWN_WORDS.get(text, text)) for category, text in flashes]

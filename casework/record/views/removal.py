@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from casework import access
-from casework.access.material import CaseItem
+from casework.access import CaseItem
 from casework.record import operations, queries
 from casework.record.forms import RemovalCaseForm
 from casework.record.views import bp

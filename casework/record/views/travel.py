@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
 from casework import access, editing
-from casework.access.material import get_item_or_404
 from casework.models import TravelDocument
 from casework.record import operations
 from casework.record.forms import TravelDocumentForm
@@ -32,7 +31,7 @@ def add_travel_document(person_id: int):
 def edit_travel_document(person_id: int, document_id: int):
     """Edit a travel-document request or record the consulate's decision."""
     return edit_item(
-        load=lambda: get_item_or_404(TravelDocument, document_id, person_id, need="edit"),
+        load=lambda: access.get_case_item_or_404(TravelDocument, document_id, person_id, need="edit"),
         make_form=lambda loaded: TravelDocumentForm(obj=loaded.item),
         save=lambda loaded, form: operations.update_travel_document(
             current_user, loaded.person, loaded.item, form.record_data(), form.version.data
