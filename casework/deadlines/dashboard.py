@@ -23,7 +23,7 @@ from casework.models import (
     TravelDocumentOutcome,
     User,
 )
-from casework.models.record import custody_clock
+from casework.models.custody import custody_clock
 
 LIST_LIMIT = 25  # the dashboard shows the first rows of each list and links to the full view
 

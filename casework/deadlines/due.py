@@ -31,7 +31,8 @@ from casework.models import (
     TravelDocumentOutcome,
     User,
 )
-from casework.models.record import APPEAL_WINDOW_DAYS, custody_clock
+from casework.models.custody import custody_clock
+from casework.models.removal import APPEAL_WINDOW_DAYS
 
 
 class DueKind(enum.StrEnum):

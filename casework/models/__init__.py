@@ -21,6 +21,16 @@ from casework.models.people import (
     Person,
     ShareLevel,
 )
+from casework.models.petitions import (
+    DeliveryOutcome,
+    Petition,
+    PetitionCount,
+    PetitionDelivery,
+    PetitionKind,
+    PetitionStatus,
+    Signature,
+    SignatureState,
+)
 from casework.models.relief import (
     ReliefApplication,
     ReliefEvent,
@@ -36,6 +46,16 @@ from casework.models.tasks import Task
 from casework.models.travel_documents import TravelDocument, TravelDocumentOutcome
 
 __all__ = [
+    "DeliveryOutcome",
+    "OutboxEmail",
+    "OutboxStatus",
+    "Petition",
+    "PetitionCount",
+    "PetitionDelivery",
+    "PetitionKind",
+    "PetitionStatus",
+    "Signature",
+    "SignatureState",
     "PUBLIC_FIELDS",
     "Document",
     "DocumentKind",
@@ -83,27 +103,4 @@ __all__ = [
     "User",
     "WebSession",
     "relief_conviction",
-]
-from casework.models.petitions import (  # noqa: E402
-    DeliveryOutcome,
-    Petition,
-    PetitionCount,
-    PetitionDelivery,
-    PetitionKind,
-    PetitionStatus,
-    Signature,
-    SignatureState,
-)
-
-__all__ += [
-    "DeliveryOutcome",
-    "OutboxEmail",
-    "OutboxStatus",
-    "Petition",
-    "PetitionCount",
-    "PetitionDelivery",
-    "PetitionKind",
-    "PetitionStatus",
-    "Signature",
-    "SignatureState",
 ]

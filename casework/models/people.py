@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.models.accounts import Organization, User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
-from casework.models.record import CustodyStatus
+from casework.models.custody import CustodyStatus
 from casework.models.text import fold
 
 
@@ -105,7 +105,7 @@ class Person(TimestampMixin, Base):
         enum_column(CaseStatus), default=CaseStatus.INTAKE, index=True
     )
 
-    # Derived from the custody timeline (casework.models.record.derive_custody) whenever it changes, so that
+    # Derived from the custody timeline (casework.models.custody.derive_custody) whenever it changes, so that
     # every list can show the badge and "who is detained now" is one indexed query.
     custody_status: Mapped[CustodyStatus] = mapped_column(
         enum_column(CustodyStatus), default=CustodyStatus.FREE, index=True

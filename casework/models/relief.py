@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.models.accounts import User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
 from casework.models.contacts import Contact
-from casework.models.record import Conviction
+from casework.models.convictions import Conviction
 
 
 class ReliefKind(LabelledEnum):

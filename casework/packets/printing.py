@@ -11,7 +11,7 @@ from casework import access, audit
 from casework.documents import storage
 from casework.errors import OperationError
 from casework.models import Document, User
-from casework.models.record import custody_clock
+from casework.models.custody import custody_clock
 from casework.packets.content import Audience, PacketContent
 from casework.pdf import Rendered, RenderFailed, render_template_pdf
 

@@ -45,7 +45,7 @@ from casework.models import (
     TriState,
     User,
 )
-from casework.models.record import derive_custody
+from casework.models.custody import derive_custody
 from casework.transfer import schema as s
 
 
