@@ -33,14 +33,14 @@ def busy_case(db, make_person, make_user):
     """A detained person with a final order and one item of every kind."""
     volunteer = make_user("volunteer", name="Val Unteer")
     person = make_person(
-        legal_name="Sokha Lim", assigned=[volunteer], custody_status="detained", custody_since=days(-100)
+        legal_name="Sokha Lim", assigned=[volunteer], custody_status="detained", custody_since=days(-160)
     )
-    db.add(CustodyEvent(person_id=person.id, kind="ice_arrest", occurred_on=days(-100)))
+    db.add(CustodyEvent(person_id=person.id, kind="ice_arrest", occurred_on=days(-160)))
     db.add(
         RemovalCase(
             person_id=person.id,
             stage="final_order",
-            order_date=days(-120),
+            order_date=days(-170),
             order_type="removal",
             next_hearing_on=days(20),
             court="Boston Immigration Court",
@@ -80,7 +80,8 @@ def test_every_source_appears_overdue_first(login_as, busy_case):
     page = items(login_as("staff").get("/due?window=all"))
     overdue, upcoming = page.split('id="upcoming"')
     assert "record the outcome" in overdue and "Call the consulate" in overdue
-    assert "Day 180 of post-order custody" in upcoming  # day 90 has passed: the next mark is day 180
+    # day 90 has passed (a fact on the case page, never overdue); day 180 falls in 20 days: announced
+    assert "Day 180 of post-order custody" in upcoming and "post-order custody" not in overdue
     for text in (
         "ICE check-in at Burlington ERO",
         "File the petition",

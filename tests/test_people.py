@@ -21,6 +21,7 @@ VALID = {
     "arrival_date": "1985-05-05",
     "arrival_class": "refugee",
     "immigration_status": "final_order",
+    "final_order_date": "2005-03-14",
     "a_number": "A 012-345-678",
     "languages": "Khmer, English",
     "interpreter_needed": "y",

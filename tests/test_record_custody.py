@@ -147,7 +147,7 @@ def test_the_clock_resumes_after_the_stay_ended():
     [
         (None, CustodyStatus.DETAINED),
         (_removal(stage=RemovalStage.HEARINGS), CustodyStatus.DETAINED),
-        (_removal(order_date=None), CustodyStatus.DETAINED),
+        (_removal(stage=RemovalStage.APPEAL, order_date=None), CustodyStatus.DETAINED),
         (_removal(), CustodyStatus.RELEASED),
         (_removal(), CustodyStatus.FREE),
         (_removal(order_date=date(2024, 6, 1)), CustodyStatus.DETAINED),  # order after "today"

@@ -1,7 +1,8 @@
 """What is due across every case a user may see: one query per kind of dated item, however many rows.
 
-Sources: scheduled ICE check-ins, immigration-court hearings, BIA appeal deadlines, relief steps,
-post-order custody clock marks (day 90, day 180), open tasks and expiring travel documents.
+Sources: scheduled ICE check-ins, immigration-court hearings, BIA appeal deadlines (with their rule), relief
+steps, post-order custody clock marks (day 90, day 180: each in the NOTICE_DAYS before it falls, never once
+passed), open tasks and expiring travel documents.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from casework.models import (
     TravelDocumentOutcome,
     User,
 )
-from casework.models.custody import custody_clock
+from casework.models.custody import CLOCK_STAGES, custody_clock
 from casework.models.removal import APPEAL_WINDOW_DAYS
 
 
@@ -159,27 +160,35 @@ def _sources(
         ),
     )
 
+    def appeal_item(row):
+        """The BIA appeal deadline of an immigration judge's order, with its rule, while it runs."""
+        removal = row[0]
+        appeal = removal.appeal
+        if appeal is None or appeal.day < today or (until and appeal.day > until):
+            return None
+        return DueItem(
+            appeal.day,
+            DueKind.APPEAL,
+            f"Last day to appeal the removal order to the BIA: {appeal.rule}",
+            row.person_id,
+            row.legal_name,
+            "removal",
+            f"appeal-{removal.id}",
+        )
+
     add(
         DueKind.APPEAL,
-        sa.select(RemovalCase.id, RemovalCase.order_date, *_people_columns())
+        sa.select(RemovalCase, *_people_columns())
         .join(Person, Person.id == RemovalCase.person_id)
         .where(
             visible,
             RemovalCase.stage == RemovalStage.FINAL_ORDER,
-            RemovalCase.order_type != "stipulated",
+            RemovalCase.appeal_waived.is_(False),
             RemovalCase.order_date >= today - timedelta(days=APPEAL_WINDOW_DAYS),
             RemovalCase.order_date <= (until - timedelta(days=APPEAL_WINDOW_DAYS)) if until else sa.true(),
         ),
         None,
-        lambda row: DueItem(
-            row.order_date + timedelta(days=APPEAL_WINDOW_DAYS),
-            DueKind.APPEAL,
-            "Last day to appeal the removal order to the BIA",
-            row.person_id,
-            row.legal_name,
-            "removal",
-            f"appeal-{row.id}",
-        ),
+        appeal_item,
     )
 
     add(
@@ -217,34 +226,33 @@ def _sources(
     )
 
     def clock_item(row):
-        """The next mark of a detained person's post-order custody clock, if the clock runs."""
+        """A mark of a detained person's post-order custody clock, in the NOTICE_DAYS before it falls (never
+        once it has passed: then it is a fact on the case page, not something overdue)."""
         removal, person_id, name, since = row
         clock = custody_clock(removal, CustodyStatus.DETAINED, since, today)
-        if clock is None:
+        announced = clock.announced(today) if clock is not None else []
+        if not announced or (until and announced[0].falls_on > until):
             return None
-        if clock.days < 90:
-            day, title = clock.day_90, "Day 90 of post-order custody"
-        else:
-            day, title = clock.day_180, "Day 180 of post-order custody"
-        if clock.paused:
-            title += " (clock paused by a stay)"
-        if until and day > until:
-            return None
+        mark = announced[0]
         return DueItem(
-            day,
+            mark.falls_on,
             DueKind.CUSTODY_CLOCK,
-            title,
+            f"{mark.mark.title}: {mark.mark.meaning}",
             person_id,
             name,
             "removal",
-            f"clock-{removal.id}-{'180' if clock.days >= 90 else '90'}",
+            f"clock-{removal.id}-{mark.day}",
         )
 
     add(
         DueKind.CUSTODY_CLOCK,
         sa.select(RemovalCase, Person.id, Person.legal_name, Person.custody_since)
         .join(Person, Person.id == RemovalCase.person_id)
-        .where(visible, Person.custody_status == CustodyStatus.DETAINED, RemovalCase.order_date.is_not(None)),
+        .where(
+            visible,
+            Person.custody_status == CustodyStatus.DETAINED,
+            RemovalCase.stage.in_(CLOCK_STAGES),
+        ),
         None,
         clock_item,
     )

@@ -15,6 +15,7 @@ from casework.deadlines import dashboard as dashboard_data
 from casework.deadlines.due import gather_limited
 from casework.deadlines.forms import ConfirmForm, DueFilterForm
 from casework.extensions import limiter
+from casework.models.custody_clock import NOTICE_DAYS
 
 bp = Blueprint("deadlines", __name__)
 
@@ -46,6 +47,7 @@ def due():
         today=today,
         overdue_total=found.overdue_total,
         upcoming_total=found.upcoming_total,
+        notice_days=NOTICE_DAYS,
     )
 
 

@@ -29,6 +29,7 @@ from casework.models import (
     User,
 )
 from casework.record import operations as record_ops
+from casework.record import queries as record_queries
 from casework.relief import operations as relief_ops
 from casework.tasks import operations as tasks_ops
 
@@ -81,6 +82,37 @@ def conviction(actor: User, person: Person, **fields) -> Conviction:
     return record_ops.create_conviction(actor, person, data)
 
 
+def custody_period(
+    actor: User,
+    person: Person,
+    start: tuple[CustodyKind, date],
+    end: tuple[CustodyKind, date],
+    facility: str | None = None,
+    field_office: str | None = None,
+    notes: str | None = None,
+) -> None:
+    """A whole detention of the custody timeline, from its start to its end (it may be earlier than entries
+    already recorded)."""
+    record_ops.add_custody_period(
+        actor,
+        person,
+        {
+            "kind": start[0],
+            "occurred_on": start[1],
+            "facility": facility,
+            "field_office": field_office,
+            "notes": notes,
+        },
+        {
+            "kind": end[0],
+            "occurred_on": end[1],
+            "facility": None,
+            "field_office": field_office,
+            "notes": None,
+        },
+    )
+
+
 def custody(
     actor: User,
     person: Person,
@@ -130,7 +162,8 @@ def check_in(
 
 
 def removal(actor: User, person: Person, **fields) -> None:
-    """The removal case; fields not given are left empty (no proceedings, no stay)."""
+    """The removal case; fields not given are left empty (no proceedings, no stay, appeal not waived). A
+    removal case the person record opened (a final-order status) is filled in, as its edit page would."""
     data = {
         "stage": RemovalStage.NO_PROCEEDINGS,
         "court": None,
@@ -138,13 +171,15 @@ def removal(actor: User, person: Person, **fields) -> None:
         "next_hearing_on": None,
         "order_date": None,
         "order_type": None,
+        "appeal_waived": False,
         "stay_status": StayStatus.NONE,
         "stay_granted_on": None,
         "stay_ended_on": None,
         "notes": None,
     }
     data.update(fields)
-    record_ops.save_removal_case(actor, person, None, data, None)
+    existing = record_queries.removal_case_of(person)
+    record_ops.save_removal_case(actor, person, existing, data, existing.version if existing else None)
 
 
 def travel(actor: User, person: Person, **fields) -> None:

@@ -1,5 +1,8 @@
-"""Situation 3, Tuan Minh Pham (WA): arrested by ICE at home; a decades-old robbery-accomplice conviction after
-four years pre-trial; a pardon application and a request that the District Attorney join a motion to vacate."""
+"""Situation 3, Tuan Minh Pham (WA): arrested by ICE at home in 2019 under a 1999 final order and detained since,
+long past day 90 and day 180 of post-order custody (stated on his case page as facts, never overdue); a
+decades-old robbery-accomplice conviction after four years pre-trial; a pardon application and a request that
+the District Attorney join a motion to vacate. His first detention, after the order in 1999, is recorded after
+the 2019 entries: the timeline is read by date, whatever the order of entry."""
 
 from __future__ import annotations
 
@@ -58,7 +61,7 @@ def load(cast: Cast, pham: Person) -> None:
         order_type=OrderType.REMOVAL,
         stay_status=StayStatus.REQUESTED,
     )
-    arrested = today - timedelta(days=75)
+    arrested = date(2019, 4, 1)
     b.custody(
         staff,
         pham,
@@ -68,9 +71,16 @@ def load(cast: Cast, pham: Person) -> None:
         notes="Arrested at home at 6 a.m. in front of his children.",
     )
     b.custody(staff, pham, CustodyKind.BOOKED, arrested, facility="Tacoma ICE Processing Center")
-    b.check_in(
-        staff, pham, today - timedelta(days=400), CheckInOutcome.ATTENDED, "ICE ERO Seattle", "Hoa Nguyen"
+    b.custody_period(
+        staff,
+        pham,
+        (CustodyKind.ICE_ARREST, date(1999, 10, 4)),
+        (CustodyKind.RELEASED_SUPERVISION, date(2000, 8, 15)),
+        facility="Seattle INS detention",
+        field_office="Seattle INS",
+        notes="Held after the order; released when Vietnam issued no travel document.",
     )
+    b.check_in(staff, pham, date(2018, 10, 16), CheckInOutcome.ATTENDED, "ICE ERO Seattle", "Hoa Nguyen")
     wa = b.application(
         staff,
         pham,
@@ -118,4 +128,11 @@ def load(cast: Cast, pham: Person) -> None:
     )
     b.task(
         volunteer, pham, "Call the family about visitation at Tacoma", today + timedelta(days=1), volunteer
+    )
+    b.task(
+        attorney,
+        pham,
+        "Habeas petition: detained years past day 180, no travel document in sight",
+        today + timedelta(days=14),
+        attorney,
     )

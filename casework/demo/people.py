@@ -59,6 +59,7 @@ PEOPLE: list[dict[str, Any]] = [
         arrival_date=date(1984, 9, 2),
         arrival_class=ArrivalClass.REFUGEE,
         immigration_status=ImmigrationStatus.ORDER_OF_SUPERVISION,
+        final_order_date=date(2005, 3, 14),
         a_number="041592633",
         languages="English, Khmer",
         interpreter_needed=False,
@@ -101,8 +102,9 @@ PEOPLE: list[dict[str, Any]] = [
         "of immigration consequences. The Governor granted a full pardon in 2024.",
         case_status=CaseStatus.RELIEF_GRANTED,
     ),
-    # 3. Arrested by ICE at home; decades-old robbery-accomplice conviction after four years pre-trial;
-    #    governor pardon application and a request that the DA join a motion to vacate.
+    # 3. Arrested by ICE at home in 2019 under a 1999 final order, detained since (long past day 180);
+    #    decades-old robbery-accomplice conviction after four years pre-trial; governor pardon application
+    #    and a request that the DA join a motion to vacate.
     dict(
         key="pham",
         legal_name="Tuan Minh Pham",
@@ -117,6 +119,7 @@ PEOPLE: list[dict[str, Any]] = [
         arrival_date=date(1990, 4, 11),
         arrival_class=ArrivalClass.REFUGEE,
         immigration_status=ImmigrationStatus.FINAL_ORDER,
+        final_order_date=date(1999, 9, 30),
         a_number="027318840",
         languages="Vietnamese, English",
         interpreter_needed=True,
@@ -127,7 +130,8 @@ PEOPLE: list[dict[str, Any]] = [
         work="Owns a small nail-salon supply business.",
         community_ties="City council passed a resolution in his support.",
         private_story="At 19 he drove a friend who, unknown to him, robbed a store. Unable to afford bail he "
-        "spent four years in jail before trial. ICE arrested him at home in front of his children.",
+        "spent four years in jail before trial. ICE arrested him at home in front of his children in April "
+        "2019; he has been held at Tacoma ever since.",
         case_status=CaseStatus.ACTIVE,
     ),
     # 4. The consulate refused a travel document ("not a citizen"): removal cannot proceed.
@@ -144,6 +148,7 @@ PEOPLE: list[dict[str, Any]] = [
         arrival_date=date(1980, 2, 14),
         arrival_class=ArrivalClass.REFUGEE,
         immigration_status=ImmigrationStatus.ORDER_OF_SUPERVISION,
+        final_order_date=date(2002, 11, 5),
         a_number="33518207",
         languages="Lao, English",
         city="Fresno",
@@ -175,9 +180,10 @@ def load(password: str) -> dict[str, Person]:
     for spec in PEOPLE:
         spec = dict(spec)
         key = spec.pop("key")
+        final_order_date = spec.pop("final_order_date", None)  # lives on the removal case the status opens
         if spec.get("a_number"):
             spec["a_number"] = spec["a_number"].zfill(9)
-        people[key] = people_ops.create_person(staff, spec)
+        people[key] = people_ops.create_person(staff, spec, final_order_date)
     for email, keys in ASSIGNMENTS.items():
         for key in keys:
             people_ops.assign(staff, people[key], users[email])

@@ -1,15 +1,21 @@
 """The custody timeline (append-only events) and what is derived from it: the custody state and the
-post-order custody clock. `derive_custody` and `custody_clock` are pure functions: no database, no Flask."""
+post-order custody clock. `derive_custody` and `custody_clock` are pure functions: no database, no Flask.
+
+Entries may be made in any order: the state is derived by date, so an earlier detention can be recorded
+after later entries as long as the timeline, read by date, makes sense."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from itertools import groupby, permutations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, LabelledEnum, enum_column, utcnow
+from casework.models.custody_clock import CustodyClock, Stay, post_order_clock
 from casework.models.removal import RemovalCase, RemovalStage, StayStatus
 
 
@@ -111,79 +117,81 @@ class CustodyState:
     facility: str | None = None
 
 
-def derive_custody(events: list[CustodyEvent]) -> CustodyState:
-    """Replay the (non-voided) events in order; raise ValueError at the first impossible step."""
-    state = CustodyState(CustodyStatus.FREE)
-    for event in sorted((e for e in events if e.voided_at is None), key=lambda e: (e.occurred_on, e.id or 0)):
-        kind = CustodyKind(event.kind)
-        detained = state.status == CustodyStatus.DETAINED
-        if state.status == CustodyStatus.REMOVED:
-            raise ValueError(f"{kind.label} on {event.occurred_on}: the person was already removed.")
-        if kind.starts_detention:
-            if detained:
-                raise ValueError(
-                    f"{kind.label} on {event.occurred_on}: the person was already detained "
-                    f"(since {state.since}). Record a transfer instead."
-                )
-            state = CustodyState(CustodyStatus.DETAINED, event.occurred_on, event.facility)
-        elif kind.needs_detention and not detained:
+SAME_DAY_ORDERS = 6  # up to this many entries on one day, every order is tried; beyond, the entry order
+
+
+def _step(state: CustodyState, event: CustodyEvent) -> CustodyState:
+    """The state after one event; ValueError, in words, when the event cannot follow that state."""
+    kind = CustodyKind(event.kind)
+    detained = state.status == CustodyStatus.DETAINED
+    if state.status == CustodyStatus.REMOVED:
+        raise ValueError(f"{kind.label} on {event.occurred_on}: the person was already removed.")
+    if kind.starts_detention:
+        if detained:
             raise ValueError(
-                f"{kind.label} on {event.occurred_on}: the person was not detained then. "
-                "Record the ICE arrest or re-detention first, with an earlier date."
+                f"{kind.label} on {event.occurred_on}: the person was already detained "
+                f"(since {state.since}). Record a transfer instead."
             )
-        elif kind == CustodyKind.REMOVED:
-            state = CustodyState(CustodyStatus.REMOVED, event.occurred_on, None)
-        elif kind.ends_detention:
-            state = CustodyState(CustodyStatus.RELEASED, event.occurred_on, None)
-        elif kind in (CustodyKind.BOOKED, CustodyKind.TRANSFERRED):
-            state = CustodyState(CustodyStatus.DETAINED, state.since, event.facility or state.facility)
+        return CustodyState(CustodyStatus.DETAINED, event.occurred_on, event.facility)
+    if kind.needs_detention and not detained:
+        raise ValueError(
+            f"{kind.label} on {event.occurred_on}: the person was not detained then. "
+            "Record the ICE arrest or re-detention first, with an earlier date."
+        )
+    if kind == CustodyKind.REMOVED:
+        return CustodyState(CustodyStatus.REMOVED, event.occurred_on, None)
+    if kind.ends_detention:
+        return CustodyState(CustodyStatus.RELEASED, event.occurred_on, None)
+    if kind in (CustodyKind.BOOKED, CustodyKind.TRANSFERRED):
+        return CustodyState(CustodyStatus.DETAINED, state.since, event.facility or state.facility)
     return state
 
 
-@dataclass(frozen=True)
-class CustodyClock:
-    """The post-order custody clock (Zadvydas): days in custody after a final order, marks at 90 and 180."""
+def _replay_day(state: CustodyState, day: list[CustodyEvent]) -> CustodyState:
+    """The state after one day's events, in the first order that makes sense (the entry order if it does):
+    an arrest and a release entered on the same day, in whichever order, make a detention of one day."""
+    orders = permutations(day) if len(day) <= SAME_DAY_ORDERS else iter([tuple(day)])
+    errors: list[ValueError] = []
+    for order in orders:
+        try:
+            after = state
+            for event in order:
+                after = _step(after, event)
+            return after
+        except ValueError as exc:
+            errors.append(exc)
+    raise errors[0]  # the entry order's error: it names what the user did last
 
-    start: date
-    days: int
-    paused: bool
-    day_90: date
-    day_180: date
+
+def derive_custody(events: Sequence[CustodyEvent]) -> CustodyState:
+    """Replay the (non-voided) events by date, whatever order they were entered in; raise ValueError at the
+    first day that cannot follow the days before it."""
+    standing = sorted((e for e in events if e.voided_at is None), key=lambda e: (e.occurred_on, e.id or 0))
+    state = CustodyState(CustodyStatus.FREE)
+    for _, day in groupby(standing, key=lambda e: e.occurred_on):
+        state = _replay_day(state, list(day))
+    return state
+
+
+CLOCK_STAGES = (RemovalStage.FINAL_ORDER, RemovalStage.APPEAL, RemovalStage.REOPENED)
 
 
 def custody_clock(
     removal: RemovalCase | None, status: CustodyStatus, since: date | None, today: date
 ) -> CustodyClock | None:
-    """The clock for a detained person with a final order; a stay of removal pauses it."""
-    if removal is None or status != CustodyStatus.DETAINED or since is None or removal.order_date is None:
+    """The post-order clock of a detained person under a final order (casework.models.custody_clock); a
+    stay of removal pauses it. A final order whose date is not recorded counts from the detention."""
+    if removal is None or status != CustodyStatus.DETAINED or since is None:
         return None
-    if removal.stage not in (RemovalStage.FINAL_ORDER, RemovalStage.APPEAL, RemovalStage.REOPENED):
+    if removal.stage not in CLOCK_STAGES:
         return None
-    start = max(removal.order_date, since)
-    if start > today:
+    if removal.order_date is None and removal.stage != RemovalStage.FINAL_ORDER:
         return None
-    paused_days = 0
-    paused = False
-    if removal.stay_granted_on and removal.stay_status in (StayStatus.GRANTED, StayStatus.ENDED):
-        stay_end = removal.stay_ended_on or today
-        overlap_from, overlap_to = max(start, removal.stay_granted_on), min(today, stay_end)
-        if overlap_to > overlap_from:
-            paused_days = (overlap_to - overlap_from).days
-        paused = removal.stay_status == StayStatus.GRANTED and removal.stay_ended_on is None
-    days = (today - start).days - paused_days
-    if paused:
-        # the marks move day by day while the stay lasts
-        return CustodyClock(
-            start,
-            days,
-            True,
-            today + timedelta(days=max(0, 90 - days)),
-            today + timedelta(days=max(0, 180 - days)),
-        )
-    return CustodyClock(
-        start,
-        days,
-        False,
-        start + timedelta(days=90 + paused_days),
-        start + timedelta(days=180 + paused_days),
-    )
+    return post_order_clock(removal.order_date, since, today, stay_of(removal))
+
+
+def stay_of(removal: RemovalCase) -> Stay | None:
+    """The stay of removal that holds the clock, if one was granted."""
+    if removal.stay_granted_on is None or removal.stay_status not in (StayStatus.GRANTED, StayStatus.ENDED):
+        return None
+    return Stay(removal.stay_granted_on, removal.stay_ended_on)

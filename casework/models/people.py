@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.models.accounts import Organization, User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
 from casework.models.custody import CustodyStatus
+from casework.models.removal import RemovalStage
 from casework.models.text import fold
 
 
@@ -61,6 +62,37 @@ class ImmigrationStatus(LabelledEnum):
             "status_restored": "Status restored",
             "citizen": "U.S. citizen",
         }.get(self.value, super().label)
+
+    @property
+    def says_final_order(self) -> bool:
+        """The statuses that state a final order of removal: they hold only while the removal case does."""
+        return self in (ImmigrationStatus.FINAL_ORDER, ImmigrationStatus.ORDER_OF_SUPERVISION)
+
+
+# The stages at which the proceedings go on (a status of "final order" no longer holds there).
+PROCEEDINGS_STAGES = (
+    RemovalStage.NTA_ISSUED,
+    RemovalStage.HEARINGS,
+    RemovalStage.APPEAL,
+    RemovalStage.REOPENED,
+)
+
+
+def status_following(
+    stage: RemovalStage | None, status: ImmigrationStatus | None
+) -> ImmigrationStatus | None:
+    """The person's immigration status once their removal case stands at `stage` (None: no removal case).
+
+    "Final order of removal" is a fact of the removal case: a case at the final-order stage makes the status
+    one of the final-order statuses ("Final order of removal" unless it already says "released on an order
+    of supervision"); a status saying final order while the case is elsewhere becomes "In removal
+    proceedings" (the proceedings go on), or "not known" (no proceedings, terminated): the team says what it
+    is now. Any other status is the team's to choose."""
+    if stage == RemovalStage.FINAL_ORDER:
+        return status if status is not None and status.says_final_order else ImmigrationStatus.FINAL_ORDER
+    if status is None or not status.says_final_order or stage is None:
+        return status
+    return ImmigrationStatus.IN_PROCEEDINGS if stage in PROCEEDINGS_STAGES else None
 
 
 class ShareLevel(LabelledEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -44,6 +45,12 @@ class OrderType(LabelledEnum):
     ADMINISTRATIVE = "administrative"
     VOLUNTARY_DEPARTURE = "voluntary_departure"
 
+    @property
+    def appealable(self) -> bool:
+        """An immigration judge's decision the BIA hears on appeal: not a stipulated order (its appeal is
+        waived in the stipulation), not an administrative order (DHS's, no judge)."""
+        return self not in (OrderType.STIPULATED, OrderType.ADMINISTRATIVE)
+
 
 class StayStatus(LabelledEnum):
     """Whether removal is stayed."""
@@ -60,6 +67,24 @@ class StayStatus(LabelledEnum):
 
 
 APPEAL_WINDOW_DAYS = 30  # BIA appeal: 30 calendar days from the immigration judge's decision
+
+
+@dataclass(frozen=True)
+class AppealDeadline:
+    """The last day to appeal an immigration judge's order to the BIA, and the rule that gives it."""
+
+    day: date
+    order_date: date
+
+    @property
+    def rule(self) -> str:
+        """The rule in words, with the order it counts from."""
+        text = (
+            f"{APPEAL_WINDOW_DAYS} days after the immigration judge's order of {self.order_date.isoformat()}"
+        )
+        if self.day.weekday() >= 5:
+            text += f" (a {self.day:%A}: an appeal filed on the next business day is still on time)"
+        return text
 
 
 class RemovalCase(TimestampMixin, Base):
@@ -80,18 +105,38 @@ class RemovalCase(TimestampMixin, Base):
     stay_status: Mapped[StayStatus] = mapped_column(enum_column(StayStatus), default=StayStatus.NONE)
     stay_granted_on: Mapped[date | None]
     stay_ended_on: Mapped[date | None]
+    # The person waived appeal at the hearing: the judge's order is final when entered, no appeal deadline.
+    appeal_waived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     notes: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def appeal(self) -> AppealDeadline | None:
+        """The BIA appeal deadline while one runs: the case stands at an immigration judge's order (not one
+        whose appeal is waived, not a stipulated or administrative order) that has its date. Gone once the
+        appeal is filed (stage "On appeal") or the case moves on."""
+        if self.stage != RemovalStage.FINAL_ORDER or self.order_date is None or self.appeal_waived:
+            return None
+        if self.order_type is not None and not self.order_type.appealable:
+            return None
+        return AppealDeadline(self.order_date + timedelta(days=APPEAL_WINDOW_DAYS), self.order_date)
+
+    @property
     def appeal_deadline(self) -> date | None:
-        """Last day to appeal an immigration judge's order to the BIA."""
-        if (
-            self.order_date
-            and self.stage == RemovalStage.FINAL_ORDER
-            and self.order_type != OrderType.STIPULATED
-        ):
-            return self.order_date + timedelta(days=APPEAL_WINDOW_DAYS)
+        """Last day to appeal an immigration judge's order to the BIA (see `appeal`)."""
+        return self.appeal.day if self.appeal else None
+
+    @property
+    def no_appeal_reason(self) -> str | None:
+        """Why an order on record gives no appeal deadline, in words (None when it gives one, or no order)."""
+        if self.stage != RemovalStage.FINAL_ORDER or self.order_date is None:
+            return None
+        if self.appeal_waived:
+            return "Appeal waived: the order was final when the immigration judge entered it."
+        if self.order_type == OrderType.STIPULATED:
+            return "No BIA appeal: a stipulated order waives appeal."
+        if self.order_type == OrderType.ADMINISTRATIVE:
+            return "No BIA appeal: an administrative order is DHS's, not an immigration judge's."
         return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from casework.forms import (
     ANumberField,
@@ -17,7 +19,16 @@ from casework.forms import (
     VersionField,
     options,
 )
-from casework.models import ArrivalClass, CaseStatus, CustodyStatus, ImmigrationStatus, ShareLevel
+from casework.models import (
+    ArrivalClass,
+    CaseStatus,
+    CustodyStatus,
+    ImmigrationStatus,
+    RemovalCase,
+    RemovalStage,
+    ShareLevel,
+)
+from casework.record.forms.fields import OptionalUnless
 from casework.reference import US_STATES
 
 _short = Length(max=200, message="Keep this under 200 characters.")
@@ -70,7 +81,26 @@ class PersonForm(BaseForm):
         "Arrived as", enum=ArrivalClass, blank="— not known —", validators=[Optional()]
     )
     immigration_status = EnumSelectField(
-        "Immigration status", enum=ImmigrationStatus, blank="— not known —", validators=[Optional()]
+        "Immigration status",
+        enum=ImmigrationStatus,
+        blank="— not known —",
+        validators=[Optional()],
+        description="A final order of removal is recorded on the removal case, and this status follows it.",
+    )
+    # Not a column of the person: the date of the final order lives on the removal case, which a final-order
+    # status opens or updates (casework.record.removal). Removed from the form when the removal case already
+    # records a dated final order.
+    final_order_date = DayField(
+        "Final order entered on",
+        validators=[
+            OptionalUnless(
+                lambda form: form.declares_final_order(),
+                "A final order of removal needs its date: type the order date as YYYY-MM-DD, or choose another "
+                "status.",
+            ),
+            NotInFuture("The order date"),
+        ],
+        description="Only with a final-order status: the removal case is opened with this date, or updated.",
     )
     a_number = ANumberField(
         "A-number", validators=[Optional()], description="8 or 9 digits, with or without the A and dashes."
@@ -134,6 +164,49 @@ class PersonForm(BaseForm):
         "private_story",
         "case_status",
     )
+
+    final_order_on_record: RemovalCase | None = None  # set by `follow_removal_case`
+
+    def follow_removal_case(self, removal: RemovalCase | None) -> None:
+        """Fit the form to the removal case: while it records a final order, only the final-order statuses
+        can be chosen; once that order has its date, the date is the removal case's, not typed here."""
+        if removal is None or removal.stage != RemovalStage.FINAL_ORDER:
+            return
+        self.final_order_on_record = removal
+        self.immigration_status.choices = options(
+            (s.value, s.label) for s in ImmigrationStatus if s.says_final_order
+        )
+        if removal.order_date is not None:
+            del self.final_order_date
+
+    def declares_final_order(self) -> bool:
+        """The chosen status says final order and the removal case does not yet (the date is then needed)."""
+        status = self.immigration_status.data
+        return bool(status and status.says_final_order and self.final_order_on_record is None)
+
+    def validate_immigration_status(self, field):
+        """While the removal case records a final order, the status says so too."""
+        removal = self.final_order_on_record
+        if removal is not None and not (field.data and field.data.says_final_order):
+            of = f" of {removal.order_date.isoformat()}" if removal.order_date else ""
+            raise ValidationError(
+                f"The removal case records a final order of removal{of}: the status stays “Final order of "
+                "removal” or “Final order, released on an order of supervision”. If the order was vacated, "
+                "reopened or appealed, change the removal case's stage: this status follows it."
+            )
+
+    def validate_final_order_date(self, field):
+        """Only a final-order status takes an order date here."""
+        status = self.immigration_status.data
+        if field.data and not (status and status.says_final_order):
+            raise ValidationError(
+                "Only a final order has its date here: choose “Final order of removal” as the status, or clear "
+                "this date."
+            )
+
+    def final_order_data(self) -> date | None:
+        """The order date typed on the form (None when not asked or left empty)."""
+        return self.final_order_date.data if "final_order_date" in self else None
 
     def record_data(self) -> dict:
         """The submitted values keyed by Person attribute (fields removed for the user's role are left out)."""

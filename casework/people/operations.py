@@ -12,22 +12,46 @@ from casework.errors import OperationError
 from casework.extensions import db
 from casework.models import CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
 from casework.models.base import apply_changes, utcnow
+from casework.record import queries as record_queries
+from casework.record import removal as removal_ops
 
 
-def create_person(actor: User, data: dict) -> Person:
-    """A new person owned by the actor's organization."""
+def create_person(actor: User, data: dict, final_order_date: date | None = None) -> Person:
+    """A new person owned by the actor's organization; a final-order status opens their removal case at the
+    final-order stage with `final_order_date` (the final order lives there)."""
+    status = data.get("immigration_status")
+    removal_ops.check_status(None, status, final_order_date)
     person = Person(org_id=actor.org_id, created_by_id=actor.id, **data)
     db.session.add(person)
     db.session.flush()
     audit.record(
         actor, "person.created", person, fields=[k for k, v in data.items() if v not in (None, "", False)]
     )
+    if status is not None and status.says_final_order:
+        removal_ops.declare_final_order(actor, person, None, final_order_date)
     return person
 
 
-def update_person(actor: User, person: Person, data: dict, expected_version: int | None) -> list[str]:
-    """Apply an edit made from `expected_version`; refuse it if the record has moved on since."""
-    return versioned_update(actor, person, data, expected_version, action="person.updated")
+def update_person(
+    actor: User,
+    person: Person,
+    data: dict,
+    expected_version: int | None,
+    final_order_date: date | None = None,
+) -> list[str]:
+    """Apply an edit made from `expected_version`; refuse it if the record has moved on since. The status
+    agrees with the removal case: a final-order status opens or updates it (with `final_order_date`), and
+    another status is refused while the removal case records a final order."""
+    changed = versioned_update(actor, person, data, expected_version, action="person.updated")
+    if "immigration_status" not in data:
+        return changed
+    status = data["immigration_status"]
+    removal = record_queries.removal_case_of(person)
+    removal_ops.check_status(removal, status, final_order_date)
+    says_final = status is not None and status.says_final_order
+    if says_final and removal_ops.declare_final_order(actor, person, removal, final_order_date):
+        changed = [*changed, "final_order_date"]
+    return changed
 
 
 def record_view(actor: User, person: Person) -> None:

@@ -14,6 +14,7 @@ from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus
 from casework.paging import anchor_arg
 from casework.people import operations, queries, search
 from casework.people.forms import AssignForm, PeopleFilterForm, PersonForm, ShareForm
+from casework.record import queries as record_queries
 from casework.reference import COMMUNITY_SUGGESTIONS, COUNTRY_SUGGESTIONS, STATE_NAMES
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -64,8 +65,11 @@ def index():
     )
 
 
-def _person_form(**kwargs) -> PersonForm:
-    form = PersonForm(**kwargs)
+def _person_form(person: Person | None = None, **kwargs) -> PersonForm:
+    """The person form; for an existing person, fitted to their removal case (the final order lives there)."""
+    removal = record_queries.removal_case_of(person) if person is not None else None
+    form = PersonForm(obj=person, final_order_date=removal.order_date if removal else None, **kwargs)
+    form.follow_removal_case(removal)
     if not access.can(current_user, "see_a_number"):
         del form.a_number
     return form
@@ -88,9 +92,12 @@ def create():
     access.require("create_person")
     form = _person_form(version=0)
     if form.validate_on_submit():
-        person = operations.create_person(current_user, form.record_data())
-        flash("The person was added.", "success")
-        return redirect(url_for("people.show", person_id=person.id))
+        person = editing.submit(
+            form, lambda: operations.create_person(current_user, form.record_data(), form.final_order_data())
+        )
+        if person is not None:
+            flash("The person was added.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
     return _person_form_page(None, form)
 
 
@@ -129,9 +136,9 @@ def edit(person_id: int):
     """Edit the record; a save based on an outdated version is refused and the typed values kept."""
     return editing.edit_view(
         load=lambda: access.get_person_or_404(person_id, need="edit"),
-        make_form=lambda person: _person_form(obj=person),
+        make_form=lambda person: _person_form(person),
         save=lambda person, form: operations.update_person(
-            current_user, person, form.record_data(), form.version.data
+            current_user, person, form.record_data(), form.version.data, form.final_order_data()
         ),
         render=_person_form_page,
         saved_url=lambda person: url_for("people.show", person_id=person.id),

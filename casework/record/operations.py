@@ -14,11 +14,9 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-
 from casework import audit
 from casework.editing import check_version, flush_versioned, versioned_update
-from casework.errors import EditConflict, OperationError
+from casework.errors import OperationError
 from casework.extensions import db
 from casework.models import (
     CheckIn,
@@ -27,13 +25,13 @@ from casework.models import (
     CustodyEvent,
     CustodyKind,
     Person,
-    RemovalCase,
     TravelDocument,
     User,
 )
 from casework.models.base import apply_changes, utcnow
 from casework.models.custody import CustodyState, derive_custody
 from casework.record import queries
+from casework.record import removal as removal_ops
 
 
 def _filled(data: dict) -> list[str]:
@@ -71,35 +69,9 @@ def delete_conviction(actor: User, person: Person, conviction: Conviction) -> No
 
 # ---------------------------------------------------------------- removal case
 
-
-def save_removal_case(
-    actor: User, person: Person, removal: RemovalCase | None, data: dict, expected_version: int | None
-) -> tuple[RemovalCase, list[str]]:
-    """Create the case's removal proceedings, or edit them from `expected_version`."""
-    if removal is None:
-        return _create_removal_case(actor, person, data, expected_version), _filled(data)
-    changed = versioned_update(
-        actor, removal, data, expected_version, action="removal_case.updated", person=person
-    )
-    return removal, changed
-
-
-def _create_removal_case(
-    actor: User, person: Person, data: dict, expected_version: int | None
-) -> RemovalCase:
-    if expected_version not in (None, 0):
-        # the form was for a removal case that no longer exists: saving it would be a guess
-        raise OperationError(
-            "The removal case you were editing no longer exists: open the page again to record it anew."
-        )
-    removal = RemovalCase(person_id=person.id, **data)
-    db.session.add(removal)
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError:  # another user recorded the person's removal case a moment ago
-        raise EditConflict(list(data)) from None
-    audit.record(actor, "removal_case.created", removal, person=person, fields=_filled(data))
-    return removal
+save_removal_case = (
+    removal_ops.save_removal_case
+)  # the removal case and the person's status: record/removal.py
 
 
 # ---------------------------------------------------------------- custody timeline
@@ -122,11 +94,26 @@ def _lock_timeline(person: Person) -> list[CustodyEvent]:
     return queries.custody_events(person)
 
 
-def _replay(events: list) -> CustodyState:
+def _replay(events: list, added: list[_PendingEvent]) -> CustodyState:
+    """The state the timeline gives with the `added` entries, or a refusal that says why, in words."""
+    timeline: list = [*events, *added]  # the pending entries read as stored ones (see _PendingEvent)
     try:
-        return derive_custody(events)
+        return derive_custody(timeline)
     except ValueError as exc:
-        raise OperationError(str(exc)) from None
+        raise OperationError(str(exc) + _earlier_detention_hint(events, added)) from None
+
+
+def _earlier_detention_hint(events: list, added: list[_PendingEvent]) -> str:
+    """When a lone arrest or release is dated before entries already recorded, the way to record an earlier
+    detention: with its release, in one entry."""
+    later = [e for e in events if e.voided_at is None and any(e.occurred_on > a.occurred_on for a in added)]
+    lone = len(added) == 1 and (added[0].kind.starts_detention or added[0].kind.ends_detention)
+    if not (later and lone):
+        return ""
+    return (
+        " To add an earlier detention to the timeline, record it whole, from the arrest to the release "
+        "(“Record an earlier detention”)."
+    )
 
 
 def refresh_custody(person: Person) -> CustodyState:
@@ -143,12 +130,33 @@ def refresh_custody(person: Person) -> CustodyState:
 def add_custody_event(actor: User, person: Person, data: dict) -> CustodyEvent:
     """Append an event to the timeline; an impossible timeline raises OperationError and writes nothing."""
     events = _lock_timeline(person)
-    _replay([*events, _PendingEvent(data["kind"], data["occurred_on"], data.get("facility"))])
+    _replay(events, [_pending(data)])
+    event = _write_event(actor, person, data)
+    refresh_custody(person)
+    return event
+
+
+def add_custody_period(
+    actor: User, person: Person, start: dict, end: dict
+) -> tuple[CustodyEvent, CustodyEvent]:
+    """Record a whole detention, its start and its end, in one change: an earlier detention can be added
+    after later entries, as long as the timeline read by date makes sense with both."""
+    events = _lock_timeline(person)
+    _replay(events, [_pending(start), _pending(end)])
+    entries = (_write_event(actor, person, start), _write_event(actor, person, end))
+    refresh_custody(person)
+    return entries
+
+
+def _pending(data: dict) -> _PendingEvent:
+    return _PendingEvent(CustodyKind(data["kind"]), data["occurred_on"], data.get("facility"))
+
+
+def _write_event(actor: User, person: Person, data: dict) -> CustodyEvent:
     event = CustodyEvent(person_id=person.id, created_by_id=actor.id, **data)
     db.session.add(event)
     db.session.flush()
     audit.record(actor, "custody_event.created", event, person=person, fields=_filled(data))
-    refresh_custody(person)
     return event
 
 

@@ -24,6 +24,7 @@ from casework.models import (
     User,
 )
 from casework.models.custody import custody_clock
+from casework.models.custody_clock import NOTICE_DAYS
 from casework.record import queries
 from casework.record.forms import CustodyEventForm
 from casework.reference import STATE_NAMES
@@ -91,6 +92,7 @@ def load_removal(person: Person, user: User) -> dict:
         "names": names,
         "today": today,
         "clock": custody_clock(removal, person.custody_status, person.custody_since, today),
+        "notice_days": NOTICE_DAYS,
         "can_edit": can_edit,
         "event_form": CustodyEventForm(formdata=None) if can_edit else None,
     }
@@ -127,21 +129,28 @@ def removal_timeline(ctx: dict) -> list[TimelineEntry]:
 
 
 def removal_glance(ctx: dict) -> list[Glance]:
-    """The post-order custody clock, the BIA appeal deadline and the next hearing."""
+    """The post-order custody clock and its marks, the BIA appeal deadline and the next hearing."""
     glances = []
     clock = ctx["clock"]
+    today = ctx["today"]
     if clock is not None:
         text = f"Detained day {clock.days} after final order"
         if clock.paused:
             text += " (paused by a stay)"
         tone = "alert" if clock.days > POST_ORDER_PRESUMPTION_DAYS else "warn"
         glances.append(Glance("Custody", text, tone))
+        if clock.latest_passed is not None:  # a fact, not a deadline: no day, never "overdue"
+            glances.append(Glance("Post-order custody", clock.latest_passed.fact, "alert"))
+        upcoming = clock.next_mark
+        if upcoming is not None and not upcoming.moving:
+            glances.append(
+                Glance(upcoming.mark.title, upcoming.falls_on.isoformat(), "warn", upcoming.falls_on)
+            )
     removal: RemovalCase | None = ctx["removal"]
-    today = ctx["today"]
     if removal is not None:
-        deadline = removal.appeal_deadline
-        if deadline and deadline >= today:
-            glances.append(Glance("BIA appeal deadline", deadline.isoformat(), "alert", deadline))
+        appeal = removal.appeal
+        if appeal and appeal.day >= today:
+            glances.append(Glance("BIA appeal deadline", appeal.day.isoformat(), "alert", appeal.day))
         if removal.next_hearing_on and removal.next_hearing_on >= today:
             glances.append(
                 Glance("Next hearing", removal.next_hearing_on.isoformat(), "", removal.next_hearing_on)

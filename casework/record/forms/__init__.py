@@ -3,7 +3,7 @@ documents."""
 
 from casework.record.forms.checkins import CheckInForm
 from casework.record.forms.convictions import ConvictionForm
-from casework.record.forms.custody import CustodyEventForm, VoidForm
+from casework.record.forms.custody import CustodyEventForm, CustodyPeriodForm, VoidForm
 from casework.record.forms.removal import RemovalCaseForm
 from casework.record.forms.travel import TravelDocumentForm
 
@@ -11,6 +11,7 @@ __all__ = [
     "CheckInForm",
     "ConvictionForm",
     "CustodyEventForm",
+    "CustodyPeriodForm",
     "RemovalCaseForm",
     "TravelDocumentForm",
     "VoidForm",

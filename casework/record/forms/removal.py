@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField
@@ -45,6 +45,11 @@ class RemovalCaseForm(BaseForm):
     order_type = EnumSelectField(
         "Kind of order", enum=OrderType, blank="— no order —", validators=[Optional()]
     )
+    appeal_waived = BooleanField(
+        "Appeal to the BIA waived",
+        description="Tick when the person waived appeal at the hearing: the order is final when entered, and "
+        "there is no appeal deadline.",
+    )
     stay_status = EnumSelectField(
         "Stay of removal",
         enum=StayStatus,
@@ -84,6 +89,7 @@ class RemovalCaseForm(BaseForm):
         "next_hearing_on",
         "order_date",
         "order_type",
+        "appeal_waived",
         "stay_status",
         "stay_granted_on",
         "stay_ended_on",
@@ -96,6 +102,14 @@ class RemovalCaseForm(BaseForm):
             raise ValidationError(
                 "Only a stay that has ended has an end date: choose “Stay ended” "
                 "as the stay status, or clear this date."
+            )
+
+    def validate_appeal_waived(self, field):
+        """Only an order that was entered can have its appeal waived."""
+        if field.data and not self.order_date.data:
+            raise ValidationError(
+                "Only an order can have its appeal waived: type the order date, or untick “Appeal to the BIA "
+                "waived”."
             )
 
     def record_data(self) -> dict:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from casework import access
 from casework.models import CustodyEvent
 from casework.record import operations, queries
-from casework.record.forms import CustodyEventForm, VoidForm
+from casework.record.forms import CustodyEventForm, CustodyPeriodForm, VoidForm
 from casework.record.views import bp
 from casework.record.views.flows import carry_out, case_url
 
@@ -33,6 +33,30 @@ def add_custody_event(person_id: int):
         flash("Not recorded: correct the fields marked below.", "error")
     events = queries.custody_events(person)
     return render_template("record/custody_form.html", form=form, person=person, events=events)
+
+
+@bp.route("/<int:person_id>/custody/period", methods=["GET", "POST"])
+def add_custody_period(person_id: int):
+    """Record a whole detention, arrest to release, in one go: an earlier detention may come after later
+    entries (refused, with the reason, if the timeline read by date would not make sense)."""
+    person = access.get_person_or_404(person_id, need="edit")
+    form = CustodyPeriodForm()
+    if form.validate_on_submit():
+        entries = carry_out(
+            form,
+            lambda: operations.add_custody_period(current_user, person, form.start_data(), form.end_data()),
+            refused="Not recorded: ",
+            crossed="Someone else changed this case at the same moment; nothing was recorded. Check the "
+            "timeline and record the detention again.",
+        )
+        if entries is not None:
+            start, end = entries
+            flash(f"Recorded: detained {start.occurred_on} to {end.occurred_on}.", "success")
+            return redirect(case_url(person.id, "removal"))
+    elif request.method == "POST":
+        flash("Not recorded: correct the fields marked below.", "error")
+    events = queries.custody_events(person)
+    return render_template("record/custody_period_form.html", form=form, person=person, events=events)
 
 
 @bp.route("/<int:person_id>/custody/<int:event_id>/void", methods=["GET", "POST"])
