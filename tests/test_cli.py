@@ -1,5 +1,7 @@
 """flask create-org, create-user and demo."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from casework.models import CaseAssignment, Organization, Person, User
@@ -121,13 +123,19 @@ def test_demo_covers_the_four_situations_end_to_end(app, db, monkeypatch):
     assert refused.person_id == people["Khamla Phommachanh"].id
     applications = db.scalars(sa.select(ReliefApplication))
     assert {a.jurisdiction for a in applications} >= {"MA", "CA", "WA"}
-    in_progress = [a for a in applications if a.status == "preparing"]
+    in_progress = [a for a in applications if a.status not in ("granted", "denied", "withdrawn")]
     for jurisdiction in ("MA", "CA", "WA"):
         app_ = next(a for a in in_progress if a.jurisdiction == jurisdiction)
         done = db.count(ReliefStep, ReliefStep.application_id == app_.id, ReliefStep.done_on.is_not(None))
         total = db.count(ReliefStep, ReliefStep.application_id == app_.id)
         assert 0 < done < total, jurisdiction
     assert any(a.status == "granted" for a in applications)
+    # The Massachusetts petition was filed on a real day: the comment period counts six weeks from it.
+    ma = next(a for a in applications if a.jurisdiction == "MA")
+    comment = db.scalar(
+        sa.select(ReliefStep).where(ReliefStep.application_id == ma.id, ReliefStep.position == 5)
+    )
+    assert ma.status == "filed" and comment.due_on == ma.filed_on + timedelta(days=42)
     firms = {c.organization for c in db.scalars(sa.select(Contact)) if c.kind.is_attorney}
     assert any("LLP" in f for f in firms) and any("Rights" in f for f in firms)
     assert db.count(CaseContact) >= 8

@@ -18,6 +18,7 @@ from casework.models import (
     ReliefTemplateStep,
     relief_conviction,
 )
+from casework.relief.schedule import Due, State
 from tests.conftest import shows, text_of
 from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the seeded templates)
 
@@ -648,7 +649,17 @@ def test_case_section_glance_and_timeline_functions(app, db, person):
     )
     step = ReliefStep(position=4, title="Hearing", due_on=today + timedelta(days=3))
     context = {
-        "rows": [{"application": application, "done": 0, "total": 1, "next_step": step, "overdue": False}],
+        "rows": [
+            {
+                "application": application,
+                "done": 0,
+                "total": 1,
+                "closed": False,
+                "next_step": step,
+                "next_due": Due(4, State.OPEN, step.due_on, step.due_on, None, "set by hand"),
+                "overdue": False,
+            }
+        ],
         "today": today,
     }
     glances = _section_glance(context)

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, ReliefKind, ReliefTemplate, ReliefTemplateStep
-from casework.models.relief import template_due_dates
+from casework.relief.dates import template_due_dates
 from tests.conftest import shows, text_of
 
 OPENED = date(2025, 1, 6)
@@ -104,13 +104,14 @@ def test_massachusetts_comment_period_is_six_weeks_after_filing(db):
 
 
 def test_washington_hearing_falls_on_the_next_quarterly_sitting(db):
+    # The steps come in date order: the notice and the materials before the hearing they count back from.
     assert due_list(db, "WA", "governor_pardon") == [
         "2025-01-27",
         "2025-02-20",
         "2025-03-07",  # 3: petition filed
-        "2025-09-01",  # 4: hearing: 90 days after filing is June 5, so the September sitting
-        "2025-08-02",  # 5: prosecutor notified 30 days before the hearing
-        "2025-08-18",
+        "2025-08-02",  # 4: prosecutor notified 30 days before the hearing
+        "2025-08-18",  # 5: hearing materials sent 14 days before
+        "2025-09-01",  # 6: hearing: 90 days after filing is June 5, so the September sitting
         "2025-10-01",
         "2025-12-30",
     ]
@@ -119,7 +120,7 @@ def test_washington_hearing_falls_on_the_next_quarterly_sitting(db):
 def test_washington_hearing_on_the_very_first_day_of_a_sitting_month(db):
     # opened on January 2: filing March 3, and 90 days later is exactly June 1, a sitting month
     dates = due_list(db, "WA", "governor_pardon", opened=date(2025, 1, 2))
-    assert dates[2] == "2025-03-03" and dates[3] == "2025-06-01" and dates[4] == "2025-05-02"
+    assert dates[2] == "2025-03-03" and dates[5] == "2025-06-01" and dates[3] == "2025-05-02"
 
 
 def test_california_pardon_application_ten_days_after_notice_to_the_da(db):

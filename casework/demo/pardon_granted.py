@@ -19,6 +19,7 @@ from casework.models import (
     TriState,
 )
 from casework.notes import operations as notes_ops
+from casework.relief import operations as relief_ops
 
 
 def load(cast: Cast, pich: Person) -> None:
@@ -66,8 +67,14 @@ def load(cast: Cast, pich: Person) -> None:
         attorney,
         finch,
     )
-    b.steps_done(attorney, pich, pardon, len(pardon.steps), today)
-    b.set_status(attorney, pich, pardon, ReliefStatus.FILED, filed_on=date(2022, 4, 15))
+    # What happened, step by step: the filing (step 5) and the decision (step 7) move the application.
+    steps = sorted(pardon.steps, key=lambda s: s.position)
+    b.steps_done(attorney, pich, pardon, 4, today)
+    relief_ops.mark_step_done(attorney, pich, pardon, steps[4], date(2022, 4, 15))  # filed
+    relief_ops.mark_step_done(attorney, pich, pardon, steps[5], date(2022, 6, 1))
+    relief_ops.mark_step_done(
+        attorney, pich, pardon, steps[6], date(2024, 2, 9), outcome=ReliefStatus.GRANTED
+    )
     b.set_status(
         attorney,
         pich,

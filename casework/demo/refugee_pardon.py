@@ -115,11 +115,14 @@ def load(cast: Cast, keo: Person) -> None:
     )
     b.steps_done(volunteer, keo, ma, 3, today)
     steps = sorted(ma.steps, key=lambda s: s.position)
-    for step in steps[3:6]:
-        relief_ops.assign_step(staff, keo, ma, step, volunteer)
+    # Filed twelve days ago, well before the template's guess: the comment period and every later step
+    # moved to count from the real filing day (the application's history says so).
     relief_ops.add_step_note(
-        volunteer, keo, ma, steps[3], "Petition assembled; waiting for two more letters.", today
+        volunteer, keo, ma, steps[3], "Petition assembled with the last two letters; filed in person.", today
     )
+    relief_ops.mark_step_done(volunteer, keo, ma, steps[3], today - timedelta(days=12))
+    for step in steps[4:7]:
+        relief_ops.assign_step(staff, keo, ma, step, volunteer)
     contacts_ops.link(staff, keo, legal_org, "Immigration counsel; files the pardon petition")
     contacts_ops.link(staff, keo, officer, "Deportation officer for check-ins")
     notes_ops.write_note(

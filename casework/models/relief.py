@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -77,6 +77,9 @@ class ReliefTemplate(Base):
     forum: Mapped[str | None] = mapped_column(sa.String(200))
     description: Mapped[str | None] = mapped_column(sa.Text)
     active: Mapped[bool] = mapped_column(default=True)
+    # Counts changes to the template's content (its details and steps): an application remembers the revision
+    # it was opened with, and a newer one is applied to it only by choice, after a preview.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     steps: Mapped[list[ReliefTemplateStep]] = relationship(
@@ -89,14 +92,26 @@ class ReliefTemplate(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ReliefTemplateStep(Base):
-    """One step of a template and the clock that sets its due date.
+class StepRuleColumns:
+    """The rule that sets a step's due date (casework.relief.schedule computes it).
 
-    The due date is `offset_days` after the anchor: the application's start date, or the due date of the
-    step at `anchor_position` (a negative offset places it before, e.g. a notice 30 days before a
-    hearing). With schedule "quarterly", the step falls on the first day of the next month listed in
-    `schedule_months` that is at least `offset_days` after the anchor (boards that sit quarterly).
+    The due date is `offset_days` after the anchor: "opened" (the application's opening day), "step" (the
+    step at `anchor_position`: its done day, else its own date), "filed", "hearing" or "decided" (the
+    application's day, else the step marked as that milestone). A negative offset places it before (a notice
+    30 days before a hearing). With schedule "quarterly", the step falls on the first day of the next month
+    listed in `schedule_months` at least `offset_days` after the anchor (boards that sit quarterly).
+    `milestone` marks the step that is the application's "filing", a "hearing" or the "decision".
     """
+
+    anchor_position: Mapped[int | None]
+    offset_days: Mapped[int] = mapped_column(default=0)
+    schedule: Mapped[str] = mapped_column(sa.String(20), default="offset")
+    schedule_months: Mapped[str | None] = mapped_column(sa.String(40))
+    milestone: Mapped[str | None] = mapped_column(sa.String(20))
+
+
+class ReliefTemplateStep(StepRuleColumns, Base):
+    """One step of a template and the rule that sets its due date (see StepRuleColumns)."""
 
     __tablename__ = "relief_template_step"
 
@@ -106,10 +121,7 @@ class ReliefTemplateStep(Base):
     )
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(300))
-    anchor_position: Mapped[int | None]
-    offset_days: Mapped[int] = mapped_column(default=0)
-    schedule: Mapped[str] = mapped_column(sa.String(20), default="offset")
-    schedule_months: Mapped[str | None] = mapped_column(sa.String(40))
+    anchor: Mapped[str] = mapped_column(sa.String(20), server_default="opened")  # see _template_step_anchor
     notes: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -117,46 +129,6 @@ class ReliefTemplateStep(Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (sa.UniqueConstraint("template_id", "position"),)
-
-
-def template_due_dates(steps: list[ReliefTemplateStep], start: date) -> dict[int, date]:
-    """Due date of each template step (by position), resolving anchors in dependency order."""
-    by_position = {s.position: s for s in steps}
-    due: dict[int, date] = {}
-
-    def resolve(position: int, seen: frozenset[int]) -> date:
-        if position in due:
-            return due[position]
-        if position in seen:
-            raise ValueError(f"step {position} is anchored on itself through other steps")
-        step = by_position[position]
-        if step.anchor_position is None:
-            anchor = start
-        elif step.anchor_position in by_position:
-            anchor = resolve(step.anchor_position, seen | {position})
-        else:
-            raise ValueError(
-                f"step {position} is anchored on step {step.anchor_position}, which does not exist"
-            )
-        if step.schedule == "quarterly":
-            months = sorted(int(m) for m in (step.schedule_months or "3,6,9,12").split(",") if m.strip())
-            earliest = anchor + timedelta(days=step.offset_days)
-            year, month = earliest.year, earliest.month
-            candidate = None
-            while candidate is None:
-                if month in months and date(year, month, 1) >= earliest:
-                    candidate = date(year, month, 1)
-                month += 1
-                if month > 12:
-                    month, year = 1, year + 1
-            due[position] = candidate
-        else:
-            due[position] = anchor + timedelta(days=step.offset_days)
-        return due[position]
-
-    for position in by_position:
-        resolve(position, frozenset())
-    return due
 
 
 class ReliefApplication(TimestampMixin, Base):
@@ -174,11 +146,13 @@ class ReliefApplication(TimestampMixin, Base):
     )
     opened_on: Mapped[date] = mapped_column(default=date.today)
     filed_on: Mapped[date | None]
+    hearing_on: Mapped[date | None]  # the hearing's day: set when the hearing step is scheduled or held
     decided_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(sa.Text)
     lead_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     attorney_contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact.id", ondelete="SET NULL"))
     template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relief_template.id", ondelete="SET NULL"))
+    template_revision: Mapped[int | None]  # the template's revision its step rules were copied from
     notes: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -198,8 +172,13 @@ class ReliefApplication(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ReliefStep(TimestampMixin, Base):
-    """A step of an application: the volunteer's log."""
+class ReliefStep(StepRuleColumns, TimestampMixin, Base):
+    """A step of an application: the volunteer's log, and the rule its due date follows.
+
+    `anchor` None: a step with no rule (added by hand). `due_override_on` is a due date set by hand, which the
+    rule does not move. `due_on` is the engine's answer (casework.relief.dates.refresh writes it in the same
+    flush as any change to what it counts from), kept so that What's due can sort and limit in the database.
+    """
 
     __tablename__ = "relief_step"
 
@@ -209,6 +188,8 @@ class ReliefStep(TimestampMixin, Base):
     )
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(300))
+    anchor: Mapped[str | None] = mapped_column(sa.String(20))
+    due_override_on: Mapped[date | None]
     due_on: Mapped[date | None] = mapped_column(index=True)
     done_on: Mapped[date | None]
     assignee_id: Mapped[int | None] = mapped_column(
@@ -242,3 +223,17 @@ class ReliefEvent(Base):
 
     application: Mapped[ReliefApplication] = relationship(back_populates="events", lazy="raise")
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+@sa.event.listens_for(ReliefTemplateStep, "before_insert")
+def _template_step_anchor(mapper, connection, step: ReliefTemplateStep) -> None:
+    """A template step given an anchor step but no anchor kind counts from that step."""
+    if step.anchor is None:
+        step.anchor = "step" if step.anchor_position is not None else "opened"
+
+
+@sa.event.listens_for(ReliefStep, "before_insert")
+def _ruleless_step_keeps_its_date(mapper, connection, step: ReliefStep) -> None:
+    """A step with no rule keeps the date it was given as a date set by hand (the engine never moves it)."""
+    if step.anchor is None and step.due_override_on is None and step.due_on is not None:
+        step.due_override_on = step.due_on

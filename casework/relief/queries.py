@@ -144,3 +144,10 @@ def best_template(
 
     candidates = [(r, t) for t in templates if (r := rank(t)) is not None]
     return min(candidates, key=lambda pair: pair[0])[1] if candidates else None
+
+
+def template_of(application: ReliefApplication) -> ReliefTemplate | None:
+    """The template the application was opened from, if it still exists."""
+    if application.template_id is None:
+        return None
+    return db.session.get(ReliefTemplate, application.template_id)

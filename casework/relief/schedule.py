@@ -363,7 +363,7 @@ def _apply(rule: Rule, base: date) -> date:
         earliest = base + timedelta(days=rule.offset_days)
     except OverflowError:
         raise RuleError(
-            "The due dates would fall outside the calendar: check the days of each step."
+            "The due dates would fall outside the calendar: check the opening date and the days of each step."
         ) from None
     if not rule.sitting_months:
         return earliest
@@ -378,4 +378,6 @@ def _apply(rule: Rule, base: date) -> date:
             month, year = 1, year + 1
             if year > 9999:
                 break
-    raise RuleError("The due dates would fall outside the calendar: check the days of each step.")
+    raise RuleError(
+        "The due dates would fall outside the calendar: check the opening date and the days of each step."
+    )

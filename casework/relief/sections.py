@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from casework import case_page
 from casework.case_page import Glance, TimelineEntry
 from casework.models import Person, ReliefKind, ReliefStatus, User
-from casework.relief import queries
+from casework.relief import dates, queries
+from casework.relief.schedule import State
 
 
 def _load_section(person: Person, user: User) -> dict:
@@ -16,16 +17,21 @@ def _load_section(person: Person, user: User) -> dict:
     today = date.today()
     rows = []
     for application in applications:
-        open_steps = [s for s in application.steps if s.done_on is None]
-        dated = sorted((s for s in open_steps if s.due_on is not None), key=lambda s: (s.due_on, s.position))
-        next_step = dated[0] if dated else (open_steps[0] if open_steps else None)
+        dues = dates.schedule_of(application, application.steps)
+        by_position = {s.position: s for s in application.steps}
+        # A closed application has no next step: its unfinished steps are not needed.
+        open_dues = [d for d in dues.values() if d.state in (State.OPEN, State.UNDATED)]
+        dated = sorted((d for d in open_dues if d.day is not None), key=lambda d: (d.day, d.key))
+        next_due = dated[0] if dated else (min(open_dues, key=lambda d: d.key) if open_dues else None)
         rows.append(
             {
                 "application": application,
-                "done": len(application.steps) - len(open_steps),
+                "done": sum(1 for s in application.steps if s.done_on is not None),
                 "total": len(application.steps),
-                "next_step": next_step,
-                "overdue": bool(next_step and next_step.due_on and next_step.due_on < today),
+                "closed": ReliefStatus(application.status).is_closed,
+                "next_step": by_position[next_due.key] if next_due else None,
+                "next_due": next_due,
+                "overdue": bool(next_due and next_due.overdue(today)),
             }
         )
     return {"rows": rows, "today": today}
@@ -65,21 +71,15 @@ def _section_glance(context: dict) -> list[Glance]:
             Glance("Relief", f"{ReliefKind(app.kind).label} — {status.label.lower()}", tones.get(status, ""))
         )
     upcoming = [
-        row["next_step"]
+        (row["next_due"].day, row["next_step"])
         for row in context["rows"]
-        if row["next_step"] is not None
-        and row["next_step"].due_on is not None
-        and not ReliefStatus(row["application"].status).is_closed
+        if row["next_due"] is not None and row["next_due"].day is not None and not row["closed"]
     ]
     if upcoming:
-        step = min(upcoming, key=lambda s: s.due_on)
+        day, step = min(upcoming, key=lambda pair: pair[0])
         today = context["today"]
-        tone = (
-            "alert" if step.due_on < today else ("warn" if step.due_on <= today + timedelta(days=7) else "")
-        )
-        facts.append(
-            Glance("Next relief step", f"{step.title} — due {step.due_on.isoformat()}", tone, step.due_on)
-        )
+        tone = "alert" if day < today else ("warn" if day <= today + timedelta(days=7) else "")
+        facts.append(Glance("Next relief step", f"{step.title} — due {day.isoformat()}", tone, day))
     return facts
 
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from casework.models import ReliefApplication, ReliefStep, ReliefTemplate, ReliefTemplateStep
-from tests.authz.common import ADMIN_ONLY, ADMIN_OWN_ORG, CASE_EDIT, CASE_MANAGE, CASE_VIEW
+from tests.authz.common import ADMIN_ONLY, ADMIN_OWN_ORG, CASE_DELETE, CASE_EDIT, CASE_MANAGE, CASE_VIEW
 
 APP = "/people/{person}/relief/{relief_app}"
 STEP = APP + "/steps/{relief_step}"
@@ -20,6 +20,8 @@ ROUTES = {
     "relief.step_reopen": ("POST", STEP + "/reopen", CASE_EDIT),
     "relief.step_note": ("POST", STEP + "/note", CASE_EDIT),
     "relief.step_assign": ("POST", STEP + "/assign", CASE_EDIT),
+    # applying a template's newer revision: admins of the owning organization
+    "relief.template_revision": ("GET", APP + "/template", CASE_DELETE),
     "relief.templates": ("GET", "/admin/relief-templates", ADMIN_ONLY),
     "relief.new_template": ("GET", "/admin/relief-templates/new", ADMIN_ONLY),
     "relief.template": ("GET", OWN, ADMIN_OWN_ORG),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from casework.forms import BaseForm, DayField, NotInFuture, VersionField
+from casework.forms import BaseForm, DayField, NotInFuture, VersionField, options
+from casework.models import ReliefStatus
 from casework.relief.forms.fields import STEP_TITLE, IdSelectField
 
 
@@ -23,9 +24,24 @@ class StepForm(BaseForm):
 
 
 class StepEditForm(StepForm):
-    """A step's title and due date changed."""
+    """A step's title changed, or its due date set by hand (the rule does not move it), or given back to
+    the rule."""
 
+    due_on = DayField(
+        "Due on",
+        validators=[Optional()],
+        description="A date typed here is set by hand: the rule no longer moves it.",
+    )
+    follow_rule = BooleanField("Let the rule set the date again (forget the date set by hand)")
     version = VersionField()
+
+    def step_data(self) -> dict:
+        """The submitted values: title, the due date typed, and whether to follow the rule again."""
+        return {
+            "title": self.title.data,
+            "due_on": self.due_on.data,
+            "follow_rule": bool(self.follow_rule.data),
+        }
 
 
 class StepDoneForm(BaseForm):
@@ -34,7 +50,19 @@ class StepDoneForm(BaseForm):
     done_on = DayField(
         "Done on", default=date.today, validators=[Optional(), NotInFuture("The date it was done")]
     )
+    # Only the decision step shows it: what was decided, which closes the application.
+    outcome = SelectField(
+        "Decision",
+        choices=options([("", "— choose —"), ("granted", "Granted"), ("denied", "Denied")]),
+        default="",
+        invalid_choice_message="Choose granted or denied.",
+    )
     version = VersionField()
+
+    @property
+    def outcome_status(self) -> ReliefStatus | None:
+        """The chosen outcome as a status, if any."""
+        return ReliefStatus(self.outcome.data) if self.outcome.data else None
 
 
 class StepVersionForm(BaseForm):

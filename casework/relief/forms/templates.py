@@ -13,7 +13,6 @@ from casework.relief.forms.fields import (
     STEP_TITLE,
     TEMPLATE_JURISDICTIONS,
     DaysField,
-    IdSelectField,
 )
 
 SCHEDULES = [
@@ -59,12 +58,35 @@ class TemplateForm(BaseForm):
         }
 
 
+EVENT_ANCHORS = [("filed", "The filing"), ("hearing", "The hearing"), ("decided", "The decision")]
+MILESTONES = [
+    ("", "An ordinary step"),
+    ("filing", "The filing"),
+    ("hearing", "A hearing"),
+    ("decision", "The decision"),
+]
+
+
 class TemplateStepForm(BaseForm):
     """One step of a template and the clock of its due date."""
 
     title = STEP_TITLE
-    anchor_position = IdSelectField(
-        "Counted from", description="The day the application is opened, or the due date of another step."
+    # "" the opening day, "filed" / "hearing" / "decided" the application's day, a number: that step.
+    anchor_position = SelectField(
+        "Counted from",
+        choices=[],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+        description="The day the application is opened; the filing, the hearing or the decision (their real "
+        "day once known, until then the step marked as that milestone); or another step (its done day, "
+        "until then its own date).",
+    )
+    milestone = SelectField(
+        "This step is",
+        choices=options(MILESTONES),
+        default="",
+        invalid_choice_message=CHOOSE_FROM_LIST,
+        description="Done, the filing step sets the application's filing day and status; the hearing step's "
+        "date is the hearing's; the decision step asks for the outcome.",
     )
     offset_days = DaysField(
         "Days after",
@@ -88,6 +110,12 @@ class TemplateStepForm(BaseForm):
         "Notes", validators=[Optional(), Length(max=4000, message="Keep the notes under 4,000 characters.")]
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An ordinary step (no milestone) and a form posted without the field both mean "".
+        if self.milestone.data is None:
+            self.milestone.data = ""
+
     def validate_offset_days(self, field):
         """Clocks longer than ten years are typing mistakes."""
         if field.data is not None and abs(field.data) > _MAX_OFFSET_DAYS:
@@ -109,14 +137,33 @@ class TemplateStepForm(BaseForm):
         """The submitted values keyed by ReliefTemplateStep attribute (months normalized)."""
         quarterly = self.schedule.data == "quarterly"
         months = parse_months(self.schedule_months.data) if quarterly else None
+        anchor, position = anchor_of(self.anchor_position.data)
         return {
             "title": self.title.data,
-            "anchor_position": self.anchor_position.data,
+            "anchor": anchor,
+            "anchor_position": position,
+            "milestone": self.milestone.data or None,
             "offset_days": self.offset_days.data,
             "schedule": self.schedule.data,
             "schedule_months": ",".join(str(m) for m in months) if months else None,
             "notes": self.notes.data,
         }
+
+
+def anchor_of(choice: str | None) -> tuple[str, int | None]:
+    """The form's "counted from" choice as (anchor, anchor_position)."""
+    if not choice:
+        return "opened", None
+    if choice in dict(EVENT_ANCHORS):
+        return choice, None
+    return "step", int(choice)
+
+
+def anchor_choice(anchor: str | None, position: int | None) -> str:
+    """A step's anchor as the form's "counted from" choice."""
+    if anchor == "step" and position is not None:
+        return str(position)
+    return anchor if anchor in dict(EVENT_ANCHORS) else ""
 
 
 def parse_months(text: str | None) -> list[int] | None:

@@ -19,6 +19,7 @@ from casework.relief.operations.steps import (
     reopen_step,
     update_step,
 )
+from casework.relief.operations.steps_from_template import apply_revision, newer_revision, preview
 from casework.relief.operations.templates import (
     add_template_step,
     copy_template,
@@ -31,6 +32,9 @@ from casework.relief.operations.templates import (
 )
 
 __all__ = [
+    "apply_revision",
+    "newer_revision",
+    "preview",
     "add_step",
     "add_step_note",
     "add_template_step",

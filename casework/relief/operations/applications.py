@@ -14,13 +14,14 @@ from casework.models import (
     Person,
     ReliefApplication,
     ReliefStatus,
-    ReliefStep,
     ReliefTemplate,
     User,
 )
 from casework.models.base import apply_changes, utcnow
+from casework.relief import dates
 from casework.relief.clocks import check_anchors
-from casework.relief.operations.history import record_event
+from casework.relief.history import record_event, record_status_change
+from casework.relief.operations import milestones, steps_from_template
 
 # Labels of the application's fields, for the history ("Details changed: forum, lead").
 FIELD_LABELS = {
@@ -60,6 +61,7 @@ def create_application(
     application = ReliefApplication(
         person_id=person.id,
         template_id=template.id if template else None,
+        template_revision=template.revision if template else None,
         status=ReliefStatus.PREPARING,
         **values,
     )
@@ -68,14 +70,12 @@ def create_application(
     db.session.add(application)
     count = 0
     if template is not None:
-        steps = sorted(template.steps, key=lambda s: s.position)
-        due = check_anchors(steps, application.opened_on)
-        for number, step in enumerate(steps, start=1):
-            application.steps.append(
-                ReliefStep(position=number, title=step.title, due_on=due[step.position], notes=step.notes)
-            )
+        check_anchors(template.steps, application.opened_on)  # refuse rules that cannot work, in words
+        for step in sorted(template.steps, key=lambda s: s.position):
+            application.steps.append(steps_from_template.copy_of(step))
             count += 1
     db.session.flush()
+    dates.refresh(actor, application, None, application.steps)
     source = f"from the template “{template.name}”, {count} steps" if template else "with no steps"
     record_event(
         actor,
@@ -120,7 +120,8 @@ def update_application(
     application.updated_at = utcnow()
     flush_versioned(data)
     if "status" in changed:
-        _record_status_change(actor, application, ReliefStatus(old_status))
+        record_status_change(actor, application, ReliefStatus(old_status))
+    _follow_the_edit(actor, application, changed)
     others = [FIELD_LABELS[name] for name in changed if name in FIELD_LABELS]
     if others:
         record_event(actor, application, "updated", "Details changed: " + ", ".join(others))
@@ -129,16 +130,22 @@ def update_application(
     return changed
 
 
-def _record_status_change(actor: User, application: ReliefApplication, old: ReliefStatus) -> None:
-    new = ReliefStatus(application.status)
-    record_event(
-        actor,
-        application,
-        "status",
-        f"Status changed from {old.label} to {new.label}",
-        from_status=old.value,
-        to_status=new.value,
-    )
+def _follow_the_edit(actor: User, application: ReliefApplication, changed: list[str]) -> None:
+    """After a direct edit of the dates or status: the milestone steps say the same, every due date follows."""
+    if not {"status", "filed_on", "decided_on"} & set(changed):
+        return
+    steps = dates.steps_of(application)
+    for step in milestones.application_edited(application, steps):
+        state = f"done on {step.done_on.isoformat()}" if step.done_on else "reopened"
+        record_event(
+            actor,
+            application,
+            "step_done" if step.done_on else "step_reopened",
+            f"Step {step.position} {state} (the application was edited)",
+            step=step,
+        )
+    words = [FIELD_LABELS.get(name, name) for name in changed if name in ("status", "filed_on", "decided_on")]
+    dates.refresh(actor, application, "application edited: " + ", ".join(words), steps)
 
 
 def record_view(actor: User, person: Person, application: ReliefApplication) -> None:

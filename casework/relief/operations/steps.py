@@ -11,11 +11,14 @@ from datetime import date
 import sqlalchemy as sa
 
 from casework import audit
-from casework.editing import check_version, flush_versioned, versioned_update
+from casework.editing import check_version, flush_versioned
 from casework.errors import OperationError
 from casework.extensions import db
-from casework.models import Person, ReliefApplication, ReliefStep, User
-from casework.relief.operations.history import record_event
+from casework.models import Person, ReliefApplication, ReliefStatus, ReliefStep, User
+from casework.models.base import apply_changes
+from casework.relief import dates
+from casework.relief.history import record_event
+from casework.relief.operations import milestones
 
 STEP_FIELD_WORDS = {"title": "title", "due_on": "due date"}
 
@@ -33,14 +36,18 @@ def mark_step_done(
     step: ReliefStep,
     done_on: date,
     expected_version: int | None = None,
+    outcome: ReliefStatus | None = None,
 ) -> None:
-    """Tick a step off, on the day it was done."""
+    """Tick a step off, on the day it was done; a milestone step moves the application with it (the filing
+    sets "filed on", the decision takes its `outcome`), and every date counted from it follows."""
     _check_step_version(step, expected_version)
     if step.done_on is not None:
         raise OperationError(f"Step {step.position} is already marked done (on {step.done_on.isoformat()}).")
     step.done_on = done_on
     flush_versioned(["done_on"])
     record_event(actor, application, "step_done", f"Step {step.position} marked done", step=step)
+    milestones.step_done(actor, application, step, done_on, outcome)
+    dates.refresh(actor, application, f"step {step.position} done on {done_on.isoformat()}")
     audit.record(actor, "relief.step_done", step, person=person, fields=["done_on"])
     db.session.flush()
 
@@ -56,9 +63,12 @@ def reopen_step(
     _check_step_version(step, expected_version)
     if step.done_on is None:
         raise OperationError(f"Step {step.position} is not marked done, so there is nothing to reopen.")
+    was_done_on = step.done_on
     step.done_on = None
     flush_versioned(["done_on"])
     record_event(actor, application, "step_reopened", f"Step {step.position} reopened", step=step)
+    milestones.step_reopened(actor, application, step, was_done_on)
+    dates.refresh(actor, application, f"step {step.position} reopened")
     audit.record(actor, "relief.step_reopened", step, person=person, fields=["done_on"])
     db.session.flush()
 
@@ -117,8 +127,14 @@ def add_step(actor: User, person: Person, application: ReliefApplication, data: 
         )
         or 0
     )
+    # A step added by hand has no rule: its date, if any, is set by hand.
     step = ReliefStep(
-        application_id=application.id, position=last + 1, title=data["title"], due_on=data["due_on"]
+        application_id=application.id,
+        position=last + 1,
+        title=data["title"],
+        anchor=None,
+        due_override_on=data["due_on"],
+        due_on=data["due_on"],
     )
     db.session.add(step)
     db.session.flush()
@@ -142,12 +158,30 @@ def update_step(
     data: dict,
     expected_version: int | None,
 ) -> list[str]:
-    """Change a step's title or due date; refused if the step moved on since the form was opened."""
-    changed = versioned_update(
-        actor, step, data, expected_version, action="relief.step_updated", person=person
-    )
-    if changed:
-        words = ", ".join(STEP_FIELD_WORDS[c] for c in changed)
-        record_event(actor, application, "step_edited", f"Step {step.position} changed: {words}", step=step)
-        db.session.flush()
-    return changed
+    """Change a step's title, or its due date by hand (a date the rule does not move), or let the rule set
+    the date again (`follow_rule`); refused if the step moved on since the form was opened."""
+    check_version(step, expected_version, {"title": data["title"], "due_on": data["due_on"]})
+    changes = {"title": data["title"]}
+    if data.get("follow_rule"):
+        changes["due_override_on"] = None
+    elif data["due_on"] != step.due_on or step.due_override_on is not None:
+        changes["due_override_on"] = data["due_on"]  # a date typed over the rule's is set by hand
+    changed = apply_changes(step, changes)
+    if not changed:
+        return changed
+    flush_versioned(changes)
+    # The user changed the step's date: the audit names the field they typed in, not its storage.
+    shown = ["due_on" if c == "due_override_on" else c for c in changed]
+    audit.record(actor, "relief.step_updated", step, person=person, fields=shown)
+    words = ", ".join("title" if c == "title" else "due date" for c in changed)
+    record_event(actor, application, "step_edited", f"Step {step.position} changed: {words}", step=step)
+    if "due_override_on" in changed:
+        milestones.hearing_scheduled(actor, application, step, step.due_override_on)
+        cause = (
+            f"date set by hand on step {step.position}"
+            if step.due_override_on is not None
+            else f"step {step.position} follows its rule again"
+        )
+        dates.refresh(actor, application, cause, changed_by_hand=step)
+    db.session.flush()
+    return shown

@@ -15,6 +15,7 @@ from casework.extensions import db
 from casework.models import ReliefTemplate, ReliefTemplateStep, User
 from casework.models.base import apply_changes
 from casework.relief.clocks import CLOCK_FIELDS, check_anchors, simulated
+from casework.relief.operations.steps_from_template import RULE_COLUMNS
 
 
 def create_template(actor: User, data: dict) -> ReliefTemplate:
@@ -27,11 +28,20 @@ def create_template(actor: User, data: dict) -> ReliefTemplate:
     return template
 
 
+def _revised(template: ReliefTemplate) -> None:
+    """Count a change to the template's content: applications opened before it keep their rules."""
+    template.revision = (template.revision or 1) + 1
+
+
 def update_template(
     actor: User, template: ReliefTemplate, data: dict, expected_version: int | None
 ) -> list[str]:
     """Change a template's name, jurisdiction, kind, forum or description, edited from `expected_version`."""
-    return versioned_update(actor, template, data, expected_version, action="relief_template.updated")
+    changed = versioned_update(actor, template, data, expected_version, action="relief_template.updated")
+    if changed:
+        _revised(template)
+        db.session.flush()
+    return changed
 
 
 def copy_template(actor: User, source: ReliefTemplate) -> ReliefTemplate:
@@ -49,11 +59,8 @@ def copy_template(actor: User, source: ReliefTemplate) -> ReliefTemplate:
         ReliefTemplateStep(
             position=s.position,
             title=s.title,
-            anchor_position=s.anchor_position,
-            offset_days=s.offset_days,
-            schedule=s.schedule,
-            schedule_months=s.schedule_months,
             notes=s.notes,
+            **{name: getattr(s, name) for name in RULE_COLUMNS},
         )
         for s in sorted(source.steps, key=lambda s: s.position)
     ]
@@ -78,13 +85,32 @@ def set_template_active(actor: User, template: ReliefTemplate, active: bool) -> 
     return True
 
 
+# What a template step's rule is when a caller leaves a part of it out.
+RULE_DEFAULTS = {"anchor": None, "anchor_position": None, "schedule_months": None, "milestone": None}
+
+
+def _rule(data: dict) -> dict:
+    """The step's values with a consistent rule: an anchor step means "counted from that step"; any other
+    anchor names no step."""
+    data = {**RULE_DEFAULTS, **data}
+    if data["anchor"] in (None, "opened", "step") and data["anchor_position"] is not None:
+        data["anchor"] = "step"
+    elif data["anchor"] in (None, "step"):
+        data["anchor"] = "opened"
+    if data["anchor"] != "step":
+        data["anchor_position"] = None
+    return data
+
+
 def add_template_step(actor: User, template: ReliefTemplate, data: dict) -> ReliefTemplateStep:
     """A new last step; refused when its anchor does not exist."""
     position = max((s.position for s in template.steps), default=0) + 1
-    candidate = SimpleNamespace(position=position, **{k: data[k] for k in CLOCK_FIELDS})
+    data = _rule(data)
+    candidate = SimpleNamespace(position=position, title=data["title"], **{k: data[k] for k in CLOCK_FIELDS})
     check_anchors([*simulated(template.steps), candidate])
     step = ReliefTemplateStep(position=position, **data)
     template.steps.append(step)
+    _revised(template)
     db.session.flush()
     audit.record(
         actor,
@@ -102,6 +128,7 @@ def update_template_step(
     """Change a step edited from `expected_version`; refused (nothing saved) when its anchor is missing or
     would close a loop."""
     check_version(step, expected_version, data)
+    data = _rule({"anchor": None if "anchor_position" in data else step.anchor, **data})
     trial = simulated(template.steps)
     for s in trial:
         if s.position == step.position:
@@ -110,6 +137,7 @@ def update_template_step(
     check_anchors(trial)
     changed = apply_changes(step, data)
     if changed:
+        _revised(template)
         flush_versioned(data)
         audit.record(actor, "relief_template.step_updated", step, org_id=template.org_id, fields=changed)
     return changed
@@ -117,7 +145,12 @@ def update_template_step(
 
 def remove_template_step(actor: User, template: ReliefTemplate, step: ReliefTemplateStep) -> None:
     """Remove a step no other step is counted from; later steps move up and their anchors follow."""
-    dependants = sorted(s.position for s in template.steps if s.anchor_position == step.position)
+    event = {"filing": "filed", "hearing": "hearing", "decision": "decided"}.get(step.milestone or "")
+    dependants = sorted(
+        s.position
+        for s in template.steps
+        if (s.anchor == "step" and s.anchor_position == step.position) or (event and s.anchor == event)
+    )
     if dependants:
         listed = ", ".join(str(p) for p in dependants)
         raise OperationError(
@@ -127,6 +160,7 @@ def remove_template_step(actor: User, template: ReliefTemplate, step: ReliefTemp
     removed = step.position
     audit.record(actor, "relief_template.step_removed", step, org_id=template.org_id)
     template.steps.remove(step)
+    _revised(template)
     db.session.flush()
     later = sorted((s for s in template.steps if s.position > removed), key=lambda s: s.position)
     for s in later:  # one at a time, in order, so the (template, position) uniqueness holds at every UPDATE
@@ -160,5 +194,7 @@ def move_template_step(
     step.position = target
     db.session.flush()
     template.steps.sort(key=lambda s: s.position)
+    _revised(template)
+    db.session.flush()
     audit.record(actor, "relief_template.step_moved", step, org_id=template.org_id, fields=["position"])
     return True

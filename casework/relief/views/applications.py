@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from casework import access, editing
 from casework.errors import OperationError
+from casework.forms import ConfirmForm
 from casework.models import Person, ReliefApplication, ReliefTemplate
-from casework.relief import operations, queries
+from casework.relief import dates, operations, queries
 from casework.relief.forms import ApplicationCreateForm, ApplicationEditForm
 from casework.relief.views import APPLICATION, CASE, bp, choices, pages
 
@@ -132,3 +133,27 @@ def delete(person_id: int, application_id: int):
         done_url=url_for("people.show", person_id=person.id) + "#relief",
         message="The application was deleted.",
     )
+
+
+@bp.route(APPLICATION + "/template", methods=["GET", "POST"])
+def template_revision(person_id: int, application_id: int):
+    """Preview the dates the template's newer revision gives the application, then apply it (admins)."""
+    person, application = access.get_case_item_or_404(
+        ReliefApplication, application_id, person_id, need="manage"
+    )
+    access.require("admin")
+    template = queries.template_of(application)
+    back = url_for("relief.show", person_id=person.id, application_id=application.id)
+    if template is None or not operations.newer_revision(application, template):
+        flash("The application already follows its template as it is.", "info")
+        return redirect(back)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        moved = operations.apply_revision(current_user, person, application, template)
+        flash(
+            f"The steps follow the template's revision {template.revision}; {moved} dates moved.", "success"
+        )
+        return redirect(back + "#steps")
+    rows = operations.preview(application, dates.steps_of(application), template)
+    context = {"person": person, "application": application, "template": template, "rows": rows}
+    return render_template("relief/template_revision.html", form=form, **context)

@@ -11,6 +11,7 @@ from casework.forms import options
 from casework.models import Conviction, Person, ReliefApplication, ReliefTemplate, ReliefTemplateStep, User
 from casework.relief import queries
 from casework.relief.forms import TEMPLATE_BEST_MATCH, TEMPLATE_NONE
+from casework.relief.forms.templates import EVENT_ANCHORS
 
 
 def user_choices(person: Person, keep: User | None = None, blank: str = "— nobody —") -> list[SelectChoice]:
@@ -74,9 +75,10 @@ def chosen_template(
 
 
 def anchor_choices(template: ReliefTemplate, step: ReliefTemplateStep | None = None) -> list[SelectChoice]:
-    """What a template step may be counted from: the opening day, or any other step of the template."""
+    """What a template step may be counted from: the opening day, the filing, hearing or decision, or any
+    other step of the template."""
     others = [s for s in template.steps if step is None or s.id != step.id]
     return options(
-        [("", "The day the application is opened")]
-        + [(s.position, f"Step {s.position}: {s.title}") for s in others]
+        [("", "The day the application is opened"), *EVENT_ANCHORS]
+        + [(str(s.position), f"Step {s.position}: {s.title}") for s in others]
     )

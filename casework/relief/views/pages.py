@@ -11,12 +11,28 @@ from flask_login import current_user
 from casework import access
 from casework.forms import BaseForm
 from casework.models import Person, ReliefApplication, ReliefStep
-from casework.relief import queries
+from casework.relief import dates, operations, queries
 from casework.relief.forms import StepAssignForm, StepDoneForm, StepForm, StepNoteForm, StepVersionForm
 from casework.relief.views import choices
 
 # Submitted step forms shown again on the page, by (step id, action): "done", "reopen", "note", "assign".
 BoundForms = dict[tuple[int, str], BaseForm]
+
+
+def step_form_page(
+    person: Person, application: ReliefApplication, step: ReliefStep, form: BaseForm, conflict
+):
+    """The page that changes a step's title or date, with the rule and why the date is what it is."""
+    due = dates.schedule_of(application, queries.steps_of(application))[step.position]
+    return render_template(
+        "relief/step_form.html",
+        form=form,
+        person=person,
+        application=application,
+        step=step,
+        due=due,
+        conflict=conflict,
+    )
 
 
 def application_page(
@@ -27,6 +43,7 @@ def application_page(
 ) -> str:
     """The application page; `bound` holds submitted step forms to show again with their errors."""
     steps = queries.steps_of(application)
+    dues = dates.schedule_of(application, steps)
     events = queries.events_of(application)
     convictions = queries.targeted_convictions(application)
     forms = {}
@@ -38,12 +55,22 @@ def application_page(
         person=person,
         application=application,
         steps=steps,
+        dues=dues,
+        newer_template=_newer_template(application),
         events=events,
         convictions=[(c, choices.conviction_label(c)) for c in convictions],
         forms=forms,
         add_form=add_form,
         today=date.today(),
     )
+
+
+def _newer_template(application: ReliefApplication):
+    """The application's template when it has changed since and the user may apply it (admins), else None."""
+    if not access.can(current_user, "admin"):
+        return None
+    template = queries.template_of(application)
+    return template if operations.newer_revision(application, template) else None
 
 
 def _step_forms(person: Person, steps, bound: BoundForms) -> dict[int, dict]:

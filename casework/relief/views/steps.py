@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask import flash, render_template
+from flask import flash
 from flask_login import current_user
 
 from casework import access, editing, unit_of_work
@@ -77,8 +77,9 @@ def step_done(person_id: int, application_id: int, step_id: int):
     """Mark a step done (today, unless another day is typed)."""
 
     def act(person, application, step, form):
+        day = form.done_on.data or date.today()
         operations.mark_step_done(
-            current_user, person, application, step, form.done_on.data or date.today(), form.version.data
+            current_user, person, application, step, day, form.version.data, form.outcome_status
         )
         return f"Step {step.position} marked done."
 
@@ -154,14 +155,7 @@ def edit_step(person_id: int, application_id: int, step_id: int):
         save=lambda step, form: operations.update_step(
             current_user, person, application, step, form.step_data(), form.version.data
         ),
-        render=lambda step, form, conflict: render_template(
-            "relief/step_form.html",
-            form=form,
-            person=person,
-            application=application,
-            step=step,
-            conflict=conflict,
-        ),
+        render=lambda step, form, conflict: pages.step_form_page(person, application, step, form, conflict),
         saved_url=lambda step: pages.step_url(person, application, step),
         data=lambda form: form.step_data(),
     )

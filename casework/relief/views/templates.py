@@ -20,6 +20,7 @@ from casework.relief.forms import (
     TemplateStepEditForm,
     TemplateStepForm,
 )
+from casework.relief.forms.templates import anchor_choice
 from casework.relief.views import TEMPLATE, TEMPLATES, admins_only, bp, choices
 
 TEMPLATE_CONFLICT = (
@@ -170,6 +171,8 @@ def new_template_step(template_id: int):
 def _template_step_edit_form(template: ReliefTemplate, step: ReliefTemplateStep) -> TemplateStepEditForm:
     form = TemplateStepEditForm(obj=step)
     form.anchor_position.choices = choices.anchor_choices(template, step)
+    if not form.is_submitted():
+        form.anchor_position.data = anchor_choice(step.anchor, step.anchor_position)
     return form
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from casework.extensions import db
-from casework.models import ReliefApplication, ReliefEvent, ReliefStep, User
+from casework.models import ReliefApplication, ReliefEvent, ReliefStatus, ReliefStep, User
 
 SUMMARY_LENGTH = 400
 
 
 def record_event(
-    actor: User,
+    actor: User | None,
     application: ReliefApplication,
     kind: str,
     summary: str,
@@ -21,7 +21,7 @@ def record_event(
     """Add a line to the application's history, in the same transaction as the change it tells of."""
     event = ReliefEvent(
         application_id=application.id,
-        actor_id=actor.id,
+        actor_id=actor.id if actor is not None else None,
         kind=kind,
         step_id=step.id if step is not None else None,
         from_status=from_status,
@@ -30,3 +30,18 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def record_status_change(actor: User | None, application: ReliefApplication, old: ReliefStatus) -> None:
+    """A line for a status change ("Status changed from Preparing to Filed")."""
+    new = ReliefStatus(application.status)
+    if new == old:
+        return
+    record_event(
+        actor,
+        application,
+        "status",
+        f"Status changed from {old.label} to {new.label}",
+        from_status=old.value,
+        to_status=new.value,
+    )
