@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casework.models import (
     AuditEvent,
@@ -498,3 +500,154 @@ def test_concurrent_timeline_changes_are_serialized(app, make_person, make_user,
     assert "the person was not detained then" in outcome[CustodyKind.RELEASED_SUPERVISION]
     assert db.count(CustodyEvent) == 2
     assert db.get(Person, person.id).custody_status == CustodyStatus.RELEASED
+
+
+# ---------------------------------------------------------------- entries in any order
+
+
+def test_entries_of_one_day_are_read_in_the_order_that_makes_sense():
+    # a release entered before the arrest of the same day: a detention of one day
+    events = _events((K.RELEASED_BOND, "2021-01-10"), (K.ICE_ARREST, "2021-01-10"))
+    state = derive_custody(events)
+    assert (state.status, state.since) == (CustodyStatus.RELEASED, date(2021, 1, 10))
+    # released and re-detained the same day, entered either way round
+    for steps in (
+        [(K.ICE_ARREST, "2021-01-01"), (K.REDETAINED, "2021-03-01"), (K.RELEASED_OTHER, "2021-03-01")],
+        [(K.ICE_ARREST, "2021-01-01"), (K.RELEASED_OTHER, "2021-03-01"), (K.REDETAINED, "2021-03-01")],
+    ):
+        state = derive_custody(_events(*steps))
+        assert (state.status, state.since) == (CustodyStatus.DETAINED, date(2021, 3, 1))
+
+
+@st.composite
+def _histories(draw):
+    """A timeline that makes sense by date (detentions and releases, at most one entry a day), with its state."""
+    day = date(2000, 1, 1)
+    steps, detained = [], False
+    for _ in range(draw(st.integers(1, 12))):
+        day += timedelta(days=draw(st.integers(1, 400)))
+        if detained:
+            kind = draw(st.sampled_from([K.BOOKED, K.TRANSFERRED, K.RELEASED_BOND, K.RELEASED_SUPERVISION]))
+        else:
+            kind = draw(st.sampled_from([K.ICE_ARREST, K.REDETAINED]))
+        detained = not kind.ends_detention
+        steps.append((kind, day.isoformat()))
+    return steps
+
+
+@settings(max_examples=200, deadline=None)
+@given(_histories(), st.randoms())
+def test_the_state_is_the_same_whatever_order_the_entries_were_made_in(steps, rnd):
+    expected = derive_custody(_events(*steps))
+    shuffled = list(steps)
+    rnd.shuffle(shuffled)
+    assert derive_custody(_events(*shuffled)) == expected
+
+
+def test_an_earlier_detention_is_added_after_later_entries(login_as, make_person, db):
+    person = make_person()
+    staff = login_as("staff")
+    _add(staff, person.id, "ice_arrest", "2019-04-01")
+    _add(staff, person.id, "booked", "2019-04-01", facility="Tacoma ICE Processing Center")
+    page = staff.get(f"/people/{person.id}/custody/period")
+    assert page.status_code == 200 and shows(page, "Record an earlier detention")
+    response = staff.post(
+        f"/people/{person.id}/custody/period",
+        {
+            "start_kind": "ice_arrest",
+            "detained_on": "2010-01-05",
+            "facility": "Seattle INS detention",
+            "end_kind": "released_supervision",
+            "released_on": "2010-06-01",
+            "notes": "Released when no travel document came.",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"] == f"/people/{person.id}#removal"
+    assert shows(staff.get(f"/people/{person.id}"), "Recorded: detained 2010-01-05 to 2010-06-01.")
+    saved = db.get(Person, person.id)
+    assert (saved.custody_status, saved.custody_since, saved.custody_facility) == (
+        CustodyStatus.DETAINED,
+        date(2019, 4, 1),
+        "Tacoma ICE Processing Center",
+    )
+    assert db.count(CustodyEvent) == 4 and db.count(CustodyEvent, CustodyEvent.voided_at.is_not(None)) == 0
+    assert db.count(AuditEvent, AuditEvent.action == "custody_event.created") == 4
+    html = text_of(staff.get(f"/people/{person.id}"))
+    timeline = html[html.index("custody-events") :]
+    assert (
+        timeline.index("2010-01-05") < timeline.index("2010-06-01") < timeline.index("2019-04-01")
+    )  # by date
+
+
+def test_a_lone_earlier_arrest_is_refused_with_the_way_to_record_it(login_as, make_person, db):
+    person = make_person()
+    staff = login_as("staff")
+    _add(staff, person.id, "ice_arrest", "2019-04-01")
+    response = _add(staff, person.id, "ice_arrest", "2010-01-05")
+    assert response.status_code == 200
+    assert shows(
+        response,
+        "Not recorded: With this entry, the timeline read by date no longer makes sense at the ICE arrest of "
+        "2019-04-01: the person was already detained (since 2010-01-05). To add an earlier detention to the "
+        "timeline, record it whole, from the arrest to the release (“Record an earlier detention”).",
+    )
+    assert db.count(CustodyEvent) == 1
+
+
+@pytest.mark.parametrize(
+    "period, message",
+    [
+        (
+            {"detained_on": "2019-05-01", "released_on": "2019-06-01"},
+            "Not recorded: ICE arrest on 2019-05-01: the person was already detained (since 2019-04-01).",
+        ),
+        (
+            {"detained_on": "2018-12-01", "released_on": "2019-06-01"},
+            "Not recorded: With this entry, the timeline read by date no longer makes sense at the ICE arrest "
+            "of 2019-04-01: the person was already detained (since 2018-12-01).",
+        ),
+        (
+            {"detained_on": "2010-06-01", "released_on": "2010-01-05"},
+            "The release cannot be before the detention began; check both dates.",
+        ),
+        ({"detained_on": "", "released_on": "2010-01-05"}, "Type the day the detention began as YYYY-MM-DD"),
+        ({"released_on": TOMORROW.isoformat()}, "The day of the release cannot be in the future"),
+        ({"end_kind": "removed"}, "Choose one of the options in the list."),
+        ({"start_kind": "booked"}, "Choose one of the options in the list."),
+    ],
+)
+def test_a_detention_that_does_not_fit_is_refused_and_nothing_saved(
+    login_as, make_person, db, period, message
+):
+    person = make_person()
+    staff = login_as("staff")
+    _add(staff, person.id, "ice_arrest", "2019-04-01")
+    data = {
+        "start_kind": "ice_arrest",
+        "detained_on": "2010-01-05",
+        "end_kind": "released_bond",
+        "released_on": "2010-06-01",
+    }
+    data.update(period)
+    response = staff.post(f"/people/{person.id}/custody/period", data)
+    assert response.status_code == 200 and shows(response, message), message
+    assert db.count(CustodyEvent) == 1
+    assert db.get(Person, person.id).custody_since == date(2019, 4, 1)
+
+
+def test_recording_a_detention_needs_edit_on_the_case(
+    login_as, make_user, make_person, make_org, share_case, db
+):
+    person = make_person()
+    partner = make_user("staff", org=make_org("Partner Firm LLP"))
+    share_case(person, user=partner, level="view")
+    url = f"/people/{person.id}/custody/period"
+    data = {
+        "start_kind": "ice_arrest",
+        "detained_on": "2010-01-05",
+        "end_kind": "released_bond",
+        "released_on": "2010-06-01",
+    }
+    assert login_as(make_user("volunteer")).post(url, data).status_code == 404
+    assert login_as(partner).post(url, data).status_code == 403
+    assert db.count(CustodyEvent) == 0

@@ -243,3 +243,94 @@ def test_access(login_as, make_user, make_person, make_org, share_case, db):
     assert viewer.get(url).status_code == 403 and viewer.post(url, _form()).status_code == 403
     assert "Record the removal case" not in text_of(viewer.get(f"/people/{person.id}"))
     assert db.count(RemovalCase) == 0
+
+
+# ---------------------------------------------------------------- the BIA appeal deadline
+
+
+def _appeal_case(db, make_person, **fields):
+    person = make_person()
+    values = {
+        "stage": RemovalStage.FINAL_ORDER,
+        "order_date": TODAY - timedelta(days=10),
+        "order_type": "removal",
+    }
+    values.update(fields)
+    db.add(RemovalCase(person_id=person.id, **values))
+    return person
+
+
+def _due(browser) -> str:
+    return text_of(browser.get("/due?window=all")).split('id="overdue"')[1]
+
+
+@pytest.mark.parametrize("order_type", ["removal", "deportation", "voluntary_departure", None])
+def test_an_immigration_judges_order_gives_the_appeal_deadline_with_its_rule(
+    login_as, make_person, db, order_type
+):
+    person = _appeal_case(db, make_person, order_type=order_type)
+    staff = login_as("staff")
+    order_day, deadline = TODAY - timedelta(days=10), TODAY + timedelta(days=20)
+    rule = f"30 days after the immigration judge's order of {order_day.isoformat()}"
+    page = staff.get(f"/people/{person.id}")
+    html = text_of(page)
+    assert "BIA appeal deadline" in html and f"{deadline.isoformat()}</strong>" in html
+    assert shows(page, rule) and "(20 days left)" in html
+    due = staff.get("/due?window=all")
+    assert shows(due, f"Last day to appeal the removal order to the BIA: {rule}")
+    assert deadline.isoformat() in _due(staff)
+
+
+@pytest.mark.parametrize(
+    "fields, reason",
+    [
+        (
+            {"appeal_waived": True},
+            "Appeal waived: the order was final when the immigration judge entered it.",
+        ),
+        ({"order_type": "stipulated"}, "No BIA appeal: a stipulated order waives appeal."),
+        (
+            {"order_type": "administrative"},
+            "No BIA appeal: an administrative order is DHS&#39;s, not an immigration",
+        ),
+        ({"stage": RemovalStage.APPEAL}, None),  # the appeal was filed
+        ({"stage": RemovalStage.REOPENED}, None),  # the case moved on
+    ],
+)
+def test_no_appeal_deadline_once_waived_filed_or_moved_on(login_as, make_person, db, fields, reason):
+    person = _appeal_case(db, make_person, **fields)
+    staff = login_as("staff")
+    html = text_of(staff.get(f"/people/{person.id}"))
+    assert "BIA appeal deadline" not in html
+    if reason:
+        assert reason in html
+    assert "Last day to appeal" not in _due(staff)
+
+
+def test_appeal_waived_through_the_form(login_as, make_person, db):
+    person = make_person()
+    staff = login_as("staff")
+    url = f"/people/{person.id}/removal"
+    response = staff.post(url, _form(appeal_waived="y"))
+    assert response.status_code == 200
+    assert shows(response, "Only an order can have its appeal waived: type the order date, or untick")
+    order_day = (TODAY - timedelta(days=3)).isoformat()
+    response = staff.post(
+        url, _form(stage="final_order", order_date=order_day, order_type="removal", appeal_waived="y")
+    )
+    assert response.status_code == 302
+    removal = db.scalar(sa.select(RemovalCase))
+    assert removal.appeal_waived is True and removal.appeal_deadline is None
+    assert "Last day to appeal" not in _due(staff)
+    response = staff.post(url, _form(version=str(removal.version), stage="final_order", order_date=order_day))
+    assert response.status_code == 302 and db.get(RemovalCase, removal.id).appeal_waived is False
+    assert "Last day to appeal" in _due(staff)
+
+
+def test_an_appeal_deadline_gone_by_is_not_in_whats_due(login_as, make_person, db):
+    _appeal_case(db, make_person, order_date=TODAY - timedelta(days=31))
+    _appeal_case(db, make_person, order_date=TODAY - timedelta(days=30))  # the last day is today
+    due = _due(login_as("staff"))
+    overdue, upcoming = due.split('id="upcoming"')
+    assert "Nothing is overdue." in overdue and upcoming.count("Last day to appeal") == 1
+    assert TODAY.isoformat() in upcoming

@@ -117,6 +117,16 @@ class CustodyState:
     facility: str | None = None
 
 
+class TimelineError(ValueError):
+    """An entry that cannot follow the entries before it (by date): which one, what is wrong, what to do."""
+
+    def __init__(self, event: CustodyEvent, problem: str, advice: str = ""):
+        self.event = event
+        self.problem = problem
+        label = CustodyKind(event.kind).label
+        super().__init__(f"{label} on {event.occurred_on}: {problem}." + (f" {advice}" if advice else ""))
+
+
 SAME_DAY_ORDERS = 6  # up to this many entries on one day, every order is tried; beyond, the entry order
 
 
@@ -125,18 +135,18 @@ def _step(state: CustodyState, event: CustodyEvent) -> CustodyState:
     kind = CustodyKind(event.kind)
     detained = state.status == CustodyStatus.DETAINED
     if state.status == CustodyStatus.REMOVED:
-        raise ValueError(f"{kind.label} on {event.occurred_on}: the person was already removed.")
+        raise TimelineError(event, "the person was already removed")
     if kind.starts_detention:
         if detained:
-            raise ValueError(
-                f"{kind.label} on {event.occurred_on}: the person was already detained "
-                f"(since {state.since}). Record a transfer instead."
+            raise TimelineError(
+                event, f"the person was already detained (since {state.since})", "Record a transfer instead."
             )
         return CustodyState(CustodyStatus.DETAINED, event.occurred_on, event.facility)
     if kind.needs_detention and not detained:
-        raise ValueError(
-            f"{kind.label} on {event.occurred_on}: the person was not detained then. "
-            "Record the ICE arrest or re-detention first, with an earlier date."
+        raise TimelineError(
+            event,
+            "the person was not detained then",
+            "Record the ICE arrest or re-detention first, with an earlier date.",
         )
     if kind == CustodyKind.REMOVED:
         return CustodyState(CustodyStatus.REMOVED, event.occurred_on, None)
@@ -151,21 +161,21 @@ def _replay_day(state: CustodyState, day: list[CustodyEvent]) -> CustodyState:
     """The state after one day's events, in the first order that makes sense (the entry order if it does):
     an arrest and a release entered on the same day, in whichever order, make a detention of one day."""
     orders = permutations(day) if len(day) <= SAME_DAY_ORDERS else iter([tuple(day)])
-    errors: list[ValueError] = []
+    errors: list[TimelineError] = []
     for order in orders:
         try:
             after = state
             for event in order:
                 after = _step(after, event)
             return after
-        except ValueError as exc:
+        except TimelineError as exc:
             errors.append(exc)
     raise errors[0]  # the entry order's error: it names what the user did last
 
 
 def derive_custody(events: Sequence[CustodyEvent]) -> CustodyState:
-    """Replay the (non-voided) events by date, whatever order they were entered in; raise ValueError at the
-    first day that cannot follow the days before it."""
+    """Replay the (non-voided) events by date, whatever order they were entered in; raise TimelineError (a
+    ValueError) at the first day that cannot follow the days before it."""
     standing = sorted((e for e in events if e.voided_at is None), key=lambda e: (e.occurred_on, e.id or 0))
     state = CustodyState(CustodyStatus.FREE)
     for _, day in groupby(standing, key=lambda e: e.occurred_on):

@@ -157,9 +157,10 @@ def _pause_of(stay: Stay | None, start: date, today: date) -> tuple[date, date, 
 
 
 def _falls_on(start: date, n: int, pause: tuple[date, date, bool] | None) -> tuple[date, bool]:
-    """The day `n` counted days after `start` are reached, and whether the pause moved it."""
+    """The day on which `n` days have been counted since `start` (the next day, the mark has passed), and
+    whether the pause moved it: a stay granted on that very day or before holds it back."""
     plain = start + timedelta(days=n)
-    if pause is None or pause[0] >= plain:
+    if pause is None or pause[0] > plain:
         return plain, False
     return plain + (pause[1] - pause[0]), True
 

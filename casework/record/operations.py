@@ -29,7 +29,7 @@ from casework.models import (
     User,
 )
 from casework.models.base import apply_changes, utcnow
-from casework.models.custody import CustodyState, derive_custody
+from casework.models.custody import CustodyState, TimelineError, derive_custody
 from casework.record import queries
 from casework.record import removal as removal_ops
 
@@ -99,13 +99,20 @@ def _replay(events: list, added: list[_PendingEvent]) -> CustodyState:
     timeline: list = [*events, *added]  # the pending entries read as stored ones (see _PendingEvent)
     try:
         return derive_custody(timeline)
-    except ValueError as exc:
-        raise OperationError(str(exc) + _earlier_detention_hint(events, added)) from None
+    except TimelineError as exc:
+        if any(exc.event is a for a in added):
+            message = str(exc)
+        else:  # an entry already recorded no longer fits after the new one
+            message = (
+                f"With this entry, the timeline read by date no longer makes sense at the "
+                f"{CustodyKind(exc.event.kind).label} of {exc.event.occurred_on}: {exc.problem}."
+            )
+        raise OperationError(message + _earlier_detention_hint(events, added)) from None
 
 
 def _earlier_detention_hint(events: list, added: list[_PendingEvent]) -> str:
     """When a lone arrest or release is dated before entries already recorded, the way to record an earlier
-    detention: with its release, in one entry."""
+    detention: whole, from its start to its release, in one entry."""
     later = [e for e in events if e.voided_at is None and any(e.occurred_on > a.occurred_on for a in added)]
     lone = len(added) == 1 and (added[0].kind.starts_detention or added[0].kind.ends_detention)
     if not (later and lone):

@@ -11,6 +11,7 @@ ROUTES = {
     "record.delete_conviction": ("GET", "/people/{person}/convictions/{conviction}/delete", CASE_EDIT),
     "record.edit_removal": ("GET", "/people/{person}/removal", CASE_EDIT),
     "record.add_custody_event": ("GET", "/people/{person}/custody/new", CASE_EDIT),
+    "record.add_custody_period": ("GET", "/people/{person}/custody/period", CASE_EDIT),
     "record.void_custody_event": ("GET", "/people/{person}/custody/{custody_event}/void", CASE_EDIT),
     "record.add_check_in": ("GET", "/people/{person}/checkins/new", CASE_EDIT),
     "record.edit_check_in": ("GET", "/people/{person}/checkins/{check_in}/edit", CASE_EDIT),
