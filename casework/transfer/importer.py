@@ -46,6 +46,7 @@ from casework.models import (
     User,
 )
 from casework.models.custody import derive_custody
+from casework.relief import dates
 from casework.transfer import schema as s
 
 
@@ -100,8 +101,17 @@ _DATES = {
     "expires_on",
     "opened_on",
     "filed_on",
+    "hearing_on",
     "due_on",
+    "due_override_on",
     "done_on",
+}
+# Small whole numbers (a step's place and its clock) and the words a step's rule may use.
+_SMALL_INTEGERS = {"position": (1, 10_000), "anchor_position": (1, 10_000), "offset_days": (-36_500, 36_500)}
+_WORDS = {
+    "anchor": {"opened", "step", "filed", "hearing", "decided"},
+    "schedule": {"offset", "quarterly"},
+    "milestone": {"filing", "hearing", "decision"},
 }
 _DATETIMES = {"voided_at", "created_at", "at"}
 _REQUIRED = {
@@ -145,8 +155,13 @@ def _read(section: str, record: object, fields: tuple[str, ...], where: str) -> 
             elif name in ("interpreter_needed", "privileged"):
                 if not isinstance(value, bool):
                     raise ValueError
-            elif name == "position":
-                value = int(value)
+            elif name in _SMALL_INTEGERS:
+                low, high = _SMALL_INTEGERS[name]
+                if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                    raise ValueError
+            elif name in _WORDS and section == "steps":
+                if value not in _WORDS[name]:
+                    raise ValueError
             elif name == "removal_grounds":
                 value = ",".join(RemovalGround(g).value for g in str(value).split(",") if g)
             elif not isinstance(value, str):
@@ -287,6 +302,11 @@ def import_case(actor: User, data: dict) -> Person:
                 ReliefEvent(**_read("history", event, s.RELIEF_EVENT, f"{where}.history[{j}]"))
             )
         db.session.add(application)
+        db.session.flush()
+        try:  # the dates follow the rules and what happened, here as where the case came from
+            dates.refresh(actor, application, None, application.steps)
+        except OperationError as exc:
+            raise ImportRejected(f"{where}: {exc}") from None
 
     for i, record in enumerate(_list(data, "notes")):
         fields = _read("notes", record, s.NOTE, f"notes[{i}]")

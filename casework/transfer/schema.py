@@ -93,11 +93,26 @@ RELIEF_APPLICATION = (
     "status",
     "opened_on",
     "filed_on",
+    "hearing_on",
     "decided_on",
     "outcome",
     "notes",
 )
-RELIEF_STEP = ("position", "title", "due_on", "done_on", "notes")
+# A step's rule travels with it, so that the importing organization's dates keep following what happens.
+RELIEF_STEP = (
+    "position",
+    "title",
+    "anchor",
+    "anchor_position",
+    "offset_days",
+    "schedule",
+    "schedule_months",
+    "milestone",
+    "due_override_on",
+    "due_on",
+    "done_on",
+    "notes",
+)
 RELIEF_EVENT = ("at", "kind", "from_status", "to_status", "summary")
 CONTACT = ("name", "organization", "kind", "bar_number", "bar_state", "phone", "email", "notes")
 NOTE = ("body", "privileged", "created_at")
