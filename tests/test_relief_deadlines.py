@@ -5,9 +5,11 @@ revision reaches an open application only after a preview."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -262,3 +264,73 @@ def test_a_template_change_reaches_an_open_application_only_after_a_preview(logi
     assert step(db, application, 2).due_on == date(2026, 12, 19)
     assert application_of(db, person).template_revision == db.get(ReliefTemplate, template.id).revision
     assert any("template revision" in line for line in history(db, application))
+
+
+# ---------------------------------------------------------------- the migration of existing applications
+
+
+def _migration():
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0010_relief_step_rules.py"
+    spec = importlib.util.spec_from_file_location("migration_0010", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_migration_gives_existing_steps_their_rules_and_dates_that_follow_what_happened(app, db, person):
+    """An application opened before steps kept their rules: step 4 (the filing) done, "filed on" empty, step 5
+    still at the template's guess, and a step added by hand."""
+    ma = db.scalar(
+        sa.select(ReliefTemplate).where(ReliefTemplate.org_id.is_(None), ReliefTemplate.jurisdiction == "MA")
+    )
+    template_steps = db.scalars(
+        sa.select(ReliefTemplateStep)
+        .where(ReliefTemplateStep.template_id == ma.id)
+        .order_by(ReliefTemplateStep.position)
+    )
+    application = db.add(
+        ReliefApplication(
+            person_id=person.id,
+            kind="parole_board_pardon",
+            jurisdiction="MA",
+            opened_on=date(2026, 11, 15),
+            template_id=ma.id,
+        )
+    )
+    old_due = {4: date(2027, 1, 29), 5: date(2027, 3, 12)}
+    rows = [
+        {
+            "application_id": application.id,
+            "position": s.position,
+            "title": s.title,
+            "due_on": old_due.get(s.position, date(2027, 6, 1)),
+            "done_on": FILED if s.position == 4 else None,
+            "version": 1,
+            "created_at": datetime.now(UTC),
+            "updated_at": datetime.now(UTC),
+        }
+        for s in template_steps
+    ]
+    rows.append(
+        {**rows[-1], "position": 11, "title": "Ask the mayor for a letter", "due_on": date(2027, 2, 2)}
+    )
+    db.execute(
+        sa.insert(ReliefStep.__table__).values(rows)
+    )  # as the old code wrote them: no rule, no date by hand
+
+    migration = _migration()
+    from casework.extensions import db as sqla
+
+    with app.app_context(), sqla.engine.begin() as conn:
+        migration._copy_rules_into_applications(conn)
+        migration._filed_when_the_filing_step_is_done(conn)
+        migration._recompute_due_dates(conn)
+
+    migrated = application_of(db, person)
+    assert migrated.filed_on == FILED and migrated.status == "filed"
+    assert migrated.template_revision == ma.revision
+    comment = step(db, migrated, 5)
+    assert comment.anchor == "filed" and comment.due_on == date(2027, 1, 12)
+    assert step(db, migrated, 4).milestone == "filing"
+    by_hand = step(db, migrated, 11)
+    assert by_hand.anchor is None and by_hand.due_override_on == date(2027, 2, 2) == by_hand.due_on
