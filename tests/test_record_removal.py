@@ -334,3 +334,14 @@ def test_an_appeal_deadline_gone_by_is_not_in_whats_due(login_as, make_person, d
     overdue, upcoming = due.split('id="upcoming"')
     assert "Nothing is overdue." in overdue and upcoming.count("Last day to appeal") == 1
     assert TODAY.isoformat() in upcoming
+
+
+def test_the_rule_says_what_a_weekend_does_to_the_last_day():
+    saturday = RemovalCase(stage=RemovalStage.FINAL_ORDER, order_date=date(1999, 9, 30), order_type="removal")
+    assert saturday.appeal_deadline == date(1999, 10, 30)
+    assert saturday.appeal.rule_in_full == (
+        "30 days after the immigration judge's order of 1999-09-30 (a Saturday: an appeal filed on the next "
+        "business day is still on time)"
+    )
+    weekday = RemovalCase(stage=RemovalStage.FINAL_ORDER, order_date=date(2020, 1, 1))
+    assert weekday.appeal.rule_in_full == "30 days after the immigration judge's order of 2020-01-01"

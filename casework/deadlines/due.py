@@ -169,7 +169,7 @@ def _sources(
         return DueItem(
             appeal.day,
             DueKind.APPEAL,
-            f"Last day to appeal the removal order to the BIA: {appeal.rule}",
+            f"Last day to appeal the removal order to the BIA: {appeal.rule_in_full}",
             row.person_id,
             row.legal_name,
             "removal",

@@ -79,12 +79,16 @@ class AppealDeadline:
     @property
     def rule(self) -> str:
         """The rule in words, with the order it counts from."""
-        text = (
+        return (
             f"{APPEAL_WINDOW_DAYS} days after the immigration judge's order of {self.order_date.isoformat()}"
         )
-        if self.day.weekday() >= 5:
-            text += f" (a {self.day:%A}: an appeal filed on the next business day is still on time)"
-        return text
+
+    @property
+    def rule_in_full(self) -> str:
+        """The rule, and what a weekend does to it when the last day falls on one."""
+        if self.day.weekday() < 5:
+            return self.rule
+        return f"{self.rule} (a {self.day:%A}: an appeal filed on the next business day is still on time)"
 
 
 class RemovalCase(TimestampMixin, Base):
@@ -119,7 +123,7 @@ class RemovalCase(TimestampMixin, Base):
         appeal is filed (stage "On appeal") or the case moves on."""
         if self.stage != RemovalStage.FINAL_ORDER or self.order_date is None or self.appeal_waived:
             return None
-        if self.order_type is not None and not self.order_type.appealable:
+        if self.order_type is not None and not OrderType(self.order_type).appealable:
             return None
         return AppealDeadline(self.order_date + timedelta(days=APPEAL_WINDOW_DAYS), self.order_date)
 
