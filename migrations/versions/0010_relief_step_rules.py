@@ -118,7 +118,9 @@ def upgrade():
     with op.batch_alter_table("relief_template", schema=None) as batch_op:
         batch_op.add_column(sa.Column("revision", sa.Integer(), server_default="1", nullable=False))
     with op.batch_alter_table("relief_template_step", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("anchor", sa.String(length=20), server_default="opened", nullable=False))
+        batch_op.add_column(
+            sa.Column("anchor", sa.String(length=20), server_default="opened", nullable=False)
+        )
         batch_op.add_column(sa.Column("milestone", sa.String(length=20), nullable=True))
     with op.batch_alter_table("relief_application", schema=None) as batch_op:
         batch_op.add_column(sa.Column("hearing_on", sa.Date(), nullable=True))
@@ -126,14 +128,18 @@ def upgrade():
     with op.batch_alter_table("relief_step", schema=None) as batch_op:
         batch_op.add_column(sa.Column("anchor_position", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("offset_days", sa.Integer(), server_default="0", nullable=False))
-        batch_op.add_column(sa.Column("schedule", sa.String(length=20), server_default="offset", nullable=False))
+        batch_op.add_column(
+            sa.Column("schedule", sa.String(length=20), server_default="offset", nullable=False)
+        )
         batch_op.add_column(sa.Column("schedule_months", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("milestone", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("anchor", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("due_override_on", sa.Date(), nullable=True))
 
     conn = op.get_bind()
-    conn.execute(template_step.update().where(template_step.c.anchor_position.is_not(None)).values(anchor="step"))
+    conn.execute(
+        template_step.update().where(template_step.c.anchor_position.is_not(None)).values(anchor="step")
+    )
     built_in = _mark_built_in_milestones(conn)
     _copy_rules_into_applications(conn)
     _filed_when_the_filing_step_is_done(conn)
@@ -264,7 +270,9 @@ def _engine_step(schedule, row):
     if row["anchor"] is not None:
         months = ()
         if row["schedule"] == "quarterly":
-            months = tuple(int(m) for m in (row["schedule_months"] or "3,6,9,12").split(",") if m.strip().isdigit())
+            months = tuple(
+                int(m) for m in (row["schedule_months"] or "3,6,9,12").split(",") if m.strip().isdigit()
+            )
         kind = schedule.Anchor(row["anchor"])
         rule = schedule.Rule(
             kind, row["anchor_position"] if kind == schedule.Anchor.STEP else None, row["offset_days"], months
