@@ -46,6 +46,7 @@ from casework.models import (
     User,
 )
 from casework.models.custody import derive_custody
+from casework.models.people import status_following
 from casework.relief import dates
 from casework.transfer import schema as s
 
@@ -152,7 +153,7 @@ def _read(section: str, record: object, fields: tuple[str, ...], where: str) -> 
                     value = value.replace(tzinfo=UTC)
             elif name == "scheduled_time":
                 value = time.fromisoformat(value)
-            elif name in ("interpreter_needed", "privileged"):
+            elif name in ("interpreter_needed", "privileged", "appeal_waived"):
                 if not isinstance(value, bool):
                     raise ValueError
             elif name in _SMALL_INTEGERS:
@@ -215,12 +216,26 @@ def import_case(actor: User, data: dict) -> Person:
         db.session.add(conviction)
         convictions.append(conviction)
 
+    removal = None
     if data.get("removal_case"):
-        db.session.add(
-            RemovalCase(
-                person_id=person.id,
-                **_read("removal_case", data["removal_case"], s.REMOVAL_CASE, "removal_case"),
-            )
+        removal = RemovalCase(
+            person_id=person.id, **_read("removal_case", data["removal_case"], s.REMOVAL_CASE, "removal_case")
+        )
+    elif (
+        person.immigration_status is not None
+        and ImmigrationStatus(person.immigration_status).says_final_order
+    ):
+        # The final order lives on the removal case: a file that says so only in the status gets one.
+        removal = RemovalCase(
+            person_id=person.id,
+            stage=RemovalStage.FINAL_ORDER,
+            notes="Opened at import: the case file said “final order” without a removal case; type the date of "
+            "the order.",
+        )
+    if removal is not None:
+        db.session.add(removal)
+        person.immigration_status = status_following(
+            RemovalStage(removal.stage or RemovalStage.NO_PROCEEDINGS), person.immigration_status
         )
 
     events = []

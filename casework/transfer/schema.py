@@ -68,6 +68,7 @@ REMOVAL_CASE = (
     "next_hearing_on",
     "order_date",
     "order_type",
+    "appeal_waived",
     "stay_status",
     "stay_granted_on",
     "stay_ended_on",
