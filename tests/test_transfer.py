@@ -6,6 +6,7 @@ import json
 from datetime import UTC, date, datetime, time
 
 import pytest
+import sqlalchemy as sa
 
 from casework.models import (
     AuditEvent,
@@ -20,6 +21,7 @@ from casework.models import (
     ReliefEvent,
     ReliefStep,
     RemovalCase,
+    RemovalStage,
     Task,
     TravelDocument,
     relief_conviction,
@@ -330,3 +332,21 @@ def test_export_leaves_out_what_the_role_may_not_see(app, full_case, make_user):
     assert "PRIVILEGED-SENTINEL" not in json.dumps(data)
     assert [n["body"] for n in data["notes"]] == ["Plain note"]
     assert data["person"]["a_number"] is None
+
+
+def test_an_import_keeps_the_final_order_on_the_removal_case(login_as, full_case, make_org, db):
+    """A case file whose person says "final order" with no removal case gets one: one fact, one place."""
+    data = json.loads(login_as("staff").get(f"/people/{full_case.id}/export.json").get_data(as_text=True))
+    data["removal_case"] = None
+    data["person"]["immigration_status"] = "final_order"
+    admin = login_as("admin", org=make_org())
+    response = admin.post(
+        "/admin/import",
+        {"case_file": (io.BytesIO(json.dumps(data).encode()), "c.json")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, text_of(response)
+    new_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    removal = db.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == new_id))
+    assert removal.stage == RemovalStage.FINAL_ORDER and "type the date of the order" in removal.notes
+    assert db.get(Person, new_id).immigration_status == "final_order"
