@@ -124,6 +124,10 @@ def can(user: User, action: str, obj: Person | None = None) -> bool:
             "admin": role == Role.ADMIN,
             "see_a_number": role != Role.VOLUNTEER or user.organization.volunteers_see_a_number,
             "view_privileged": role in PRIVILEGED_ROLES,
+            # counts across cases (each figure still counts only the cases the user may see)
+            "view_reports": role in ORG_WIDE_ROLES,
+            # the organization's advocacy log: admins and staff write it
+            "write_advocacy": role in ORG_WIDE_ROLES,
         }[action]
     level = level_for(user, obj)
     match action:

@@ -1,0 +1,5 @@
+"""Reports across the cases a user may see: counts, charts drawn on the server, CSV."""
+
+from casework.features import Feature
+
+FEATURE = Feature(name="reports")
