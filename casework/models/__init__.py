@@ -1,7 +1,23 @@
 """The data model: plain typed classes, importing nothing of the application above them."""
 
 from casework.models.accounts import Organization, Role, User, WebSession
+from casework.models.advocacy import (
+    AdvocacyEvent,
+    AdvocacyFigure,
+    AdvocacyKind,
+    advocacy_event_contact,
+    advocacy_event_person,
+)
 from casework.models.audit import AuditEvent
+from casework.models.background import (
+    Incarceration,
+    PlaceKind,
+    Rehabilitation,
+    RehabilitationKind,
+    Relation,
+    RelationKind,
+    Residence,
+)
 from casework.models.base import Base
 from casework.models.checkins import CheckIn, CheckInOutcome
 from casework.models.consents import PUBLIC_FIELDS, PublicConsent
@@ -15,6 +31,7 @@ from casework.models.outbox import OutboxEmail, OutboxStatus
 from casework.models.people import (
     ArrivalClass,
     CaseAssignment,
+    CaseOutcome,
     CaseShare,
     CaseStatus,
     ImmigrationStatus,
@@ -32,13 +49,18 @@ from casework.models.petitions import (
     SignatureState,
 )
 from casework.models.relief import (
+    CounselRole,
+    ProsecutorPosition,
     ReliefApplication,
+    ReliefCounsel,
     ReliefEvent,
     ReliefKind,
     ReliefStatus,
     ReliefStep,
     ReliefTemplate,
     ReliefTemplateStep,
+    SupportKind,
+    SupportRecord,
     relief_conviction,
 )
 from casework.models.removal import OrderType, RemovalCase, RemovalStage, StayStatus
@@ -46,6 +68,24 @@ from casework.models.tasks import Task
 from casework.models.travel_documents import TravelDocument, TravelDocumentOutcome
 
 __all__ = [
+    "AdvocacyEvent",
+    "AdvocacyFigure",
+    "AdvocacyKind",
+    "advocacy_event_contact",
+    "advocacy_event_person",
+    "Incarceration",
+    "PlaceKind",
+    "Rehabilitation",
+    "RehabilitationKind",
+    "Relation",
+    "RelationKind",
+    "Residence",
+    "CaseOutcome",
+    "CounselRole",
+    "ProsecutorPosition",
+    "ReliefCounsel",
+    "SupportKind",
+    "SupportRecord",
     "DeliveryOutcome",
     "OutboxEmail",
     "OutboxStatus",

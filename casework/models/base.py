@@ -94,3 +94,22 @@ def apply_changes(obj: object, values: dict) -> list[str]:
             setattr(obj, name, value)
             changed.append(name)
     return changed
+
+
+class DatePrecision(LabelledEnum):
+    """How much of a date is known: history is often remembered to the year or the month only."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+def partial_date_text(day, precision: str | None) -> str:
+    """A date as far as it is known: "1996", "1996-04", "1996-04-12"; "" for no date."""
+    if day is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{day.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()

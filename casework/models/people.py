@@ -25,6 +25,29 @@ class CaseStatus(LabelledEnum):
     CLOSED = "closed"
 
 
+class CaseOutcome(LabelledEnum):
+    """How a closed case ended."""
+
+    RELIEF_GRANTED = "relief_granted"
+    STATUS_RESTORED = "status_restored"
+    PROCEEDINGS_TERMINATED = "proceedings_terminated"
+    REMOVED = "removed"
+    DEPARTED = "departed"
+    TRANSFERRED = "transferred"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "relief_granted": "Relief granted (pardon, vacatur, commutation)",
+            "status_restored": "Relief granted and immigration status restored",
+            "proceedings_terminated": "Removal proceedings terminated",
+            "removed": "Removed from the United States",
+            "departed": "Left the United States",
+            "transferred": "Transferred to another organization",
+        }.get(self.value, super().label)
+
+
 class ArrivalClass(LabelledEnum):
     """How the person first came to the United States."""
 
@@ -136,6 +159,10 @@ class Person(TimestampMixin, Base):
     case_status: Mapped[CaseStatus] = mapped_column(
         enum_column(CaseStatus), default=CaseStatus.INTAKE, index=True
     )
+    # A closed case says how it ended and when ("pardon granted; permanent residence restored").
+    outcome: Mapped[CaseOutcome | None] = mapped_column(enum_column(CaseOutcome), index=True)
+    outcome_on: Mapped[date | None]
+    outcome_notes: Mapped[str | None] = mapped_column(sa.Text)
 
     # Derived from the custody timeline (casework.models.custody.derive_custody) whenever it changes, so that
     # every list can show the badge and "who is detained now" is one indexed query.

@@ -86,6 +86,8 @@ class Petition(TimestampMixin, Base):
     kind: Mapped[PetitionKind] = mapped_column(enum_column(PetitionKind))
     status: Mapped[PetitionStatus] = mapped_column(enum_column(PetitionStatus), default=PetitionStatus.DRAFT)
     title: Mapped[str] = mapped_column(sa.String(200))
+    # Who is behind the petition, shown on its public page ("Riverbend Southeast Asian Defense Project").
+    organizer: Mapped[str | None] = mapped_column(sa.String(200))
     targets: Mapped[str] = mapped_column(sa.Text)  # one decision maker per line
     goal: Mapped[int | None]
 

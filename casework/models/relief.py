@@ -54,6 +54,56 @@ class ReliefStatus(LabelledEnum):
         return self not in (ReliefStatus.PREPARING, ReliefStatus.WITHDRAWN)
 
 
+class ProsecutorPosition(LabelledEnum):
+    """What the prosecutor's office says about the application (a motion to vacate, a pardon)."""
+
+    UNKNOWN = "unknown"
+    SUPPORTS = "supports"
+    DOES_NOT_OPPOSE = "does_not_oppose"
+    OPPOSES = "opposes"
+
+    @property
+    def label(self) -> str:
+        return {"unknown": "Not known yet", "does_not_oppose": "Does not oppose"}.get(
+            self.value, super().label
+        )
+
+
+class CounselRole(LabelledEnum):
+    """A counsel's part in an application."""
+
+    LEAD = "lead"
+    CO_COUNSEL = "co_counsel"
+    PRO_BONO_FIRM = "pro_bono_firm"
+    PARTNER_ORGANIZATION = "partner_organization"
+
+    @property
+    def label(self) -> str:
+        return {
+            "lead": "Lead counsel",
+            "co_counsel": "Co-counsel",
+            "pro_bono_firm": "Pro bono firm",
+            "partner_organization": "Partner organization",
+        }[self.value]
+
+
+class SupportKind(LabelledEnum):
+    """A record of support for an application."""
+
+    LETTER = "letter"
+    RESOLUTION = "resolution"
+    STATEMENT = "statement"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "letter": "Letter of support",
+            "resolution": "Resolution (a board, a council)",
+            "statement": "Statement by an official",
+        }.get(self.value, super().label)
+
+
 relief_conviction = sa.Table(
     "relief_conviction",
     Base.metadata,
@@ -151,6 +201,13 @@ class ReliefApplication(TimestampMixin, Base):
     outcome: Mapped[str | None] = mapped_column(sa.Text)
     lead_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     attorney_contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact.id", ondelete="SET NULL"))
+    prosecutor_position: Mapped[ProsecutorPosition] = mapped_column(
+        enum_column(ProsecutorPosition), default=ProsecutorPosition.UNKNOWN, server_default="unknown"
+    )
+    prosecutor_contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contact.id", ondelete="SET NULL")
+    )
+    prosecutor_position_on: Mapped[date | None]
     template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relief_template.id", ondelete="SET NULL"))
     template_revision: Mapped[int | None]  # the template's revision its step rules were copied from
     notes: Mapped[str | None] = mapped_column(sa.Text)
@@ -237,3 +294,41 @@ def _ruleless_step_keeps_its_date(mapper, connection, step: ReliefStep) -> None:
     """A step with no rule keeps the date it was given as a date set by hand (the engine never moves it)."""
     if step.anchor is None and step.due_override_on is None and step.due_on is not None:
         step.due_override_on = step.due_on
+
+
+class ReliefCounsel(Base):
+    """A counsel on an application: a contact (attorney, law firm, legal organization) and their role."""
+
+    __tablename__ = "relief_counsel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("relief_application.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    role: Mapped[CounselRole] = mapped_column(enum_column(CounselRole))
+
+    contact: Mapped[Contact] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("application_id", "contact_id", "role"),)
+
+
+class SupportRecord(TimestampMixin, Base):
+    """A record of support attached to an application: a letter, a resolution, an official's statement."""
+
+    __tablename__ = "support_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("relief_application.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[SupportKind] = mapped_column(enum_column(SupportKind))
+    author: Mapped[str] = mapped_column(sa.String(200))  # who: "Board of Supervisors of Stanislaus County"
+    author_contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact.id", ondelete="SET NULL"))
+    given_on: Mapped[date | None]
+    summary: Mapped[str | None] = mapped_column(sa.String(500))
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document.id", ondelete="SET NULL"))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
