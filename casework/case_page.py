@@ -20,10 +20,12 @@ from datetime import date
 
 from flask import current_app
 
+from casework.case_file import Reading, Writing
 from casework.models import Person, User
 
 # The outputs besides the page that every section either feeds or is explicitly left out of.
 OUTPUTS = ("pdf", "export")
+AUDIENCES = ("attorney", "internal", "public")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,60 @@ class Glance:
 
 
 @dataclass(frozen=True)
+class PdfRequest:
+    """What a PDF part needs: whose case, for whom, for which audience, and what the person consented to make
+    public (the public audience shows nothing else)."""
+
+    person: Person
+    user: User
+    audience: str  # "attorney": everything the user may see; "internal": no privileged material; "public"
+    consented: frozenset[str] = frozenset()  # casework.models.PUBLIC_FIELDS keys, for the public audience
+
+    @property
+    def public(self) -> bool:
+        """Whether the PDF is for the public."""
+        return self.audience == "public"
+
+    @property
+    def privileged(self) -> bool:
+        """Whether privileged material may appear (attorney audience, checked against the user's role)."""
+        return self.audience == "attorney"
+
+    def shows(self, fact: str) -> bool:
+        """For the public audience: whether the person consented to this fact (always true otherwise)."""
+        return not self.public or fact in self.consented
+
+
+@dataclass(frozen=True)
+class PdfPart:
+    """One part of the PDF summary and packets: a choice in the packet's section picker.
+
+    `load(request)` returns the partial's context (`part` in `template`, under templates/pdf/sections/), already
+    filtered for the audience. `public_fact` is the consented fact that lets the part reach the public audience
+    (None: never public); `load` must still show only consented facts to the public."""
+
+    key: str
+    label: str
+    template: str
+    load: Callable[[PdfRequest], dict]
+    public_fact: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseFilePart:
+    """A section's part of the JSON case file: the keys it writes, how, and how the import reads them back.
+
+    `dump(writing)` returns {key: value} for `keys`; `read(reading)` adds the records to the new case, raising
+    CaseFileRejected (casework.case_file) with the place of a problem. `order` puts the parts that others point
+    at by ref first (convictions and contacts before relief applications)."""
+
+    keys: tuple[str, ...]
+    dump: Callable[[Writing], dict]
+    read: Callable[[Reading], None]
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class CaseSection:
     """One part of the case record, and where it goes in every output."""
 
@@ -57,10 +113,10 @@ class CaseSection:
     load: Callable[[Person, User], dict]
     timeline: Callable[[dict], list[TimelineEntry]] | None = None
     glance: Callable[[dict], list[Glance]] | None = None
-    # The parts of the PDF summary and packets that show this section (casework.packets.content.SECTIONS).
-    pdf_parts: tuple[str, ...] = ()
-    # The keys of the JSON case file that carry this section (written by the export, read by the import).
-    export_keys: tuple[str, ...] = ()
+    # The parts of the PDF summary and packets that show this section.
+    pdf: tuple[PdfPart, ...] = ()
+    # Its part of the JSON case file (written by the export, read back by the import).
+    case_file: CaseFilePart | None = None
     # {output: the written reason} for each output of OUTPUTS that leaves this section out.
     omitted: Mapping[str, str] = field(default_factory=dict)
 
@@ -69,6 +125,17 @@ def registered_sections() -> list[CaseSection]:
     """The sections the application's features contribute, in page order."""
     sections: dict[str, CaseSection] = current_app.extensions["casework"]["sections"]
     return sorted(sections.values(), key=lambda s: s.order)
+
+
+def pdf_parts() -> list[PdfPart]:
+    """Every part of the PDF summary and packets, in page order (the packet's section picker)."""
+    return [part for section in registered_sections() for part in section.pdf]
+
+
+def case_file_parts() -> list[CaseFilePart]:
+    """Every section's part of the case file, in the order the import reads them."""
+    parts = [s.case_file for s in registered_sections() if s.case_file is not None]
+    return sorted(parts, key=lambda p: p.order)
 
 
 @dataclass

@@ -45,6 +45,4 @@ SECTION = case_page.CaseSection(
     order=50,
     load=_load_section,
     timeline=_timeline,
-    pdf_parts=("contacts",),
-    export_keys=("contacts",),
 )

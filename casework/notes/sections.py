@@ -49,6 +49,4 @@ SECTION = case_page.CaseSection(
     order=60,
     load=_load_section,
     timeline=_timeline,
-    pdf_parts=("notes",),
-    export_keys=("notes",),
 )

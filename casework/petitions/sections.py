@@ -94,6 +94,4 @@ SECTION = case_page.CaseSection(
     load=_load_section,
     timeline=_timeline,
     glance=_glance,
-    pdf_parts=("petitions",),
-    export_keys=("petitions",),
 )

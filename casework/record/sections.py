@@ -291,8 +291,6 @@ CONVICTIONS = CaseSection(
     order=20,
     load=load_convictions,
     timeline=convictions_timeline,
-    pdf_parts=("convictions",),
-    export_keys=("convictions",),
 )
 
 REMOVAL = CaseSection(
@@ -303,8 +301,6 @@ REMOVAL = CaseSection(
     load=load_removal,
     timeline=removal_timeline,
     glance=removal_glance,
-    pdf_parts=("removal", "custody"),
-    export_keys=("removal_case", "custody_events"),
 )
 
 CHECK_INS = CaseSection(
@@ -315,7 +311,6 @@ CHECK_INS = CaseSection(
     load=load_check_ins,
     timeline=check_ins_timeline,
     glance=check_ins_glance,
-    export_keys=("check_ins",),
     omitted={
         "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
     },
@@ -329,7 +324,6 @@ TRAVEL_DOCUMENTS = CaseSection(
     load=load_travel_documents,
     timeline=travel_timeline,
     glance=travel_glance,
-    export_keys=("travel_documents",),
     omitted={
         "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
     },

@@ -91,6 +91,4 @@ SECTION = case_page.CaseSection(
     load=_load_section,
     timeline=_section_timeline,
     glance=_section_glance,
-    pdf_parts=("relief",),
-    export_keys=("relief_applications",),
 )

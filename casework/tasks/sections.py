@@ -57,7 +57,6 @@ SECTION = case_page.CaseSection(
     load=_load_section,
     timeline=_timeline,
     glance=_glance,
-    export_keys=("tasks",),
     omitted={
         "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
     },
