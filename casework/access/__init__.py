@@ -11,6 +11,15 @@ Rules (see DESIGN.md §3):
 - A-numbers: hidden from volunteers unless their organization allows it.
 """
 
+from casework.access.advocacy import (
+    advocacy_cases_filter,
+    advocacy_linkable_people,
+    can_write_advocacy,
+    get_advocacy_event_or_404,
+    sees_advocacy_contacts,
+    visible_advocacy_events,
+    visible_advocacy_filter,
+)
 from casework.access.cases import (
     ORG_WIDE_ROLES,
     PRIVILEGED_ROLES,
@@ -62,6 +71,13 @@ from casework.access.relief import (
 )
 
 __all__ = [
+    "advocacy_cases_filter",
+    "advocacy_linkable_people",
+    "can_write_advocacy",
+    "get_advocacy_event_or_404",
+    "sees_advocacy_contacts",
+    "visible_advocacy_events",
+    "visible_advocacy_filter",
     "DIRECTORY_MANAGERS",
     "ORG_WIDE_ROLES",
     "PRIVILEGED_ROLES",
