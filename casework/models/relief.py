@@ -214,7 +214,7 @@ class ReliefApplication(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     lead: Mapped[User | None] = relationship(foreign_keys=[lead_id], lazy="joined")
-    attorney: Mapped[Contact | None] = relationship(lazy="joined")
+    attorney: Mapped[Contact | None] = relationship(foreign_keys=[attorney_contact_id], lazy="joined")
     convictions: Mapped[list[Conviction]] = relationship(secondary=relief_conviction, lazy="raise")
     steps: Mapped[list[ReliefStep]] = relationship(
         back_populates="application",
