@@ -32,6 +32,10 @@ from casework.record.forms.fields import OptionalUnless
 from casework.reference import US_STATES
 
 _short = Length(max=200, message="Keep this under 200 characters.")
+DETAINED_ORDER_MESSAGE = (
+    "This date is before the “Detained from” date: type the earlier day first, for example 2019-01-01 "
+    "to 2019-12-31."
+)
 _country = Length(max=100, message="Keep this under 100 characters.")
 
 
@@ -228,11 +232,55 @@ class PeopleFilterForm(BaseForm):
         validators=[Optional()],
     )
     assigned = SelectField("Assigned to", choices=[], validators=[Optional()], validate_choice=False)
+    detained_from = DayField(
+        "Detained from",
+        validators=[Optional()],
+        description="Held at some moment between the two days; one day alone leaves that end open.",
+    )
+    detained_to = DayField(
+        "Detained to",
+        validators=[Optional(), NotBefore("detained_from", DETAINED_ORDER_MESSAGE)],
+    )
     sort = SelectField(
         "Sort by",
         choices=options([("name", "Name"), ("updated", "Recently updated"), ("created", "Recently added")]),
         default="name",
     )
+
+    KEYS = (
+        "q",
+        "case_status",
+        "custody",
+        "citizenship",
+        "community",
+        "assigned",
+        "detained_from",
+        "detained_to",
+        "sort",
+    )
+    DATE_KEYS = ("detained_from", "detained_to")
+
+    @classmethod
+    def from_filters(cls, filters: dict) -> PeopleFilterForm:
+        """The form showing the filters kept in the session (their dates are kept as YYYY-MM-DD text)."""
+        data = dict(filters)
+        for key in cls.DATE_KEYS:
+            try:
+                data[key] = date.fromisoformat(data[key]) if data.get(key) else None
+            except (TypeError, ValueError):
+                data[key] = None
+        return cls(data=data)
+
+    def filters(self) -> dict:
+        """The filters as the session keeps them: text only, dates as YYYY-MM-DD."""
+        return {
+            key: (
+                self[key].data.isoformat()
+                if key in self.DATE_KEYS and self[key].data
+                else self[key].data or ""
+            )
+            for key in self.KEYS
+        }
 
 
 class AssignForm(BaseForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -11,6 +13,7 @@ from casework.forms import normalize_a_number
 from casework.models import CaseAssignment, Person, User
 from casework.models.text import fold
 from casework.paging import Ordering, Page, keyset_page
+from casework.record.custody_queries import detained_between
 
 SORTS = {
     # name: (columns, descending)
@@ -47,7 +50,23 @@ def filtered(user: User, filters: dict) -> sa.Select:
         query = query.where(
             sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == assignee)
         )
+    detained_from, detained_to = (
+        stored_day(filters.get("detained_from")),
+        stored_day(filters.get("detained_to")),
+    )
+    if detained_from or detained_to:
+        query = query.where(detained_between(detained_from, detained_to))
     return query
+
+
+def stored_day(value) -> date | None:
+    """A date kept in the session's filters (YYYY-MM-DD text); None when empty or not a date."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def page_of_people(

@@ -19,7 +19,6 @@ from casework.reference import COMMUNITY_SUGGESTIONS, COUNTRY_SUGGESTIONS, STATE
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-FILTER_KEYS = ("q", "case_status", "custody", "citizenship", "community", "assigned", "sort")
 # Filters a link may set (from the dashboard): none of them can carry a name or a number.
 PRESETS = {"custody": {c.value for c in CustodyStatus}, "case_status": {c.value for c in CaseStatus}}
 
@@ -31,7 +30,7 @@ def _signed_in():
 
 
 def _filter_form(filters: dict) -> PeopleFilterForm:
-    form = PeopleFilterForm(data=filters) if request.method == "GET" else PeopleFilterForm()
+    form = PeopleFilterForm.from_filters(filters) if request.method == "GET" else PeopleFilterForm()
     choices = search.filter_choices(current_user)
     form.citizenship.choices = options([("", "Any country")] + [(c, c) for c in choices["citizenship"]])
     form.community.choices = options([("", "Any community")] + [(c, c) for c in choices["community"]])
@@ -54,7 +53,7 @@ def index():
             session.pop("people_filters", None)
             return redirect(url_for("people.index"))
         if form.validate():
-            session["people_filters"] = {k: (form[k].data or "") for k in FILTER_KEYS}
+            session["people_filters"] = form.filters()
             return redirect(url_for("people.index"))
     size = current_app.config["PEOPLE_PAGE_SIZE"]
     after, before = anchor_arg("after"), anchor_arg("before")

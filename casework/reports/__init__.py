@@ -2,4 +2,4 @@
 
 from casework.features import Feature
 
-FEATURE = Feature(name="reports")
+FEATURE = Feature(name="reports", blueprints=("casework.reports.views:bp",), stylesheet="reports.css")
