@@ -2,4 +2,14 @@
 
 from casework.features import Feature
 
-FEATURE = Feature(name="background")
+FEATURE = Feature(
+    name="background",
+    blueprints=("casework.background.views:bp",),
+    sections=(
+        "casework.background.sections:RELATIONS",
+        "casework.background.sections:RESIDENCES",
+        "casework.background.sections:INCARCERATION",
+        "casework.background.sections:REHABILITATION",
+    ),
+    stylesheet="background.css",
+)
