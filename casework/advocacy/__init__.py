@@ -2,4 +2,9 @@
 
 from casework.features import Feature
 
-FEATURE = Feature(name="advocacy")
+FEATURE = Feature(
+    name="advocacy",
+    blueprints=("casework.advocacy.views:bp",),
+    sections=("casework.advocacy.sections:SECTION",),
+    stylesheet="advocacy.css",
+)

@@ -1,0 +1,61 @@
+"""The advocacy part of the case record: the log's events linked to the case, on the case page, on its merged
+timeline and in the PDF (attorney and internal audiences)."""
+
+from __future__ import annotations
+
+from casework import access, case_page
+from casework.advocacy import queries
+from casework.case_page import PdfRequest
+from casework.models import Person, User
+
+
+def _load_section(person: Person, user: User) -> dict:
+    """The events linked to the case, newest first, with their figures (two queries). Whoever may open the case
+    may see every event linked to it."""
+    return {
+        "events": queries.events_of_case(person),
+        "can_write": access.can_write_advocacy(user) and user.org_id == person.org_id,
+    }
+
+
+def _timeline(section: dict) -> list[case_page.TimelineEntry]:
+    return [
+        case_page.TimelineEntry(
+            day=event.occurred_on,
+            kind="Advocacy",
+            text=f"{event.kind.label}: {event.title}",
+            anchor=f"advocacy-event-{event.id}",
+        )
+        for event in section["events"]
+    ]
+
+
+def _load_pdf(request: PdfRequest) -> dict:
+    """The linked events with their figures; never for the public audience (see PDF below)."""
+    if request.public:
+        return {"events": []}
+    return {"events": queries.events_of_case(request.person)}
+
+
+PDF = case_page.PdfPart(
+    key="advocacy",
+    label="Advocacy log: events linked to the case",
+    template="pdf/sections/_advocacy.html",
+    load=_load_pdf,
+    # Never public: the log is the organization's working record (whom it links an event to, what it counts);
+    # a public document about a person is built from what that person consented to make public.
+)
+
+SECTION = case_page.CaseSection(
+    key="advocacy",
+    title="Advocacy log",
+    template="advocacy/_section_advocacy.html",
+    order=85,
+    load=_load_section,
+    timeline=_timeline,
+    pdf=(PDF,),
+    omitted={
+        "export": "Events belong to the organization's advocacy log, which has its own CSV; they do not travel "
+        "with one case, and an import into another organization could not link them to its own log.",
+    },
+)
