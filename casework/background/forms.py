@@ -139,6 +139,7 @@ class ResidenceForm(FromToForm):
         "US state",
         choices=options([("", "— not in the United States —")] + US_STATES),
         validators=[Optional()],
+        validate_choice=False,  # validate_state says what to choose
         description="For a place in the United States.",
     )
     country = StringField(
