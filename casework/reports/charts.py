@@ -17,7 +17,7 @@ ROW, BAR = 26, 18  # horizontal bars: the height of a row and of its bar
 LEGEND_H = 30
 MAX_ROWS = 20  # horizontal bars beyond these are summed as one "Others" row
 MAX_COLUMNS = 36  # columns beyond these (the earliest) are left to the table
-CHAR_W = 6.6  # the width of a character of the 12px labels, roughly
+CHAR_W = 6.2  # the width of a character of the 11-12px labels, roughly
 
 
 @dataclass(frozen=True)
