@@ -135,28 +135,35 @@ class Refs:
             raise CaseFileRejected(f"{where}: “ref” must be a whole number.")
         self.objects.setdefault(kind, {})[ref] = obj
 
-    def resolve(self, kind: str, ref: object, where: str) -> Any:
-        """The object a ref stands for (import); CaseFileRejected when it points nowhere."""
+    def resolve(self, kind: str, ref: object, where: str, key: str | None = None) -> Any:
+        """The object a ref stands for (import); CaseFileRejected, naming the file's `key`, when it points
+        nowhere."""
         found = self.objects.get(kind, {})
         if isinstance(ref, bool) or not isinstance(ref, int) or ref not in found:
-            raise CaseFileRejected(f"{where}: a {kind} ref points nowhere.")
+            raise CaseFileRejected(f"{where}: {key or kind + ' ref'} points nowhere.")
         return found[ref]
 
 
 @dataclass
 class Writing:
-    """What a section needs to write its part: the case, the reader's user (what they may see), the refs."""
+    """What a section needs to write its part: the case, the reader's user (what they may see), the refs, and,
+    for a bundle, the files to add beside the JSON (by name)."""
 
     person: Person
     user: User
     refs: Refs = field(default_factory=Refs)
+    bundle: bool = False
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
 class Reading:
-    """What a section needs to read its part back: the new case, the importing user, the file, the refs."""
+    """What a section needs to read its part back: the new case, the importing user, the file, the refs, and
+    the files of a bundle (by name; empty for a plain JSON file)."""
 
     person: Person
     user: User
     data: dict
     refs: Refs = field(default_factory=Refs)
+    files: dict[str, bytes] = field(default_factory=dict)
+    saved_files: list[str] = field(default_factory=list)  # stored files to remove if the import fails

@@ -14,7 +14,7 @@ is visible to `user`; a section must still hide what the user's role may not see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -78,14 +78,22 @@ class PdfPart:
     """One part of the PDF summary and packets: a choice in the packet's section picker.
 
     `load(request)` returns the partial's context (`part` in `template`, under templates/pdf/sections/), already
-    filtered for the audience. `public_fact` is the consented fact that lets the part reach the public audience
-    (None: never public); `load` must still show only consented facts to the public."""
+    filtered for the audience. `public`: the part may reach the public audience, where its `load` and template
+    show only consented facts (`request.shows(fact)`); `public_fact`, when given, must be consented for the part
+    to appear there at all."""
 
     key: str
     label: str
     template: str
     load: Callable[[PdfRequest], dict]
+    public: bool = False
     public_fact: str | None = None
+
+    def reaches(self, request: PdfRequest) -> bool:
+        """Whether this part may appear in a PDF made for `request`'s audience."""
+        if not request.public:
+            return True
+        return self.public and (self.public_fact is None or request.shows(self.public_fact))
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ class CaseFilePart:
     dump: Callable[[Writing], dict]
     read: Callable[[Reading], None]
     order: int = 50
+    # When it writes, if not when it reads: a part that lists what others point at (contacts) writes last.
+    dump_order: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +118,7 @@ class CaseSection:
 
     key: str
     title: str
-    template: str  # the case page's partial
+    template: str | None  # the case page's partial (None: the page shows it elsewhere, in its header panels)
     order: int
     load: Callable[[Person, User], dict]
     timeline: Callable[[dict], list[TimelineEntry]] | None = None
@@ -127,14 +137,32 @@ def registered_sections() -> list[CaseSection]:
     return sorted(sections.values(), key=lambda s: s.order)
 
 
+def missing_outputs(sections: Iterable[CaseSection]) -> list[str]:
+    """Each output a section neither feeds nor says, in words, why it is left out of (empty: all accounted for)."""
+    problems = []
+    for section in sections:
+        fed = {"pdf": bool(section.pdf), "export": section.case_file is not None}
+        for output in OUTPUTS:
+            reason = section.omitted.get(output, "")
+            if fed[output] and reason:
+                problems.append(f"{section.key}: feeds {output} and says why it does not")
+            elif not fed[output] and len(reason.split()) < 5:
+                problems.append(f"{section.key}: no {output} part and no written reason for leaving it out")
+        for output in set(section.omitted) - set(OUTPUTS):
+            problems.append(f"{section.key}: {output} is not an output")
+    return problems
+
+
 def pdf_parts() -> list[PdfPart]:
     """Every part of the PDF summary and packets, in page order (the packet's section picker)."""
     return [part for section in registered_sections() for part in section.pdf]
 
 
-def case_file_parts() -> list[CaseFilePart]:
-    """Every section's part of the case file, in the order the import reads them."""
+def case_file_parts(*, writing: bool = False) -> list[CaseFilePart]:
+    """Every section's part of the case file, in the order the import reads them (or the export writes them)."""
     parts = [s.case_file for s in registered_sections() if s.case_file is not None]
+    if writing:
+        return sorted(parts, key=lambda p: p.order if p.dump_order is None else p.dump_order)
     return sorted(parts, key=lambda p: p.order)
 
 
@@ -148,7 +176,7 @@ class LoadedSection:
 
 def load_sections(person: Person, user: User) -> list[LoadedSection]:
     """Every registered section, in order, with its data for this person and user."""
-    return [LoadedSection(s, s.load(person, user)) for s in registered_sections()]
+    return [LoadedSection(s, s.load(person, user)) for s in registered_sections() if s.template is not None]
 
 
 def merged_timeline(loaded: list[LoadedSection]) -> list[TimelineEntry]:

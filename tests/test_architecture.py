@@ -100,36 +100,44 @@ def test_the_factory_mounts_every_feature_and_links_every_stylesheet(app, login_
 
 
 def test_every_section_has_a_place_in_every_output_or_a_written_reason(app):
-    from casework.packets.content import SECTIONS as PDF_PARTS
-
     with app.app_context():
         sections = case_page.registered_sections()
-    assert len({s.key for s in sections}) == len(sections) >= 10
-    for section in sections:
-        assert set(section.omitted) <= set(case_page.OUTPUTS), section.key
-        for output in case_page.OUTPUTS:
-            declared = section.pdf_parts if output == "pdf" else section.export_keys
-            reason = section.omitted.get(output, "")
-            assert bool(declared) != bool(reason), (
-                f"{section.key}: {output} needs a place or a reason, not both"
-            )
-            assert not reason or len(reason.split()) >= 5, (
-                f"{section.key}: say why it is left out of {output}"
-            )
-        assert set(section.pdf_parts) <= set(PDF_PARTS), section.key
+    assert len({s.key for s in sections}) == len(sections) >= 12
+    assert case_page.missing_outputs(sections) == []
 
 
-def test_the_export_keys_sections_declare_are_those_the_case_file_has(app, make_user, make_person):
+def test_a_section_added_without_an_output_or_a_reason_fails_the_check():
+    throwaway = case_page.CaseSection(
+        key="throwaway", title="Throwaway", template=None, order=99, load=lambda person, user: {}
+    )
+    assert case_page.missing_outputs([throwaway]) == [
+        "throwaway: no pdf part and no written reason for leaving it out",
+        "throwaway: no export part and no written reason for leaving it out",
+    ]
+    explained = case_page.CaseSection(
+        key="explained",
+        title="Explained",
+        template=None,
+        order=99,
+        load=lambda person, user: {},
+        omitted={"pdf": "Too short", "export": "Only the page shows it: nothing of it leaves the case."},
+    )
+    assert case_page.missing_outputs([explained]) == [
+        "explained: no pdf part and no written reason for leaving it out"
+    ]
+
+
+def test_the_case_file_holds_exactly_the_keys_the_sections_write(app, make_user, make_person):
     from casework.transfer.export import export_case
 
     user = make_user("admin")
     person = make_person()
     with app.test_request_context():
         exported = export_case(user, _db.session.get(type(person), person.id))
-        sections = case_page.registered_sections()
-    for section in sections:
-        for key in section.export_keys:
-            assert key in exported, f"{section.key} declares export key {key!r}, which the case file lacks"
+        declared = {key for part in case_page.case_file_parts() for key in part.keys}
+        packet_keys = [part.key for part in case_page.pdf_parts()]
+    assert set(exported) - {"format", "version", "exported_at", "case_number"} == declared
+    assert len(packet_keys) == len(set(packet_keys))  # one picker value per PDF part
 
 
 # ---------------------------------------------------------------- one definition of each shared error

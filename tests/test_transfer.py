@@ -350,3 +350,69 @@ def test_an_import_keeps_the_final_order_on_the_removal_case(login_as, full_case
     removal = db.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == new_id))
     assert removal.stage == RemovalStage.FINAL_ORDER and "type the date of the order" in removal.notes
     assert db.get(Person, new_id).immigration_status == "final_order"
+
+
+def test_a_bundle_carries_the_documents_files_and_imports_them(login_as, full_case, make_org, db, app):
+    """A ZIP export holds the case file and the documents' files; importing it restores the documents; a plain
+    JSON file brings their names only, in a note."""
+    from casework.models import Document, Note
+    from tests.test_documents import png_bytes, upload
+
+    staff = login_as("staff")
+    picture = png_bytes()
+    assert (
+        upload(staff, full_case.id, picture, "letter.png", title="Letter from the temple").status_code == 302
+    )
+    bundle = staff.get(f"/people/{full_case.id}/export.zip")
+    assert bundle.status_code == 200 and bundle.mimetype == "application/zip"
+    admin = login_as("admin", org=make_org("Harbor Legal Aid"))
+    response = admin.post(
+        "/admin/import",
+        {"case_file": (io.BytesIO(bundle.data), "case.zip")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, text_of(response)
+    new_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    (document,) = db.scalars(sa.select(Document).where(Document.person_id == new_id))
+    assert document.title == "Letter from the temple"
+    assert admin.get(f"/people/{new_id}/documents/{document.id}").data == picture
+
+    plain = staff.get(f"/people/{full_case.id}/export.json")
+    again = login_as("admin", org=make_org())
+    response = again.post(
+        "/admin/import",
+        {"case_file": (io.BytesIO(plain.data), "case.json")},
+        content_type="multipart/form-data",
+    )
+    newer = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert db.count(Document, Document.person_id == newer) == 0
+    note = db.scalar(
+        sa.select(Note).where(Note.person_id == newer, Note.body.contains("without their files"))
+    )
+    assert "Letter from the temple" in note.body
+
+
+def test_outside_petitions_travel_with_their_latest_count(login_as, make_person, make_org, db):
+    from casework.models import Petition, PetitionCount
+
+    person = make_person()
+    petition = db.add(
+        Petition(person_id=person.id, org_id=person.org_id, kind="external", title="Free him", targets="ICE")
+    )
+    db.add(PetitionCount(petition_id=petition.id, counted_on=date(2026, 5, 1), count=1900))
+    db.add(PetitionCount(petition_id=petition.id, counted_on=date(2026, 6, 1), count=2210))
+    data = json.loads(login_as("staff").get(f"/people/{person.id}/export.json").get_data(as_text=True))
+    (exported,) = data["petitions"]
+    assert exported["signature_count"] == 2210 and len(exported["counts"]) == 2
+    admin = login_as("admin", org=make_org())
+    response = admin.post(
+        "/admin/import",
+        {"case_file": (io.BytesIO(json.dumps(data).encode()), "c.json")},
+        content_type="multipart/form-data",
+    )
+    new_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    imported = db.scalar(sa.select(Petition).where(Petition.person_id == new_id))
+    assert (
+        imported.title == "Free him"
+        and db.count(PetitionCount, PetitionCount.petition_id == imported.id) == 2
+    )

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from casework import access, case_page
+from casework.case_page import CaseFilePart, PdfPart
+from casework.contacts import outputs
 from casework.extensions import db
 from casework.models import CaseContact, Contact, Person, User
 
@@ -45,4 +47,11 @@ SECTION = case_page.CaseSection(
     order=50,
     load=_load_section,
     timeline=_timeline,
+    pdf=(
+        PdfPart("contacts", "Contacts and their roles", "pdf/sections/_contacts.html", outputs.pdf_contacts),
+    ),
+    # Read first (every other part's contact refs need them), written last (once the others took their refs).
+    case_file=CaseFilePart(
+        ("contacts",), outputs.dump_contacts, outputs.read_contacts, order=5, dump_order=99
+    ),
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from casework import access, case_page
-from casework.case_page import TimelineEntry
+from casework.case_page import CaseFilePart, PdfPart, TimelineEntry
+from casework.documents import outputs
 from casework.extensions import db
 from casework.models import Document, Person, User
 
@@ -37,8 +38,6 @@ SECTION = case_page.CaseSection(
     order=45,
     load=_load_section,
     timeline=_timeline,
-    omitted={
-        "pdf": "A packet attaches documents as exhibits, chosen one by one; the summary does not list them.",
-        "export": "Files stay with the organization that holds them: the case file carries no document.",
-    },
+    pdf=(PdfPart("documents", "Documents on file", "pdf/sections/_documents.html", outputs.pdf_documents),),
+    case_file=CaseFilePart(("documents",), outputs.dump_documents, outputs.read_documents, order=42),
 )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from casework import access, case_page
+from casework.case_page import CaseFilePart, PdfPart
 from casework.extensions import db
 from casework.models import Note, Person, User
+from casework.notes import outputs
 from casework.notes.forms import note_form
 
 
@@ -49,4 +51,6 @@ SECTION = case_page.CaseSection(
     order=60,
     load=_load_section,
     timeline=_timeline,
+    pdf=(PdfPart("notes", "Notes", "pdf/sections/_notes.html", outputs.pdf_notes),),
+    case_file=CaseFilePart(("notes",), outputs.dump_notes, outputs.read_notes, order=40),
 )

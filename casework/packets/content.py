@@ -1,9 +1,10 @@
-"""What a PDF shows, by audience. The one place that decides which facts reach which reader.
+"""What a PDF shows, by audience: the parts the case sections contribute (casework.case_page.PdfPart).
 
 - attorney: everything the user may see (privileged notes and documents included);
 - internal: everything but privileged material;
-- public: only the facts the person consented to make public (PublicConsent), and never an A-number,
-  an address, a docket number, a court file number, a detention facility, a note or the private story.
+- public: only the parts that may be public, showing only the facts the person consented to make public
+  (PublicConsent), and never an A-number, an address, a docket number, a court file number, a detention
+  facility, a note or the private story.
 """
 
 from __future__ import annotations
@@ -13,24 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
-from casework import access
+from casework import access, case_page
+from casework.case_page import PdfPart, PdfRequest
 from casework.errors import OperationError
 from casework.extensions import db
-from casework.models import (
-    CaseContact,
-    Conviction,
-    CustodyEvent,
-    Document,
-    Note,
-    Person,
-    Petition,
-    PublicConsent,
-    ReliefApplication,
-    RemovalCase,
-    User,
-)
+from casework.models import Document, Person, PublicConsent, User
 
 
 class Audience(enum.StrEnum):
@@ -42,7 +31,6 @@ class Audience(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """Who the audience is, in words."""
         return {
             "attorney": "Attorney: everything you may see, privileged material included",
             "internal": "Internal: no privileged notes or documents",
@@ -51,7 +39,6 @@ class Audience(enum.StrEnum):
 
     @property
     def confidentiality(self) -> str:
-        """The confidentiality line printed on every page for this audience."""
         return {
             "attorney": "PRIVILEGED AND CONFIDENTIAL — attorney-client communication / attorney work product",
             "internal": "CONFIDENTIAL — for the people working on this case only",
@@ -59,22 +46,13 @@ class Audience(enum.StrEnum):
         }[self.value]
 
 
-SECTIONS = {
-    "person": "The person",
-    "custody": "Custody",
-    "removal": "Removal case",
-    "convictions": "Convictions",
-    "relief": "Relief applications",
-    "contacts": "Contacts and their roles",
-    "petitions": "Petitions",
-    "community": "Community ties and story",
-    "notes": "Notes",
-}
-PUBLIC_SECTIONS = ("person", "custody", "convictions", "relief", "petitions", "community")
-
-
 class PacketRefused(OperationError):
     """The packet cannot be made as asked; the message says why."""
+
+
+def section_choices() -> list[tuple[str, str]]:
+    """(key, label) of every part of the PDF, for the packet's section picker."""
+    return [(part.key, part.label) for part in case_page.pdf_parts()]
 
 
 @dataclass
@@ -83,21 +61,19 @@ class PacketContent:
 
     person: Person
     audience: Audience
-    sections: list[str]
+    request: PdfRequest
+    parts: list[tuple[PdfPart, dict]] = field(default_factory=list)
     consent: PublicConsent | None = None
-    public: set[str] = field(default_factory=set)
-    events: list = field(default_factory=list)
-    removal: RemovalCase | None = None
-    convictions: list = field(default_factory=list)
-    applications: list = field(default_factory=list)
-    contacts: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-    petitions: list = field(default_factory=list)
     exhibits: list = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[str]:
+        """The keys of the parts shown."""
+        return [part.key for part, _ in self.parts]
 
     def shows(self, fact: str) -> bool:
         """For the public audience: whether the person consented to this fact (always true otherwise)."""
-        return self.audience != Audience.PUBLIC or fact in self.public
+        return self.request.shows(fact)
 
     @property
     def name(self) -> str:
@@ -110,7 +86,6 @@ class PacketContent:
 
     @property
     def age(self) -> int | None:
-        """The person's age today."""
         return self.person.age_on(date.today())
 
 
@@ -125,87 +100,42 @@ def current_consent(person: Person) -> PublicConsent | None:
 
 
 def gather(
-    user: User, person: Person, audience: Audience, sections: list[str], exhibit_ids: list[int] | None = None
+    user: User, person: Person, audience: Audience, keys: list[str], exhibit_ids: list[int] | None = None
 ) -> PacketContent:
-    """Load what the chosen sections show for this audience (a fixed number of queries)."""
+    """Load what the chosen parts show for this audience (each part a fixed number of queries)."""
     if audience == Audience.ATTORNEY and not access.can(user, "view_privileged", person):
         raise PacketRefused(
             "Your role cannot see privileged material: choose the internal or public audience."
         )
-    content = PacketContent(person=person, audience=audience, sections=[s for s in SECTIONS if s in sections])
+    consent = None
+    consented: frozenset[str] = frozenset()
     if audience == Audience.PUBLIC:
-        content.consent = current_consent(person)
-        if content.consent is None:
+        consent = current_consent(person)
+        if consent is None:
             raise PacketRefused(
                 "There is no recorded consent to make anything public for this person: record "
                 "their consent first (Public consent on the case page)."
             )
-        content.public = set(content.consent.fields)
-        content.sections = [s for s in content.sections if s in PUBLIC_SECTIONS]
-    privileged_ok = audience == Audience.ATTORNEY
-    pid = person.id
-    chosen = set(content.sections)
-
-    if "custody" in chosen:
-        content.events = _all(
-            sa.select(CustodyEvent)
-            .where(CustodyEvent.person_id == pid, CustodyEvent.voided_at.is_(None))
-            .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
-        )
-    if "removal" in chosen or "custody" in chosen:
-        content.removal = db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == pid))
-    if "convictions" in chosen:
-        content.convictions = _all(
-            sa.select(Conviction)
-            .where(Conviction.person_id == pid)
-            .order_by(Conviction.conviction_date.is_(None), Conviction.conviction_date, Conviction.id)
-        )
-    if "relief" in chosen:
-        content.applications = _all(
-            sa.select(ReliefApplication)
-            .where(ReliefApplication.person_id == pid)
-            .options(selectinload(ReliefApplication.steps), selectinload(ReliefApplication.convictions))
-            .order_by(ReliefApplication.opened_on, ReliefApplication.id)
-        )
-    if "contacts" in chosen:
-        content.contacts = _all(
-            sa.select(CaseContact).where(CaseContact.person_id == pid).order_by(CaseContact.id)
-        )
-    if "notes" in chosen:
-        notes = sa.select(Note).where(Note.person_id == pid, access.notes_filter(user))
-        if not privileged_ok:
-            notes = notes.where(Note.privileged.is_(False))
-        content.notes = _all(notes.order_by(Note.created_at, Note.id))
-    if "petitions" in chosen:
-        content.petitions = _petitions(pid, audience)
+        consented = frozenset(consent.fields)
+    request = PdfRequest(person=person, user=user, audience=audience.value, consented=consented)
+    chosen = [part for part in case_page.pdf_parts() if part.key in keys and part.reaches(request)]
+    content = PacketContent(person=person, audience=audience, request=request, consent=consent)
+    content.parts = [(part, part.load(request)) for part in chosen]
     if exhibit_ids:
-        documents = sa.select(Document).where(
-            Document.person_id == pid, Document.id.in_(exhibit_ids), access.documents_filter(user)
-        )
-        if not privileged_ok:
-            documents = documents.where(Document.privileged.is_(False))
-        found = {d.id: d for d in db.session.scalars(documents)}
-        missing = [i for i in exhibit_ids if i not in found]
-        if missing:
-            raise PacketRefused(
-                "Some chosen exhibits are not available for this audience (privileged documents "
-                "go only into attorney packets): untick them and try again."
-            )
-        content.exhibits = [found[i] for i in exhibit_ids]
+        content.exhibits = _exhibits(user, person, audience, exhibit_ids)
     return content
 
 
-def _all(query: sa.Select) -> list:
-    """Every row of a query, as a list."""
-    return list(db.session.scalars(query))
-
-
-def _petitions(person_id: int, audience: Audience) -> list[Petition]:
-    """The case's petitions with their count history (public: only the published hosted ones)."""
-    rows = db.session.scalars(
-        sa.select(Petition)
-        .where(Petition.person_id == person_id)
-        .options(selectinload(Petition.counts))
-        .order_by(Petition.id)
-    ).all()
-    return [p for p in rows if p.is_public] if audience == Audience.PUBLIC else list(rows)
+def _exhibits(user: User, person: Person, audience: Audience, exhibit_ids: list[int]) -> list[Document]:
+    query = sa.select(Document).where(
+        Document.person_id == person.id, Document.id.in_(exhibit_ids), access.documents_filter(user)
+    )
+    if audience != Audience.ATTORNEY:
+        query = query.where(Document.privileged.is_(False))
+    found = {d.id: d for d in db.session.scalars(query)}
+    if [i for i in exhibit_ids if i not in found]:
+        raise PacketRefused(
+            "Some chosen exhibits are not available for this audience (privileged documents "
+            "go only into attorney packets): untick them and try again."
+        )
+    return [found[i] for i in exhibit_ids]

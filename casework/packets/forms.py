@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import BaseForm, options
-from casework.packets.content import SECTIONS, Audience
+from casework.packets.content import Audience
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -32,7 +32,7 @@ class PacketForm(BaseForm):
     )
     sections = MultiCheckboxField(
         "Sections",
-        choices=options(SECTIONS.items()),
+        choices=[],  # the parts the case sections contribute (casework.packets.content.section_choices)
         validators=[InputRequired("Tick at least one section.")],
     )
     exhibits = MultiCheckboxField("Exhibits", choices=[], coerce=int, validate_choice=False)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from casework import access, audit
 from casework.documents import storage
 from casework.errors import OperationError
 from casework.models import Document, User
-from casework.models.custody import custody_clock
 from casework.packets.content import Audience, PacketContent
 from casework.pdf import Rendered, RenderFailed, render_template_pdf
 
@@ -69,9 +68,6 @@ def print_case(user: User, content: PacketContent, title: str, purpose: str | No
         raise PrintFailed(
             "A chosen exhibit's file is missing from storage: untick it, or upload it again."
         ) from None
-    clock = None
-    if content.removal is not None:
-        clock = custody_clock(content.removal, person.custody_status, person.custody_since, date.today())
     try:
         rendered = render_template_pdf(
             "pdf/case.html",
@@ -82,7 +78,6 @@ def print_case(user: User, content: PacketContent, title: str, purpose: str | No
             exhibit_specs=exhibits,
             generated_by=user.display_name,
             generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            clock=clock,
             can_see_a_number=content.audience != Audience.PUBLIC and access.can(user, "see_a_number", person),
         )
     except RenderFailed as exc:

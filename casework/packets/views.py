@@ -15,7 +15,7 @@ from casework.errors import OperationError
 from casework.forms import options
 from casework.models import Person
 from casework.packets import printing, queries
-from casework.packets.content import SECTIONS, Audience, PacketRefused, gather
+from casework.packets.content import Audience, PacketRefused, gather, section_choices
 from casework.packets.forms import PacketForm
 from casework.pdf import Rendered
 
@@ -50,7 +50,7 @@ def summary(person_id: int):
     """Everything the user may see about the case, as a PDF."""
     person = _printable(person_id)
     audience = Audience.ATTORNEY if access.can(current_user, "view_privileged", person) else Audience.INTERNAL
-    content = gather(current_user, person, audience, list(SECTIONS))
+    content = gather(current_user, person, audience, [key for key, _ in section_choices()])
     try:
         rendered = printing.print_case(current_user, content, printing.SUMMARY_TITLE, None)
     except printing.PrintFailed as exc:
@@ -77,9 +77,11 @@ def build(person_id: int):
     """Choose sections, audience and exhibits (in order), then download the packet."""
     person = _printable(person_id)
     documents = queries.printable_documents(current_user, person)
+    parts = section_choices()
     form = PacketForm(
-        data={"audience": "internal", "sections": list(SECTIONS)} if request.method == "GET" else None
+        data={"audience": "internal", "sections": [k for k, _ in parts]} if request.method == "GET" else None
     )
+    form.sections.choices = options(parts)
     form.exhibits.choices = options((d.id, d.title) for d in documents)
     order_errors: dict[int, str] = {}
     if form.validate_on_submit():

@@ -5,4 +5,5 @@ from casework.features import Feature
 FEATURE = Feature(
     name="people",
     blueprints=("casework.people.views:bp",),
+    sections=("casework.people.sections:PERSON", "casework.people.sections:COMMUNITY"),
 )

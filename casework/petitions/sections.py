@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from casework import access, case_page
-from casework.case_page import Glance, TimelineEntry
+from casework.case_page import CaseFilePart, Glance, PdfPart, TimelineEntry
 from casework.models import PUBLIC_FIELDS, Person, PetitionKind, PetitionStatus, User
-from casework.petitions import chart, queries
+from casework.petitions import chart, outputs, queries
 
 
 def _load_section(person: Person, user: User) -> dict:
@@ -94,4 +94,10 @@ SECTION = case_page.CaseSection(
     load=_load_section,
     timeline=_timeline,
     glance=_glance,
+    pdf=(
+        PdfPart("petitions", "Petitions", "pdf/sections/_petitions.html", outputs.pdf_petitions, public=True),
+    ),
+    case_file=CaseFilePart(
+        ("petitions", "consents"), outputs.dump_petitions, outputs.read_petitions, order=60
+    ),
 )

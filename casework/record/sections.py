@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from casework import access
-from casework.case_page import CaseSection, Glance, TimelineEntry
+from casework.case_page import CaseFilePart, CaseSection, Glance, PdfPart, TimelineEntry
 from casework.extensions import db
 from casework.models import (
     CheckIn,
@@ -25,6 +25,7 @@ from casework.models import (
 )
 from casework.models.custody import custody_clock
 from casework.models.custody_clock import NOTICE_DAYS
+from casework.record import outputs as out
 from casework.record import queries
 from casework.record.forms import CustodyEventForm
 from casework.reference import STATE_NAMES
@@ -282,7 +283,7 @@ def travel_glance(ctx: dict) -> list[Glance]:
     return glances
 
 
-# The four sections of the case page that show the legal record (orders 20-29).
+# The four sections of the case page that show the legal record (orders 20-29), and their other outputs.
 
 CONVICTIONS = CaseSection(
     key="convictions",
@@ -291,6 +292,17 @@ CONVICTIONS = CaseSection(
     order=20,
     load=load_convictions,
     timeline=convictions_timeline,
+    pdf=(
+        PdfPart(
+            "convictions",
+            "Convictions",
+            "pdf/sections/_convictions.html",
+            out.pdf_convictions,
+            public=True,
+            public_fact="conviction_summary",
+        ),
+    ),
+    case_file=CaseFilePart(("convictions",), out.dump_convictions, out.read_convictions, order=10),
 )
 
 REMOVAL = CaseSection(
@@ -301,6 +313,18 @@ REMOVAL = CaseSection(
     load=load_removal,
     timeline=removal_timeline,
     glance=removal_glance,
+    pdf=(
+        PdfPart(
+            "custody",
+            "Custody",
+            "pdf/sections/_custody.html",
+            out.pdf_custody,
+            public=True,
+            public_fact="custody",
+        ),
+        PdfPart("removal", "Removal case", "pdf/sections/_removal.html", out.pdf_removal),
+    ),
+    case_file=CaseFilePart(("removal_case", "custody_events"), out.dump_removal, out.read_removal, order=11),
 )
 
 CHECK_INS = CaseSection(
@@ -311,9 +335,8 @@ CHECK_INS = CaseSection(
     load=load_check_ins,
     timeline=check_ins_timeline,
     glance=check_ins_glance,
-    omitted={
-        "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
-    },
+    pdf=(PdfPart("checkins", "ICE check-ins", "pdf/sections/_checkins.html", out.pdf_check_ins),),
+    case_file=CaseFilePart(("check_ins",), out.dump_check_ins, out.read_check_ins, order=12),
 )
 
 TRAVEL_DOCUMENTS = CaseSection(
@@ -324,7 +347,12 @@ TRAVEL_DOCUMENTS = CaseSection(
     load=load_travel_documents,
     timeline=travel_timeline,
     glance=travel_glance,
-    omitted={
-        "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
-    },
+    pdf=(
+        PdfPart(
+            "travel_documents", "Travel documents", "pdf/sections/_travel.html", out.pdf_travel_documents
+        ),
+    ),
+    case_file=CaseFilePart(
+        ("travel_documents",), out.dump_travel_documents, out.read_travel_documents, order=13
+    ),
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from casework import case_page
-from casework.case_page import Glance, TimelineEntry
+from casework.case_page import CaseFilePart, Glance, PdfPart, TimelineEntry
 from casework.models import Person, ReliefKind, ReliefStatus, User
-from casework.relief import dates, queries
+from casework.relief import dates, outputs, queries
 from casework.relief.schedule import State
 
 
@@ -91,4 +91,15 @@ SECTION = case_page.CaseSection(
     load=_load_section,
     timeline=_section_timeline,
     glance=_section_glance,
+    pdf=(
+        PdfPart(
+            "relief",
+            "Relief applications",
+            "pdf/sections/_relief.html",
+            outputs.pdf_relief,
+            public=True,
+            public_fact="relief",
+        ),
+    ),
+    case_file=CaseFilePart(("relief_applications",), outputs.dump_relief, outputs.read_relief, order=30),
 )

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from casework import access, case_page
+from casework.case_page import CaseFilePart, PdfPart
 from casework.extensions import db
 from casework.models import Person, Task, User
+from casework.tasks import outputs
 
 SOON = timedelta(days=7)  # a task due within a week is flagged
 
@@ -57,7 +59,6 @@ SECTION = case_page.CaseSection(
     load=_load_section,
     timeline=_timeline,
     glance=_glance,
-    omitted={
-        "pdf": "Not in the PDF summary or packets yet: shown on the case page and carried in the case file."
-    },
+    pdf=(PdfPart("tasks", "Tasks", "pdf/sections/_tasks.html", outputs.pdf_tasks),),
+    case_file=CaseFilePart(("tasks",), outputs.dump_tasks, outputs.read_tasks, order=41),
 )

@@ -9,7 +9,7 @@ class ImportForm(BaseForm):
     """A case file to import."""
 
     case_file = FileField(
-        "Case file (.json)",
+        "Case file (.json or .zip bundle)",
         validators=[FileRequired("Choose the case file to import.")],
         description="A file made with “Export case” in Casework, by this or another organization.",
     )

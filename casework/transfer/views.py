@@ -5,13 +5,14 @@ The request's unit of work commits once when a view returns (casework.unit_of_wo
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, after_this_request, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
 from casework import access, editing
+from casework.documents import storage
 from casework.errors import OperationError
 from casework.models import Role
-from casework.transfer.export import case_file
+from casework.transfer.export import case_bundle, case_file
 from casework.transfer.forms import ImportForm
 from casework.transfer.importer import NotJson, import_file
 from casework.transfer.people_csv import people_csv as people_csv_text
@@ -31,6 +32,41 @@ def export_json(person_id: int):
     )
 
 
+@bp.get("/people/<int:person_id>/export.zip")
+@login_required
+def export_bundle(person_id: int):
+    """The whole case the viewer may see with its documents' files, as a ZIP (audited)."""
+    person = access.get_person_or_404(person_id, need="export")
+    return Response(
+        case_bundle(current_user, person),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="case-{person.id}.zip"'},
+    )
+
+
+def _remove_files_unless_committed(names: list[str]) -> None:
+    """The imported documents' files stay only if the import's transaction is committed."""
+
+    @after_this_request
+    def remove_if_failed(response):
+        if response.status_code >= 400:
+            for name in names:
+                storage.remove(name)
+        return response
+
+
+def _import(raw: bytes):
+    saved: list[str] = []
+    try:
+        person = import_file(current_user, raw, saved)
+    except Exception:
+        for name in saved:  # a refused import keeps none of the files it stored
+            storage.remove(name)
+        raise
+    _remove_files_unless_committed(saved)
+    return person
+
+
 def _import_refused(form: ImportForm, exc: OperationError) -> None:
     message = str(exc) if isinstance(exc, NotJson) else f"Nothing was imported: {exc}"
     form.case_file.errors.append(message)
@@ -43,7 +79,7 @@ def import_json():
     form = ImportForm()
     if form.validate_on_submit():
         raw = form.case_file.data.read()
-        person = editing.submit(form, lambda: import_file(current_user, raw), on_refused=_import_refused)
+        person = editing.submit(form, lambda: _import(raw), on_refused=_import_refused)
         if person is not None:
             flash("The case was imported. Assign its team and check the record.", "success")
             return redirect(url_for("people.show", person_id=person.id))

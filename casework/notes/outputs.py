@@ -1,0 +1,42 @@
+"""Notes in the PDF summary and packets (privileged ones only in an attorney's PDF) and in the case file (those
+the exporting user may read)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from casework import access
+from casework.case_file import Reading, Writing, dump, read, records
+from casework.case_page import PdfRequest
+from casework.extensions import db
+from casework.models import Note
+
+NOTE = ("body", "privileged", "created_at")
+
+
+def pdf_notes(request: PdfRequest) -> dict:
+    """The notes this audience may read, oldest first."""
+    query = sa.select(Note).where(Note.person_id == request.person.id, access.notes_filter(request.user))
+    if not request.privileged:
+        query = query.where(Note.privileged.is_(False))
+    return {"notes": db.session.scalars(query.order_by(Note.created_at, Note.id)).all()}
+
+
+def dump_notes(writing: Writing) -> dict:
+    """The notes the exporting user may read, each with its author's name (which does not travel)."""
+    notes = db.session.scalars(
+        sa.select(Note)
+        .where(Note.person_id == writing.person.id, access.notes_filter(writing.user))
+        .order_by(Note.id)
+    )
+    return {
+        "notes": [{**dump(n, NOTE), "author": n.author.display_name if n.author else None} for n in notes]
+    }
+
+
+def read_notes(reading: Reading) -> None:
+    """The notes (their authors stay with the sending organization)."""
+    for i, record in enumerate(records(reading.data, "notes")):
+        db.session.add(
+            Note(person_id=reading.person.id, **read(Note, record, NOTE, f"notes[{i}]", required=("body",)))
+        )

@@ -1,0 +1,144 @@
+"""Relief applications in the PDF summary and packets and in the case file.
+
+PDF: each application with its status and outcome; for the team, its targets, lead, attorney and steps (a closed
+application's unfinished steps are "not needed"); the public see only what was sought and decided, when the
+person consented to it. Case file: each application with its steps (and their rules, so that the importing
+organization's dates keep following what happens), history, targeted convictions and attorney by ref.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records
+from casework.case_page import PdfRequest
+from casework.errors import OperationError
+from casework.extensions import db
+from casework.models import ReliefApplication, ReliefEvent, ReliefStep
+from casework.relief import dates
+
+RELIEF_APPLICATION = (
+    "kind",
+    "jurisdiction",
+    "forum",
+    "status",
+    "opened_on",
+    "filed_on",
+    "hearing_on",
+    "decided_on",
+    "outcome",
+    "notes",
+)
+RELIEF_STEP = (
+    "position",
+    "title",
+    "anchor",
+    "anchor_position",
+    "offset_days",
+    "schedule",
+    "schedule_months",
+    "milestone",
+    "due_override_on",
+    "due_on",
+    "done_on",
+    "notes",
+)
+RELIEF_EVENT = ("at", "kind", "from_status", "to_status", "summary")
+STEP_WORDS = {
+    "anchor": {"opened", "step", "filed", "hearing", "decided"},
+    "schedule": {"offset", "quarterly"},
+    "milestone": {"filing", "hearing", "decision"},
+}
+
+
+def _applications(person_id: int, *order) -> list[ReliefApplication]:
+    return list(
+        db.session.scalars(
+            sa.select(ReliefApplication)
+            .where(ReliefApplication.person_id == person_id)
+            .options(
+                selectinload(ReliefApplication.steps),
+                selectinload(ReliefApplication.events),
+                selectinload(ReliefApplication.convictions),
+            )
+            .order_by(*order)
+        )
+    )
+
+
+def pdf_relief(request: PdfRequest) -> dict:
+    """The applications, oldest first."""
+    return {
+        "applications": _applications(request.person.id, ReliefApplication.opened_on, ReliefApplication.id)
+    }
+
+
+def dump_relief(writing: Writing) -> dict:
+    """Every application with its steps, history, targets (conviction refs) and attorney (a contact ref)."""
+    out = []
+    for a in _applications(writing.person.id, ReliefApplication.id):
+        out.append(
+            {
+                **dump(a, RELIEF_APPLICATION),
+                "conviction_refs": sorted(
+                    r for c in a.convictions if (r := writing.refs.existing("conviction", c.id)) is not None
+                ),
+                "attorney_ref": writing.refs.number("contact", a.attorney_contact_id)
+                if a.attorney_contact_id
+                else None,
+                "lead": a.lead.display_name if a.lead else None,
+                "steps": [
+                    {**dump(s, RELIEF_STEP), "assignee": s.assignee.display_name if s.assignee else None}
+                    for s in a.steps
+                ],
+                "history": [
+                    {**dump(e, RELIEF_EVENT), "actor": e.actor.display_name if e.actor else None}
+                    for e in a.events
+                ],
+            }
+        )
+    return {"relief_applications": out}
+
+
+def read_relief(reading: Reading) -> None:
+    """The applications; their dates are worked out again from their rules and what happened."""
+    for i, record in enumerate(records(reading.data, "relief_applications")):
+        where = f"relief_applications[{i}]"
+        fields = read(ReliefApplication, record, RELIEF_APPLICATION, where, required=("kind", "jurisdiction"))
+        application = ReliefApplication(person_id=reading.person.id, **fields)
+        if record.get("attorney_ref") is not None:
+            application.attorney_contact_id = reading.refs.resolve(
+                "contact", record["attorney_ref"], where, "attorney_ref"
+            ).id
+        refs = record.get("conviction_refs") or []
+        if not isinstance(refs, list):
+            raise CaseFileRejected(f"{where}: “conviction_refs” must be a list.")
+        application.convictions = [
+            reading.refs.resolve("conviction", ref, where, "conviction_refs") for ref in refs
+        ]
+        application.steps = [
+            _step(step, f"{where}.steps[{j}]") for j, step in enumerate(records(record, "steps"))
+        ]
+        application.events = [
+            ReliefEvent(
+                **read(
+                    ReliefEvent, event, RELIEF_EVENT, f"{where}.history[{j}]", required=("kind", "summary")
+                )
+            )
+            for j, event in enumerate(records(record, "history"))
+        ]
+        db.session.add(application)
+        db.session.flush()
+        try:  # the dates follow the rules and what happened, here as where the case came from
+            dates.refresh(reading.user, application, None, application.steps)
+        except OperationError as exc:
+            raise CaseFileRejected(f"{where}: {exc}") from None
+
+
+def _step(record: object, where: str) -> ReliefStep:
+    fields = read(ReliefStep, record, RELIEF_STEP, where, required=("title", "position"))
+    for name, allowed in STEP_WORDS.items():
+        if name in fields and fields[name] not in allowed:
+            raise CaseFileRejected(f"{where}: “{name}” has a value this version cannot read.")
+    return ReliefStep(**fields)
