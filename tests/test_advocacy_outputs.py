@@ -225,3 +225,32 @@ def test_a_fixed_number_of_queries_however_many_events(app, db, org, make_person
     db.execute(advocacy_event_person.insert().values(event_id=first.id, person_id=people[1].id))
     many = count_selects(app, lambda: staff.get(url.format(**ids)))
     assert many == few, f"{url}: {few} queries with one event, {many} with six"
+
+
+def test_the_summary_and_packets_carry_the_events_except_for_the_public(db, org, make_person, login_as):
+    from casework.models import PublicConsent
+    from tests.test_packets import pdf_text
+
+    person = make_person(legal_name="Dara Keo")
+    _event(
+        db,
+        org,
+        "Senator's statement on detentions",
+        [person],
+        figures=[("Cambodians detained", 100), ("Vietnamese detained", 95)],
+        source_url="https://senate.example.gov/s",
+    )
+    staff = login_as("staff")
+    summary = pdf_text(staff.get(f"/people/{person.id}/summary.pdf").data)
+    assert "Advocacy log: events linked to the case" in summary
+    assert "Senator's statement on detentions" in summary and "Cambodians detained" in summary
+    internal = staff.post(f"/people/{person.id}/packet", {"audience": "internal", "sections": ["advocacy"]})
+    assert internal.mimetype == "application/pdf"
+    text = pdf_text(internal.data)
+    assert "Vietnamese detained" in text and "95" in text
+    db.add(PublicConsent(person_id=person.id, given_by="Dara, in person", scope="legal_name,preferred_name"))
+    public = staff.post(
+        f"/people/{person.id}/packet", {"audience": "public", "sections": ["person", "advocacy"]}
+    )
+    assert public.mimetype == "application/pdf"
+    assert "Senator" not in pdf_text(public.data) and "Cambodians detained" not in pdf_text(public.data)
