@@ -60,7 +60,10 @@ def test_what_may_be_typed(typed, stored):
             "1996-02-30",
             "1996-02-30 is not a day of the calendar: type a real day, or only the month (1996-02).",
         ),
-        ("1996-04-00", "1996-04-00 is not a day of the calendar: type a real day, or only the month (1996-04)."),
+        (
+            "1996-04-00",
+            "1996-04-00 is not a day of the calendar: type a real day, or only the month (1996-04).",
+        ),
         ("1899", "Type a year from 1900 to 2026, for example 1996."),
         ("2027", "Type a year from 1900 to 2026, for example 1996."),
         ("2026-07", "This date is in the future: type a year, month or day up to today."),
@@ -118,7 +121,9 @@ def test_what_is_shown_reads_back_as_what_was_stored(day, precision):
     st.sampled_from(list(DatePrecision)),
     st.sampled_from(list(DatePrecision)),
 )
-def test_order_agrees_with_the_days_when_both_are_known_to_the_day_and_never_refuses_a_true_order(a, b, pa, pb):
+def test_order_agrees_with_the_days_when_both_are_known_to_the_day_and_never_refuses_a_true_order(
+    a, b, pa, pb
+):
     start, end = normalized(a, pa), normalized(b, pb)
     if pa == pb == DAY:
         assert in_order(start, end) is (a <= b)
@@ -171,9 +176,15 @@ def test_an_empty_date_is_allowed(login_as, make_person, db):
     "changes, message",
     [
         ({"from_on": "spring 1996"}, FORMAT_MESSAGE),
-        ({"to_on": "1996-02-30"}, "1996-02-30 is not a day of the calendar: type a real day, or only the month"),
+        (
+            {"to_on": "1996-02-30"},
+            "1996-02-30 is not a day of the calendar: type a real day, or only the month",
+        ),
         ({"from_on": "1996-05", "to_on": "1996-04-12"}, "The end (1996-04-12) is before the start (1996-05)"),
-        ({"from_on": "1997", "to_on": "1996"}, "The end (1996) is before the start (1997): check both dates."),
+        (
+            {"from_on": "1997", "to_on": "1996"},
+            "The end (1996) is before the start (1997): check both dates.",
+        ),
         ({"from_on": TOMORROW.isoformat()}, FUTURE_MESSAGE),
         ({"place": ""}, "Type the city, town or camp, for example “Stockton” or “Khao-I-Dang”."),
         ({"country": "Thailand"}, "A US state goes with a place in the United States"),

@@ -54,11 +54,15 @@ def test_a_link_shows_on_both_cases_with_the_kind_read_from_each_side(login_as, 
     assert all(set(e.field_list) == {"kind", "related_person_id", "notes"} for e in events)
 
 
-def test_linking_from_the_case_with_the_larger_id_stores_the_pair_once_read_the_same(login_as, make_person, db):
+def test_linking_from_the_case_with_the_larger_id_stores_the_pair_once_read_the_same(
+    login_as, make_person, db
+):
     staff = login_as("staff")
     parent, child = make_person(legal_name="First Case"), make_person(legal_name="Second Case")
     assert child.id > parent.id
-    assert link(staff, child, parent, kind="parent").status_code == 302  # the first case is the second's parent
+    assert (
+        link(staff, child, parent, kind="parent").status_code == 302
+    )  # the first case is the second's parent
     [row] = relations(db)
     assert (row.person_id, row.related_person_id, row.kind) == (parent.id, child.id, RelationKind.CHILD)
     assert ">Parent<" in section(staff, child) and ">Child<" in section(staff, parent)
@@ -129,9 +133,21 @@ def test_a_relative_who_is_not_a_case_is_recorded_by_name(login_as, make_person,
     [
         ("relations/new", {"related_name": "", "kind": "sibling"}, "Type the relative’s name"),
         ("relations/new", {"related_name": "Sokha", "kind": ""}, "Choose how they are related"),
-        ("relations/new", {"related_name": "Sokha", "kind": "cousin"}, "Choose one of the options in the list."),
-        ("relations/link", {"related_person_id": "", "kind": "sibling"}, "Choose the other case from the list."),
-        ("relations/link", {"related_person_id": "abc", "kind": "sibling"}, "Choose the other case from the list."),
+        (
+            "relations/new",
+            {"related_name": "Sokha", "kind": "cousin"},
+            "Choose one of the options in the list.",
+        ),
+        (
+            "relations/link",
+            {"related_person_id": "", "kind": "sibling"},
+            "Choose the other case from the list.",
+        ),
+        (
+            "relations/link",
+            {"related_person_id": "abc", "kind": "sibling"},
+            "Choose the other case from the list.",
+        ),
     ],
 )
 def test_the_relation_forms_say_what_to_type(login_as, make_person, db, url, data, message):
@@ -162,7 +178,9 @@ def test_a_linked_case_that_faces_removal_says_so_from_its_own_record(login_as, 
 # ---------------------------------------------------------------- organizations and access
 
 
-def test_another_organizations_case_is_never_offered_nor_linkable(login_as, make_person, make_org, make_user, db):
+def test_another_organizations_case_is_never_offered_nor_linkable(
+    login_as, make_person, make_org, make_user, db
+):
     other_org = make_org()
     theirs = make_person(org=other_org, legal_name="Their Case")
     ours = make_person(legal_name="Our Case")
@@ -184,7 +202,10 @@ def test_another_organizations_case_is_never_offered_nor_linkable(login_as, make
 
 def test_a_volunteer_links_only_cases_assigned_to_them(login_as, make_person, make_user, db):
     volunteer = make_user("volunteer")
-    mine, also_mine = make_person(assigned=[volunteer]), make_person(assigned=[volunteer], legal_name="Also Mine")
+    mine, also_mine = (
+        make_person(assigned=[volunteer]),
+        make_person(assigned=[volunteer], legal_name="Also Mine"),
+    )
     not_mine = make_person(legal_name="Not Mine")
     browser = login_as(volunteer)
     form = text_of(browser.get(f"/people/{mine.id}/relations/link"))
@@ -195,7 +216,9 @@ def test_a_volunteer_links_only_cases_assigned_to_them(login_as, make_person, ma
     assert len(relations(db)) == 1
 
 
-def test_a_case_shared_at_view_level_is_not_linkable(login_as, make_person, make_org, make_user, share_case, db):
+def test_a_case_shared_at_view_level_is_not_linkable(
+    login_as, make_person, make_org, make_user, share_case, db
+):
     partner = make_user("staff", org=make_org())
     editable, viewable = make_person(legal_name="Editable"), make_person(legal_name="Viewable")
     share_case(editable, user=partner, level="edit")
@@ -207,7 +230,9 @@ def test_a_case_shared_at_view_level_is_not_linkable(login_as, make_person, make
     assert relations(db) == []
 
 
-def test_a_link_to_a_case_the_viewer_may_not_open_shows_without_its_name(login_as, make_person, make_user, db):
+def test_a_link_to_a_case_the_viewer_may_not_open_shows_without_its_name(
+    login_as, make_person, make_user, db
+):
     volunteer = make_user("volunteer")
     mine = make_person(assigned=[volunteer], legal_name="Assigned Case")
     sibling = make_person(legal_name="Unassigned Sibling")
@@ -321,12 +346,11 @@ def test_the_operation_refuses_cases_of_two_organizations(app, make_person, make
 
     a, b = make_person(), make_person(org=make_org())
     user = make_user("admin")
-    with app.test_request_context():
-        with pytest.raises(OperationError, match="same organization"):
-            operations.link_cases(
-                real_db.session.get(type(user), user.id),
-                real_db.session.get(Person, a.id),
-                real_db.session.get(Person, b.id),
-                RelationKind.SIBLING,
-                None,
-            )
+    with app.test_request_context(), pytest.raises(OperationError, match="same organization"):
+        operations.link_cases(
+            real_db.session.get(type(user), user.id),
+            real_db.session.get(Person, a.id),
+            real_db.session.get(Person, b.id),
+            RelationKind.SIBLING,
+            None,
+        )

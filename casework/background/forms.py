@@ -184,7 +184,7 @@ class IncarcerationForm(FromToForm):
 
     facility = StringField(
         "Facility",
-        validators=[Optional(), _length(200, "the facility")],
+        validators=[_length(200, "the facility")],  # no Optional: validate_facility needs it or a start
         description="For example King County Jail.",
     )
     pretrial = BooleanField("Pretrial", description="Held before trial (bail not set, or not affordable).")

@@ -28,7 +28,10 @@ from casework.models import (
 )
 
 CHANGED_MEANWHILE = "Someone else changed this meanwhile; nothing was changed. Look at it again, then retry."
-ALREADY_LINKED = "These two cases are already linked. To change how they are related, edit the link shown on the case page."
+ALREADY_LINKED = (
+    "These two cases are already linked. "
+    "To change how they are related, edit the link shown on the case page."
+)
 
 
 def _filled(data: dict) -> list[str]:

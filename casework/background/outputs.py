@@ -128,6 +128,8 @@ def dump_relations(writing: Writing) -> dict:
                 **dump(related.relation, RELATION),
                 "kind": related.kind.value,
                 "related_name": related.name or NAME_NOT_EXPORTED,
+                # a case the exporter may not open: neither its name nor the notes about it
+                "notes": related.relation.notes if related.name is not None else None,
                 "faces_removal": related.faces_removal,
                 "linked_case": related.is_link,  # informative: the import records a relative by name
             }

@@ -25,7 +25,11 @@ ROUTES = {
     "background.edit_place": ("GET", "/people/{person}/places/{residence}/edit", CASE_EDIT),
     "background.delete_place": ("GET", "/people/{person}/places/{residence}/delete", CASE_EDIT),
     "background.add_incarceration": ("GET", "/people/{person}/incarceration/new", CASE_EDIT),
-    "background.edit_incarceration": ("GET", "/people/{person}/incarceration/{incarceration}/edit", CASE_EDIT),
+    "background.edit_incarceration": (
+        "GET",
+        "/people/{person}/incarceration/{incarceration}/edit",
+        CASE_EDIT,
+    ),
     "background.delete_incarceration": (
         "GET",
         "/people/{person}/incarceration/{incarceration}/delete",
@@ -63,7 +67,9 @@ def setup(db, users, ids):
     )
     incarceration = db.add(Incarceration(person_id=person, facility="King County Jail", pretrial=True))
     rehabilitation = db.add(
-        Rehabilitation(person_id=person, kind=RehabilitationKind.DIPLOMA, title="GED", during_incarceration=True)
+        Rehabilitation(
+            person_id=person, kind=RehabilitationKind.DIPLOMA, title="GED", during_incarceration=True
+        )
     )
     ids.update(
         relative=relative.id,
