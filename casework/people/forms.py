@@ -21,6 +21,7 @@ from casework.forms import (
 )
 from casework.models import (
     ArrivalClass,
+    CaseOutcome,
     CaseStatus,
     CustodyStatus,
     ImmigrationStatus,
@@ -224,6 +225,7 @@ class PeopleFilterForm(BaseForm):
 
     q = StringField("Name, alias or A-number", validators=[Optional(), Length(max=200)])
     case_status = EnumSelectField("Case status", enum=CaseStatus, blank="Any status", validators=[Optional()])
+    outcome = EnumSelectField("Outcome", enum=CaseOutcome, blank="Any outcome", validators=[Optional()])
     citizenship = SelectField("Citizenship", choices=[], validators=[Optional()], validate_choice=False)
     community = SelectField("Community", choices=[], validators=[Optional()], validate_choice=False)
     custody = SelectField(
@@ -250,6 +252,7 @@ class PeopleFilterForm(BaseForm):
     KEYS = (
         "q",
         "case_status",
+        "outcome",
         "custody",
         "citizenship",
         "community",

@@ -36,6 +36,8 @@ def filtered(user: User, filters: dict) -> sa.Select:
                 query = query.where(Person.search_text.contains(token, autoescape=True))
     if filters.get("case_status"):
         query = query.where(Person.case_status == filters["case_status"])
+    if filters.get("outcome"):
+        query = query.where(Person.outcome == filters["outcome"])
     if filters.get("custody"):
         query = query.where(Person.custody_status == filters["custody"])
     if filters.get("citizenship"):

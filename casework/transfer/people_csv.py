@@ -24,6 +24,7 @@ DETAILS = [
     ("City", "city"),
     ("State", "state"),
     ("Case status", "case_status"),
+    ("Outcome", "outcome"),
     ("Custody", "custody_status"),
     ("Custody since", "custody_since"),
     ("Immigration status", "immigration_status"),
