@@ -21,4 +21,4 @@ def _signed_in():
 
 
 # The pages, by subject: each module adds its routes to `bp`.
-from casework.background.views import items, relations  # noqa: E402,F401
+from casework.background.views import incarceration, places, rehabilitation, relations  # noqa: E402,F401
