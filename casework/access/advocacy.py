@@ -16,7 +16,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from casework.access.cases import ORG_WIDE_ROLES, can, visible_people_filter
+from casework.access.cases import ORG_WIDE_ROLES, can, visible_people_filter, whole_org_scope
 from casework.extensions import db
 from casework.models import AdvocacyEvent, Person, User, advocacy_event_person
 
@@ -43,6 +43,10 @@ def visible_advocacy_filter(user: User):
     """A SQL condition on AdvocacyEvent that is true exactly for the events this user may see."""
     if not _active(user):
         return sa.false()
+    if whole_org_scope(user) is not None:
+        # admins and staff whom no share reaches: their organization's log, which alone links their cases (an
+        # event links only cases of its own organization), read straight from the (org_id, day) index
+        return AdvocacyEvent.org_id == user.org_id
     through_cases = linked_to_visible_case(user)
     if user.role in ORG_WIDE_ROLES:
         return sa.or_(AdvocacyEvent.org_id == user.org_id, through_cases)
