@@ -205,3 +205,12 @@ def convictions_by_id(person_id: int) -> dict[int, Conviction]:
     """The case's convictions by id (what an incarceration served), one query."""
     rows = db.session.scalars(sa.select(Conviction).where(Conviction.person_id == person_id))
     return {c.id: c for c in rows}
+
+
+def has_background(person: Person) -> bool:
+    """Whether anything of the background is recorded on the case (a relation, from either side, or a place)."""
+    related = sa.or_(Relation.person_id == person.id, Relation.related_person_id == person.id)
+    return bool(
+        db.session.scalar(sa.select(sa.exists().where(related)))
+        or db.session.scalar(sa.select(sa.exists().where(Residence.person_id == person.id)))
+    )
