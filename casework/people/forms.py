@@ -29,6 +29,7 @@ from casework.models import (
     RemovalStage,
     ShareLevel,
 )
+from casework.people.operations import CLOSED_STATUSES
 from casework.record.forms.fields import OptionalUnless
 from casework.reference import US_STATES
 
@@ -306,3 +307,107 @@ class ShareForm(BaseForm):
         validators=[Optional(), NotInPast("The end date")],
         description="Leave empty to share until you remove it.",
     )
+
+
+CHOOSE_LISTED = "Choose one of the options in the list."
+# The outcomes that fit the status "Relief granted".
+RELIEF_OUTCOMES = (
+    CaseOutcome.RELIEF_GRANTED,
+    CaseOutcome.STATUS_RESTORED,
+    CaseOutcome.PROCEEDINGS_TERMINATED,
+)
+
+
+class CloseCaseForm(BaseForm):
+    """Close a case with how it ended, on which day, and what else the team should know."""
+
+    case_status = EnumSelectField(
+        "Case status", enum=CaseStatus, validators=[InputRequired("Choose the status the case closes with.")]
+    )
+    outcome = EnumSelectField(
+        "Outcome",
+        enum=CaseOutcome,
+        blank="— choose —",
+        validators=[
+            InputRequired("Choose how the case ended, for example “Relief granted and status restored”.")
+        ],
+    )
+    outcome_on = DayField(
+        "Ended on",
+        validators=[
+            InputRequired(
+                "Type the day the case ended (the decision or the restored status), as YYYY-MM-DD."
+            ),
+            NotInFuture("The day the case ended"),
+        ],
+    )
+    outcome_notes = TextAreaField(
+        "Notes on the outcome",
+        validators=[Optional(), Length(max=4000, message="Keep the notes under 4,000 characters.")],
+        description="For example: “Pardon granted on 2024-02-09; permanent residence restored on 2024-06-28.”",
+    )
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case_status.choices = options((s.value, s.label) for s in CLOSED_STATUSES)
+
+    def validate_case_status(self, field):
+        """A closed case has one of the closed statuses."""
+        if field.data is not None and field.data not in CLOSED_STATUSES:
+            raise ValidationError(CHOOSE_LISTED)
+
+    def validate_outcome(self, field):
+        """The status and the outcome tell the same story."""
+        status = self.case_status.data
+        if field.data is None or status is None:
+            return
+        if status == CaseStatus.RELIEF_GRANTED and field.data not in RELIEF_OUTCOMES:
+            raise ValidationError(
+                f"“{field.data.label}” is not relief granted: choose the case status “Closed”, or an outcome "
+                "where relief was granted."
+            )
+        if status == CaseStatus.REMOVED and field.data != CaseOutcome.REMOVED:
+            raise ValidationError(
+                "A case closed as “Removed” has the outcome “Removed from the United States”: choose it, or the "
+                "case status “Closed”."
+            )
+
+    def outcome_data(self) -> dict:
+        """The submitted values keyed by Person attribute."""
+        return {
+            "case_status": self.case_status.data,
+            "outcome": self.outcome.data,
+            "outcome_on": self.outcome_on.data,
+            "outcome_notes": self.outcome_notes.data,
+        }
+
+
+class ReopenCaseForm(BaseForm):
+    """Reopen a closed case: its outcome, date and notes are cleared."""
+
+    case_status = EnumSelectField(
+        "Reopen as",
+        enum=CaseStatus,
+        default=CaseStatus.ACTIVE,
+        validators=[InputRequired("Choose the status the case reopens with.")],
+    )
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case_status.choices = options((s.value, s.label) for s in CaseStatus if s not in CLOSED_STATUSES)
+
+    def validate_case_status(self, field):
+        """A reopened case is open: intake, active or monitoring."""
+        if field.data in CLOSED_STATUSES:
+            raise ValidationError(CHOOSE_LISTED)
+
+    def outcome_data(self) -> dict:
+        """The submitted status, and the outcome cleared."""
+        return {
+            "case_status": self.case_status.data,
+            "outcome": None,
+            "outcome_on": None,
+            "outcome_notes": None,
+        }

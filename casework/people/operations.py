@@ -10,10 +10,23 @@ from casework import audit
 from casework.editing import versioned_update
 from casework.errors import OperationError
 from casework.extensions import db
-from casework.models import CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
+from casework.models import (
+    CaseAssignment,
+    CaseShare,
+    CaseStatus,
+    Organization,
+    Person,
+    Role,
+    ShareLevel,
+    User,
+)
 from casework.models.base import apply_changes, utcnow
 from casework.record import queries as record_queries
 from casework.record import removal as removal_ops
+
+# A case is closed when its status is one of these (it then has an outcome); any other status is open.
+CLOSED_STATUSES = (CaseStatus.RELIEF_GRANTED, CaseStatus.REMOVED, CaseStatus.CLOSED)
+OUTCOME_CLEARED = {"outcome": None, "outcome_on": None, "outcome_notes": None}
 
 
 def create_person(actor: User, data: dict, final_order_date: date | None = None) -> Person:
@@ -42,6 +55,8 @@ def update_person(
     """Apply an edit made from `expected_version`; refuse it if the record has moved on since. The status
     agrees with the removal case: a final-order status opens or updates it (with `final_order_date`), and
     another status is refused while the removal case records a final order."""
+    if data.get("case_status") is not None and data["case_status"] not in CLOSED_STATUSES:
+        data = {**data, **OUTCOME_CLEARED}  # an open case has no outcome: the edit reopens it
     changed = versioned_update(actor, person, data, expected_version, action="person.updated")
     if "immigration_status" not in data:
         return changed
@@ -52,6 +67,23 @@ def update_person(
     if says_final and removal_ops.declare_final_order(actor, person, removal, final_order_date):
         changed = [*changed, "final_order_date"]
     return changed
+
+
+def close_case(actor: User, person: Person, data: dict, expected_version: int | None) -> list[str]:
+    """Close the case (or change how it ended): a closed status, the outcome, its day and notes."""
+    if data.get("case_status") not in CLOSED_STATUSES or data.get("outcome") is None:
+        raise OperationError("A closed case has a closed status and an outcome: choose both.")
+    if data.get("outcome_on") is None:
+        raise OperationError("Type the day the case ended, as YYYY-MM-DD.")
+    return versioned_update(actor, person, data, expected_version, action="person.closed")
+
+
+def reopen_case(actor: User, person: Person, status: CaseStatus, expected_version: int | None) -> list[str]:
+    """Reopen a closed case with an open status; its outcome, date and notes are cleared."""
+    if status in CLOSED_STATUSES:
+        raise OperationError("A reopened case is open: choose intake, active or monitoring.")
+    data = {"case_status": status, **OUTCOME_CLEARED}
+    return versioned_update(actor, person, data, expected_version, action="person.reopened")
 
 
 def record_view(actor: User, person: Person) -> None:

@@ -13,7 +13,14 @@ from casework.forms import ConfirmForm, options
 from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus, Person
 from casework.paging import anchor_arg
 from casework.people import operations, queries, search
-from casework.people.forms import AssignForm, PeopleFilterForm, PersonForm, ShareForm
+from casework.people.forms import (
+    AssignForm,
+    CloseCaseForm,
+    PeopleFilterForm,
+    PersonForm,
+    ReopenCaseForm,
+    ShareForm,
+)
 from casework.record import queries as record_queries
 from casework.reference import COMMUNITY_SUGGESTIONS, COUNTRY_SUGGESTIONS, STATE_NAMES
 
@@ -116,6 +123,7 @@ def show(person_id: int):
         sections=sections,
         timeline=case_page.merged_timeline(sections),
         glances=case_page.glances(sections),
+        closed=person.case_status in operations.CLOSED_STATUSES,
         **_management(person),
     )
 
@@ -141,6 +149,50 @@ def edit(person_id: int):
         ),
         render=_person_form_page,
         saved_url=lambda person: url_for("people.show", person_id=person.id),
+    )
+
+
+@bp.route("/<int:person_id>/close", methods=["GET", "POST"])
+def close(person_id: int):
+    """Close the case with how it ended (or change the outcome of a closed case)."""
+    return editing.edit_view(
+        load=lambda: access.get_person_or_404(person_id, need="edit"),
+        make_form=_close_form,
+        save=lambda person, form: operations.close_case(
+            current_user, person, form.outcome_data(), form.version.data
+        ),
+        render=lambda person, form, conflict: render_template(
+            "people/close.html", form=form, person=person, conflict=conflict
+        ),
+        saved_url=lambda person: url_for("people.show", person_id=person.id),
+        what="case",
+        data=lambda form: form.outcome_data(),
+    )
+
+
+def _close_form(person: Person) -> CloseCaseForm:
+    """The close form: for an open case, "Closed" is offered first; a closed case shows how it ended."""
+    form = CloseCaseForm(obj=person)
+    if request.method == "GET" and person.case_status not in operations.CLOSED_STATUSES:
+        form.case_status.data = CaseStatus.CLOSED
+    return form
+
+
+@bp.route("/<int:person_id>/reopen", methods=["GET", "POST"])
+def reopen(person_id: int):
+    """Reopen a closed case: its outcome, date and notes are cleared."""
+    return editing.edit_view(
+        load=lambda: access.get_person_or_404(person_id, need="edit"),
+        make_form=lambda person: ReopenCaseForm(data={"version": person.version}),
+        save=lambda person, form: operations.reopen_case(
+            current_user, person, form.case_status.data, form.version.data
+        ),
+        render=lambda person, form, conflict: render_template(
+            "people/reopen.html", form=form, person=person, conflict=conflict
+        ),
+        saved_url=lambda person: url_for("people.show", person_id=person.id),
+        what="case",
+        data=lambda form: form.outcome_data(),
     )
 
 

@@ -29,6 +29,8 @@ ROUTES = {
     ),
     "people.show": ("GET", "/people/{person}", CASE_VIEW),
     "people.edit": ("GET", "/people/{person}/edit", CASE_EDIT),
+    "people.close": ("GET", "/people/{person}/close", CASE_EDIT),
+    "people.reopen": ("GET", "/people/{person}/reopen", CASE_EDIT),
     "people.delete": ("GET", "/people/{person}/delete", CASE_DELETE),
     "people.add_to_team": ("POST", "/people/{person}/team", CASE_MANAGE),
     "people.remove_from_team": ("POST", "/people/{person}/team/{assignment}/remove", CASE_MANAGE),
