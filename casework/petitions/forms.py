@@ -82,6 +82,12 @@ _goal = WholeNumberField(
     ],
     message="Type the goal as a whole number of signatures, for example 15000.",
 )
+_organizer = StringField(
+    "Organizer",
+    validators=[Optional(), Length(max=200, message="Keep the organizer's name under 200 characters.")],
+    description="Who is behind the petition, shown on its page: for example “Riverbend Southeast Asian Defense "
+    "Project”.",
+)
 _targets = LinesField(
     "Addressed to",
     validators=[
@@ -154,6 +160,7 @@ class HostedPetitionForm(BaseForm):
         ],
         description="A text of its own, shown to everyone: never paste the private story here.",
     )
+    organizer = _organizer
     targets = _targets
     goal = _goal
     public_fields = CheckboxesField(
@@ -182,6 +189,7 @@ class HostedPetitionForm(BaseForm):
         return {
             "title": self.title.data,
             "story": self.story.data,
+            "organizer": self.organizer.data,
             "targets": self.targets.data,
             "goal": self.goal.data,
             "public_fields": list(self.public_fields.data or []),
@@ -207,6 +215,7 @@ class ExternalPetitionForm(BaseForm):
         validators=[Optional(), Length(max=100, message="Keep this under 100 characters.")],
         description="For example the name of the petition site.",
     )
+    organizer = _organizer
     targets = _targets
     goal = WholeNumberField(
         "Goal (optional)",
@@ -231,6 +240,7 @@ class ExternalPetitionForm(BaseForm):
             "title": self.title.data,
             "external_url": self.external_url.data,
             "platform": self.platform.data,
+            "organizer": self.organizer.data,
             "targets": self.targets.data,
             "goal": self.goal.data,
         }

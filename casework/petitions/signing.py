@@ -48,6 +48,7 @@ class PublicPetition:
     slug: str
     status: PetitionStatus
     title: str
+    organizer: str | None
     targets: str
     goal: int | None
     story: str | None

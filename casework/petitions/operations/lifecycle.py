@@ -21,8 +21,8 @@ from casework.petitions.operations.consent import take_down
 from casework.petitions.operations.scope import FieldRefused, check_scope, snapshot_for
 from casework.petitions.queries import current_consent
 
-HOSTED_FIELDS = ("title", "story", "targets", "goal", "public_fields", "slug")
-EXTERNAL_FIELDS = ("title", "external_url", "platform", "targets", "goal")
+HOSTED_FIELDS = ("title", "story", "organizer", "targets", "goal", "public_fields", "slug")
+EXTERNAL_FIELDS = ("title", "external_url", "platform", "organizer", "targets", "goal")
 PUBLISHABLE = (PetitionStatus.DRAFT, PetitionStatus.UNPUBLISHED)
 
 
