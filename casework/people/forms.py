@@ -30,6 +30,7 @@ from casework.models import (
     ShareLevel,
 )
 from casework.people.operations import CLOSED_STATUSES
+from casework.people.search import stored_day
 from casework.record.forms.fields import OptionalUnless
 from casework.reference import US_STATES
 
@@ -250,41 +251,20 @@ class PeopleFilterForm(BaseForm):
         default="name",
     )
 
-    KEYS = (
-        "q",
-        "case_status",
-        "outcome",
-        "custody",
-        "citizenship",
-        "community",
-        "assigned",
-        "detained_from",
-        "detained_to",
-        "sort",
-    )
-    DATE_KEYS = ("detained_from", "detained_to")
+    # What the session keeps of the form: text only, the dates as YYYY-MM-DD.
+    KEYS: tuple[str, ...] = ("q", "case_status", "outcome", "custody", "citizenship", "community")
+    KEYS += ("assigned", "detained_from", "detained_to", "sort")
 
     @classmethod
     def from_filters(cls, filters: dict) -> PeopleFilterForm:
-        """The form showing the filters kept in the session (their dates are kept as YYYY-MM-DD text)."""
-        data = dict(filters)
-        for key in cls.DATE_KEYS:
-            try:
-                data[key] = date.fromisoformat(data[key]) if data.get(key) else None
-            except (TypeError, ValueError):
-                data[key] = None
-        return cls(data=data)
+        """The form showing the filters kept in the session."""
+        return cls(
+            data={**filters, **{k: stored_day(filters.get(k)) for k in ("detained_from", "detained_to")}}
+        )
 
     def filters(self) -> dict:
-        """The filters as the session keeps them: text only, dates as YYYY-MM-DD."""
-        return {
-            key: (
-                self[key].data.isoformat()
-                if key in self.DATE_KEYS and self[key].data
-                else self[key].data or ""
-            )
-            for key in self.KEYS
-        }
+        """The filters as the session keeps them."""
+        return {k: d.isoformat() if isinstance(d := self[k].data, date) else d or "" for k in self.KEYS}
 
 
 class AssignForm(BaseForm):
