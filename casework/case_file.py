@@ -87,7 +87,7 @@ def read(
     """Check and convert one record's fields for `model`; CaseFileRejected says where a problem is."""
     if not isinstance(record, dict):
         raise CaseFileRejected(f"{where}: expected an object.")
-    columns = sa.inspect(model).columns
+    columns: Any = sa.inspect(model).columns
     required = set(required)
     out = {}
     for name in fields:
