@@ -185,7 +185,7 @@ class IncarcerationForm(FromToForm):
     facility = StringField(
         "Facility",
         validators=[_length(200, "the facility")],  # no Optional: validate_facility needs it or a start
-        description="For example King County Jail.",
+        description="The jail, prison or detention center.",
     )
     pretrial = BooleanField("Pretrial", description="Held before trial (bail not set, or not affordable).")
     conviction_id = IdSelectField(

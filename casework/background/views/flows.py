@@ -107,6 +107,7 @@ def delete_view(
     title: str,
     what: str,
     done: str,
+    button: str,
     consequence: str = "",
 ) -> ResponseReturnValue:
     """Confirm, then delete (the audit trail keeps that it was deleted, and by whom)."""

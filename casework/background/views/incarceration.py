@@ -66,5 +66,6 @@ def delete_incarceration(person_id: int, incarceration_id: int):
         anchor=INCARCERATION,
         title="Delete this time in custody?",
         what=", ".join(filter(None, [loaded.item.facility or "Facility not recorded", item.span])),
+        button="Delete the time in custody",
         done="The time in custody was deleted.",
     )

@@ -60,5 +60,6 @@ def delete_place(person_id: int, residence_id: int):
         what=", ".join(
             filter(None, [loaded.item.place, loaded.item.state, loaded.item.country, residence.span])
         ),
+        button="Delete the place",
         done="The place was deleted.",
     )

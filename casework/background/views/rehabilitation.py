@@ -54,5 +54,6 @@ def delete_rehabilitation(person_id: int, rehabilitation_id: int):
         anchor=REHABILITATION,
         title="Delete this record of rehabilitation?",
         what=", ".join(filter(None, [loaded.item.title, loaded.item.provider, item.span])),
+        button="Delete the record",
         done="The record of rehabilitation was deleted.",
     )

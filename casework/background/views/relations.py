@@ -15,6 +15,18 @@ from casework.forms import BaseForm, options
 from casework.models import Person
 
 ANCHOR = "related-people"
+RELATIVE, OTHER_CASE = "The relative", "The other case"
+
+
+def _read_from(form: BaseForm, person: Person, other: str) -> BaseForm:
+    """Word the kind from this case ("Sovann Pich is Dara Keo's …"), and what a linked case will read."""
+    name = person.display_name
+    form["kind"].label.text = f"{other} is {name}’s"
+    them = other[0].lower() + other[1:] if other in (RELATIVE, OTHER_CASE) else other
+    form["kind"].description = f"Read from {name}: choose “Parent” when {them} is {name}’s parent." + (
+        "" if other == RELATIVE else " The other case then shows the same link read from its side (a child)."
+    )
+    return form
 
 
 def link_form(person: Person) -> RelationLinkForm:
@@ -24,6 +36,7 @@ def link_form(person: Person) -> RelationLinkForm:
         [("", "— choose a case —")]
         + [(p.id, p.legal_name) for p in queries.linkable_cases(current_user, person)]
     )
+    _read_from(form, person, OTHER_CASE)
     return form
 
 
@@ -31,9 +44,11 @@ def relation_form(loaded: CaseItem) -> BaseForm:
     """The edit form of a relation: how a linked case is related, as seen from this case; a relative's name."""
     person, relation = loaded
     if relation.related_person_id is None:
-        return RelativeForm(obj=relation)
-    kind, _other = queries.seen_from(relation, person.id)
-    return RelationEditForm(data={"kind": kind, "notes": relation.notes, "version": relation.version})
+        return _read_from(RelativeForm(obj=relation), person, RELATIVE)
+    kind, other_id = queries.seen_from(relation, person.id)
+    other = queries.case_of(other_id) if other_id is not None else None
+    form = RelationEditForm(data={"kind": kind, "notes": relation.notes, "version": relation.version})
+    return _read_from(form, person, other.legal_name if other else OTHER_CASE)
 
 
 def _described(loaded: CaseItem, form: BaseForm, fields: list[str]) -> dict:
@@ -81,7 +96,7 @@ def add_relative(person_id: int):
     person = access.get_person_or_404(person_id, need="edit")
     return add_view(
         person=person,
-        form=RelativeForm(version=0),
+        form=_read_from(RelativeForm(version=0), person, RELATIVE),
         act=lambda form: operations.add_relative(current_user, person, form.record_data()),
         template="background/relation_form.html",
         anchor=ANCHOR,
@@ -120,4 +135,5 @@ def delete_relation(person_id: int, relation_id: int):
         what=f"{other.legal_name if other else relation.related_name} ({kind.label.lower()})",
         consequence="The link disappears from both cases; the cases themselves stay." if other else "",
         done="The link was removed from both cases." if other else "The relative was removed.",
+        button="Remove the link" if other else "Remove the relative",
     )
