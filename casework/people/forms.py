@@ -239,11 +239,12 @@ class PeopleFilterForm(BaseForm):
     detained_from = DayField(
         "Detained from",
         validators=[Optional()],
-        description="Held at some moment between the two days; one day alone leaves that end open.",
+        description="Held at any moment of these days.",
     )
     detained_to = DayField(
         "Detained to",
         validators=[Optional(), NotBefore("detained_from", DETAINED_ORDER_MESSAGE)],
+        description="Either day may stay empty.",
     )
     sort = SelectField(
         "Sort by",
