@@ -384,24 +384,21 @@ def test_paging_anchor_of_another_organization_is_ignored(login_as, make_contact
     assert names(login_as("staff").get(f"/contacts?after={foreign.id}")) == ["Contact 0", "Contact 1"]
 
 
-def test_delete_is_refused_while_the_contact_is_a_relief_applications_attorney(
+def test_delete_is_refused_while_the_contact_is_a_relief_applications_counsel(
     login_as, make_contact, make_person, db
 ):
-    from casework.models import ReliefApplication, ReliefKind
+    from casework.models import CounselRole, ReliefApplication, ReliefCounsel, ReliefKind
 
     contact = make_contact("Jordan Ellery", kind=ContactKind.POST_CONVICTION_ATTORNEY)
-    db.add(
-        ReliefApplication(
-            person_id=make_person().id,
-            kind=ReliefKind.GOVERNOR_PARDON,
-            jurisdiction="MA",
-            attorney_contact_id=contact.id,
-        )
+    application = db.add(
+        ReliefApplication(person_id=make_person().id, kind=ReliefKind.GOVERNOR_PARDON, jurisdiction="MA")
     )
+    for role in (CounselRole.LEAD, CounselRole.PRO_BONO_FIRM):
+        db.add(ReliefCounsel(application_id=application.id, contact_id=contact.id, role=role))
     staff = login_as("staff")
     staff.post(f"/contacts/{contact.id}/delete")
     assert shows(
         staff.get(f"/contacts/{contact.id}/delete"),
-        "This contact cannot be deleted while it is the attorney on 1 relief application.",
+        "This contact cannot be deleted while it is counsel on 1 relief application.",
     )
     assert db.count(Contact) == 1

@@ -17,9 +17,11 @@ from casework.models import (
     CustodyEvent,
     Note,
     ReliefApplication,
+    ReliefCounsel,
     ReliefEvent,
     ReliefStep,
     RemovalCase,
+    SupportRecord,
     Task,
     TravelDocument,
 )
@@ -67,7 +69,18 @@ def fill_case(db, person, org, user, n: int) -> None:
                 kind="governor_pardon",
                 jurisdiction="CA",
                 lead_id=user.id,
-                attorney_contact_id=contact.id,
+                prosecutor_contact_id=contact.id,
+                prosecutor_position="does_not_oppose",
+            )
+        )
+        db.add(ReliefCounsel(application_id=application.id, contact_id=contact.id, role="lead"))
+        db.add(
+            SupportRecord(
+                application_id=application.id,
+                kind="resolution",
+                author=f"Board {i}",
+                author_contact_id=contact.id,
+                given_on=date(2020, 1, 1 + i),
             )
         )
         for k in range(3):

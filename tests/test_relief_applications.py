@@ -10,7 +10,9 @@ from casework.models import (
     Contact,
     ContactKind,
     Conviction,
+    CounselRole,
     ReliefApplication,
+    ReliefCounsel,
     ReliefEvent,
     ReliefStatus,
     ReliefStep,
@@ -34,7 +36,7 @@ def open_form(**changes):
         "template": "best",
         "opened_on": OPENED,
         "lead_id": "",
-        "attorney_contact_id": "",
+        "lead_counsel_id": "",
         "notes": "",
     }
     data.update(changes)
@@ -125,7 +127,7 @@ def test_open_from_the_best_matching_template(login_as, db, person, convictions,
         open_form(
             convictions=[str(convictions[0].id)],
             lead_id=str(lead.id),
-            attorney_contact_id=str(attorney.id),
+            lead_counsel_id=str(attorney.id),
             notes="SENTINEL-NOTE",
         ),
     )
@@ -137,7 +139,8 @@ def test_open_from_the_best_matching_template(login_as, db, person, convictions,
     # the forum comes from the template when the field was left empty
     assert application.forum.startswith("Massachusetts Parole Board")
     assert application.opened_on == date(2025, 1, 6) and application.lead_id == lead.id
-    assert application.attorney_contact_id == attorney.id
+    (counsel,) = db.scalars(sa.select(ReliefCounsel).where(ReliefCounsel.application_id == application.id))
+    assert (counsel.contact_id, counsel.role) == (attorney.id, CounselRole.LEAD)
     assert target_ids(db, application) == [convictions[0].id]
     steps = steps_of(db, application)
     assert [s.position for s in steps] == list(range(1, 11))
@@ -159,7 +162,7 @@ def test_open_from_the_best_matching_template(login_as, db, person, convictions,
         "jurisdiction",
         "opened_on",
         "lead_id",
-        "attorney_contact_id",
+        "counsel",
         "notes",
         "convictions",
         "template_id",
@@ -221,7 +224,7 @@ def test_open_with_a_chosen_template_or_with_no_steps(login_as, db, person):
         ({"template": "999999"}, "Choose one of the options in the list."),
         ({"lead_id": "999999"}, "Choose one of the options in the list."),
         ({"lead_id": "abc"}, "Choose one of the options in the list."),
-        ({"attorney_contact_id": "999999"}, "Choose one of the options in the list."),
+        ({"lead_counsel_id": "999999"}, "Choose one of the options in the list."),
         ({"convictions": ["999999"]}, "Tick only the convictions listed here."),
         ({"forum": "x" * 201}, "Keep this under 200 characters."),
     ],
@@ -250,8 +253,8 @@ def test_only_the_cases_own_people_and_attorneys_can_be_chosen(
     for changes in (
         {"lead_id": str(outsider.id)},
         {"lead_id": str(gone.id)},
-        {"attorney_contact_id": str(prosecutor.id)},
-        {"attorney_contact_id": str(their_attorney.id)},
+        {"lead_counsel_id": str(prosecutor.id)},
+        {"lead_counsel_id": str(their_attorney.id)},
         {"template": str(their_template.id)},
         {"convictions": [str(their_conviction.id)]},
     ):
@@ -281,7 +284,6 @@ def edit_form(application, **changes):
         "outcome": "",
         "forum": "",
         "lead_id": "",
-        "attorney_contact_id": "",
         "notes": "",
         "version": str(application.version),
     }
@@ -406,7 +408,6 @@ def test_status_history(login_as, db, person, application):
 
 def test_edit_people_and_convictions(login_as, db, person, application, convictions, make_user, org):
     lead = make_user("attorney", name="Noor Haddad")
-    attorney = db.add(Contact(org_id=org.id, name="Dana Whitcombe", kind=ContactKind.IMMIGRATION_ATTORNEY))
     staff = login_as("staff")
     form = text_of(staff.get(f"/people/{person.id}/relief/{application.id}/edit"))
     assert "Unlawful possession of a firearm — MA, Middlesex, 2003 (docket 0381CR1234)" in form
@@ -415,23 +416,21 @@ def test_edit_people_and_convictions(login_as, db, person, application, convicti
         edit_form(
             application,
             lead_id=str(lead.id),
-            attorney_contact_id=str(attorney.id),
             convictions=[str(c.id) for c in convictions],
         ),
     )
     assert response.status_code == 302
     saved = db.get(ReliefApplication, application.id)
-    assert saved.lead_id == lead.id and saved.attorney_contact_id == attorney.id
+    assert saved.lead_id == lead.id
     assert target_ids(db, application) == sorted(c.id for c in convictions)
     page = text_of(staff.get(f"/people/{person.id}/relief/{application.id}"))
-    assert "Noor Haddad" in page and "Dana Whitcombe" in page and "Receiving stolen property" in page
+    assert "Noor Haddad" in page and "Receiving stolen property" in page
     # only the convictions change: the row still moves to a new version, so a stale form is refused later
     staff.post(
         f"/people/{person.id}/relief/{application.id}/edit",
         edit_form(
             saved,
             lead_id=str(lead.id),
-            attorney_contact_id=str(attorney.id),
             convictions=[str(convictions[0].id)],
         ),
     )
@@ -723,4 +722,4 @@ def test_the_case_section_loads_in_a_fixed_number_of_queries(app, db, person, ma
     one = queries_for_section()
     add_application()
     add_application()
-    assert queries_for_section() == one == 2
+    assert queries_for_section() == one == 4  # applications, their steps, counsel, records of support

@@ -72,7 +72,7 @@ def edit_application(browser, application, **fields):
         "outcome": "",
         "forum": "",
         "lead_id": "",
-        "attorney_contact_id": "",
+        "lead_counsel_id": "",
         "notes": "",
         "version": str(application.version),
     }

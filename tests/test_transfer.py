@@ -18,6 +18,7 @@ from casework.models import (
     Note,
     Person,
     ReliefApplication,
+    ReliefCounsel,
     ReliefEvent,
     ReliefStep,
     RemovalCase,
@@ -173,11 +174,11 @@ def full_case(db, org, make_person, make_user):
             status="filed",
             opened_on=date(2026, 1, 5),
             filed_on=date(2026, 2, 1),
-            attorney_contact_id=lawyer.id,
             lead_id=attorney.id,
             notes="RA",
         )
     )
+    db.add(ReliefCounsel(application_id=application.id, contact_id=lawyer.id, role="lead"))
     db.execute(relief_conviction.insert().values(application_id=application.id, conviction_id=c1.id))
     db.add(
         ReliefStep(

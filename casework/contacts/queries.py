@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from casework import access
 from casework.extensions import db
-from casework.models import CaseContact, Contact, Person, ReliefApplication, User
+from casework.models import CaseContact, Contact, Person, ReliefCounsel, User
 
 
 def roles_on_visible_cases(contact: Contact, user: User) -> list:
@@ -46,12 +46,12 @@ class Usage:
 
     roles: int = 0
     roles_on_deleted_cases: int = 0
-    relief_attorney: int = 0
+    relief_counsel: int = 0
 
     @property
     def in_use(self) -> bool:
         """Whether anything still refers to the contact."""
-        return bool(self.roles or self.relief_attorney)
+        return bool(self.roles or self.relief_counsel)
 
     def explain(self) -> str:
         """Why the contact cannot be deleted, and what to do instead."""
@@ -63,10 +63,10 @@ class Usage:
                     f" ({self.roles_on_deleted_cases} on deleted cases, which an administrator can restore)"
                 )
             parts.append(text)
-        if self.relief_attorney:
+        if self.relief_counsel:
             parts.append(
-                f"is the attorney on {self.relief_attorney} relief application"
-                f"{'s' if self.relief_attorney != 1 else ''}"
+                f"is counsel on {self.relief_counsel} relief application"
+                f"{'s' if self.relief_counsel != 1 else ''}"
             )
         return (
             "This contact cannot be deleted while it "
@@ -76,7 +76,7 @@ class Usage:
 
 
 def usage(contact: Contact) -> Usage:
-    """Count the contact's roles on cases (deleted cases included) and relief applications naming it."""
+    """Count the contact's roles on cases (deleted cases included) and the relief applications it is counsel on."""
     row = db.session.execute(
         # count(deleted_at) counts only non-NULL values: the roles on deleted cases
         sa.select(sa.func.count(CaseContact.id), sa.func.count(Person.deleted_at))
@@ -84,8 +84,8 @@ def usage(contact: Contact) -> Usage:
         .where(CaseContact.contact_id == contact.id)
     ).one()
     relief = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ReliefApplication)
-        .where(ReliefApplication.attorney_contact_id == contact.id)
+        sa.select(sa.func.count(sa.distinct(ReliefCounsel.application_id))).where(
+            ReliefCounsel.contact_id == contact.id
+        )
     )
-    return Usage(roles=row[0], roles_on_deleted_cases=row[1], relief_attorney=relief or 0)
+    return Usage(roles=row[0], roles_on_deleted_cases=row[1], relief_counsel=relief or 0)

@@ -223,11 +223,11 @@ def application(
     template: ReliefTemplate,
     convictions: Iterable[Conviction] = (),
     lead: User | None = None,
-    attorney: Contact | None = None,
+    counsel: Contact | None = None,
     forum: str | None = None,
     notes: str | None = None,
 ) -> ReliefApplication:
-    """A relief application with the steps of its template."""
+    """A relief application with the steps of its template (and its lead counsel)."""
     return relief_ops.create_application(
         actor,
         person,
@@ -237,9 +237,9 @@ def application(
             "forum": forum,
             "opened_on": opened_on,
             "lead_id": lead.id if lead else None,
-            "attorney_contact_id": attorney.id if attorney else None,
             "notes": notes,
             "conviction_ids": [c.id for c in convictions],
+            "lead_counsel_id": counsel.id if counsel else None,
         },
         template,
     )
@@ -272,7 +272,6 @@ def set_status(
         "decided_on": decided_on,
         "outcome": outcome,
         "lead_id": application.lead_id,
-        "attorney_contact_id": application.attorney_contact_id,
         "notes": application.notes,
         "conviction_ids": [c.id for c in application.convictions],
     }

@@ -11,6 +11,7 @@ from casework.models.accounts import User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
 from casework.models.contacts import Contact
 from casework.models.convictions import Conviction
+from casework.models.documents import Document
 
 
 class ReliefKind(LabelledEnum):
@@ -200,7 +201,6 @@ class ReliefApplication(TimestampMixin, Base):
     decided_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(sa.Text)
     lead_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    attorney_contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact.id", ondelete="SET NULL"))
     prosecutor_position: Mapped[ProsecutorPosition] = mapped_column(
         enum_column(ProsecutorPosition), default=ProsecutorPosition.UNKNOWN, server_default="unknown"
     )
@@ -214,7 +214,7 @@ class ReliefApplication(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     lead: Mapped[User | None] = relationship(foreign_keys=[lead_id], lazy="joined")
-    attorney: Mapped[Contact | None] = relationship(foreign_keys=[attorney_contact_id], lazy="joined")
+    prosecutor: Mapped[Contact | None] = relationship(foreign_keys=[prosecutor_contact_id], lazy="joined")
     convictions: Mapped[list[Conviction]] = relationship(secondary=relief_conviction, lazy="raise")
     steps: Mapped[list[ReliefStep]] = relationship(
         back_populates="application",
@@ -224,6 +224,14 @@ class ReliefApplication(TimestampMixin, Base):
     )
     events: Mapped[list[ReliefEvent]] = relationship(
         back_populates="application", lazy="raise", order_by="ReliefEvent.id", cascade="all, delete-orphan"
+    )
+    # Several counsel (an attorney, a firm pro bono, a partner organization) and the records of support; the
+    # database deletes them with the application.
+    counsel: Mapped[list[ReliefCounsel]] = relationship(
+        lazy="raise", order_by="ReliefCounsel.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    support_records: Mapped[list[SupportRecord]] = relationship(
+        lazy="raise", order_by="SupportRecord.id", cascade="all, delete-orphan", passive_deletes=True
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -330,5 +338,8 @@ class SupportRecord(TimestampMixin, Base):
     document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
+
+    author_contact: Mapped[Contact | None] = relationship(lazy="joined")
+    document: Mapped[Document | None] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}

@@ -1,9 +1,16 @@
 """Relief applications in the PDF summary and packets and in the case file.
 
-PDF: each application with its status and outcome; for the team, its targets, lead, attorney and steps (a closed
-application's unfinished steps are "not needed"); the public see only what was sought and decided, when the
-person consented to it. Case file: each application with its steps (and their rules, so that the importing
-organization's dates keep following what happens), history, targeted convictions and attorney by ref.
+PDF: each application with its status and outcome; for the team, its targets, lead, counsel, the prosecutor's
+position, its records of support (counted: "3 records of support") and its steps (a closed application's
+unfinished steps are "not needed"). The public see what was sought and decided, and how much support it has,
+only when the person consented to "relief" (the part's public fact): the number of records of support and who
+gave the public ones, resolutions and statements by officials, which are public acts already. A letter is a
+private person's correspondence: it is counted, its author is not named (their consent is not the person's to
+give). Counsel, the prosecutor's position, summaries, notes and documents never reach the public.
+
+Case file: each application with its steps (and their rules, so that the importing organization's dates keep
+following what happens), history, targeted convictions, counsel and the prosecutor by contact ref, and its
+records of support (see casework.relief.support_file).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from casework.case_page import PdfRequest
 from casework.errors import OperationError
 from casework.extensions import db
 from casework.models import ReliefApplication, ReliefEvent, ReliefStep
-from casework.relief import dates
+from casework.relief import dates, support_file
 
 RELIEF_APPLICATION = (
     "kind",
@@ -28,6 +35,8 @@ RELIEF_APPLICATION = (
     "hearing_on",
     "decided_on",
     "outcome",
+    "prosecutor_position",
+    "prosecutor_position_on",
     "notes",
 )
 RELIEF_STEP = (
@@ -61,6 +70,8 @@ def _applications(person_id: int, *order) -> list[ReliefApplication]:
                 selectinload(ReliefApplication.steps),
                 selectinload(ReliefApplication.events),
                 selectinload(ReliefApplication.convictions),
+                selectinload(ReliefApplication.counsel),
+                selectinload(ReliefApplication.support_records),
             )
             .order_by(*order)
         )
@@ -68,14 +79,17 @@ def _applications(person_id: int, *order) -> list[ReliefApplication]:
 
 
 def pdf_relief(request: PdfRequest) -> dict:
-    """The applications, oldest first."""
+    """The applications, oldest first, each with its records of support as this audience may see them."""
+    applications = _applications(request.person.id, ReliefApplication.opened_on, ReliefApplication.id)
     return {
-        "applications": _applications(request.person.id, ReliefApplication.opened_on, ReliefApplication.id)
+        "applications": applications,
+        "support": {a.id: support_file.for_pdf(request, a.support_records) for a in applications},
     }
 
 
 def dump_relief(writing: Writing) -> dict:
-    """Every application with its steps, history, targets (conviction refs) and attorney (a contact ref)."""
+    """Every application with its steps, history, targets (conviction refs), counsel and prosecutor (contact
+    refs) and records of support."""
     out = []
     for a in _applications(writing.person.id, ReliefApplication.id):
         out.append(
@@ -84,9 +98,14 @@ def dump_relief(writing: Writing) -> dict:
                 "conviction_refs": sorted(
                     r for c in a.convictions if (r := writing.refs.existing("conviction", c.id)) is not None
                 ),
-                "attorney_ref": writing.refs.number("contact", a.attorney_contact_id)
-                if a.attorney_contact_id
+                "prosecutor_ref": writing.refs.number("contact", a.prosecutor_contact_id)
+                if a.prosecutor_contact_id
                 else None,
+                "counsel": [
+                    {"contact_ref": writing.refs.number("contact", c.contact_id), "role": c.role.value}
+                    for c in a.counsel
+                ],
+                "support_records": support_file.dump_support(writing, a.support_records),
                 "lead": a.lead.display_name if a.lead else None,
                 "steps": [
                     {**dump(s, RELIEF_STEP), "assignee": s.assignee.display_name if s.assignee else None}
@@ -107,10 +126,12 @@ def read_relief(reading: Reading) -> None:
         where = f"relief_applications[{i}]"
         fields = read(ReliefApplication, record, RELIEF_APPLICATION, where, required=("kind", "jurisdiction"))
         application = ReliefApplication(person_id=reading.person.id, **fields)
-        if record.get("attorney_ref") is not None:
-            application.attorney_contact_id = reading.refs.resolve(
-                "contact", record["attorney_ref"], where, "attorney_ref"
+        if record.get("prosecutor_ref") is not None:
+            application.prosecutor_contact_id = reading.refs.resolve(
+                "contact", record["prosecutor_ref"], where, "prosecutor_ref"
             ).id
+        application.counsel = support_file.read_counsel(reading, record, where)
+        application.support_records = support_file.read_support(reading, record, where)
         refs = record.get("conviction_refs") or []
         if not isinstance(refs, list):
             raise CaseFileRejected(f"{where}: “conviction_refs” must be a list.")

@@ -1,5 +1,5 @@
-"""What the relief pages read: an application's steps, history and convictions, the templates offered, and
-the people, attorneys and convictions the forms offer to choose from."""
+"""What the relief pages read: an application's steps, history, convictions, counsel and records of support, the
+templates offered, and the people, contacts, documents and convictions the forms offer to choose from."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ from casework.models import (
     Contact,
     ContactKind,
     Conviction,
+    CounselRole,
+    Document,
     Person,
     ReliefApplication,
+    ReliefCounsel,
     ReliefEvent,
     ReliefKind,
     ReliefStep,
     ReliefTemplate,
+    SupportRecord,
     User,
     relief_conviction,
 )
@@ -28,11 +32,15 @@ from casework.models import (
 
 
 def applications_with_steps(person: Person) -> Sequence[ReliefApplication]:
-    """The case's applications, newest first, with their steps (two queries)."""
+    """The case's applications, newest first, with their steps, counsel and records of support (four queries)."""
     return db.session.scalars(
         sa.select(ReliefApplication)
         .where(ReliefApplication.person_id == person.id)
-        .options(selectinload(ReliefApplication.steps))
+        .options(
+            selectinload(ReliefApplication.steps),
+            selectinload(ReliefApplication.counsel),
+            selectinload(ReliefApplication.support_records),
+        )
         .order_by(ReliefApplication.opened_on.desc(), ReliefApplication.id.desc())
     ).all()
 
@@ -79,16 +87,66 @@ def case_org_users(person: Person) -> list[User]:
     )
 
 
-def attorney_contacts(person: Person) -> list[Contact]:
-    """Attorneys in the directory of the case's organization."""
-    kinds = [k for k in ContactKind if k.is_attorney]
+# Who may be counsel: attorneys, and the firms and organizations a directory files as "other" or "supporter".
+COUNSEL_KINDS = (*(k for k in ContactKind if k.is_attorney), ContactKind.OTHER, ContactKind.SUPPORTER)
+
+
+def directory_contacts(person: Person, kinds: Sequence[ContactKind] | None = None) -> list[Contact]:
+    """Contacts of the case owner's directory (of these kinds), by name: a partner with an edit share links the
+    owner's contacts, never its own organization's (casework.access.linkable_contacts)."""
+    query = access.linkable_contacts(person)
+    if kinds is not None:
+        query = query.where(Contact.kind.in_(kinds))
+    return list(db.session.scalars(query.order_by(Contact.sort_name, Contact.id)))
+
+
+def directory_contact(person: Person, contact_id: int | None) -> Contact | None:
+    """One contact of the case owner's directory, or None (never another organization's)."""
+    if contact_id is None:
+        return None
+    return db.session.scalar(access.linkable_contacts(person).where(Contact.id == contact_id))
+
+
+def case_documents(person: Person, user: User) -> list[Document]:
+    """The case's documents this user may see (privileged ones only for those who may), by title."""
     return list(
         db.session.scalars(
-            sa.select(Contact)
-            .where(Contact.org_id == person.org_id, Contact.kind.in_(kinds))
-            .order_by(Contact.sort_name, Contact.id)
+            sa.select(Document)
+            .where(Document.person_id == person.id, access.documents_filter(user))
+            .order_by(Document.title, Document.id)
         )
     )
+
+
+def counsel_of(application: ReliefApplication) -> Sequence[ReliefCounsel]:
+    """The application's counsel, in the order they were added (their contacts joined)."""
+    return db.session.scalars(
+        sa.select(ReliefCounsel)
+        .where(ReliefCounsel.application_id == application.id)
+        .order_by(ReliefCounsel.id)
+    ).all()
+
+
+def counsel_exists(application: ReliefApplication, contact_id: int, role: CounselRole) -> bool:
+    """Whether this contact already has this role on the application."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.literal(1)).where(
+                ReliefCounsel.application_id == application.id,
+                ReliefCounsel.contact_id == contact_id,
+                ReliefCounsel.role == role,
+            )
+        )
+    )
+
+
+def support_of(application: ReliefApplication) -> Sequence[SupportRecord]:
+    """The application's records of support, oldest first (undated ones last), with authors and documents."""
+    return db.session.scalars(
+        sa.select(SupportRecord)
+        .where(SupportRecord.application_id == application.id)
+        .order_by(SupportRecord.given_on.is_(None), SupportRecord.given_on, SupportRecord.id)
+    ).all()
 
 
 def person_convictions(person: Person) -> list[Conviction]:

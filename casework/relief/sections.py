@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from casework import case_page
 from casework.case_page import CaseFilePart, Glance, PdfPart, TimelineEntry
-from casework.models import Person, ReliefKind, ReliefStatus, User
+from casework.models import Person, ProsecutorPosition, ReliefKind, ReliefStatus, SupportKind, User
 from casework.relief import dates, outputs, queries
 from casework.relief.schedule import State
 
@@ -38,7 +38,7 @@ def _load_section(person: Person, user: User) -> dict:
 
 
 def _section_timeline(context: dict) -> list[TimelineEntry]:
-    """Opened, filed and decided applications, and steps done."""
+    """Opened, filed and decided applications, the prosecutor's position, records of support and steps done."""
     entries = []
     for row in context["rows"]:
         app = row["application"]
@@ -52,6 +52,19 @@ def _section_timeline(context: dict) -> list[TimelineEntry]:
                     app.decided_on, "Relief", f"{kind}: {ReliefStatus(app.status).label.lower()}", "relief"
                 )
             )
+        if app.prosecutor_position_on and app.prosecutor_position != ProsecutorPosition.UNKNOWN:
+            position = ProsecutorPosition(app.prosecutor_position).label.lower()
+            entries.append(
+                TimelineEntry(
+                    app.prosecutor_position_on, "Relief", f"{kind}: the prosecutor {position}", "relief"
+                )
+            )
+        for record in app.support_records:
+            if record.given_on:
+                label = SupportKind(record.kind).label.lower()
+                entries.append(
+                    TimelineEntry(record.given_on, "Relief", f"{kind}: {label} — {record.author}", "relief")
+                )
         for step in app.steps:
             if step.done_on:
                 entries.append(
@@ -101,5 +114,7 @@ SECTION = case_page.CaseSection(
             public_fact="relief",
         ),
     ),
-    case_file=CaseFilePart(("relief_applications",), outputs.dump_relief, outputs.read_relief, order=30),
+    # Read after the convictions and contacts it points at by ref, and after the documents (order 42) that its
+    # records of support link by SHA-256.
+    case_file=CaseFilePart(("relief_applications",), outputs.dump_relief, outputs.read_relief, order=45),
 )

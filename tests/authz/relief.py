@@ -1,8 +1,17 @@
-"""Routes of relief applications on a case, their steps, and the admins' relief templates."""
+"""Routes of relief applications on a case, their steps, counsel, prosecutor's position and records of support,
+and the admins' relief templates."""
 
 import sqlalchemy as sa
 
-from casework.models import ReliefApplication, ReliefStep, ReliefTemplate, ReliefTemplateStep
+from casework.models import (
+    Contact,
+    ReliefApplication,
+    ReliefCounsel,
+    ReliefStep,
+    ReliefTemplate,
+    ReliefTemplateStep,
+    SupportRecord,
+)
 from tests.authz.common import ADMIN_ONLY, ADMIN_OWN_ORG, CASE_DELETE, CASE_EDIT, CASE_MANAGE, CASE_VIEW
 
 APP = "/people/{person}/relief/{relief_app}"
@@ -20,6 +29,13 @@ ROUTES = {
     "relief.step_reopen": ("POST", STEP + "/reopen", CASE_EDIT),
     "relief.step_note": ("POST", STEP + "/note", CASE_EDIT),
     "relief.step_assign": ("POST", STEP + "/assign", CASE_EDIT),
+    # counsel, the prosecutor's position and records of support: the application's edit rule
+    "relief.add_counsel": ("POST", APP + "/counsel", CASE_EDIT),
+    "relief.remove_counsel": ("GET", APP + "/counsel/{relief_counsel}/remove", CASE_EDIT),
+    "relief.prosecutor": ("GET", APP + "/prosecutor", CASE_EDIT),
+    "relief.new_support": ("GET", APP + "/support/new", CASE_EDIT),
+    "relief.edit_support": ("GET", APP + "/support/{relief_support}/edit", CASE_EDIT),
+    "relief.delete_support": ("GET", APP + "/support/{relief_support}/delete", CASE_EDIT),
     # applying a template's newer revision: admins of the owning organization
     "relief.template_revision": ("GET", APP + "/template", CASE_DELETE),
     "relief.templates": ("GET", "/admin/relief-templates", ADMIN_ONLY),
@@ -46,6 +62,11 @@ def setup(db, users, ids):
         ReliefApplication(person_id=ids["person"], kind="governor_pardon", jurisdiction="MA")
     )
     step = db.add(ReliefStep(application_id=application.id, position=1, title="Gather court records"))
+    lawyer = db.add(Contact(org_id=ids["org"], name="Miriam Alder", kind="post_conviction_attorney"))
+    counsel = db.add(ReliefCounsel(application_id=application.id, contact_id=lawyer.id, role="lead"))
+    support = db.add(
+        SupportRecord(application_id=application.id, kind="resolution", author="Board of Supervisors")
+    )
     template = db.add(
         ReliefTemplate(org_id=ids["org"], jurisdiction="MA", kind=None, name="Our pardon steps")
     )
@@ -63,4 +84,6 @@ def setup(db, users, ids):
         relief_template=template.id,
         relief_template_step=template_step.id,
         relief_builtin=builtin.id,
+        relief_counsel=counsel.id,
+        relief_support=support.id,
     )

@@ -40,7 +40,6 @@ def case(app, make_user, make_person, db):
                 "forum": None,
                 "opened_on": date.today() - timedelta(days=30),
                 "lead_id": volunteer.id,
-                "attorney_contact_id": None,
                 "notes": None,
                 "conviction_ids": [],
             },

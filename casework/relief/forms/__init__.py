@@ -6,6 +6,7 @@ from casework.relief.forms.applications import (
     ApplicationCreateForm,
     ApplicationEditForm,
 )
+from casework.relief.forms.facts import CounselForm, ProsecutorForm, SupportForm
 from casework.relief.forms.fields import JURISDICTION_NAMES, JURISDICTIONS, TEMPLATE_JURISDICTIONS
 from casework.relief.forms.steps import (
     StepAssignForm,
@@ -32,6 +33,9 @@ __all__ = [
     "TEMPLATE_NONE",
     "ApplicationCreateForm",
     "ApplicationEditForm",
+    "CounselForm",
+    "ProsecutorForm",
+    "SupportForm",
     "MoveForm",
     "StepAssignForm",
     "StepDoneForm",

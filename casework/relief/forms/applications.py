@@ -60,20 +60,24 @@ class ApplicationCreateForm(BaseForm):
     )
     convictions = CheckboxListField("Convictions it targets")
     lead_id = IdSelectField("Lead")
-    attorney_contact_id = IdSelectField("Attorney", description="From the organization's contacts directory.")
+    lead_counsel_id = IdSelectField(
+        "Lead counsel",
+        description="From the contacts directory; add co-counsel, a pro bono firm or a partner organization on the "
+        "application's page.",
+    )
     notes = NOTES
 
     def application_data(self) -> dict:
-        """The submitted values keyed by ReliefApplication attribute (convictions as ids)."""
+        """The submitted values keyed by ReliefApplication attribute (convictions and the lead counsel as ids)."""
         return {
             "kind": self.kind.data,
             "jurisdiction": self.jurisdiction.data,
             "forum": self.forum.data,
             "opened_on": self.opened_on.data,
             "lead_id": self.lead_id.data,
-            "attorney_contact_id": self.attorney_contact_id.data,
             "notes": self.notes.data,
             "conviction_ids": list(self.convictions.data or []),
+            "lead_counsel_id": self.lead_counsel_id.data,
         }
 
 
@@ -102,21 +106,11 @@ class ApplicationEditForm(BaseForm):
     )
     forum = FORUM
     lead_id = IdSelectField("Lead")
-    attorney_contact_id = IdSelectField("Attorney", description="From the organization's contacts directory.")
     convictions = CheckboxListField("Convictions it targets")
     notes = NOTES
     version = VersionField()
 
-    FIELDS = (
-        "status",
-        "filed_on",
-        "decided_on",
-        "outcome",
-        "forum",
-        "lead_id",
-        "attorney_contact_id",
-        "notes",
-    )
+    FIELDS = ("status", "filed_on", "decided_on", "outcome", "forum", "lead_id", "notes")
 
     def __init__(self, *args, opened_on: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

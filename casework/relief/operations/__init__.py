@@ -11,6 +11,14 @@ from casework.relief.operations.applications import (
     record_view,
     update_application,
 )
+from casework.relief.operations.facts import (
+    add_counsel,
+    add_support,
+    delete_support,
+    remove_counsel,
+    update_prosecutor,
+    update_support,
+)
 from casework.relief.operations.steps import (
     add_step,
     add_step_note,
@@ -32,6 +40,12 @@ from casework.relief.operations.templates import (
 )
 
 __all__ = [
+    "add_counsel",
+    "add_support",
+    "delete_support",
+    "remove_counsel",
+    "update_prosecutor",
+    "update_support",
     "apply_revision",
     "newer_revision",
     "preview",

@@ -11,14 +11,16 @@ from casework.errors import EditConflict, OperationError
 from casework.extensions import db
 from casework.models import (
     Conviction,
+    CounselRole,
     Person,
     ReliefApplication,
+    ReliefCounsel,
     ReliefStatus,
     ReliefTemplate,
     User,
 )
 from casework.models.base import apply_changes, utcnow
-from casework.relief import dates
+from casework.relief import dates, queries
 from casework.relief.clocks import check_anchors
 from casework.relief.history import record_event, record_status_change
 from casework.relief.operations import milestones, steps_from_template
@@ -30,7 +32,6 @@ FIELD_LABELS = {
     "outcome": "outcome",
     "forum": "forum",
     "lead_id": "lead",
-    "attorney_contact_id": "attorney",
     "notes": "notes",
     "convictions": "targeted convictions",
 }
@@ -54,8 +55,9 @@ def _convictions_of(person: Person, ids: list[int]) -> list[Conviction]:
 def create_application(
     actor: User, person: Person, data: dict, template: ReliefTemplate | None
 ) -> ReliefApplication:
-    """Open an application; the template's steps are copied with due dates counted from the opening day."""
-    values = {k: v for k, v in data.items() if k != "conviction_ids"}
+    """Open an application; the template's steps are copied with due dates counted from the opening day, and
+    the lead counsel chosen (a contact of the case owner's directory) is its first counsel."""
+    values = {k: v for k, v in data.items() if k not in ("conviction_ids", "lead_counsel_id")}
     if not values.get("forum") and template is not None and template.forum:
         values["forum"] = template.forum  # the template knows who decides; the user may change it later
     application = ReliefApplication(
@@ -75,6 +77,13 @@ def create_application(
             application.steps.append(steps_from_template.copy_of(step))
             count += 1
     db.session.flush()
+    if data.get("lead_counsel_id") is not None:
+        lead_counsel = queries.directory_contact(person, data["lead_counsel_id"])
+        if lead_counsel is None:
+            raise OperationError("Choose the lead counsel from the case organization's contacts directory.")
+        db.session.add(
+            ReliefCounsel(application_id=application.id, contact_id=lead_counsel.id, role=CounselRole.LEAD)
+        )
     dates.refresh(actor, application, None, application.steps)
     source = f"from the template “{template.name}”, {count} steps" if template else "with no steps"
     record_event(
@@ -84,9 +93,8 @@ def create_application(
         f"Application opened ({source})",
         to_status=ReliefStatus.PREPARING.value,
     )
-    fields = [
-        "convictions" if k == "conviction_ids" else k for k, v in data.items() if v not in (None, "", [])
-    ]
+    names = {"conviction_ids": "convictions", "lead_counsel_id": "counsel"}
+    fields = [names.get(k, k) for k, v in data.items() if v not in (None, "", [])]
     if template is not None:
         fields.append("template_id")
     audit.record(actor, "relief.created", application, person=person, fields=fields, detail=f"{count} steps")

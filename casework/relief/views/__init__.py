@@ -1,8 +1,8 @@
 """Relief applications on a case, their steps (the volunteer's log), and the admins' relief templates.
 
-One blueprint, "relief"; its routes live in `applications`, `steps` and `templates`, the page and choices
-they share in `pages` and `choices`. Every view loads through access, validates, calls an operation and
-returns; the request's unit of work commits once.
+One blueprint, "relief"; its routes live in `applications`, `facts` (counsel, the prosecutor's position,
+records of support), `steps` and `templates`, the page and choices they share in `pages` and `choices`. Every
+view loads through access, validates, calls an operation and returns; the request's unit of work commits once.
 """
 
 from __future__ import annotations
@@ -37,4 +37,4 @@ def jurisdiction_name(code: str | None) -> str:
     return JURISDICTION_NAMES.get(code or "", code or "—")
 
 
-from casework.relief.views import applications, steps, templates  # noqa: E402,F401  (their routes on bp)
+from casework.relief.views import applications, facts, steps, templates  # noqa: E402,F401  (routes on bp)

@@ -100,7 +100,7 @@ def _edit_form(person: Person, application: ReliefApplication) -> ApplicationEdi
 
 def saved_meanwhile(application: ReliefApplication, data: dict, fields: list[str]) -> dict:
     """What someone else saved, for each field where it differs from what the user typed, as people read
-    it: the lead's and the attorney's names, the convictions' labels."""
+    it: the lead's name, the convictions' labels."""
     conflict: dict[str, object] = {}
     for name in fields:
         if name in ("convictions", "conviction_ids"):
@@ -114,8 +114,6 @@ def saved_meanwhile(application: ReliefApplication, data: dict, fields: list[str
             continue
         if name == "lead_id":
             saved = application.lead.display_name if application.lead else "nobody"
-        elif name == "attorney_contact_id":
-            saved = application.attorney.name if application.attorney else "none"
         conflict[name] = saved
     return conflict
 

@@ -1,5 +1,5 @@
-"""The choices the relief forms offer: people of the case's organization, attorneys, convictions,
-templates and anchors, each labelled as the user reads it."""
+"""The choices the relief forms offer: people of the case's organization, contacts of its directory, documents,
+convictions, templates and anchors, each labelled as the user reads it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,17 @@ from collections.abc import Sequence
 from wtforms import SelectChoice
 
 from casework.forms import options
-from casework.models import Conviction, Person, ReliefApplication, ReliefTemplate, ReliefTemplateStep, User
+from casework.models import (
+    Contact,
+    ContactKind,
+    Conviction,
+    Document,
+    Person,
+    ReliefApplication,
+    ReliefTemplate,
+    ReliefTemplateStep,
+    User,
+)
 from casework.relief import queries
 from casework.relief.forms import TEMPLATE_BEST_MATCH, TEMPLATE_NONE
 from casework.relief.forms.templates import EVENT_ANCHORS
@@ -24,13 +34,40 @@ def user_choices(person: Person, keep: User | None = None, blank: str = "— nob
     return options(pairs)
 
 
-def attorney_choices(person: Person) -> list[SelectChoice]:
-    """The attorneys of the organization's directory, with their firm and kind."""
-    contacts = queries.attorney_contacts(person)
-    return options(
-        [("", "— none —")]
-        + [(c.id, ", ".join(filter(None, [c.name, c.organization])) + f" ({c.kind.label})") for c in contacts]
-    )
+def contact_label(contact: Contact) -> str:
+    """'Miriam Alder, Alder & Finch LLP (Post conviction attorney)'."""
+    return ", ".join(filter(None, [contact.name, contact.organization])) + f" ({contact.kind.label})"
+
+
+def contact_choices(
+    person: Person, kinds=None, keep: Contact | None = None, blank: str | None = "— none —"
+) -> list[SelectChoice]:
+    """Contacts of the case owner's directory (of these kinds), with their firm and kind; `keep` stays
+    selectable (a saved prosecutor whose kind has changed since)."""
+    contacts = queries.directory_contacts(person, kinds)
+    pairs = [(c.id, contact_label(c)) for c in contacts]
+    if keep is not None and keep.id not in {c.id for c in contacts}:
+        pairs.append((keep.id, contact_label(keep)))
+    return options(([("", blank)] if blank is not None else []) + pairs)
+
+
+def counsel_choices(person: Person) -> list[SelectChoice]:
+    """Who may be counsel: the directory's attorneys, firms and organizations."""
+    return contact_choices(person, queries.COUNSEL_KINDS, blank="— choose —")
+
+
+def prosecutor_choices(person: Person, keep: Contact | None = None) -> list[SelectChoice]:
+    """The directory's prosecutors (a District Attorney's office, a unit); the saved one stays selectable."""
+    return contact_choices(person, (ContactKind.PROSECUTOR,), keep=keep)
+
+
+def document_choices(person: Person, user: User, keep: Document | None = None) -> list[SelectChoice]:
+    """The case's documents the user may see; a linked one they may not see is kept, unnamed."""
+    documents = queries.case_documents(person, user)
+    pairs: list[tuple] = [("", "— none —")] + [(d.id, d.title) for d in documents]
+    if keep is not None and keep.id not in {d.id for d in documents}:
+        pairs.append((keep.id, "A privileged document (kept as it is)"))
+    return options(pairs)
 
 
 def conviction_label(conviction: Conviction) -> str:
@@ -43,9 +80,10 @@ def conviction_label(conviction: Conviction) -> str:
 
 
 def fill_application_choices(form, person: Person, application: ReliefApplication | None = None) -> None:
-    """The lead, attorney and conviction choices of an application form."""
+    """The lead, lead counsel (when opening) and conviction choices of an application form."""
     form.lead_id.choices = user_choices(person, keep=application.lead if application else None)
-    form.attorney_contact_id.choices = attorney_choices(person)
+    if "lead_counsel_id" in form:
+        form.lead_counsel_id.choices = contact_choices(person, queries.COUNSEL_KINDS)
     form.convictions.choices = options(
         (c.id, conviction_label(c)) for c in queries.person_convictions(person)
     )

@@ -1,5 +1,5 @@
-"""What the relief views share: the application page with its step forms, the way back to a step, and the
-edit flow in the relief pages' own words."""
+"""What the relief views share: the application page with its step and counsel forms, the record-of-support
+page, the way back to a step, and what someone else saved, in the relief pages' own words."""
 
 from __future__ import annotations
 
@@ -10,9 +10,18 @@ from flask_login import current_user
 
 from casework import access
 from casework.forms import BaseForm
-from casework.models import Person, ReliefApplication, ReliefStep
+from casework.models import Person, ReliefApplication, ReliefStep, SupportRecord
 from casework.relief import dates, operations, queries
-from casework.relief.forms import StepAssignForm, StepDoneForm, StepForm, StepNoteForm, StepVersionForm
+from casework.relief.forms import (
+    CounselForm,
+    ProsecutorForm,
+    StepAssignForm,
+    StepDoneForm,
+    StepForm,
+    StepNoteForm,
+    StepVersionForm,
+    SupportForm,
+)
 from casework.relief.views import choices
 
 # Submitted step forms shown again on the page, by (step id, action): "done", "reopen", "note", "assign".
@@ -40,8 +49,10 @@ def application_page(
     application: ReliefApplication,
     bound: BoundForms | None = None,
     add_form: StepForm | None = None,
+    counsel_form: CounselForm | None = None,
 ) -> str:
-    """The application page; `bound` holds submitted step forms to show again with their errors."""
+    """The application page; `bound` holds submitted step forms to show again with their errors (and
+    `add_form`, `counsel_form` the add forms)."""
     steps = queries.steps_of(application)
     dues = dates.schedule_of(application, steps)
     events = queries.events_of(application)
@@ -50,6 +61,7 @@ def application_page(
     if access.can(current_user, "edit", person):
         forms = _step_forms(person, steps, bound or {})
         add_form = add_form or StepForm(formdata=None)
+        counsel_form = counsel_form or counsel_form_for(person)
     return render_template(
         "relief/show.html",
         person=person,
@@ -59,10 +71,80 @@ def application_page(
         newer_template=_newer_template(application),
         events=events,
         convictions=[(c, choices.conviction_label(c)) for c in convictions],
+        counsel=queries.counsel_of(application),
+        support=queries.support_of(application),
         forms=forms,
         add_form=add_form,
+        counsel_form=counsel_form,
         today=date.today(),
     )
+
+
+def counsel_form_for(person: Person, formdata=None) -> CounselForm:
+    """The add-counsel form, its choices from the case owner's directory (blank unless `formdata`)."""
+    form = CounselForm(formdata=formdata)
+    form.contact_id.choices = choices.counsel_choices(person)
+    return form
+
+
+def support_form(person: Person, form: SupportForm, record: SupportRecord | None = None) -> SupportForm:
+    """A record-of-support form with its choices: the directory's contacts, the case's documents."""
+    form.author_contact_id.choices = choices.contact_choices(
+        person, keep=record.author_contact if record else None
+    )
+    form.document_id.choices = choices.document_choices(
+        person, current_user, keep=record.document if record else None
+    )
+    return form
+
+
+def support_page(
+    person: Person, application: ReliefApplication, form: SupportForm, record: SupportRecord | None, conflict
+) -> str:
+    """The page that adds or changes a record of support."""
+    return render_template(
+        "relief/support_form.html",
+        form=form,
+        person=person,
+        application=application,
+        record=record,
+        conflict=conflict,
+    )
+
+
+def saved_prosecutor(application: ReliefApplication, form: ProsecutorForm) -> dict:
+    """What someone else saved of the prosecutor's position, where it differs from what was typed, as read."""
+    typed = form.prosecutor_data()
+    saved: dict[str, object] = {}
+    for name, value in typed.items():
+        if getattr(application, name) == value:
+            continue
+        if name == "prosecutor_contact_id":
+            saved[name] = choices.contact_label(application.prosecutor) if application.prosecutor else "none"
+        else:
+            saved[name] = getattr(application, name)
+    return saved
+
+
+def saved_support(record: SupportRecord, form: SupportForm) -> dict:
+    """What someone else saved of a record of support, where it differs from what was typed, as read (a
+    document the user may not read is not named)."""
+    typed = form.support_data()
+    saved: dict[str, object] = {}
+    for name, value in typed.items():
+        if getattr(record, name) == value:
+            continue
+        if name == "author_contact_id":
+            saved[name] = choices.contact_label(record.author_contact) if record.author_contact else "none"
+        elif name == "document_id":
+            document = record.document
+            readable = (
+                document is None or not document.privileged or access.can(current_user, "view_privileged")
+            )
+            saved[name] = (document.title if document else "none") if readable else "a privileged document"
+        else:
+            saved[name] = getattr(record, name)
+    return saved
 
 
 def _newer_template(application: ReliefApplication):

@@ -1,0 +1,94 @@
+"""Counsel replace the application's one attorney
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-02 01:10:00.000000
+
+An application has several counsel (relief_counsel, added in 0011, which copied each attorney as lead
+counsel). The column `relief_application.attorney_contact_id` goes; whatever it still holds (an attorney
+saved between 0011 and this migration) is copied again as lead counsel first, unless that counsel is there.
+Downgrading brings the column back with each application's first lead counsel (else its first counsel).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+application = sa.table(
+    "relief_application", sa.column("id", sa.Integer), sa.column("attorney_contact_id", sa.Integer)
+)
+counsel = sa.table(
+    "relief_counsel",
+    sa.column("id", sa.Integer),
+    sa.column("application_id", sa.Integer),
+    sa.column("contact_id", sa.Integer),
+    sa.column("role", sa.String),
+)
+
+
+def _copy_attorneys_into_counsel(conn) -> None:
+    """Each attorney not yet lead counsel of its application becomes it."""
+    already = (
+        sa.select(counsel.c.id)
+        .where(
+            counsel.c.application_id == application.c.id,
+            counsel.c.contact_id == application.c.attorney_contact_id,
+            counsel.c.role == "lead",
+        )
+        .exists()
+    )
+    rows = conn.execute(
+        sa.select(application.c.id, application.c.attorney_contact_id).where(
+            application.c.attorney_contact_id.is_not(None), ~already
+        )
+    ).all()
+    if rows:
+        conn.execute(
+            counsel.insert(), [{"application_id": a, "contact_id": c, "role": "lead"} for a, c in rows]
+        )
+
+
+def upgrade():
+    _copy_attorneys_into_counsel(op.get_bind())
+    with op.batch_alter_table("relief_application", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_relief_application_attorney_contact_id_contact"), type_="foreignkey"
+        )
+        batch_op.drop_column("attorney_contact_id")
+
+
+def downgrade():
+    with op.batch_alter_table("relief_application", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("attorney_contact_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_relief_application_attorney_contact_id_contact"),
+            "contact",
+            ["attorney_contact_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+    conn = op.get_bind()
+    # The first lead counsel of each application, else its first counsel of any role.
+    ranked = sa.select(
+        counsel.c.application_id,
+        counsel.c.contact_id,
+        sa.func.row_number()
+        .over(
+            partition_by=counsel.c.application_id,
+            order_by=(sa.case((counsel.c.role == "lead", 0), else_=1), counsel.c.id),
+        )
+        .label("rank"),
+    ).subquery()
+    for application_id, contact_id in conn.execute(
+        sa.select(ranked.c.application_id, ranked.c.contact_id).where(ranked.c.rank == 1)
+    ).all():
+        conn.execute(
+            application.update()
+            .where(application.c.id == application_id)
+            .values(attorney_contact_id=contact_id)
+        )
