@@ -20,7 +20,7 @@ RELATIVE, OTHER_CASE = "The relative", "The other case"
 
 def _read_from(form: BaseForm, person: Person, other: str) -> BaseForm:
     """Word the kind from this case ("Sovann Pich is Dara Keo's …"), and what a linked case will read."""
-    name = person.display_name
+    name = person.legal_name
     form["kind"].label.text = f"{other} is {name}’s"
     them = other[0].lower() + other[1:] if other in (RELATIVE, OTHER_CASE) else other
     form["kind"].description = f"Read from {name}: choose “Parent” when {them} is {name}’s parent." + (
