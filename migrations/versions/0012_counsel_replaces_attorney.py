@@ -53,26 +53,65 @@ def _copy_attorneys_into_counsel(conn) -> None:
         )
 
 
-def upgrade():
-    _copy_attorneys_into_counsel(op.get_bind())
+# The tables that point at relief_application (parents before children: relief_event points at relief_step).
+CHILDREN = ("relief_step", "relief_conviction", "relief_event", "relief_counsel", "support_record")
+
+
+def _keep_children(conn) -> bool:
+    """SQLite drops a column by rebuilding the table; with foreign keys on (the application turns them on for
+    every connection, and PRAGMA foreign_keys cannot change inside the migration's transaction) dropping the old
+    table would delete every row that points at it. Keep them aside to put them back."""
+    if conn.dialect.name != "sqlite":
+        return False  # PostgreSQL drops the column in place
+    for table in CHILDREN:
+        conn.exec_driver_sql(f"CREATE TEMP TABLE keep_{table} AS SELECT * FROM {table}")  # noqa: S608 (names above)
+    return True
+
+
+def _restore_children(conn) -> None:
+    for table in reversed(CHILDREN):
+        conn.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608 (names above)
+    for table in CHILDREN:
+        conn.exec_driver_sql(f"INSERT INTO {table} SELECT * FROM temp.keep_{table}")  # noqa: S608 (names above)
+        conn.exec_driver_sql(f"DROP TABLE temp.keep_{table}")
+
+
+def _rebuild_relief_application(conn, change) -> None:
+    """Change relief_application's columns, keeping every row that points at it (see _keep_children)."""
+    kept = _keep_children(conn)
     with op.batch_alter_table("relief_application", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_relief_application_attorney_contact_id_contact"), type_="foreignkey"
-        )
-        batch_op.drop_column("attorney_contact_id")
+        change(batch_op)
+    if kept:
+        _restore_children(conn)
+
+
+def _drop_attorney(batch_op) -> None:
+    batch_op.drop_constraint(
+        batch_op.f("fk_relief_application_attorney_contact_id_contact"), type_="foreignkey"
+    )
+    batch_op.drop_column("attorney_contact_id")
+
+
+def _add_attorney(batch_op) -> None:
+    batch_op.add_column(sa.Column("attorney_contact_id", sa.Integer(), nullable=True))
+    batch_op.create_foreign_key(
+        batch_op.f("fk_relief_application_attorney_contact_id_contact"),
+        "contact",
+        ["attorney_contact_id"],
+        ["id"],
+        ondelete="SET NULL",
+    )
+
+
+def upgrade():
+    conn = op.get_bind()
+    _copy_attorneys_into_counsel(conn)
+    _rebuild_relief_application(conn, _drop_attorney)
 
 
 def downgrade():
-    with op.batch_alter_table("relief_application", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("attorney_contact_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_relief_application_attorney_contact_id_contact"),
-            "contact",
-            ["attorney_contact_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
     conn = op.get_bind()
+    _rebuild_relief_application(conn, _add_attorney)
     # The first lead counsel of each application, else its first counsel of any role.
     ranked = sa.select(
         counsel.c.application_id,
