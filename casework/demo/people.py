@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from casework.accounts import operations as accounts
-from casework.demo import petitions, records
+from casework.demo import advocacy, background, outcomes, petitions, records, travel_history
 from casework.extensions import db
 from casework.models import (
     ArrivalClass,
@@ -188,8 +188,13 @@ def load(password: str) -> dict[str, Person]:
         for key in keys:
             people_ops.assign(staff, people[key], users[email])
     db.session.flush()
-    records.load(people, users)
-    petitions.load(people, users)
+    today = date.today()
+    records.load(people, users, today)
+    petitions.load(people, users, today)
+    travel_history.load(people, users, today)
+    background.load(people, users, today)
+    outcomes.load(people, users, today)
+    advocacy.load(people, users, today)
     return people
 
 
