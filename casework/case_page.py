@@ -36,6 +36,7 @@ class TimelineEntry:
     kind: str  # short label of the source: "Custody", "Conviction", "Relief"...
     text: str
     anchor: str | None = None  # id of the section element to link to
+    when: str | None = None  # the date as far as it is known ("1996"), when `day` only stands in for it
 
 
 @dataclass(frozen=True)

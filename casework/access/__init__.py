@@ -20,6 +20,7 @@ from casework.access.advocacy import (
     visible_advocacy_events,
     visible_advocacy_filter,
 )
+from casework.access.background import get_linkable_case_or_404, get_relation_or_404
 from casework.access.cases import (
     ORG_WIDE_ROLES,
     PRIVILEGED_ROLES,
@@ -71,6 +72,8 @@ from casework.access.relief import (
 )
 
 __all__ = [
+    "get_linkable_case_or_404",
+    "get_relation_or_404",
     "advocacy_cases_filter",
     "advocacy_linkable_people",
     "can_write_advocacy",

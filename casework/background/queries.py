@@ -33,14 +33,8 @@ FACING_REMOVAL = (
 
 
 def seen_from(relation: Relation, person_id: int) -> tuple[RelationKind, int | None]:
-    """How the relation reads from one of its two cases: the kind (a parent's child) and the other case's id.
-
-    A link between two cases is one row, stored from the case with the smaller id (so that the unique
-    constraint on the pair holds whichever side linked first); the other side reads the inverse kind."""
-    kind = RelationKind(relation.kind)
-    if relation.related_person_id is None or relation.person_id == person_id:
-        return kind, relation.related_person_id
-    return kind.inverse, relation.person_id
+    """How the relation reads from one of its two cases (see Relation.seen_from)."""
+    return relation.seen_from(person_id)
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,21 @@ file. The feature declares them (casework/background/__init__.py).
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 from casework import access
 from casework.background import outputs, queries
 from casework.background.fields import PartialDate
 from casework.background.queries import Dated
 from casework.case_page import CaseFilePart, CaseSection, PdfPart, TimelineEntry
 from casework.models import Incarceration, Person, Rehabilitation, Residence, User
-from casework.models.base import DatePrecision
 from casework.reference import STATE_NAMES
 
 
-def _when(value: PartialDate) -> str:
-    """ " (1996)" for a date known to the year or month only: the timeline shows a day, the text says what is
-    known; "" for a date known to the day."""
-    return "" if value.precision in (None, DatePrecision.DAY) else f" ({value.text})"
+def _dated(value: PartialDate, kind: str, text: str, anchor: str) -> TimelineEntry:
+    """A timeline entry on a date known to the year, month or day: the timeline shows "1996" for a year."""
+    return TimelineEntry(cast(date, value.day), kind, text, anchor, when=value.text)
 
 
 def where(item) -> str:
@@ -62,13 +63,9 @@ def residences_timeline(ctx: dict) -> list[TimelineEntry]:
         label = where(item) + (f" ({item.kind.label.lower()})" if item.kind.value != "home" else "")
         anchor = f"residence-{item.id}"
         if row.start.day:
-            entries.append(
-                TimelineEntry(row.start.day, "Places lived", f"Lived in {label}{_when(row.start)}", anchor)
-            )
+            entries.append(_dated(row.start, "Places lived", f"Lived in {label}", anchor))
         if row.end.day:
-            entries.append(
-                TimelineEntry(row.end.day, "Places lived", f"Left {label}{_when(row.end)}", anchor)
-            )
+            entries.append(_dated(row.end, "Places lived", f"Left {label}", anchor))
     return entries
 
 
@@ -93,11 +90,11 @@ def incarceration_timeline(ctx: dict) -> list[TimelineEntry]:
         at = f" at {item.facility}" if item.facility else ""
         anchor = f"incarceration-{item.id}"
         if row.start.day:
-            text = ("Held before trial" if item.pretrial else "Incarcerated") + at + _when(row.start)
-            entries.append(TimelineEntry(row.start.day, "Incarceration", text, anchor))
+            text = ("Held before trial" if item.pretrial else "Incarcerated") + at
+            entries.append(_dated(row.start, "Incarceration", text, anchor))
         if row.end.day:
-            text = "Released" + (f" from {item.facility}" if item.facility else "") + _when(row.end)
-            entries.append(TimelineEntry(row.end.day, "Incarceration", text, anchor))
+            text = "Released" + (f" from {item.facility}" if item.facility else "")
+            entries.append(_dated(row.end, "Incarceration", text, anchor))
     return entries
 
 
@@ -129,18 +126,14 @@ def _rehabilitation_entries(row: Dated[Rehabilitation]) -> list[TimelineEntry]:
         earned = row.end if row.end.day else row.start
         if not earned.day:
             return []
-        return [
-            TimelineEntry(
-                earned.day, "Rehabilitation", f"Earned: {item.title}{inside}{_when(earned)}", anchor
-            )
-        ]
+        return [_dated(earned, "Rehabilitation", f"Earned: {item.title}{inside}", anchor)]
     entries = []
     if row.start.day:
-        text = f"Began: {item.title}{inside}{_when(row.start)}"
-        entries.append(TimelineEntry(row.start.day, "Rehabilitation", text, anchor))
+        text = f"Began: {item.title}{inside}"
+        entries.append(_dated(row.start, "Rehabilitation", text, anchor))
     if row.end.day:
-        text = f"Completed: {item.title}{inside}{_when(row.end)}"
-        entries.append(TimelineEntry(row.end.day, "Rehabilitation", text, anchor))
+        text = f"Completed: {item.title}{inside}"
+        entries.append(_dated(row.end, "Rehabilitation", text, anchor))
     return entries
 
 

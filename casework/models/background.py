@@ -57,6 +57,16 @@ class Relation(TimestampMixin, Base):
         sa.UniqueConstraint("person_id", "related_person_id"),
     )
 
+    def seen_from(self, person_id: int) -> tuple[RelationKind, int | None]:
+        """How the relation reads from one of its two cases: the kind (a parent's child) and the other case's id.
+
+        A link between two cases is one row, stored from the case with the smaller id (so that the unique
+        constraint on the pair holds whichever side linked first); the other side reads the inverse kind."""
+        kind = RelationKind(self.kind)
+        if self.related_person_id is None or self.person_id == person_id:
+            return kind, self.related_person_id
+        return kind.inverse, self.person_id
+
 
 class PlaceKind(LabelledEnum):
     """What kind of place a person lived in."""

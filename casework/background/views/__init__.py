@@ -1,6 +1,6 @@
 """The person's background pages: related people, places lived, incarceration, rehabilitation.
 
-Every view loads through `access` (or casework.background.loaders, built on it: 404 for what the user cannot
+Every view loads through `access` (404 for what the user cannot
 see, 403 for what they may not change), validates a form and calls one operation; the request's unit of work
 commits once, and the view returns to the case page.
 """

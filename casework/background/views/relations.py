@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from casework import access, editing
 from casework.access import CaseItem
-from casework.background import loaders, operations, queries
+from casework.background import operations, queries
 from casework.background.forms import RelationEditForm, RelationLinkForm, RelativeForm
 from casework.background.views import bp
 from casework.background.views.flows import add_view, delete_view, edit_view
@@ -79,7 +79,7 @@ def link(person_id: int):
         act=lambda form: operations.link_cases(
             current_user,
             person,
-            loaders.get_linkable_case_or_404(person, form.related_person_id.data),
+            access.get_linkable_case_or_404(person, form.related_person_id.data),
             form.kind.data,
             form.notes.data,
         ),
@@ -108,7 +108,7 @@ def add_relative(person_id: int):
 def edit_relation(person_id: int, relation_id: int):
     """Edit a relation from either of its cases; a save from an outdated version is refused."""
     return edit_view(
-        load=lambda: loaders.get_relation_or_404(relation_id, person_id, need="edit"),
+        load=lambda: access.get_relation_or_404(relation_id, person_id, need="edit"),
         make_form=relation_form,
         save=lambda loaded, form: operations.update_relation(
             current_user, loaded.person, loaded.item, form.record_data(), form["version"].data
@@ -123,7 +123,7 @@ def edit_relation(person_id: int, relation_id: int):
 @bp.route("/relations/<int:relation_id>/delete", methods=["GET", "POST"])
 def delete_relation(person_id: int, relation_id: int):
     """Confirm, then remove a relation (a link disappears from both cases)."""
-    loaded = loaders.get_relation_or_404(relation_id, person_id, need="edit")
+    loaded = access.get_relation_or_404(relation_id, person_id, need="edit")
     person, relation = loaded
     kind, other_id = queries.seen_from(relation, person.id)
     other = queries.case_of(other_id) if other_id is not None else None
