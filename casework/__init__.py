@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -84,13 +86,33 @@ class DatabaseInt(IntegerConverter):
 
 
 def _instance_secret_key(instance: Path) -> str:
-    """Read instance/secret_key, creating it (mode 0600) on first start; never a known default."""
+    """Read instance/secret_key, creating it (mode 0600) on first start; never a known default.
+
+    No stored data depends on this key (sessions live in the database under random tokens; it signs only
+    forms in progress), so a lost one may be replaced; but never silently: when the instance folder shows
+    an earlier start (a database, documents, a signature key), the replacement is logged with the way back.
+    """
     path = instance / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+        earlier = [n for n in ("signature_key", "casework.sqlite", "documents") if (instance / n).exists()]
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker wrote it first
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            if earlier:
+                logging.getLogger(__name__).warning(
+                    "%s was missing and a new key was written (open forms must be submitted again); "
+                    "to keep the old one, restore it: flask --app casework restore ARCHIVE",
+                    path,
+                )
+    for _ in range(50):  # a worker that won the race may not have written yet
+        if text := path.read_text().strip():
+            return text
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty: delete it and start again")
 
 
 def _init_extensions(app: Flask) -> None:

@@ -192,3 +192,4 @@ def init_app(app: Flask) -> None:
         analyze_command,
     ):
         app.cli.add_command(command)
+    __import__("casework.maintenance.cli").maintenance.cli.init_app(app)  # backup, restore, check

@@ -5,6 +5,10 @@ Both keys derive (HKDF-SHA256, distinct `info`) from one instance key: SIGNATURE
 (mode 0600), as the factory does for SECRET_KEY. Names, e-mail addresses and comments are sealed with
 AES-GCM (a random 96-bit nonce per value); the HMAC key never encrypts and the encryption key never
 hashes, so a leaked de-duplication column cannot help decrypt anything.
+
+The key is never replaced silently: a new one is written only while no signature and no outbox e-mail
+depends on a key, and on first use the key must open one stored value (any sealed value is a check value).
+Otherwise KeyUnavailable names the file and the restore command; nothing is written.
 """
 
 from __future__ import annotations
@@ -15,14 +19,19 @@ import ipaddress
 import os
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
+from casework.extensions import db
 from casework.models.text import fold
 
 NONCE_BYTES = 12
@@ -59,10 +68,72 @@ def _derive(master: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"casework-petitions", info=info).derive(master)
 
 
-def instance_signature_key(instance: Path) -> str:
-    """Read instance/signature_key, creating it (mode 0600) on first use; safe when workers race."""
+class KeyUnavailable(RuntimeError):
+    """Stored data depends on a signature key that is missing or is not this one; the message says what to do."""
+
+
+RESTORE_HINT = (
+    "restore it from a backup (flask --app casework restore ARCHIVE) or set SIGNATURE_KEY to the key in use"
+)
+
+
+@contextmanager
+def _connection(app: Flask) -> Iterator[sa.Connection]:
+    """A connection of its own (never the session's, which may be mid-flush), in `app`'s context."""
+    if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
+        with db.engine.connect() as conn:
+            yield conn
+        return
+    with app.app_context(), db.engine.connect() as conn:
+        yield conn
+
+
+def _sealed_rows(app: Flask) -> int:
+    """How many stored rows depend on the signature key (0 while the tables do not exist yet)."""
+    with _connection(app) as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        return sum(
+            conn.scalar(sa.text(f"SELECT count(*) FROM {table}")) or 0  # noqa: S608 - fixed names
+            for table in ("signature", "outbox_email")
+            if table in tables
+        )
+
+
+def _sample_sealed_value(app: Flask) -> bytes | None:
+    """One value sealed with the key in use, if any: opening it proves the key is the right one."""
+    with _connection(app) as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        for query, table in (
+            ("SELECT name_ct FROM signature WHERE name_ct IS NOT NULL", "signature"),
+            ("SELECT to_ct FROM outbox_email", "outbox_email"),
+        ):
+            if table in tables:
+                value = conn.scalar(sa.text(query + " LIMIT 1"))
+                if value is not None:
+                    return bytes(value)
+    return None
+
+
+def missing_key_problem(app: Flask) -> str | None:
+    """Why the signature key cannot be used now (a missing key that data depends on), else None."""
+    if app.config.get("SIGNATURE_KEY"):
+        return None
+    path = Path(app.instance_path) / KEY_FILE
+    if path.exists():
+        return None
+    rows = _sealed_rows(app)
+    if not rows:
+        return None
+    return f"{path} is missing while {rows} stored signatures and e-mails depend on it: {RESTORE_HINT}."
+
+
+def instance_signature_key(instance: Path, app: Flask | None = None) -> str:
+    """Read instance/signature_key, creating it (mode 0600) on first use, but only while no stored data
+    depends on a key (checked through `app`); safe when workers race."""
     path = instance / KEY_FILE
     if not path.exists():
+        if app is not None and (problem := missing_key_problem(app)):
+            raise KeyUnavailable(problem)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
@@ -83,7 +154,7 @@ def keys(app: Flask | None = None) -> Keys:
     app = app or current_app
     cached = app.extensions.get("petition_keys")
     if cached is None:
-        master = app.config.get("SIGNATURE_KEY") or instance_signature_key(Path(app.instance_path))
+        master = app.config.get("SIGNATURE_KEY") or instance_signature_key(Path(app.instance_path), app)
         master_bytes = master.encode() if isinstance(master, str) else bytes(master)
         if len(master_bytes) < 16:
             raise RuntimeError("SIGNATURE_KEY must be at least 16 characters long")
@@ -91,8 +162,29 @@ def keys(app: Flask | None = None) -> Keys:
             aead=AESGCM(_derive(master_bytes, b"signature encryption v1")),
             mac_key=_derive(master_bytes, b"signature de-duplication v1"),
         )
+        if not opens_stored_data(app, cached):
+            source = (
+                "SIGNATURE_KEY"
+                if app.config.get("SIGNATURE_KEY")
+                else str(Path(app.instance_path) / KEY_FILE)
+            )
+            raise KeyUnavailable(
+                f"{source} is not the key the stored signatures were sealed with: {RESTORE_HINT}."
+            )
         app.extensions["petition_keys"] = cached
     return cached
+
+
+def opens_stored_data(app: Flask, candidate: Keys) -> bool:
+    """Whether `candidate` opens a stored sealed value (True when nothing is stored yet)."""
+    blob = _sample_sealed_value(app)
+    if blob is None:
+        return True
+    try:
+        candidate.aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], b"casework-signature")
+    except InvalidTag:
+        return False
+    return True
 
 
 def encrypt(text: str | None) -> bytes | None:

@@ -1,0 +1,123 @@
+"""`flask check`: the documents folder against the document rows, petition counts against confirmed
+signatures, stale partial uploads, and the signature key against the data sealed with it.
+
+Files and rows are compared only for files older than GRACE: an upload writes its file before its row is
+committed, so a younger file may belong to a request still running. `--fix` moves orphan files to a
+quarantine folder beside the documents folder (never deleted: a file may still be wanted, say after a row
+comes back from a backup), deletes stale `.part` files (incomplete by definition) and recomputes petition
+counts. A row whose file is missing or has the wrong size cannot be repaired here: restore the file from a
+backup.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from casework.extensions import db
+from casework.maintenance.backup import documents_folder
+from casework.models import Document
+
+GRACE_SECONDS = 3600
+
+
+@dataclass
+class Finding:
+    """One thing found wrong; `fixed` says whether --fix repaired it."""
+
+    kind: str
+    detail: str
+    fixed: bool = False
+
+    def line(self) -> str:
+        """The finding as one line."""
+        return f"{self.kind}: {self.detail}" + (" (fixed)" if self.fixed else "")
+
+
+@dataclass
+class CheckReport:
+    """Everything found, repaired or not."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def unfixed(self) -> list[Finding]:
+        """What is still wrong."""
+        return [f for f in self.findings if not f.fixed]
+
+
+def run_check(fix: bool) -> CheckReport:
+    """Look for every kind of inconsistency; with `fix`, repair what can be (the caller commits)."""
+    report = CheckReport()
+    _check_documents(report, fix)
+    _check_counts(report, fix)
+    _check_signature_key(report)
+    return report
+
+
+def _old(path: Path, now: float) -> bool:
+    try:
+        return now - path.stat().st_mtime > GRACE_SECONDS
+    except FileNotFoundError:
+        return False
+
+
+def _check_documents(report: CheckReport, fix: bool) -> None:
+    folder = documents_folder()
+    rows = {name: size for name, size in db.session.execute(sa.select(Document.storage_name, Document.size))}
+    files = {entry.name: entry for entry in os.scandir(folder)} if folder.is_dir() else {}
+    now = time.time()
+    quarantine = folder.with_name(f"{folder.name}.quarantine") / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    for name in sorted(files.keys() - rows.keys()):
+        path = folder / name
+        if not _old(path, now) or not files[name].is_file():
+            continue
+        if name.endswith(".part"):
+            finding = Finding("stale partial upload", str(path))
+            if fix:
+                path.unlink(missing_ok=True)
+                finding.fixed = True
+        else:
+            finding = Finding("orphan file", f"{path} has no document row")
+            if fix:
+                quarantine.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.replace(path, quarantine / name)
+                finding.fixed = True
+                finding.detail += f", moved to {quarantine}"
+        report.findings.append(finding)
+    for name in sorted(rows.keys() - files.keys()):
+        report.findings.append(Finding("missing file", f"document {name} has no file in {folder}"))
+    for name in sorted(rows.keys() & files.keys()):
+        size = files[name].stat().st_size
+        if size != rows[name]:
+            report.findings.append(
+                Finding("damaged file", f"{folder / name} holds {size} bytes, its row says {rows[name]}")
+            )
+
+
+def _check_counts(report: CheckReport, fix: bool) -> None:
+    from casework.petitions import signing
+
+    for petition_id, stored, actual in signing.reconcile(fix=fix):
+        report.findings.append(
+            Finding(
+                "petition count",
+                f"petition {petition_id} shows {stored}, confirmed signatures {actual}",
+                fixed=fix,
+            )
+        )
+
+
+def _check_signature_key(report: CheckReport) -> None:
+    from casework.petitions import crypto
+
+    try:
+        crypto.keys(current_app)
+    except crypto.KeyUnavailable as exc:
+        report.findings.append(Finding("signature key", str(exc)))
