@@ -137,6 +137,12 @@ class Obstacles:
     documents: int
     different_keys: list[str]
 
+    @property
+    def blocking_keys(self) -> list[str]:
+        """Different keys that only --force replaces. The secret key of an empty instance is not one: every
+        start writes one, and it protects no stored data (sessions are rows, under random tokens)."""
+        return [k for k in self.different_keys if k != "secret_key" or self.database_rows]
+
     def lines(self) -> list[str]:
         """One line per obstacle."""
         found = []
@@ -144,7 +150,7 @@ class Obstacles:
             found.append(f"The database is not empty ({self.database_rows} organizations and people).")
         if self.documents:
             found.append(f"The documents folder {documents_folder()} is not empty ({self.documents} files).")
-        for name in self.different_keys:
+        for name in self.blocking_keys:
             found.append(f"{Path(current_app.instance_path) / name} holds a different key than the archive.")
         return found
 
