@@ -71,7 +71,7 @@ def _add_file(tar: tarfile.TarFile, member: str, path: Path) -> dict:
         info.size = os.fstat(fh.fileno()).st_size
         info.mode = 0o600
         reader = HashingReader(fh)
-        tar.addfile(info, reader)  # type: ignore[arg-type]
+        tar.addfile(info, reader)
     return {"path": member, "size": reader.size, "sha256": reader.digest.hexdigest()}
 
 

@@ -76,7 +76,7 @@ def _optional_rows(connection: sqlite3.Connection, query: str) -> list[str]:
 def _postgresql_snapshot(path: Path) -> Snapshot:
     pg_dump = _client("pg_dump")
     with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
-        server_major = conn.dialect.server_version_info[0]  # type: ignore[index]
+        server_major = int(conn.dialect.server_version_info[0])  # type: ignore[index]
         client_major = _client_major(pg_dump)
         if client_major < server_major:
             raise ArchiveError(

@@ -26,7 +26,7 @@ from casework.maintenance.archive import ArchiveError, DecryptingReader
 from casework.maintenance.backup import FORMAT, INSTANCE_KEYS, MANIFEST, HashingReader, documents_folder
 
 MANIFEST_MAX_BYTES = 64 * 1024 * 1024
-ALLOWED_DIRS = {"database": {database.SQLITE_MEMBER, database.POSTGRESQL_MEMBER}, "keys": set(INSTANCE_KEYS)}
+DATABASE_MEMBERS = {database.SQLITE_MEMBER, database.POSTGRESQL_MEMBER}
 
 
 @dataclass
@@ -39,18 +39,18 @@ class Unpacked:
 
 
 def _check_member_name(member: tarfile.TarInfo) -> None:
-    if not member.isfile():
+    """Only what a backup writes: a regular file named as backup.py names them (never a path to follow)."""
+    top, _, rest = member.name.partition("/")
+    expected = (
+        member.name == MANIFEST
+        or member.name in DATABASE_MEMBERS
+        or (top == "documents" and rest.isalnum())
+        or (top == "keys" and rest in INSTANCE_KEYS)
+    )
+    if not (expected and member.isfile()):
         raise ArchiveError(
             f"The archive holds an unexpected entry {member.name!r}: it was not made by Casework."
         )
-    top, _, rest = member.name.partition("/")
-    if member.name == MANIFEST:
-        return
-    if top == "documents" and rest.isalnum():
-        return
-    if member.name in ALLOWED_DIRS.get("database", set()) or (top == "keys" and rest in ALLOWED_DIRS["keys"]):
-        return
-    raise ArchiveError(f"The archive holds an unexpected file {member.name!r}: it was not made by Casework.")
 
 
 def read_archive(path: Path, passphrase: bytes, staging: Path | None) -> Unpacked:
@@ -62,7 +62,8 @@ def read_archive(path: Path, passphrase: bytes, staging: Path | None) -> Unpacke
     with source:
         reader = DecryptingReader(source, passphrase)
         seen: dict[str, tuple[int, str]] = {}
-        manifest_bytes, keys = None, {}
+        manifest_bytes: bytes | None = None
+        keys: dict[str, bytes] = {}
         try:
             with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
                 for member in tar:
@@ -73,7 +74,7 @@ def read_archive(path: Path, passphrase: bytes, staging: Path | None) -> Unpacke
                         )
                     content = tar.extractfile(member)
                     if member.name == MANIFEST:
-                        manifest_bytes = content.read(MANIFEST_MAX_BYTES)  # type: ignore[union-attr]
+                        manifest_bytes = content.read(MANIFEST_MAX_BYTES)
                         continue
                     seen[member.name] = _unpack(content, member.name, staging, keys)
         except tarfile.TarError:
