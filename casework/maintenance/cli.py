@@ -7,13 +7,23 @@ import logging
 from pathlib import Path
 
 import click
-from flask import Flask, render_template
+import sqlalchemy as sa
+from flask import Flask, render_template, request
 from flask.cli import with_appcontext
 
 from casework import unit_of_work
 from casework.maintenance.archive import ArchiveError, read_passphrase
 
 log = logging.getLogger(__name__)
+
+
+def _one_line(exc: Exception) -> click.ClickException:
+    """A refusal or an unreachable database, as the one line the command prints."""
+    if isinstance(exc, ArchiveError):
+        return click.ClickException(str(exc))
+    first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return click.ClickException(f"The database cannot be used: {first[0] if first else type(exc).__name__}")
+
 
 passphrase_option = click.option(
     "--passphrase-file",
@@ -33,8 +43,8 @@ def backup_command(path: Path, passphrase_file: str | None) -> None:
 
     try:
         report = write_backup(path, read_passphrase(passphrase_file, new=True))
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    except (ArchiveError, sa.exc.OperationalError) as exc:
+        raise _one_line(exc) from None
     click.echo(f"Wrote {path}.")
     for line in summary(report.manifest):
         click.echo(line)
@@ -51,8 +61,8 @@ def verify_backup_command(path: Path, passphrase_file: str | None) -> None:
 
     try:
         unpacked = read_archive(path, read_passphrase(passphrase_file), staging=None)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    except (ArchiveError, sa.exc.OperationalError) as exc:
+        raise _one_line(exc) from None
     click.echo(f"{path}: every file matches its checksum.")
     for line in summary(unpacked.manifest):
         click.echo(line)
@@ -70,8 +80,8 @@ def restore_command(path: Path, passphrase_file: str | None, force: bool) -> Non
 
     try:
         manifest = restore(path, read_passphrase(passphrase_file), force)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    except (ArchiveError, sa.exc.OperationalError) as exc:
+        raise _one_line(exc) from None
     click.echo(f"Restored {path}.")
     for line in summary(manifest):
         click.echo(line)
@@ -116,8 +126,6 @@ def refuse_without_key(app: Flask) -> None:
     request with 503 rather than run on (a new key would make every stored signature unreadable). The
     check tolerates a database without tables (before `db upgrade`) or out of reach: it then waits for
     first use, where crypto.keys() refuses in the same words."""
-    import sqlalchemy as sa
-
     from casework.petitions import crypto
 
     try:
@@ -130,7 +138,9 @@ def refuse_without_key(app: Flask) -> None:
 
     @app.before_request
     def refuse():
-        return key_unavailable_page(crypto.KeyUnavailable(problem))
+        if request.endpoint != "static":  # the page keeps its stylesheet
+            return key_unavailable_page(crypto.KeyUnavailable(problem))
+        return None
 
 
 def init_app(app: Flask) -> None:
