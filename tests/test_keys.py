@@ -38,6 +38,8 @@ def test_a_key_is_written_while_nothing_depends_on_one(make_app, empty_database_
     application = make_app(empty_database_url)
     key_file = Path(application.instance_path) / crypto.KEY_FILE
     assert not key_file.exists()  # a fresh start (and `db upgrade`) writes no signature key
+    assert cli(application, "check").output == "Everything is consistent.\n"
+    assert not key_file.exists()  # nor does a check
     seal_an_outbox_address(application)
     assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
 
@@ -72,6 +74,8 @@ def test_a_key_that_does_not_open_the_data_is_refused(make_app, empty_database_u
     (Path(other.instance_path) / crypto.KEY_FILE).write_text(secrets.token_hex(32))
     with other.app_context(), pytest.raises(crypto.KeyUnavailable, match="is not the key the stored"):
         crypto.keys()
+    check = cli(other, "check")
+    assert check.exit_code == 1 and "is not the key the stored signatures were sealed with" in check.output
     configured = make_app(empty_database_url, migrate=False, SIGNATURE_KEY=original)
     with configured.app_context():
         assert crypto.decrypt(_db.session.scalar(sa.select(OutboxEmail.to_ct))) == "maya@example.org"

@@ -114,11 +114,16 @@ def _sample_sealed_value(app: Flask) -> bytes | None:
     return None
 
 
+def key_file(app: Flask) -> Path:
+    """instance/signature_key of `app`."""
+    return Path(app.instance_path) / KEY_FILE
+
+
 def missing_key_problem(app: Flask) -> str | None:
     """Why the signature key cannot be used now (a missing key that data depends on), else None."""
     if app.config.get("SIGNATURE_KEY"):
         return None
-    path = Path(app.instance_path) / KEY_FILE
+    path = key_file(app)
     if path.exists():
         return None
     rows = _sealed_rows(app)
