@@ -10,6 +10,7 @@ import secrets
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -233,6 +234,7 @@ def test_a_restore_never_replaces_data_without_force(
     assert cli(target, "restore", str(archive)).exit_code == 0
     again = cli(target, "restore", str(archive))
     assert again.exit_code == 1 and "The database is not empty" in again.output
+    assert "different key" not in again.output  # the keys restored the first time are the same keys
     assert cli(target, "restore", str(archive), "--force").exit_code == 0
     assert Database(target).count(Person) == 1
 
@@ -252,3 +254,17 @@ def test_a_different_key_in_the_instance_folder_is_refused(app, archive, make_ap
 def _engine(application):
     with application.app_context():
         return _db.engine
+
+
+def test_a_documents_folder_in_use_is_moved_aside_only_with_force(app, archive, make_app, empty_database_url):
+    target = make_app(empty_database_url)
+    folder = Path(target.config["DOCUMENTS_DIR"])
+    folder.mkdir()
+    (folder / "0123456789abcdef0123456789abcdef").write_bytes(b"someone else's file")
+    result = cli(target, "restore", str(archive))
+    assert result.exit_code == 1 and f"The documents folder {folder} is not empty (1 files)" in result.output
+    assert Database(target).count(Person) == 0
+    assert cli(target, "restore", str(archive), "--force").exit_code == 0
+    [aside] = folder.parent.glob("documents-*.before-restore-*")
+    assert (aside / "0123456789abcdef0123456789abcdef").read_bytes() == b"someone else's file"
+    assert Database(target).count(Person) == 1
