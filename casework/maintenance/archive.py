@@ -120,6 +120,7 @@ class DecryptingReader:
         self._aead, self._prefix, self._header, self._source = AESGCM(key), prefix, header, source
         self._counter = 0
         self._plain = b""
+        self._at = 0
         self._done = False
 
     def _next_chunk(self) -> None:
@@ -137,6 +138,7 @@ class DecryptingReader:
                 )
             except InvalidTag:
                 continue
+            self._at = 0
             self._done = last
             self._counter += 1
             if last and self._source.read(1):
@@ -149,16 +151,16 @@ class DecryptingReader:
     def read(self, size: int = -1) -> bytes:
         """Up to `size` authenticated bytes (all that is left when size < 0); b"" at the end."""
         parts: list[bytes] = []
-        wanted = size if size >= 0 else float("inf")
-        got = 0
-        while got < wanted:
-            if not self._plain:
+        wanted = size if size >= 0 else None
+        while wanted is None or wanted > 0:
+            if self._at >= len(self._plain):
                 if self._done:
                     break
                 self._next_chunk()
                 continue
-            take = self._plain if size < 0 else self._plain[: int(wanted - got)]
-            self._plain = self._plain[len(take) :]
-            parts.append(take)
-            got += len(take)
+            end = len(self._plain) if wanted is None else min(len(self._plain), self._at + wanted)
+            parts.append(self._plain[self._at : end])  # an offset, not a copy of the rest of the chunk
+            if wanted is not None:
+                wanted -= end - self._at
+            self._at = end
         return b"".join(parts)
