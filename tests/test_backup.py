@@ -4,7 +4,9 @@ targets and passphrases on the command line are refused."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import secrets
 import threading
@@ -17,6 +19,8 @@ import sqlalchemy as sa
 
 from casework import create_app
 from casework.extensions import db as _db
+from casework.maintenance import archive as archive_format
+from casework.maintenance.archive import ArchiveError, DecryptingReader, EncryptingWriter
 from casework.models import Document, Person, Signature
 from tests.conftest import PASSWORD, POSTGRES_URL, TEST_DB, Browser, Database, text_of
 from tests.test_documents import png_bytes, upload
@@ -268,3 +272,33 @@ def test_a_documents_folder_in_use_is_moved_aside_only_with_force(app, archive, 
     [aside] = folder.parent.glob("documents-*.before-restore-*")
     assert (aside / "0123456789abcdef0123456789abcdef").read_bytes() == b"someone else's file"
     assert Database(target).count(Person) == 1
+
+
+def _sealed(plain: bytes) -> bytes:
+    out = io.BytesIO()
+    writer = EncryptingWriter(out, PASSPHRASE.encode())
+    writer.write(plain)
+    writer.close()
+    return out.getvalue()
+
+
+def _opened(sealed: bytes) -> bytes:
+    return DecryptingReader(io.BytesIO(sealed), PASSPHRASE.encode()).read()
+
+
+def test_chunks_can_be_neither_reordered_nor_dropped(monkeypatch):
+    monkeypatch.setattr(archive_format, "CHUNK", 1000)
+    plain = os.urandom(3500)
+    sealed = _sealed(plain)
+    assert _opened(sealed) == plain
+    header, body = sealed[: archive_format.HEADER_BYTES], sealed[archive_format.HEADER_BYTES :]
+    size = 4 + 1000 + 16
+    chunks = [body[i : i + size] for i in range(0, len(body), size)]
+    assert len(chunks) == 4
+    swapped = header + chunks[1] + chunks[0] + b"".join(chunks[2:])
+    with pytest.raises(ArchiveError, match="part 1 fails its check"):
+        _opened(swapped)
+    with pytest.raises(ArchiveError, match="cut off"):
+        _opened(header + b"".join(chunks[:3]))  # whole chunks, the last one missing
+    with pytest.raises(ArchiveError, match="data after its last part"):
+        _opened(sealed + chunks[3])
