@@ -51,18 +51,19 @@ def empty_database_url(tmp_path):
 
 @pytest.fixture
 def make_app(tmp_path, monkeypatch):
-    """make_app(database_url, migrate=True, **config) -> an application with an instance folder and a
-    documents folder of its own, as on another machine."""
+    """make_app(database_url, migrate=True, like=None, **config) -> an application with an instance folder
+    and a documents folder of its own, as on another machine (or those of `like`: a restart)."""
     made = []
 
-    def make(database_url: str, migrate: bool = True, **config):
-        instance = tmp_path / f"instance-{len(made)}"
+    def make(database_url: str, migrate: bool = True, like=None, **config):
+        instance = like.instance_path if like else tmp_path / f"instance-{len(made)}"
+        documents = like.config["DOCUMENTS_DIR"] if like else tmp_path / f"documents-{len(made)}"
         monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(instance))
         application = create_app(
             {
                 "TESTING": True,
                 "SQLALCHEMY_DATABASE_URI": database_url,
-                "DOCUMENTS_DIR": str(tmp_path / f"documents-{len(made)}"),
+                "DOCUMENTS_DIR": str(documents),
                 "ARGON2_TIME_COST": 1,
                 "ARGON2_MEMORY_COST": 1024,
                 "SQLITE_SYNCHRONOUS": "OFF",
@@ -157,18 +158,21 @@ def test_a_backup_taken_while_writes_go_on_restores_the_same_cases(
     for person_id in sorted(restored):  # no case is changed after its creation: the source's export stands
         assert export(reader, person_id) == export(admin, person_id), person_id
 
-    # The application runs on the restored keys and files.
-    anonymous = Browser(restored_app.test_client())
+    # The application starts on the restored database, keys and files.
+    restarted = make_app(empty_database_url, migrate=False, like=restored_app)
+    anonymous = Browser(restarted.test_client())
     assert "<strong>1</strong> has signed" in text_of(anonymous.get(f"/p/{SLUG}"))
-    with restored_app.app_context():
+    with restarted.app_context():
         from casework.petitions import crypto
 
         sealed = _db.session.scalar(sa.select(Signature.name_ct))
         assert crypto.decrypt(sealed) == "Maya Thornbury"
         document_id = _db.session.scalar(sa.select(Document.id))
+    reader = Browser(restarted.test_client())
+    reader.login("backup-admin@example.org", PASSWORD)
     download = reader.get(f"/people/{person.id}/documents/{document_id}")
     assert download.status_code == 200 and download.data == png_bytes()
-    assert cli(restored_app, "check").output.strip() == "Everything is consistent."
+    assert cli(restarted, "check").output == "Everything is consistent.\n"
 
 
 @pytest.fixture

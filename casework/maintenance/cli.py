@@ -97,8 +97,11 @@ def check_command(fix: bool) -> None:
     """Find orphan document files, rows without files, stale uploads, wrong petition counts, key trouble."""
     from casework.maintenance.check import run_check
 
-    with unit_of_work.transaction():
-        report = run_check(fix)
+    try:
+        with unit_of_work.transaction():
+            report = run_check(fix)
+    except sa.exc.OperationalError as exc:
+        raise _one_line(exc) from None
     for finding in report.findings:
         click.echo(finding.line())
     left = len(report.unfixed)
