@@ -177,8 +177,12 @@ def test_a_backup_taken_while_writes_go_on_restores_the_same_cases(
 
 @pytest.fixture
 def archive(app, db, make_person, tmp_path):
-    """An archive of a small database."""
+    """An archive of a small database, with the signature key."""
     make_person(legal_name="Dara Keo")
+    with app.app_context():
+        from casework.petitions import crypto
+
+        crypto.keys()  # written on first use, if no earlier test used it
     path = tmp_path / "small.backup"
     assert cli(app, "backup", str(path)).exit_code == 0
     return path

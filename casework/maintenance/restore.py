@@ -111,9 +111,15 @@ def _parse_manifest(data: bytes) -> dict:
             raise ArchiveError(
                 f"The archive is of format {manifest['format']}; this Casework reads {FORMAT}."
             )
-        manifest["database"]["dialect"], manifest["files"][0]["sha256"]  # noqa: B018 - shape check
-    except (ValueError, KeyError, TypeError, IndexError):
-        raise ArchiveError("The archive's manifest is unreadable: it was not made by Casework.") from None
+        valid = (
+            isinstance(manifest["database"]["dialect"], str)
+            and isinstance(manifest["database"]["member"], str)
+            and all(isinstance(f["path"], str) and isinstance(f["sha256"], str) for f in manifest["files"])
+        )
+    except (ValueError, KeyError, TypeError):
+        valid = False
+    if not valid:
+        raise ArchiveError("The archive's manifest is unreadable: it was not made by Casework.")
     return manifest
 
 
