@@ -107,7 +107,7 @@ def read_petitions(reading: Reading) -> None:
             PetitionCount(
                 **read(PetitionCount, c, PETITION_COUNT, f"{where}.counts[{j}]", required=PETITION_COUNT)
             )
-            for j, c in enumerate(records(record, "counts"))
+            for j, c in enumerate(records(record, "counts", where))
         ]
         petition.deliveries = [
             PetitionDelivery(
@@ -119,6 +119,6 @@ def read_petitions(reading: Reading) -> None:
                     required=("delivered_on", "delivered_to"),
                 )
             )
-            for j, d in enumerate(records(record, "deliveries"))
+            for j, d in enumerate(records(record, "deliveries", where))
         ]
         db.session.add(petition)
