@@ -2,16 +2,19 @@
 
 Each copy is the demo's richest case file with a few seeded random mutations (a value of another type, a key or
 item deleted, a huge value, a NUL, an item doubled, an extreme date or number). The import either takes the whole
-case (302) or refuses the file with a message on the form (200, or 413 over the upload limit) and leaves every table as it was. The seed is
-printed with any failure: CASEWORK_FUZZ_SEED replays a run, CASEWORK_FUZZ_FILES sets how many files.
+case (302) or refuses the file with a message on the form (200; 413 over the upload limit) and leaves every table
+as it was, and the documents folder too for a bundle. The seed is printed with any failure: CASEWORK_FUZZ_SEED
+replays a run, CASEWORK_FUZZ_FILES sets how many files.
 """
 
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 import random
+import zipfile
 
 import sqlalchemy as sa
 
@@ -96,7 +99,8 @@ def mutate(data: dict, rng: random.Random) -> list[str]:
 
 
 def richest_demo_case(app, db, new_browser, monkeypatch) -> dict:
-    """The demo's case file with the most in it, as the demo's staff member exports it."""
+    """The demo's case file with the most in it, as the demo's staff member exports it (`case_number` is the
+    case's id)."""
     monkeypatch.setenv("CASEWORK_PASSWORD", DEMO_PASSWORD)
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0 and "Loaded the demo data" in result.output, result.output
@@ -139,3 +143,62 @@ def test_damaged_case_files_are_imported_whole_or_refused_whole(app, db, new_bro
         assert rows(db) == before, f"{where}: a refused file left rows behind"
     print(f"fuzz: {FILES} files, {outcomes['imported']} imported whole, {outcomes['refused']} refused")
     assert outcomes["refused"] > FILES // 2
+
+
+def stored_files(app) -> set[str]:
+    """Every file in the documents folder."""
+    from casework.documents import storage
+
+    with app.app_context():
+        root = storage.folder()
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+def bundle(case: dict, files: dict[str, bytes]) -> bytes:
+    """A ZIP bundle of a case file and documents' files."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("case.json", as_bytes(case))
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_damaged_bundles_leave_no_row_and_no_file(app, db, new_browser, monkeypatch, request):
+    """Bundles whose case file or documents' files are damaged: a refusal keeps no row and no stored file."""
+    from tests.test_documents import png_bytes, upload
+
+    original = richest_demo_case(app, db, new_browser, monkeypatch)
+    staff = new_browser()
+    staff.login("staff@example.org", DEMO_PASSWORD)
+    for shade in (10, 200):
+        assert upload(staff, original["case_number"], png_bytes((shade, 90, 120)), "p.png").status_code == 302
+    with zipfile.ZipFile(
+        io.BytesIO(staff.get(f"/people/{original['case_number']}/export.zip").data)
+    ) as archive:
+        case = json.loads(archive.read("case.json"))
+        files = {name: archive.read(name) for name in archive.namelist() if name.startswith("documents/")}
+    assert len(files) == 2
+    make_org, login_as = request.getfixturevalue("make_org"), request.getfixturevalue("login_as")
+    admin = login_as("admin", org=make_org("Harbor Legal Aid"))
+
+    rng = random.Random(SEED)
+    for number in range(FILES // 5):
+        data, damaged = copy.deepcopy(case), dict(files)
+        done = mutate(data, rng) if rng.random() < 0.7 else []
+        name = rng.choice(sorted(damaged))
+        damage = rng.choice(["none", "drop", "flip", "truncate"])
+        if damage == "drop":
+            del damaged[name]
+        elif damage == "flip":
+            damaged[name] = damaged[name][:-1] + bytes([damaged[name][-1] ^ 1])
+        raw = bundle(data, damaged)
+        if damage == "truncate":
+            raw = raw[: rng.randint(0, len(raw))]
+        before, kept = rows(db), stored_files(app)
+        response = send(admin, raw, "case.zip")
+        where = f"bundle {number} (CASEWORK_FUZZ_SEED={SEED}): {'; '.join(done)}; {damage} {name}"
+        assert response.status_code in (200, 302, 413), f"{where}: {response.status_code}"
+        if response.status_code != 302:
+            assert rows(db) == before, f"{where}: a refused bundle left rows behind"
+            assert stored_files(app) == kept, f"{where}: a refused bundle left files behind"

@@ -445,3 +445,39 @@ def test_a_valid_file_still_imports_whole(db, importer, exported):
     positions = db.scalars(sa.select(ReliefStep.position).where(ReliefStep.application_id == application.id))
     assert sorted(positions) == [1, 2]
     assert db.count(Contact, Contact.org_id == importer.user.org_id) == 1
+
+
+def test_an_upload_over_the_limit_from_someone_who_may_not_import_gets_the_plain_page(app, login_as):
+    staff = login_as("staff")
+    staff.get("/people")
+    response = send(staff, b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    assert response.status_code == 413
+    page = text_of(response)
+    assert "The case file is larger than" in page and 'name="case_file"' not in page
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda raw: raw[: len(raw) // 2], "neither a case file nor a bundle"),
+        (lambda raw: raw.replace(b"case.json", b"data.json"), "This ZIP file has no case.json"),
+    ],
+)
+def test_a_damaged_bundle_is_refused(db, importer, exported, damage, message):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("case.json", as_bytes(exported))
+        archive.writestr("documents/" + "0" * 64, b"%PDF-1.4 not really")
+    assert_refused(db, importer, damage(out.getvalue()), message, name="case.zip")
+
+
+def test_a_bundle_holding_too_many_files_is_refused(db, importer, exported, monkeypatch):
+    from casework.transfer import importer as module
+
+    monkeypatch.setattr(module, "MAX_BUNDLE_FILES", 3)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("case.json", as_bytes(exported))
+        for i in range(3):
+            archive.writestr(f"documents/{i}", b"x")
+    assert_refused(db, importer, out.getvalue(), "more than a case's files", name="case.zip")
