@@ -420,6 +420,19 @@ def test_unknown_enum_values_are_refused(db, importer, exported, mutate, message
             "relief_applications[0].steps[0].schedule_months: must be months from 1 to 12",
         ),
         (lambda d: d.update(version="1"), "This case file has version text; this Casework reads version 1."),
+        (
+            lambda d: d.update(
+                petitions=[
+                    {
+                        "kind": "external",
+                        "title": "t",
+                        "targets": "ICE",
+                        "external_url": "javascript:alert(1)",
+                    }
+                ]
+            ),
+            "petitions[0].external_url: must be a web address starting with https:// or http://.",
+        ),
     ],
 )
 def test_shapes_and_types_are_named_by_their_path(db, importer, exported, mutate, message):
