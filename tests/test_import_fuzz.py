@@ -136,6 +136,9 @@ def test_damaged_case_files_are_imported_whole_or_refused_whole(app, db, new_bro
         assert response.status_code in (200, 302, 413), f"{where}: {response.status_code}"
         if response.status_code == 302:
             outcomes["imported"] += 1
+            case_page = response.headers["Location"]
+            for page in (case_page, f"{case_page}/export.json"):  # what was taken shows and travels on
+                assert admin.get(page).status_code == 200, f"{where}: {page} fails after the import"
             continue
         outcomes["refused"] += 1
         page = response.get_data(as_text=True)
