@@ -252,6 +252,14 @@ def test_a_huge_file_is_refused_with_a_message(app, db, importer, exported):
     assert_refused(db, importer, as_bytes(exported), "The case file is larger than 16 MB", status=413)
 
 
+def test_a_file_of_more_records_than_a_case_has_is_refused(db, importer, exported, monkeypatch):
+    from casework.transfer import importer as module
+
+    monkeypatch.setattr(module, "MAX_CONTAINERS", 100)
+    exported["tasks"] = [{"title": f"Task {i}"} for i in range(100)]
+    assert_refused(db, importer, as_bytes(exported), "This file holds more than 100 lists and records")
+
+
 def test_a_huge_case_file_inside_a_bundle_is_refused(db, importer, exported):
     from casework.transfer.importer import MAX_CASE_FILE_BYTES
 

@@ -37,11 +37,16 @@ MAX_BUNDLE_BYTES = 200 * 1024 * 1024  # unpacked
 MAX_BUNDLE_FILES = 2000
 MAX_CASE_FILE_BYTES = 32 * 1024 * 1024  # the JSON text, alone or in a bundle
 MAX_NESTING = 50  # JSON deeper than this is not a case file
+MAX_CONTAINERS = (
+    100_000  # lists and objects in a file: more is not one case, and would hold a worker for minutes
+)
 NOT_JSON = "This file is not JSON in UTF-8: choose a file made with “Export case”."
 NOT_A_BUNDLE = "This file is neither a case file nor a bundle made with “Export case”."
 _STRINGS = re.compile(rb'"[^"]*"')
 _NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
 _SIGNS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1 and -1 as signed bytes
+# A control character in a JSON string is escaped (\u0000-\u001f, \b, \f) or DEL; \n, \r and \t are text.
+_MAYBE_CONTROL = re.compile(rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\[bf]|\x7f")
 
 
 class NotJson(CaseFileRejected):
@@ -66,23 +71,31 @@ def import_file(actor: User, raw: bytes, saved_files: list[str] | None = None) -
 
 
 def parse(raw: bytes) -> object:
-    """The JSON value of a case file's bytes: its size and nesting bounded before it is parsed (the parser
-    recurses), UTF-8 only, no NaN or Infinity, no control character in any string."""
+    """The JSON value of a case file's bytes: its size, nesting and number of lists and objects bounded before
+    it is parsed (the parser recurses, and builds what it reads), UTF-8 only, no NaN or Infinity, no control
+    character in any string."""
     if len(raw) > MAX_CASE_FILE_BYTES:
         raise too_large(MAX_CASE_FILE_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise NotJson(NOT_JSON) from None
-    if nesting_depth(raw) > MAX_NESTING:
+    depth, containers = shape(raw)
+    if depth > MAX_NESTING:
         raise CaseFileRejected(
             f"This file is nested too deeply to be a case file (more than {MAX_NESTING} levels)."
+        )
+    if containers > MAX_CONTAINERS:
+        raise CaseFileRejected(
+            f"This file holds more than {MAX_CONTAINERS:,} lists and records, more than one case: it cannot be "
+            "imported."
         )
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError):  # not JSON; an integer of more than 4,300 digits
         raise NotJson(NOT_JSON) from None
-    check_strings(data)
+    if _MAYBE_CONTROL.search(raw):  # JSON writes a control character escaped; without one, no string has any
+        check_strings(data)
     return data
 
 
@@ -90,13 +103,14 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
-def nesting_depth(raw: bytes) -> int:
-    """How deep JSON bytes nest lists and objects, found without parsing them (the parser recurses): escaped
+def shape(raw: bytes) -> tuple[int, int]:
+    """How deep JSON bytes nest lists and objects, and how many they hold, found without parsing them: escaped
     backslashes and quotes go, then strings, then everything but brackets; the depth is the highest running
     count of opened brackets. UTF-8 never uses these ASCII bytes inside a multi-byte character."""
     unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = _STRINGS.sub(b"", unescaped).translate(_SIGNS, _NOT_BRACKETS)
-    return max(accumulate(memoryview(brackets).cast("b")), default=0)
+    brackets = _STRINGS.sub(b"", unescaped).translate(None, _NOT_BRACKETS)
+    opened = brackets.count(b"[") + brackets.count(b"{")
+    return max(accumulate(memoryview(brackets.translate(_SIGNS)).cast("b")), default=0), opened
 
 
 def _unbundle(raw: bytes) -> tuple[bytes, dict[str, bytes]]:
