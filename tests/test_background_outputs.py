@@ -274,17 +274,20 @@ def test_an_exporter_who_may_not_open_the_linked_case_does_not_export_its_name(l
         ),
         (
             lambda d: d["residences"][1].update(state="Atlantis"),
-            "residences[1]: “state” must be a US state code",
+            "residences[1].state: must be a US state code",
         ),
         (
             lambda d: d["residences"][0].update(from_precision="decade"),
-            "residences[0]: “from_precision” has a value",
+            "residences[0].from_precision: must be one of:",
         ),
-        (lambda d: d["residences"][0].update(place=None), "residences[0]: “place” is required."),
-        (lambda d: d["incarcerations"][0].update(conviction_ref=99), "ref points nowhere"),
-        (lambda d: d["relations"][0].update(kind="cousin"), "relations[0]: “kind” has a value"),
-        (lambda d: d["rehabilitation"][0].update(title=""), "rehabilitation[0]: “title” is required."),
-        (lambda d: d.update(relations={"not": "a list"}), "“relations” must be a list."),
+        (lambda d: d["residences"][0].update(place=None), "residences[0].place: is required."),
+        (
+            lambda d: d["incarcerations"][0].update(conviction_ref=99),
+            "incarcerations[0].conviction_ref: points nowhere",
+        ),
+        (lambda d: d["relations"][0].update(kind="cousin"), "relations[0].kind: must be one of:"),
+        (lambda d: d["rehabilitation"][0].update(title=""), "rehabilitation[0].title: is required."),
+        (lambda d: d.update(relations={"not": "a list"}), "relations: must be a list, not an object."),
     ],
 )
 def test_a_bad_background_imports_nothing(login_as, background, make_org, db, mutate, message):

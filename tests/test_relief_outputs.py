@@ -313,30 +313,42 @@ def test_a_case_file_written_before_counsel_reads_its_attorney_as_lead_counsel(l
     [
         (
             lambda a: a["counsel"][0].update(role="paralegal"),
-            "relief_applications[0].counsel[0]: “role” has a value",
+            "relief_applications[0].counsel[0].role: must be one of:",
         ),
         (
             lambda a: a["counsel"][0].update(contact_ref=99),
-            "relief_applications[0].counsel[0]: contact_ref points",
+            "relief_applications[0].counsel[0].contact_ref: points nowhere",
         ),
         (
             lambda a: a["counsel"].append(dict(a["counsel"][0])),
             "the same counsel in the same role is listed twice",
         ),
-        (lambda a: a.update(prosecutor_position="maybe"), "“prosecutor_position” has a value this version"),
-        (lambda a: a.update(prosecutor_ref=99), "relief_applications[0]: prosecutor_ref points nowhere"),
-        (lambda a: a["support_records"][0].update(author=""), "support_records[0]: “author” is required."),
-        (lambda a: a["support_records"][0].update(kind="petition"), "support_records[0]: “kind” has a value"),
+        (
+            lambda a: a.update(prosecutor_position="maybe"),
+            "relief_applications[0].prosecutor_position: must be one of:",
+        ),
+        (lambda a: a.update(prosecutor_ref=99), "relief_applications[0].prosecutor_ref: points nowhere"),
+        (lambda a: a["support_records"][0].update(author=""), "support_records[0].author: is required."),
+        (
+            lambda a: a["support_records"][0].update(kind="petition"),
+            "support_records[0].kind: must be one of:",
+        ),
         (
             lambda a: a["support_records"][0].update(given_on="07/11/2023"),
-            "“given_on” has a value this version",
+            "support_records[0].given_on: must be a date (YYYY-MM-DD)",
         ),
         (
             lambda a: a["support_records"][0].update(author_contact_ref=99),
-            "author_contact_ref points nowhere",
+            "support_records[0].author_contact_ref: points nowhere",
         ),
-        (lambda a: a["support_records"][0].update(document_sha256="abc"), "“document_sha256” has a value"),
-        (lambda a: a.update(support_records="three"), "“support_records” must be a list."),
+        (
+            lambda a: a["support_records"][0].update(document_sha256="abc"),
+            "support_records[0].document_sha256: must be a SHA-256",
+        ),
+        (
+            lambda a: a.update(support_records="three"),
+            "relief_applications[0].support_records: must be a list, not text.",
+        ),
     ],
 )
 def test_a_bad_relief_record_imports_nothing(login_as, case, make_org, db, mutate, message):

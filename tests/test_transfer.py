@@ -263,11 +263,17 @@ def test_export_then_import_reproduces_the_case(login_as, full_case, make_org, m
     [
         (lambda d: d.update(format="something-else"), "not a Casework case file"),
         (lambda d: d.update(version=99), "this Casework reads version 1"),
-        (lambda d: d["person"].update(legal_name=""), "person: “legal_name” is required."),
-        (lambda d: d["person"].update(birth_date="05/06/1979"), "person: “birth_date” has a value"),
-        (lambda d: d["convictions"][0].update(level="capital"), "convictions[0]: “level” has a value"),
+        (lambda d: d["person"].update(legal_name=""), "person.legal_name: is required."),
+        (
+            lambda d: d["person"].update(birth_date="05/06/1979"),
+            "person.birth_date: must be a date (YYYY-MM-DD)",
+        ),
+        (lambda d: d["convictions"][0].update(level="capital"), "convictions[0].level: must be one of:"),
         (lambda d: d["custody_events"][1].update(occurred_on="2007-01-01"), "custody_events:"),
-        (lambda d: d["check_ins"][0].update(custody_event_ref=42), "custody_event_ref points nowhere"),
+        (
+            lambda d: d["check_ins"][0].update(custody_event_ref=42),
+            "check_ins[0].custody_event_ref: points nowhere: no custody event of the file has ref 42.",
+        ),
     ],
 )
 def test_a_bad_file_imports_nothing(login_as, full_case, make_org, db, mutate, message):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from casework.background.fields import UNKNOWN, PartialDate, in_order, normalized
 from casework.background.queries import Dated, convictions_by_id, dated_items, related_people
-from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records
+from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
 from casework.models import Incarceration, PlaceKind, Rehabilitation, Relation, Residence
@@ -175,7 +175,7 @@ def read_residences(reading: Reading) -> None:
         where = f"residences[{i}]"
         fields = _read_dates(read(Residence, record, RESIDENCE, where, required=("place",)), where)
         if fields.get("state") and fields["state"] not in STATE_NAMES:
-            raise CaseFileRejected(f"{where}: “state” must be a US state code such as CA.")
+            raise rejected(f"{where}.state", "must be a US state code such as CA.")
         db.session.add(Residence(person_id=reading.person.id, **fields))
     db.session.flush()
 
@@ -197,7 +197,7 @@ def read_incarcerations(reading: Reading) -> None:
         fields = _read_dates(read(Incarceration, record, INCARCERATION, where), where)
         ref = record.get("conviction_ref")
         if ref is not None:
-            fields["conviction_id"] = reading.refs.resolve("conviction", ref, where).id
+            fields["conviction_id"] = reading.refs.resolve("conviction", ref, f"{where}.conviction_ref").id
         db.session.add(Incarceration(person_id=reading.person.id, **fields))
     db.session.flush()
 

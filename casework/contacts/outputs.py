@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records
+from casework.case_file import Reading, Writing, dump, field_value, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
 from casework.models import CaseContact, Contact
@@ -54,6 +54,7 @@ def dump_contacts(writing: Writing) -> dict:
 def read_contacts(reading: Reading) -> None:
     """The contacts (reusing the directory's own when they match) and their roles on the new case."""
     org_id = reading.user.org_id
+    links: set[tuple[int, str]] = set()  # two contacts of the file may be one of the directory
     for i, record in enumerate(records(reading.data, "contacts")):
         where = f"contacts[{i}]"
         fields = read(Contact, record, CONTACT, where, required=("name", "kind"))
@@ -70,11 +71,11 @@ def read_contacts(reading: Reading) -> None:
             contact = Contact(org_id=org_id, **fields)
             db.session.add(contact)
             db.session.flush()
-        reading.refs.remember("contact", record.get("ref", i), contact, where)
-        roles = record.get("roles") or []
-        if not isinstance(roles, list):
-            raise CaseFileRejected(f"{where}: roles must be a list of text.")
-        for role in roles:
-            if not isinstance(role, str) or not role.strip() or len(role) > 200:
-                raise CaseFileRejected(f"{where}: roles must be text, up to 200 characters each.")
-            db.session.add(CaseContact(person_id=reading.person.id, contact_id=contact.id, role=role.strip()))
+        reading.refs.remember("contact", record.get("ref", i), contact, f"{where}.ref")
+        for j, role in enumerate(records(record, "roles", where, what="a list of text")):
+            role = field_value(CaseContact, "role", role, f"{where}.roles[{j}]").strip()
+            if not role:
+                raise rejected(f"{where}.roles[{j}]", "must not be empty.")
+            if (contact.id, role) not in links:
+                links.add((contact.id, role))
+                db.session.add(CaseContact(person_id=reading.person.id, contact_id=contact.id, role=role))

@@ -8,16 +8,18 @@ without its file (a plain JSON case file) cannot be restored, and the new case g
 from __future__ import annotations
 
 import hashlib
+import re
 
 import sqlalchemy as sa
 
 from casework import access
-from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records
+from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.documents import storage
 from casework.extensions import db
 from casework.models import Document, Note
 
+SHA256 = re.compile(r"[0-9a-f]{64}")
 DOCUMENT = ("title", "kind", "filename", "content_type", "size", "sha256", "privileged", "created_at")
 
 
@@ -56,6 +58,8 @@ def read_documents(reading: Reading) -> None:
     for i, record in enumerate(records(reading.data, "documents")):
         where = f"documents[{i}]"
         fields = read(Document, record, DOCUMENT, where, required=("title", "sha256"))
+        if not SHA256.fullmatch(fields["sha256"]):
+            raise rejected(f"{where}.sha256", "must be a SHA-256: 64 hexadecimal digits, in lower case.")
         data = reading.files.get(f"documents/{fields['sha256']}")
         if data is None:
             missing.append(fields["title"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casework import access
-from casework.case_file import CaseFileRejected, Reading, Writing, dump, read
+from casework.case_file import Reading, Writing, dump, read, rejected
 from casework.extensions import db
 from casework.forms import normalize_a_number
 from casework.models import Person
@@ -54,9 +54,10 @@ def read_person(reading: Reading) -> None:
     """Fill the new case's person from the file (it is added to the session here, first of all parts)."""
     fields = read(Person, reading.data.get("person"), PERSON, "person", required=("legal_name",))
     if fields.get("a_number"):
-        fields["a_number"] = normalize_a_number(fields["a_number"])
+        number = fields["a_number"]
+        fields["a_number"] = normalize_a_number(number) if number.isascii() else None
         if fields["a_number"] is None:
-            raise CaseFileRejected("person: “a_number” is not 8 or 9 digits.")
+            raise rejected("person.a_number", "must be an A-number: 8 or 9 digits.")
     for name, value in fields.items():
         setattr(reading.person, name, value)
     db.session.add(reading.person)

@@ -9,10 +9,12 @@ organization that collected them.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from casework.case_file import Reading, Writing, dump, read, records
+from casework.case_file import Reading, Writing, dump, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
 from casework.models import (
@@ -24,6 +26,7 @@ from casework.models import (
     PublicConsent,
 )
 
+WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#][^\s]*")  # as the outside petition's form takes it
 PETITION = ("kind", "status", "title", "organizer", "targets", "goal", "external_url", "platform", "story")
 PETITION_DATES = ("published_at", "closed_at", "archived_at")
 PETITION_COUNT = ("counted_on", "count")
@@ -96,6 +99,11 @@ def read_petitions(reading: Reading) -> None:
         fields = read(
             Petition, record, PETITION + PETITION_DATES, where, required=("kind", "title", "targets")
         )
+        if fields.get("external_url") and not WEB_ADDRESS.fullmatch(fields["external_url"]):
+            # the page links to it: a javascript: address would be a link that runs code
+            raise rejected(
+                f"{where}.external_url", "must be a web address starting with https:// or http://."
+            )
         petition = Petition(
             person_id=person.id, org_id=person.org_id, created_by_id=reading.user.id, **fields
         )
@@ -107,7 +115,7 @@ def read_petitions(reading: Reading) -> None:
             PetitionCount(
                 **read(PetitionCount, c, PETITION_COUNT, f"{where}.counts[{j}]", required=PETITION_COUNT)
             )
-            for j, c in enumerate(records(record, "counts"))
+            for j, c in enumerate(records(record, "counts", where))
         ]
         petition.deliveries = [
             PetitionDelivery(
@@ -119,6 +127,6 @@ def read_petitions(reading: Reading) -> None:
                     required=("delivered_on", "delivered_to"),
                 )
             )
-            for j, d in enumerate(records(record, "deliveries"))
+            for j, d in enumerate(records(record, "deliveries", where))
         ]
         db.session.add(petition)

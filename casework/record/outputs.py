@@ -12,7 +12,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records
+from casework.case_file import CaseFileRejected, Reading, Writing, dump, obj, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
 from casework.models import (
@@ -142,18 +142,16 @@ def read_convictions(reading: Reading) -> None:
     for i, record in enumerate(records(reading.data, "convictions")):
         where = f"convictions[{i}]"
         fields = read(Conviction, record, CONVICTION, where, required=("offense",))
-        try:
-            grounds = fields.get("removal_grounds") or ""
-            fields["removal_grounds"] = (
-                ",".join(RemovalGround(g).value for g in grounds.split(",") if g) or None
+        grounds = [g for g in (fields.get("removal_grounds") or "").split(",") if g]
+        known = [g.value for g in RemovalGround]
+        if any(g not in known for g in grounds):
+            raise rejected(
+                f"{where}.removal_grounds", f"must be grounds among {', '.join(known)}, by commas."
             )
-        except ValueError:
-            raise CaseFileRejected(
-                f"{where}: “removal_grounds” has a value this version cannot read."
-            ) from None
+        fields["removal_grounds"] = ",".join(grounds) or None
         conviction = Conviction(person_id=reading.person.id, **fields)
         db.session.add(conviction)
-        reading.refs.remember("conviction", record.get("ref", i), conviction, where)
+        reading.refs.remember("conviction", record.get("ref", i), conviction, f"{where}.ref")
     db.session.flush()
 
 
@@ -171,7 +169,7 @@ def read_removal(reading: Reading) -> None:
     from which the person's custody is derived."""
     person = reading.person
     removal = None
-    if reading.data.get("removal_case"):
+    if reading.data.get("removal_case") is not None and obj(reading.data["removal_case"], "removal_case"):
         removal = RemovalCase(
             person_id=person.id,
             **read(RemovalCase, reading.data["removal_case"], REMOVAL_CASE, "removal_case"),
@@ -197,7 +195,7 @@ def read_removal(reading: Reading) -> None:
         event = CustodyEvent(person_id=person.id, created_by_id=reading.user.id, **fields)
         db.session.add(event)
         events.append(event)
-        reading.refs.remember("custody_event", record.get("ref", i), event, where)
+        reading.refs.remember("custody_event", record.get("ref", i), event, f"{where}.ref")
     db.session.flush()
     try:
         state = derive_custody(events)
@@ -229,7 +227,7 @@ def read_check_ins(reading: Reading) -> None:
         ref = record.get("custody_event_ref")
         if ref is not None:
             check_in.custody_event_id = reading.refs.resolve(
-                "custody_event", ref, where, "custody_event_ref"
+                "custody_event", ref, f"{where}.custody_event_ref"
             ).id
         db.session.add(check_in)
 

@@ -15,10 +15,12 @@ records of support (see casework.relief.support_file).
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records
+from casework.case_file import CaseFileRejected, Reading, Writing, dump, one_of, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.errors import OperationError
 from casework.extensions import db
@@ -54,6 +56,7 @@ RELIEF_STEP = (
     "notes",
 )
 RELIEF_EVENT = ("at", "kind", "from_status", "to_status", "summary")
+MONTHS = re.compile(r"(1[0-2]|[1-9])(,(1[0-2]|[1-9]))*")
 STEP_WORDS = {
     "anchor": {"opened", "step", "filed", "hearing", "decided"},
     "schedule": {"offset", "quarterly"},
@@ -128,26 +131,19 @@ def read_relief(reading: Reading) -> None:
         application = ReliefApplication(person_id=reading.person.id, **fields)
         if record.get("prosecutor_ref") is not None:
             application.prosecutor_contact_id = reading.refs.resolve(
-                "contact", record["prosecutor_ref"], where, "prosecutor_ref"
+                "contact", record["prosecutor_ref"], f"{where}.prosecutor_ref"
             ).id
         application.counsel = support_file.read_counsel(reading, record, where)
         application.support_records = support_file.read_support(reading, record, where)
-        refs = record.get("conviction_refs") or []
-        if not isinstance(refs, list):
-            raise CaseFileRejected(f"{where}: “conviction_refs” must be a list.")
-        application.convictions = [
-            reading.refs.resolve("conviction", ref, where, "conviction_refs") for ref in refs
-        ]
-        application.steps = [
-            _step(step, f"{where}.steps[{j}]") for j, step in enumerate(records(record, "steps"))
-        ]
+        application.convictions = _targets(reading, record, where)
+        application.steps = _steps(record, where)
         application.events = [
             ReliefEvent(
                 **read(
                     ReliefEvent, event, RELIEF_EVENT, f"{where}.history[{j}]", required=("kind", "summary")
                 )
             )
-            for j, event in enumerate(records(record, "history"))
+            for j, event in enumerate(records(record, "history", where))
         ]
         db.session.add(application)
         db.session.flush()
@@ -157,9 +153,31 @@ def read_relief(reading: Reading) -> None:
             raise CaseFileRejected(f"{where}: {exc}") from None
 
 
-def _step(record: object, where: str) -> ReliefStep:
-    fields = read(ReliefStep, record, RELIEF_STEP, where, required=("title", "position"))
-    for name, allowed in STEP_WORDS.items():
-        if name in fields and fields[name] not in allowed:
-            raise CaseFileRejected(f"{where}: “{name}” has a value this version cannot read.")
-    return ReliefStep(**fields)
+def _targets(reading: Reading, record: dict, where: str) -> list:
+    """The convictions an application targets, each once."""
+    convictions = []
+    for k, ref in enumerate(records(record, "conviction_refs", where)):
+        conviction = reading.refs.resolve("conviction", ref, f"{where}.conviction_refs[{k}]")
+        if conviction in convictions:
+            raise rejected(f"{where}.conviction_refs[{k}]", f"conviction {ref} is listed twice.")
+        convictions.append(conviction)
+    return convictions
+
+
+def _steps(record: dict, where: str) -> list[ReliefStep]:
+    """An application's steps, each at a position of its own."""
+    steps: dict[int, ReliefStep] = {}
+    for j, row in enumerate(records(record, "steps", where)):
+        place = f"{where}.steps[{j}]"
+        fields = read(ReliefStep, row, RELIEF_STEP, place, required=("title", "position"))
+        for name, allowed in STEP_WORDS.items():
+            if name in fields:
+                one_of(fields[name], f"{place}.{name}", allowed)
+        if fields["position"] in steps:
+            raise rejected(f"{place}.position", f"another step already has position {fields['position']}.")
+        if fields.get("schedule_months") is not None and not MONTHS.fullmatch(fields["schedule_months"]):
+            raise rejected(
+                f"{place}.schedule_months", "must be months from 1 to 12 separated by commas (3,6,9,12)."
+            )
+        steps[fields["position"]] = ReliefStep(**fields)
+    return list(steps.values())

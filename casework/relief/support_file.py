@@ -7,17 +7,19 @@ Why the public see what they see: see casework.relief.outputs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 
 from casework import access
-from casework.case_file import TEXT_LIMIT, CaseFileRejected, Reading, Writing, dump, read, records
+from casework.case_file import TEXT_LIMIT, Reading, Writing, dump, field_value, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
 from casework.models import CounselRole, Document, ReliefCounsel, SupportKind, SupportRecord
 
+SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 SUPPORT_RECORD = ("kind", "author", "given_on", "summary", "notes")
 # Records that are public acts: their authors may be named to the public (with the person's consent to "relief").
 PUBLIC_ACTS = (SupportKind.RESOLUTION, SupportKind.STATEMENT)
@@ -91,16 +93,17 @@ def dump_support(writing: Writing, support: list[SupportRecord]) -> list[dict]:
 def read_counsel(reading: Reading, application: dict, where: str) -> list[ReliefCounsel]:
     """The counsel of an application record ("attorney_ref", from files written before counsel, is the lead)."""
     counsel: list[ReliefCounsel] = []
-    rows = records(application, "counsel")
+    rows = records(application, "counsel", where)
     if not rows and application.get("attorney_ref") is not None:
-        rows = [{"contact_ref": application["attorney_ref"], "role": CounselRole.LEAD.value}]
+        contact = reading.refs.resolve("contact", application["attorney_ref"], f"{where}.attorney_ref")
+        return [ReliefCounsel(contact_id=contact.id, role=CounselRole.LEAD)]
     seen = set()
     for j, row in enumerate(rows):
         place = f"{where}.counsel[{j}]"
         fields = read(ReliefCounsel, row, ("role",), place, required=("role",))
-        contact = reading.refs.resolve("contact", row.get("contact_ref"), place, "contact_ref")
+        contact = reading.refs.resolve("contact", row.get("contact_ref"), f"{place}.contact_ref")
         if (contact.id, fields["role"]) in seen:
-            raise CaseFileRejected(f"{place}: the same counsel in the same role is listed twice.")
+            raise rejected(place, "the same counsel in the same role is listed twice.")
         seen.add((contact.id, fields["role"]))
         counsel.append(ReliefCounsel(contact_id=contact.id, **fields))
     return counsel
@@ -110,13 +113,13 @@ def read_support(reading: Reading, application: dict, where: str) -> list[Suppor
     """The records of support; a document comes back linked when the case file brought it (documents are read
     before the applications), else its title is kept in the record's notes."""
     out = []
-    for j, row in enumerate(records(application, "support_records")):
+    for j, row in enumerate(records(application, "support_records", where)):
         place = f"{where}.support_records[{j}]"
         fields = read(SupportRecord, row, SUPPORT_RECORD, place, required=("kind", "author"))
         record = SupportRecord(**fields)
         if row.get("author_contact_ref") is not None:
             record.author_contact_id = reading.refs.resolve(
-                "contact", row["author_contact_ref"], place, "author_contact_ref"
+                "contact", row["author_contact_ref"], f"{place}.author_contact_ref"
             ).id
         _link_document(reading, row, record, place)
         out.append(record)
@@ -127,8 +130,8 @@ def _link_document(reading: Reading, row: dict, record: SupportRecord, place: st
     sha256, title = row.get("document_sha256"), row.get("document_title")
     if sha256 is None:
         return
-    if not isinstance(sha256, str) or len(sha256) != 64:
-        raise CaseFileRejected(f"{place}: “document_sha256” has a value this version cannot read.")
+    if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        raise rejected(f"{place}.document_sha256", "must be a SHA-256: 64 hexadecimal digits.")
     document = db.session.scalar(
         sa.select(Document)
         .where(Document.person_id == reading.person.id, Document.sha256 == sha256.lower())
@@ -138,7 +141,9 @@ def _link_document(reading: Reading, row: dict, record: SupportRecord, place: st
     if document is not None:
         record.document_id = document.id
         return
-    if not isinstance(title, str) or not title.strip():
+    if title is not None:
+        title = field_value(Document, "title", title, f"{place}.document_title")
+    if not title or not title.strip():
         title = "untitled"
     line = f"The linked document “{title.strip()[:200]}” did not come with the case file."
     record.notes = "\n\n".join(filter(None, [record.notes, line]))[:TEXT_LIMIT]

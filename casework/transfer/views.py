@@ -5,8 +5,20 @@ The request's unit of work commits once when a view returns (casework.unit_of_wo
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, after_this_request, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from casework import access, editing
 from casework.documents import storage
@@ -14,7 +26,7 @@ from casework.errors import OperationError
 from casework.models import Role
 from casework.transfer.export import case_bundle, case_file
 from casework.transfer.forms import ImportForm
-from casework.transfer.importer import NotJson, import_file
+from casework.transfer.importer import NotJson, import_file, too_large
 from casework.transfer.people_csv import people_csv as people_csv_text
 
 bp = Blueprint("transfer", __name__)
@@ -84,6 +96,17 @@ def import_json():
             flash("The case was imported. Assign its team and check the record.", "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("transfer/import.html", form=form)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """An upload over MAX_CONTENT_LENGTH: the import form again, saying so (other pages get the plain 413)."""
+    limit = too_large(current_app.config["MAX_CONTENT_LENGTH"])
+    if request.endpoint != "transfer.import_json" or not access.can(current_user, "admin"):
+        return render_template("errors/error.html", code=413, title=error.name, message=str(limit)), 413
+    form = ImportForm(formdata=None)
+    form.case_file.errors = [f"Nothing was imported: {limit}"]
+    return render_template("transfer/import.html", form=form), 413
 
 
 @bp.get("/people/export.csv")
