@@ -1,9 +1,10 @@
 """Imported only by the PDF fork server: render a small document like the real ones, twice, so that
 WeasyPrint's font, glyph and stylesheet caches are warm in every child forked from it (a cold child
-spends most of its time filling them)."""
+spends most of its time filling them), with the models imported for the contexts children unpickle."""
 
 import string
 
+import casework.models  # noqa: F401 - the models are imported once, not by every child that unpickles them
 from casework.pdf import html_to_pdf
 
 _TEXT = (
