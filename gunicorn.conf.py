@@ -39,7 +39,10 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # heartbeats never wait on a busy disk
+# Heartbeat files in memory, so that a busy disk never looks like a stuck worker (gunicorn makes them with
+# mkstemp, private to its user).
+_SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 
 accesslog = "-"
 errorlog = "-"

@@ -192,8 +192,9 @@ def _template_html(job: _Job) -> str:
             engine.dispose()
 
 
-def _child(conn, job_data: bytes, memory_bytes: int) -> None:
+def _child(conn, job_data: bytes, memory_bytes: int, niceness: int) -> None:
     try:
+        os.nice(niceness)  # below the web workers: pages and /healthz get the processor first
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         # Inside the limits: the context can be as large as the case. The bytes come from our own parent.
@@ -249,7 +250,10 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
         raise RenderFailed(f"The document could not be printed ({exc.__class__.__name__}).") from None
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(child, job_data, memory_mb * 1024 * 1024), daemon=True)
+    niceness = config.get("PDF_NICENESS", 10)
+    process = ctx.Process(
+        target=_child, args=(child, job_data, memory_mb * 1024 * 1024, niceness), daemon=True
+    )
     process.start()
     child.close()
     try:
@@ -306,8 +310,9 @@ def _release(fd: int) -> None:
 @contextmanager
 def printing_slot(owner: str) -> Iterator[None]:
     """Hold a slot among the PDFs being made by `owner` (PDF_PER_USER, 2) and on the server (PDF_MAX_IN_PROGRESS,
-    the number of processors): lock files under the instance folder, shared by every worker process and
-    thread. PdfBusy (429 for the owner's limit, 503 for the server's) when none is free; never waits."""
+    4): lock files under the instance folder, shared by every worker process and thread (a lock file, not a
+    table: a crashed worker's slot is freed by the kernel). PdfBusy (429 for the owner's limit, 503 for the
+    server's) when none is free; never waits."""
     config = current_app.config
     folder = Path(current_app.instance_path) / "pdf-slots"
     folder.mkdir(parents=True, exist_ok=True)
@@ -315,7 +320,7 @@ def printing_slot(owner: str) -> Iterator[None]:
     mine = _slot(folder, f"owner-{safe_owner}", config.get("PDF_PER_USER", 2))
     if mine is None:
         raise PdfBusy(USER_BUSY, 429)
-    server = _slot(folder, "server", config.get("PDF_MAX_IN_PROGRESS", os.cpu_count() or 2))
+    server = _slot(folder, "server", config.get("PDF_MAX_IN_PROGRESS", 4))
     if server is None:
         _release(mine)
         raise PdfBusy(SERVER_BUSY, 503)
