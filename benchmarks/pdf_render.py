@@ -206,7 +206,7 @@ def main() -> None:
                 )
                 html = render_template("pdf/case.html", **context)
                 peak_app = render_template_pdf(
-                    "pdf/case.html", exhibits=pdfs or None, **context
+                    "pdf/case.html", owner="benchmark", exhibits=pdfs or None, **context
                 ).peak_memory_kb
         alone, peak_alone = baseline(html)
         print(
