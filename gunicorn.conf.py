@@ -44,6 +44,10 @@ max_requests_jitter = 200
 _SHM = "/dev/shm"  # noqa: S108
 worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 
+# gunicorn 27's control socket has one default path per user: two instances on a host would fight over it.
+# Reloads and stops go through signals (HUP, TERM) from the service manager instead.
+control_socket_disable = True
+
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
