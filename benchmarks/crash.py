@@ -423,7 +423,7 @@ def deliver_links(app, ledger: Ledger, stop: threading.Event) -> None:
 # ----------------------------------------------------------------------------------------------- the checks
 
 
-def lost_writes(app, ledger: Ledger, fixture: Fixture) -> dict[str, int]:
+def lost_writes(app, ledger: Ledger, fixture: Fixture) -> dict[str, list]:
     """Acknowledged writes missing from the database (a document also needs its file), by kind."""
     from casework.documents import storage
     from casework.extensions import db
@@ -431,7 +431,7 @@ def lost_writes(app, ledger: Ledger, fixture: Fixture) -> dict[str, int]:
     from casework.petitions import signing
 
     acknowledged = ledger.acknowledged
-    lost: dict[str, int] = {}
+    lost: dict[str, list] = {}
     with app.app_context():
         found = {
             "person": set(db.session.scalars(sa.select(Person.legal_name))),
@@ -440,35 +440,28 @@ def lost_writes(app, ledger: Ledger, fixture: Fixture) -> dict[str, int]:
             "note": set(db.session.scalars(sa.select(Note.body))),
         }
         for kind, values in found.items():
-            lost[kind] = len([m for m in acknowledged[kind] if m not in values])
+            lost[kind] = [m for m in acknowledged[kind] if m not in values]
         folder = storage.folder()
         documents = dict(db.session.execute(sa.select(Document.title, Document.storage_name)).all())
-        lost["document"] = len(
-            [
-                m
-                for m in acknowledged["document"]
-                if m not in documents or not (folder / documents[m]).is_file()
-            ]
-        )
-        states = dict(
-            db.session.execute(
-                sa.select(Signature.dedupe_hmac, Signature.state).where(
-                    Signature.petition_id == fixture.petition_id
-                )
-            ).all()
-        )
-        keys = {
-            email: signing.dedupe_keys(fixture.petition_id, name, email)[0]
-            for name, email in acknowledged["signature"]
-        }
-        lost["signature"] = len([e for e in keys if keys[e] not in states])
-        lost["confirmation"] = len(
-            [
-                e
-                for e in acknowledged["confirmation"]
-                if getattr(states.get(keys.get(e)), "value", None) != "validated"
-            ]
-        )
+        lost["document"] = [
+            m for m in acknowledged["document"] if m not in documents or not (folder / documents[m]).is_file()
+        ]
+        rows = db.session.execute(
+            sa.select(Signature.dedupe_hmac, Signature.email_hmac, Signature.state).where(
+                Signature.petition_id == fixture.petition_id
+            )
+        ).all()
+        signed = {dedupe for dedupe, _, _ in rows}
+        validated = {email_key for _, email_key, state in rows if state.value == "validated"}
+        pid = fixture.petition_id
+        lost["signature"] = [
+            e for n, e in acknowledged["signature"] if signing.dedupe_keys(pid, n, e)[0] not in signed
+        ]
+        # By the e-mail's key (every signer here has an address of their own): a link may come from a
+        # signature whose own answer was cut by a kill after its commit, so the name is not always known.
+        lost["confirmation"] = [
+            e for e in acknowledged["confirmation"] if signing.dedupe_keys(pid, "", e)[1] not in validated
+        ]
         db.session.remove()
     return lost
 
@@ -598,15 +591,19 @@ def run(kind: str, args) -> bool:
         server.stop()
         if pg_name:
             drop_postgresql(args.database, pg_name)
+    lost_count = sum(len(v) for v in lost.values())
     print(
-        f"crash {kind}: kills {args.kills}, acknowledged writes {ledger.total}, lost writes {sum(lost.values())}, "
+        f"crash {kind}: kills {args.kills}, acknowledged writes {ledger.total}, lost writes {lost_count}, "
         f"integrity {sound}, orphan files {orphans}, count mismatches {mismatches}"
     )
-    by_kind = ", ".join(f"{k} {len(v)} (lost {lost[k]})" for k, v in ledger.acknowledged.items())
+    by_kind = ", ".join(f"{k} {len(v)} (lost {len(lost[k])})" for k, v in ledger.acknowledged.items())
     print(f"  {kind} acknowledged by kind: {by_kind}")
+    for k, missing in lost.items():
+        if missing:
+            print(f"  {kind} lost {k}: {', '.join(map(str, missing[:5]))}")
     if orphan_names:
         print(f"  {kind} orphan files: {', '.join(orphan_names[:10])}")
-    ok = not sum(lost.values()) and sound == "ok" and not orphans and not mismatches
+    ok = not any(lost.values()) and sound == "ok" and not orphans and not mismatches
     if ok:
         shutil.rmtree(instance, ignore_errors=True)
     else:
