@@ -5,6 +5,7 @@ answered at once while three heavy PDFs are being made."""
 from __future__ import annotations
 
 import http.client
+import io
 import os
 import re
 import secrets
@@ -99,6 +100,33 @@ def test_the_template_is_rendered_in_the_bounded_child(app, login_as, make_perso
     monkeypatch.setattr(app.jinja_env, "get_template", no_pdf_template_here)
     response = staff.get(f"/people/{person.id}/summary.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+
+
+def test_what_the_request_did_not_load_is_read_by_the_child(app, make_person, tmp_path):
+    """The child attaches the request's objects to a session of its own: an attribute the request never loaded
+    is read from the database there (on a connection of the child's), not a failure."""
+    from pypdf import PdfReader
+
+    from casework.extensions import db
+    from casework.models import Person
+    from casework.pdf import _Job, _run
+
+    (tmp_path / "lazy.html").write_text("<p>{{ p.legal_name }} / {{ p.preferred_name }}</p>")
+    person = make_person(legal_name="Read In The Child", preferred_name="Childread")
+    with app.app_context():
+        loaded = db.session.get(Person, person.id)
+        db.session.expire(loaded, ["legal_name", "preferred_name"])  # as if never loaded
+        job = _Job(
+            template="lazy.html",
+            context={"p": loaded},
+            loaded=list(db.session.identity_map.values()),
+            search_path=[str(tmp_path)],
+            database_url=db.engine.url.render_as_string(hide_password=False),
+        )
+        rendered = _run(job)
+        db.session.rollback()
+    text = PdfReader(io.BytesIO(rendered.data)).pages[0].extract_text()
+    assert "Read In The Child / Childread" in text
 
 
 def test_the_petition_delivery_pdf_limit_gives_a_clear_page(app, login_as, make_person, db):
