@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 from flask import current_app
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -163,11 +164,32 @@ class _Job:
     exhibits: dict[str, bytes] | None = None
 
 
+_environments: dict[tuple[str, ...], jinja2.Environment] = {}
+
+
+def pdf_environment(search_path: list[str]) -> jinja2.Environment:
+    """The Jinja environment of the PDF templates under `search_path` (one per process, templates cached)."""
+    key = tuple(search_path)
+    if key not in _environments:
+        _environments[key] = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(search_path),
+            autoescape=jinja2.select_autoescape(default=True),
+            extensions=["jinja2.ext.do"],
+        )
+    return _environments[key]
+
+
+def warm_templates(search_path: list[str]) -> None:
+    """Compile every pdf/ template once (the fork server does, so that its children start with them)."""
+    env = pdf_environment(search_path)
+    for name in env.list_templates(filter_func=lambda name: name.startswith("pdf/")):
+        env.get_template(name)
+
+
 def _template_html(job: _Job) -> str:
     """Render the job's template in the child: autoescaped like the application's own environment; the
     objects loaded in the request are attached to a session of the child's own (a fresh connection, never
     the request's), so an attribute the request did not load is read rather than failing."""
-    import jinja2
     import sqlalchemy as sa
     from sqlalchemy.orm import Session
 
@@ -177,11 +199,7 @@ def _template_html(job: _Job) -> str:
         if session is not None:
             for obj in job.loaded:
                 session.add(obj)
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(job.search_path),
-            autoescape=jinja2.select_autoescape(default=True),
-            extensions=["jinja2.ext.do"],
-        )
+        env = pdf_environment(job.search_path)
         env.filters.update(job.filters)
         return env.get_template(job.template or "").render(job.context)
     finally:
