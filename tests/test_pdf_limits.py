@@ -156,7 +156,7 @@ def test_the_petition_delivery_pdf_limit_gives_a_clear_page(app, login_as, make_
 
 # ------------------------------------------------------------------ gunicorn with gunicorn.conf.py
 
-HEAVY_NOTES = 60
+HEAVY_NOTES = 120
 
 
 def free_port() -> int:
@@ -320,8 +320,10 @@ def test_healthz_answers_within_a_second_while_three_heavy_pdfs_render(tmp_path)
         (status, seconds, re.findall(rb"<p>([^<]*)</p>", body)[:1]) for status, body, seconds in results
     ]
     assert all(body.startswith(b"%PDF-") for _, body, _ in results)
-    assert min(seconds for _, _, seconds in results) > 2, "the PDFs were not heavy enough to measure anything"
-    assert len(waits) >= 10
+    assert min(seconds for _, _, seconds in results) > 1.5, (
+        "the PDFs were not heavy enough to measure anything"
+    )
+    assert len(waits) >= 5
     assert max(waits) < 1.0, f"/healthz waited {max(waits):.2f} s while three PDFs were made"
     print(f"three heavy PDFs: {[round(s, 1) for _, _, s in results]} s; /healthz max {max(waits):.3f} s")
 
