@@ -175,7 +175,7 @@ def main() -> None:
         with app.test_request_context():
             from flask_login import login_user
 
-            from casework.packets.content import SECTIONS, Audience, gather
+            from casework.packets.content import Audience, gather, section_choices
 
             with app.app_context():
                 user = db.session.scalar(db.select(User).where(User.email == "staff@example.org"))
@@ -186,7 +186,7 @@ def main() -> None:
                     user,
                     person,
                     Audience.ATTORNEY if summary else Audience.INTERNAL,
-                    list(SECTIONS) if summary else packet_form["sections"],
+                    [key for key, _ in section_choices()] if summary else packet_form["sections"],
                     None if summary else exhibit_ids,
                 )
                 from flask import render_template
@@ -206,7 +206,7 @@ def main() -> None:
                 )
                 html = render_template("pdf/case.html", **context)
                 peak_app = render_template_pdf(
-                    "pdf/case.html", exhibits=pdfs or None, **context
+                    "pdf/case.html", owner="benchmark", exhibits=pdfs or None, **context
                 ).peak_memory_kb
         alone, peak_alone = baseline(html)
         print(

@@ -1,10 +1,23 @@
 """Imported only by the PDF fork server: render a small document like the real ones, twice, so that
 WeasyPrint's font, glyph and stylesheet caches are warm in every child forked from it (a cold child
-spends most of its time filling them)."""
+spends most of its time filling them), with the models imported for the contexts children unpickle and
+the PDF templates compiled."""
 
 import string
 
-from casework.pdf import html_to_pdf
+from sqlalchemy.orm import configure_mappers
+from werkzeug.utils import import_string
+
+import casework.packets.content  # noqa: F401 - what children unpickle is imported once, here
+import casework.petitions.queries  # noqa: F401
+from casework import resource_dir
+from casework.features import declared_features
+from casework.pdf import html_to_pdf, warm_templates
+
+for _feature in declared_features():
+    for _section in _feature.sections:
+        import_string(_section)  # the sections' PDF parts and their loaders
+configure_mappers()
 
 _TEXT = (
     string.ascii_letters + string.digits + string.punctuation + " áàảãạăắằẳẵặâấầẩẫậđéèẻẽẹêếềểễệíìỉĩị"
@@ -23,3 +36,4 @@ _PAGE = (
 
 for _ in range(2):
     html_to_pdf(_PAGE)
+warm_templates([str(resource_dir("templates"))])  # the application's own folder (Flask's search path)

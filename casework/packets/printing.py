@@ -18,7 +18,12 @@ SUMMARY_TITLE = "Case summary"
 
 
 class PrintFailed(OperationError):
-    """The PDF could not be made (a missing exhibit file, a render that failed); the message says why."""
+    """The PDF could not be made (a missing exhibit file, a render that failed, too many PDFs at once); the
+    message says why and `status` what the page answers (429: the user's own limit; 503: try again later)."""
+
+    def __init__(self, message: str, status: int = 503) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _letters(n: int) -> str:
@@ -71,6 +76,7 @@ def print_case(user: User, content: PacketContent, title: str, purpose: str | No
     try:
         rendered = render_template_pdf(
             "pdf/case.html",
+            owner=f"user-{user.id}",
             exhibits=pdfs or None,
             c=content,
             title=title,
@@ -81,7 +87,7 @@ def print_case(user: User, content: PacketContent, title: str, purpose: str | No
             can_see_a_number=content.audience != Audience.PUBLIC and access.can(user, "see_a_number", person),
         )
     except RenderFailed as exc:
-        raise PrintFailed(str(exc)) from None
+        raise PrintFailed(str(exc), exc.status) from None
     audit.record(
         user,
         "packet.generated" if content.exhibits or title != SUMMARY_TITLE else "summary.generated",

@@ -54,15 +54,22 @@ def summary(person_id: int):
     try:
         rendered = printing.print_case(current_user, content, printing.SUMMARY_TITLE, None)
     except printing.PrintFailed as exc:
-        flash(str(exc), "error")
-        return render_template("packets/failed.html", person=person), 503
+        return _failed_page(person, exc)
     return _download(person, rendered, "summary")
 
 
-def _packet_refused(form: PacketForm, exc: OperationError) -> None:
-    """An audience the content cannot have goes under the audience; a failed print is flashed."""
+def _failed_page(person: Person, exc: printing.PrintFailed) -> tuple[str, int, dict[str, str]]:
+    """The page saying why the PDF was not made: 429 when the user's own PDFs are in the way, else 503."""
+    page = render_template("packets/failed.html", person=person, message=str(exc), busy=exc.status == 429)
+    return page, exc.status, {"Retry-After": "30"}
+
+
+def _packet_refused(form: PacketForm, exc: OperationError, failures: list[printing.PrintFailed]) -> None:
+    """An audience the content cannot have goes under the audience; a failed print is kept for its page."""
     if isinstance(exc, PacketRefused):
         form.audience.errors.append(str(exc))
+    elif isinstance(exc, printing.PrintFailed):
+        failures.append(exc)
     else:
         flash(str(exc), "error")
 
@@ -70,6 +77,19 @@ def _packet_refused(form: PacketForm, exc: OperationError) -> None:
 def _print_packet(person: Person, form: PacketForm, exhibit_ids: list[int]) -> Rendered:
     content = gather(current_user, person, Audience(form.audience.data), form.sections.data, exhibit_ids)
     return printing.print_case(current_user, content, "Case packet", form.purpose.data)
+
+
+def _packet_response(person: Person, form: PacketForm, exhibit_ids: list[int]):
+    """The packet as a download, the page saying why it was not made, or None (a refusal on the form)."""
+    failures: list[printing.PrintFailed] = []
+    rendered = editing.submit(
+        form,
+        lambda: _print_packet(person, form, exhibit_ids),
+        on_refused=lambda f, exc: _packet_refused(f, exc, failures),
+    )
+    if rendered is not None:
+        return _download(person, rendered, "packet")
+    return _failed_page(person, failures[0]) if failures else None
 
 
 @bp.route("/packet", methods=["GET", "POST"])
@@ -86,12 +106,9 @@ def build(person_id: int):
     order_errors: dict[int, str] = {}
     if form.validate_on_submit():
         ordered, order_errors = form.ordered_exhibits({d.id for d in documents}, request.form)
-        if not order_errors:
-            rendered = editing.submit(
-                form, lambda: _print_packet(person, form, ordered), on_refused=_packet_refused
-            )
-            if rendered is not None:
-                return _download(person, rendered, "packet")
+        response = None if order_errors else _packet_response(person, form, ordered)
+        if response is not None:
+            return response
     elif request.method == "POST":
         flash("The packet was not made: correct the fields marked below.", "error")
     return render_template(

@@ -35,12 +35,14 @@ def signatures_csv(petition: Petition) -> str:
     return out.getvalue()
 
 
-def delivery_pdf(petition: Petition) -> bytes:
-    """The delivery document, as PDF bytes; raises casework.pdf.RenderFailed when it cannot be made."""
+def delivery_pdf(petition: Petition, owner: str) -> bytes:
+    """The delivery document, as PDF bytes, made in a slot of `owner`'s (casework.pdf.printing_slot); raises
+    casework.pdf.RenderFailed when it cannot be made."""
     rows = delivery_rows(petition)
     dates = [r.confirmed_on for r in rows if r.confirmed_on]
     rendered = render_template_pdf(
         "pdf/petition_delivery.html",
+        owner=owner,
         petition=petition,
         rows=rows,
         text=petition_text(petition),

@@ -30,10 +30,10 @@ def delivery_pdf(person_id: int, petition_id: int):
         flash(UNDELIVERABLE, "error")
         return to_petition(person, petition)
     try:
-        document = exports.delivery_pdf(petition)
+        document = exports.delivery_pdf(petition, owner=f"user-{current_user.id}")
     except RenderFailed as exc:
-        flash(str(exc), "error")
-        return to_petition(person, petition)
+        page = render_template("packets/failed.html", person=person, message=str(exc), busy=exc.status == 429)
+        return page, exc.status, {"Retry-After": "30"}
     operations.record_export(current_user, person, petition, "delivery PDF")
     return Response(
         document,

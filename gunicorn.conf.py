@@ -1,0 +1,74 @@
+"""Production server configuration: gunicorn -c gunicorn.conf.py "casework:create_app()".
+
+Every value can be changed from the environment without editing this file:
+
+    CASEWORK_BIND                address to listen on (127.0.0.1:8000; behind nginx or another TLS proxy)
+    WEB_CONCURRENCY              worker processes (3)
+    CASEWORK_THREADS             threads per worker (4)
+    CASEWORK_PDF_TIMEOUT_SECONDS the PDF time limit the application applies (60); the worker timeout is above it
+
+Why these choices:
+- gthread workers: a thread waiting for a PDF (made in a child process, casework.pdf) leaves the worker's
+  other threads free, so /healthz and ordinary pages are answered while PDFs are made.
+- `timeout` is above the PDF limit, so that the application's own limit fires first and the user gets a page
+  saying so, never a worker killed mid-request.
+- `max_requests` with jitter recycles workers one at a time (slow leaks never pile up); `graceful_timeout`
+  lets requests in progress finish on a restart or a recycle.
+- The access log carries no query strings (searches hold names), no referrers and no user agents, and the
+  secret parts of links (petition confirmations, calendar feeds) are masked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from gunicorn.glogging import Logger
+
+_pdf_limit = int(float(os.environ.get("CASEWORK_PDF_TIMEOUT_SECONDS", "60")))
+
+bind = os.environ.get("CASEWORK_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("CASEWORK_THREADS", "4"))
+
+timeout = _pdf_limit + 30  # above the PDF limit: the application answers first
+graceful_timeout = _pdf_limit + 10  # a PDF in progress may finish on a restart
+keepalive = 5
+
+max_requests = 2000
+max_requests_jitter = 200
+
+# Heartbeat files in memory, so that a busy disk never looks like a stuck worker (gunicorn makes them with
+# mkstemp, private to its user).
+_SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
+
+# gunicorn 27's control socket has one default path per user: two instances on a host would fight over it.
+# Reloads and stops go through signals (HUP, TERM) from the service manager instead.
+control_socket_disable = True
+
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+# %(U)s is the path without the query string; no %(r)s (it holds the query), %(f)s (referrer), %(a)s (agent).
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+# A path segment that looks like a token (long, random): confirmation links, calendar feeds.
+_TOKEN = re.compile(r"[A-Za-z0-9_\-.~%]{20,}")
+
+
+class RedactingLogger(Logger):
+    """The access log without secrets: token-like path segments are replaced by "…"."""
+
+    def atoms(self, resp, req, environ, request_time):
+        """gunicorn's log atoms, with the path masked and the query string, request line and headers empty."""
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = _TOKEN.sub("…", atoms.get("U", ""))
+        atoms["q"] = ""
+        atoms["r"] = f"{atoms.get('m', '')} {atoms['U']} {atoms.get('H', '')}"
+        atoms["f"] = atoms["a"] = "-"
+        return atoms
+
+
+logger_class = RedactingLogger

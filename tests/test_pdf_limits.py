@@ -1,0 +1,346 @@
+"""PDFs never stall the server: the whole rendering runs in the bounded child, a user makes at most two PDFs at
+once (the server a few more), every limit answers with a clear page, and under gunicorn.conf.py /healthz is
+answered at once while three heavy PDFs are being made."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from casework.models import Note, Petition
+from tests.conftest import CSRF_RE, require_service, text_of
+
+ROOT = Path(__file__).resolve().parent.parent
+USER_BUSY = "Another PDF of yours is still being made; try again when it is done."
+
+
+def hold_slots(app, stack: ExitStack, owner: str, count: int) -> None:
+    """Take `count` of `owner`'s PDF slots in this process, as PDFs in progress elsewhere would."""
+    from casework.pdf import printing_slot
+
+    with app.app_context():
+        for _ in range(count):
+            stack.enter_context(printing_slot(owner))
+
+
+def test_a_user_with_two_pdfs_in_progress_gets_a_clear_page(app, login_as, make_person):
+    person = make_person(legal_name="Busy Printer Case")
+    staff = login_as("staff")
+    colleague = login_as("staff")
+    with ExitStack() as held:
+        hold_slots(app, held, f"user-{staff.user.id}", 2)
+        summary = staff.get(f"/people/{person.id}/summary.pdf")
+        packet = staff.post(f"/people/{person.id}/packet", {"audience": "internal", "sections": ["person"]})
+        for response in (summary, packet):
+            assert response.status_code == 429 and response.mimetype == "text/html"
+            assert USER_BUSY in text_of(response) and response.headers["Retry-After"]
+        assert colleague.get(f"/people/{person.id}/summary.pdf").status_code == 200  # others still print
+    assert staff.get(f"/people/{person.id}/summary.pdf").status_code == 200  # and so does the user, after
+
+
+def test_the_server_wide_cap_gives_a_clear_page(app, login_as, make_person):
+    person = make_person()
+    staff = login_as("staff")
+    app.config["PDF_MAX_IN_PROGRESS"] = 1
+    try:
+        with ExitStack() as held:
+            hold_slots(app, held, "someone-else", 1)
+            response = staff.get(f"/people/{person.id}/summary.pdf")
+        assert response.status_code == 503
+        assert "as many PDFs as it can at once" in text_of(response)
+        assert staff.get(f"/people/{person.id}/summary.pdf").status_code == 200
+    finally:
+        del app.config["PDF_MAX_IN_PROGRESS"]
+
+
+def test_a_pdf_past_the_time_limit_gives_a_clear_page_and_frees_its_slot(app, login_as, make_person, db):
+    person = make_person(legal_name="Slow Case")
+    for n in range(400):
+        db.add(Note(person_id=person.id, body=f"Note {n}: " + "a long line of words " * 40))
+    staff = login_as("staff")
+    app.config["PDF_TIMEOUT_SECONDS"] = 0.3
+    try:
+        slow = [
+            staff.get(f"/people/{person.id}/summary.pdf"),
+            staff.post(f"/people/{person.id}/packet", {"audience": "internal", "sections": ["notes"]}),
+            staff.get(f"/people/{person.id}/summary.pdf"),  # the slots of the two above were given back
+        ]
+    finally:
+        app.config["PDF_TIMEOUT_SECONDS"] = 60
+    for response in slow:
+        assert response.status_code == 503 and "This PDF took too long" in text_of(response)
+    assert staff.get(f"/people/{person.id}/summary.pdf").status_code == 200
+
+
+def test_the_template_is_rendered_in_the_bounded_child(app, login_as, make_person, monkeypatch):
+    person = make_person(legal_name="Child Rendered")
+    staff = login_as("staff")
+    original = app.jinja_env.get_template
+
+    def no_pdf_template_here(name, *args, **kwargs):
+        assert not str(name).startswith("pdf/"), "a PDF template was rendered in the web worker"
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(app.jinja_env, "get_template", no_pdf_template_here)
+    response = staff.get(f"/people/{person.id}/summary.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+
+
+def test_what_the_request_did_not_load_is_read_by_the_child(app, make_person, tmp_path):
+    """The child attaches the request's objects to a session of its own: an attribute the request never loaded
+    is read from the database there (on a connection of the child's), not a failure."""
+    from pypdf import PdfReader
+
+    from casework.extensions import db
+    from casework.models import Person
+    from casework.pdf import _Job, _run
+
+    (tmp_path / "lazy.html").write_text("<p>{{ p.legal_name }} / {{ p.preferred_name }}</p>")
+    person = make_person(legal_name="Read In The Child", preferred_name="Childread")
+    with app.app_context():
+        loaded = db.session.get(Person, person.id)
+        db.session.expire(loaded, ["legal_name", "preferred_name"])  # as if never loaded
+        job = _Job(
+            template="lazy.html",
+            context={"p": loaded},
+            loaded=list(db.session.identity_map.values()),
+            search_path=[str(tmp_path)],
+            database_url=db.engine.url.render_as_string(hide_password=False),
+        )
+        rendered = _run(job)
+        db.session.rollback()
+    text = PdfReader(io.BytesIO(rendered.data)).pages[0].extract_text()
+    assert "Read In The Child / Childread" in text
+
+
+def test_the_petition_delivery_pdf_limit_gives_a_clear_page(app, login_as, make_person, db):
+    person = make_person()
+    staff = login_as("staff")
+    petition = db.add(
+        Petition(
+            person_id=person.id,
+            org_id=person.org_id,
+            kind="hosted",
+            status="active",
+            title="Free them",
+            targets="The Governor",
+            slug=f"free-{secrets.token_hex(4)}",
+            story="A story.",
+            public_fields="",
+        )
+    )
+    url = f"/people/{person.id}/petitions/{petition.id}/delivery.pdf"
+    with ExitStack() as held:
+        hold_slots(app, held, f"user-{staff.user.id}", 2)
+        busy = staff.get(url)
+    assert busy.status_code == 429 and USER_BUSY in text_of(busy)
+    done = staff.get(url)
+    assert done.status_code == 200 and done.data.startswith(b"%PDF-")
+
+
+# ------------------------------------------------------------------ gunicorn with gunicorn.conf.py
+
+HEAVY_NOTES = 120
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """A signed-in user of the live server: cookies kept, the CSRF token read from the sign-in page."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+            body = None
+            if form is not None:
+                body = urllib.parse.urlencode(form)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+            return response.status, data
+        finally:
+            conn.close()
+
+    def sign_in(self, email: str, password: str) -> None:
+        _, page = self.request("GET", "/login")
+        match = CSRF_RE.search(page.decode())
+        assert match
+        form = {"csrf_token": match.group(1) or match.group(2), "email": email, "password": password}
+        status, _ = self.request("POST", "/login", form)
+        assert status == 302, f"{email} could not sign in"
+
+
+def heavy_case(database: str) -> int:
+    """Give a demo case the attorney works on (staff and admins see every case) many long notes; its id."""
+    engine = sa.create_engine(database)
+    with engine.begin() as conn:
+        person_id = conn.scalar(
+            sa.text(
+                "SELECT min(a.person_id) FROM case_assignment a JOIN user_account u ON u.id = a.user_id "
+                "WHERE u.email = 'attorney@example.org'"
+            )
+        )
+        now = datetime.now(UTC)
+        conn.execute(
+            sa.insert(Note.__table__),
+            [
+                {
+                    "person_id": person_id,
+                    "body": f"Note {n}. " + "The hearing was moved again; the family waited all day. " * 12,
+                    "privileged": False,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(HEAVY_NOTES)
+            ],
+        )
+    engine.dispose()
+    return person_id
+
+
+def healthz_seconds(port: int) -> float:
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    assert response.status == 200
+    return time.perf_counter() - start
+
+
+def test_healthz_answers_within_a_second_while_three_heavy_pdfs_render(tmp_path):
+    require_service(
+        subprocess.run([sys.executable, "-c", "import gunicorn"], capture_output=True).returncode == 0,
+        "gunicorn is not installed (pip install '.[server]')",
+    )
+    port = free_port()
+    password = "heavy pdf password phrase"
+    database = f"sqlite:///{tmp_path / 'live.sqlite'}"
+    env = {
+        **os.environ,
+        "CASEWORK_INSTANCE_PATH": str(tmp_path / "instance"),
+        "CASEWORK_SQLALCHEMY_DATABASE_URI": database,
+        "CASEWORK_SECRET_KEY": secrets.token_hex(32),
+        "CASEWORK_PASSWORD": password,
+        "CASEWORK_ARGON2_TIME_COST": "1",
+        "CASEWORK_ARGON2_MEMORY_COST": "1024",
+        "CASEWORK_BIND": f"127.0.0.1:{port}",
+        # A loaded test machine may be slow; the worker timeout follows (gunicorn.conf.py reads it too).
+        "CASEWORK_PDF_TIMEOUT_SECONDS": "120",
+    }
+    for command in (["db", "upgrade"], ["demo"]):
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "casework", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    person_id = heavy_case(database)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "casework:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                healthz_seconds(port)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.2)
+        clients = []
+        for email in ("staff@example.org", "admin@example.org", "attorney@example.org"):
+            client = Client(port)
+            client.sign_in(email, password)
+            clients.append(client)
+        results: list[tuple[int, bytes, float]] = []
+
+        def make_pdf(client: Client) -> None:
+            start = time.perf_counter()
+            status, body = client.request("GET", f"/people/{person_id}/summary.pdf")
+            results.append((status, body, time.perf_counter() - start))
+
+        threads = [threading.Thread(target=make_pdf, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        waits = []
+        while any(t.is_alive() for t in threads):
+            waits.append(healthz_seconds(port))
+            time.sleep(0.1)
+        for t in threads:
+            t.join()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert [status for status, _, _ in results] == [200, 200, 200], [
+        (status, seconds, re.findall(rb"<p>([^<]*)</p>", body)[:1]) for status, body, seconds in results
+    ]
+    assert all(body.startswith(b"%PDF-") for _, body, _ in results)
+    assert min(seconds for _, _, seconds in results) > 1.5, (
+        "the PDFs were not heavy enough to measure anything"
+    )
+    assert len(waits) >= 5
+    assert max(waits) < 1.0, f"/healthz waited {max(waits):.2f} s while three PDFs were made"
+    print(f"three heavy PDFs: {[round(s, 1) for _, _, s in results]} s; /healthz max {max(waits):.3f} s")
+
+
+def test_gunicorn_conf_keeps_query_strings_and_tokens_out_of_the_access_log():
+    sys.path.insert(0, str(ROOT))
+    try:
+        import gunicorn.glogging  # noqa: F401  (gunicorn.conf.py imports it)
+    except ImportError:
+        require_service(False, "gunicorn is not installed")
+    namespace: dict = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    assert namespace["worker_class"] == "gthread" and namespace["threads"] >= 2
+    assert namespace["timeout"] > 60 and namespace["graceful_timeout"] > 0
+    assert namespace["max_requests"] > 0 and namespace["max_requests_jitter"] > 0
+    assert "%(r)s" not in namespace["access_log_format"] and "%(q)s" not in namespace["access_log_format"]
+    token = secrets.token_urlsafe(32)
+    masked = namespace["_TOKEN"].sub("…", f"/p/free-them/confirm/{token}")
+    assert token not in masked and masked == "/p/free-them/confirm/…"
+    assert re.search(r"%\(U\)s", namespace["access_log_format"])
