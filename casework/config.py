@@ -24,6 +24,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     RATELIMIT_STORAGE_URI = "memory://"  # use redis://127.0.0.1:6379 in production
+    # Redis down: count in this process instead (said once in the log), so that sign-in and signing go on.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute; 100 per hour"
 
