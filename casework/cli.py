@@ -1,5 +1,5 @@
 """Command line: flask --app casework create-org | create-user | demo | prune-sessions | send-outbox |
-petitions reconcile | petitions prune | analyze.
+sweep-uploads | petitions reconcile | petitions prune | analyze.
 
 Each command is one unit of work (casework.unit_of_work.transaction): it commits when it succeeds and
 leaves nothing behind when it fails. A command whose steps must stand on their own (send-outbox) runs each
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 
 import click
 import sqlalchemy as sa
@@ -130,6 +131,25 @@ def send_outbox_command(limit: int) -> None:
     )
 
 
+@click.command("sweep-uploads")
+@with_appcontext
+@click.option(
+    "--max-age-minutes",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Delete partial uploads older than this (younger ones may be uploads in progress).",
+)
+def sweep_uploads_command(max_age_minutes: int) -> None:
+    """Delete the partial files (.part) a crash or a full disk left in the documents folder."""
+    from casework.documents import storage
+
+    removed = storage.sweep_partial_uploads(timedelta(minutes=max_age_minutes))
+    for name in removed:
+        click.echo(f"removed {name}")
+    click.echo(f"{len(removed)} partial upload(s) removed.")
+
+
 @click.group("petitions")
 def petitions_group() -> None:
     """Petitions: counts and the retention of signer data."""
@@ -188,6 +208,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         prune_sessions_command,
         send_outbox_command,
+        sweep_uploads_command,
         petitions_group,
         analyze_command,
     ):
