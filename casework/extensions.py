@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from flask import Flask
@@ -20,9 +21,12 @@ logger = logging.getLogger("casework.ratelimit")
 
 
 class FallbackLimiter(Limiter):
-    """A Limiter whose storage (Redis) may be down: every use of its strategy, the routes' own decorators and
-    direct `limiter.limiter.hit(...)` calls alike, then switches to in-process limits instead of failing,
-    says so once in the log, and goes back to the storage when it answers again (Flask-Limiter checks)."""
+    """A Limiter that outlives its storage (Redis): when the storage fails, every count (the routes'
+    decorators and direct `limiter.limiter.hit(...)` calls alike) goes to in-process limits instead of
+    failing the request; the switch is logged once, and Flask-Limiter goes back to the storage when it
+    answers again."""
+
+    _switching = threading.Lock()  # two requests failing at once log the switch once
 
     @property
     def limiter(self) -> RateLimiter:
@@ -36,7 +40,9 @@ class FallbackLimiter(Limiter):
         """Switch to the in-memory limits after a storage error; None when no fallback is configured."""
         if not self._in_memory_fallback_enabled or self._fallback_limiter is None:
             return None
-        if not self._storage_dead:
+        with self._switching:
+            if self._storage_dead:
+                return self._fallback_limiter
             logger.warning(
                 "rate limit storage unreachable (%s: %s): using in-process limits until it answers again",
                 error.__class__.__name__,

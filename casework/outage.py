@@ -46,6 +46,11 @@ def _recognize_unreachable(context: ExceptionContext) -> None:
     ) from context.original_exception
 
 
+def watch(engine: sa.engine.Engine) -> None:
+    """Raise DatabaseUnreachable for this engine's failed connects and lost connections."""
+    event.listen(engine, "handle_error", _recognize_unreachable)
+
+
 def where(url: sa.engine.URL) -> str:
     """The database's location for a message: host:port, or the SQLite file (never the credentials)."""
     if url.get_backend_name() == "sqlite":
@@ -138,7 +143,7 @@ def _guard_cli(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Recognize outages on the app's engine; register the 503 page, the early stop and the CLI guard."""
     with app.app_context():
-        event.listen(db.engine, "handle_error", _recognize_unreachable)
+        watch(db.engine)
     app.register_error_handler(DatabaseUnreachable, _unreachable_page)
     # First of all before_request hooks: CSRF's reads the session, the limiter's may count a request.
     app.before_request_funcs.setdefault(None, []).insert(0, _stop_early)

@@ -6,6 +6,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import event
 
+from casework import outage
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -130,6 +132,7 @@ def _sqlite_migration_engine(url):
     cascade-delete every row that points at it. They are off while the schema changes (the pragma is ignored
     inside a transaction, hence on connecting, before any BEGIN), and checked whole afterwards."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    outage.watch(engine)  # a file that cannot be opened is one line of error, as with the app's engine
 
     @event.listens_for(engine, "connect")
     def _outside_any_transaction(dbapi_connection, connection_record):
