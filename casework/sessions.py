@@ -70,15 +70,18 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
-        now = utcnow()
         try:
-            with db.engine.connect() as conn:
-                row = conn.execute(sa.select(_table).where(_table.c.token_hash == _hash(token))).first()
+            return self._open(app, token)
         except DatabaseUnreachable as exc:
             # Raising here would escape the error handlers (the session opens before them): the request
             # answers 503 from its first before_request hook instead (casework.outage).
             mark_unreachable(exc)
             return ServerSession()
+
+    def _open(self, app: Flask, token: str) -> ServerSession:
+        now = utcnow()
+        with db.engine.connect() as conn:
+            row = conn.execute(sa.select(_table).where(_table.c.token_hash == _hash(token))).first()
         if row is None:
             return ServerSession()
         expires_at = _aware(row.expires_at)

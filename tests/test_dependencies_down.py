@@ -174,3 +174,48 @@ def test_cli_commands_print_one_line(tmp_path, kind, command):
     assert errors == [errors[0]] and errors[0].startswith(
         f"Error: the database is unreachable ({location}): "
     )
+
+
+@pytest.fixture
+def lose_the_database(app):
+    """lose_the_database() -> from now on, every new connection of the test app is refused (until the
+    test ends)."""
+    engines = []
+
+    def refuse(dialect, connection_record, cargs, cparams):
+        raise dialect.loaded_dbapi.OperationalError("connection refused (the server went away)")
+
+    def lose():
+        with app.app_context():
+            engine = sqlalchemy_db.engine
+        engine.dispose()
+        sa.event.listen(engine, "do_connect", refuse)
+        engines.append(engine)
+
+    yield lose
+    for engine in engines:
+        sa.event.remove(engine, "do_connect", refuse)
+        engine.dispose()
+
+
+def test_the_database_going_away_mid_request(app, login_as, lose_the_database, monkeypatch, caplog):
+    """The session was read, then the database went away: the user loader's query fails, the page is the
+    503 page for an anonymous visitor (showing the signed-in user would query again), nothing retries."""
+    from casework import sessions
+
+    staff = login_as("staff")
+    real_open = sessions.DatabaseSessionInterface._open
+
+    def open_then_lose(self, application, token):
+        session = real_open(self, application, token)
+        lose_the_database()
+        return session
+
+    monkeypatch.setattr(sessions.DatabaseSessionInterface, "_open", open_then_lose)
+    caplog.set_level(logging.WARNING)
+    response = staff.get("/people")
+    assert response.status_code == 503 and shows(response, MESSAGE)
+    assert staff.user.email not in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers  # the session was left alone
+    assert not [r for r in caplog.records if r.exc_info]
+    assert len([r for r in caplog.records if "the database is unreachable" in r.getMessage()]) == 1
