@@ -167,7 +167,7 @@ def _send_outbox_once(limit: int, should_stop, *, quiet: bool, with_retention: b
         with unit_of_work.transaction():
             purged = retention.apply_retention().outbox_purged
     report = mail.send_pending(limit=limit, should_stop=should_stop)
-    if report.skipped and not (quiet and not with_retention):
+    if report.skipped and (with_retention or not quiet):  # a worker repeats it once an hour
         click.echo(report.skipped)
     if quiet and not (report.handled or report.purged or purged):
         return

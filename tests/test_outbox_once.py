@@ -247,3 +247,33 @@ def test_the_loop_worker_picks_up_new_mail(app, db, smtp_server):
             worker.kill()
     assert worker.returncode == 0
     assert sorted(recipients(server)) == ["signer0@example.org", "signer1@example.org"]
+
+
+def test_the_loop_worker_outlives_a_database_outage(tmp_path, smtp_server):
+    """A worker whose database is unreachable says so in one line per look and keeps going until stopped."""
+    server = smtp_server()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "casework", "send-outbox", "--loop", "--interval", "1"],
+        env={
+            **os.environ,
+            "CASEWORK_INSTANCE_PATH": str(tmp_path),
+            "CASEWORK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/casework.sqlite",
+            "CASEWORK_SECRET_KEY": "x" * 32,
+            "CASEWORK_SMTP_HOST": "127.0.0.1",
+            "CASEWORK_SMTP_PORT": str(server.port),
+        },
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(6)
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0 and out.splitlines()[-1] == "Stopped."
+    errors = err.splitlines()
+    assert errors and all(line.startswith("Error: the database is unreachable (") for line in errors), err
