@@ -27,7 +27,7 @@ _ANSWER_THEMSELVES = frozenset({"static", "core.healthz"})
 
 
 class DatabaseUnreachable(sa.exc.OperationalError):
-    """The database could not be reached: nothing was read or written, and trying again later may work."""
+    """The database could not be reached (or the connection was lost): trying again later may work."""
 
 
 def _recognize_unreachable(context: ExceptionContext) -> None:
@@ -36,8 +36,8 @@ def _recognize_unreachable(context: ExceptionContext) -> None:
         return  # the pool replaces a dead pooled connection by itself
     if context.connection is not None and not context.is_disconnect:
         return  # an error of a statement on a live connection: not an outage
-    if not isinstance(context.original_exception, Exception):
-        return
+    if not isinstance(context.sqlalchemy_exception, sa.exc.DBAPIError):
+        return  # not the driver's error (a bug in the arguments, an interrupt): keep it as it is
     raise DatabaseUnreachable(
         context.statement,
         context.parameters,
