@@ -155,12 +155,12 @@ def claim_next() -> int | None:
             candidates = candidates.limit(1).with_for_update(skip_locked=True)
         else:
             candidates = candidates.limit(_CANDIDATES)
-        for message_id_ in db.session.scalars(candidates).all():
+        for candidate in db.session.scalars(candidates).all():
             claimed = db.session.execute(
-                _outbox.update().where(_outbox.c.id == message_id_, due).values(next_attempt_at=now + lease)
+                _outbox.update().where(_outbox.c.id == candidate, due).values(next_attempt_at=now + lease)
             )
             if cast(sa.CursorResult, claimed).rowcount == 1:
-                return message_id_
+                return candidate
     return None
 
 
