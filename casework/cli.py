@@ -1,5 +1,5 @@
 """Command line: flask --app casework create-org | create-user | demo | prune-sessions | send-outbox |
-petitions reconcile | petitions prune | analyze.
+sweep-uploads | petitions reconcile | petitions prune | analyze.
 
 Each command is one unit of work (casework.unit_of_work.transaction): it commits when it succeeds and
 leaves nothing behind when it fails. A command whose steps must stand on their own (send-outbox) runs each
@@ -8,8 +8,14 @@ step in its own transaction. What a command prints about its work is printed onc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
 
 import click
 import sqlalchemy as sa
@@ -19,6 +25,7 @@ from flask.cli import with_appcontext
 from casework import unit_of_work
 from casework.extensions import db
 from casework.models import Role
+from casework.outage import DatabaseUnreachable, describe
 
 
 def _password_from_env_or_prompt() -> str:
@@ -113,21 +120,94 @@ def prune_sessions_command() -> None:
 @click.command("send-outbox")
 @with_appcontext
 @click.option("--limit", default=500, show_default=True, help="Send at most this many messages in this run.")
-def send_outbox_command(limit: int) -> None:
-    """Send the e-mail waiting in the outbox through SMTP (retrying failures); purge old sent mail."""
+@click.option(
+    "--loop", is_flag=True, help="Keep running as a worker until SIGTERM or SIGINT (instead of cron)."
+)
+@click.option(
+    "--interval",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --loop: seconds between two looks at the outbox.",
+)
+def send_outbox_command(limit: int, loop: bool, interval: int) -> None:
+    """Send the e-mail waiting in the outbox through SMTP (retrying failures); purge old sent mail.
+
+    Runs that overlap never send a message twice (each message is claimed first). With --loop, SIGTERM or
+    SIGINT lets the message being sent finish, then the worker exits with status 0."""
+    if not loop:
+        _send_outbox_once(limit, lambda: False, quiet=False)
+        return
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        retention_due = 0.0
+        while not stop.is_set():
+            with_retention = time.monotonic() >= retention_due
+            try:
+                _send_outbox_once(limit, stop.is_set, quiet=True, with_retention=with_retention)
+            except DatabaseUnreachable as exc:  # a worker outlives an outage; cron would just run again
+                click.echo(f"Error: {describe(exc)}", err=True)
+            else:
+                if with_retention:
+                    retention_due = time.monotonic() + RETENTION_INTERVAL_SECONDS
+            stop.wait(interval)
+    click.echo("Stopped.")
+
+
+RETENTION_INTERVAL_SECONDS = 3600  # the worker applies the retention of signer data once an hour
+
+
+def _send_outbox_once(limit: int, should_stop, *, quiet: bool, with_retention: bool = True) -> None:
     from casework.petitions import mail, retention
 
-    # The retention is committed before anything is sent; the sending commits after every message itself,
-    # so that a crash never sends a message twice.
-    with unit_of_work.transaction():
-        retained = retention.apply_retention()
-    report = mail.send_pending(limit=limit)
-    if report.skipped:
+    # The retention is committed before anything is sent; each message is claimed, then sent, then marked,
+    # each step committed on its own (see casework.petitions.mail).
+    purged = 0
+    if with_retention:
+        with unit_of_work.transaction():
+            purged = retention.apply_retention().outbox_purged
+    report = mail.send_pending(limit=limit, should_stop=should_stop)
+    if report.skipped and (with_retention or not quiet):  # a worker repeats it once an hour
         click.echo(report.skipped)
+    if quiet and not (report.handled or report.purged or purged):
+        return
     click.echo(
         f"Sent {report.sent}, to retry {report.failed}, given up {report.given_up}; "
-        f"purged {report.purged + retained.outbox_purged} old messages."
+        f"purged {report.purged + purged} old messages."
     )
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set `stop` (the current message is finished) instead of killing the worker."""
+    handled = (signal.SIGTERM, signal.SIGINT)
+    previous = {number: signal.getsignal(number) for number in handled}
+    for number in handled:
+        signal.signal(number, lambda *_: stop.set())
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@click.command("sweep-uploads")
+@with_appcontext
+@click.option(
+    "--max-age-minutes",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Delete partial uploads older than this (younger ones may be uploads in progress).",
+)
+def sweep_uploads_command(max_age_minutes: int) -> None:
+    """Delete the partial files (.part) a crash or a full disk left in the documents folder."""
+    from casework.documents import storage
+
+    removed = storage.sweep_partial_uploads(timedelta(minutes=max_age_minutes))
+    for name in removed:
+        click.echo(f"removed {name}")
+    click.echo(f"{len(removed)} partial upload(s) removed.")
 
 
 @click.group("petitions")
@@ -188,6 +268,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         prune_sessions_command,
         send_outbox_command,
+        sweep_uploads_command,
         petitions_group,
         analyze_command,
     ):

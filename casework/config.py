@@ -24,6 +24,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     RATELIMIT_STORAGE_URI = "memory://"  # use redis://127.0.0.1:6379 in production
+    # Redis down: count in this process instead (said once in the log), so that sign-in and signing go on.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute; 100 per hour"
 
@@ -66,4 +68,7 @@ class Defaults:
     MAIL_FROM = "petitions@localhost"
     OUTBOX_VISIBLE = False  # admins may read the outbox in the web UI (always in debug and testing)
     OUTBOX_MAX_ATTEMPTS = 6  # failed sends are retried after 1, 2, 4, 8... minutes, then given up
+    # A sender claims a message for this long before sending it; after a crash it is sent again once this
+    # has passed (well above the time one message may take: SMTP_TIMEOUT for each step of the conversation).
+    OUTBOX_LEASE_SECONDS = 600
     OUTBOX_PURGE_DAYS = 7  # sent and failed mail (it holds signers' addresses) is deleted after this

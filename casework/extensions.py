@@ -1,13 +1,89 @@
 """Flask extensions, created unbound and initialised by the application factory."""
 
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from limits.strategies import RateLimiter
 
 from casework.models.base import Base
+
+logger = logging.getLogger("casework.ratelimit")
+
+
+class FallbackLimiter(Limiter):
+    """A Limiter that outlives its storage (Redis): when the storage fails, every count (the routes'
+    decorators and direct `limiter.limiter.hit(...)` calls alike) goes to in-process limits instead of
+    failing the request; the switch is logged once, and Flask-Limiter goes back to the storage when it
+    answers again."""
+
+    _switching = threading.Lock()  # two requests failing at once log the switch once
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The strategy to count with: the storage's, guarded, or the in-memory one while the storage is down."""
+        strategy = super().limiter
+        if strategy is self._fallback_limiter or not self._in_memory_fallback_enabled:
+            return strategy
+        return _Guarded(self, strategy)  # type: ignore[return-value]
+
+    def storage_failed(self, error: Exception) -> RateLimiter | None:
+        """Switch to the in-memory limits after a storage error; None when no fallback is configured."""
+        if not self._in_memory_fallback_enabled or self._fallback_limiter is None:
+            return None
+        with self._switching:
+            if self._storage_dead:
+                return self._fallback_limiter
+            logger.warning(
+                "rate limit storage unreachable (%s: %s): using in-process limits until it answers again",
+                error.__class__.__name__,
+                str(error).splitlines()[0][:200] if str(error) else "",
+            )
+            self._storage_dead = True
+        return self._fallback_limiter
+
+
+class _Guarded:
+    """A rate limiting strategy whose storage errors turn into a switch to the in-memory fallback."""
+
+    def __init__(self, extension: FallbackLimiter, strategy: RateLimiter):
+        self._extension = extension
+        self._strategy = strategy
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._strategy, name)
+        if not callable(attribute):
+            return attribute
+
+        def guarded(*args, **kwargs):
+            try:
+                return attribute(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - any storage client error means "storage down"
+                fallback = self._extension.storage_failed(exc)
+                if fallback is None:
+                    raise
+                return getattr(fallback, name)(*args, **kwargs)
+
+        return guarded
+
+
+def configure_rate_limit_storage(app: Flask) -> None:
+    """Short timeouts for a Redis limit storage, so that a dead Redis costs a request a second, not a minute."""
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):
+        options = dict(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+        options.setdefault("socket_connect_timeout", 1)
+        options.setdefault("socket_timeout", 1)
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = options
+
 
 # The models subclass our own typed DeclarativeBase (casework.models.base.Base) so that they import
 # nothing of the application; Flask-SQLAlchemy only needs to share its metadata.
@@ -15,4 +91,4 @@ db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+limiter = FallbackLimiter(key_func=get_remote_address)

@@ -18,9 +18,11 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
+from casework import outage
 from casework.extensions import db
 from casework.models import WebSession
 from casework.models.base import utcnow
+from casework.outage import DatabaseUnreachable, database_unreachable_in_request, mark_unreachable
 
 _serializer = TaggedJSONSerializer()
 _table = cast(sa.Table, WebSession.__table__)
@@ -68,6 +70,15 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
+        try:
+            return self._open(app, token)
+        except DatabaseUnreachable as exc:
+            # Raising here would escape the error handlers (the session opens before them): the request
+            # answers 503 from its first before_request hook instead (casework.outage).
+            mark_unreachable(exc)
+            return ServerSession()
+
+    def _open(self, app: Flask, token: str) -> ServerSession:
         now = utcnow()
         with db.engine.connect() as conn:
             row = conn.execute(sa.select(_table).where(_table.c.token_hash == _hash(token))).first()
@@ -88,6 +99,14 @@ class DatabaseSessionInterface(SessionInterface):
         """Write, rotate or delete the session's row, in a transaction of its own, and set the cookie."""
         if not isinstance(session, ServerSession):
             return  # every session this interface opens is a ServerSession; Flask never saves another
+        if database_unreachable_in_request():
+            return  # the database is down: keep the cookie as it is, try nothing more
+        try:
+            self._save(app, session, response)
+        except DatabaseUnreachable as exc:
+            outage.replace_response(response, exc)
+
+    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)

@@ -1,8 +1,12 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from flask import current_app
+from sqlalchemy import event
+
+from casework import outage
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -96,17 +100,16 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
+    if connectable.dialect.name == "sqlite" and connectable.url.database not in (None, "", ":memory:"):
+        _run_sqlite_migrations(_sqlite_migration_engine(connectable.url), conf_args)
+        return
 
     with connectable.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
+        sqlite = connection.dialect.name == "sqlite"  # an in-memory database: the app's own connection
         if sqlite:
-            # SQLite rebuilds a table to alter it (render_as_batch): with foreign keys on, dropping the old table
-            # would cascade-delete every row that points at it. They are off while the schema changes (the
-            # pragma is ignored inside a transaction, hence before it), and checked whole afterwards.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # see _sqlite_migration_engine
             connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:
@@ -115,6 +118,55 @@ def run_migrations_online():
             connection.commit()
             if broken:
                 raise RuntimeError(f"the migration left {len(broken)} rows pointing nowhere: {broken[:5]}")
+
+
+def _sqlite_migration_engine(url):
+    """An engine of its own for migrating a SQLite file, whose transactions are real ones.
+
+    By default pysqlite commits before every DDL statement, so a killed upgrade left a migration half
+    applied (its first tables created, its revision not recorded) and the rerun failed. Here pysqlite is
+    told to keep out of transactions and the engine emits BEGIN IMMEDIATE itself (SQLAlchemy's recipe for
+    pysqlite): each migration, with the revision it records, is committed whole or not at all.
+
+    SQLite rebuilds a table to alter it (render_as_batch): with foreign keys on, dropping the old table would
+    cascade-delete every row that points at it. They are off while the schema changes (the pragma is ignored
+    inside a transaction, hence on connecting, before any BEGIN), and checked whole afterwards."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    outage.watch(engine)  # a file that cannot be opened is one line of error, as with the app's engine
+
+    @event.listens_for(engine, "connect")
+    def _outside_any_transaction(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None  # pysqlite neither begins nor commits on its own
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now: no other writer in between
+
+    return engine
+
+
+def _run_sqlite_migrations(engine, conf_args):
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                transactional_ddl=True,  # SQLite's DDL is transactional; Alembic assumes it is not
+                transaction_per_migration=True,
+                **conf_args,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.rollback()
+    finally:
+        engine.dispose()
+    if broken:
+        raise RuntimeError(f"the migration left {len(broken)} rows pointing nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():

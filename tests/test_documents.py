@@ -1,7 +1,10 @@
 """Documents on a case: upload checked by content, privileged ones hidden, downloads audited."""
 
+import errno
 import io
 import os
+import subprocess
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -146,3 +149,141 @@ def test_a_stored_file_follows_the_fate_of_its_row(app, login_as, make_person, d
     assert staff.post(f"/people/{person.id}/documents/{kept.id}/delete").status_code == 500
     assert set(os.listdir(folder)) == before and kept.storage_name in before
     assert [d.title for d in db.scalars(sa.select(Document))] == ["Kept"]
+
+
+# ---------------------------------------------------------------- a full or read-only documents disk
+
+STORAGE_MESSAGE = "The document could not be saved: the storage is full or read-only. Nothing was saved."
+
+
+def noise_png(size=(300, 300)) -> bytes:
+    """A PNG that does not compress (about 270 kB for 300×300)."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def documents_dir(app, tmp_path):
+    """A documents folder of the test's own (configured for the app while the test runs)."""
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    previous = app.config.get("DOCUMENTS_DIR")
+    app.config["DOCUMENTS_DIR"] = str(folder)
+    yield folder
+    app.config["DOCUMENTS_DIR"] = previous
+
+
+def _mount_tmpfs(folder, options: str) -> None:
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True
+    )
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.decode().strip()}")
+
+
+@pytest.fixture
+def full_documents_dir(documents_dir):
+    """A documents folder on a 64 kB file system (a really full disk; needs root to mount)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root (the patched-write tests cover this case)")
+    _mount_tmpfs(documents_dir, "size=64k,mode=0700")
+    yield documents_dir
+    subprocess.run(["umount", str(documents_dir)], check=True)
+
+
+@pytest.fixture
+def read_only_documents_dir(documents_dir):
+    """A documents folder nobody may write to: chmod for a user, a read-only mount for root (who ignores
+    permissions)."""
+    if os.geteuid() != 0:
+        documents_dir.chmod(0o500)
+        yield documents_dir
+        documents_dir.chmod(0o700)
+        return
+    _mount_tmpfs(documents_dir, "ro,size=64k,mode=0700")
+    yield documents_dir
+    subprocess.run(["umount", str(documents_dir)], check=True)
+
+
+def _assert_nothing_kept(response, folder, db):
+    assert response.status_code == 200 and shows(response, STORAGE_MESSAGE)
+    assert db.count(Document) == 0 and db.count(AuditEvent, AuditEvent.action == "document.uploaded") == 0
+    assert os.listdir(folder) == []
+
+
+@pytest.mark.parametrize(
+    "error", [errno.ENOSPC, errno.EROFS, errno.EDQUOT], ids=["ENOSPC", "EROFS", "EDQUOT"]
+)
+def test_a_failed_write_leaves_no_row_and_no_partial_file(
+    documents_dir, login_as, make_person, db, monkeypatch, error
+):
+    """The disk fills up halfway through the file: the half written is deleted, no row, a clear message."""
+    from casework.documents import storage
+
+    real_fdopen = os.fdopen
+
+    class HalfWritten:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            self.fh.flush()
+            raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(storage.os, "fdopen", lambda fd, mode: HalfWritten(real_fdopen(fd, mode)))
+    person = make_person()
+    _assert_nothing_kept(upload(login_as("staff"), person.id, png_bytes()), documents_dir, db)
+
+
+def test_a_folder_that_cannot_be_created_is_a_clear_message(
+    app, tmp_path, login_as, make_person, db, monkeypatch
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setitem(app.config, "DOCUMENTS_DIR", str(blocker / "documents"))
+    response = upload(login_as("staff"), make_person().id, png_bytes())
+    assert response.status_code == 200 and shows(response, STORAGE_MESSAGE) and db.count(Document) == 0
+
+
+def test_a_really_full_disk(full_documents_dir, login_as, make_person, db):
+    staff = login_as("staff")
+    person = make_person()
+    _assert_nothing_kept(upload(staff, person.id, noise_png(), "scan.png"), full_documents_dir, db)
+    assert upload(staff, person.id, png_bytes(), "small.png").status_code == 302  # what fits is still kept
+    assert db.count(Document) == 1
+
+
+def test_a_read_only_folder(read_only_documents_dir, login_as, make_person, db):
+    _assert_nothing_kept(
+        upload(login_as("staff"), make_person().id, png_bytes()), read_only_documents_dir, db
+    )
+
+
+def test_sweep_removes_only_stale_partial_uploads(app, documents_dir):
+    stale, fresh, whole = documents_dir / ("a" * 32 + ".part"), documents_dir / "b.part", documents_dir / "c"
+    for path in (stale, fresh, whole):
+        path.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    os.utime(whole, (two_hours_ago, two_hours_ago))
+    result = app.test_cli_runner().invoke(args=["sweep-uploads"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "1 partial upload(s) removed."
+    assert sorted(os.listdir(documents_dir)) == ["b.part", "c"]
+    result = app.test_cli_runner().invoke(args=["sweep-uploads", "--max-age-minutes", "0"])
+    assert result.exit_code != 0  # an age of 0 would delete uploads in progress
+    from datetime import timedelta
+
+    from casework.documents import storage
+
+    with app.app_context():
+        assert storage.sweep_partial_uploads(timedelta(seconds=0)) == ["b.part"]
+    assert os.listdir(documents_dir) == ["c"]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 
 from casework.errors import OperationError
+
+logger = logging.getLogger("casework.documents")
 
 MAX_PIXELS = 40_000_000  # decoding a larger image for a PDF would need hundreds of megabytes
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -19,6 +25,15 @@ ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 class UploadRejected(OperationError):
     """The file cannot be kept; the message says what to upload instead."""
+
+
+class StorageUnavailable(UploadRejected):
+    """The documents folder cannot take the file (disk full, read-only, no permission); nothing was kept."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The document could not be saved: the storage is full or read-only. Nothing was saved."
+        )
 
 
 @dataclass(frozen=True)
@@ -95,16 +110,49 @@ def check(data: bytes) -> str:
 
 
 def save(data: bytes) -> StoredFile:
-    """Check and write an upload under a random name; returns what to record."""
+    """Check and write an upload under a random name; returns what to record (StorageUnavailable when the
+    disk is full or read-only: then no file, not even a partial one, is left behind)."""
     content_type = check(data)
     name = secrets.token_hex(16)
-    target = folder() / name
-    temporary = target.with_suffix(".part")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(temporary, target)
+    try:
+        target = folder() / name
+        _write_whole(target, data)
+    except OSError as exc:
+        logger.warning("document not stored: %s", exc)
+        raise StorageUnavailable() from None
     return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    """Write to `<name>.part`, sync it, then rename: the name exists only for a whole file. On any error the
+    `.part` is deleted (a full disk must not stay full of halves)."""
+    temporary = target.with_suffix(".part")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())  # a full disk can show only here, when the data is really written
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def sweep_partial_uploads(max_age: timedelta = timedelta(hours=1)) -> list[str]:
+    """Delete `.part` files older than `max_age` (left by a crash during an upload); returns their names.
+    Younger ones may belong to an upload in progress."""
+    cutoff = time.time() - max_age.total_seconds()
+    removed = []
+    for path in folder().glob("*.part"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path.name)
+        except FileNotFoundError:
+            continue  # removed meanwhile (the upload finished or failed)
+    return sorted(removed)
 
 
 def read(storage_name: str) -> bytes:

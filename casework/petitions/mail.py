@@ -1,17 +1,25 @@
 """The outbox: e-mail is written to a table in the request's transaction and sent later by
-`flask send-outbox` through the configured SMTP server, with retries. Addresses are encrypted at rest and
-sent or failed mail is purged after OUTBOX_PURGE_DAYS, since signers' addresses are in it. Queuing writes
-in the caller's unit of work; the sender, a CLI job, commits each message on its own."""
+`flask send-outbox` (a cron job, or `--loop` as a worker) through the configured SMTP server, with retries.
+Addresses are encrypted at rest and sent or failed mail is purged after OUTBOX_PURGE_DAYS, since signers'
+addresses are in it. Queuing writes in the caller's unit of work; the sender, a CLI job, commits each step
+on its own.
+
+Each message is sent once, however many senders run at the same time: a sender first claims a message, in
+a transaction of its own committed before anything is sent, by moving its next_attempt_at forward by a lease
+(OUTBOX_LEASE_SECONDS) with a compare-and-set UPDATE that only one sender can win (on PostgreSQL the
+candidates are also picked with FOR UPDATE SKIP LOCKED, so senders do not even queue on each other). A crash
+between sending and recording the outcome: the lease expires and the message is sent again (at least once,
+never lost), with the same Message-ID, derived from the row, so that mail systems drop the copy."""
 
 from __future__ import annotations
 
 import contextlib
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 from typing import cast
 
 import sqlalchemy as sa
@@ -68,6 +76,11 @@ class SendReport:
     purged: int = 0
     skipped: str | None = None
 
+    @property
+    def handled(self) -> int:
+        """Messages this run tried to send."""
+        return self.sent + self.failed + self.given_up
+
 
 def _message(row: OutboxEmail, to: str) -> EmailMessage:
     config = current_app.config
@@ -75,9 +88,17 @@ def _message(row: OutboxEmail, to: str) -> EmailMessage:
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = row.subject
-    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message["Message-ID"] = message_id(row)
     message.set_content(row.body)
     return message
+
+
+def message_id(row: OutboxEmail) -> str:
+    """The message's Message-ID, the same at every attempt (a copy sent after a crash is recognized as one);
+    keyed, so that it tells a recipient nothing about the outbox."""
+    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "localhost"
+    token = crypto.mac("outbox-message-id", str(row.id), row.created_at.isoformat())[:32]
+    return f"<casework.{token}@{domain}>"
 
 
 def _connect() -> smtplib.SMTP:
@@ -90,36 +111,57 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
-def send_pending(limit: int = 500) -> SendReport:
+def send_pending(limit: int = 500, should_stop: Callable[[], bool] = lambda: False) -> SendReport:
     """Send the mail that is due, through SMTP; a failure is retried later with a doubling delay, and given up
-    after OUTBOX_MAX_ATTEMPTS. Each message is a transaction of its own, committed as soon as it is sent (or
-    has failed), so that a crash never sends a message twice."""
+    after OUTBOX_MAX_ATTEMPTS. Each message is claimed (committed) before it is sent and its outcome is
+    committed right after, so that overlapping runs never send one message twice; a crash in between sends
+    it again after the lease, with the same Message-ID. `should_stop` is asked between messages."""
     with unit_of_work.transaction():
         report = SendReport(purged=purge_old())
     if not current_app.config.get("SMTP_HOST"):
         report.skipped = "SMTP_HOST is not set: mail waits in the outbox."
         return report
-    rows = _due(limit)
     smtp = None
     try:
-        for row in rows:
+        while report.handled < limit and not should_stop():
+            claimed = claim_next()
+            if claimed is None:
+                break
             with unit_of_work.transaction():
-                smtp = _send_one(row, smtp, report)
+                row = db.session.get(OutboxEmail, claimed)
+                if row is not None:  # purged meanwhile by another run's retention: nothing to send
+                    smtp = _send_one(row, smtp, report)
     finally:
         _drop(smtp)
     return report
 
 
-def _due(limit: int) -> list[OutboxEmail]:
-    """The pending mail whose time has come, oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(OutboxEmail)
-            .where(OutboxEmail.status == OutboxStatus.PENDING, OutboxEmail.next_attempt_at <= utcnow())
-            .order_by(OutboxEmail.id)
-            .limit(limit)
-        )
-    )
+# Due messages looked at per claim: on SQLite another sender may win the first ones.
+_CANDIDATES = 10
+
+
+def claim_next() -> int | None:
+    """Claim the oldest due message for this sender and commit the claim; its id, or None when nothing is due.
+
+    The claim moves next_attempt_at past now by the lease, on the condition that the message is still pending
+    and due: of two senders, only one UPDATE matches. On PostgreSQL, FOR UPDATE SKIP LOCKED keeps senders
+    from picking a row another one is claiming; on SQLite the UPDATE takes the database's write lock."""
+    lease = timedelta(seconds=int(current_app.config["OUTBOX_LEASE_SECONDS"]))
+    with unit_of_work.transaction():
+        now = utcnow()
+        due = sa.and_(_outbox.c.status == OutboxStatus.PENDING, _outbox.c.next_attempt_at <= now)
+        candidates = sa.select(_outbox.c.id).where(due).order_by(_outbox.c.id)
+        if db.session.get_bind().dialect.name == "postgresql":
+            candidates = candidates.limit(1).with_for_update(skip_locked=True)
+        else:
+            candidates = candidates.limit(_CANDIDATES)
+        for candidate in db.session.scalars(candidates).all():
+            claimed = db.session.execute(
+                _outbox.update().where(_outbox.c.id == candidate, due).values(next_attempt_at=now + lease)
+            )
+            if cast(sa.CursorResult, claimed).rowcount == 1:
+                return candidate
+    return None
 
 
 def _send_one(row: OutboxEmail, smtp: smtplib.SMTP | None, report: SendReport) -> smtplib.SMTP | None:
