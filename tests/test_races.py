@@ -22,6 +22,8 @@ from casework.models import (
     Organization,
     ReliefApplication,
     ReliefStep,
+    ReliefTemplate,
+    ReliefTemplateStep,
     Role,
     Signature,
     User,
@@ -130,6 +132,37 @@ def test_a_checklist_too_busy_to_find_a_position_says_so_and_adds_nothing(
     assert response.status_code == 200 and shows(response, step_operations.BUSY_CHECKLIST)
     assert positions(db, application) == [1, 2, 3]
     assert db.count(AuditEvent, AuditEvent.action == "relief.step_added") == 0
+
+
+def test_steps_added_while_a_template_revision_is_applied_keep_distinct_positions(
+    login_as, make_user, db, org, volunteer, case_with_application
+):
+    """Applying a revision renumbers the checklist (and adds the template's new step) while others add steps."""
+    person, application = case_with_application
+    template = db.add(
+        ReliefTemplate(org_id=org.id, jurisdiction="MA", name="Our pardon", revision=2, kind=None)
+    )
+    titles = ("Gather records", "Collect letters", "Ask the DA", "Draft the petition")
+    for position, title in enumerate(titles, start=1):
+        db.add(ReliefTemplateStep(template_id=template.id, position=position, title=title))
+    db.execute(
+        sa.update(ReliefApplication)
+        .where(ReliefApplication.id == application.id)
+        .values(template_id=template.id, template_revision=1)
+    )
+    admin = login_as(make_user("admin"))
+    helpers = signed_in(login_as, volunteer, PARALLEL - 1)
+    base = f"/people/{person.id}/relief/{application.id}"
+    requests = [
+        (admin, f"{base}/template", {}),
+        *((b, f"{base}/steps", {"title": "Letter"}) for b in helpers),
+    ]
+
+    codes = race(requests, lambda r: r[0].post(r[1], r[2]).status_code)
+
+    assert codes == [302] * PARALLEL
+    assert positions(db, application) == list(range(1, len(titles) + PARALLEL))
+    assert db.get(ReliefApplication, application.id).template_revision == 2
 
 
 # ---------------------------------------------------------------- one mailbox, many names
