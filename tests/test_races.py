@@ -21,6 +21,7 @@ from casework.models import (
     CaseAssignment,
     Organization,
     ReliefApplication,
+    ReliefEvent,
     ReliefStep,
     ReliefTemplate,
     ReliefTemplateStep,
@@ -134,25 +135,32 @@ def test_a_checklist_too_busy_to_find_a_position_says_so_and_adds_nothing(
     assert db.count(AuditEvent, AuditEvent.action == "relief.step_added") == 0
 
 
-def test_steps_added_while_a_template_revision_is_applied_keep_distinct_positions(
-    login_as, make_user, db, org, volunteer, case_with_application
-):
-    """Applying a revision renumbers the checklist (and adds the template's new step) while others add steps."""
-    person, application = case_with_application
-    template = db.add(
-        ReliefTemplate(org_id=org.id, jurisdiction="MA", name="Our pardon", revision=2, kind=None)
-    )
-    titles = ("Gather records", "Collect letters", "Ask the DA", "Draft the petition")
-    for position, title in enumerate(titles, start=1):
+REVISED_TITLES = ("Gather records", "Collect letters", "Ask the DA", "Draft the petition")
+
+
+@pytest.fixture
+def revised_template(db, org, case_with_application):
+    """The application follows revision 1 of a template now at revision 2, which adds a third step."""
+    _person, application = case_with_application
+    template = db.add(ReliefTemplate(org_id=org.id, jurisdiction="MA", name="Our pardon", revision=2))
+    for position, title in enumerate(REVISED_TITLES, start=1):
         db.add(ReliefTemplateStep(template_id=template.id, position=position, title=title))
     db.execute(
         sa.update(ReliefApplication)
         .where(ReliefApplication.id == application.id)
         .values(template_id=template.id, template_revision=1)
     )
+    return template
+
+
+def test_steps_added_while_a_template_revision_is_applied_keep_distinct_positions(
+    login_as, make_user, db, volunteer, case_with_application, revised_template
+):
+    """Applying a revision renumbers the checklist (and adds the template's new step) while others add steps."""
+    person, application = case_with_application
+    base = f"/people/{person.id}/relief/{application.id}"
     admin = login_as(make_user("admin"))
     helpers = signed_in(login_as, volunteer, PARALLEL - 1)
-    base = f"/people/{person.id}/relief/{application.id}"
     requests = [
         (admin, f"{base}/template", {}),
         *((b, f"{base}/steps", {"title": "Letter"}) for b in helpers),
@@ -161,8 +169,29 @@ def test_steps_added_while_a_template_revision_is_applied_keep_distinct_position
     codes = race(requests, lambda r: r[0].post(r[1], r[2]).status_code)
 
     assert codes == [302] * PARALLEL
-    assert positions(db, application) == list(range(1, len(titles) + PARALLEL))
+    assert positions(db, application) == list(range(1, len(REVISED_TITLES) + PARALLEL))
     assert db.get(ReliefApplication, application.id).template_revision == 2
+
+
+def test_two_admins_applying_one_revision_at_once_apply_it_once(
+    login_as, make_user, db, case_with_application, revised_template
+):
+    person, application = case_with_application
+    admins = [login_as(make_user("admin")) for _ in range(2)]
+
+    responses = race(admins, lambda b: b.post(f"/people/{person.id}/relief/{application.id}/template", {}))
+
+    assert [r.status_code for r in responses] == [302, 302]
+    assert positions(db, application) == [1, 2, 3, 4]
+    assert db.count(ReliefEvent, ReliefEvent.kind == "template_applied") == 1
+    messages = [m for b in admins for _, m in flashed(b)]
+    assert sum("someone applied it a moment ago" in m for m in messages) == 1
+
+
+def flashed(browser: Browser) -> list[tuple[str, str]]:
+    """The messages waiting in the browser's session (shown on its next page)."""
+    with browser.client.session_transaction() as session:
+        return list(session.get("_flashes", []))
 
 
 # ---------------------------------------------------------------- one mailbox, many names

@@ -126,6 +126,11 @@ def apply_revision(
     The application is locked first, as a step added by hand locks it: a step added at the same moment goes
     after the renumbered checklist (or is kept by hand in it), never on a position the revision gives."""
     lock_row(ReliefApplication, application.id)
+    db.session.refresh(application)  # as stored now: someone may have applied the revision while we waited
+    if not newer_revision(application, template):
+        raise OperationError(
+            "The application follows this revision already: someone applied it a moment ago."
+        )
     steps = dates.steps_of(application)
     planned = plan(template, steps)
     for temporary, step in enumerate(steps, start=1):  # free every position first
