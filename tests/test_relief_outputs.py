@@ -337,10 +337,6 @@ def test_a_case_file_written_before_counsel_reads_its_attorney_as_lead_counsel(l
         ),
         (lambda a: a["support_records"][0].update(document_sha256="abc"), "“document_sha256” has a value"),
         (lambda a: a.update(support_records="three"), "“support_records” must be a list."),
-        (
-            lambda a: a.update(steps=[{"title": "Letters", "position": 1}, {"title": "Call", "position": 1}]),
-            "relief_applications[0].steps[1]: “position” 1 is the position of another step too.",
-        ),
     ],
 )
 def test_a_bad_relief_record_imports_nothing(login_as, case, make_org, db, mutate, message):

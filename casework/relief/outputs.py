@@ -138,7 +138,9 @@ def read_relief(reading: Reading) -> None:
         application.convictions = [
             reading.refs.resolve("conviction", ref, where, "conviction_refs") for ref in refs
         ]
-        application.steps = _steps(record, where)
+        application.steps = [
+            _step(step, f"{where}.steps[{j}]") for j, step in enumerate(records(record, "steps"))
+        ]
         application.events = [
             ReliefEvent(
                 **read(
@@ -153,18 +155,6 @@ def read_relief(reading: Reading) -> None:
             dates.refresh(reading.user, application, None, application.steps)
         except OperationError as exc:
             raise CaseFileRejected(f"{where}: {exc}") from None
-
-
-def _steps(record: dict, where: str) -> list[ReliefStep]:
-    """The application's steps; each has a position of its own (the database holds them to it too)."""
-    steps: list[ReliefStep] = []
-    for j, step in enumerate(records(record, "steps")):
-        steps.append(_step(step, f"{where}.steps[{j}]"))
-        if any(s.position == steps[-1].position for s in steps[:-1]):
-            raise CaseFileRejected(
-                f"{where}.steps[{j}]: “position” {steps[-1].position} is the position of another step too."
-            )
-    return steps
 
 
 def _step(record: object, where: str) -> ReliefStep:
