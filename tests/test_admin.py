@@ -97,11 +97,43 @@ def test_settings_are_saved_and_audited(login_as, db, org):
     from casework.models import Organization
 
     admin = login_as("admin")
-    admin.post("/admin/settings", {"volunteers_see_a_number": "y"})
+    response = admin.post("/admin/settings", {"volunteers_see_a_number": "y", "version": org.version})
+    assert response.status_code == 302
     saved = db.get(Organization, org.id)
     assert saved.volunteers_see_a_number is True and saved.volunteers_build_packets is False
+    assert saved.version == org.version + 1
     event = db.scalar(sa.select(AuditEvent).where(AuditEvent.action == "organization.updated"))
     assert event.field_list == ["volunteers_see_a_number"]
+
+
+def test_settings_saved_from_an_older_version_are_refused_with_what_was_saved(login_as, make_user, db, org):
+    from casework.models import Organization
+
+    first, second = login_as("admin"), login_as(make_user("admin"))
+    for browser in (first, second):
+        assert 'name="version" type="hidden" value="1"' in text_of(browser.get("/admin/settings"))
+    assert first.post("/admin/settings", {"volunteers_build_packets": "y", "version": 1}).status_code == 302
+
+    stale = second.post("/admin/settings", {"volunteers_see_a_number": "y", "version": 1})
+
+    assert stale.status_code == 200
+    assert shows(stale, "Another admin saved the settings while you were editing")
+    assert "Saved by someone else meanwhile: <strong>Yes</strong>" in text_of(stale)
+    assert 'name="version" type="hidden" value="2"' in text_of(stale)
+    saved = db.get(Organization, org.id)
+    assert (saved.volunteers_see_a_number, saved.volunteers_build_packets, saved.version) == (False, True, 2)
+    # saving again, after review, is the admin's informed choice
+    assert second.post("/admin/settings", {"volunteers_see_a_number": "y", "version": 2}).status_code == 302
+    assert db.get(Organization, org.id).volunteers_see_a_number is True
+
+
+def test_settings_form_without_its_version_changes_nothing(login_as, db, org):
+    from casework.models import Organization
+
+    admin = login_as("admin")
+    response = admin.post("/admin/settings", {"volunteers_see_a_number": "y"})
+    assert response.status_code == 200 and shows(response, "The settings were not saved: reload the page")
+    assert db.get(Organization, org.id).volunteers_see_a_number is False
 
 
 def test_audit_trail_filters(login_as, make_person, make_user, make_org, db):

@@ -1,4 +1,5 @@
-"""Migration 0012: the application's one attorney becomes counsel and its column goes, keeping the data both ways.
+"""Migration 0012: the application's one attorney becomes counsel and its column goes, keeping the data both ways;
+migration 0013: one step per position (duplicates renumbered).
 
 A database written between 0011 (which copied each attorney as lead counsel) and 0012 may hold attorneys that are
 not counsel yet: 0012 copies them again, once. Downgrading brings each application's first lead counsel back."""
@@ -8,6 +9,12 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import POSTGRES_URL, TEST_DB
 
 NOW = "2026-01-01 00:00:00"
 
@@ -116,3 +123,140 @@ def test_0012_moves_attorneys_into_counsel_and_back(tmp_path):
     assert_children_kept(conn)
     conn.close()
     flask_db(tmp_path, "upgrade")
+
+
+# ---------------------------------------------------------------- 0013: one step per position
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """The URL of an empty database of the kind under test (CASEWORK_TEST_DB), dropped afterwards."""
+    if TEST_DB != "postgresql":
+        yield f"sqlite:///{tmp_path / 'casework.sqlite'}"
+        return
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"casework_migration_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def flask_db_on(tmp_path, url: str, *args: str) -> None:
+    env = {
+        "CASEWORK_INSTANCE_PATH": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "CASEWORK_SECRET_KEY": "x" * 32,
+        "CASEWORK_SQLALCHEMY_DATABASE_URI": url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "casework", "db", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_0013_renumbers_duplicate_positions_keeps_anchors_and_goes_back(tmp_path, empty_database):
+    flask_db_on(tmp_path, empty_database, "upgrade", "0012")
+    engine = sa.create_engine(empty_database)
+    now = {"now": NOW}
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO organization (id, name, volunteers_see_a_number, volunteers_build_packets, "
+                "created_at, updated_at) VALUES (1, 'Riverbend', false, false, :now, :now)"
+            ),
+            now,
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO person (id, org_id, legal_name, interpreter_needed, case_status, search_text, "
+                "sort_name, version, created_at, updated_at) "
+                "VALUES (1, 1, 'Sovann Pich', false, 'active', '', '', 1, :now, :now)"
+            ),
+            now,
+        )
+        for application_id in (1, 2):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO relief_application (id, person_id, kind, jurisdiction, status, opened_on, "
+                    "version, created_at, updated_at) "
+                    "VALUES (:id, 1, 'governor_pardon', 'CA', 'preparing', '2022-03-01', 1, :now, :now)"
+                ),
+                {"id": application_id, **now},
+            )
+        # application 1: two steps at position 1 (added at the same moment), the last one counted from step 2;
+        # application 2: a gap, no duplicate, left as it is
+        for step_id, application_id, position, anchor in (
+            (10, 1, 1, None),
+            (11, 1, 1, None),
+            (12, 1, 2, None),
+            (13, 1, 3, 2),
+            (20, 2, 1, None),
+            (21, 2, 5, None),
+        ):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO relief_step (id, application_id, position, title, anchor, anchor_position, "
+                    "offset_days, schedule, version, created_at, updated_at) "
+                    "VALUES (:id, :application, :position, 'Step', :anchor, :anchor_position, 0, 'offset', 1, "
+                    ":now, :now)"
+                ),
+                {
+                    "id": step_id,
+                    "application": application_id,
+                    "position": position,
+                    "anchor": "step" if anchor else None,
+                    "anchor_position": anchor,
+                    **now,
+                },
+            )
+        conn.execute(
+            sa.text(
+                "INSERT INTO relief_event (application_id, at, kind, summary, step_id) "
+                "VALUES (1, :now, 'step_done', 'Step 2 done', 12)"
+            ),
+            now,
+        )
+    engine.dispose()
+
+    flask_db_on(tmp_path, empty_database, "upgrade")
+    engine = sa.create_engine(empty_database)
+    with engine.connect() as conn:
+        steps = conn.execute(
+            sa.text("SELECT id, position, anchor_position FROM relief_step ORDER BY application_id, position")
+        ).all()
+        assert [tuple(row) for row in steps] == [
+            (10, 1, None),
+            (11, 2, None),
+            (12, 3, None),
+            (13, 4, 3),  # still counted from the step that was at position 2
+            (20, 1, None),
+            (21, 5, None),
+        ]
+        assert conn.execute(sa.text("SELECT step_id FROM relief_event")).scalar() == 12
+        assert conn.execute(sa.text("SELECT version FROM organization")).scalar() == 1
+        with pytest.raises(sa.exc.IntegrityError):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO relief_step (application_id, position, title, offset_days, schedule, version, "
+                    "created_at, updated_at) VALUES (2, 5, 'Twin', 0, 'offset', 1, :now, :now)"
+                ),
+                now,
+            )
+    engine.dispose()
+
+    flask_db_on(tmp_path, empty_database, "downgrade", "0012")
+    engine = sa.create_engine(empty_database)
+    with engine.connect() as conn:
+        assert "version" not in {c["name"] for c in sa.inspect(conn).get_columns("organization")}
+        assert conn.execute(sa.text("SELECT count(*) FROM relief_step")).scalar() == 6
+    engine.dispose()
+    flask_db_on(tmp_path, empty_database, "upgrade")

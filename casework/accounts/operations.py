@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from casework import audit
 from casework.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
@@ -10,6 +11,7 @@ from casework.accounts.queries import active_admins, email_taken, normalize_emai
 from casework.editing import check_version, flush_versioned
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.locking import lock_row
 from casework.models import Organization, Role, User
 from casework.models.base import apply_changes, utcnow
 from casework.sessions import end_sessions_of
@@ -25,6 +27,9 @@ class WrongPassword(OperationError):
 
 class EmailTaken(OperationError):
     """Someone already signs in with the e-mail address given to a new user."""
+
+
+EMAIL_TAKEN = "Someone already signs in with this e-mail address; use another one."
 
 
 class LastAdmin(OperationError):
@@ -102,7 +107,10 @@ def create_user(
         org_id=org.id, email=email, name=name or "", role=Role(role), password_hash=hash_password(password)
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same e-mail added a moment ago: the caller rolls the request back
+        raise EmailTaken(EMAIL_TAKEN) from None
     audit.record(actor, "user.created", user, org_id=org.id)
     return user
 
@@ -112,7 +120,7 @@ def add_user(
 ) -> User:
     """An admin adds a user: the e-mail must be free (EmailTaken) and the password good (PasswordRejected)."""
     if email_taken(email):
-        raise EmailTaken("Someone already signs in with this e-mail address; use another one.")
+        raise EmailTaken(EMAIL_TAKEN)
     return create_user(actor, org, email=email, role=role, password=password, name=name)
 
 
@@ -123,6 +131,10 @@ def update_user(actor: User, user: User, data: dict, expected_version: int | Non
     losing_admin = (
         user.role == Role.ADMIN and user.active and (data["role"] != Role.ADMIN or not data["active"])
     )
+    if losing_admin:
+        # Counted under the organization's lock: two admins demoting each other at the same moment cannot
+        # both see the other one still active.
+        lock_row(Organization, user.org_id)
     if losing_admin and active_admins(user.org_id) <= 1:
         raise LastAdmin("The organization needs at least one active admin: make someone else admin first.")
     changed = apply_changes(user, data)

@@ -64,6 +64,7 @@ class OrgSettingsForm(BaseForm):
 
     volunteers_see_a_number = BooleanField("Volunteers may see A-numbers")
     volunteers_build_packets = BooleanField("Volunteers may build PDF packets")
+    version = VersionField()
 
     def record_data(self) -> dict:
         """The settings as ticked."""

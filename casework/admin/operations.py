@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from casework import audit
-from casework.extensions import db
+from casework.editing import versioned_update
 from casework.models import Organization, User
-from casework.models.base import apply_changes
 
 
-def update_settings(actor: User, org: Organization, data: dict) -> list[str]:
-    """Apply organization-wide settings; audit the names of those that changed."""
-    changed = apply_changes(org, data)
-    if changed:
-        audit.record(actor, "organization.updated", org, fields=changed)
-        db.session.flush()
-    return changed
+def update_settings(actor: User, org: Organization, data: dict, expected_version: int | None) -> list[str]:
+    """Apply organization-wide settings edited from `expected_version`; audit the names of those that changed.
+    A save made from an older version is refused (EditConflict): another admin saved in the meantime."""
+    return versioned_update(actor, org, data, expected_version, action="organization.updated")

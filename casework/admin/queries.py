@@ -11,7 +11,12 @@ from sqlalchemy.orm import joinedload
 
 from casework import access
 from casework.extensions import db
-from casework.models import AuditEvent, Person, User
+from casework.models import AuditEvent, Organization, Person, User
+
+
+def organization_of(admin: User) -> Organization:
+    """The admin's own organization, as stored now (its settings page edits it)."""
+    return db.session.get_one(Organization, admin.org_id)
 
 
 def users_of_org(admin: User) -> Sequence[User]:

@@ -108,16 +108,30 @@ def reset_password(user_id: int):
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
+SETTINGS_CONFLICT = (
+    "Another admin saved the settings while you were editing. Your changes were NOT saved: compare them "
+    "with the saved values shown under each setting, then save again."
+)
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    """Organization-wide settings."""
-    org = current_user.organization
-    form = OrgSettingsForm(obj=org)
-    if form.validate_on_submit():
-        operations.update_settings(current_user, org, form.record_data())
-        flash("Settings saved.", "success")
-        return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, org=org)
+    """Organization-wide settings, edited from a known version like every other record."""
+    return editing.edit_view(
+        load=lambda: queries.organization_of(current_user),
+        make_form=lambda org: OrgSettingsForm(obj=org),
+        save=lambda org, form: operations.update_settings(
+            current_user, org, form.record_data(), form.version.data
+        ),
+        render=lambda org, form, conflict: render_template(
+            "admin/settings.html", form=form, org=org, conflict=conflict
+        ),
+        saved_url=lambda org: url_for("admin.settings"),
+        what="settings",
+        conflict_message=SETTINGS_CONFLICT,
+        # ticks cannot be wrong: only the page's version or its security token can be missing
+        invalid_message="The settings were not saved: reload the page and save them again.",
+    )
 
 
 def _audit_filter_form() -> AuditFilterForm:

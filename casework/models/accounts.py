@@ -42,9 +42,13 @@ class Organization(TimestampMixin, Base):
     # Field-level rule: volunteers see that a person is detained, but not the A-number, unless allowed.
     volunteers_see_a_number: Mapped[bool] = mapped_column(default=False)
     volunteers_build_packets: Mapped[bool] = mapped_column(default=False)
+    # The settings are edited like every versioned record: a save from an older version is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     users: Mapped[list[User]] = relationship(back_populates="organization", lazy="raise")
     people: Mapped[list[Person]] = relationship(back_populates="organization", lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Organization {self.id}>"

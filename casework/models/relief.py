@@ -266,6 +266,8 @@ class ReliefStep(StepRuleColumns, TimestampMixin, Base):
     application: Mapped[ReliefApplication] = relationship(back_populates="steps", lazy="raise")
     assignee: Mapped[User | None] = relationship(lazy="joined")
 
+    # One step per position: two steps added at the same moment cannot both become "step 11".
+    __table_args__ = (sa.UniqueConstraint("application_id", "position"),)
     __mapper_args__ = {"version_id_col": version}
 
 

@@ -105,6 +105,9 @@ def restore_person(actor: User, person: Person) -> None:
     db.session.flush()
 
 
+ALREADY_ON_TEAM = "That user is already on the team."
+
+
 def assign(actor: User, person: Person, user: User) -> CaseAssignment:
     """Put a user of the owning organization on the case's team."""
     if user.org_id != person.org_id or not user.active:
@@ -115,10 +118,13 @@ def assign(actor: User, person: Person, user: User) -> CaseAssignment:
         )
     )
     if exists:
-        raise OperationError("That user is already on the team.")
+        raise OperationError(ALREADY_ON_TEAM)
     assignment = CaseAssignment(person_id=person.id, user_id=user.id)
     db.session.add(assignment)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # added by someone else a moment ago: the caller rolls the request back
+        raise OperationError(ALREADY_ON_TEAM) from None
     audit.record(actor, "person.assigned", assignment, person=person)
     return assignment
 

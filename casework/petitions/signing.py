@@ -4,7 +4,8 @@ This module serves the public pages: it reads and writes petition models only (P
 OutboxEmail), never a person or any other case data. The hot paths use single SQL statements:
 
 - signing is one INSERT .. ON CONFLICT DO NOTHING on (petition, HMAC of canonical e-mail + name), so a
-  duplicate is told apart from a new signature by the row count, not by a read that could race;
+  duplicate is told apart from a new signature by the row count, not by a read that could race; the cap of
+  signatures per mailbox is counted under the petition's lock (casework.locking), held until the commit;
 - confirming is `UPDATE signature SET state='validated' WHERE token_hash=? AND state='pending'` and, only
   when that changed a row, `UPDATE petition SET signature_count = signature_count + 1`, in one transaction:
   fifty clicks on the same link add one.
@@ -27,6 +28,7 @@ from limits import parse_many
 from sqlalchemy.dialects import postgresql, sqlite
 
 from casework.extensions import db, limiter
+from casework.locking import lock_row
 from casework.models import Petition, PetitionKind, PetitionStatus, Signature, SignatureState
 from casework.models.base import utcnow
 from casework.petitions import crypto, mail
@@ -194,6 +196,10 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     dedupe, email_key, domain = dedupe_keys(petition.id, data.name, data.email)
     over = not within_rate_limit(petition.id, client_address)
     if not over:
+        # The mailbox's signatures are counted under the petition's lock, and the new one is inserted before
+        # the lock is released (at the commit): twenty signatures sent from one mailbox at the same moment
+        # cannot all see fewer than the cap.
+        lock_row(Petition, petition.id)
         same_mailbox = (
             _connection()
             .execute(_SAME_MAILBOX, {"petition_id": petition.id, "email_key": email_key})
@@ -245,6 +251,9 @@ def confirm(petition: PublicPetition, token: str) -> int | None:
     returns."""
     if not token or len(token) > 100 or not petition.is_open:
         return None
+    # The petition's row first, then the signature's, as `sign` takes them: a signer signing again while
+    # their confirmation goes through cannot deadlock with it.
+    lock_row(Petition, petition.id)
     connection = _connection()
     validated = connection.execute(
         _CONFIRM, {"digest": crypto.token_hash(token), "pid": petition.id, "now": utcnow()}

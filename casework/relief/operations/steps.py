@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from casework import audit
 from casework.editing import check_version, flush_versioned
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.locking import lock_row
 from casework.models import Person, ReliefApplication, ReliefStatus, ReliefStep, User
 from casework.models.base import apply_changes
 from casework.relief import dates
@@ -119,25 +121,39 @@ def assign_step(
     return True
 
 
+# How many positions `add_step` tries when another request took the one it counted (see add_step).
+ADD_STEP_ATTEMPTS = 5
+BUSY_CHECKLIST = (
+    "The step was not added: others were adding steps to this application at the same moment. Add it again."
+)
+
+
 def add_step(actor: User, person: Person, application: ReliefApplication, data: dict) -> ReliefStep:
-    """A new step at the end of the application's checklist."""
-    last = (
-        db.session.scalar(
-            sa.select(sa.func.max(ReliefStep.position)).where(ReliefStep.application_id == application.id)
+    """A new step at the end of the application's checklist.
+
+    The application's row is locked before the last position is read, so two steps added at the same moment
+    get the next two positions; should a position still be taken (the unique constraint on (application,
+    position) refuses it), the insert is undone alone, inside a savepoint, and the next free position tried,
+    a few times, before a refusal that asks to add it again."""
+    lock_row(ReliefApplication, application.id)
+    for _attempt in range(ADD_STEP_ATTEMPTS):
+        # A step added by hand has no rule: its date, if any, is set by hand.
+        step = ReliefStep(
+            application_id=application.id,
+            position=next_position(application),
+            title=data["title"],
+            anchor=None,
+            due_override_on=data["due_on"],
+            due_on=data["due_on"],
         )
-        or 0
-    )
-    # A step added by hand has no rule: its date, if any, is set by hand.
-    step = ReliefStep(
-        application_id=application.id,
-        position=last + 1,
-        title=data["title"],
-        anchor=None,
-        due_override_on=data["due_on"],
-        due_on=data["due_on"],
-    )
-    db.session.add(step)
-    db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(step)
+        except IntegrityError:
+            continue
+        break
+    else:
+        raise OperationError(BUSY_CHECKLIST)
     record_event(actor, application, "step_added", f"Step {step.position} added: {step.title}", step=step)
     audit.record(
         actor,
@@ -148,6 +164,14 @@ def add_step(actor: User, person: Person, application: ReliefApplication, data: 
     )
     db.session.flush()
     return step
+
+
+def next_position(application: ReliefApplication) -> int:
+    """The position after the application's last step, as stored now."""
+    last = db.session.scalar(
+        sa.select(sa.func.max(ReliefStep.position)).where(ReliefStep.application_id == application.id)
+    )
+    return (last or 0) + 1
 
 
 def update_step(

@@ -15,6 +15,7 @@ from datetime import date
 from casework import audit
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.locking import lock_row
 from casework.models import Person, ReliefApplication, ReliefStep, ReliefTemplate, ReliefTemplateStep, User
 from casework.relief import dates, schedule
 from casework.relief.history import record_event
@@ -120,7 +121,16 @@ def preview(
 def apply_revision(
     actor: User, person: Person, application: ReliefApplication, template: ReliefTemplate
 ) -> int:
-    """Give the application the rules of the template's current revision; returns how many dates moved."""
+    """Give the application the rules of the template's current revision; returns how many dates moved.
+
+    The application is locked first, as a step added by hand locks it: a step added at the same moment goes
+    after the renumbered checklist (or is kept by hand in it), never on a position the revision gives."""
+    lock_row(ReliefApplication, application.id)
+    db.session.refresh(application)  # as stored now: someone may have applied the revision while we waited
+    if not newer_revision(application, template):
+        raise OperationError(
+            "The application follows this revision already: someone applied it a moment ago."
+        )
     steps = dates.steps_of(application)
     planned = plan(template, steps)
     for temporary, step in enumerate(steps, start=1):  # free every position first

@@ -147,10 +147,14 @@ def template_revision(person_id: int, application_id: int):
         return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
-        moved = operations.apply_revision(current_user, person, application, template)
-        flash(
-            f"The steps follow the template's revision {template.revision}; {moved} dates moved.", "success"
+        moved = editing.submit(
+            form, lambda: operations.apply_revision(current_user, person, application, template)
         )
+        if moved is not None:  # else refused, with the reason flashed
+            flash(
+                f"The steps follow the template's revision {template.revision}; {moved} dates moved.",
+                "success",
+            )
         return redirect(back + "#steps")
     rows = operations.preview(application, dates.steps_of(application), template)
     context = {"person": person, "application": application, "template": template, "rows": rows}

@@ -136,7 +136,11 @@ def add_step(person_id: int, application_id: int):
     if not form.validate_on_submit():
         flash("The step was not added: correct the fields marked below.", "error")
         return pages.application_page(person, application, add_form=form)
-    step = operations.add_step(current_user, person, application, form.step_data())
+    step = editing.submit(
+        form, lambda: operations.add_step(current_user, person, application, form.step_data())
+    )
+    if step is None:  # refused (flashed): the checklist was too busy to find a free position
+        return pages.back_to(person, application)
     flash(f"Step {step.position} added.", "success")
     return pages.back_to(person, application, step)
 
