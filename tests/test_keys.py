@@ -100,3 +100,44 @@ def test_a_replaced_secret_key_is_logged_when_the_instance_was_used(tmp_path, ca
         second = _instance_secret_key(tmp_path)
     assert second != first and "secret_key was missing and a new key was written" in caplog.text
     assert RESTORE in caplog.text
+
+
+def test_many_first_uses_at_once_check_the_key_one_at_a_time(app, monkeypatch):
+    """The first signatures after a start all need the key: one thread checks it (on a connection of its
+    own), the others wait for its answer instead of each taking another connection from the pool."""
+    import threading
+    import time
+
+    inside = 0
+    most = 0
+    guard = threading.Lock()
+    real_sample = crypto._sample_sealed_value
+
+    def slow_sample(application):
+        nonlocal inside, most
+        with guard:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)
+        try:
+            return real_sample(application)
+        finally:
+            with guard:
+                inside -= 1
+
+    monkeypatch.setattr(crypto, "_sample_sealed_value", slow_sample)
+    monkeypatch.delitem(app.extensions, "petition_keys", raising=False)
+    start = threading.Barrier(12)
+    answers: list[object] = []
+
+    def first_use():
+        start.wait()
+        answers.append(crypto.keys(app))
+
+    threads = [threading.Thread(target=first_use) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 12 and all(answer is answers[0] for answer in answers)
+    assert most == 1

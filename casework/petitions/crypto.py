@@ -18,6 +18,7 @@ import hmac
 import ipaddress
 import os
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -154,9 +155,23 @@ def instance_signature_key(instance: Path, app: Flask | None = None) -> str:
     raise RuntimeError(f"{path} is empty: delete it and start again")
 
 
+_KEYS_LOCK = threading.Lock()
+
+
 def keys(app: Flask | None = None) -> Keys:
     """The application's signature keys (derived once, then cached on the app)."""
     app = app or current_app
+    cached = app.extensions.get("petition_keys")
+    if cached is not None:
+        return cached
+    # One thread derives and checks the keys; the others wait for its answer. Each check opens a connection
+    # of its own: many threads checking at once while holding their request's connection would drain the pool.
+    with _KEYS_LOCK:
+        return _derive_and_check(app)
+
+
+def _derive_and_check(app: Flask) -> Keys:
+    """Derive the keys, prove them on a stored value and cache them on the app (under _KEYS_LOCK)."""
     cached = app.extensions.get("petition_keys")
     if cached is None:
         master = app.config.get("SIGNATURE_KEY") or instance_signature_key(Path(app.instance_path), app)
