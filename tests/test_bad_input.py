@@ -1,0 +1,190 @@
+"""Bad input never ends in a 500: each case once found by hand, on SQLite and PostgreSQL.
+
+Unicode digits that str.isdigit() accepts, ids beyond a database integer, dates at the end of the
+calendar, a NUL in an address, whitespace-only required dates and filters kept in the session."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from casework.forms import MAX_ID, day_after, parse_day, parse_id, parse_int
+from casework.models import CheckIn, Person, PetitionDelivery
+from tests.conftest import shows
+from tests.test_petitions_hosted import make_published
+
+NEXT_WEEK = (date.today() + timedelta(days=7)).isoformat()
+
+
+# ---------------------------------------------------------------- the one parser
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("1", 1),
+        (" 42 ", 42),
+        (str(MAX_ID), MAX_ID),
+        (str(MAX_ID + 1), None),
+        (str(2**63), None),
+        ("99999999999999999999", None),
+        ("0", None),
+        ("-1", None),
+        ("²", None),
+        ("٣", None),
+        ("1²", None),
+        ("+1", None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+        (["1"], None),
+    ],
+)
+def test_parse_id_takes_ascii_digits_within_the_database_range(text, number):
+    assert parse_id(text) == number
+
+
+def test_parse_int_and_dates_stay_in_range():
+    assert parse_int("-30", -100, 100) == -30
+    assert parse_int("101", -100, 100) is None
+    assert parse_day("9999-12-31") is None and parse_day("0001-01-01") is None
+    assert parse_day("2026-02-30") is None and parse_day("2026-02-28") == date(2026, 2, 28)
+    assert parse_day("２０２６-01-01") is None
+    assert day_after(date.max) == date.max
+
+
+# ---------------------------------------------------------------- paging anchors
+
+
+@pytest.mark.parametrize("url", ["/people", "/contacts"])
+@pytest.mark.parametrize("anchor", ["after", "before"])
+@pytest.mark.parametrize("value", ["²", "٣", "2147483648", str(2**63 + 1)])
+def test_paging_anchor_of_unicode_digits_or_huge_ids_starts_from_the_top(
+    login_as, make_person, url, anchor, value
+):
+    make_person(legal_name="Dara Keo")
+    staff = login_as("staff")
+    response = staff.get(f"{url}?{anchor}={value}")
+    assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- audit trail filters
+
+
+def test_audit_user_of_unicode_digits_is_ignored(login_as):
+    response = login_as("admin").get("/admin/audit?user=²")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["2147483648", str(2**63 + 1), "99999999999999999999"])
+def test_audit_case_number_beyond_the_database_range_is_refused(login_as, value):
+    response = login_as("admin").get(f"/admin/audit?person={value}")
+    assert response.status_code == 200
+    assert shows(response, "Type a whole number from 1 to 2147483647.")
+
+
+def test_audit_end_at_the_end_of_the_calendar_is_refused(login_as):
+    response = login_as("admin").get("/admin/audit?start=2020-01-01&end=9999-12-31")
+    assert response.status_code == 200
+    assert shows(response, "Type a date between 1800-01-01 and 2199-12-31.")
+
+
+# ---------------------------------------------------------------- What's due
+
+
+@pytest.mark.parametrize("window", ["²", "2147483648", "-1", "7 "])
+def test_due_window_not_offered_shows_the_default_window(login_as, window):
+    response = login_as("staff").get(f"/due?window={window}")
+    assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- control characters at the edge
+
+
+@pytest.mark.parametrize("url", ["/p/%00", "/p/a%00b/thanks", "/people?q=%00", "/people?%00=1"])
+def test_nul_in_an_address_is_refused_at_the_edge(browser, login_as, url):
+    assert browser.get(url).status_code == 400
+    assert login_as("staff").get(url).status_code == 400
+
+
+def test_control_character_in_a_form_field_name_is_refused(login_as):
+    staff = login_as("staff")
+    staff.get("/people")
+    assert staff.post("/people", {"q\x00": "x"}).status_code == 400
+
+
+# ---------------------------------------------------------------- whitespace-only required dates
+
+
+def test_check_in_date_of_spaces_is_asked_for_again(login_as, make_person, db):
+    person = make_person()
+    staff = login_as("staff")
+    form = {"scheduled_on": "   ", "office": "Burlington ERO", "outcome": "scheduled", "version": "0"}
+    response = staff.post(f"/people/{person.id}/checkins/new", form)
+    assert response.status_code == 200
+    assert shows(response, "Type the date of the check-in as YYYY-MM-DD")
+    assert db.count(CheckIn) == 0
+
+
+def test_delivery_day_of_spaces_is_asked_for_again(login_as, make_person, db):
+    staff, person, petition = make_published(login_as, make_person, db)
+    url = f"/people/{person.id}/petitions/{petition.id}/deliveries/new"
+    form = {"delivered_on": "   ", "delivered_to": "Field Office", "outcome": "awaiting", "version": "0"}
+    response = staff.post(url, form)
+    assert response.status_code == 200
+    assert shows(response, "Type the day of the delivery, as YYYY-MM-DD.")
+    assert db.count(PetitionDelivery) == 0
+
+
+# ---------------------------------------------------------------- filters kept in the session
+
+
+def test_custody_filter_of_spaces_is_not_kept(login_as, make_person):
+    make_person(legal_name="Dara Keo")
+    staff = login_as("staff")
+    staff.get("/people")
+    staff.post("/people", {"custody": "   ", "sort": "name"})
+    response = staff.get("/people")
+    assert response.status_code == 200 and shows(response, "Dara Keo")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"custody": "   "},
+        {"custody": "nonsense", "case_status": "x", "outcome": "y"},
+        {"assigned": "99999999999999999999"},
+        {"assigned": "²"},
+        {"detained_from": "9999-12-31", "detained_to": "0000-00-00"},
+        {"sort": "nonsense", "q": 7},
+        "not a dict",
+    ],
+)
+def test_a_bad_filter_already_in_the_session_is_dropped_on_read(login_as, make_person, app, stored):
+    make_person(legal_name="Dara Keo")
+    staff = login_as("staff")
+    with staff.session_transaction() as session:
+        session["people_filters"] = stored
+    response = staff.get("/people")
+    assert response.status_code == 200 and shows(response, "Dara Keo")
+
+
+def test_a_bad_contact_filter_in_the_session_is_dropped_on_read(login_as):
+    staff = login_as("staff")
+    with staff.session_transaction() as session:
+        session["contact_filters"] = {"q": "x\x00y", "kind": "   "}
+    assert staff.get("/contacts").status_code == 200
+
+
+def test_people_assigned_to_a_huge_number_is_refused(login_as, make_person, db):
+    make_person(legal_name="Dara Keo")
+    staff = login_as("staff")
+    staff.get("/people")
+    response = staff.post("/people", {"assigned": "99999999999999999999", "sort": "name"})
+    assert response.status_code == 200
+    assert shows(response, "Choose one of the options in the list.")
+    listed = staff.get("/people")
+    assert listed.status_code == 200 and shows(listed, "Dara Keo")
+    assert db.count(Person, sa.true()) == 1
