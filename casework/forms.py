@@ -69,18 +69,22 @@ LAST_DAY = date(2199, 12, 31)
 DAY_RANGE_MESSAGE = "Type a date between 1800-01-01 and 2199-12-31."
 
 
+def iso_day(value) -> date | None:
+    """A YYYY-MM-DD date in ASCII digits (a date object as it is); None for anything else."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip().isascii():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
 def parse_day(value) -> date | None:
     """A YYYY-MM-DD date within FIRST_DAY..LAST_DAY (a date object is checked too); None for anything else."""
-    if isinstance(value, date):
-        day = value
-    elif isinstance(value, str) and value.strip().isascii():
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
+    day = iso_day(value)
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
 
 
 def day_after(day: date) -> date:
@@ -175,19 +179,22 @@ class LinesField(TextAreaField):
 
 
 class DayField(DateField):
-    """A calendar date (HTML date input) within FIRST_DAY..LAST_DAY, with a message that says what to type."""
+    """A calendar date (HTML date input) within FIRST_DAY..LAST_DAY, with a message that says what to type.
+
+    A date outside the range is refused after the field's own validators, whose message (a narrower
+    range, "not in the future") says more."""
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
-            self.data = parse_day(valuelist[0])
+            self.data = iso_day(valuelist[0])
             if self.data is None:
-                try:
-                    date.fromisoformat(valuelist[0].strip())
-                except ValueError:
-                    raise ValueError("Type the date as YYYY-MM-DD, for example 2009-04-30.") from None
-                raise ValueError(DAY_RANGE_MESSAGE)
+                raise ValueError("Type the date as YYYY-MM-DD, for example 2009-04-30.")
         else:
             self.data = None
+
+    def post_validate(self, form, validation_stopped):
+        if self.data is not None and parse_day(self.data) is None and not self.errors:
+            self.errors.append(DAY_RANGE_MESSAGE)
 
 
 class IntegerField(_WTFormsIntegerField):
@@ -330,6 +337,7 @@ __all__ = [
     "VersionField",
     "coerce_id",
     "day_after",
+    "iso_day",
     "options",
     "parse_day",
     "parse_id",

@@ -52,10 +52,12 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-# No address, query or form field name has a use for a control character; PostgreSQL cannot even compare
-# text holding NUL. Form values are checked by BaseForm instead, which names the field and keeps what was
-# typed (a multi-line text legitimately holds tabs and line breaks).
+# No address, query or form field name has a use for a control character, and no value a use for NUL, which
+# PostgreSQL cannot even compare. Other control characters in form values are left to BaseForm, which names
+# the field and keeps what was typed (text pasted from a word processor brings vertical tabs; a multi-line
+# text legitimately holds tabs and line breaks).
 CONTROL_IN_ADDRESS = re.compile(r"[\x00-\x1f\x7f]")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CONTROL_REFUSED = (
     "The address or the form holds invisible control characters. Go back, retype the address or "
     "reload the page, and try again."
@@ -63,14 +65,15 @@ CONTROL_REFUSED = (
 
 
 def refuse_control_characters() -> None:
-    """400 for a request whose path, query (names and values) or form field names hold a control character."""
-    texts = [request.path, *request.args.keys(), *request.args.values()]
-    if request.method == "POST" and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        texts += request.form.keys()
-    if any(CONTROL_IN_ADDRESS.search(text) for text in texts):
+    """400 for a control character in the path or the query (names and values), in a form field's or
+    uploaded file's name, and for NUL in any form value."""
+    names = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
+    values: list[str] = []
+    if request.method == "POST" and request.mimetype in FORM_TYPES:
+        names += [*request.form.keys(), *request.files.keys()]
+        names += [upload.filename or "" for _, upload in request.files.items(multi=True)]
+        values = [value for _, value in request.form.items(multi=True)]
+    if any(CONTROL_IN_ADDRESS.search(text) for text in names) or any("\x00" in value for value in values):
         abort(400, description=CONTROL_REFUSED)
 
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from casework.forms import MAX_ID, day_after, parse_day, parse_id, parse_int
-from casework.models import CheckIn, Person, PetitionDelivery
+from casework.models import CheckIn, Person, PetitionDelivery, ReliefApplication, ReliefStep
 from tests.conftest import shows
 from tests.test_petitions_hosted import make_published
 
@@ -112,7 +112,23 @@ def test_nul_in_an_address_is_refused_at_the_edge(browser, login_as, url):
 def test_control_character_in_a_form_field_name_is_refused(login_as):
     staff = login_as("staff")
     staff.get("/people")
-    assert staff.post("/people", {"q\x00": "x"}).status_code == 400
+    assert staff.post("/people", {"q\x01": "x"}).status_code == 400
+
+
+def test_nul_in_a_form_value_is_refused_at_the_edge(login_as, make_person, db):
+    """Even where a view reads a field before validating the form (the advocacy log's case search)."""
+    person = make_person()
+    staff = login_as("staff")
+    response = staff.post(f"/people/{person.id}/notes/new", {"body": "pasted\x00text"})
+    assert response.status_code == 400 and shows(response, "invisible control characters")
+    assert staff.post("/advocacy/new", {"title": "Vigil", "find": "a\x00b"}).status_code == 400
+    assert staff.post("/people", {"q": "\x00"}).status_code == 400
+
+
+def test_other_control_characters_in_a_form_value_get_the_field_message(login_as, make_person):
+    person = make_person()
+    response = login_as("staff").post(f"/people/{person.id}/notes/new", {"body": "pasted\x0btext"})
+    assert response.status_code == 200 and shows(response, "Remove the invisible control characters")
 
 
 # ---------------------------------------------------------------- whitespace-only required dates
@@ -188,3 +204,21 @@ def test_people_assigned_to_a_huge_number_is_refused(login_as, make_person, db):
     listed = staff.get("/people")
     assert listed.status_code == 200 and shows(listed, "Dara Keo")
     assert db.count(Person, sa.true()) == 1
+
+
+# ---------------------------------------------------------------- found by tests/test_fuzz.py
+
+
+def test_step_saved_from_another_version_with_the_same_values_is_a_conflict(login_as, make_person, db):
+    person = make_person()
+    application = db.add(
+        ReliefApplication(
+            person_id=person.id, kind="parole_board_pardon", jurisdiction="MA", opened_on=date.today()
+        )
+    )
+    step = db.add(ReliefStep(application_id=application.id, position=1, title="Gather records"))
+    url = f"/people/{person.id}/relief/{application.id}/steps/{step.id}/edit"
+    form = {"title": "Gather records", "due_on": "", "version": str(step.version + 1)}
+    response = login_as("staff").post(url, form)
+    assert response.status_code == 200
+    assert db.get(ReliefStep, step.id).version == step.version

@@ -32,24 +32,13 @@ SEED = 20261202
 # an admin's hostile password reset must not lock the walk out), the scenario's assigned volunteer and
 # attorney (they see the case).
 ROLES = ("anonymous", "admin", "staff", "volunteer", "attorney")
-HOSTILE = (
-    "²",
-    "٣",
-    "１２",
-    str(2**31),
-    str(2**63),
-    str(10**20),
-    "-1",
-    "0",
-    "1e30",
+NUMBERS = ("²", "٣", "１２", str(2**31), str(2**63), str(10**20), "-1", "0", "1", "7", "1e30", "NaN", "0x10")
+DATES = ("0000-00-00", "9999-12-31", "0001-01-01", "2026-02-30", "1799-12-31", "2026-13-01", "20260101")
+TEXTS = (
     "\x00",
     "a\x00b",
     "\x1b[31m\x07",
     "line\r\nbreak\ttab",
-    "0000-00-00",
-    "9999-12-31",
-    "0001-01-01",
-    "2026-02-30",
     "x" * 20_000,
     "   ",
     "",
@@ -57,8 +46,15 @@ HOSTILE = (
     "' OR 1=1 --",
     "%00",
     "../../etc/passwd",
-    "NaN",
+    "\u202eevil",
 )
+HOSTILE = NUMBERS + DATES + TEXTS
+# What each kind of field gets first (then anything hostile).
+BY_KIND = {
+    "number": NUMBERS + ("   ", "\x00", "x" * 20_000),
+    "date": DATES + ("   ", "²", "\x00", "x" * 20_000),
+}
+BY_KIND["text"] = TEXTS + ("²", str(2**31), str(2**63), "9999-12-31")
 HOSTILE_PATH = ("0", "-1", "²", "٣", str(2**31), str(10**20), "\x00", "a\x01b", "x" * 2_000, "%2e%2e", " ")
 # Names the app reads from queries and forms beyond what its pages show (paging, presets, filters, buttons).
 COMMON_NAMES = (
@@ -91,59 +87,68 @@ COMMON_NAMES = (
     "format",
 )
 DESTRUCTIVE = re.compile(r"delete|remove|withdraw|deactivate|unpublish|archive|close|void|logout|restore")
+PER_FIELD_LIMIT = 10  # fields of one form sent hostile one at a time
 MIN_REQUESTS = 3_000
 
 
 class FormFields(HTMLParser):
-    """The names of a page's input, select and textarea elements, with their prefilled values."""
+    """The fields of a page's forms: by form method, each name's prefilled values and kind of value."""
 
     def __init__(self):
         super().__init__()
-        self.values: MultiDict = MultiDict()
+        self.values: dict[str, MultiDict] = {"get": MultiDict(), "post": MultiDict()}
+        self.kinds: dict[str, str] = {}
+        self._method = "get"
         self._select: str | None = None
+        self._select_values: list[str] = []
         self._textarea: str | None = None
 
     def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and name != "csrf_token":
-            kind = (a.get("type") or "text").lower()
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        values = self.values[self._method]
+        if tag == "form":
+            self._method = "post" if a.get("method", "get").lower() == "post" else "get"
+        elif tag == "input" and name and name != "csrf_token":
+            kind = a.get("type", "text").lower()
+            self.kinds[name] = {"date": "date", "number": "number"}.get(kind, "text")
+            if name == "version":
+                self.kinds[name] = "number"
             if kind in ("checkbox", "radio") and "checked" not in a:
-                self.values.setdefault(name, "")
-                return
-            if kind not in ("submit", "button", "file"):
-                self.values.add(name, a.get("value") or "")
+                values.setdefault(name, "")
+            elif kind in ("submit", "button", "file"):
+                values.setdefault(name, a.get("value", ""))
             else:
-                self.values.setdefault(name, a.get("value") or "")
+                values.add(name, a.get("value", ""))
         elif tag == "select" and name:
-            self._select = name
-            self.values.setdefault(name, "")
-        elif tag == "option" and self._select and ("selected" in a or not self.values.get(self._select)):
-            self.values.setlist(self._select, [a.get("value") or ""])
+            self._select, self._select_values = name, []
+            values.setdefault(name, "")
+        elif tag == "option" and self._select:
+            self._select_values.append(a.get("value", ""))
+            if "selected" in a or not values.get(self._select):
+                values.setlist(self._select, [a.get("value", "")])
         elif tag == "textarea" and name:
             self._textarea = name
-            self.values.setdefault(name, "")
+            self.kinds[name] = "text"
+            values.setdefault(name, "")
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "select" and self._select:
+            numeric = all(v.isdigit() for v in self._select_values if v)
+            self.kinds[self._select] = "number" if numeric and any(self._select_values) else "text"
             self._select = None
         elif tag == "textarea":
             self._textarea = None
+        elif tag == "form":
+            self._method = "get"
 
     def handle_data(self, data):
         if self._textarea:
-            self.values.setlist(self._textarea, [data])
-
-
-def form_fields(html: str) -> MultiDict:
-    """Field names and values of every form on a page."""
-    parser = FormFields()
-    parser.feed(html)
-    return parser.values
+            self.values[self._method].setlist(self._textarea, [data])
 
 
 class Walk:
-    """The requests sent and the failures seen."""
+    """The requests sent, the failures seen, and the fields of the pages met."""
 
     def __init__(self, app, clients: dict[str, Browser]):
         self.app = app
@@ -151,12 +156,16 @@ class Walk:
         self.rng = random.Random(SEED)
         self.sent = 0
         self.failures: list[str] = []
-        self.fields: dict[tuple[str, str], MultiDict] = {}  # (role, url) -> the page's fields
-        self.pool: set[str] = set()  # every field name seen on any page
+        self.pages: dict[tuple[str, str], FormFields] = {}  # (role, url) -> the page's forms
+        self.kinds: dict[str, str] = {}  # every field name seen on any page -> its kind
+        self.turn: dict[str, int] = {}  # per field name: which of its hostile values comes next
+        self.seconds: dict[str, float] = {}
 
-    def send(self, role: str, method: str, url: str, params: MultiDict | None = None) -> None:
+    def send(self, role: str, method: str, url: str, params: MultiDict | None = None, endpoint: str = ""):
+        """One request; a 5xx is recorded with everything needed to repeat it."""
         client = self.clients[role]
         params = params if params is not None else MultiDict()
+        started = time.monotonic()
         if method == "GET":
             response = client.get(url, query_string=params)
         else:
@@ -165,37 +174,62 @@ class Walk:
             data = MultiDict(params)
             data.setdefault("csrf_token", client.token)
             response = client.post(url, data=data, csrf=False)
+        self.seconds[endpoint] = self.seconds.get(endpoint, 0.0) + time.monotonic() - started
         self.sent += 1
         if response.status_code >= 500:
-            shown = {k: [v if len(v) < 40 else v[:20] + f"...({len(v)} chars)" for v in vs] for k, vs in params.lists()}
+            shown = {k: [_short(v) for v in vs] for k, vs in params.lists()}
             self.failures.append(f"{response.status_code} {method} {url!r} as {role}: {shown}")
         if role != "anonymous" and response.headers.get("Location", "").startswith("/login"):
             client.login(client.user.email)  # signed out (logout, a reset): sign in again for what follows
-        if method == "GET" and response.status_code == 200 and response.mimetype == "text/html":
-            found = form_fields(response.get_data(as_text=True))
-            self.fields[(role, url)] = found
-            self.pool.update(found.keys())
+        if (
+            method == "GET"
+            and not params
+            and response.status_code == 200
+            and response.mimetype == "text/html"
+        ):
+            page = FormFields()
+            page.feed(response.get_data(as_text=True))
+            self.pages[(role, url)] = page
+            for name, kind in page.kinds.items():
+                self.kinds.setdefault(name, kind)
+        return response
+
+    def value_for(self, name: str) -> str:
+        """The next hostile value for a field, first those of its kind (date, number, text)."""
+        kind = self.kinds.get(name, "text")
+        values = BY_KIND[kind] + HOSTILE
+        turn = self.turn.get(name, self.rng.randrange(len(BY_KIND[kind])))
+        self.turn[name] = turn + 1
+        return values[turn % len(values)]
 
     def hostile(self, names) -> MultiDict:
         """Every name with a hostile value, a few of them repeated."""
         params = MultiDict()
         for name in names:
-            params.add(name, self.rng.choice(HOSTILE))
+            params.add(name, self.value_for(name))
             if self.rng.random() < 0.1:
                 params.add(name, self.rng.choice(HOSTILE))
         return params
 
-    def mostly_valid(self, values: MultiDict) -> MultiDict:
-        """The page's own values with about a third of the fields hostile (reaches past the first error)."""
-        params = MultiDict()
-        for name, value in values.items(multi=True):
-            params.add(name, self.rng.choice(HOSTILE) if self.rng.random() < 0.35 else value)
+    def one_hostile(self, values: MultiDict, name: str) -> MultiDict:
+        """A form as the page fills it, but one field hostile (validation reaches past the other fields)."""
+        params = MultiDict([(k, v) for k, v in values.items(multi=True) if k != name])
+        params.add(name, self.value_for(name))
         return params
 
-    def names_for(self, role: str, url: str) -> list[str]:
-        page = self.fields.get((role, url)) or self.fields.get(("admin", url)) or MultiDict()
-        sample = self.rng.sample(sorted(self.pool), min(12, len(self.pool))) if not page else []
-        return sorted(set(page.keys()) | set(COMMON_NAMES) | set(sample))
+    def page(self, role: str, url: str) -> FormFields:
+        """The forms of the page at `url` as `role` (or as an admin) saw it; empty when never shown."""
+        return self.pages.get((role, url)) or self.pages.get(("admin", url)) or FormFields()
+
+    def post_names(self, role: str, url: str) -> list[str]:
+        """The names a POST to `url` is sent: its page's form, or common names and a sample of all seen."""
+        own = self.page(role, url).values["post"]
+        sample = [] if own else self.rng.sample(sorted(self.kinds), min(12, len(self.kinds)))
+        return sorted(set(own.keys()) | set(COMMON_NAMES) | set(sample))
+
+
+def _short(value: str) -> str:
+    return value if len(value) < 40 else f"{value[:20]}...({len(value)} chars)"
 
 
 def concrete_urls(app, ids) -> dict[str, str]:
@@ -243,38 +277,66 @@ def test_no_input_gets_a_server_error(app, clients):
     )
     covered: set[str] = set()
     started = time.monotonic()
-    for rule in rules:  # 1. existing ids
+    for rule in rules:  # 1. existing ids: the pages and their forms
         if "GET" in rule.methods:
             for role in ROLES:
-                walk.send(role, "GET", urls[rule.endpoint])
+                walk.send(role, "GET", urls[rule.endpoint], endpoint=rule.endpoint)
     for rule in rules:  # 2. hostile queries and paths
-        url = urls[rule.endpoint]
-        if "GET" in rule.methods:
-            for role in ROLES:
-                for _ in range(2 if role in ("admin", "staff") else 1):
-                    walk.send(role, "GET", url, walk.hostile(walk.names_for(role, url)))
-        for argument in rule.arguments:
-            for value in walk.rng.sample(HOSTILE_PATH, 3):
-                role = walk.rng.choice(ROLES)
-                method = "GET" if "GET" in rule.methods else "POST"
-                walk.send(role, method, with_path_value(rule, url, argument, value))
+        hostile_queries(walk, rule, urls[rule.endpoint])
         covered.add(rule.endpoint)
-    for rule in rules:  # 3. forms
-        if "POST" not in rule.methods:
-            continue
-        url = urls[rule.endpoint]
-        for role in ROLES:
-            names = walk.names_for(role, url)
-            page = walk.fields.get((role, url)) or MultiDict()
-            walk.send(role, "POST", url, walk.hostile(names))
-            if role in ("admin", "staff"):
-                walk.send(role, "POST", url, walk.mostly_valid(page))
-                walk.send(role, "POST", url, MultiDict())  # every field missing
-                repeated = MultiDict([(n, v) for n in names for v in walk.rng.sample(HOSTILE, 2)])
-                walk.send(role, "POST", url, repeated)
+    for number, rule in enumerate(rules):  # 3. forms
+        if "POST" in rule.methods:
+            hostile_forms(walk, rule, urls[rule.endpoint], per_field="admin" if number % 2 else "staff")
     elapsed = time.monotonic() - started
-    print(f"fuzz: {walk.sent} requests over {len(covered)} rules in {elapsed:.1f} s")
+    slowest = sorted(walk.seconds.items(), key=lambda item: -item[1])[:5]
+    print(f"fuzz: {walk.sent} requests over {len(covered)} rules in {elapsed:.1f} s; slowest: {slowest}")
     every_rule = {r.endpoint for r in app.url_map.iter_rules()} - {"static"}
     assert covered == every_rule
     assert walk.sent >= MIN_REQUESTS, f"only {walk.sent} requests were sent"
     assert not walk.failures, f"{len(walk.failures)} server errors:\n" + "\n".join(walk.failures[:60])
+
+
+def hostile_queries(walk: Walk, rule, url: str) -> None:
+    """GET with hostile query parameters (each field of the page's GET forms alone, then the common names
+    all at once) and with a hostile value in each path parameter."""
+    endpoint = rule.endpoint
+    if "GET" in rule.methods:
+        thorough = next((r for r in ("admin", "staff") if (r, url) in walk.pages), None)
+        for role in ROLES:
+            own = walk.page(role, url).values["get"]
+            for name in list(own.keys())[:PER_FIELD_LIMIT]:  # filters: every value of the field's kind
+                tries = len(BY_KIND[walk.kinds.get(name, "text")]) if role == thorough else 1
+                for _ in range(tries):
+                    walk.send(role, "GET", url, walk.one_hostile(MultiDict(), name), endpoint=endpoint)
+            walk.send(role, "GET", url, walk.hostile(COMMON_NAMES), endpoint=endpoint)
+    method = "GET" if "GET" in rule.methods else "POST"
+    for argument in rule.arguments:
+        for value in walk.rng.sample(HOSTILE_PATH, 3):
+            role = walk.rng.choice(ROLES)
+            walk.send(role, method, with_path_value(rule, url, argument, value), endpoint=endpoint)
+
+
+def hostile_forms(walk: Walk, rule, url: str, per_field: str) -> None:
+    """POST as every role: every field hostile; and as admin and staff: fields missing, fields repeated, and
+    (as `per_field`) the page's own form with one field hostile at a time."""
+    endpoint = rule.endpoint
+    for role in ROLES:
+        names = walk.post_names(role, url)
+        walk.send(role, "POST", url, walk.hostile(names), endpoint=endpoint)
+        if role not in ("admin", "staff"):
+            continue
+        walk.send(role, "POST", url, MultiDict(), endpoint=endpoint)  # every field missing
+        repeated = MultiDict([(n, v) for n in names for v in walk.rng.sample(HOSTILE, 2)])
+        walk.send(role, "POST", url, repeated, endpoint=endpoint)
+        if role != per_field:
+            continue
+        own = walk.page(role, url).values["post"]
+        if own.get("version", "").isdigit():  # a save from another version: the conflict path
+            stale = MultiDict(own)
+            stale.setlist("version", [str(int(own["version"]) + 1)])
+            walk.send(role, "POST", url, stale, endpoint=endpoint)
+        for name in list(own.keys())[:PER_FIELD_LIMIT]:
+            response = walk.send(role, "POST", url, walk.one_hostile(own, name), endpoint=endpoint)
+            if response.status_code == 302 and "GET" in rule.methods:  # saved: a fresh form (new version)
+                walk.send(role, "GET", url, endpoint=endpoint)
+                own = walk.page(role, url).values["post"] or own
