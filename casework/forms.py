@@ -21,7 +21,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 # Row ids and counts are 32-bit integers on PostgreSQL: a larger number is "not found", never an overflow.
 MAX_ID = 2**31 - 1
-_DIGITS = re.compile(r"-?[0-9]{1,10}")  # ASCII only: str.isdigit() and int() also take "²" or "٣"
+_DIGITS = re.compile(r"-?[0-9]{1,18}")  # ASCII only: str.isdigit() and int() also take "²" or "٣"
 
 
 def parse_int(value, low: int = -MAX_ID, high: int = MAX_ID) -> int | None:

@@ -10,7 +10,6 @@ from casework.forms import coerce_id, parse_int
 from casework.reference import US_STATES
 
 CHOOSE_FROM_LIST = "Choose one of the options in the list."
-MAX_DAYS = 36_500  # a rule of a hundred years either way; more could only overflow the date arithmetic
 
 # Where an application is decided: a state (or territory), or the federal government.
 JURISDICTIONS = [*US_STATES, ("federal", "Federal")]
@@ -66,7 +65,7 @@ class DaysField(IntegerField):
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
-            self.data = parse_int(valuelist[0], -MAX_DAYS, MAX_DAYS)
+            self.data = parse_int(valuelist[0])  # the form says how many days a rule may count
             if self.data is None:
                 raise ValueError(self.MESSAGE)
         else:
