@@ -222,3 +222,26 @@ def test_step_saved_from_another_version_with_the_same_values_is_a_conflict(logi
     response = login_as("staff").post(url, form)
     assert response.status_code == 200
     assert db.get(ReliefStep, step.id).version == step.version
+
+
+@pytest.mark.parametrize("user_id", ["²", "٣", "2147483648", "99999999999999999999", "-1", "   "])
+def test_team_member_of_a_bad_id_is_refused(login_as, make_person, db, user_id):
+    person = make_person()
+    admin = login_as("admin")
+    admin.get(f"/people/{person.id}")
+    response = admin.post(f"/people/{person.id}/team", {"user_id": user_id})
+    assert response.status_code == 302
+    assert shows(admin.get(f"/people/{person.id}"), "Choose a user from the list to add to the team.")
+
+
+def test_whitespace_only_answers_are_empty_but_passwords_are_kept_as_typed(app):
+    from casework.accounts.forms import ChangePasswordForm
+    from casework.record.forms.checkins import CheckInForm
+
+    answers = {"scheduled_on": "   ", "office": " \t ", "current_password": "   "}
+    with app.test_request_context(method="POST", data=answers):
+        check_in = CheckInForm(meta={"csrf": False})
+        assert check_in.scheduled_on.raw_data == [""] and check_in.office.data is None
+        assert not check_in.validate() and check_in.scheduled_on.errors
+        password = ChangePasswordForm(meta={"csrf": False})
+        assert password.current_password.data == "   "
