@@ -81,8 +81,11 @@ def versioned_update(
 
 
 def conflict_values(obj: object, data: dict, fields: Iterable[str]) -> dict[str, object]:
-    """What is saved now, for each field of the conflict where it differs from what the user typed."""
-    names = [f for f in fields if f in data] or list(data)
+    """What is saved now, for each field of the conflict where it differs from what the user typed.
+
+    Typed values that are no attribute of the object (a choice such as "follow the rule again") have no
+    saved counterpart and are left out."""
+    names = [f for f in fields if f in data] or [n for n in data if hasattr(obj, n)]
     return {name: getattr(obj, name) for name in differing_fields(obj, {n: data[n] for n in names})}
 
 

@@ -3,20 +3,93 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms import IntegerField as _WTFormsIntegerField
 from wtforms.validators import StopValidation, ValidationError
+
+# Row ids and counts are 32-bit integers on PostgreSQL: a larger number is "not found", never an overflow.
+MAX_ID = 2**31 - 1
+_DIGITS = re.compile(r"-?[0-9]{1,18}")  # ASCII only: str.isdigit() and int() also take "²" or "٣"
+
+
+def parse_int(value, low: int = -MAX_ID, high: int = MAX_ID) -> int | None:
+    """A whole number typed in ASCII digits (an optional minus) within low..high; None for anything else."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def parse_id(value) -> int | None:
+    """A row id from a request (path, query, form or session): 1..2**31-1 in ASCII digits, else None."""
+    return parse_int(value, 1, MAX_ID)
+
+
+def coerce_id(value) -> int:
+    """`coerce` for select fields whose values are row ids; ValueError (a form message) for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
+        return value
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("Choose one of the options in the list.")
+    return number
+
+
+def row_id(form, field) -> None:
+    """Validator: the value is a row id (a choice from a list whose choices are not all loaded)."""
+    if field.data not in (None, "") and coerce_id_or_none(field.data) is None:
+        raise ValidationError("Choose one of the options in the list.")
+
+
+def coerce_id_or_none(value) -> int | None:
+    """coerce_id, with None instead of an error."""
+    try:
+        return coerce_id(value)
+    except ValueError:
+        return None
+
+
+# Every date typed or kept in a filter lies in this range, so that a day or a year added to one never
+# overflows (date.max + 1 day is an OverflowError) and every database stores it.
+FIRST_DAY = date(1800, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+DAY_RANGE_MESSAGE = "Type a date between 1800-01-01 and 2199-12-31."
+
+
+def iso_day(value) -> date | None:
+    """A YYYY-MM-DD date in ASCII digits (a date object as it is); None for anything else."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip().isascii():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def parse_day(value) -> date | None:
+    """A YYYY-MM-DD date within FIRST_DAY..LAST_DAY (a date object is checked too); None for anything else."""
+    day = iso_day(value)
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
+
+
+def day_after(day: date) -> date:
+    """The next day, saturating at date.max (an end date as an exclusive bound without overflow)."""
+    return day + timedelta(days=1) if day < date.max else day
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -39,8 +112,26 @@ CONTROL_MESSAGE = (
 )
 
 
+def _blank_whitespace(form, formdata):
+    """The submitted values with whitespace-only answers made empty (passwords are left as typed).
+
+    Done before any field sees them, so that "   " is empty for InputRequired, Optional and every select,
+    exactly as an untouched field is: a required date of three spaces is asked for again, never stored."""
+    if formdata is None or not hasattr(formdata, "lists"):
+        return formdata
+    keep = {f.name for f in form if isinstance(f, PasswordField)}
+    blanked = MultiDict()
+    for key, values in formdata.lists():
+        for value in values:
+            if isinstance(value, str) and key not in keep and value.strip() == "" and value:
+                value = ""
+            blanked.add(key, value)
+    return blanked
+
+
 class BaseForm(FlaskForm):
-    """Every form: CSRF on, text trimmed, empty text turned into None, no control characters.
+    """Every form: CSRF on, text trimmed, whitespace-only answers empty, empty text turned into None, no
+    control characters.
 
     PostgreSQL cannot store NUL, and no name, note or date belongs with a control character in it.
     """
@@ -55,7 +146,21 @@ class BaseForm(FlaskForm):
                 valid = False
         return valid
 
+    @classmethod
+    def checked_filters(cls, stored, keys) -> dict[str, str]:
+        """Filters kept in the session, validated again as they are read: a value that does not pass now
+        (kept by an older version, or by a bug) is dropped, so that the page shows instead of failing."""
+        if not isinstance(stored, dict):
+            return {}
+        given = {key: value for key in keys if isinstance(value := stored.get(key), str) and value}
+        form = cls(formdata=MultiDict(given), meta={"csrf": False})
+        form.validate()
+        return {key: value for key, value in given.items() if key in form and not form[key].errors}
+
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            return _blank_whitespace(form, super().wrap_formdata(form, formdata))
+
         def bind_field(self, form, unbound_field, options):
             cls = unbound_field.field_class
             if issubclass(cls, StringField) and not issubclass(cls, (PasswordField, HiddenField)):
@@ -74,17 +179,45 @@ class LinesField(TextAreaField):
 
 
 class DayField(DateField):
-    """A calendar date (HTML date input) with a message that says what to type."""
+    """A calendar date (HTML date input) within FIRST_DAY..LAST_DAY, with a message that says what to type.
+
+    A date outside the range is refused after the field's own validators, whose message (a narrower
+    range, "not in the future") says more."""
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
-            try:
-                self.data = date.fromisoformat(valuelist[0].strip())
-            except ValueError:
-                self.data = None
-                raise ValueError("Type the date as YYYY-MM-DD, for example 2009-04-30.") from None
+            self.data = iso_day(valuelist[0])
+            if self.data is None:
+                raise ValueError("Type the date as YYYY-MM-DD, for example 2009-04-30.")
         else:
             self.data = None
+
+    def post_validate(self, form, validation_stopped):
+        if self.data is not None and parse_day(self.data) is None and not self.errors:
+            self.errors.append(DAY_RANGE_MESSAGE)
+
+
+class IntegerField(_WTFormsIntegerField):
+    """A whole number in ASCII digits within `low`..`high` (by default what a database integer holds)."""
+
+    def __init__(self, label=None, validators=None, low: int = -MAX_ID, high: int = MAX_ID, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.low, self.high = low, high
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            self.data = parse_int(valuelist[0], self.low, self.high)
+            if self.data is None:
+                raise ValueError(f"Type a whole number from {self.low} to {self.high}.")
+        else:
+            self.data = None
+
+
+class IdField(IntegerField):
+    """A row id typed by hand (a case number): 1..2**31-1."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, low=1, high=MAX_ID, **kwargs)
 
 
 A_NUMBER_MESSAGE = (
@@ -178,10 +311,7 @@ class VersionField(HiddenField):
     """The row version the user started editing from (optimistic locking)."""
 
     def process_formdata(self, valuelist):
-        try:
-            self.data = int(valuelist[0]) if valuelist else None
-        except ValueError:
-            self.data = None
+        self.data = parse_int(valuelist[0], 0, MAX_ID) if valuelist else None
 
     def pre_validate(self, form):
         if self.data is None:
@@ -198,11 +328,19 @@ __all__ = [
     "BaseForm",
     "DayField",
     "EnumSelectField",
+    "IdField",
     "IntegerField",
     "LinesField",
     "NotBefore",
     "NotInFuture",
     "NotInPast",
     "VersionField",
+    "coerce_id",
+    "day_after",
+    "iso_day",
     "options",
+    "parse_day",
+    "parse_id",
+    "parse_int",
+    "row_id",
 ]

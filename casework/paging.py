@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from flask import request
 
 from casework.extensions import db
+from casework.forms import MAX_ID, parse_id
 
 T = TypeVar("T")
 
-MAX_ID = 2**31 - 1  # row ids are 32-bit integers on PostgreSQL
+__all__ = ["MAX_ID", "Ordering", "Page", "anchor_arg", "keyset_page"]
 
 
 @dataclass
@@ -42,11 +43,7 @@ class Ordering:
 
 def anchor_arg(name: str) -> int | None:
     """A paging anchor from the query string, or None when absent, malformed or out of range."""
-    value = request.args.get(name, "")
-    if not (value.isascii() and value.isdigit()) or len(value) > 10:
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
+    return parse_id(request.args.get(name, ""))
 
 
 def keyset_page(

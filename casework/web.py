@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from casework import access
 from casework.extensions import db, login_manager
+from casework.forms import parse_id
 from casework.models import User
 
 bp = Blueprint("core", __name__)
@@ -50,6 +52,31 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+# No address, query or form field name has a use for a control character, and no value a use for NUL, which
+# PostgreSQL cannot even compare. Other control characters in form values are left to BaseForm, which names
+# the field and keeps what was typed (text pasted from a word processor brings vertical tabs; a multi-line
+# text legitimately holds tabs and line breaks).
+CONTROL_IN_ADDRESS = re.compile(r"[\x00-\x1f\x7f]")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CONTROL_REFUSED = (
+    "The address or the form holds invisible control characters. Go back, retype the address or "
+    "reload the page, and try again."
+)
+
+
+def refuse_control_characters() -> None:
+    """400 for a control character in the path or the query (names and values), in a form field's or
+    uploaded file's name, and for NUL in any form value."""
+    names = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
+    values: list[str] = []
+    if request.method == "POST" and request.mimetype in FORM_TYPES:
+        names += [*request.form.keys(), *request.files.keys()]
+        names += [upload.filename or "" for _, upload in request.files.items(multi=True)]
+        values = [value for _, value in request.form.items(multi=True)]
+    if any(CONTROL_IN_ADDRESS.search(text) for text in names) or any("\x00" in value for value in values):
+        abort(400, description=CONTROL_REFUSED)
+
+
 def init_app(app: Flask) -> None:
     """Wire loaders, headers, error pages and template helpers into the app."""
     app.register_blueprint(bp)
@@ -59,12 +86,12 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    app.before_request(refuse_control_characters)
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        try:
-            user = db.session.get(User, int(user_id))
-        except ValueError:
-            return None
+        number = parse_id(user_id)
+        user = db.session.get(User, number) if number is not None else None
         return user if user is not None and user.active else None
 
     @app.after_request

@@ -147,7 +147,7 @@ def test_figures_accept_thousands_separators_and_skip_blank_rows(login_as, db):
         ({"figures-0-value": "9" * 17}, "Type a number no larger than 1,000,000,000,000,000."),
         ({"figures-0-value": ""}, "Type the number for this figure, for example 100."),
         ({"figures-0-label": ""}, "Type what the number counts, for example “Cambodians detained”."),
-        ({"title": "A\x00statement"}, "Remove the invisible control characters from this text"),
+        ({"title": "A\x0bstatement"}, "Remove the invisible control characters from this text"),
         ({"figures-0-label": "Cambodians\x07"}, "Remove the invisible control characters from this text"),
         ({"cases": "999999"}, "Tick only cases listed here; find others by name first."),
         ({"contacts": "abc"}, "Tick only contacts listed here (from your organization’s directory)."),

@@ -111,7 +111,7 @@ def test_blank_text_is_stored_as_null(login_as, db):
         ({"email": "lan at alderfinch"}, "Type a complete e-mail address, such as name@example.org."),
         ({"notes": "n" * 8001}, "Keep the notes under 8,000 characters."),
         (
-            {"name": "Jordan\x00Ellery"},
+            {"name": "Jordan\x0bEllery"},
             (
                 "Remove the invisible control characters from this text (they often come "
                 "with pasted text), then save again."

@@ -53,7 +53,7 @@ def test_write_page_works_too(login_as, make_person):
         ("", "Type the note; an empty note cannot be saved."),
         ("   \n  ", "Type the note; an empty note cannot be saved."),
         ("x" * 20_001, "Keep the note under 20,000 characters; split a longer text into two notes."),
-        ("pasted\x00text", "Remove the invisible control characters from this text"),
+        ("pasted\x0btext", "Remove the invisible control characters from this text"),
     ],
 )
 def test_validation(login_as, make_person, db, body, message):

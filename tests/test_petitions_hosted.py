@@ -257,7 +257,7 @@ def test_publishing_refuses_fields_outside_the_consent(login_as, make_person, db
         ({"slug": "Bring Sokha Home"}, "Type 3 to 60 lower-case letters, digits and dashes"),
         ({"slug": "-x"}, "Type 3 to 60 lower-case letters, digits and dashes"),
         ({"public_fields": ["a_number"]}, "Tick only the facts listed here."),
-        ({"story": "bad\x00text"}, "Remove the invisible control characters"),
+        ({"story": "bad\x0btext"}, "Remove the invisible control characters"),
     ],
 )
 def test_hosted_validation(login_as, make_person, db, overrides, message):

@@ -247,7 +247,7 @@ def test_add_a_resolution_with_its_document(login_as, db, person, application, o
         ({"notes": "x" * 20001}, "Keep the notes under 20,000 characters."),
         ({"author_contact_id": "999999"}, "Choose one of the options in the list."),
         ({"document_id": "999999"}, "Choose one of the options in the list."),
-        ({"author": "Board\x00"}, "Remove the invisible control characters from this text"),
+        ({"author": "Bo\x0bard"}, "Remove the invisible control characters from this text"),
     ],
 )
 def test_support_form_says_what_to_type(login_as, db, person, application, changes, message):

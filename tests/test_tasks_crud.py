@@ -72,7 +72,7 @@ def test_a_task_without_due_date_or_assignee(login_as, make_person, db):
         ({"assignee_id": "abc"}, "Choose someone from the list, or “Nobody yet”."),
         ({"assignee_id": "999999"}, "Choose someone from the list, or “Nobody yet”."),
         ({"notes": "n" * 8001}, "Keep the notes under 8,000 characters."),
-        ({"title": "Call\x00the clerk"}, "Remove the invisible control characters from this text"),
+        ({"title": "Call\x0bthe clerk"}, "Remove the invisible control characters from this text"),
     ],
 )
 def test_validation(login_as, make_person, db, changes, message):

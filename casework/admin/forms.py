@@ -1,10 +1,10 @@
 """Forms of the organization's administration pages."""
 
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from casework.admin.queries import AuditFilters
-from casework.forms import BaseForm, DayField, EnumSelectField, VersionField
+from casework.forms import BaseForm, DayField, EnumSelectField, IdField, VersionField, parse_id
 from casework.models import Role
 
 FIRST_SIGN_IN_HELP = (
@@ -81,9 +81,7 @@ class AuditFilterForm(BaseForm):
         csrf = False
 
     user = SelectField("User", choices=[], validators=[Optional()], validate_choice=False)
-    person = IntegerField(
-        "Case number", validators=[Optional(), NumberRange(min=1, message="Type a case number.")]
-    )
+    person = IdField("Case number", validators=[Optional()])
     action = SelectField("Action", choices=[], validators=[Optional()], validate_choice=False)
     start = DayField("From", validators=[Optional()])
     end = DayField("To", validators=[Optional()])
@@ -92,7 +90,7 @@ class AuditFilterForm(BaseForm):
         """The filters as typed (call after a successful validation)."""
         user = self.user.data
         return AuditFilters(
-            actor_id=int(user) if user and user.isdigit() else None,
+            actor_id=parse_id(user),
             person_id=self.person.data or None,
             action=self.action.data or None,
             start=self.start.data,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from casework import access
 from casework.extensions import db
+from casework.forms import day_after
 from casework.models import AuditEvent, Organization, Person, User
 
 
@@ -59,7 +60,7 @@ def _filtered(query: sa.Select, filters: AuditFilters) -> sa.Select:
     if filters.start:
         query = query.where(AuditEvent.at >= datetime.combine(filters.start, time.min, UTC))
     if filters.end:
-        query = query.where(AuditEvent.at < datetime.combine(filters.end + timedelta(days=1), time.min, UTC))
+        query = query.where(AuditEvent.at < datetime.combine(day_after(filters.end), time.min, UTC))
     return query
 
 

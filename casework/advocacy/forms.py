@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, VersionField
+from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, VersionField, coerce_id, parse_day
 from casework.models import AdvocacyKind
 
 MAX_FIGURES = 12
@@ -112,12 +112,12 @@ class CheckboxListField(SelectMultipleField):
 
     def __init__(self, label=None, validators=None, refused: str = "Tick only the rows listed here.", **kw):
         kw.setdefault("choices", [])
-        super().__init__(label, validators, coerce=int, validate_choice=False, **kw)
+        super().__init__(label, validators, coerce=coerce_id, validate_choice=False, **kw)
         self.refused = refused
 
     def process_formdata(self, valuelist):
         try:
-            self.data = list(dict.fromkeys(int(v) for v in valuelist))
+            self.data = list(dict.fromkeys(coerce_id(v) for v in valuelist))
         except ValueError:
             self.data = []
             raise ValueError(self.refused) from None
@@ -226,11 +226,8 @@ def stored_kind(value) -> AdvocacyKind | None:
 
 
 def stored_day(value) -> date | None:
-    """A date kept in the session's filters (YYYY-MM-DD text); None when empty or not a date."""
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    """A date kept in the session's filters (YYYY-MM-DD text); None when empty, not a date or out of range."""
+    return parse_day(value)
 
 
 class CaseChoiceField(SelectField):

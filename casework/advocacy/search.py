@@ -12,15 +12,15 @@ from casework import access
 from casework.advocacy.forms import stored_day, stored_kind
 from casework.advocacy.queries import LINK, event_contacts, figures_text, linked_cases
 from casework.extensions import db
+from casework.forms import parse_id
 from casework.models import AdvocacyEvent, Person, User
-from casework.paging import MAX_ID, Ordering, Page, keyset_page
+from casework.paging import Ordering, Page, keyset_page
 
 ORDERING = Ordering((AdvocacyEvent.occurred_on, AdvocacyEvent.id), descending=True)
 
 
 def _person_id(value) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None
+    return parse_id(str(value or ""))
 
 
 def filtered(user: User, filters: dict) -> sa.Select:

@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from casework.background.fields import FromToForm, PartialDateField
-from casework.forms import BaseForm, EnumSelectField, VersionField, options
+from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_id
 from casework.models import PlaceKind, RehabilitationKind, RelationKind
 from casework.reference import US_STATES
 
@@ -23,8 +23,7 @@ def _notes() -> TextAreaField:
 
 
 def _id_or_none(value) -> int | None:
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) <= 10 else None
+    return parse_id(str(value)) if value is not None else None
 
 
 class IdSelectField(SelectField):

@@ -15,7 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from casework.forms import BaseForm, EnumSelectField, VersionField, options
+from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_id
 from casework.models import ContactKind
 from casework.reference import US_STATES
 
@@ -51,8 +51,7 @@ def _attorneys_only(what: str):
 
 
 def _id_or_none(value) -> int | None:
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() else None
+    return value if isinstance(value, int) and parse_id(str(value)) else parse_id(value)
 
 
 class IdSelectField(SelectField):

@@ -45,7 +45,7 @@ def _case_contacts_url(person: Person) -> str:
 @bp.route("/contacts", methods=["GET", "POST"])
 def index():
     """The organization's directory; the search is posted and kept in the server-side session."""
-    filters = session.get(SESSION_KEY, {})
+    filters = ContactFilterForm.checked_filters(session.get(SESSION_KEY), FILTER_KEYS)
     form = ContactFilterForm(data=filters) if request.method == "GET" else ContactFilterForm()
     if request.method == "POST":
         if "clear" in request.form:

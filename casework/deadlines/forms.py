@@ -34,11 +34,13 @@ class DueFilterForm(BaseForm):
     )
 
     def until(self, today: date) -> date | None:
-        """The last day the window shows (None: everything dated); 30 days unless a window was chosen."""
+        """The last day the window shows (None: everything dated); 30 days unless a window was chosen.
+
+        Call after a successful validation: the window is then one of WINDOWS."""
         window = self.window.data or "30"
         if window == "all":
             return None
-        return today + timedelta(days=int(window) if window.isdigit() else 30)
+        return today + timedelta(days=int(window))
 
     def kinds(self) -> set[DueKind] | None:
         """The one kind of item asked for, or None for all kinds."""

@@ -27,15 +27,15 @@ LIST_LIMIT = 200  # rows per list on a page; beyond that the user narrows the wi
 def due():
     """Everything dated across the cases the user may see, overdue first."""
     form = DueFilterForm(request.args)
-    form.validate()
+    chosen = form if form.validate() else DueFilterForm(formdata=None)  # errors shown, defaults used
     today = date.today()
     found = gather_limited(
         current_user,
         LIST_LIMIT,
         today=today,
-        until=form.until(today),
-        mine=bool(form.mine.data),
-        kinds=form.kinds(),
+        until=chosen.until(today),
+        mine=bool(chosen.mine.data),
+        kinds=chosen.kinds(),
     )
     overdue = [i for i in found.items if i.overdue(today)]
     upcoming = [i for i in found.items if not i.overdue(today)]

@@ -6,7 +6,7 @@ from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from casework.forms import BaseForm, options
+from casework.forms import BaseForm, options, parse_int
 from casework.packets.content import Audience
 
 
@@ -47,7 +47,8 @@ class PacketForm(BaseForm):
         errors: dict[int, str] = {}
         for document_id in chosen:
             raw = typed.get(f"order-{document_id}", "").strip()
-            if raw and not (raw.isdigit() and 1 <= int(raw) <= 99):
+            place = parse_int(raw, 1, 99)
+            if raw and place is None:
                 errors[document_id] = "Type a whole number from 1 to 99 for the exhibit's place."
-            places[document_id] = int(raw) if raw.isdigit() else 100
+            places[document_id] = place if place is not None else 100
         return sorted(chosen, key=lambda i: (places[i], chosen.index(i))), errors

@@ -71,7 +71,8 @@ def print_case(user: User, content: PacketContent, title: str, purpose: str | No
         exhibits, pdfs = exhibit_specs(content.exhibits)
     except FileNotFoundError:
         raise PrintFailed(
-            "A chosen exhibit's file is missing from storage: untick it, or upload it again."
+            "A chosen exhibit's file is missing from storage: untick it, or upload it again.",
+            410,  # as a download of that document answers: the file is gone, trying again will not help
         ) from None
     try:
         rendered = render_template_pdf(

@@ -17,7 +17,9 @@ from casework.forms import (
     NotInFuture,
     NotInPast,
     VersionField,
+    coerce_id,
     options,
+    row_id,
 )
 from casework.models import (
     ArrivalClass,
@@ -235,7 +237,7 @@ class PeopleFilterForm(BaseForm):
         choices=options([("", "Any")] + [(c.value, c.label) for c in CustodyStatus]),
         validators=[Optional()],
     )
-    assigned = SelectField("Assigned to", choices=[], validators=[Optional()], validate_choice=False)
+    assigned = SelectField("Assigned to", choices=[], validators=[Optional(), row_id], validate_choice=False)
     detained_from = DayField(
         "Detained from",
         validators=[Optional()],
@@ -271,7 +273,7 @@ class PeopleFilterForm(BaseForm):
 class AssignForm(BaseForm):
     """Add a user of the organization to a case's team."""
 
-    user_id = SelectField("Add to the team", coerce=int, choices=[])
+    user_id = SelectField("Add to the team", coerce=coerce_id, choices=[])
 
 
 class ShareForm(BaseForm):

@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from casework import access
 from casework.extensions import db
-from casework.forms import normalize_a_number
-from casework.models import CaseAssignment, Person, User
+from casework.forms import normalize_a_number, parse_day, parse_id
+from casework.models import CaseAssignment, CaseOutcome, CaseStatus, CustodyStatus, Person, User
 from casework.models.text import fold
 from casework.paging import Ordering, Page, keyset_page
 from casework.record.custody_queries import detained_between
@@ -21,6 +21,13 @@ SORTS = {
     "updated": ((Person.updated_at, Person.id), True),
     "created": ((Person.created_at, Person.id), True),
 }
+
+# Filters on a status column: (key, column, enum); a value outside the enum is ignored, never queried.
+ENUM_FILTERS = (
+    ("case_status", Person.case_status, CaseStatus),
+    ("outcome", Person.outcome, CaseOutcome),
+    ("custody", Person.custody_status, CustodyStatus),
+)
 
 
 def filtered(user: User, filters: dict) -> sa.Select:
@@ -34,21 +41,15 @@ def filtered(user: User, filters: dict) -> sa.Select:
         else:
             for token in fold(q).split():
                 query = query.where(Person.search_text.contains(token, autoescape=True))
-    if filters.get("case_status"):
-        query = query.where(Person.case_status == filters["case_status"])
-    if filters.get("outcome"):
-        query = query.where(Person.outcome == filters["outcome"])
-    if filters.get("custody"):
-        query = query.where(Person.custody_status == filters["custody"])
+    for key, column, enum in ENUM_FILTERS:
+        if filters.get(key) in {e.value for e in enum}:
+            query = query.where(column == enum(filters[key]))
     if filters.get("citizenship"):
         query = query.where(Person.citizenship == filters["citizenship"])
     if filters.get("community"):
         query = query.where(Person.community == filters["community"])
     if filters.get("assigned"):
-        try:
-            assignee = int(filters["assigned"])
-        except (TypeError, ValueError):
-            assignee = None
+        assignee = parse_id(filters["assigned"])
         query = query.where(
             sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == assignee)
         )
@@ -62,13 +63,8 @@ def filtered(user: User, filters: dict) -> sa.Select:
 
 
 def stored_day(value) -> date | None:
-    """A date kept in the session's filters (YYYY-MM-DD text); None when empty or not a date."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    """A date kept in the session's filters (YYYY-MM-DD text); None when empty, not a date or out of range."""
+    return parse_day(value)
 
 
 def page_of_people(

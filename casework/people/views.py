@@ -53,7 +53,7 @@ def index():
     if preset:
         session["people_filters"] = preset
         return redirect(url_for("people.index"))
-    filters = session.get("people_filters", {})
+    filters = PeopleFilterForm.checked_filters(session.get("people_filters"), PeopleFilterForm.KEYS)
     form = _filter_form(filters)
     if request.method == "POST":
         if "clear" in request.form:

@@ -25,6 +25,7 @@ from casework.forms import (
     NotInFuture,
     VersionField,
     options,
+    parse_int,
 )
 from casework.models import PUBLIC_FIELDS, DeliveryOutcome
 from casework.petitions.operations import SNAPSHOT_FIELDS
@@ -65,11 +66,10 @@ class WholeNumberField(IntegerField):
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
-            text = valuelist[0].strip().replace(",", "").replace(" ", "")
-            if not re.fullmatch(r"\d{1,12}", text):
-                self.data = None
+            # up to 12 digits: the fields' NumberRange then says how large a number may be
+            self.data = parse_int(valuelist[0].replace(",", "").replace(" ", ""), 0, 10**12 - 1)
+            if self.data is None:
                 raise ValueError(self.message)
-            self.data = int(text)
         else:
             self.data = None
 

@@ -7,14 +7,13 @@ from datetime import date
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from casework.forms import BaseForm, DayField, VersionField
+from casework.forms import BaseForm, DayField, VersionField, parse_id
 
 ASSIGNEE_MESSAGE = "Choose someone from the list, or “Nobody yet”."
 
 
 def _user_id_or_none(value) -> int | None:
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() else None
+    return parse_id(str(value)) if value is not None else None
 
 
 class AssigneeField(SelectField):

@@ -6,6 +6,7 @@ from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from casework.forms import coerce_id, parse_int
 from casework.reference import US_STATES
 
 CHOOSE_FROM_LIST = "Choose one of the options in the list."
@@ -21,7 +22,7 @@ def optional_id(value):
     """'' (nobody, none) -> None; '12' -> 12; anything else raises ValueError."""
     if value in ("", None):
         return None
-    return int(value)
+    return coerce_id(value)
 
 
 class IdSelectField(SelectField):
@@ -50,7 +51,7 @@ class CheckboxListField(SelectMultipleField):
         super().__init__(
             label,
             validators,
-            coerce=int,
+            coerce=coerce_id,
             invalid_value_message=CHOOSE_FROM_LIST,
             invalid_choice_message="Tick only the convictions listed here.",
             **kwargs,
@@ -64,11 +65,9 @@ class DaysField(IntegerField):
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                self.data = None
-                raise ValueError(self.MESSAGE) from None
+            self.data = parse_int(valuelist[0])  # the form says how many days a rule may count
+            if self.data is None:
+                raise ValueError(self.MESSAGE)
         else:
             self.data = None
 

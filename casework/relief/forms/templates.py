@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from casework.forms import BaseForm, EnumSelectField, VersionField, options
+from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_int
 from casework.models import ReliefKind
 from casework.relief.forms.fields import (
     CHOOSE_FROM_LIST,
@@ -169,9 +169,10 @@ def anchor_choice(anchor: str | None, position: int | None) -> str:
 def parse_months(text: str | None) -> list[int] | None:
     """'3, 6,9 ,12' -> [3, 6, 9, 12]; None when empty or not month numbers."""
     parts = [p.strip() for p in (text or "").split(",") if p.strip()]
-    if not parts or not all(p.isdigit() and 1 <= int(p) <= 12 for p in parts):
+    months = [parse_int(p, 1, 12) for p in parts]
+    if not months or None in months:
         return None
-    return sorted({int(p) for p in parts})
+    return sorted({m for m in months if m is not None})
 
 
 class MoveForm(BaseForm):
