@@ -128,13 +128,14 @@ def test_a_young_part_is_left_to_its_upload(app, documents, login_as, make_perso
 
 
 @pytest.fixture(params=sorted(UNREACHABLE))
-def unreachable_app(request, tmp_path, monkeypatch, restore_limiter):
+def unreachable_app(request, tmp_path, monkeypatch):
     """An app whose database cannot be reached."""
     monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("CASEWORK_BACKUP_PASSPHRASE", "a passphrase long enough for a backup")
     return create_app({"SQLALCHEMY_DATABASE_URI": UNREACHABLE[request.param], "SECRET_KEY": "x" * 32})
 
 
+@pytest.mark.usefixtures("restore_limiter")
 @pytest.mark.parametrize("command", [["check"], ["check", "--fix"], ["backup", "archive.bin"]])
 def test_maintenance_commands_say_the_database_is_unreachable_like_the_others(
     unreachable_app, tmp_path, command
