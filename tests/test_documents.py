@@ -12,6 +12,7 @@ from PIL import Image
 
 from casework.models import AuditEvent, Document
 from tests.conftest import shows, text_of
+from tests.test_dependencies_down import restore_limiter  # noqa: F401 (a fixture)
 
 
 def png_bytes(color=(30, 90, 120), size=(120, 80)) -> bytes:
@@ -456,3 +457,19 @@ def test_after_commit_callbacks_follow_the_transaction(app):
         with unit_of_work.transaction():
             pass  # a later commit runs nothing of the rolled-back transaction
     assert calls == ["committed", "rolled back 2"]
+
+
+@pytest.mark.usefixtures("restore_limiter")
+def test_the_server_starts_when_the_recovery_cannot_reach_the_database(tmp_path, monkeypatch, caplog):
+    from casework import create_app
+    from casework.documents import storage
+    from tests.test_dependencies_down import UNREACHABLE
+
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    stray = tmp_path / "documents" / ("ef" * 16 + ".part")
+    stray.parent.mkdir()
+    stray.write_bytes(b"x")
+    down = create_app({"SQLALCHEMY_DATABASE_URI": UNREACHABLE["sqlite"], "SECRET_KEY": "x" * 32})
+    storage.recover_at_start(down)  # logs and returns: the server starts, the next start tries again
+    assert stray.exists()
+    assert any("interrupted uploads not recovered" in r.getMessage() for r in caplog.records)

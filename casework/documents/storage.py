@@ -237,8 +237,9 @@ def recover_at_start(app: Flask) -> None:
     with app.app_context():
         try:
             done = recover_interrupted_uploads()
-        except sa.exc.SQLAlchemyError as exc:  # no database yet, or out of reach: the next start tries again
-            logger.warning("interrupted uploads not recovered: %s", str(exc).splitlines()[0])
+        except (sa.exc.SQLAlchemyError, OSError) as exc:  # no database yet, out of reach, a folder that
+            # cannot be read: the server starts anyway (pages say what is wrong) and the next start tries again
+            logger.warning("interrupted uploads not recovered: %s", (str(exc).splitlines() or [""])[0])
             return
         finally:
             db.session.remove()
