@@ -14,6 +14,10 @@ Why these choices:
   saying so, never a worker killed mid-request.
 - `max_requests` with jitter recycles workers one at a time (slow leaks never pile up); `graceful_timeout`
   lets requests in progress finish on a restart or a recycle.
+- `on_starting` runs in the master before any worker exists, so no upload can be in flight: it finishes the
+  uploads a crash interrupted (casework.documents.storage.recover_interrupted_uploads). This assumes the
+  documents folder belongs to this server alone; with a folder shared by servers on several hosts set
+  CASEWORK_DOCUMENTS_RECOVER_AT_START=false and run `flask --app casework sweep-uploads` instead.
 - The access log carries no query strings (searches hold names), no referrers and no user agents, and the
   secret parts of links (petition confirmations, calendar feeds) are masked.
 """
@@ -56,6 +60,15 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 # A path segment that looks like a token (long, random): confirmation links, calendar feeds.
 _TOKEN = re.compile(r"[A-Za-z0-9_\-.~%]{20,}")
+
+
+def on_starting(server) -> None:
+    """In the master, before any worker starts: rename the committed uploads a crash left as `.part` and
+    delete the others."""
+    from casework import create_app
+    from casework.documents.storage import recover_at_start
+
+    recover_at_start(create_app())
 
 
 class RedactingLogger(Logger):

@@ -12,9 +12,11 @@ For each database (a temporary SQLite file; a temporary PostgreSQL database, cre
 3. kills the whole server (master, workers, the PDF fork server) with SIGKILL at a random moment, restarts it,
    and goes on, --kills times;
 4. stops it and checks: every acknowledged write is there (lost writes), the database is sound (SQLite:
-   PRAGMA integrity_check and foreign_key_check; both: every foreign key points at a row), no document file is
-   left without its row and no `.part` file is left (orphan files), and every petition's stored count equals
-   its confirmed signatures (count mismatches).
+   PRAGMA integrity_check and foreign_key_check; both: every foreign key points at a row), no document file
+   (final name or `.part`) is left without its row (orphan files), no row without its file under its final
+   name (a lost write, acknowledged or not), and every petition's stored count equals its confirmed
+   signatures (count mismatches). The checks come after the last restart, whose start-up recovery has
+   renamed the committed uploads a kill left as `.part` and deleted the others (gunicorn.conf.py).
 
 It prints, per database:
 
@@ -446,6 +448,8 @@ def lost_writes(app, ledger: Ledger, fixture: Fixture) -> dict[str, list]:
         lost["document"] = [
             m for m in acknowledged["document"] if m not in documents or not (folder / documents[m]).is_file()
         ]
+        # Every row without its file under its final name, acknowledged or not (an answer cut by a kill).
+        lost["document file"] = [m for m, name in documents.items() if not (folder / name).is_file()]
         rows = db.session.execute(
             sa.select(Signature.dedupe_hmac, Signature.email_hmac, Signature.state).where(
                 Signature.petition_id == fixture.petition_id
@@ -498,7 +502,9 @@ def integrity(app) -> str:
 
 
 def orphan_files(app) -> tuple[int, list[str]]:
-    """Files in the documents folder without a row, and `.part` leftovers."""
+    """Files in the documents folder (under their final name or as `.part`) without a document row, counted
+    after the server's own start-up recovery has run (the last restart). A row's file still under `.part`
+    is not counted here: it is a row without its file, a lost write (see lost_writes)."""
     from casework.documents import storage
     from casework.extensions import db
     from casework.models import Document
@@ -507,7 +513,7 @@ def orphan_files(app) -> tuple[int, list[str]]:
         names = set(db.session.scalars(sa.select(Document.storage_name)))
         db.session.remove()
         files = [p for p in storage.folder().iterdir() if p.is_file()]
-    orphans = [p.name for p in files if p.suffix == ".part" or p.name not in names]
+    orphans = [p.name for p in files if p.name.removesuffix(storage.PART) not in names]
     return len(orphans), orphans
 
 

@@ -38,6 +38,9 @@ class Defaults:
 
     # Uploaded documents (None: instance/documents) and PDF rendering bounds.
     DOCUMENTS_DIR: str | None = None
+    # At server start (gunicorn.conf.py), finish the uploads a crash interrupted; turn off when the documents
+    # folder is shared by servers on several hosts (one may be uploading while another starts).
+    DOCUMENTS_RECOVER_AT_START = True
     DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
     PDF_TIMEOUT_SECONDS = 60
     PDF_MEMORY_MB = 1536

@@ -6,11 +6,18 @@ commit; operations flush. Commands and jobs outside a request use `transaction()
 
 A GET or HEAD request may write its audit records and nothing else: a flush that would change anything
 else raises WriteInReadOnlyRequest, so a page that writes as a side effect fails its tests.
+
+Work outside the database that must follow the commit (a document's file gets its final name only once its
+row is committed) registers with `after_commit(callback, on_rollback=...)`: the callback runs right after
+the unit of work's commit, `on_rollback` when it ends any other way (an error, a refusal rolled back, a
+session closed without commit). Both belong to the outermost transaction; a failing callback is logged and
+never undoes the commit.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -24,6 +31,9 @@ from casework.extensions import db
 from casework.models import AuditEvent
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_PENDING = "casework.after_commit"  # session.info key: [(on_commit, on_rollback), ...]
+
+logger = logging.getLogger("casework.unit_of_work")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -77,6 +87,42 @@ def command(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
 
     return wrapped
+
+
+def after_commit(callback: Callable[[], None], on_rollback: Callable[[], None] | None = None) -> None:
+    """Run `callback` once the current unit of work has committed; `on_rollback` (if given) instead when it
+    is rolled back or closed without a commit."""
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # the callbacks belong to a transaction; this one ends with the unit of work
+    session.info.setdefault(_PENDING, []).append((callback, on_rollback))
+
+
+def _call(callback: Callable[[], None] | None, when: str) -> None:
+    if callback is None:
+        return
+    try:
+        callback()
+    except Exception:  # the transaction's outcome stands; what failed here is left for the recovery steps
+        logger.exception("%s callback %r failed", when, callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    """The outermost transaction committed (a savepoint's commit decides nothing): run the callbacks."""
+    if session.get_nested_transaction() is not None:
+        return
+    for callback, _ in session.info.pop(_PENDING, ()):
+        _call(callback, "after-commit")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _run_on_rollback(session: Session, transaction) -> None:
+    """The outermost transaction ended without running its callbacks: it did not commit."""
+    if transaction.parent is not None:
+        return
+    for _, on_rollback in session.info.pop(_PENDING, ()):
+        _call(on_rollback, "on-rollback")
 
 
 def _commit() -> None:

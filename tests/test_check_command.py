@@ -9,7 +9,10 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from casework import create_app
 from casework.models import Document, Petition
+from casework.outage import where
+from tests.test_dependencies_down import UNREACHABLE, restore_limiter  # noqa: F401 (a fixture)
 from tests.test_documents import png_bytes, upload
 from tests.test_petitions_hosted import make_published
 
@@ -86,3 +89,61 @@ def test_a_file_of_the_wrong_size_is_reported(app, documents, login_as, make_per
     (documents / name).write_bytes(b"truncated")
     result = check(app, "--fix")
     assert result.exit_code == 1 and f"damaged file: {documents / name} holds 9 bytes" in result.output
+
+
+def test_an_interrupted_upload_is_reported_and_renamed(
+    app, documents, login_as, make_person, db, monkeypatch
+):
+    from casework.documents import storage
+
+    monkeypatch.setattr(storage, "_publish", lambda name: None)  # the server died after the commit
+    assert upload(login_as("staff"), make_person().id, png_bytes(), "scan.png").status_code == 302
+    name = db.scalar(sa.select(Document.storage_name))
+    part = documents / f"{name}.part"
+    os.utime(part, (OLD, OLD))
+    stray = aged(documents / "00112233445566778899aabbccddeeff.part")
+
+    result = check(app)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"interrupted upload: {part} is committed: named {name}",
+        f"stale partial upload: {stray}",
+        "2 finding(s): 0 fixed, 2 left (run with --fix to repair what can be repaired).",
+    ]
+    assert part.exists() and stray.exists()
+    fixed = check(app, "--fix")
+    assert fixed.exit_code == 0 and fixed.output.splitlines()[-1] == "2 finding(s): 2 fixed, 0 left."
+    assert os.listdir(documents) == [name]
+    assert check(app).output == "Everything is consistent.\n"
+
+
+def test_a_young_part_is_left_to_its_upload(app, documents, login_as, make_person, db):
+    assert upload(login_as("staff"), make_person().id, png_bytes(), "scan.png").status_code == 302
+    name = db.scalar(sa.select(Document.storage_name))
+    os.utime(documents / name, (OLD, OLD))
+    (documents / "0123456789abcdef0123456789abcdef.part").write_bytes(b"an upload in progress")
+    result = check(app, "--fix")
+    assert result.exit_code == 0 and result.output == "Everything is consistent.\n"
+    assert (documents / "0123456789abcdef0123456789abcdef.part").exists()
+
+
+@pytest.fixture(params=sorted(UNREACHABLE))
+def unreachable_app(request, tmp_path, monkeypatch):
+    """An app whose database cannot be reached."""
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("CASEWORK_BACKUP_PASSPHRASE", "a passphrase long enough for a backup")
+    return create_app({"SQLALCHEMY_DATABASE_URI": UNREACHABLE[request.param], "SECRET_KEY": "x" * 32})
+
+
+@pytest.mark.usefixtures("restore_limiter")
+@pytest.mark.parametrize("command", [["check"], ["check", "--fix"], ["backup", "archive.bin"]])
+def test_maintenance_commands_say_the_database_is_unreachable_like_the_others(
+    unreachable_app, tmp_path, command
+):
+    if command[0] == "backup":
+        command = ["backup", str(tmp_path / "archive.bin")]
+    result = unreachable_app.test_cli_runner().invoke(args=command)
+    location = where(sa.engine.make_url(unreachable_app.config["SQLALCHEMY_DATABASE_URI"]))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].startswith(f"Error: the database is unreachable ({location}): ")
+    assert "cannot be used" not in result.output and "Traceback" not in result.output

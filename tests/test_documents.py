@@ -12,6 +12,7 @@ from PIL import Image
 
 from casework.models import AuditEvent, Document
 from tests.conftest import shows, text_of
+from tests.test_dependencies_down import restore_limiter  # noqa: F401 (a fixture)
 
 
 def png_bytes(color=(30, 90, 120), size=(120, 80)) -> bytes:
@@ -287,3 +288,188 @@ def test_sweep_removes_only_stale_partial_uploads(app, documents_dir):
     with app.app_context():
         assert storage.sweep_partial_uploads(timedelta(seconds=0)) == ["b.part"]
     assert os.listdir(documents_dir) == ["c"]
+
+
+# ---------------------------------------------------------------- a file is named only after its commit
+
+
+@pytest.fixture
+def crash_after_commit(monkeypatch):
+    """The server dies between the commit and the rename: the committed row's file stays `<name>.part`."""
+    from casework.documents import storage
+
+    monkeypatch.setattr(storage, "_publish", lambda name: None)
+
+
+def _only_document(db):
+    return db.scalar(sa.select(Document))
+
+
+def test_a_file_is_named_only_once_its_row_is_committed(
+    documents_dir, login_as, make_person, db, monkeypatch
+):
+    from casework.documents import storage
+
+    seen_at_flush = []
+    real_save = storage.save
+
+    def save_and_look(data):
+        stored = real_save(data)
+        seen_at_flush.append(sorted(os.listdir(documents_dir)))
+        return stored
+
+    monkeypatch.setattr(storage, "save", save_and_look)
+    assert upload(login_as("staff"), make_person().id, png_bytes()).status_code == 302
+    name = _only_document(db).storage_name
+    assert seen_at_flush == [[name + ".part"]]  # before the commit: only the part
+    assert os.listdir(documents_dir) == [name]
+
+
+def test_a_crash_between_commit_and_rename_loses_nothing(
+    documents_dir, login_as, make_person, db, crash_after_commit
+):
+    staff, person, data = login_as("staff"), make_person(), png_bytes()
+    assert upload(staff, person.id, data).status_code == 302
+    document = _only_document(db)
+    assert os.listdir(documents_dir) == [document.storage_name + ".part"]
+    response = staff.get(f"/people/{person.id}/documents/{document.id}")
+    assert response.status_code == 200 and response.data == data
+    assert os.listdir(documents_dir) == [document.storage_name]  # rolled forward by the download
+
+
+def test_a_part_that_does_not_match_its_row_is_not_served(
+    documents_dir, login_as, make_person, db, crash_after_commit
+):
+    staff, person = login_as("staff"), make_person()
+    assert upload(staff, person.id, png_bytes()).status_code == 302
+    document = _only_document(db)
+    part = documents_dir / (document.storage_name + ".part")
+    part.write_bytes(png_bytes(color=(1, 2, 3)))  # another file of another size
+    assert staff.get(f"/people/{person.id}/documents/{document.id}").status_code == 410
+    assert os.listdir(documents_dir) == [part.name]  # left for `flask check` and a restore
+
+
+def test_recovery_renames_committed_parts_and_deletes_the_others(
+    app, documents_dir, login_as, make_person, db, crash_after_commit
+):
+    from casework.documents import storage
+
+    assert upload(login_as("staff"), make_person().id, png_bytes()).status_code == 302
+    committed = _only_document(db).storage_name
+    never_committed = documents_dir / ("ab" * 16 + ".part")
+    never_committed.write_bytes(b"half an upload")
+    with app.app_context():
+        done = storage.recover_interrupted_uploads()
+    assert done == storage.Recovery(rolled_forward=[committed], removed=[never_committed.name])
+    assert os.listdir(documents_dir) == [committed]
+
+
+def test_recovery_at_start_follows_its_setting(app, documents_dir, monkeypatch):
+    from casework.documents import storage
+
+    stray = documents_dir / ("cd" * 16 + ".part")
+    stray.write_bytes(b"x")
+    monkeypatch.setitem(app.config, "DOCUMENTS_RECOVER_AT_START", False)  # a folder shared by several hosts
+    storage.recover_at_start(app)
+    assert stray.exists()
+    monkeypatch.setitem(app.config, "DOCUMENTS_RECOVER_AT_START", True)
+    storage.recover_at_start(app)
+    assert os.listdir(documents_dir) == []
+
+
+def test_the_server_recovers_before_any_worker_starts(app, monkeypatch):
+    import runpy
+
+    import casework
+    from casework.documents import storage
+
+    calls = []
+    monkeypatch.setattr(casework, "create_app", lambda: app)  # the master builds the app as workers do
+    monkeypatch.setattr(storage, "recover_at_start", calls.append)
+    config = runpy.run_path(os.path.join(os.path.dirname(os.path.dirname(__file__)), "gunicorn.conf.py"))
+    config["on_starting"](server=None)
+    assert calls == [app]
+
+
+def test_sweep_renames_an_old_committed_part_instead_of_deleting_it(
+    app, documents_dir, login_as, make_person, db, crash_after_commit
+):
+    from datetime import timedelta
+
+    from casework.documents import storage
+
+    assert upload(login_as("staff"), make_person().id, png_bytes()).status_code == 302
+    name = _only_document(db).storage_name
+    with app.app_context():
+        assert storage.sweep_partial_uploads(timedelta(seconds=0)) == []
+    assert os.listdir(documents_dir) == [name]
+
+
+def test_a_failed_request_leaves_no_part(documents_dir, login_as, make_person, db, monkeypatch):
+    from casework.documents import operations
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the audit could not be written")
+
+    staff, person = login_as("staff"), make_person()
+    monkeypatch.setattr(operations.audit, "record", fail)
+    assert upload(staff, person.id, png_bytes()).status_code == 500  # a bug, after the file was written
+    assert db.count(Document) == 0 and os.listdir(documents_dir) == []
+
+
+def test_a_refusal_after_the_file_was_written_leaves_no_part(
+    documents_dir, login_as, make_person, db, monkeypatch
+):
+    from casework.documents import operations
+    from casework.errors import OperationError
+
+    def refuse(*args, **kwargs):
+        raise OperationError("This case cannot take documents now.")
+
+    staff, person = login_as("staff"), make_person()
+    monkeypatch.setattr(operations.audit, "record", refuse)
+    response = upload(staff, person.id, png_bytes())
+    assert response.status_code == 200 and shows(response, "This case cannot take documents now.")
+    assert db.count(Document) == 0 and os.listdir(documents_dir) == []
+
+
+def test_a_deleted_documents_file_goes_after_the_commit(documents_dir, login_as, make_person, db):
+    staff, person = login_as("staff"), make_person()
+    assert upload(staff, person.id, png_bytes()).status_code == 302
+    document = _only_document(db)
+    response = staff.post(f"/people/{person.id}/documents/{document.id}/delete", {})
+    assert response.status_code == 302
+    assert db.count(Document) == 0 and os.listdir(documents_dir) == []
+
+
+def test_after_commit_callbacks_follow_the_transaction(app):
+    from casework import unit_of_work
+
+    calls = []
+    with app.app_context():
+        with unit_of_work.transaction():
+            unit_of_work.after_commit(lambda: calls.append("committed"), lambda: calls.append("rolled back"))
+        with pytest.raises(ValueError), unit_of_work.transaction():
+            unit_of_work.after_commit(
+                lambda: calls.append("committed 2"), lambda: calls.append("rolled back 2")
+            )
+            raise ValueError
+        with unit_of_work.transaction():
+            pass  # a later commit runs nothing of the rolled-back transaction
+    assert calls == ["committed", "rolled back 2"]
+
+
+@pytest.mark.usefixtures("restore_limiter")
+def test_the_server_starts_when_the_recovery_cannot_reach_the_database(tmp_path, monkeypatch, caplog):
+    from casework import create_app
+    from casework.documents import storage
+    from tests.test_dependencies_down import UNREACHABLE
+
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    stray = tmp_path / "documents" / ("ef" * 16 + ".part")
+    stray.parent.mkdir()
+    stray.write_bytes(b"x")
+    down = create_app({"SQLALCHEMY_DATABASE_URI": UNREACHABLE["sqlite"], "SECRET_KEY": "x" * 32})
+    storage.recover_at_start(down)  # logs and returns: the server starts, the next start tries again
+    assert stray.exists()
+    assert any("interrupted uploads not recovered" in r.getMessage() for r in caplog.records)

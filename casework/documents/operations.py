@@ -1,4 +1,5 @@
-"""Documents on a case: upload, edit, delete. Files are written before the row; the request commits once."""
+"""Documents on a case: upload, edit, delete. A file is written (as `.part`) before its row and named once
+the request commits (casework.documents.storage)."""
 
 from __future__ import annotations
 

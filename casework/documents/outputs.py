@@ -46,7 +46,9 @@ def dump_documents(writing: Writing) -> dict:
     if writing.bundle:
         for document in documents:
             try:
-                writing.files[file_name(document)] = storage.read(document.storage_name)
+                writing.files[file_name(document)] = storage.read(
+                    document.storage_name, document.size, document.sha256
+                )
             except FileNotFoundError:
                 continue  # the metadata still travels; the import says the file is missing
     return {"documents": [dump(d, DOCUMENT) for d in documents]}

@@ -1,4 +1,13 @@
-"""Where uploaded files live: a folder outside the web root, random names, content-checked types."""
+"""Where uploaded files live: a folder outside the web root, random names, content-checked types.
+
+A file gets its name only once its row is committed: `save` writes and syncs `<name>.part`, and the unit of
+work renames it right after the commit (`unit_of_work.after_commit`) or deletes it on a rollback. A crash
+can therefore leave only `.part` files: one whose row was committed before the crash is complete (it was
+synced before the commit) and is rolled forward (renamed) wherever it is looked for (`read`) and by
+`recover_interrupted_uploads`; one without a row is an upload that never happened and is deleted. The
+recovery deletes only while no upload can be in flight (at server start, see gunicorn.conf.py, and
+`flask --app casework check --fix`), or by age (`sweep-uploads`).
+"""
 
 from __future__ import annotations
 
@@ -13,14 +22,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from flask import current_app
+import sqlalchemy as sa
+from flask import Flask, current_app
 
+from casework import unit_of_work
 from casework.errors import OperationError
+from casework.extensions import db
+from casework.models import Document
 
 logger = logging.getLogger("casework.documents")
 
 MAX_PIXELS = 40_000_000  # decoding a larger image for a PDF would need hundreds of megabytes
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+PART = ".part"
 
 
 class UploadRejected(OperationError):
@@ -110,59 +124,157 @@ def check(data: bytes) -> str:
 
 
 def save(data: bytes) -> StoredFile:
-    """Check and write an upload under a random name; returns what to record (StorageUnavailable when the
-    disk is full or read-only: then no file, not even a partial one, is left behind)."""
+    """Check and write an upload as `<name>.part`, named once the unit of work commits (deleted if it does
+    not); returns what to record (StorageUnavailable when the disk is full or read-only: then no file, not
+    even a partial one, is left behind)."""
     content_type = check(data)
     name = secrets.token_hex(16)
     try:
-        target = folder() / name
-        _write_whole(target, data)
+        _write_part(folder() / name, data)
     except OSError as exc:
         logger.warning("document not stored: %s", exc)
         raise StorageUnavailable() from None
+    unit_of_work.after_commit(lambda: _publish(name), on_rollback=lambda: _discard(name))
     return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 
-def _write_whole(target: Path, data: bytes) -> None:
-    """Write to `<name>.part`, sync it, then rename: the name exists only for a whole file. On any error the
-    `.part` is deleted (a full disk must not stay full of halves)."""
-    temporary = target.with_suffix(".part")
+def _part(path: Path) -> Path:
+    return path.with_name(path.name + PART)
+
+
+def _write_part(target: Path, data: bytes) -> None:
+    """Write `<name>.part` and sync it. On any error it is deleted (a full disk must not stay full of
+    halves)."""
+    temporary = _part(target)
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())  # a full disk can show only here, when the data is really written
-        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
 
 
-def sweep_partial_uploads(max_age: timedelta = timedelta(hours=1)) -> list[str]:
-    """Delete `.part` files older than `max_age` (left by a crash during an upload); returns their names.
-    Younger ones may belong to an upload in progress."""
-    cutoff = time.time() - max_age.total_seconds()
-    removed = []
-    for path in folder().glob("*.part"):
+def _publish(name: str) -> None:
+    """After the commit: the file takes its final name (already done by a reader or the recovery: fine)."""
+    target = folder() / name
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(_part(target), target)
+
+
+def _discard(name: str) -> None:
+    """After a rollback: the row was never committed, so its file goes."""
+    with contextlib.suppress(OSError):
+        _part(folder() / name).unlink(missing_ok=True)
+
+
+def _roll_forward(target: Path, size: int | None, sha256: str | None) -> bool:
+    """Rename a committed row's complete `.part` to its final name (after checking it against the row);
+    False when there is nothing whole to rename."""
+    try:
+        data = _part(target).read_bytes()
+    except FileNotFoundError:
+        return target.is_file()  # renamed meanwhile
+    if (size is not None and len(data) != size) or (sha256 and hashlib.sha256(data).hexdigest() != sha256):
+        logger.warning("%s does not match its document row: left as it is", _part(target))
+        return False
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(_part(target), target)
+    return True
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What `recover_interrupted_uploads` did (or, on a dry run, would do): names of the files."""
+
+    rolled_forward: list[str]
+    removed: list[str]
+
+
+def recover_interrupted_uploads(older_than: timedelta | None = None, dry_run: bool = False) -> Recovery:
+    """Finish what a crash interrupted: every `.part` whose row was committed gets its final name, every
+    other one is deleted. Only `.part` files older than `older_than` are considered (None: all of them,
+    which is safe only when no upload can be in flight: at server start, before any worker)."""
+    cutoff = None if older_than is None else time.time() - older_than.total_seconds()
+    parts = {}
+    for path in folder().glob("*" + PART):
+        name = path.name.removesuffix(PART)
+        with contextlib.suppress(FileNotFoundError):
+            if name.isalnum() and (cutoff is None or path.stat().st_mtime < cutoff):
+                parts[name] = path
+    rows = _rows_naming(list(parts))
+    rolled, removed = [], []
+    for name, path in sorted(parts.items()):
+        if name in rows:
+            if dry_run or _roll_forward(folder() / name, *rows[name]):
+                rolled.append(name)
+        else:
+            if not dry_run:
+                path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return Recovery(rolled, removed)
+
+
+def _rows_naming(names: list[str]) -> dict[str, tuple[int | None, str | None]]:
+    """Size and SHA-256 of the document rows stored under these names."""
+    found: dict[str, tuple[int | None, str | None]] = {}
+    for start in range(0, len(names), 500):
+        query = sa.select(Document.storage_name, Document.size, Document.sha256).where(
+            Document.storage_name.in_(names[start : start + 500])
+        )
+        found.update((name, (size, sha)) for name, size, sha in db.session.execute(query))
+    return found
+
+
+def recover_at_start(app: Flask) -> None:
+    """At server start, before any worker: recover the interrupted uploads, unless DOCUMENTS_RECOVER_AT_START
+    is off (a documents folder shared by servers on several hosts, where another may be uploading)."""
+    if not app.config.get("DOCUMENTS_RECOVER_AT_START", True):
+        return
+    with app.app_context():
         try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed.append(path.name)
-        except FileNotFoundError:
-            continue  # removed meanwhile (the upload finished or failed)
-    return sorted(removed)
+            done = recover_interrupted_uploads()
+        except (sa.exc.SQLAlchemyError, OSError) as exc:  # no database yet, out of reach, a folder that
+            # cannot be read: the server starts anyway (pages say what is wrong) and the next start tries again
+            logger.warning("interrupted uploads not recovered: %s", (str(exc).splitlines() or [""])[0])
+            return
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection of the master's is inherited by the workers
+    if done.rolled_forward or done.removed:
+        logger.warning(
+            "interrupted uploads: %d committed file(s) renamed, %d partial file(s) deleted",
+            len(done.rolled_forward),
+            len(done.removed),
+        )
 
 
-def read(storage_name: str) -> bytes:
-    """The bytes of a stored file."""
+def sweep_partial_uploads(max_age: timedelta = timedelta(hours=1)) -> list[str]:
+    """Recover the `.part` files older than `max_age` (younger ones may be uploads in progress); returns the
+    names of those deleted (those whose row was committed are renamed instead)."""
+    return recover_interrupted_uploads(older_than=max_age).removed
+
+
+def read(storage_name: str, size: int | None = None, sha256: str | None = None) -> bytes:
+    """The bytes of a stored file; a committed one still under `.part` (a crash right after the commit) is
+    checked against `size` and `sha256` when given, renamed and read."""
     if not storage_name.isalnum():
         raise FileNotFoundError(storage_name)
-    return (folder() / storage_name).read_bytes()
+    target = folder() / storage_name
+    try:
+        return target.read_bytes()
+    except FileNotFoundError:
+        if not _roll_forward(target, size, sha256):
+            raise
+    return target.read_bytes()
 
 
 def remove(storage_name: str) -> None:
-    """Delete a stored file (missing is fine)."""
+    """Delete a stored file, under its final name or still under `.part` (missing is fine)."""
     if storage_name.isalnum():
-        (folder() / storage_name).unlink(missing_ok=True)
+        target = folder() / storage_name
+        target.unlink(missing_ok=True)
+        _part(target).unlink(missing_ok=True)

@@ -1,5 +1,6 @@
 """Documents of a case: upload, download (audited), edit, delete. The request's unit of work commits once
-when a view returns; a stored file follows the fate of its row (see `_keep_file_only_if_committed`)."""
+when a view returns; a stored file follows the fate of its row: it is named after the commit, deleted on a
+rollback (casework.documents.storage), and a deleted row's file goes once the deletion is committed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    after_this_request,
     flash,
     redirect,
     render_template,
@@ -16,7 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from casework import access, editing
+from casework import access, editing, unit_of_work
 from casework.access import CaseItem
 from casework.documents import operations, storage
 from casework.documents.forms import DocumentEditForm, UploadForm
@@ -64,24 +64,9 @@ def _file_refused(form: BaseForm, exc: OperationError) -> None:
     form["file"].errors.append(str(exc))
 
 
-def _keep_file_only_if_committed(storage_name: str) -> None:
-    """Remove a file just stored if the request fails after all: its row was never committed."""
-
-    @after_this_request
-    def remove_if_failed(response):
-        if response.status_code >= 500:
-            storage.remove(storage_name)
-        return response
-
-
 def _remove_file_once_committed(storage_name: str) -> None:
     """Remove the file of a deleted row once the request has committed the deletion."""
-
-    @after_this_request
-    def remove_if_committed(response):
-        if response.status_code < 500:
-            storage.remove(storage_name)
-        return response
+    unit_of_work.after_commit(lambda: storage.remove(storage_name))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,7 +84,6 @@ def upload(person_id: int):
             on_refused=_file_refused,
         )
         if document is not None:
-            _keep_file_only_if_committed(document.storage_name)
             flash("The document was uploaded.", "success")
             return redirect(_documents_url(person))
     return render_template("documents/upload.html", form=form, person=person)
@@ -110,7 +94,7 @@ def download(person_id: int, document_id: int):
     """The file itself, as an attachment under a neutral name (every download is audited)."""
     person, document = access.get_document_or_404(document_id, person_id)
     try:
-        data = storage.read(document.storage_name)
+        data = storage.read(document.storage_name, document.size, document.sha256)
     except FileNotFoundError:
         abort(410)
     operations.record_download(current_user, person, document)

@@ -122,6 +122,8 @@ def _write_archive(out: BinaryIO, passphrase: bytes, snapshot: database.Snapshot
         folder = documents_folder()
         for name in snapshot.storage_names:
             path = folder / name
+            if not path.is_file():  # committed a moment ago and not named yet (casework.documents.storage)
+                path = folder / f"{name}.part"
             if not name.isalnum() or not path.is_file():
                 missing.append(name)
                 continue

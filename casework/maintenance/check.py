@@ -1,10 +1,11 @@
 """`flask check`: the documents folder against the document rows, petition counts against confirmed
 signatures, stale partial uploads, and the signature key against the data sealed with it.
 
-Files and rows are compared only for files older than GRACE: an upload writes its file before its row is
-committed, so a younger file may belong to a request still running. `--fix` moves orphan files to a
-quarantine folder beside the documents folder (never deleted: a file may still be wanted, say after a row
-comes back from a backup), deletes stale `.part` files (incomplete by definition) and recomputes petition
+Files and rows are compared only for files older than GRACE: a younger `.part` may be an upload still
+running, a younger file one whose row is being deleted. `--fix` recovers the interrupted uploads with
+casework.documents.storage's own recovery (a `.part` whose row was committed gets its final name, one
+without a row is deleted), moves orphan files to a quarantine folder beside the documents folder (never
+deleted: a file may still be wanted, say after a row comes back from a backup) and recomputes petition
 counts. A row whose file is missing or has the wrong size cannot be repaired here: restore the file from a
 backup.
 """
@@ -14,12 +15,13 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
+from casework.documents import storage
 from casework.extensions import db
 from casework.maintenance.backup import documents_folder
 from casework.models import Document
@@ -70,27 +72,26 @@ def _old(path: Path, now: float) -> bool:
 
 def _check_documents(report: CheckReport, fix: bool) -> None:
     folder = documents_folder()
+    interrupted = _check_interrupted_uploads(report, folder, fix) if folder.is_dir() else set()
     rows = {name: size for name, size in db.session.execute(sa.select(Document.storage_name, Document.size))}
     files = {entry.name: entry for entry in os.scandir(folder)} if folder.is_dir() else {}
     now = time.time()
     quarantine = folder.with_name(f"{folder.name}.quarantine") / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     for name in sorted(files.keys() - rows.keys()):
         path = folder / name
-        if not _old(path, now) or not files[name].is_file():
-            continue
-        if name.endswith(".part"):
-            finding = Finding("stale partial upload", str(path))
-            if fix:
-                path.unlink(missing_ok=True)
-                finding.fixed = True
-        else:
-            finding = Finding("orphan file", f"{path} has no document row")
-            if fix:
-                quarantine.mkdir(mode=0o700, parents=True, exist_ok=True)
-                os.replace(path, quarantine / name)
-                finding.fixed = True
-                finding.detail += f", moved to {quarantine}"
+        if name.endswith(storage.PART) or not _old(path, now) or not files[name].is_file():
+            continue  # a young `.part` may be an upload in progress; the old ones were seen above
+        finding = Finding("orphan file", f"{path} has no document row")
+        if fix:
+            quarantine.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.replace(path, quarantine / name)
+            finding.fixed = True
+            finding.detail += f", moved to {quarantine}"
         report.findings.append(finding)
+    in_progress = {
+        n.removesuffix(storage.PART) for n in files if n.endswith(storage.PART) and not _old(folder / n, now)
+    }
+    rows = {name: size for name, size in rows.items() if name not in interrupted | in_progress}
     for name in sorted(rows.keys() - files.keys()):
         report.findings.append(Finding("missing file", f"document {name} has no file in {folder}"))
     for name in sorted(rows.keys() & files.keys()):
@@ -99,6 +100,18 @@ def _check_documents(report: CheckReport, fix: bool) -> None:
             report.findings.append(
                 Finding("damaged file", f"{folder / name} holds {size} bytes, its row says {rows[name]}")
             )
+
+
+def _check_interrupted_uploads(report: CheckReport, folder: Path, fix: bool) -> set[str]:
+    """`.part` files older than GRACE: committed ones to rename, others to delete (storage's recovery)."""
+    done = storage.recover_interrupted_uploads(timedelta(seconds=GRACE_SECONDS), dry_run=not fix)
+    for name in done.rolled_forward:
+        report.findings.append(
+            Finding("interrupted upload", f"{folder / name}{storage.PART} is committed: named {name}", fix)
+        )
+    for name in done.removed:
+        report.findings.append(Finding("stale partial upload", str(folder / name), fix))
+    return set(done.rolled_forward)
 
 
 def _check_counts(report: CheckReport, fix: bool) -> None:

@@ -11,16 +11,19 @@ import sqlalchemy as sa
 from flask import Flask, render_template, request
 from flask.cli import with_appcontext
 
-from casework import unit_of_work
+from casework import outage, unit_of_work
 from casework.maintenance.archive import ArchiveError, read_passphrase
 
 log = logging.getLogger(__name__)
 
 
 def _one_line(exc: Exception) -> click.ClickException:
-    """A refusal or an unreachable database, as the one line the command prints."""
+    """A refusal or a database error, as the one line the command prints (an unreachable database in the
+    words of every other command: casework.outage)."""
     if isinstance(exc, ArchiveError):
         return click.ClickException(str(exc))
+    if isinstance(exc, outage.DatabaseUnreachable):
+        return click.ClickException(outage.describe(exc))
     first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return click.ClickException(f"The database cannot be used: {first[0] if first else type(exc).__name__}")
 

@@ -54,15 +54,12 @@ def take_snapshot(workdir: Path) -> Snapshot:
 
 
 def _sqlite_snapshot(path: Path) -> Snapshot:
-    raw = db.engine.raw_connection()
-    try:
-        with closing(sqlite3.connect(path)) as target:
-            raw.driver_connection.backup(target)  # type: ignore[union-attr]
-        with closing(sqlite3.connect(path)) as copy:
-            names = _optional_rows(copy, "SELECT storage_name FROM document ORDER BY storage_name")
-            revision = _optional_rows(copy, "SELECT version_num FROM alembic_version")
-    finally:
-        raw.close()
+    # Through the engine, so that a database file that cannot be opened is reported as an outage.
+    with db.engine.connect() as conn, closing(sqlite3.connect(path)) as target:
+        conn.connection.driver_connection.backup(target)  # type: ignore[union-attr]
+    with closing(sqlite3.connect(path)) as copy:
+        names = _optional_rows(copy, "SELECT storage_name FROM document ORDER BY storage_name")
+        revision = _optional_rows(copy, "SELECT version_num FROM alembic_version")
     return Snapshot(path, SQLITE_MEMBER, "sqlite", revision[0] if revision else None, names)
 
 
