@@ -313,4 +313,3 @@ class Reading:
     data: dict
     refs: Refs = field(default_factory=Refs)
     files: dict[str, bytes] = field(default_factory=dict)
-    saved_files: list[str] = field(default_factory=list)  # stored files to remove if the import fails

@@ -267,13 +267,25 @@ def test_the_loop_worker_outlives_a_database_outage(tmp_path, smtp_server):
         stderr=subprocess.PIPE,
         text=True,
     )
+    looks: list[str] = []
+    reader = threading.Thread(target=lambda: looks.extend(iter(worker.stderr.readline, "")), daemon=True)
+    reader.start()
     try:
-        time.sleep(6)
+        deadline = time.monotonic() + 60  # a loaded machine may take a while to start the command
+        while len(looks) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
         worker.send_signal(signal.SIGTERM)
-        out, err = worker.communicate(timeout=60)
+        worker.wait(timeout=60)
+        out = worker.stdout.read()
     finally:
         if worker.poll() is None:
             worker.kill()
+            worker.wait()
+        reader.join(timeout=10)
+        worker.stdout.close()
+        worker.stderr.close()
     assert worker.returncode == 0 and out.splitlines()[-1] == "Stopped."
-    errors = err.splitlines()
-    assert errors and all(line.startswith("Error: the database is unreachable (") for line in errors), err
+    errors = [line.rstrip("\n") for line in looks]
+    assert len(errors) >= 2 and all(
+        line.startswith("Error: the database is unreachable (") for line in errors
+    ), looks

@@ -72,7 +72,6 @@ def read_documents(reading: Reading) -> None:
             stored = storage.save(data)
         except storage.UploadRejected as exc:
             raise CaseFileRejected(f"{where}: {exc}") from None
-        reading.saved_files.append(stored.storage_name)
         fields.update(content_type=stored.content_type, size=stored.size, storage_name=stored.storage_name)
         fields.setdefault("filename", "document")
         db.session.add(Document(person_id=reading.person.id, uploaded_by_id=reading.user.id, **fields))

@@ -60,13 +60,13 @@ def too_large(limit: int) -> CaseFileRejected:
     )
 
 
-def import_file(actor: User, raw: bytes, saved_files: list[str] | None = None) -> Person:
-    """Create a new case from the bytes of a case file or bundle. The documents' files it stores are added to
-    `saved_files`, for the caller to remove if the import or its transaction fails."""
+def import_file(actor: User, raw: bytes) -> Person:
+    """Create a new case from the bytes of a case file or bundle. The documents' files it stores follow the
+    transaction (casework.documents.storage): named when it commits, deleted when it does not."""
     files: dict[str, bytes] = {}
     if raw[:4] == b"PK\x03\x04":
         raw, files = _unbundle(raw)
-    return import_case(actor, parse(raw), files, saved_files).person
+    return import_case(actor, parse(raw), files).person
 
 
 def parse(raw: bytes) -> object:
@@ -151,15 +151,11 @@ def check_header(data: object) -> dict:
     return data
 
 
-def import_case(
-    actor: User, data: object, files: dict[str, bytes] | None = None, saved_files: list[str] | None = None
-) -> Reading:
+def import_case(actor: User, data: object, files: dict[str, bytes] | None = None) -> Reading:
     """Create a new case of the actor's organization from a case file; all or nothing."""
     data = check_header(data)
     person = Person(org_id=actor.org_id, created_by_id=actor.id)
     reading = Reading(person=person, user=actor, data=data, files=files or {})
-    if saved_files is not None:
-        reading.saved_files = saved_files  # the caller's list: it removes the files if anything fails
     for part in case_page.case_file_parts():
         part.read(reading)
     db.session.flush()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    after_this_request,
     current_app,
     flash,
     redirect,
@@ -21,7 +20,6 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from casework import access, editing
-from casework.documents import storage
 from casework.errors import OperationError
 from casework.models import Role
 from casework.transfer.export import case_bundle, case_file
@@ -56,27 +54,8 @@ def export_bundle(person_id: int):
     )
 
 
-def _remove_files_unless_committed(names: list[str]) -> None:
-    """The imported documents' files stay only if the import's transaction is committed."""
-
-    @after_this_request
-    def remove_if_failed(response):
-        if response.status_code >= 400:
-            for name in names:
-                storage.remove(name)
-        return response
-
-
 def _import(raw: bytes):
-    saved: list[str] = []
-    try:
-        person = import_file(current_user, raw, saved)
-    except Exception:
-        for name in saved:  # a refused import keeps none of the files it stored
-            storage.remove(name)
-        raise
-    _remove_files_unless_committed(saved)
-    return person
+    return import_file(current_user, raw)
 
 
 def _import_refused(form: ImportForm, exc: OperationError) -> None:
