@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 
 from casework import audit
-from casework.accounts import notices
+from casework.accounts import notices, throttling
+from casework.accounts.passwords import verify_password
 from casework.extensions import db
 from casework.models import RecoveryCode, Role, TotpFactor, User
 from casework.models.base import utcnow
@@ -222,3 +223,19 @@ def grace_over(user: User) -> bool:
         return False
     elapsed = utcnow() - org.mfa_required_since
     return elapsed.total_seconds() >= org.mfa_grace_days * 86400
+
+
+def check_proof(user: User, proof: str) -> bool:
+    """Whether `proof` is the user's password or a valid second-factor code; a failure counts against the
+    account like a failed sign-in, and an account that must wait is refused without checking."""
+    if throttling.refusal(user):
+        return False
+    if verify_password(user.password_hash, proof) or verify_second_factor(user, proof):
+        return True
+    throttling.record_failure(user)
+    return False
+
+
+def audit_new_codes(user: User) -> None:
+    """New recovery codes are audited (never the codes)."""
+    audit.record(user, "mfa.recovery_codes_replaced", user)
