@@ -5,7 +5,8 @@ ACCOUNT_FAILURE_WINDOW, the first ACCOUNT_FREE_FAILURES failures cost nothing; a
 wait 2^n seconds after the last failure (n failures beyond the free ones), at most ACCOUNT_MAX_DELAY seconds.
 A waiting attempt is answered without checking the password and is not counted, so the delay never grows
 into a lockout an attacker could use to keep the user out: the right password after the wait signs in.
-The user gets one e-mail per burst, when the failures in the window reach ACCOUNT_ALERT_FAILURES.
+The user gets one e-mail per burst: when the failures in the window reach ACCOUNT_ALERT_FAILURES and no
+notice went out within the window (the notice is on the audit trail, which is how the next one knows).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from casework import audit
 from casework.accounts import notices
 from casework.extensions import db
 from casework.locking import lock_row
-from casework.models import SignInFailure, User
+from casework.models import AuditEvent, SignInFailure, User
 from casework.models.base import utcnow
 
+ALERTED = "login.failures_notified"
 TOO_MANY = "Too many attempts for this account; try again in {seconds} seconds."
 
 
@@ -66,8 +69,24 @@ def record_failure(user: User) -> None:
     db.session.add(SignInFailure(user_id=user.id, failed_at=utcnow()))
     db.session.flush()
     failures, _ = _recent(user)
-    if failures == current_app.config["ACCOUNT_ALERT_FAILURES"]:
+    if failures >= current_app.config["ACCOUNT_ALERT_FAILURES"] and not _alerted_lately(user):
         notices.failed_sign_ins(user, failures)
+        audit.record(None, ALERTED, user, org_id=user.org_id)
+
+
+def _alerted_lately(user: User) -> bool:
+    """Whether the user was told of failures within the window (one notice per burst, however long)."""
+    since = utcnow() - _window()
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                AuditEvent.action == ALERTED,
+                AuditEvent.object_type == User.__tablename__,
+                AuditEvent.object_id == user.id,
+                AuditEvent.at > since,
+            )
+        )
+    )
 
 
 def clear_failures(user: User) -> None:
