@@ -7,12 +7,14 @@ the user in until a valid code is typed.
 from __future__ import annotations
 
 import time
+from typing import cast
 
 from flask import current_app, session, url_for
 
 from casework.accounts import mfa, notices, throttling
 from casework.extensions import db
 from casework.models import User
+from casework.sessions import ServerSession
 
 PENDING = "mfa_pending"
 ENROLLING = "mfa_enrol"
@@ -20,7 +22,7 @@ ENROLLING = "mfa_enrol"
 
 def begin_code_step(user: User, next_url: str | None) -> None:
     """Remember in the session that `user` gave the right password and must now give a code."""
-    session.regenerate()
+    cast(ServerSession, session).regenerate()  # the app's session interface opens only these
     session[PENDING] = {
         "user_id": user.id,
         "until": time.time() + current_app.config["MFA_PENDING_SECONDS"],

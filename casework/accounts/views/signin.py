@@ -6,6 +6,8 @@ in the account's failure count.
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import (
     Response,
     after_this_request,
@@ -27,7 +29,7 @@ from casework.accounts.views.common import bp
 from casework.errors import OperationError
 from casework.extensions import limiter
 from casework.models import User
-from casework.sessions import prune_expired_sessions
+from casework.sessions import ServerSession, prune_expired_sessions
 from casework.web import is_safe_next
 
 NO_MATCH = "That e-mail and password do not match an active account."
@@ -49,7 +51,7 @@ def _sign_in_limit() -> str:
 def _complete(user: User, next_url: str | None):
     """Sign the user in on a fresh session token and go where they were going (or to enrolment)."""
     signin.completed(user, request.remote_addr)
-    session.regenerate()
+    cast(ServerSession, session).regenerate()  # the app's session interface opens only these
     login_user(user)
     after_this_request(_prune_sessions)
     if signin.must_enrol(user):
