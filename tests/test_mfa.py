@@ -209,3 +209,17 @@ def test_an_admin_resets_a_second_factor_after_confirming(login_as, make_user, m
     outsider = login_as(make_user("admin", org=make_org("Elsewhere")))
     assert outsider.post(f"/admin/users/{staff.user.id}/mfa/reset").status_code == 404
     assert db.count(TotpFactor) == 1
+
+
+def test_the_demo_requires_no_second_factor_and_signs_in_with_the_password_alone(
+    app, db, browser, monkeypatch
+):
+    from casework.models import MfaRequirement, Organization
+
+    monkeypatch.setenv("CASEWORK_PASSWORD", "lantern orchid quarry")
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    assert {o.mfa_required_for for o in db.scalars(sa.select(Organization))} == {MfaRequirement.NOBODY}
+    assert db.count(TotpFactor) == 0
+    response = browser.login("admin@example.org", "lantern orchid quarry")
+    assert not response.location.endswith(("/login/code", "/account/mfa"))
+    assert browser.get("/people").status_code == 200
