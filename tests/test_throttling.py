@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from casework.extensions import client_network_key, warn_about_process_local_limits
-from casework.models import SignInFailure
+from casework.models import AuditEvent, SignInFailure
 from tests.conftest import PASSWORD, shows
 from tests.mfa_helpers import subjects_to
 
@@ -44,6 +44,7 @@ def test_failures_from_many_addresses_slow_the_account_down_and_the_right_passwo
     _, waiting = _attempt(new_browser, user.email, PASSWORD, "203.0.113.7")
     assert waiting.status_code == 200 and shows(waiting, TOO_MANY)
     assert db.count(SignInFailure) == free, "a refused attempt is not counted: no lockout grows from it"
+    assert db.count(AuditEvent, AuditEvent.action == "login.throttled") == 1
 
     _age_failures(db, 3)
     browser, signed_in = _attempt(new_browser, user.email, PASSWORD, "203.0.113.8")

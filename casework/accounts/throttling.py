@@ -59,7 +59,10 @@ def refusal(user: User | None) -> str | None:
     if user is None:
         return None
     wait = seconds_to_wait(user)
-    return TOO_MANY.format(seconds=wait) if wait else None
+    if not wait:
+        return None
+    audit.record(None, "login.throttled", user, org_id=user.org_id)  # admins see the attack on the trail
+    return TOO_MANY.format(seconds=wait)
 
 
 def record_failure(user: User) -> None:
