@@ -1,8 +1,9 @@
 """The second factor: an authenticator app (TOTP) and single-use recovery codes.
 
 The TOTP secret is sealed with the application's at-rest key (casework.petitions.crypto); recovery codes
-are kept as keyed HMACs. A TOTP code is accepted once: the last accepted time step is stored and a code of
-that step or an earlier one is refused. Operations flush; the request's unit of work commits.
+are kept as salted Argon2id hashes, like passwords. A TOTP code is accepted once: the last accepted time
+step is stored and a code of that step or an earlier one is refused. Operations flush; the request's unit
+of work commits.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 
 from casework import audit
 from casework.accounts import notices, throttling
-from casework.accounts.passwords import verify_password
+from casework.accounts.passwords import hash_password, verify_password
 from casework.extensions import db
 from casework.models import RecoveryCode, Role, TotpFactor, User
 from casework.models.base import utcnow
@@ -27,6 +28,7 @@ from casework.petitions import crypto
 
 ISSUER = "Casework"
 RECOVERY_CODES = 10
+RECOVERY_LENGTH = 10  # hexadecimal digits, shown as two groups of five
 STEP_SECONDS = 30
 # One step either side: a phone's clock a little off still works.
 VALID_WINDOW = 1
@@ -111,23 +113,15 @@ def _accept_totp(factor: TotpFactor, code: str) -> bool:
     return bool(getattr(moved, "rowcount", 0) == 1)
 
 
-def _recovery_hash(user: User, code: str) -> str:
-    return crypto.mac("recovery-code", str(user.id), _normalized(code))
-
-
 def _spend_recovery_code(user: User, code: str) -> bool:
     """Whether `code` is an unused recovery code of the user; it is used up at once."""
-    if len(_normalized(code)) != 10:
+    typed = _normalized(code)
+    if len(typed) != RECOVERY_LENGTH:
         return False
-    row = db.session.scalar(
-        sa.select(RecoveryCode)
-        .where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _recovery_hash(user, code),
-            RecoveryCode.used_at.is_(None),
-        )
-        .with_for_update()
-    )
+    unused = db.session.scalars(
+        sa.select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).all()
+    row = next((r for r in unused if verify_password(r.code_hash, typed)), None)
     if row is None:
         return False
     # Compare-and-set, so that two requests racing with one code cannot both spend it.
@@ -160,10 +154,11 @@ def verify_second_factor(user: User, code: str) -> bool:
 def new_recovery_codes(user: User) -> list[str]:
     """Replace the user's recovery codes with ten new ones, returned once in clear (stored hashed)."""
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    codes = [_formatted(secrets.token_hex(5)) for _ in range(RECOVERY_CODES)]
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(user, c)) for c in codes)
+    codes = [secrets.token_hex(RECOVERY_LENGTH // 2) for _ in range(RECOVERY_CODES)]
+    # 40 random bits each: short enough to type, so kept as salted Argon2id hashes like passwords.
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=hash_password(c)) for c in codes)
     db.session.flush()
-    return codes
+    return [_formatted(c) for c in codes]
 
 
 def _formatted(code: str) -> str:

@@ -47,16 +47,14 @@ class TotpFactor(Base):
 
 
 class RecoveryCode(Base):
-    """One single-use recovery code, kept as a keyed hash; `used_at` is set when it is spent."""
+    """One single-use recovery code, kept as a salted Argon2id hash; `used_at` is set when it is spent."""
 
     __tablename__ = "recovery_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
     used_at: Mapped[datetime | None]
-
-    __table_args__ = (sa.UniqueConstraint("user_id", "code_hash", name="uq_recovery_code_user_hash"),)
 
 
 class SignInFailure(Base):

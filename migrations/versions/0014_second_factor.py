@@ -5,7 +5,7 @@ Revises: 0013
 Create Date: 2026-12-02 04:15:00.000000
 
 Users may enrol an authenticator app (TOTP; the secret is encrypted, the last accepted time step is kept so
-a code is not accepted twice) with ten single-use recovery codes (keyed hashes). Organizations say who must
+a code is not accepted twice) with ten single-use recovery codes (salted Argon2id hashes). Organizations say who must
 use a second factor and the grace period in days (nobody, 7 days: no change for existing organizations).
 Failed sign-ins are counted per account, whatever the client address, and the networks each user signed in
 from are kept as keyed hashes, so that a sign-in from a new one sends a notice.
@@ -41,11 +41,10 @@ def upgrade() -> None:
         "recovery_code",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("code_hash", sa.String(64), nullable=False),
+        sa.Column("code_hash", sa.String(255), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("user_id", "code_hash", name="uq_recovery_code_user_hash"),
     )
     op.create_index("ix_recovery_code_user_id", "recovery_code", ["user_id"])
     op.create_table(
