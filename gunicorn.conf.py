@@ -33,6 +33,8 @@ _pdf_limit = int(float(os.environ.get("CASEWORK_PDF_TIMEOUT_SECONDS", "60")))
 
 bind = os.environ.get("CASEWORK_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# The application reads this to warn at start when its rate limits would be counted per worker (memory://).
+os.environ["CASEWORK_WORKERS"] = str(workers)
 worker_class = "gthread"
 threads = int(os.environ.get("CASEWORK_THREADS", "4"))
 

@@ -28,6 +28,14 @@ class Defaults:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute; 100 per hour"
+    # Per account, from any number of addresses (casework.accounts.throttling): failures in the window beyond
+    # the free ones make each further attempt wait 2^n seconds (never a lockout); the alert e-mails the user.
+    ACCOUNT_FAILURE_WINDOW = 15 * 60
+    ACCOUNT_FREE_FAILURES = 5
+    ACCOUNT_MAX_DELAY = 15 * 60
+    ACCOUNT_ALERT_FAILURES = 10
+    # The code step after a right password must be completed within this many seconds.
+    MFA_PENDING_SECONDS = 5 * 60
 
     PASSWORD_MIN_LENGTH = 12
     PEOPLE_PAGE_SIZE = 50

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import os
 import threading
 from typing import Any
 
@@ -76,8 +78,50 @@ class _Guarded:
         return guarded
 
 
+def client_network_key() -> str:
+    """The per-address limits' key: the client's IPv4 address, or its /64 for IPv6 (one household or server
+    holds a whole /64, so keying on the full address would hand an attacker endless keys)."""
+    address = get_remote_address() or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def worker_processes() -> int:
+    """How many worker processes the server says it runs (gunicorn.conf.py sets CASEWORK_WORKERS)."""
+    for name in ("CASEWORK_WORKERS", "WEB_CONCURRENCY"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit():
+            return int(value)
+    return 1
+
+
+def warn_about_process_local_limits(app: Flask) -> bool:
+    """Log a warning when limits are counted in memory while several workers run (each would count on its
+    own: three workers, three times the tries). True when the warning was given."""
+    workers = worker_processes()
+    if workers <= 1 or not str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        return False
+    logger.warning(
+        "RATELIMIT_STORAGE_URI is memory:// but %d worker processes run: each counts sign-in attempts on its "
+        "own, so the limits are %d times weaker. With more than one worker Redis is required: set "
+        "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (CASEWORK_RATELIMIT_STORAGE_URI).",
+        workers,
+        workers,
+    )
+    return True
+
+
 def configure_rate_limit_storage(app: Flask) -> None:
-    """Short timeouts for a Redis limit storage, so that a dead Redis costs a request a second, not a minute."""
+    """Short timeouts for a Redis limit storage, so that a dead Redis costs a request a second, not a minute;
+    a warning when the limits would be counted per worker."""
+    warn_about_process_local_limits(app)
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):
         options = dict(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})
         options.setdefault("socket_connect_timeout", 1)
@@ -91,4 +135,4 @@ db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = FallbackLimiter(key_func=get_remote_address)
+limiter = FallbackLimiter(key_func=client_network_key)

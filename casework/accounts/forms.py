@@ -1,6 +1,6 @@
 """Sign-in and password forms."""
 
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from casework.forms import BaseForm
@@ -42,4 +42,38 @@ class ChangePasswordForm(BaseForm):
     )
 
 
-__all__ = ["ChangePasswordForm", "Email", "LoginForm"]
+class CodeForm(BaseForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Type the 6-digit code from your authenticator app."), Length(max=32)],
+        description="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+
+
+class EnableSecondFactorForm(BaseForm):
+    """The first code from the authenticator app, which proves it holds the secret."""
+
+    code = StringField(
+        "Code from the app",
+        validators=[DataRequired("Type the 6-digit code the app shows."), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class ProofForm(BaseForm):
+    """Your password or a current code, asked before the second factor is turned off or its codes replaced."""
+
+    proof = PasswordField(
+        "Your password or a current code",
+        validators=[
+            DataRequired("Type your password or a code from your authenticator app."),
+            Length(max=256),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+__all__ = ["ChangePasswordForm", "CodeForm", "Email", "EnableSecondFactorForm", "LoginForm", "ProofForm"]

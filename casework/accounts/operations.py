@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from casework import audit
+from casework.accounts import notices, throttling
 from casework.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from casework.accounts.queries import active_admins, email_taken, normalize_email, user_by_email
 from casework.editing import check_version, flush_versioned
@@ -45,6 +46,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not ok:
         audit.record(user, "login.failed", user, detail="wrong password")
+        throttling.record_failure(user)
         return None
     if not user.active:
         audit.record(user, "login.failed", user, detail="deactivated account")
@@ -77,6 +79,7 @@ def set_password(actor: User, user: User, password: str, *, keep_session: str | 
     user.password_changed_at = utcnow()
     end_sessions_of(user.id, keep_token=keep_session)
     audit.record(actor, "password.changed" if actor.id == user.id else "password.reset", user)
+    notices.password_changed(user, by_admin=actor.id != user.id)
     db.session.flush()
 
 

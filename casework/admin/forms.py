@@ -4,8 +4,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from casework.admin.queries import AuditFilters
-from casework.forms import BaseForm, DayField, EnumSelectField, IdField, VersionField, parse_id
-from casework.models import Role
+from casework.forms import BaseForm, DayField, EnumSelectField, IdField, IntegerField, VersionField, parse_id
+from casework.models import MfaRequirement, Role
 
 FIRST_SIGN_IN_HELP = (
     "At least 12 characters. Give it to the person privately; they can change it after signing in."
@@ -64,14 +64,32 @@ class OrgSettingsForm(BaseForm):
 
     volunteers_see_a_number = BooleanField("Volunteers may see A-numbers")
     volunteers_build_packets = BooleanField("Volunteers may build PDF packets")
+    mfa_required_for = EnumSelectField(
+        "Second factor required for",
+        enum=MfaRequirement,
+        validators=[Optional()],
+        description="Those without one are sent to set it up when they sign in.",
+    )
+    mfa_grace_days = IntegerField(
+        "Days to set it up",
+        validators=[Optional()],
+        low=0,
+        high=90,
+        description="After these days, counted from when the requirement was saved, a user without a second "
+        "factor can use nothing but the page that sets it up.",
+    )
     version = VersionField()
 
     def record_data(self) -> dict:
-        """The settings as ticked."""
-        return {
+        """The settings as typed (a second-factor setting left out keeps its value)."""
+        data = {
             "volunteers_see_a_number": self.volunteers_see_a_number.data,
             "volunteers_build_packets": self.volunteers_build_packets.data,
         }
+        for name in ("mfa_required_for", "mfa_grace_days"):
+            if self[name].data is not None:
+                data[name] = self[name].data
+        return data
 
 
 class AuditFilterForm(BaseForm):

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from casework import access, editing
+from casework.accounts import mfa
 from casework.accounts import operations as accounts
 from casework.admin import operations, queries
 from casework.admin.forms import (
@@ -69,7 +70,12 @@ def create_user():
 
 def _user_form_page(user: User, form: UserEditForm, conflict: dict | None = None):
     return render_template(
-        "admin/user_form.html", form=form, user=user, reset_form=PasswordResetForm(), conflict=conflict
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        reset_form=PasswordResetForm(),
+        conflict=conflict,
+        has_second_factor=mfa.is_enrolled(user),
     )
 
 
@@ -106,6 +112,22 @@ def reset_password(user_id: int):
     ):
         flash("The password was changed and the user signed out everywhere.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/mfa/reset", methods=["GET", "POST"])
+def reset_second_factor(user_id: int):
+    """Turn off a user's second factor (lost phone and codes), after a confirmation; audited, the user is
+    told by e-mail."""
+    user = access.get_org_user_or_404(user_id)
+    form = ConfirmForm()
+    if not mfa.is_enrolled(user):
+        flash("This user has no second factor to reset.", "info")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    if form.validate_on_submit():
+        mfa.remove_factor(current_user, user)
+        flash("The second factor was reset; the user was told by e-mail.", "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/reset_second_factor.html", form=form, user=user)
 
 
 SETTINGS_CONFLICT = (

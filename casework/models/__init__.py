@@ -64,6 +64,7 @@ from casework.models.relief import (
     relief_conviction,
 )
 from casework.models.removal import OrderType, RemovalCase, RemovalStage, StayStatus
+from casework.models.security import MfaRequirement, RecoveryCode, SeenNetwork, SignInFailure, TotpFactor
 from casework.models.tasks import Task
 from casework.models.travel_documents import TravelDocument, TravelDocumentOutcome
 
@@ -89,6 +90,11 @@ __all__ = [
     "DeliveryOutcome",
     "OutboxEmail",
     "OutboxStatus",
+    "MfaRequirement",
+    "RecoveryCode",
+    "SeenNetwork",
+    "SignInFailure",
+    "TotpFactor",
     "Petition",
     "PetitionCount",
     "PetitionDelivery",

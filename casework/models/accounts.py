@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
+from casework.models.security import MfaRequirement
 
 if TYPE_CHECKING:
     from casework.models.people import Person
@@ -42,6 +43,13 @@ class Organization(TimestampMixin, Base):
     # Field-level rule: volunteers see that a person is detained, but not the A-number, unless allowed.
     volunteers_see_a_number: Mapped[bool] = mapped_column(default=False)
     volunteers_build_packets: Mapped[bool] = mapped_column(default=False)
+    # Who must sign in with a second factor; those without one are sent to enrolment for `mfa_grace_days`
+    # after `mfa_required_since`, then can use nothing but the enrolment page.
+    mfa_required_for: Mapped[MfaRequirement] = mapped_column(
+        enum_column(MfaRequirement), default=MfaRequirement.NOBODY, server_default="nobody"
+    )
+    mfa_grace_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    mfa_required_since: Mapped[datetime | None]
     # The settings are edited like every versioned record: a save from an older version is refused.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -95,7 +95,7 @@ def _sealed_rows(app: Flask) -> int:
         tables = set(sa.inspect(conn).get_table_names())
         return sum(
             conn.scalar(sa.text(f"SELECT count(*) FROM {table}")) or 0  # noqa: S608 - fixed names
-            for table in ("signature", "outbox_email")
+            for table in ("signature", "outbox_email", "totp_factor")
             if table in tables
         )
 
@@ -107,6 +107,7 @@ def _sample_sealed_value(app: Flask) -> bytes | None:
         for query, table in (
             ("SELECT name_ct FROM signature WHERE name_ct IS NOT NULL", "signature"),
             ("SELECT to_ct FROM outbox_email", "outbox_email"),
+            ("SELECT secret_ct FROM totp_factor", "totp_factor"),
         ):
             if table in tables:
                 value = conn.scalar(sa.text(query + " LIMIT 1"))

@@ -21,6 +21,11 @@ ROUTES = {
     "accounts.login": ("GET", "/login", PUBLIC),
     "accounts.logout": ("POST", "/logout", {a: LOGIN for a in ACTORS}),  # everyone ends on the sign-in page
     "accounts.change_password": ("GET", "/account/password", row()),
+    "accounts.login_code": ("GET", "/login/code", {a: LOGIN for a in ACTORS}),  # no password given yet
+    "accounts.second_factor": ("GET", "/account/mfa", row()),
+    "accounts.enable_second_factor": ("POST", "/account/mfa", row()),
+    "accounts.disable_second_factor": ("POST", "/account/mfa/disable", row()),
+    "accounts.regenerate_recovery_codes": ("POST", "/account/mfa/recovery-codes", row()),
     "people.index": ("GET", "/people", row()),
     "people.create": (
         "GET",
@@ -40,6 +45,7 @@ ROUTES = {
     "admin.create_user": ("GET", "/admin/users/new", ADMIN_ONLY),
     "admin.edit_user": ("GET", "/admin/users/{user}", ADMIN_OWN_ORG),
     "admin.reset_password": ("POST", "/admin/users/{user}/password", ADMIN_OWN_ORG),
+    "admin.reset_second_factor": ("GET", "/admin/users/{user}/mfa/reset", ADMIN_OWN_ORG),
     "admin.settings": ("GET", "/admin/settings", ADMIN_ONLY),
     "admin.audit_trail": ("GET", "/admin/audit", ADMIN_ONLY),
     "admin.deleted_people": ("GET", "/admin/deleted", ADMIN_ONLY),

@@ -1,0 +1,28 @@
+"""The accounts blueprint, and the rule that keeps a user who must enrol on the enrolment page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user
+
+from casework.accounts import signin
+
+bp = Blueprint("accounts", __name__)
+
+# What a user locked to enrolment may still reach.
+ENROLMENT_ENDPOINTS = frozenset(
+    {"accounts.second_factor", "accounts.enable_second_factor", "accounts.logout", "static"}
+)
+
+
+@bp.before_app_request
+def _second_factor_required():
+    """After the grace period, a user the organization requires a second factor of can only enrol."""
+    if not current_user.is_authenticated or request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if request.endpoint is None or request.endpoint.endswith(".static"):
+        return None
+    if signin.locked_to_enrolment(current_user):
+        flash("Your organization requires a second factor: set it up to go on using Casework.", "error")
+        return redirect(url_for("accounts.second_factor"))
+    return None
