@@ -15,6 +15,7 @@ from casework import create_app
 from casework.extensions import db as _db
 from casework.extensions import limiter
 from casework.models import Base, CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
+from casework.petitions import crypto
 
 PASSWORD = "correct horse battery staple"
 TEST_DB = os.environ.get("CASEWORK_TEST_DB", "sqlite").lower()
@@ -83,6 +84,9 @@ def app(database_url, tmp_path_factory):
 
     with application.app_context():
         upgrade()
+        # As on a first start: the signature key exists before any test stores data sealed with it (some tests
+        # insert such rows directly, without sealing anything through the app).
+        crypto.keys(application)
     yield application
     with application.app_context():
         _db.engine.dispose()
