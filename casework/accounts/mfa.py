@@ -223,11 +223,11 @@ def grace_over(user: User) -> bool:
 def check_proof(user: User, proof: str) -> bool:
     """Whether `proof` is the user's password or a valid second-factor code; a failure counts against the
     account like a failed sign-in, and an account that must wait is refused without checking."""
-    if throttling.refusal(user):
+    if throttling.refusal(user.email, user):
         return False
     if verify_password(user.password_hash, proof) or verify_second_factor(user, proof):
         return True
-    throttling.record_failure(user)
+    throttling.record_failure(user.email, user)
     return False
 
 

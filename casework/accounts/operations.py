@@ -43,10 +43,11 @@ def authenticate(email: str, password: str) -> User | None:
     ok = verify_password(user.password_hash if user else None, password)
     if user is None:
         audit.record(None, "login.failed", detail="unknown e-mail")
+        throttling.record_failure(email)  # slowed down like an account: the answers never tell them apart
         return None
     if not ok:
         audit.record(user, "login.failed", user, detail="wrong password")
-        throttling.record_failure(user)
+        throttling.record_failure(email, user)
         return None
     if not user.active:
         audit.record(user, "login.failed", user, detail="deactivated account")

@@ -58,15 +58,19 @@ class RecoveryCode(Base):
 
 
 class SignInFailure(Base):
-    """A failed password or code for an account, whatever the client address (per-account throttling)."""
+    """A failed password or code for an e-mail address, whatever the client address (per-account throttling).
+
+    Keyed by a keyed hash of the address, whether or not an account has it: an address without an account is
+    slowed down exactly like one with, so the answers never tell which addresses have accounts."""
 
     __tablename__ = "sign_in_failure"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
-    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    account_key: Mapped[str] = mapped_column(sa.String(64))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    __table_args__ = (sa.Index("ix_sign_in_failure_user_time", "user_id", "failed_at"),)
+    __table_args__ = (sa.Index("ix_sign_in_failure_key_time", "account_key", "failed_at"),)
 
 
 class SeenNetwork(Base):

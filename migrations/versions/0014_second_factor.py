@@ -50,12 +50,14 @@ def upgrade() -> None:
     op.create_table(
         "sign_in_failure",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("account_key", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_sign_in_failure_user_time", "sign_in_failure", ["user_id", "failed_at"])
+    op.create_index("ix_sign_in_failure_key_time", "sign_in_failure", ["account_key", "failed_at"])
+    op.create_index("ix_sign_in_failure_failed_at", "sign_in_failure", ["failed_at"])
     op.create_table(
         "seen_network",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -71,7 +73,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("seen_network")
-    op.drop_index("ix_sign_in_failure_user_time", table_name="sign_in_failure")
+    op.drop_index("ix_sign_in_failure_failed_at", table_name="sign_in_failure")
+    op.drop_index("ix_sign_in_failure_key_time", table_name="sign_in_failure")
     op.drop_table("sign_in_failure")
     op.drop_index("ix_recovery_code_user_id", table_name="recovery_code")
     op.drop_table("recovery_code")

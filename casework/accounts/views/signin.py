@@ -61,7 +61,7 @@ def _complete(user: User, next_url: str | None):
 
 def _password_step(form: LoginForm, next_url: str | None):
     """Check the password unless the account must wait; the response, or None to show the form again."""
-    refused = throttling.refusal(user_by_email(form.email.data))
+    refused = throttling.refusal(form.email.data, user_by_email(form.email.data))
     if refused:
         form.password.errors.append(refused)
         return None
@@ -105,13 +105,13 @@ def login_code():
         return redirect(url_for("accounts.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        refused = throttling.refusal(user)
+        refused = throttling.refusal(user.email, user)
         if refused:
             form.code.errors.append(refused)
         elif mfa.verify_second_factor(user, form.code.data):
             return _complete(user, signin.pending_next())
         else:
-            throttling.record_failure(user)
+            throttling.record_failure(user.email, user)
             form.code.errors.append(WRONG_CODE)
     return render_template("accounts/code.html", form=form)
 
