@@ -45,8 +45,15 @@ class Defaults:
     # Petitions: signer data is encrypted with a key derived from SIGNATURE_KEY; None writes a random one to
     # instance/signature_key on first use (keep it with the database backups: without it names are lost).
     SIGNATURE_KEY: str | None = None
-    # Public links in e-mails; None uses the address the signer came from (set it behind a proxy).
+    # "production" unless CASEWORK_ENV=development (or test); debug and TESTING also count as development.
+    ENV = "production"
+    # The public address every absolute link is built from (e-mails, share links, canonical addresses,
+    # calendar feeds), never the request's Host header. Required outside development and tests, where
+    # http://localhost:5000 stands in for it.
     PUBLIC_BASE_URL: str | None = None
+    # Host names requests may carry (e.g. ["casework.example.org"]); any other Host gets 400. None: any.
+    # A comma-separated string is accepted too (CASEWORK_TRUSTED_HOSTS=casework.example.org,localhost).
+    TRUSTED_HOSTS: list[str] | None = None
     # Per client address and petition; signatures over it are kept but never counted (and get no e-mail).
     PETITION_SIGN_RATE_LIMIT = "20 per hour; 100 per day"
     # Per client address across all petitions: beyond it the sign form answers 429 (a flood, not a person).

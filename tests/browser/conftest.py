@@ -45,7 +45,12 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, buffered, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    address = f"http://127.0.0.1:{server.server_port}"
+    # Links in e-mails come from PUBLIC_BASE_URL only: here, this server's address.
+    previous = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = address
+    yield address
+    app.config["PUBLIC_BASE_URL"] = previous
     server.shutdown()
     thread.join(timeout=5)
 
