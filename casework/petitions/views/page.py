@@ -14,8 +14,8 @@ from casework.forms import ConfirmForm
 from casework.models import PUBLIC_FIELDS, Person, Petition, PetitionKind
 from casework.petitions import chart, operations, queries
 from casework.petitions.forms import CountForm, ExternalPetitionForm, HostedPetitionForm
-from casework.urls import absolute_url
 from casework.petitions.views import PETITION, Loader, bp, case_url, petition_url, to_petition
+from casework.urls import absolute_url
 
 
 def public_url(petition: Petition) -> str:
