@@ -26,7 +26,13 @@ _SECRET_PATHS = (
     re.compile(r"(/account/reset/)[^/\s\"'?#]+"),  # password reset: /account/reset/<token>
 )
 _QUERY_VALUE = re.compile(r"([?&][^=&\s\"'#]+=)[^&\s\"'#]+")
-_DATABASE_DETAIL = re.compile(r"(DETAIL:)[^\n]*")
+# PostgreSQL's DETAIL quotes the row or key, whose values may hold line breaks: masked up to what follows it in
+# an error's text (SQLAlchemy's [SQL: ...], a HINT, the next exception of a traceback) or the end.
+_DATABASE_DETAIL = re.compile(
+    r"(DETAIL:).*?(?=\n\[SQL: |\nHINT: |\nCONTEXT: |\n\(Background on this error|\n\nThe above exception"
+    r"|\n\nDuring handling|\nTraceback \(most recent|\Z)",
+    re.DOTALL,
+)
 _QUOTED_INPUT = re.compile(r"(invalid input (?:syntax|value)[^:\n]*:\s*)\"[^\"\n]*\"")
 _A_NUMBER = re.compile(r"(?<![\w.])A?-?\d{3}-?\d{3}-?\d{2,3}(?![\w.])")
 _IPV4 = re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w.])")
