@@ -28,6 +28,7 @@ from casework.models.deadlines import CalendarFeed
 from casework.models.documents import Document, DocumentKind
 from casework.models.notes import Note
 from casework.models.outbox import OutboxEmail, OutboxStatus
+from casework.models.password_reset import PasswordResetToken
 from casework.models.people import (
     ArrivalClass,
     CaseAssignment,
@@ -89,6 +90,7 @@ __all__ = [
     "DeliveryOutcome",
     "OutboxEmail",
     "OutboxStatus",
+    "PasswordResetToken",
     "Petition",
     "PetitionCount",
     "PetitionDelivery",

@@ -21,6 +21,8 @@ ROUTES = {
     "accounts.login": ("GET", "/login", PUBLIC),
     "accounts.logout": ("POST", "/logout", {a: LOGIN for a in ACTORS}),  # everyone ends on the sign-in page
     "accounts.change_password": ("GET", "/account/password", row()),
+    "account_reset.request_reset": ("GET", "/account/reset", PUBLIC),
+    "account_reset.choose_password": ("GET", "/account/reset/not-a-token", {a: 410 for a in ACTORS}),
     "people.index": ("GET", "/people", row()),
     "people.create": (
         "GET",
