@@ -33,8 +33,8 @@ class Defaults:
     # Password reset by e-mail: the link's lifetime; requests per client address (beyond: 429) and per e-mail
     # address (beyond: the same answer, but no further e-mail).
     PASSWORD_RESET_MINUTES = 30
-    PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes; 20 per day"
-    PASSWORD_RESET_EMAIL_LIMIT = "3 per hour; 10 per day"
+    PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes; 20 per day"  # noqa: S105 (a rate, not a password)
+    PASSWORD_RESET_EMAIL_LIMIT = "3 per hour; 10 per day"  # noqa: S105
     PEOPLE_PAGE_SIZE = 50
     AUDIT_PAGE_SIZE = 100
 

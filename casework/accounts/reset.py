@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -32,7 +33,7 @@ from casework.petitions import mail
 from casework.sessions import end_sessions_of
 from casework.urls import absolute_url
 
-_tokens = PasswordResetToken.__table__
+_tokens = cast(sa.Table, PasswordResetToken.__table__)
 MAX_TOKEN_LENGTH = 100
 
 
@@ -113,7 +114,7 @@ def complete_reset(token: str, password: str) -> User:
     if user is None:
         raise LinkExpired(LINK_EXPIRED)
     check_password(password, user.email)
-    won = db.session.execute(
+    won = db.session.connection().execute(
         _tokens.update()
         .where(_tokens.c.token_hash == _hash(token), _tokens.c.used_at.is_(None))
         .values(used_at=utcnow())

@@ -69,10 +69,9 @@ def choose_password(token: str):
     if reset.user_for_token(token) is None:
         return render_template("accounts/reset_expired.html"), 410
     form = ChoosePasswordForm()
-    if form.validate_on_submit():
-        if editing.submit(
-            form, lambda: reset.complete_reset(token, form.new_password.data), on_refused=_refused
-        ):
-            flash("Your password is changed and every session was signed out. Sign in with it.", "success")
-            return redirect(url_for("accounts.login"))
+    if form.validate_on_submit() and editing.submit(
+        form, lambda: reset.complete_reset(token, form.new_password.data), on_refused=_refused
+    ):
+        flash("Your password is changed and every session was signed out. Sign in with it.", "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_choose.html", form=form)
