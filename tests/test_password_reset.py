@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -144,3 +145,23 @@ def test_requests_are_throttled_per_email_and_per_address(make_user, new_browser
     visitor = new_browser()
     codes = [ask(visitor, f"someone{n}@example.org", ip="192.0.2.50").status_code for n in range(6)]
     assert codes == [302] * 5 + [429]
+
+
+def test_known_and_unknown_addresses_take_similar_time(make_user, new_browser, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_EMAIL_LIMIT", "1000 per hour")
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_RATE_LIMIT", "1000 per hour")
+    user = make_user("staff")
+    visitor = new_browser()
+    visitor.get("/account/reset")
+
+    def median_seconds(email: str) -> float:
+        times = []
+        for _ in range(7):
+            started = time.perf_counter()
+            visitor.post("/account/reset", {"email": email})
+            times.append(time.perf_counter() - started)
+        return sorted(times)[3]
+
+    known, unknown = median_seconds(user.email), median_seconds("nobody@example.org")
+    # No password hashing either way; the only extra work for an account is a few rows in the same commit.
+    assert abs(known - unknown) < 0.1, (known, unknown)
