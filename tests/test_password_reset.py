@@ -62,6 +62,8 @@ def test_the_whole_reset_flow(make_user, login_as, new_browser, db, app, caplog)
     done = visitor.post(path, {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 302 and done.headers["Location"] == "/login"
     assert shows(visitor.get("/login"), "Your password is changed")
+    # the link signs nobody in: the password (and a second factor, when enrolled) is asked for at sign-in
+    assert visitor.get("/people").headers["Location"].startswith("/login")
 
     replayed = elsewhere.get("/people")  # every session was ended: the old cookie is worthless
     assert replayed.status_code == 302 and replayed.headers["Location"].startswith("/login")
@@ -165,3 +167,14 @@ def test_known_and_unknown_addresses_take_similar_time(make_user, new_browser, a
     known, unknown = median_seconds(user.email), median_seconds("nobody@example.org")
     # No password hashing either way; the only extra work for an account is a few rows in the same commit.
     assert abs(known - unknown) < 0.1, (known, unknown)
+
+
+def test_a_long_passphrase_is_accepted(make_user, browser, db):
+    user = make_user("staff")
+    ask(browser, user.email)
+    path = reset_link(db)
+    browser.get(path)
+    passphrase = "the river bends twice before the old mill and the heron waits by the third stone, unhurried"
+    assert len(passphrase) > 64
+    assert browser.post(path, {"new_password": passphrase, "confirm": passphrase}).status_code == 302
+    browser.login(user.email, passphrase)
