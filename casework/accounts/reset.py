@@ -53,8 +53,9 @@ def request_reset(email: str) -> None:
     email = normalize_email(email)
     token = secrets.token_urlsafe(32)
     token_hash = _hash(token)
+    within_limit = _within_email_limit(email)  # counted for every address: no timing difference
     user = user_by_email(email)
-    if user is None or not user.active or not _within_email_limit(email):
+    if user is None or not user.active or not within_limit:
         audit.record(None, "password.reset_requested", detail="no e-mail sent")
         return
     now = utcnow()

@@ -27,6 +27,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _links_to_the_live_server(request):
+    """Links in e-mails come from PUBLIC_BASE_URL only: during a journey, the live server's address (the
+    tests outside this folder expect the development default)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    previous = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = request.getfixturevalue("live_server")
+    yield
+    app.config["PUBLIC_BASE_URL"] = previous
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test application served over HTTP on a free local port."""
@@ -45,12 +59,7 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, buffered, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    address = f"http://127.0.0.1:{server.server_port}"
-    # Links in e-mails come from PUBLIC_BASE_URL only: here, this server's address.
-    previous = app.config["PUBLIC_BASE_URL"]
-    app.config["PUBLIC_BASE_URL"] = address
-    yield address
-    app.config["PUBLIC_BASE_URL"] = previous
+    yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
 
