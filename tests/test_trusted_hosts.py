@@ -3,11 +3,14 @@ outside development and tests the app refuses to start without PUBLIC_BASE_URL."
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from casework import create_app
-from casework.models import OutboxEmail
+from casework.models import CheckIn, OutboxEmail
 from casework.petitions import crypto
 from casework.urls import MissingPublicBaseUrl
 from tests.conftest import text_of
@@ -79,11 +82,18 @@ def test_public_base_url_builds_every_link(published, new_browser, app, db, monk
     assert f"https://petitions.example.org/p/{SLUG}/confirm/" in mail and "evil.example" not in mail
 
 
-def test_calendar_address_ignores_the_host(login_as):
+def test_calendar_address_and_feed_ignore_the_host(login_as, new_browser, make_person, db):
+    person = make_person(legal_name="Chan Dara")
+    db.add(CheckIn(person_id=person.id, scheduled_on=date.today() + timedelta(days=3), office="Burlington"))
     staff = login_as("staff")
     staff.get("/account/calendar")
     page = text_of(also_for_evil_host(staff).post("/account/calendar", {"action": "create"}, headers=EVIL))
     assert "http://localhost:5000/calendar/" in page and "evil.example" not in page
+    path = re.search(r"http://localhost:5000(/calendar/[^\"]+\.ics)", page).group(1)
+    feed = new_browser().get(path, headers=EVIL)
+    assert (
+        feed.status_code == 200 and "BEGIN:VCALENDAR" in text_of(feed) and "evil.example" not in text_of(feed)
+    )
 
 
 def test_trusted_hosts_refuse_any_other_host(published, new_browser, app, monkeypatch):
