@@ -4,6 +4,7 @@ outside development and tests the app refuses to start without PUBLIC_BASE_URL."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -134,3 +135,16 @@ def test_production_starts_with_a_public_address(monkeypatch, tmp_path):
     assert app.config["PUBLIC_BASE_URL"] == "https://c.example"
     development = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k" * 32, "DEBUG": True})
     assert development.config["PUBLIC_BASE_URL"] is None  # debug counts as development
+
+
+def test_no_code_builds_a_link_from_the_request():
+    """Every absolute address goes through casework.urls; nothing reads the Host header to build one."""
+    package = Path(__file__).resolve().parent.parent / "casework"
+    forbidden = re.compile(r"_external\s*=\s*True|request\.(host|host_url|url_root|base_url|root_url)\b")
+    offenders = [
+        f"{path.relative_to(package)}:{n}"
+        for path in package.rglob("*.py")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if forbidden.search(line)
+    ]
+    assert offenders == []
