@@ -4,8 +4,8 @@ outside development and tests the app refuses to start without PUBLIC_BASE_URL."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
