@@ -29,6 +29,8 @@ import re
 
 from gunicorn.glogging import Logger
 
+from casework.logs import cut_address
+
 _pdf_limit = int(float(os.environ.get("CASEWORK_PDF_TIMEOUT_SECONDS", "60")))
 
 bind = os.environ.get("CASEWORK_BIND", "127.0.0.1:8000")
@@ -83,6 +85,7 @@ class RedactingLogger(Logger):
         atoms["q"] = ""
         atoms["r"] = f"{atoms.get('m', '')} {atoms['U']} {atoms.get('H', '')}"
         atoms["f"] = atoms["a"] = "-"
+        atoms["h"] = cut_address(atoms.get("h"))  # a client's network (/24, /48), never the whole address
         return atoms
 
 

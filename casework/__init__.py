@@ -53,6 +53,12 @@ def create_app(config: dict | None = None) -> Flask:
         )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    # A failed statement's values (A-numbers, names, a whole imported record) never reach a log or an error.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        "hide_parameters": True,
+    }
+    _check_hosts(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
@@ -75,6 +81,16 @@ def create_app(config: dict | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _check_hosts(app: Flask) -> None:
+    """TRUSTED_HOSTS as a list (a comma-separated string is accepted); PUBLIC_BASE_URL set outside development."""
+    from casework.urls import check_public_base_url
+
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or None
+    check_public_base_url(app)
 
 
 class DatabaseInt(IntegerConverter):

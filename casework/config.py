@@ -38,6 +38,11 @@ class Defaults:
     MFA_PENDING_SECONDS = 5 * 60
 
     PASSWORD_MIN_LENGTH = 12
+    # Password reset by e-mail: the link's lifetime; requests per client address (beyond: 429) and per e-mail
+    # address (beyond: the same answer, but no further e-mail).
+    PASSWORD_RESET_MINUTES = 30
+    PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes; 20 per day"  # noqa: S105 (a rate, not a password)
+    PASSWORD_RESET_EMAIL_LIMIT = "3 per hour; 10 per day"  # noqa: S105
     PEOPLE_PAGE_SIZE = 50
     AUDIT_PAGE_SIZE = 100
 
@@ -56,8 +61,15 @@ class Defaults:
     # Petitions: signer data is encrypted with a key derived from SIGNATURE_KEY; None writes a random one to
     # instance/signature_key on first use (keep it with the database backups: without it names are lost).
     SIGNATURE_KEY: str | None = None
-    # Public links in e-mails; None uses the address the signer came from (set it behind a proxy).
+    # "production" unless CASEWORK_ENV=development (or test); debug and TESTING also count as development.
+    ENV = "production"
+    # The public address every absolute link is built from (e-mails, share links, canonical addresses,
+    # calendar feeds), never the request's Host header. Required outside development and tests, where
+    # http://localhost:5000 stands in for it.
     PUBLIC_BASE_URL: str | None = None
+    # Host names requests may carry (e.g. ["casework.example.org"]); any other Host gets 400. None: any.
+    # A comma-separated string is accepted too (CASEWORK_TRUSTED_HOSTS=casework.example.org,localhost).
+    TRUSTED_HOSTS: list[str] | None = None
     # Per client address and petition; signatures over it are kept but never counted (and get no e-mail).
     PETITION_SIGN_RATE_LIMIT = "20 per hour; 100 per day"
     # Per client address across all petitions: beyond it the sign form answers 429 (a flood, not a person).

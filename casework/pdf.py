@@ -193,7 +193,11 @@ def _template_html(job: _Job) -> str:
     import sqlalchemy as sa
     from sqlalchemy.orm import Session
 
-    engine = sa.create_engine(job.database_url, poolclass=sa.pool.NullPool) if job.database_url else None
+    engine = (
+        sa.create_engine(job.database_url, poolclass=sa.pool.NullPool, hide_parameters=True)
+        if job.database_url
+        else None
+    )
     session = Session(bind=engine, autoflush=False) if engine is not None else None
     try:
         if session is not None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from casework import access
 from casework.extensions import db, login_manager
@@ -124,6 +124,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
+        if isinstance(error, SecurityError):  # a Host outside TRUSTED_HOSTS: no URL can be built for a page
+            return "Bad Request: this address is not served here.", 400, {"Content-Type": "text/plain"}
         if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
             return jsonify(error=error.name), error.code
         return render_template(

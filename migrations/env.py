@@ -131,7 +131,7 @@ def _sqlite_migration_engine(url):
     SQLite rebuilds a table to alter it (render_as_batch): with foreign keys on, dropping the old table would
     cascade-delete every row that points at it. They are off while the schema changes (the pragma is ignored
     inside a transaction, hence on connecting, before any BEGIN), and checked whole afterwards."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool, hide_parameters=True)  # no values in logs
     outage.watch(engine)  # a file that cannot be opened is one line of error, as with the app's engine
 
     @event.listens_for(engine, "connect")

@@ -23,6 +23,8 @@ POSTGRES_URL = os.environ.get(
     "CASEWORK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Apps made by tests (and servers they start) run without PUBLIC_BASE_URL, under the local default address.
+os.environ.setdefault("CASEWORK_ENV", "test")
 
 
 def require_service(available: bool, reason: str) -> None:

@@ -50,8 +50,8 @@ def test_calendar_feed_names_no_one_and_can_be_revoked(app, login_as, make_perso
     db.add(CheckIn(person_id=person.id, scheduled_on=TODAY + timedelta(days=3), office="Secret Office"))
     staff = login_as("staff")
     page = text_of(staff.post("/account/calendar", {"action": "create"}))
-    url = re.search(r'value="(http://localhost/calendar/[^"]+\.ics)"', page).group(1)
-    path = url.replace("http://localhost", "")
+    url = re.search(r'value="(http://localhost:5000/calendar/[^"]+\.ics)"', page).group(1)
+    path = url.replace("http://localhost:5000", "")
     token = path.split("/")[-1][:-4]
     assert db.scalar(sa.select(CalendarFeed)).token_hash != token  # only a hash is stored
 

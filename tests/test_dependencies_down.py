@@ -157,6 +157,7 @@ def test_cli_commands_print_one_line(tmp_path, kind, command):
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "CASEWORK_INSTANCE_PATH": str(tmp_path),
         "CASEWORK_SECRET_KEY": "x" * 32,
+        "CASEWORK_ENV": "test",
         "CASEWORK_SQLALCHEMY_DATABASE_URI": UNREACHABLE[kind],
     }
     result = subprocess.run(

@@ -19,7 +19,12 @@ def test_models_and_migrations_agree(app):
 
 
 def test_flask_db_upgrade_from_the_command_line(tmp_path):
-    env = {"CASEWORK_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin", "CASEWORK_SECRET_KEY": "x" * 32}
+    env = {
+        "CASEWORK_INSTANCE_PATH": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "CASEWORK_SECRET_KEY": "x" * 32,
+        "CASEWORK_ENV": "test",
+    }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "casework", "db", "upgrade"],
         env=env,
@@ -44,7 +49,12 @@ def test_sqlite_table_rebuilds_keep_every_row_that_points_at_the_rebuilt_table(t
     steps, history, targeted convictions — survive, and no row is left pointing nowhere."""
     import sqlite3
 
-    env = {"CASEWORK_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin", "CASEWORK_SECRET_KEY": "x" * 32}
+    env = {
+        "CASEWORK_INSTANCE_PATH": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "CASEWORK_SECRET_KEY": "x" * 32,
+        "CASEWORK_ENV": "test",
+    }
 
     def flask_db(*args):
         result = subprocess.run(

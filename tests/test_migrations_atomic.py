@@ -51,6 +51,7 @@ def _env(instance: Path) -> dict:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "CASEWORK_INSTANCE_PATH": str(instance),
         "CASEWORK_SECRET_KEY": "x" * 32,
+        "CASEWORK_ENV": "test",
     }
 
 

@@ -41,7 +41,7 @@ def sign(client, slug=SLUG, ip="198.51.100.7", **fields):
 def confirmation_links(app, db) -> list[str]:
     """The confirmation links in the outbox, oldest first (as the admin's outbox page shows them)."""
     bodies = db.scalars(sa.select(OutboxEmail.body).order_by(OutboxEmail.id))
-    return [re.search(r"http://localhost(/p/\S+/confirm/\S+)", b).group(1) for b in bodies]
+    return [re.search(r"http://localhost:5000(/p/\S+/confirm/\S+)", b).group(1) for b in bodies]
 
 
 def test_sign_confirm_and_the_count_moves(published, browser, app, db):
@@ -179,7 +179,7 @@ def test_public_pages_set_no_cookie_keep_the_headers_and_load_nothing_third_part
     external = [
         u
         for u in re.findall(r'(?:src|href)="([^"]+)"', page)
-        if not u.startswith(("/", "#", "mailto:", "sms:", "http://localhost/p/"))
+        if not u.startswith(("/", "#", "mailto:", "sms:", "http://localhost:5000/p/"))
     ]
     assert external == []
     assert browser.get(f"/p/{SLUG}/count.json").headers["Access-Control-Allow-Origin"] == "*"

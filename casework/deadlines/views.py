@@ -16,6 +16,7 @@ from casework.deadlines.due import gather_limited
 from casework.deadlines.forms import ConfirmForm, DueFilterForm
 from casework.extensions import limiter
 from casework.models.custody_clock import NOTICE_DAYS
+from casework.urls import absolute_url, public_host
 
 bp = Blueprint("deadlines", __name__)
 
@@ -70,7 +71,7 @@ def calendar_settings():
             flash("The calendar address was revoked; calendars using it stop updating.", "success")
             return redirect(url_for("deadlines.calendar_settings"))
         token = calendar.create_feed(current_user)
-        new_url = url_for("deadlines.calendar_feed", token=token, _external=True)
+        new_url = absolute_url("deadlines.calendar_feed", token=token)
     feed = calendar.feed_of(current_user)
     return render_template(
         "deadlines/calendar.html",
@@ -92,7 +93,7 @@ def calendar_feed(token: str):
     feed, user = found
     items = calendar.feed_items(user, date.today())
     calendar.record_read(user, feed, len(items))
-    response = make_response(calendar.build_ics(items, host=request.host.split(":")[0] or "casework"))
+    response = make_response(calendar.build_ics(items, host=public_host()))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="casework.ics"'
     return response

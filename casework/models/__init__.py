@@ -28,6 +28,7 @@ from casework.models.deadlines import CalendarFeed
 from casework.models.documents import Document, DocumentKind
 from casework.models.notes import Note
 from casework.models.outbox import OutboxEmail, OutboxStatus
+from casework.models.password_reset import PasswordResetToken
 from casework.models.people import (
     ArrivalClass,
     CaseAssignment,
@@ -95,6 +96,7 @@ __all__ = [
     "SeenNetwork",
     "SignInFailure",
     "TotpFactor",
+    "PasswordResetToken",
     "Petition",
     "PetitionCount",
     "PetitionDelivery",

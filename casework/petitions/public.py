@@ -24,16 +24,9 @@ from casework.extensions import csrf, limiter
 from casework.models import PetitionStatus
 from casework.petitions import chart, signing
 from casework.petitions.signature_forms import SignForm
+from casework.urls import absolute_url
 
 bp = Blueprint("public", __name__)
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails and sharing: PUBLIC_BASE_URL when set (never a client's Host header)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _gone_or_missing(petition: signing.PublicPetition | None, json: bool = False):

@@ -26,6 +26,8 @@ ROUTES = {
     "accounts.enable_second_factor": ("POST", "/account/mfa", row()),
     "accounts.disable_second_factor": ("POST", "/account/mfa/disable", row()),
     "accounts.regenerate_recovery_codes": ("POST", "/account/mfa/recovery-codes", row()),
+    "account_reset.request_reset": ("GET", "/account/reset", PUBLIC),
+    "account_reset.choose_password": ("GET", "/account/reset/not-a-token", {a: 410 for a in ACTORS}),
     "people.index": ("GET", "/people", row()),
     "people.create": (
         "GET",

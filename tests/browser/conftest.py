@@ -27,6 +27,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _links_to_the_live_server(request):
+    """Links in e-mails come from PUBLIC_BASE_URL only: during a journey, the live server's address (the
+    tests outside this folder expect the development default)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    previous = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = request.getfixturevalue("live_server")
+    yield
+    app.config["PUBLIC_BASE_URL"] = previous
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test application served over HTTP on a free local port."""

@@ -15,12 +15,11 @@ from casework.models import PUBLIC_FIELDS, Person, Petition, PetitionKind
 from casework.petitions import chart, operations, queries
 from casework.petitions.forms import CountForm, ExternalPetitionForm, HostedPetitionForm
 from casework.petitions.views import PETITION, Loader, bp, case_url, petition_url, to_petition
+from casework.urls import absolute_url
 
 
 def public_url(petition: Petition) -> str:
     """The public page's address (absolute, for sharing)."""
-    from casework.petitions.public import absolute_url
-
     return absolute_url("public.petition", slug=petition.slug)
 
 
