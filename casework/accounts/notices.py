@@ -46,14 +46,18 @@ def second_factor_removed(user: User, *, by_admin: bool) -> None:
     )
 
 
-def password_changed(user: User, *, by_admin: bool) -> None:
-    """The password was changed, by the user or set by an admin."""
-    who = (
-        "An administrator of your organization set a new password"
-        if by_admin
-        else "Your password was changed"
-    )
-    _send(user, "password changed", f"{who} for your account. Your other sessions were signed out.")
+def password_changed(user: User, *, by_admin: bool = False, by_reset_link: bool = False) -> None:
+    """The password was changed: by the user, set by an admin, or through a reset link sent by e-mail."""
+    if by_reset_link:
+        what = "Your password was changed through a reset link sent to this address. Every session was signed out."
+    elif by_admin:
+        what = (
+            "An administrator of your organization set a new password for your account. "
+            "Your other sessions were signed out."
+        )
+    else:
+        what = "Your password was changed for your account. Your other sessions were signed out."
+    _send(user, "password changed", what)
 
 
 def failed_sign_ins(user: User, failures: int) -> None:

@@ -22,6 +22,7 @@ from flask import current_app
 from limits import parse_many
 
 from casework import audit
+from casework.accounts import notices
 from casework.accounts.operations import check_password
 from casework.accounts.passwords import hash_password
 from casework.accounts.queries import normalize_email, user_by_email
@@ -127,12 +128,5 @@ def complete_reset(token: str, password: str) -> User:
     end_sessions_of(user.id)
     audit.record(user, "password.reset_by_email", user)
     db.session.flush()
-    mail.queue(
-        user.email,
-        "Your Casework password was changed",
-        f"The password of {user.email} on Casework was changed through a reset link, and every session "
-        "was signed out.\n\nIf this was not you, tell an administrator of your organization at once.\n",
-        purpose="password_changed",
-        org_id=user.org_id,
-    )
+    notices.password_changed(user, by_reset_link=True)
     return user
