@@ -19,6 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from casework import editing
 from casework.accounts import operations
 from casework.accounts.forms import ChangePasswordForm, LoginForm
+from casework.accounts.reauth import fresh_proof_required
 from casework.errors import OperationError
 from casework.extensions import limiter
 from casework.sessions import prune_expired_sessions
@@ -72,6 +73,7 @@ def _password_refused(form: ChangePasswordForm, exc: OperationError) -> None:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@fresh_proof_required
 def change_password():
     """Every user changes their own password (other sessions are signed out)."""
     form = ChangePasswordForm()

@@ -21,6 +21,10 @@ ROUTES = {
     "accounts.login": ("GET", "/login", PUBLIC),
     "accounts.logout": ("POST", "/logout", {a: LOGIN for a in ACTORS}),  # everyone ends on the sign-in page
     "accounts.change_password": ("GET", "/account/password", row()),
+    "sessions.index": ("GET", "/account/sessions", row()),
+    "sessions.end": ("POST", "/account/sessions/" + "0" * 64 + "/end", row()),
+    "sessions.end_others": ("GET", "/account/sessions/end-others", row()),
+    "sessions.confirm": ("GET", "/account/confirm", row()),
     "people.index": ("GET", "/people", row()),
     "people.create": (
         "GET",
@@ -40,6 +44,7 @@ ROUTES = {
     "admin.create_user": ("GET", "/admin/users/new", ADMIN_ONLY),
     "admin.edit_user": ("GET", "/admin/users/{user}", ADMIN_OWN_ORG),
     "admin.reset_password": ("POST", "/admin/users/{user}/password", ADMIN_OWN_ORG),
+    "admin.end_sessions": ("POST", "/admin/users/{user}/sessions/end", ADMIN_OWN_ORG),
     "admin.settings": ("GET", "/admin/settings", ADMIN_ONLY),
     "admin.audit_trail": ("GET", "/admin/audit", ADMIN_ONLY),
     "admin.deleted_people": ("GET", "/admin/deleted", ADMIN_ONLY),
