@@ -195,7 +195,10 @@ def test_a_new_sign_in_starts_a_new_lifetime(app, make_user, db):
 def test_rough_descriptions():
     assert describe_client(FIREFOX_LINUX) == "Firefox on Linux"
     assert describe_client(SAFARI_IPHONE) == "Safari on iOS"
-    edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0"
+    edge = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0 Safari/537.36 Edg/126.0"
+    )
     assert describe_client(edge) == "Edge on Windows"
     chrome_android = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
     assert describe_client(chrome_android) == "Chrome on Android"
