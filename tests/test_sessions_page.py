@@ -200,7 +200,7 @@ def test_rough_descriptions():
         "Chrome/126.0 Safari/537.36 Edg/126.0"
     )
     assert describe_client(edge) == "Edge on Windows"
-    chrome_android = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+    chrome_android = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
     assert describe_client(chrome_android) == "Chrome on Android"
     assert describe_client("") == "Another browser on an unknown system"
     assert client_network("192.0.2.200") == "192.0.2.0/24"
