@@ -23,6 +23,8 @@ DANGEROUS = [
     "admin.edit_user",
     "admin.reset_password",
     "admin.end_sessions",
+    "sessions.end",
+    "sessions.end_others",
 ]
 
 

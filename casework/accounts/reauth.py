@@ -1,5 +1,5 @@
-"""Fresh proof of identity for dangerous acts: exports, packets, password and second-factor changes, changes
-to users. `@fresh_proof_required` sends a user whose last proof (sign-in or confirmation) is older than
+"""Fresh proof of identity for dangerous acts: exports, packets, password and second-factor changes, ending
+sessions, changes to users. `@fresh_proof_required` sends a user whose last proof (sign-in or confirmation) is older than
 REAUTH_AFTER to `/account/confirm`, then back: a GET is simply asked again, a POST is offered again with what
 was posted (secrets excepted, which are never kept), so that nothing typed is lost.
 """

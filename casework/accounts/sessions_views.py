@@ -35,6 +35,7 @@ def index():
 
 @bp.post("/sessions/<string(length=64):token_hash>/end")
 @login_required
+@reauth.fresh_proof_required
 def end(token_hash: str):
     """End another of the user's sessions: its cookie, replayed, leads to the sign-in page."""
     editing.require_confirmation()
@@ -45,6 +46,7 @@ def end(token_hash: str):
 
 @bp.route("/sessions/end-others", methods=["GET", "POST"])
 @login_required
+@reauth.fresh_proof_required
 def end_others():
     """End every session of the user but this one, after a confirmation."""
     return editing.confirm_view(
