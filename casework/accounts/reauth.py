@@ -1,7 +1,7 @@
 """Fresh proof of identity for dangerous acts: exports, packets, password and second-factor changes, ending
-sessions, changes to users. `@fresh_proof_required` sends a user whose last proof (sign-in or confirmation) is older than
-REAUTH_AFTER to `/account/confirm`, then back: a GET is simply asked again, a POST is offered again with what
-was posted (secrets excepted, which are never kept), so that nothing typed is lost.
+sessions, changes to users. `@fresh_proof_required` sends a user whose last proof (sign-in or confirmation)
+is older than REAUTH_AFTER to `/account/confirm`, then back: a GET is simply asked again, a POST is offered
+again with what was posted (secrets excepted, which are never kept), so that nothing typed is lost.
 """
 
 from __future__ import annotations
