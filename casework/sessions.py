@@ -13,15 +13,15 @@ own short transaction, independent of the request's unit of work.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import ipaddress
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
-from flask import Flask, Request, Response, current_app, request, session
+from flask import Flask, Request, Response, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from flask_login import user_logged_in
@@ -40,6 +40,9 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 ANONYMOUS_SALT = "casework.anonymous-session"
 MAX_TOKEN_LENGTH = 100
 MAX_ANONYMOUS_COOKIE = 4000
+# Flask-Login's bookkeeping, meaningless without a signed-in user (it marks any anonymous session "not fresh"
+# on every request): never kept in an anonymous cookie, so that it alone never sets one.
+_LOGIN_BOOKKEEPING = frozenset({"_fresh", "_id"})
 
 
 def _hash(token: str) -> str:
@@ -75,6 +78,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.proved_at = proved_at
         self.modified = False
         self.rotate = False
+        # What an anonymous cookie held when the request came in (None: no valid anonymous cookie).
+        self.anonymous_data: dict | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -148,7 +153,9 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         if not isinstance(data, dict) or data.get("_user_id"):
             return ServerSession()  # a signed cookie never signs anyone in
-        return ServerSession(data)
+        opened = ServerSession(data)
+        opened.anonymous_data = copy.deepcopy(data)  # flashes are appended in place: compare with a copy
+        return opened
 
     def _open(self, app: Flask, token: str) -> ServerSession:
         now = utcnow()
@@ -204,21 +211,25 @@ class DatabaseSessionInterface(SessionInterface):
     def _save_anonymous(self, app: Flask, session: ServerSession, response: Response) -> None:
         """No row for anyone not signed in: the data goes to a signed cookie (or the ended row is deleted)."""
         name = self.get_cookie_name(app)
-        if session.token:  # a signed-in session just ended (sign-out): its row goes
-            if not database_unreachable_in_request():
-                delete_session_rows(_table.c.token_hash == _hash(session.token))
-            session.token = None
-            session.modified = True
-        if not session.modified:
-            return
+        ended, session.token = session.token, None
+        if ended and not database_unreachable_in_request():  # a signed-in session just ended: its row goes
+            delete_session_rows(_table.c.token_hash == _hash(ended))
+        data = {k: v for k, v in session.items() if k not in _LOGIN_BOOKKEEPING}
+        if not ended and data == (session.anonymous_data or {}):
+            return  # nothing worth keeping changed: the cookie stays as it came (or absent)
         response.vary.add("Cookie")
-        if not session:
+        if not data:
             response.delete_cookie(name, domain=self.get_cookie_domain(app), path=self.get_cookie_path(app))
             return
-        value = _anonymous_serializer(app).dumps(dict(session))
+        if not database_unreachable_in_request():
+            # A read, never a write: a page that hands out a form token is useless while the database is
+            # down, so the outage shows its one clear page now rather than after a password is typed.
+            with db.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        value = _anonymous_serializer(app).dumps(data)
         if len(value) > MAX_ANONYMOUS_COOKIE:
-            session.pop("_flashes", None)  # a browser drops an oversized cookie: keep at least the CSRF token
-            value = _anonymous_serializer(app).dumps(dict(session))
+            data.pop("_flashes", None)  # a browser drops an oversized cookie: keep at least the CSRF token
+            value = _anonymous_serializer(app).dumps(data)
         response.set_cookie(name, value, samesite="Strict", **self._cookie(app))
 
     def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
@@ -309,18 +320,6 @@ def client_network(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-@dataclass(frozen=True)
-class SessionInfo:
-    """One of a user's active sessions, as their sessions page shows it."""
-
-    token_hash: str
-    client: str
-    network: str
-    signed_in_at: datetime
-    last_seen_at: datetime
-    current: bool
-
-
 def current_token() -> str | None:
     """The token of this request's signed-in session, if it has a row."""
     return getattr(session, "token", None)
@@ -330,33 +329,6 @@ def current_token_hash() -> str | None:
     """The key of this request's session row, if it has one."""
     token = current_token()
     return _hash(token) if token else None
-
-
-def _active(now: datetime):
-    idle = duration(current_app.config["SESSION_IDLE_TIMEOUT"])
-    return sa.and_(_table.c.expires_at > now, _table.c.last_seen_at >= now - idle)
-
-
-def active_sessions_of(user_id: int) -> list[SessionInfo]:
-    """The user's sessions that have neither expired nor idled out, most recently used first."""
-    now = utcnow()
-    current = current_token_hash()
-    rows = db.session.execute(
-        sa.select(_table)
-        .where(_table.c.user_id == user_id, _active(now))
-        .order_by(_table.c.last_seen_at.desc(), _table.c.token_hash)
-    ).all()
-    return [
-        SessionInfo(
-            token_hash=row.token_hash,
-            client=row.client or "",
-            network=row.network or "",
-            signed_in_at=_aware(row.signed_in_at) or _aware(row.created_at),
-            last_seen_at=_aware(row.last_seen_at),
-            current=row.token_hash == current,
-        )
-        for row in rows
-    ]
 
 
 def delete_session_rows(condition) -> None:

@@ -1,12 +1,59 @@
-"""Ending sessions: a user's own (one, or all but this one) and, for an admin, all of a user's. Audited;
-the rows go within the request's transaction, with the audit record."""
+"""A user's sessions: the list their page shows; ending one or all but this one; an admin ending all of a
+user's. Ending is audited; the rows go within the request's transaction, with the audit record."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
 from casework import audit
 from casework.errors import OperationError
-from casework.models import User
-from casework.sessions import current_token_hash, end_session_of, end_sessions_of
+from casework.extensions import db
+from casework.models import User, WebSession
+from casework.models.base import utcnow
+from casework.sessions import current_token_hash, duration, end_session_of, end_sessions_of
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One of a user's active sessions, as their sessions page shows it."""
+
+    token_hash: str
+    client: str
+    network: str
+    signed_in_at: datetime
+    last_seen_at: datetime
+    current: bool
+
+
+def active_sessions_of(user_id: int) -> list[SessionInfo]:
+    """The user's sessions that have neither expired nor idled out, most recently used first."""
+    now = utcnow()
+    idle = duration(current_app.config["SESSION_IDLE_TIMEOUT"])
+    current = current_token_hash()
+    rows = db.session.scalars(
+        sa.select(WebSession)
+        .where(
+            WebSession.user_id == user_id,
+            WebSession.expires_at > now,
+            WebSession.last_seen_at >= now - idle,
+        )
+        .order_by(WebSession.last_seen_at.desc(), WebSession.token_hash)
+    ).all()
+    return [
+        SessionInfo(
+            token_hash=row.token_hash,
+            client=row.client,
+            network=row.network,
+            signed_in_at=row.signed_in_at or row.created_at,
+            last_seen_at=row.last_seen_at,
+            current=row.token_hash == current,
+        )
+        for row in rows
+    ]
 
 
 class SessionAlreadyEnded(OperationError):

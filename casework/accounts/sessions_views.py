@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 
 from casework import editing
 from casework.accounts import reauth, session_control
+from casework.accounts.session_control import active_sessions_of
 from casework.extensions import limiter
 from casework.forms import ConfirmForm
-from casework.sessions import active_sessions_of, current_token
+from casework.sessions import current_token
 from casework.web import is_safe_next
 
 bp = Blueprint("sessions", __name__, url_prefix="/account")
