@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
-from flask import Flask, Request, Response, request, session
+from flask import Flask, Request, Response, current_app, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from flask_login import user_logged_in
@@ -355,5 +355,7 @@ def end_sessions_of(user_id: int, keep_token: str | None = None) -> int:
 
 
 def prune_expired_sessions() -> None:
-    """Delete sessions past their absolute lifetime."""
-    delete_session_rows(_table.c.expires_at <= utcnow())
+    """Delete sessions past their absolute lifetime or idle for longer than SESSION_IDLE_TIMEOUT."""
+    now = utcnow()
+    idle = duration(current_app.config["SESSION_IDLE_TIMEOUT"])
+    delete_session_rows(sa.or_(_table.c.expires_at <= now, _table.c.last_seen_at < now - idle))

@@ -208,3 +208,25 @@ def test_rough_descriptions():
     assert client_network("2001:db8:aa:bb::1") == "2001:db8:aa::/48"
     assert client_network("not an address") == ""
     assert duration(90) == timedelta(seconds=90) and duration(timedelta(hours=1)) == timedelta(hours=1)
+
+
+def test_pruning_deletes_idle_and_expired_rows(app, make_user, db):
+    user = make_user("staff")
+    sign_in(app, user)
+    sign_in(app, user, SAFARI_IPHONE)
+    sign_in(app, user, SAFARI_IPHONE, "192.0.2.1")
+    rows = sorted(_rows(db, user), key=lambda r: r.network + r.client)
+    idle, expired, alive = (r.token_hash for r in rows)
+    db.execute(
+        sa.update(WebSession)
+        .where(WebSession.token_hash == idle)
+        .values(last_seen_at=utcnow() - timedelta(minutes=31))
+    )
+    db.execute(
+        sa.update(WebSession)
+        .where(WebSession.token_hash == expired)
+        .values(expires_at=utcnow() - timedelta(minutes=1))
+    )
+    result = app.test_cli_runner().invoke(args=["prune-sessions"])
+    assert result.exit_code == 0, result.output
+    assert [r.token_hash for r in _rows(db, user)] == [alive]
