@@ -1,9 +1,9 @@
 """Server-side sessions: the cookie carries a random token, the data lives in the web_session table.
 
-Only signed-in users have a row. An anonymous visitor's session (the CSRF token of the sign-in or signing
-form, a flash message) travels in a signed cookie of the same name (HttpOnly, SameSite=Strict) and is
-never written to the table, so that a flood of anonymous requests writes nothing; signing in moves it to a
-row under a fresh random token (against session fixation).
+Only signed-in users (and a sign-in waiting for its second step) have a row. An anonymous visitor's
+session (the CSRF token of the sign-in form, a flash message) travels in a signed cookie of the same name
+(HttpOnly, SameSite=Strict) and is never written to the table, so that a flood of anonymous requests writes
+nothing; signing in moves it to a row under a fresh random token (against session fixation).
 
 Logging out deletes the row, so a copied or replayed cookie is worthless afterwards; deactivating a user,
 changing a password or ending a session from the sessions page deletes rows too. A row ends after
@@ -43,6 +43,9 @@ MAX_ANONYMOUS_COOKIE = 4000
 # Flask-Login's bookkeeping, meaningless without a signed-in user (it marks any anonymous session "not fresh"
 # on every request): never kept in an anonymous cookie, so that it alone never sets one.
 _LOGIN_BOOKKEEPING = frozenset({"_fresh", "_id"})
+# All an anonymous visitor's signed cookie may hold. Anything else (a sign-in waiting for its second step)
+# is kept on the server, where it can be ended and where a copied cookie is worth nothing afterwards.
+_COOKIE_KEYS = frozenset({"csrf_token", "_flashes"}) | _LOGIN_BOOKKEEPING
 
 
 def _hash(token: str) -> str:
@@ -83,8 +86,14 @@ class ServerSession(CallbackDict, SessionMixin):
 
     @property
     def signed_in(self) -> bool:
-        """Whether a user is signed in on this session (only then does it have a row)."""
+        """Whether a user is signed in on this session."""
         return bool(self.get("_user_id"))
+
+    @property
+    def needs_row(self) -> bool:
+        """Whether the session is kept on the server: signed in, or holding more than a form token and
+        flash messages (a sign-in waiting for its code)."""
+        return self.signed_in or any(key not in _COOKIE_KEYS for key in self)
 
     def regenerate(self) -> None:
         """Move the data to a fresh token (on sign-in, against session fixation)."""
@@ -151,8 +160,10 @@ class DatabaseSessionInterface(SessionInterface):
             data = _anonymous_serializer(app).loads(value, max_age=int(lifetime.total_seconds()))
         except (BadSignature, ValueError, TypeError):
             return ServerSession()
-        if not isinstance(data, dict) or data.get("_user_id"):
-            return ServerSession()  # a signed cookie never signs anyone in
+        if not isinstance(data, dict):
+            return ServerSession()
+        # A signed cookie never signs anyone in, nor carries a sign-in half done: only what it may hold.
+        data = {key: value for key, value in data.items() if key in _COOKIE_KEYS}
         opened = ServerSession(data)
         opened.anonymous_data = copy.deepcopy(data)  # flashes are appended in place: compare with a copy
         return opened
@@ -166,8 +177,7 @@ class DatabaseSessionInterface(SessionInterface):
         signed_in_at = _aware(row.signed_in_at) or _aware(row.created_at)
         last_seen = _aware(row.last_seen_at)
         if (
-            row.user_id is None
-            or _aware(row.expires_at) <= now
+            _aware(row.expires_at) <= now
             or now - signed_in_at >= duration(app.permanent_session_lifetime)
             or now - last_seen > duration(app.config["SESSION_IDLE_TIMEOUT"])
         ):
@@ -190,10 +200,10 @@ class DatabaseSessionInterface(SessionInterface):
         """Write, rotate or delete the session's row (in a transaction of its own) or cookie."""
         if not isinstance(session, ServerSession):
             return  # every session this interface opens is a ServerSession; Flask never saves another
-        if session.signed_in and database_unreachable_in_request():
+        if session.needs_row and database_unreachable_in_request():
             return  # the database is down: keep the cookie as it is, try nothing more
         try:
-            if session.signed_in:
+            if session.needs_row:
                 self._save(app, session, response)
             else:
                 self._save_anonymous(app, session, response)
@@ -239,7 +249,7 @@ class DatabaseSessionInterface(SessionInterface):
             session.token = None
         values = {
             "data": self.serializer.dumps(dict(session)),
-            "user_id": int(session["_user_id"]),
+            "user_id": int(session["_user_id"]) if session.signed_in else None,
             "last_seen_at": now,
             "proved_at": session.proved_at,
             "network": client_network(request.remote_addr),

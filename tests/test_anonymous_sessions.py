@@ -100,7 +100,7 @@ def test_signing_out_deletes_the_row_and_leaves_only_a_signed_cookie(browser, ma
     assert db.count(WebSession) == 0
 
 
-def test_an_anonymous_row_left_from_before_is_not_honoured(app, browser, db):
+def test_an_empty_row_left_from_before_is_deleted_on_the_next_visit(app, browser, db):
     from datetime import timedelta
 
     from casework.models.base import utcnow
@@ -117,3 +117,43 @@ def test_an_anonymous_row_left_from_before_is_not_honoured(app, browser, db):
     client.set_cookie("casework_session", "old-anonymous-token")
     assert client.get("/login").status_code == 200
     assert db.count(WebSession) == 0
+    assert "." in client.get_cookie("casework_session").value
+
+
+def _saved(app, session) -> str:
+    """Save `session` as the end of a request would; the cookie's value."""
+    from flask import Response
+
+    response = Response()
+    app.session_interface.save_session(app, session, response)
+    cookie = response.headers["Set-Cookie"]
+    return cookie.split(";")[0].split("=", 1)[1]
+
+
+def test_a_sign_in_waiting_for_its_code_is_kept_on_the_server(app, db):
+    """Anything beyond a form token and flash messages (a sign-in between its password and its code) gets a
+    row, which ending the session deletes; the signed cookie never carries it."""
+    from casework.sessions import ServerSession
+
+    with app.test_request_context("/login/code", method="POST"):
+        pending = ServerSession({"csrf_token": "t"})
+        pending.regenerate()
+        pending["mfa_pending"] = {"user_id": 1, "until": 0, "next": ""}
+        token = _saved(app, pending)
+    assert "." not in token
+    (row,) = db.scalars(sa.select(WebSession))
+    assert row.user_id is None and row.token_hash == _hash(token)
+    with app.test_request_context("/login/code", headers={"Cookie": f"casework_session={token}"}):
+        from flask import request
+
+        reopened = app.session_interface.open_session(app, request)
+        assert reopened["mfa_pending"]["user_id"] == 1
+
+    signer = URLSafeTimedSerializer(
+        app.secret_key, salt=ANONYMOUS_SALT, serializer=_serializer, signer_kwargs={"key_derivation": "hmac"}
+    )
+    forged = signer.dumps({"csrf_token": "t", "mfa_pending": {"user_id": 1}})
+    with app.test_request_context("/login/code", headers={"Cookie": f"casework_session={forged}"}):
+        from flask import request
+
+        assert "mfa_pending" not in app.session_interface.open_session(app, request)

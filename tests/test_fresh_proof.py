@@ -172,7 +172,7 @@ def test_a_posted_password_is_never_kept_while_confirming(scenario, login_as, db
 def test_a_second_factor_is_asked_for_when_enrolled(scenario, login_as, db, monkeypatch):
     from casework.accounts import reauth
 
-    monkeypatch.setattr(reauth, "has_second_factor", lambda user: True)
+    monkeypatch.setattr(reauth, "is_enrolled", lambda user: True)
     monkeypatch.setattr(reauth, "verify_second_factor", lambda user, code: code == "123456")
     users, ids = scenario
     admin = login_as(users["admin"])

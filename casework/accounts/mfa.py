@@ -8,8 +8,8 @@ from __future__ import annotations
 from casework.models import User
 
 
-def has_second_factor(user: User) -> bool:
-    """Whether the user has a second factor enabled (then a code is asked for with the password)."""
+def is_enrolled(user: User) -> bool:
+    """Whether the user signs in with a second factor (then a code is asked for with the password)."""
     return False
 
 

@@ -16,7 +16,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework import audit
-from casework.accounts.mfa import has_second_factor, verify_second_factor
+from casework.accounts.mfa import is_enrolled, verify_second_factor
 from casework.accounts.passwords import verify_password
 from casework.forms import BaseForm
 from casework.models import User
@@ -114,7 +114,7 @@ def take_pending_post(target: str) -> PendingPost | None:
 
 def second_factor_enrolled(user: User) -> bool:
     """Whether the confirmation asks for a code as well as the password."""
-    return has_second_factor(user)
+    return is_enrolled(user)
 
 
 def confirm_identity(user: User, password: str, code: str | None) -> bool:

@@ -100,7 +100,9 @@ class User(TimestampMixin, Base):
 
 
 class WebSession(Base):
-    """A signed-in browser session, kept on the server (anonymous visitors have none: casework.sessions).
+    """A signed-in browser session (or one whose sign-in waits for its second step), kept on the server.
+
+    Anonymous visitors have none: their form token travels in a signed cookie (casework.sessions).
 
     The browser holds only a random token; the row is keyed by its SHA-256 so that a copy of the
     database does not hand out live sessions. Deleting the row ends the session.
