@@ -17,8 +17,13 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # also set automatically for requests that arrive over HTTPS
+    # Absolute lifetime, counted from the sign-in; a session unused for SESSION_IDLE_TIMEOUT ends too.
+    # Either may be given in seconds (CASEWORK_SESSION_IDLE_TIMEOUT=900).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    # Exports, packets, password and second-factor changes and changes to users ask for the password (and
+    # code) again when the last proof is older than this (seconds also accepted).
+    REAUTH_AFTER = timedelta(minutes=15)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

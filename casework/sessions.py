@@ -1,21 +1,31 @@
 """Server-side sessions: the cookie carries a random token, the data lives in the web_session table.
 
-Logging out deletes the row, so a copied or replayed cookie is worthless afterwards; deactivating a
-user or changing a password deletes that user's rows. Session writes use their own short transaction,
-independent of the request's unit of work.
+Only signed-in users (and a sign-in waiting for its second step) have a row. An anonymous visitor's
+session (the CSRF token of the sign-in form, a flash message) travels in a signed cookie of the same name
+(HttpOnly, SameSite=Strict) and is never written to the table, so that a flood of anonymous requests writes
+nothing; signing in moves it to a row under a fresh random token (against session fixation).
+
+Logging out deletes the row, so a copied or replayed cookie is worthless afterwards; deactivating a user,
+changing a password or ending a session from the sessions page deletes rows too. A row ends after
+SESSION_IDLE_TIMEOUT without use and PERMANENT_SESSION_LIFETIME after the sign-in. Session writes use their
+own short transaction, independent of the request's unit of work.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import ipaddress
 import secrets
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, current_app, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
+from flask_login import user_logged_in
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 from casework import outage
@@ -27,16 +37,38 @@ from casework.outage import DatabaseUnreachable, database_unreachable_in_request
 _serializer = TaggedJSONSerializer()
 _table = cast(sa.Table, WebSession.__table__)
 TOUCH_INTERVAL = timedelta(minutes=1)
+ANONYMOUS_SALT = "casework.anonymous-session"
+MAX_TOKEN_LENGTH = 100
+MAX_ANONYMOUS_COOKIE = 4000
+# Flask-Login's bookkeeping, meaningless without a signed-in user (it marks any anonymous session "not fresh"
+# on every request): never kept in an anonymous cookie, so that it alone never sets one.
+_LOGIN_BOOKKEEPING = frozenset({"_fresh", "_id"})
+# All an anonymous visitor's signed cookie may hold. Anything else (a sign-in waiting for its second step)
+# is kept on the server, where it can be ended and where a copied cookie is worth nothing afterwards.
+_COOKIE_KEYS = frozenset({"csrf_token", "_flashes"}) | _LOGIN_BOOKKEEPING
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def duration(value) -> timedelta:
+    """A configured duration: a timedelta, or a number of seconds (as CASEWORK_* variables give it)."""
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
 class ServerSession(CallbackDict, SessionMixin):
     """Session data plus the bookkeeping needed to save, rotate or destroy its row."""
 
-    def __init__(self, initial=None, token: str | None = None, last_seen=None, created_at=None):
+    def __init__(
+        self,
+        initial=None,
+        token: str | None = None,
+        last_seen: datetime | None = None,
+        created_at: datetime | None = None,
+        signed_in_at: datetime | None = None,
+        proved_at: datetime | None = None,
+    ):
         def on_update(self):
             """Any change marks the session for saving."""
             self.modified = True
@@ -45,8 +77,23 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token = token
         self.last_seen = last_seen
         self.created_at = created_at
+        self.signed_in_at = signed_in_at
+        self.proved_at = proved_at
         self.modified = False
         self.rotate = False
+        # What an anonymous cookie held when the request came in (None: no valid anonymous cookie).
+        self.anonymous_data: dict | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether a user is signed in on this session."""
+        return bool(self.get("_user_id"))
+
+    @property
+    def needs_row(self) -> bool:
+        """Whether the session is kept on the server: signed in, or holding more than a form token and
+        flash messages (a sign-in waiting for its code)."""
+        return self.signed_in or any(key not in _COOKIE_KEYS for key in self)
 
     def regenerate(self) -> None:
         """Move the data to a fresh token (on sign-in, against session fixation)."""
@@ -56,27 +103,70 @@ class ServerSession(CallbackDict, SessionMixin):
     def destroy(self) -> None:
         """Forget everything and end the server-side session."""
         self.clear()
+        self.signed_in_at = self.proved_at = None
         self.rotate = True
         self.modified = True
 
+    def mark_proved(self, when: datetime | None = None) -> None:
+        """The user has just proved who they are (password, and code when enrolled)."""
+        self.proved_at = when or utcnow()
+        self.modified = True
+
+
+def _on_sign_in(sender, user, **extra) -> None:
+    """A sign-in starts the absolute lifetime and counts as a fresh proof of identity."""
+    if isinstance(session, ServerSession):
+        session.signed_in_at = utcnow()
+        session.mark_proved(session.signed_in_at)
+
+
+user_logged_in.connect(_on_sign_in)
+
+
+def _anonymous_serializer(app: Flask) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        app.secret_key or "",
+        salt=ANONYMOUS_SALT,
+        serializer=_serializer,
+        signer_kwargs={"key_derivation": "hmac"},
+    )
+
 
 class DatabaseSessionInterface(SessionInterface):
-    """Flask session interface backed by the web_session table."""
+    """Flask session interface backed by the web_session table (signed-in users) or a signed cookie."""
 
     serializer = _serializer
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
-        """The session of the cookie's token, or a new empty one (expired or idle sessions are deleted)."""
-        token = request.cookies.get(self.get_cookie_name(app))
-        if not token or len(token) > 100:
+        """The session of the cookie, or a new empty one (expired or idle sessions are deleted)."""
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return ServerSession()
+        if "." in value:  # random tokens never hold a dot; signed anonymous cookies always do
+            return self._open_anonymous(app, value)
+        if len(value) > MAX_TOKEN_LENGTH:
             return ServerSession()
         try:
-            return self._open(app, token)
+            return self._open(app, value)
         except DatabaseUnreachable as exc:
             # Raising here would escape the error handlers (the session opens before them): the request
             # answers 503 from its first before_request hook instead (casework.outage).
             mark_unreachable(exc)
             return ServerSession()
+
+    def _open_anonymous(self, app: Flask, value: str) -> ServerSession:
+        lifetime = duration(app.permanent_session_lifetime)
+        try:
+            data = _anonymous_serializer(app).loads(value, max_age=int(lifetime.total_seconds()))
+        except (BadSignature, ValueError, TypeError):
+            return ServerSession()
+        if not isinstance(data, dict):
+            return ServerSession()
+        # A signed cookie never signs anyone in, nor carries a sign-in half done: only what it may hold.
+        data = {key: value for key, value in data.items() if key in _COOKIE_KEYS}
+        opened = ServerSession(data)
+        opened.anonymous_data = copy.deepcopy(data)  # flashes are appended in place: compare with a copy
+        return opened
 
     def _open(self, app: Flask, token: str) -> ServerSession:
         now = utcnow()
@@ -84,71 +174,88 @@ class DatabaseSessionInterface(SessionInterface):
             row = conn.execute(sa.select(_table).where(_table.c.token_hash == _hash(token))).first()
         if row is None:
             return ServerSession()
-        expires_at = _aware(row.expires_at)
+        signed_in_at = _aware(row.signed_in_at) or _aware(row.created_at)
         last_seen = _aware(row.last_seen_at)
-        if expires_at <= now or now - last_seen > app.config["SESSION_IDLE_TIMEOUT"]:
+        if (
+            _aware(row.expires_at) <= now
+            or now - signed_in_at >= duration(app.permanent_session_lifetime)
+            or now - last_seen > duration(app.config["SESSION_IDLE_TIMEOUT"])
+        ):
             delete_session_rows(_table.c.token_hash == _hash(token))
             return ServerSession()
         try:
             data = self.serializer.loads(row.data)
         except ValueError:
             data = {}
-        return ServerSession(data, token=token, last_seen=last_seen, created_at=_aware(row.created_at))
+        return ServerSession(
+            data,
+            token=token,
+            last_seen=last_seen,
+            created_at=_aware(row.created_at),
+            signed_in_at=signed_in_at,
+            proved_at=_aware(row.proved_at),
+        )
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        """Write, rotate or delete the session's row, in a transaction of its own, and set the cookie."""
+        """Write, rotate or delete the session's row (in a transaction of its own) or cookie."""
         if not isinstance(session, ServerSession):
             return  # every session this interface opens is a ServerSession; Flask never saves another
-        if database_unreachable_in_request():
+        if session.needs_row and database_unreachable_in_request():
             return  # the database is down: keep the cookie as it is, try nothing more
         try:
-            self._save(app, session, response)
+            if session.needs_row:
+                self._save(app, session, response)
+            else:
+                self._save_anonymous(app, session, response)
         except DatabaseUnreachable as exc:
             outage.replace_response(response, exc)
 
-    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
+    def _cookie(self, app: Flask) -> dict:
+        return {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "httponly": True,
+            "secure": self.get_cookie_secure(app) or request.is_secure,
+        }
+
+    def _save_anonymous(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """No row for anyone not signed in: the data goes to a signed cookie (or the ended row is deleted)."""
         name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        now = utcnow()
-
-        if session.token and (session.rotate or not session):
-            delete_session_rows(_table.c.token_hash == _hash(session.token))
-            if not session:
-                response.delete_cookie(name, domain=domain, path=path)
-                return
-            session.token = None
-        if not session:
+        ended, session.token = session.token, None
+        if ended and not database_unreachable_in_request():  # a signed-in session just ended: its row goes
+            delete_session_rows(_table.c.token_hash == _hash(ended))
+        data = {k: v for k, v in session.items() if k not in _LOGIN_BOOKKEEPING}
+        if not ended and data == (session.anonymous_data or {}):
+            return  # nothing worth keeping changed: the cookie stays as it came (or absent)
+        response.vary.add("Cookie")
+        if not data:
+            response.delete_cookie(name, domain=self.get_cookie_domain(app), path=self.get_cookie_path(app))
             return
+        if not database_unreachable_in_request():
+            # A read, never a write: a page that hands out a form token is useless while the database is
+            # down, so the outage shows its one clear page now rather than after a password is typed.
+            with db.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        value = _anonymous_serializer(app).dumps(data)
+        if len(value) > MAX_ANONYMOUS_COOKIE:
+            data.pop("_flashes", None)  # a browser drops an oversized cookie: keep at least the CSRF token
+            value = _anonymous_serializer(app).dumps(data)
+        response.set_cookie(name, value, samesite="Strict", **self._cookie(app))
 
-        user_id = session.get("_user_id")
+    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
+        now = utcnow()
+        if session.token and session.rotate:
+            delete_session_rows(_table.c.token_hash == _hash(session.token))
+            session.token = None
         values = {
             "data": self.serializer.dumps(dict(session)),
-            "user_id": int(user_id) if user_id else None,
+            "user_id": int(session["_user_id"]) if session.signed_in else None,
             "last_seen_at": now,
+            "proved_at": session.proved_at,
+            "network": client_network(request.remote_addr),
         }
         if session.token is None:
-            token = secrets.token_urlsafe(32)
-            created = now
-            with db.engine.begin() as conn:
-                conn.execute(
-                    _table.insert().values(
-                        token_hash=_hash(token),
-                        created_at=created,
-                        expires_at=created + app.permanent_session_lifetime,
-                        **values,
-                    )
-                )
-            response.set_cookie(
-                name,
-                token,
-                httponly=True,
-                secure=self.get_cookie_secure(app) or request.is_secure,
-                samesite=self.get_cookie_samesite(app),
-                domain=domain,
-                path=path,
-            )
-            response.vary.add("Cookie")
+            self._insert(app, session, response, values, now)
             return
         if session.modified or (session.last_seen and now - session.last_seen > TOUCH_INTERVAL):
             with db.engine.begin() as conn:
@@ -157,9 +264,81 @@ class DatabaseSessionInterface(SessionInterface):
                 )
         response.vary.add("Cookie")
 
+    def _insert(self, app: Flask, session: ServerSession, response: Response, values: dict, now) -> None:
+        token = secrets.token_urlsafe(32)
+        signed_in_at = session.signed_in_at or now
+        with db.engine.begin() as conn:
+            conn.execute(
+                _table.insert().values(
+                    token_hash=_hash(token),
+                    created_at=now,
+                    signed_in_at=signed_in_at,
+                    expires_at=signed_in_at + duration(app.permanent_session_lifetime),
+                    client=describe_client(request.user_agent.string),
+                    **values,
+                )
+            )
+        session.token = token
+        response.set_cookie(
+            self.get_cookie_name(app), token, samesite=self.get_cookie_samesite(app), **self._cookie(app)
+        )
+        response.vary.add("Cookie")
+
 
 def _aware(value):
     return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# Markers in the User-Agent, most specific first (Edge and Opera also say Chrome; Chrome also says Safari).
+_BROWSERS = (
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_client(user_agent: str | None) -> str:
+    """A rough description of the browser, enough for a user to recognise their session ("Firefox on Linux")."""
+    text = user_agent or ""
+    browser = next((name for marker, name in _BROWSERS if marker in text), "Another browser")
+    system = next((name for marker, name in _SYSTEMS if marker in text), "an unknown system")
+    return f"{browser} on {system}"
+
+
+def client_network(address: str | None) -> str:
+    """The client's network, cut to /24 (IPv4) or /48 (IPv6): enough to recognise, never the address."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def current_token() -> str | None:
+    """The token of this request's signed-in session, if it has a row."""
+    return getattr(session, "token", None)
+
+
+def current_token_hash() -> str | None:
+    """The key of this request's session row, if it has one."""
+    token = current_token()
+    return _hash(token) if token else None
 
 
 def delete_session_rows(condition) -> None:
@@ -168,14 +347,25 @@ def delete_session_rows(condition) -> None:
         conn.execute(_table.delete().where(condition))
 
 
-def end_sessions_of(user_id: int, keep_token: str | None = None) -> None:
-    """Sign a user out everywhere, within the request's transaction (deactivation, password change)."""
+def end_session_of(user_id: int, token_hash: str) -> int:
+    """End one of a user's sessions, within the request's transaction; how many rows went (0 or 1)."""
+    result = db.session.execute(
+        _table.delete().where(_table.c.user_id == user_id, _table.c.token_hash == token_hash)
+    )
+    return cast(sa.CursorResult, result).rowcount or 0
+
+
+def end_sessions_of(user_id: int, keep_token: str | None = None) -> int:
+    """Sign a user out everywhere (but `keep_token`'s session), within the request's transaction."""
     condition = _table.c.user_id == user_id
     if keep_token:
         condition = sa.and_(condition, _table.c.token_hash != _hash(keep_token))
-    db.session.execute(_table.delete().where(condition))
+    result = db.session.execute(_table.delete().where(condition))
+    return cast(sa.CursorResult, result).rowcount or 0
 
 
 def prune_expired_sessions() -> None:
-    """Delete sessions past their absolute lifetime."""
-    delete_session_rows(_table.c.expires_at <= utcnow())
+    """Delete sessions past their absolute lifetime or idle for longer than SESSION_IDLE_TIMEOUT."""
+    now = utcnow()
+    idle = duration(current_app.config["SESSION_IDLE_TIMEOUT"])
+    delete_session_rows(sa.or_(_table.c.expires_at <= now, _table.c.last_seen_at < now - idle))

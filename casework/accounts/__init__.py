@@ -4,5 +4,9 @@ from casework.features import Feature
 
 FEATURE = Feature(
     name="accounts",
-    blueprints=("casework.accounts.views:bp", "casework.accounts.reset_views:bp"),
+    blueprints=(
+        "casework.accounts.views:bp",
+        "casework.accounts.reset_views:bp",
+        "casework.accounts.sessions_views:bp",
+    ),
 )

@@ -9,8 +9,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from casework import access, editing
-from casework.accounts import mfa
+from casework.accounts import mfa, session_control
 from casework.accounts import operations as accounts
+from casework.accounts.reauth import fresh_proof_required
 from casework.admin import operations, queries
 from casework.admin.forms import (
     AuditFilterForm,
@@ -24,6 +25,7 @@ from casework.forms import ConfirmForm, options
 from casework.models import Role, User
 from casework.paging import anchor_arg
 from casework.people import operations as people_ops
+from casework.sessions import current_token
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -46,6 +48,7 @@ def _new_user_refused(form: UserCreateForm, exc: OperationError) -> None:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@fresh_proof_required
 def create_user():
     """Add a user to the organization."""
     form = UserCreateForm()
@@ -85,6 +88,7 @@ def _save_user(user: User, form: UserEditForm) -> bool:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@fresh_proof_required
 def edit_user(user_id: int):
     """Change a user's name or role, or deactivate them (they are signed out at once)."""
     return editing.edit_view(
@@ -100,6 +104,7 @@ def edit_user(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/password")
+@fresh_proof_required
 def reset_password(user_id: int):
     """Set a new password for a user; their sessions end."""
     user = access.get_org_user_or_404(user_id)
@@ -115,6 +120,7 @@ def reset_password(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/mfa/reset", methods=["GET", "POST"])
+@fresh_proof_required
 def reset_second_factor(user_id: int):
     """Turn off a user's second factor (lost phone and codes), after a confirmation; audited, the user is
     told by e-mail."""
@@ -128,6 +134,17 @@ def reset_second_factor(user_id: int):
         flash("The second factor was reset; the user was told by e-mail.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/reset_second_factor.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@fresh_proof_required
+def end_sessions(user_id: int):
+    """Sign a user out everywhere at once (a lost laptop, a departure); audited."""
+    user = access.get_org_user_or_404(user_id)
+    editing.require_confirmation()
+    ended = session_control.end_all_sessions_of(current_user, user, current_token())
+    flash(f"{ended} session{'s' if ended != 1 else ''} of {user.email} ended.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 SETTINGS_CONFLICT = (

@@ -108,7 +108,9 @@ class User(TimestampMixin, Base):
 
 
 class WebSession(Base):
-    """A signed-in (or anonymous, with a CSRF token) browser session, kept on the server.
+    """A signed-in browser session (or one whose sign-in waits for its second step), kept on the server.
+
+    Anonymous visitors have none: their form token travels in a signed cookie (casework.sessions).
 
     The browser holds only a random token; the row is keyed by its SHA-256 so that a copy of the
     database does not hand out live sessions. Deleting the row ends the session.
@@ -124,3 +126,10 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    # The absolute lifetime counts from the sign-in, which a rotated token carries over.
+    signed_in_at: Mapped[datetime | None]
+    # The last time the user typed their password (and code) again: dangerous acts want it recent.
+    proved_at: Mapped[datetime | None]
+    # What the user sees on their sessions page: a rough browser and system, the network cut to /24 or /48.
+    client: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    network: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
 from casework import access, editing
+from casework.accounts.reauth import fresh_proof_required
 from casework.errors import OperationError
 from casework.forms import options
 from casework.models import Person
@@ -93,6 +94,7 @@ def _packet_response(person: Person, form: PacketForm, exhibit_ids: list[int]):
 
 
 @bp.route("/packet", methods=["GET", "POST"])
+@fresh_proof_required
 def build(person_id: int):
     """Choose sections, audience and exhibits (in order), then download the packet."""
     person = _printable(person_id)

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from casework import access, editing
+from casework.accounts.reauth import fresh_proof_required
 from casework.errors import OperationError
 from casework.models import Role
 from casework.transfer.export import case_bundle, case_file
@@ -32,6 +33,7 @@ bp = Blueprint("transfer", __name__)
 
 @bp.get("/people/<int:person_id>/export.json")
 @login_required
+@fresh_proof_required
 def export_json(person_id: int):
     """The whole case the viewer may see, as a file (audited)."""
     person = access.get_person_or_404(person_id, need="export")
@@ -44,6 +46,7 @@ def export_json(person_id: int):
 
 @bp.get("/people/<int:person_id>/export.zip")
 @login_required
+@fresh_proof_required
 def export_bundle(person_id: int):
     """The whole case the viewer may see with its documents' files, as a ZIP (audited)."""
     person = access.get_person_or_404(person_id, need="export")
@@ -90,6 +93,7 @@ def upload_too_large(error):
 
 @bp.get("/people/export.csv")
 @login_required
+@fresh_proof_required
 def people_csv():
     """The people list (current search and filters) as CSV, with the columns the role may see."""
     access.require("export")

@@ -1,7 +1,7 @@
 """Password reset tokens
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-02 04:10:00.000000
 
 A user who forgot their password asks for a link by e-mail (/account/reset). Each link's token is kept only
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -28,6 +28,10 @@ ROUTES = {
     "accounts.regenerate_recovery_codes": ("POST", "/account/mfa/recovery-codes", row()),
     "account_reset.request_reset": ("GET", "/account/reset", PUBLIC),
     "account_reset.choose_password": ("GET", "/account/reset/not-a-token", {a: 410 for a in ACTORS}),
+    "sessions.index": ("GET", "/account/sessions", row()),
+    "sessions.end": ("POST", "/account/sessions/" + "0" * 64 + "/end", row()),
+    "sessions.end_others": ("GET", "/account/sessions/end-others", row()),
+    "sessions.confirm": ("GET", "/account/confirm", row()),
     "people.index": ("GET", "/people", row()),
     "people.create": (
         "GET",
@@ -48,6 +52,7 @@ ROUTES = {
     "admin.edit_user": ("GET", "/admin/users/{user}", ADMIN_OWN_ORG),
     "admin.reset_password": ("POST", "/admin/users/{user}/password", ADMIN_OWN_ORG),
     "admin.reset_second_factor": ("GET", "/admin/users/{user}/mfa/reset", ADMIN_OWN_ORG),
+    "admin.end_sessions": ("POST", "/admin/users/{user}/sessions/end", ADMIN_OWN_ORG),
     "admin.settings": ("GET", "/admin/settings", ADMIN_ONLY),
     "admin.audit_trail": ("GET", "/admin/audit", ADMIN_ONLY),
     "admin.deleted_people": ("GET", "/admin/deleted", ADMIN_ONLY),

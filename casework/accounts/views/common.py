@@ -11,7 +11,13 @@ bp = Blueprint("accounts", __name__)
 
 # What a user locked to enrolment may still reach.
 ENROLMENT_ENDPOINTS = frozenset(
-    {"accounts.second_factor", "accounts.enable_second_factor", "accounts.logout", "static"}
+    {
+        "accounts.second_factor",
+        "accounts.enable_second_factor",
+        "accounts.logout",
+        "sessions.confirm",
+        "static",
+    }
 )
 
 

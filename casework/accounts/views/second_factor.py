@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from casework.accounts import mfa, signin
 from casework.accounts.forms import EnableSecondFactorForm, ProofForm
+from casework.accounts.reauth import fresh_proof_required
 from casework.accounts.views.common import bp
 
 WRONG_FIRST_CODE = "That code does not match: check the phone's time and type the code the app shows now."
@@ -43,6 +44,7 @@ def _codes_page(codes: list[str], heading: str):
 
 @bp.get("/account/mfa")
 @login_required
+@fresh_proof_required
 def second_factor():
     """Set up an authenticator app, or (when set up) turn it off or replace the recovery codes."""
     if not mfa.is_enrolled(current_user):
@@ -58,6 +60,7 @@ def second_factor():
 
 @bp.post("/account/mfa")
 @login_required
+@fresh_proof_required
 def enable_second_factor():
     """The first code from the app turns the second factor on; the recovery codes are shown once."""
     if mfa.is_enrolled(current_user):

@@ -25,6 +25,7 @@ from casework import editing
 from casework.accounts import mfa, operations, signin, throttling
 from casework.accounts.forms import ChangePasswordForm, CodeForm, LoginForm
 from casework.accounts.queries import user_by_email
+from casework.accounts.reauth import fresh_proof_required
 from casework.accounts.views.common import bp
 from casework.errors import OperationError
 from casework.extensions import limiter
@@ -134,6 +135,7 @@ def _password_refused(form: ChangePasswordForm, exc: OperationError) -> None:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@fresh_proof_required
 def change_password():
     """Every user changes their own password (other sessions are signed out)."""
     form = ChangePasswordForm()

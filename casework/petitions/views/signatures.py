@@ -6,6 +6,7 @@ from flask import Response, abort, flash, render_template, request
 from flask_login import current_user
 
 from casework import access
+from casework.accounts.reauth import fresh_proof_required
 from casework.models import Person, PetitionKind
 from casework.petitions import exports, operations, queries
 from casework.petitions.signature_forms import InvalidateForm
@@ -50,6 +51,7 @@ def export_allowed(person: Person) -> None:
 
 
 @bp.get(PETITION + "/signatures.csv")
+@fresh_proof_required
 def signatures_csv(person_id: int, petition_id: int):
     """The confirmed signatures for the decision maker (no e-mail addresses), cells safe from formulas."""
     person, petition = access.get_petition_or_404(petition_id, person_id, need="manage")
