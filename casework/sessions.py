@@ -37,6 +37,7 @@ from casework.outage import DatabaseUnreachable, database_unreachable_in_request
 _serializer = TaggedJSONSerializer()
 _table = cast(sa.Table, WebSession.__table__)
 TOUCH_INTERVAL = timedelta(minutes=1)
+CSRF_KEY = "csrf_token"  # where Flask-WTF keeps the secret its form tokens are made from
 ANONYMOUS_SALT = "casework.anonymous-session"
 MAX_TOKEN_LENGTH = 100
 MAX_ANONYMOUS_COOKIE = 4000
@@ -96,7 +97,9 @@ class ServerSession(CallbackDict, SessionMixin):
         return self.signed_in or any(key not in _COOKIE_KEYS for key in self)
 
     def regenerate(self) -> None:
-        """Move the data to a fresh token (on sign-in, against session fixation)."""
+        """Move the data to a fresh token (on sign-in, against session fixation), with a fresh CSRF secret:
+        a token known before the sign-in (a planted cookie) is worthless after it."""
+        self.pop(CSRF_KEY, None)
         self.rotate = True
         self.modified = True
 

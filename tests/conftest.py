@@ -308,6 +308,8 @@ class Browser:
         self.get("/login")
         response = self.post("/login", {"email": email, "password": password})
         assert response.status_code == 302, "login failed"
+        # As a browser does: the page after the sign-in carries the new CSRF token.
+        self.get(response.headers["Location"], follow_redirects=True)
         return response
 
     def __getattr__(self, name):

@@ -157,3 +157,16 @@ def test_a_sign_in_waiting_for_its_code_is_kept_on_the_server(app, db):
         from flask import request
 
         assert "mfa_pending" not in app.session_interface.open_session(app, request)
+
+
+def test_a_csrf_token_from_before_the_sign_in_is_refused_after_it(browser, make_user):
+    """A planted pre-sign-in cookie teaches an attacker nothing: signing in renews the CSRF secret."""
+    user = make_user("staff")
+    browser.get("/login")
+    before = browser.token
+    assert browser.post("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+    refused = browser.post("/logout", {"csrf_token": before})
+    assert refused.status_code == 400
+    page = browser.get("/people")
+    assert page.status_code == 200 and browser.token != before
+    assert browser.post("/logout").status_code == 302

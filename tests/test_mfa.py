@@ -11,7 +11,10 @@ from tests.mfa_helpers import SECRET_RE, code_at, enrol, subjects_to
 
 def _password_step(browser, email: str):
     browser.get("/login")
-    return browser.post("/login", {"email": email, "password": PASSWORD})
+    response = browser.post("/login", {"email": email, "password": PASSWORD})
+    if response.status_code == 302:  # as a browser does: the code page carries the new CSRF token
+        browser.get(response.headers["Location"], follow_redirects=True)
+    return response
 
 
 def test_setup_page_shows_the_secret_as_base32_text_a_drawn_qr_code_and_a_code_field(login_as):
