@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import with_appcontext
 
-from casework import unit_of_work
+from casework import audit, unit_of_work
 from casework.extensions import db
 from casework.models import Role
 from casework.outage import DatabaseUnreachable, describe
@@ -115,6 +115,21 @@ def prune_sessions_command() -> None:
 
     prune_expired_sessions()  # in a transaction of its own, like every session write
     click.echo("Expired sessions deleted.")
+
+
+@click.command("end-all-sessions")
+@with_appcontext
+@click.option("--yes", is_flag=True, help="Do it without asking (for scripts).")
+def end_all_sessions_command(yes: bool) -> None:
+    """Sign every user out everywhere (a suspected breach, a key rotation); audited."""
+    from casework.sessions import delete_session_rows, signed_in_rows
+
+    if not yes:
+        click.confirm("Sign every user out of every session now?", abort=True)
+    delete_session_rows(signed_in_rows())  # in a transaction of its own, like every session write
+    with unit_of_work.transaction():
+        audit.record(None, "session.ended_for_everyone", detail="from the command line")
+    click.echo("Every user is signed out; each must sign in again.")
 
 
 @click.command("send-outbox")
@@ -267,6 +282,7 @@ def init_app(app: Flask) -> None:
         create_user_command,
         demo_command,
         prune_sessions_command,
+        end_all_sessions_command,
         send_outbox_command,
         sweep_uploads_command,
         petitions_group,

@@ -344,6 +344,11 @@ def current_token_hash() -> str | None:
     return _hash(token) if token else None
 
 
+def signed_in_rows():
+    """The condition matching every signed-in session (anonymous ones hold no account)."""
+    return _table.c.user_id.is_not(None)
+
+
 def delete_session_rows(condition) -> None:
     """Delete server-side sessions matching a condition, in a transaction of their own."""
     with db.engine.begin() as conn:

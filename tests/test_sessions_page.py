@@ -230,3 +230,17 @@ def test_pruning_deletes_idle_and_expired_rows(app, make_user, db):
     result = app.test_cli_runner().invoke(args=["prune-sessions"])
     assert result.exit_code == 0, result.output
     assert [r.token_hash for r in _rows(db, user)] == [alive]
+
+
+def test_the_command_line_signs_every_user_out_after_asking(app, login_as, make_user, db):
+    staff = login_as("staff")
+    admin = login_as("admin")
+    runner = app.test_cli_runner()
+    asked = runner.invoke(args=["end-all-sessions"], input="n\n")
+    assert asked.exit_code != 0 and staff.get("/people").status_code == 200  # nothing happened
+    done = runner.invoke(args=["end-all-sessions", "--yes"])
+    assert done.exit_code == 0, done.output
+    for browser in (staff, admin):
+        assert browser.get("/people").headers["Location"].startswith("/login")
+    assert db.count(WebSession, WebSession.user_id.is_not(None)) == 0
+    assert db.count(AuditEvent, AuditEvent.action == "session.ended_for_everyone") == 1
