@@ -82,6 +82,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.proved_at = proved_at
         self.modified = False
         self.rotate = False
+        self.ended = False  # the cookie named a server session that has ended (sign in again)
         # What an anonymous cookie held when the request came in (None: no valid anonymous cookie).
         self.anonymous_data: dict | None = None
 
@@ -135,6 +136,13 @@ def _anonymous_serializer(app: Flask) -> URLSafeTimedSerializer:
     )
 
 
+def _ended_session() -> ServerSession:
+    """A new empty session for a cookie whose server session has ended (signed out elsewhere, timed out)."""
+    opened = ServerSession()
+    opened.ended = True
+    return opened
+
+
 class DatabaseSessionInterface(SessionInterface):
     """Flask session interface backed by the web_session table (signed-in users) or a signed cookie."""
 
@@ -176,7 +184,7 @@ class DatabaseSessionInterface(SessionInterface):
         with db.engine.connect() as conn:
             row = conn.execute(sa.select(_table).where(_table.c.token_hash == _hash(token))).first()
         if row is None:
-            return ServerSession()
+            return _ended_session()
         signed_in_at = _aware(row.signed_in_at) or _aware(row.created_at)
         last_seen = _aware(row.last_seen_at)
         if (
@@ -185,7 +193,7 @@ class DatabaseSessionInterface(SessionInterface):
             or now - last_seen > duration(app.config["SESSION_IDLE_TIMEOUT"])
         ):
             delete_session_rows(_table.c.token_hash == _hash(token))
-            return ServerSession()
+            return _ended_session()
         try:
             data = self.serializer.loads(row.data)
         except ValueError:

@@ -7,7 +7,18 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -113,6 +124,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         db.session.rollback()
+        if getattr(session, "ended", False):  # the form's session was ended meanwhile: sign in again
+            flash("Your session has ended. Sign in again, then submit the form once more.", "info")
+            return redirect(url_for("accounts.login"))
         return render_template(
             "errors/error.html",
             code=400,

@@ -20,7 +20,12 @@ NOW = "2026-01-01 00:00:00"
 
 
 def flask_db(tmp_path, *args: str) -> None:
-    env = {"CASEWORK_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin", "CASEWORK_SECRET_KEY": "x" * 32}
+    env = {
+        "CASEWORK_INSTANCE_PATH": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "CASEWORK_SECRET_KEY": "x" * 32,
+        "CASEWORK_ENV": "test",  # no PUBLIC_BASE_URL needed
+    }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "casework", "db", *args],
         env=env,
@@ -152,6 +157,7 @@ def flask_db_on(tmp_path, url: str, *args: str) -> None:
         "PATH": "/usr/bin:/bin",
         "CASEWORK_SECRET_KEY": "x" * 32,
         "CASEWORK_SQLALCHEMY_DATABASE_URI": url,
+        "CASEWORK_ENV": "test",  # no PUBLIC_BASE_URL needed
     }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "casework", "db", *args],

@@ -244,3 +244,14 @@ def test_the_command_line_signs_every_user_out_after_asking(app, login_as, make_
         assert browser.get("/people").headers["Location"].startswith("/login")
     assert db.count(WebSession, WebSession.user_id.is_not(None)) == 0
     assert db.count(AuditEvent, AuditEvent.action == "session.ended_for_everyone") == 1
+
+
+def test_a_form_posted_from_an_ended_session_asks_to_sign_in_again(app, make_user, login_as, db):
+    staff = login_as("staff")
+    other = Browser(app.test_client())
+    other.login(staff.user.email)
+    staff.get("/account/sessions/end-others")
+    assert staff.post("/account/sessions/end-others").status_code == 302
+    answer = other.post("/logout")  # its page was open; its session was ended meanwhile
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+    assert "Your session has ended" in text_of(other.get("/login"))

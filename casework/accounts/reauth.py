@@ -74,7 +74,7 @@ def _this_request_path() -> str:
 def _same_site_referrer() -> str | None:
     """The page the form was posted from, when it is on this site."""
     parts = urlsplit(request.referrer or "")
-    if parts.netloc != request.host:
+    if parts.netloc != request.host:  # a comparison, never a link: links-from-host: not built
         return None
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     return target if is_safe_next(target) else None
