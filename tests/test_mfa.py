@@ -208,8 +208,9 @@ def test_an_admin_resets_a_second_factor_after_confirming(login_as, make_user, m
     assert db.count(TotpFactor) == 0
     assert db.count(AuditEvent, AuditEvent.action == "mfa.reset") == 1
     assert "Casework: second factor removed" in subjects_to(app, staff.user.email)
+    assert staff.get("/people").headers["Location"].startswith("/login")  # the reset signed them out
 
-    enrol(staff)
+    enrol(login_as(staff.user))
     outsider = login_as(make_user("admin", org=make_org("Elsewhere")))
     assert outsider.post(f"/admin/users/{staff.user.id}/mfa/reset").status_code == 404
     assert db.count(TotpFactor) == 1
@@ -227,3 +228,18 @@ def test_the_demo_requires_no_second_factor_and_signs_in_with_the_password_alone
     response = browser.login("admin@example.org", "lantern orchid quarry")
     assert not response.location.endswith(("/login/code", "/account/mfa"))
     assert browser.get("/people").status_code == 200
+
+
+def test_turning_it_on_or_off_ends_the_users_other_sessions(login_as, app, db):
+    from tests.conftest import Browser
+
+    staff = login_as("staff")
+    elsewhere = Browser(app.test_client())
+    elsewhere.login(staff.user.email)
+    enrol(staff)
+    assert elsewhere.get("/people").headers["Location"].startswith("/login")  # begun without the factor
+    assert staff.get("/people").status_code == 200  # the session that turned it on goes on
+    admin = login_as("admin")
+    admin.get(f"/admin/users/{staff.user.id}/mfa/reset")
+    assert admin.post(f"/admin/users/{staff.user.id}/mfa/reset").status_code == 302
+    assert staff.get("/people").headers["Location"].startswith("/login")  # an admin's reset ends every one

@@ -25,6 +25,7 @@ from casework.models import RecoveryCode, Role, TotpFactor, User
 from casework.models.base import utcnow
 from casework.models.security import MfaRequirement
 from casework.petitions import crypto
+from casework.sessions import end_sessions_of
 
 ISSUER = "Casework"
 RECOVERY_CODES = 10
@@ -173,8 +174,9 @@ def unused_recovery_codes(user: User) -> int:
     return count or 0
 
 
-def confirm_enrolment(user: User, secret: str, code: str) -> list[str] | None:
-    """Turn the factor on when `code` matches the secret being enrolled; the new recovery codes, or None."""
+def confirm_enrolment(user: User, secret: str, code: str, keep_token: str | None = None) -> list[str] | None:
+    """Turn the factor on when `code` matches the secret being enrolled; the new recovery codes, or None.
+    The user's other sessions (all but `keep_token`'s) end: a session begun without the factor is over."""
     step = matching_step(secret, code)
     if step is None or factor_of(user) is not None:
         return None
@@ -185,16 +187,19 @@ def confirm_enrolment(user: User, secret: str, code: str) -> list[str] | None:
     codes = new_recovery_codes(user)
     audit.record(user, "mfa.enabled", user)
     notices.second_factor_added(user)
+    end_sessions_of(user.id, keep_token)
     return codes
 
 
-def remove_factor(actor: User, user: User) -> None:
-    """Turn the second factor off (the user, or an admin resetting it); the user is told by e-mail."""
+def remove_factor(actor: User, user: User, keep_token: str | None = None) -> None:
+    """Turn the second factor off (the user, or an admin resetting it); the user is told by e-mail, and every
+    session of the user ends but `keep_token`'s (the user's own, when they turn it off themselves)."""
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(sa.delete(TotpFactor).where(TotpFactor.user_id == user.id))
     db.session.flush()
     audit.record(actor, "mfa.disabled" if actor.id == user.id else "mfa.reset", user)
     notices.second_factor_removed(user, by_admin=actor.id != user.id)
+    end_sessions_of(user.id, keep_token if actor.id == user.id else None)
 
 
 _REQUIRED_ROLES = {

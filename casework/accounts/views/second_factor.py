@@ -13,6 +13,7 @@ from casework.accounts import mfa, signin
 from casework.accounts.forms import EnableSecondFactorForm, ProofForm
 from casework.accounts.reauth import fresh_proof_required
 from casework.accounts.views.common import bp
+from casework.sessions import current_token
 
 WRONG_FIRST_CODE = "That code does not match: check the phone's time and type the code the app shows now."
 WRONG_PROOF = "That is neither your password nor a current code."
@@ -68,7 +69,9 @@ def enable_second_factor():
     form = EnableSecondFactorForm()
     if form.validate_on_submit():
         secret = mfa.unsealed(session.get(signin.ENROLLING))
-        codes = mfa.confirm_enrolment(current_user, secret, form.code.data) if secret else None
+        codes = (
+            mfa.confirm_enrolment(current_user, secret, form.code.data, current_token()) if secret else None
+        )
         if codes is not None:
             session.pop(signin.ENROLLING, None)
             flash("Your second factor is on. Keep the recovery codes below somewhere safe.", "success")
@@ -94,7 +97,7 @@ def _proven(prefix: str) -> bool:
 def disable_second_factor():
     """Turn the second factor off (the password or a current code first); the user is told by e-mail."""
     if mfa.is_enrolled(current_user) and _proven("off"):
-        mfa.remove_factor(current_user, current_user)
+        mfa.remove_factor(current_user, current_user, current_token())
         flash("Your second factor is off. Signing in now needs your password alone.", "success")
     return redirect(url_for("accounts.second_factor"))
 
