@@ -67,6 +67,12 @@ def test_the_engines_hide_parameters(app):
         ),
         ("Failing row contains (7, Vanna Keo, A 087-654-321)", ["Failing row contains"], ["087-654-321"]),
         ("started at 04:13:59 in 0.25 s, version 1.2.3", ["04:13:59", "1.2.3"], ["/24", "/48"]),
+        # the server's own addresses are nobody's: the development server's banner stays usable
+        (
+            " * Running on http://127.0.0.1:5000 and [::1]:5000",
+            ["http://127.0.0.1:5000", "[::1]:5000"],
+            ["/24"],
+        ),
     ],
 )
 def test_redact(line, kept, gone):
