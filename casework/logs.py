@@ -43,7 +43,8 @@ def _cut_ipv4(match: re.Match) -> str:
     parts = match.groups()
     if any(int(p) > 255 for p in parts):
         return match.group(0)
-    if parts[0] == "127" or match.group(0) == "0.0.0.0":  # this machine: the server's own address, no one's
+    address = ipaddress.IPv4Address(match.group(0))
+    if address.is_loopback or address.is_unspecified:  # this machine: the server's own address, no one's
         return match.group(0)
     return f"{parts[0]}.{parts[1]}.{parts[2]}.0/24"
 
