@@ -8,6 +8,7 @@ import secrets
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
@@ -34,6 +35,9 @@ def _default_instance_path() -> str | None:
 
 def create_app(config: dict | None = None) -> Flask:
     """Application factory: defaults, then instance/config.py, then CASEWORK_* variables, then `config`."""
+    # Every file the service writes is private (the database and its WAL and journal, documents, keys,
+    # backups): readable by the service's own user only, whatever umask the service was started with.
+    os.umask(0o077)
     app = CaseworkFlask(
         __name__,
         template_folder=str(resource_dir("templates")),
@@ -58,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
         "hide_parameters": True,
     }
+    _tighten_permissions(app)
     _check_hosts(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
@@ -91,6 +96,24 @@ def _check_hosts(app: Flask) -> None:
     if isinstance(hosts, str):
         app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or None
     check_public_base_url(app)
+
+
+def _tighten_permissions(app: Flask) -> None:
+    """Make private what an earlier start (under a looser umask) left readable by others: the instance
+    folder and its files, the SQLite database with its WAL and journal, the documents folder and files."""
+    instance = Path(app.instance_path)
+    folders = [instance, Path(app.config.get("DOCUMENTS_DIR") or instance / "documents")]
+    files = [path for folder in folders if folder.is_dir() for path in folder.iterdir()]
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        files += [Path(url.database + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    for path, mode in [(f, 0o700) for f in folders] + [(f, 0o600) for f in files]:
+        try:
+            kind_matches = path.is_dir() if mode == 0o700 else path.is_file()
+            if kind_matches and not path.is_symlink() and path.stat().st_mode & 0o777 != mode:
+                path.chmod(mode)
+        except OSError as exc:  # not ours (a folder shared by the operator): say so, start anyway
+            logging.getLogger(__name__).warning("%s could not be made private: %s", path, exc.strerror)
 
 
 class DatabaseInt(IntegerConverter):

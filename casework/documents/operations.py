@@ -11,7 +11,7 @@ from casework.models import Document, Person, User
 
 
 def upload(actor: User, person: Person, data: bytes, filename: str, fields: dict) -> Document:
-    """Check, store and record an uploaded file (UploadRejected when it is not acceptable)."""
+    """Check, clean, store and record an uploaded file (UploadRejected when it is not acceptable)."""
     stored = storage.save(data)
     document = Document(
         person_id=person.id,
@@ -25,7 +25,9 @@ def upload(actor: User, person: Person, data: bytes, filename: str, fields: dict
     )
     db.session.add(document)
     db.session.flush()
-    audit.record(actor, "document.uploaded", document, person=person, fields=sorted(fields))
+    # Names of what was removed, never what it said (casework.documents.cleaning).
+    detail = "removed: " + ", ".join(stored.removed) if stored.removed else None
+    audit.record(actor, "document.uploaded", document, person=person, fields=sorted(fields), detail=detail)
     return document
 
 

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from casework import unit_of_work
+from casework.documents import cleaning
 from casework.errors import OperationError
 from casework.extensions import db
 from casework.models import Document
@@ -58,6 +59,7 @@ class StoredFile:
     content_type: str
     size: int
     sha256: str
+    removed: tuple[str, ...] = ()  # what cleaning took out of the upload (casework.documents.cleaning)
 
 
 def folder() -> Path:
@@ -124,10 +126,15 @@ def check(data: bytes) -> str:
 
 
 def save(data: bytes) -> StoredFile:
-    """Check and write an upload as `<name>.part`, named once the unit of work commits (deleted if it does
-    not); returns what to record (StorageUnavailable when the disk is full or read-only: then no file, not
-    even a partial one, is left behind)."""
+    """Check, clean and write an upload as `<name>.part`, named once the unit of work commits (deleted if it
+    does not); returns what to record, size and SHA-256 those of the cleaned file (StorageUnavailable when the
+    disk is full or read-only: then no file, not even a partial one, is left behind)."""
     content_type = check(data)
+    try:
+        cleaned = cleaning.clean(data, content_type)
+    except cleaning.CleaningFailed as exc:
+        raise UploadRejected(str(exc)) from None
+    data = cleaned.data
     name = secrets.token_hex(16)
     try:
         _write_part(folder() / name, data)
@@ -135,7 +142,7 @@ def save(data: bytes) -> StoredFile:
         logger.warning("document not stored: %s", exc)
         raise StorageUnavailable() from None
     unit_of_work.after_commit(lambda: _publish(name), on_rollback=lambda: _discard(name))
-    return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest())
+    return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest(), cleaned.removed)
 
 
 def _part(path: Path) -> Path:
