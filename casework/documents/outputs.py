@@ -72,7 +72,12 @@ def read_documents(reading: Reading) -> None:
             stored = storage.save(data)
         except storage.UploadRejected as exc:
             raise CaseFileRejected(f"{where}: {exc}") from None
-        fields.update(content_type=stored.content_type, size=stored.size, storage_name=stored.storage_name)
+        fields.update(  # a file from another instance is cleaned like any upload: the row describes what is stored
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            storage_name=stored.storage_name,
+        )
         fields.setdefault("filename", "document")
         db.session.add(Document(person_id=reading.person.id, uploaded_by_id=reading.user.id, **fields))
     if missing:
