@@ -211,3 +211,22 @@ def test_retention_settings_are_saved_and_bad_years_change_nothing(login_as, db,
     assert db.get(Organization, org.id).purge_closed_after_years == 7
     off = admin.post("/admin/settings", {"purge_closed_after_years": "", "version": stored.version})
     assert off.status_code == 302 and db.get(Organization, org.id).purge_closed_after_years is None
+
+
+def test_a_hold_placed_after_the_listing_still_keeps_the_case(app, db, org, make_person, monkeypatch):
+    set_policy(db, org, purge_closed_after_years=5)
+    person = make_person(**closed(LONG_AGO))
+    from casework.maintenance import purge as purge_module
+
+    real = purge_module.find_due
+
+    def listed_then_held(now=None):
+        report = real(now)
+        db.execute(sa.update(Person).where(Person.id == person.id).values(legal_hold=True))
+        return report
+
+    monkeypatch.setattr(purge_module, "find_due", listed_then_held)
+    result = purge(app)
+    assert result.exit_code == 0 and result.output == "Nothing is due.\n"
+    assert db.get(Person, person.id) is not None
+    assert db.count(AuditEvent, AuditEvent.action == "person.purged") == 0
