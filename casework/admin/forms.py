@@ -78,13 +78,31 @@ class OrgSettingsForm(BaseForm):
         description="After these days, counted from when the requirement was saved, a user without a second "
         "factor can use nothing but the page that sets it up.",
     )
+    purge_closed_after_years = IntegerField(
+        "Purge closed cases N years after closing",
+        validators=[Optional()],
+        low=1,
+        high=30,
+        description="Empty: closed cases are kept. A case on legal hold is never purged. The purge runs from "
+        "the server (flask --app casework purge).",
+    )
+    audit_retention_years = IntegerField(
+        "Keep the audit trail N years",
+        validators=[Optional()],
+        low=1,
+        high=30,
+        description="Empty: the audit trail is kept. Older events are deleted by the same purge.",
+    )
     version = VersionField()
 
     def record_data(self) -> dict:
-        """The settings as typed (a second-factor setting left out keeps its value)."""
+        """The settings as typed (a second-factor setting left out keeps its value; an empty retention
+        setting turns it off)."""
         data = {
             "volunteers_see_a_number": self.volunteers_see_a_number.data,
             "volunteers_build_packets": self.volunteers_build_packets.data,
+            "purge_closed_after_years": self.purge_closed_after_years.data,
+            "audit_retention_years": self.audit_retention_years.data,
         }
         for name in ("mfa_required_for", "mfa_grace_days"):
             if self[name].data is not None:

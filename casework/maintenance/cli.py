@@ -120,6 +120,36 @@ def check_command(fix: bool) -> None:
         raise SystemExit(1)
 
 
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="List what the retention policies would purge; change nothing.")
+def purge_command(dry_run: bool) -> None:
+    """Purge closed cases and old audit events as each organization's retention policy says."""
+    from casework.maintenance.purge import find_due, run_purge
+
+    try:
+        if dry_run:
+            with unit_of_work.transaction():
+                report = find_due()
+        else:
+            report = run_purge()
+    except sa.exc.OperationalError as exc:
+        raise _one_line(exc) from None
+    verb = "would purge" if dry_run else "purged"
+    for case in report.cases:
+        click.echo(f"organization {case.org_id}: case {case.person_id} closed {case.closed_on} {verb}")
+    for due in report.audits:
+        click.echo(f"organization {due.org_id}: {due.count} audit event(s) before {due.before.date()} {verb}")
+    for case, error in report.failed:
+        click.echo(f"organization {case.org_id}: case {case.person_id} NOT purged ({error}); see the log")
+    for due in report.failed_audits:
+        click.echo(f"organization {due.org_id}: audit events NOT purged; see the log")
+    if not (report.cases or report.audits or report.failed or report.failed_audits):
+        click.echo("Nothing is due.")
+    if report.failed or report.failed_audits:
+        raise SystemExit(1)
+
+
 def key_unavailable_page(error: Exception):
     """503 with what to do, while a key that stored data depends on is missing or wrong."""
     return render_template(
@@ -153,7 +183,7 @@ def init_app(app: Flask) -> None:
     """Register the commands, and refuse to serve while a key that stored data depends on is missing."""
     from casework.petitions.crypto import KeyUnavailable
 
-    for command in (backup_command, verify_backup_command, restore_command, check_command):
+    for command in (backup_command, verify_backup_command, restore_command, check_command, purge_command):
         app.cli.add_command(command)
     app.register_error_handler(KeyUnavailable, key_unavailable_page)
     refuse_without_key(app)

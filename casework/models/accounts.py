@@ -50,6 +50,10 @@ class Organization(TimestampMixin, Base):
     )
     mfa_grace_days: Mapped[int] = mapped_column(default=7, server_default="7")
     mfa_required_since: Mapped[datetime | None]
+    # Retention (None: keep): closed cases are purged this many years after closing, unless on legal hold;
+    # audit events older than `audit_retention_years` are deleted (flask --app casework purge).
+    purge_closed_after_years: Mapped[int | None]
+    audit_retention_years: Mapped[int | None]
     # The settings are edited like every versioned record: a save from an older version is refused.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -163,6 +163,8 @@ class Person(TimestampMixin, Base):
     outcome: Mapped[CaseOutcome | None] = mapped_column(enum_column(CaseOutcome), index=True)
     outcome_on: Mapped[date | None]
     outcome_notes: Mapped[str | None] = mapped_column(sa.Text)
+    # A legal hold keeps the case from every retention purge, however long ago it closed.
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     # Derived from the custody timeline (casework.models.custody.derive_custody) whenever it changes, so that
     # every list can show the badge and "who is detained now" is one indexed query.

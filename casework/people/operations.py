@@ -105,6 +105,13 @@ def restore_person(actor: User, person: Person) -> None:
     db.session.flush()
 
 
+def set_legal_hold(actor: User, person: Person, hold: bool) -> None:
+    """Place or release the legal hold that keeps the case from every retention purge."""
+    person.legal_hold = hold
+    audit.record(actor, "person.legal_hold_placed" if hold else "person.legal_hold_released", person)
+    db.session.flush()
+
+
 ALREADY_ON_TEAM = "That user is already on the team."
 
 

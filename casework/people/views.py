@@ -209,6 +209,20 @@ def delete(person_id: int):
     )
 
 
+@bp.route("/<int:person_id>/legal-hold", methods=["GET", "POST"])
+def legal_hold(person_id: int):
+    """Confirm, then place the legal hold (or release it when the case is already on hold)."""
+    person = access.get_person_or_404(person_id, need="manage")
+    hold = not person.legal_hold
+    return editing.confirm_view(
+        template="people/confirm_legal_hold.html",
+        context={"person": person, "hold": hold},
+        act=lambda: operations.set_legal_hold(current_user, person, hold),
+        done_url=url_for("people.show", person_id=person.id),
+        message="The case is on legal hold." if hold else "The legal hold was released.",
+    )
+
+
 def _back_to(person: Person, anchor: str):
     return redirect(url_for("people.show", person_id=person.id) + anchor)
 

@@ -43,6 +43,7 @@ ROUTES = {
     "people.close": ("GET", "/people/{person}/close", CASE_EDIT),
     "people.reopen": ("GET", "/people/{person}/reopen", CASE_EDIT),
     "people.delete": ("GET", "/people/{person}/delete", CASE_DELETE),
+    "people.legal_hold": ("GET", "/people/{person}/legal-hold", CASE_MANAGE),
     "people.add_to_team": ("POST", "/people/{person}/team", CASE_MANAGE),
     "people.remove_from_team": ("POST", "/people/{person}/team/{assignment}/remove", CASE_MANAGE),
     "people.add_share": ("POST", "/people/{person}/shares", CASE_MANAGE),
