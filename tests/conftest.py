@@ -242,7 +242,8 @@ def make_person(db, org):
 
 @pytest.fixture
 def share_case(db):
-    """share_case(person, user=None, org=None, level="view", expires_on=None) -> CaseShare."""
+    """share_case(person, user=None, org=None, level="view", expires_on=None, **policy) -> CaseShare; policy:
+    includes_privileged, includes_a_number, allows_export (all off unless given)."""
 
     def make(
         person: Person,
@@ -250,6 +251,7 @@ def share_case(db):
         org: Organization | None = None,
         level: str = "view",
         expires_on: date | None = None,
+        **policy: bool,
     ) -> CaseShare:
         return db.add(
             CaseShare(
@@ -258,6 +260,7 @@ def share_case(db):
                 org_id=org.id if org else None,
                 level=ShareLevel(level),
                 expires_on=expires_on,
+                **policy,
             )
         )
 

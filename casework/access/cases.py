@@ -12,7 +12,7 @@ from flask import abort, g
 from flask_login import current_user
 
 from casework.extensions import db, login_manager
-from casework.models import CaseAssignment, CaseShare, Person, Role, ShareLevel, User
+from casework.models import CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
 
 ORG_WIDE_ROLES = (Role.ADMIN, Role.STAFF)
 PRIVILEGED_ROLES = (Role.ADMIN, Role.STAFF, Role.ATTORNEY)
@@ -112,6 +112,54 @@ def level_for(user: User, person: Person) -> Level:
     return level
 
 
+class SharePolicy(NamedTuple):
+    """What the shares reaching a partner include, as the owning organization chose them."""
+
+    includes_privileged: bool = False
+    includes_a_number: bool = False
+    allows_export: bool = False
+
+
+def shared_policy(user: User, person: Person) -> SharePolicy | None:
+    """For a user who reaches the case only through shares, what those shares include (any of them); None
+    for a member of the owning organization, whom the organization's own rules govern."""
+    if person.org_id == user.org_id:
+        return None
+    cache = g.setdefault("_share_policies", {})
+    key = (user.id, person.id)
+    if key not in cache:
+        rows = db.session.execute(
+            sa.select(
+                CaseShare.includes_privileged, CaseShare.includes_a_number, CaseShare.allows_export
+            ).where(CaseShare.person_id == person.id, _share_grants(user, date.today()))
+        ).all()
+        cache[key] = SharePolicy(*(any(row[i] for row in rows) for i in range(3)))
+    return cache[key]
+
+
+def owner_allows(user: User, action: str, person: Person) -> bool:
+    """Whether the user's role would allow `action` in the case's owning organization, read from that
+    organization's settings and, for a partner, from what the share includes; the partner organization's own
+    settings never widen a share."""
+    policy = shared_policy(user, person)
+    owner = user.organization if policy is None else db.session.get_one(Organization, person.org_id)
+    role = user.role
+    allowed = {
+        "export": role != Role.VOLUNTEER,
+        "print": role != Role.VOLUNTEER or owner.volunteers_build_packets,
+        "see_a_number": role != Role.VOLUNTEER or owner.volunteers_see_a_number,
+        "view_privileged": role in PRIVILEGED_ROLES,
+    }[action]
+    if policy is None or not allowed:
+        return allowed
+    return {
+        "export": policy.allows_export,
+        "print": policy.allows_export,
+        "see_a_number": policy.includes_a_number,
+        "view_privileged": policy.includes_privileged,
+    }[action]
+
+
 def can(user: User, action: str, obj: Person | None = None) -> bool:
     """Whether `user` may perform `action` on a case (or, for obj=None, in general)."""
     if user is None or not user.is_authenticated or not user.active:
@@ -139,12 +187,8 @@ def can(user: User, action: str, obj: Person | None = None) -> bool:
             return level >= Level.MANAGE
         case "delete":
             return level >= Level.MANAGE and role == Role.ADMIN
-        case "export":
-            return level >= Level.VIEW and role != Role.VOLUNTEER
-        case "view_privileged":
-            return level >= Level.VIEW and role in PRIVILEGED_ROLES
-        case "see_a_number":
-            return level >= Level.VIEW and can(user, "see_a_number")
+        case "export" | "view_privileged" | "see_a_number":
+            return level >= Level.VIEW and owner_allows(user, action, obj)
     raise ValueError(f"unknown action {action!r}")
 
 

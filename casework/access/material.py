@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
-from casework.access.cases import CaseItem, Level, can, get_case_item_or_404, level_for
-from casework.models import Document, Note, Person, Role, User
+from casework.access.cases import (
+    CaseItem,
+    Level,
+    _share_grants,
+    can,
+    get_case_item_or_404,
+    level_for,
+    owner_allows,
+)
+from casework.models import CaseShare, Document, Note, Person, Role, User
+
+
+def _privileged_cases(user: User):
+    """SQL condition on a person id: the cases whose privileged material this user may read (their own
+    organization's, for admins, staff and attorneys; a partner's, only where a share includes it)."""
+    if not can(user, "view_privileged"):
+        return None
+    own = sa.select(Person.id).where(Person.org_id == user.org_id)
+    shared = sa.select(CaseShare.person_id).where(
+        _share_grants(user, date.today()), CaseShare.includes_privileged.is_(True)
+    )
+    return own.union(shared)
 
 
 def notes_filter(user: User):
-    """SQL condition on Note: privileged notes only for admins, staff and attorneys."""
-    return sa.true() if can(user, "view_privileged") else Note.privileged.is_(False)
+    """SQL condition on Note: privileged notes only where the user may read the case's privileged material."""
+    cases = _privileged_cases(user)
+    if cases is None:
+        return Note.privileged.is_(False)
+    return sa.or_(Note.privileged.is_(False), Note.person_id.in_(cases))
 
 
 def get_note_or_404(note_id: int, person_id: int, need: str = "view") -> CaseItem:
@@ -25,8 +50,12 @@ def get_note_or_404(note_id: int, person_id: int, need: str = "view") -> CaseIte
 
 
 def documents_filter(user: User):
-    """SQL condition on Document: privileged documents only for admins, staff and attorneys."""
-    return sa.true() if can(user, "view_privileged") else Document.privileged.is_(False)
+    """SQL condition on Document: privileged documents only where the user may read the case's privileged
+    material."""
+    cases = _privileged_cases(user)
+    if cases is None:
+        return Document.privileged.is_(False)
+    return sa.or_(Document.privileged.is_(False), Document.person_id.in_(cases))
 
 
 def get_document_or_404(document_id: int, person_id: int, need: str = "view") -> CaseItem:
@@ -39,9 +68,17 @@ def get_document_or_404(document_id: int, person_id: int, need: str = "view") ->
 
 
 def can_print(user: User, person: Person | None = None) -> bool:
-    """PDF summaries and packets: everyone but volunteers, unless their organization allows volunteers."""
+    """PDF summaries and packets: everyone but volunteers, unless the owning organization allows volunteers;
+    a partner only where the share allows export and printing."""
     if user is None or not user.is_authenticated or not user.active:
         return False
-    if person is not None and level_for(user, person) < Level.VIEW:
+    if person is None:
+        return _prints_in_own_org(user)
+    if level_for(user, person) < Level.VIEW:
         return False
+    return owner_allows(user, "print", person)
+
+
+def _prints_in_own_org(user: User) -> bool:
+    """Printing in general, by the rules of the user's own organization."""
     return user.role != Role.VOLUNTEER or user.organization.volunteers_build_packets

@@ -287,6 +287,10 @@ class CaseShare(Base):
     )
     level: Mapped[ShareLevel] = mapped_column(enum_column(ShareLevel))
     expires_on: Mapped[date | None]
+    # What the owning organization lets the partner reach beyond the case record (all off unless chosen).
+    includes_privileged: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    includes_a_number: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    allows_export: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -15,7 +15,6 @@ from casework.forms import (
     LinesField,
     NotBefore,
     NotInFuture,
-    NotInPast,
     VersionField,
     coerce_id,
     options,
@@ -29,7 +28,6 @@ from casework.models import (
     ImmigrationStatus,
     RemovalCase,
     RemovalStage,
-    ShareLevel,
 )
 from casework.people.operations import CLOSED_STATUSES
 from casework.people.search import stored_day
@@ -274,22 +272,6 @@ class AssignForm(BaseForm):
     """Add a user of the organization to a case's team."""
 
     user_id = SelectField("Add to the team", coerce=coerce_id, choices=[])
-
-
-class ShareForm(BaseForm):
-    """Share a case with a user or organization outside its owner."""
-
-    grantee = StringField(
-        "Share with",
-        validators=[DataRequired("Type an e-mail address or organization name.")],
-        description="The e-mail address of a user, or the exact name of an organization.",
-    )
-    level = EnumSelectField("Access", enum=ShareLevel, validators=[InputRequired("Choose view or edit.")])
-    expires_on = DayField(
-        "Until (optional)",
-        validators=[Optional(), NotInPast("The end date")],
-        description="Leave empty to share until you remove it.",
-    )
 
 
 CHOOSE_LISTED = "Choose one of the options in the list."

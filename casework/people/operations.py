@@ -164,18 +164,35 @@ def find_grantee(person: Person, text: str) -> User | Organization:
 
 
 def share(
-    actor: User, person: Person, grantee: User | Organization, level: ShareLevel, expires_on: date | None
+    actor: User,
+    person: Person,
+    grantee: User | Organization,
+    level: ShareLevel,
+    expires_on: date | None,
+    policy: dict[str, bool] | None = None,
 ) -> CaseShare:
-    """Open a case to a partner (or change an existing share's level and end date)."""
+    """Open a case to a partner (or change an existing share's level, end date and what it includes); what
+    it includes beyond the case record is off unless `policy` says so."""
+    policy = {
+        "includes_privileged": False,
+        "includes_a_number": False,
+        "allows_export": False,
+        **(policy or {}),
+    }
     key = {"user_id": grantee.id} if isinstance(grantee, User) else {"org_id": grantee.id}
     existing = db.session.scalar(sa.select(CaseShare).filter_by(person_id=person.id, **key))
     if existing is not None:
-        changed = apply_changes(existing, {"level": ShareLevel(level), "expires_on": expires_on})
+        changed = apply_changes(existing, {"level": ShareLevel(level), "expires_on": expires_on, **policy})
         audit.record(actor, "person.share_changed", existing, person=person, fields=changed)
         db.session.flush()
         return existing
     new = CaseShare(
-        person_id=person.id, level=ShareLevel(level), expires_on=expires_on, created_by_id=actor.id, **key
+        person_id=person.id,
+        level=ShareLevel(level),
+        expires_on=expires_on,
+        created_by_id=actor.id,
+        **policy,
+        **key,
     )
     db.session.add(new)
     db.session.flush()

@@ -19,8 +19,8 @@ from casework.people.forms import (
     PeopleFilterForm,
     PersonForm,
     ReopenCaseForm,
-    ShareForm,
 )
+from casework.people.sharing import ShareForm, what_partner_sees
 from casework.record import queries as record_queries
 from casework.reference import COMMUNITY_SUGGESTIONS, COUNTRY_SUGGESTIONS, STATE_NAMES
 
@@ -135,7 +135,12 @@ def _management(person: Person) -> dict:
     assign_form = AssignForm()
     assignable = operations.assignable_users(person)
     assign_form.user_id.choices = options((u.id, f"{u.display_name} ({u.role.label})") for u in assignable)
-    return {"shares": queries.shares_of(person), "assign_form": assign_form, "share_form": ShareForm()}
+    return {
+        "shares": queries.shares_of(person),
+        "assign_form": assign_form,
+        "share_form": ShareForm(),
+        "what_partner_sees": what_partner_sees,
+    }
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
@@ -264,7 +269,7 @@ def add_share(person_id: int):
 
     def share():
         grantee = operations.find_grantee(person, form.grantee.data)
-        operations.share(current_user, person, grantee, form.level.data, form.expires_on.data)
+        operations.share(current_user, person, grantee, form.level.data, form.expires_on.data, form.policy())
 
     if editing.attempt(share, refused_prefix="Not shared: "):
         flash("The case is shared.", "success")

@@ -1,0 +1,128 @@
+"""The owning organization's policy governs every share: privileged material, the A-number, export and printing
+reach a partner only when the share includes them, and the partner organization's settings never widen it."""
+
+import uuid
+
+import sqlalchemy as sa
+
+from casework.models import CaseShare, Document, Note, Organization
+from tests.conftest import text_of
+
+A_NUMBER, SHOWN_A_NUMBER = "012345678", "012-345-678"
+PRIVILEGED_NOTE = "PRIVILEGED-STRATEGY-MEMO"
+
+
+def _privileged_document(db, person) -> Document:
+    return db.add(
+        Document(
+            person_id=person.id,
+            title="PRIVILEGED-DECLARATION-DRAFT",
+            filename="draft.pdf",
+            content_type="application/pdf",
+            size=10,
+            sha256=uuid.uuid4().hex * 2,
+            storage_name=uuid.uuid4().hex,
+            privileged=True,
+        )
+    )
+
+
+def _shared_case(db, make_person, make_org, make_user, role="staff"):
+    person = make_person(legal_name="Shared Person", a_number=A_NUMBER)
+    attorney = make_user("attorney")
+    db.add(Note(person_id=person.id, author_id=attorney.id, body=PRIVILEGED_NOTE, privileged=True))
+    document = _privileged_document(db, person)
+    partner_org = make_org("Alder & Finch LLP")
+    partner = make_user(role, org=partner_org, email="partner@example.net")
+    return person, document, partner_org, partner
+
+
+def test_view_share_with_the_form_defaults_keeps_the_partner_to_the_case_record(
+    login_as, make_person, make_org, make_user, db
+):
+    person, document, _, partner = _shared_case(db, make_person, make_org, make_user)
+    staff = login_as("staff")
+    staff.post(f"/people/{person.id}/shares", {"grantee": "partner@example.net", "level": "view"})
+    share = db.scalar(sa.select(CaseShare))
+    assert (share.includes_privileged, share.includes_a_number, share.allows_export) == (False, False, False)
+    assert "not: the A-number, privileged notes and documents, export and printing" in text_of(
+        staff.get(f"/people/{person.id}")
+    )
+
+    pb = login_as(partner)
+    page = text_of(pb.get(f"/people/{person.id}"))
+    assert "Shared Person" in page
+    assert SHOWN_A_NUMBER not in page and A_NUMBER not in page
+    assert PRIVILEGED_NOTE not in text_of(pb.get(f"/people/{person.id}"))
+    assert "PRIVILEGED-DECLARATION-DRAFT" not in text_of(pb.get(f"/people/{person.id}"))
+    assert pb.get(f"/people/{person.id}/documents/{document.id}").status_code == 404
+    assert pb.get(f"/people/{person.id}/export.json").status_code in (403, 404)
+    assert pb.get(f"/people/{person.id}/summary.pdf").status_code in (403, 404)
+
+
+def test_owner_turns_each_part_on_and_the_partner_reaches_it(login_as, make_person, make_org, make_user, db):
+    person, document, _, partner = _shared_case(db, make_person, make_org, make_user)
+    staff = login_as("staff")
+    staff.post(f"/people/{person.id}/shares", {"grantee": "partner@example.net", "level": "view"})
+    pb = login_as(partner)
+    assert SHOWN_A_NUMBER not in text_of(pb.get(f"/people/{person.id}"))
+
+    staff.post(
+        f"/people/{person.id}/shares",
+        {"grantee": "partner@example.net", "level": "view", "includes_a_number": "y"},
+    )
+    assert db.count(CaseShare) == 1
+    assert SHOWN_A_NUMBER in text_of(pb.get(f"/people/{person.id}"))
+    assert PRIVILEGED_NOTE not in text_of(pb.get(f"/people/{person.id}"))
+    assert pb.get(f"/people/{person.id}/export.json").status_code in (403, 404)
+
+    staff.post(
+        f"/people/{person.id}/shares",
+        {
+            "grantee": "partner@example.net",
+            "level": "view",
+            "includes_a_number": "y",
+            "includes_privileged": "y",
+            "allows_export": "y",
+        },
+    )
+    assert PRIVILEGED_NOTE in text_of(pb.get(f"/people/{person.id}"))
+    assert "PRIVILEGED-DECLARATION-DRAFT" in text_of(pb.get(f"/people/{person.id}"))
+    assert pb.get(f"/people/{person.id}/documents/{document.id}").status_code == 410  # found; no file stored
+    assert pb.get(f"/people/{person.id}/export.json").status_code == 200
+    assert pb.get(f"/people/{person.id}/summary.pdf").status_code == 200
+
+
+def test_partner_organization_settings_change_nothing(
+    login_as, make_person, make_org, make_user, share_case, db, org
+):
+    person, _, partner_org, _ = _shared_case(db, make_person, make_org, make_user)
+    partner_volunteer = make_user("volunteer", org=partner_org)
+    share_case(person, user=partner_volunteer)
+    db.execute(
+        sa.update(Organization)
+        .where(Organization.id == partner_org.id)
+        .values(volunteers_see_a_number=True, volunteers_build_packets=True)
+    )
+
+    pv = login_as(partner_volunteer)
+    assert SHOWN_A_NUMBER not in text_of(pv.get(f"/people/{person.id}"))
+    assert pv.get(f"/people/{person.id}/summary.pdf").status_code in (403, 404)
+    assert pv.get(f"/people/{person.id}/export.json").status_code in (403, 404)
+
+
+def test_share_includes_only_what_the_owners_rules_allow_the_partners_role(
+    login_as, make_person, make_org, make_user, share_case, db
+):
+    """A share that includes everything still follows the owner's rules for the role: a partner volunteer
+    sees no A-number and prints nothing while the owner keeps those from its own volunteers."""
+    person, _, partner_org, _ = _shared_case(db, make_person, make_org, make_user)
+    partner_volunteer = make_user("volunteer", org=partner_org)
+    share_case(
+        person, user=partner_volunteer, includes_privileged=True, includes_a_number=True, allows_export=True
+    )
+    pv = login_as(partner_volunteer)
+    page = text_of(pv.get(f"/people/{person.id}"))
+    assert SHOWN_A_NUMBER not in page
+    assert PRIVILEGED_NOTE not in text_of(pv.get(f"/people/{person.id}"))
+    assert pv.get(f"/people/{person.id}/summary.pdf").status_code in (403, 404)
