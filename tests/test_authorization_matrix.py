@@ -53,7 +53,17 @@ def build_scenario(db, make_org, make_user, make_person):
     }
     person = make_person(assigned=[users["volunteer_assigned"], users["attorney_assigned"]])
     deleted = make_person(deleted_at=datetime.now(UTC))
-    share = db.add(CaseShare(person_id=person.id, user_id=users["partner_shared"].id, level="view"))
+    # The share includes everything the owner may choose, so the rows show a partner's full reach.
+    share = db.add(
+        CaseShare(
+            person_id=person.id,
+            user_id=users["partner_shared"].id,
+            level="view",
+            includes_privileged=True,
+            includes_a_number=True,
+            allows_export=True,
+        )
+    )
     assignment = db.scalar(sa.select(CaseAssignment).where(CaseAssignment.person_id == person.id))
     ids = {
         "person": person.id,
