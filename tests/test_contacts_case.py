@@ -192,22 +192,26 @@ def test_partner_with_a_share_sees_the_case_contacts_but_not_the_directory(
     assert "Add from the directory" not in page and "/remove" not in page
 
 
-def test_partner_with_an_edit_share_links_the_owners_contacts(
+def test_partner_with_an_edit_share_links_only_the_contacts_already_on_the_case(
     login_as, make_person, make_org, share_case, contact, db
 ):
     other = make_org("Partner Firm LLP")
     db.add(Contact(org_id=other.id, name="Partner's Own Contact", kind=ContactKind.OTHER))
+    consulate = db.add(Contact(org_id=contact.org_id, name="Consulate On The Case", kind=ContactKind.OTHER))
     person = make_person()
+    db.add(CaseContact(person_id=person.id, contact_id=consulate.id, role=ROLE))
     partner = login_as("staff", org=other)
     share_case(person, user=partner.user, level="edit")
     page = text_of(partner.get(f"/people/{person.id}/contacts/link"))
-    assert "Jordan Ellery" in page and "Partner&#39;s Own Contact" not in page
-    assert (
-        partner.post(
-            f"/people/{person.id}/contacts/link", {"contact_id": contact.id, "role": ROLE}
-        ).status_code
-        == 302
+    assert "Consulate On The Case" in page
+    assert "Jordan Ellery" not in page and "Partner&#39;s Own Contact" not in page  # the owner's directory
+    partner.post(f"/people/{person.id}/contacts/link", {"contact_id": contact.id, "role": ROLE})
+    assert db.count(CaseContact, CaseContact.contact_id == contact.id) == 0
+    response = partner.post(
+        f"/people/{person.id}/contacts/link", {"contact_id": consulate.id, "role": "Second role"}
     )
+    assert response.status_code == 302
+    assert db.count(CaseContact, CaseContact.contact_id == consulate.id) == 2
 
 
 def test_case_section_loads_in_a_fixed_number_of_queries(login_as, make_person, db, org):

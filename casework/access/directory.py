@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from casework.access.cases import ORG_WIDE_ROLES
 from casework.extensions import db
-from casework.models import Contact, Person, User
+from casework.models import CaseContact, Contact, Person, User
 
 # A directory belongs to one organization: its admins and staff manage it, its volunteers and attorneys
 # read it, and for every other organization its contacts do not exist (404).
@@ -44,10 +44,15 @@ def get_contact_or_404(contact_id: int, need: str = "view"):
     return contact
 
 
-def linkable_contacts(person: Person) -> sa.Select:
-    """SELECT of the contacts that may be linked to a case: the directory of the case's owner organization.
+def linkable_contacts(person: Person, user: User | None = None) -> sa.Select:
+    """SELECT of the contacts the user (by default the signed-in one) may link to a case: for a member of the
+    owning organization, its directory; for a partner with an edit share, only the contacts already on the
+    case (the owner's directory stays the owner's, and never the partner organization's own).
 
-    The caller must already have checked that the user may edit the case (a partner with an edit share
-    links the owner's contacts, never its own organization's)."""
-
-    return sa.select(Contact).where(Contact.org_id == person.org_id)
+    The caller must already have checked that the user may edit the case."""
+    user = current_user if user is None else user
+    owners = sa.select(Contact).where(Contact.org_id == person.org_id)
+    if user.org_id == person.org_id:
+        return owners
+    on_the_case = sa.select(CaseContact.contact_id).where(CaseContact.person_id == person.id)
+    return owners.where(Contact.id.in_(on_the_case))
