@@ -126,3 +126,37 @@ def test_share_includes_only_what_the_owners_rules_allow_the_partners_role(
     assert SHOWN_A_NUMBER not in page
     assert PRIVILEGED_NOTE not in text_of(pv.get(f"/people/{person.id}"))
     assert pv.get(f"/people/{person.id}/summary.pdf").status_code in (403, 404)
+
+
+def test_a_partner_neither_finds_by_nor_exports_an_a_number_the_share_leaves_out(
+    login_as, make_person, make_org, make_user, share_case, db
+):
+    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
+    share = share_case(person, user=partner)
+    pb = login_as(partner)
+    exported = text_of(pb.get("/people/export.csv"))
+    assert "Shared Person" in exported and SHOWN_A_NUMBER not in exported and A_NUMBER not in exported
+    assert "Shared Person" in text_of(pb.get("/people"))
+    pb.post("/people", {"q": SHOWN_A_NUMBER})
+    assert "Shared Person" not in text_of(pb.get("/people"))
+
+    db.execute(sa.update(CaseShare).where(CaseShare.id == share.id).values(includes_a_number=True))
+    assert "Shared Person" in text_of(pb.get("/people"))
+    assert SHOWN_A_NUMBER in text_of(pb.get("/people/export.csv"))
+
+
+def test_edit_share_partner_chooses_only_among_the_case_contacts(
+    login_as, make_person, make_org, make_user, share_case, db, org
+):
+    from casework.models import CaseContact, Contact, ContactKind
+
+    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
+    db.add(Contact(org_id=org.id, name="ICE Field Office Officer", kind=ContactKind.OTHER, phone="555-0199"))
+    on_case = db.add(Contact(org_id=org.id, name="Consulate Caseworker", kind=ContactKind.OTHER))
+    db.add(CaseContact(person_id=person.id, contact_id=on_case.id, role="Consular support"))
+    share_case(person, user=partner, level="edit")
+    choices = text_of(login_as(partner).get(f"/people/{person.id}/contacts/link"))
+    assert "Consulate Caseworker" in choices
+    assert "ICE Field Office Officer" not in choices and "555-0199" not in choices
+    staff_choices = text_of(login_as("staff").get(f"/people/{person.id}/contacts/link"))
+    assert "ICE Field Office Officer" in staff_choices

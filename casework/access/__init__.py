@@ -26,6 +26,7 @@ from casework.access.cases import (
     PRIVILEGED_ROLES,
     CaseItem,
     Level,
+    a_number_visible,
     can,
     deleted_people,
     get_case_item_or_404,
@@ -72,6 +73,7 @@ from casework.access.relief import (
 )
 
 __all__ = [
+    "a_number_visible",
     "get_linkable_case_or_404",
     "get_relation_or_404",
     "advocacy_cases_filter",

@@ -160,6 +160,21 @@ def owner_allows(user: User, action: str, person: Person) -> bool:
     }[action]
 
 
+def a_number_visible(user: User):
+    """SQL condition on Person: the cases whose A-number this user may see (their own organization's by its
+    settings; a partner's only where a share includes it and the owner's settings allow the role)."""
+    if user is None or not user.is_authenticated or not user.active:
+        return sa.false()
+    own = Person.org_id == user.org_id if can(user, "see_a_number") else sa.false()
+    shared: sa.ColumnElement[bool] = Person.id.in_(
+        sa.select(CaseShare.person_id).where(_share_grants(user, date.today()), CaseShare.includes_a_number)
+    )
+    if user.role == Role.VOLUNTEER:
+        owners_allowing = sa.select(Organization.id).where(Organization.volunteers_see_a_number)
+        shared = sa.and_(shared, Person.org_id.in_(owners_allowing))
+    return sa.or_(own, shared)
+
+
 def can(user: User, action: str, obj: Person | None = None) -> bool:
     """Whether `user` may perform `action` on a case (or, for obj=None, in general)."""
     if user is None or not user.is_authenticated or not user.active:

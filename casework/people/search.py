@@ -37,7 +37,7 @@ def filtered(user: User, filters: dict) -> sa.Select:
     if q:
         a_number = normalize_a_number(q)
         if a_number and access.can(user, "see_a_number"):
-            query = query.where(Person.a_number == a_number)
+            query = query.where(Person.a_number == a_number, access.a_number_visible(user))
         else:
             for token in fold(q).split():
                 query = query.where(Person.search_text.contains(token, autoescape=True))

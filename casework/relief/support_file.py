@@ -84,7 +84,9 @@ def dump_support(writing: Writing, support: list[SupportRecord]) -> list[dict]:
             "document_title": None,
         }
         document = record.document
-        if document is not None and (not document.privileged or access.can(writing.user, "view_privileged")):
+        if document is not None and (
+            not document.privileged or access.can(writing.user, "view_privileged", writing.person)
+        ):
             item.update(document_sha256=document.sha256, document_title=document.title)
         out.append(item)
     return out

@@ -45,8 +45,15 @@ def people_csv(user: User, filters: dict) -> str:
     writer = csv.writer(out)
     writer.writerow([label for label, _ in columns])
     count = 0
-    for person in db.session.scalars(query.execution_options(yield_per=1000)):
-        writer.writerow([safe_cell(getattr(person, attr)) for _, attr in columns])
+    # A shared case's A-number is left blank unless its share includes it.
+    query = query.add_columns(access.a_number_visible(user).label("a_number_visible"))
+    for person, a_number_visible in db.session.execute(query.execution_options(yield_per=1000)):
+        writer.writerow(
+            [
+                safe_cell(getattr(person, attr) if attr != "a_number_display" or a_number_visible else None)
+                for _, attr in columns
+            ]
+        )
         count += 1
     audit.record(user, "people.exported", None, detail=f"csv, {count} rows")
     return out.getvalue()
