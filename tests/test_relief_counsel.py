@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from casework.models import (
     AuditEvent,
+    CaseContact,
     Contact,
     ContactKind,
     CounselRole,
@@ -186,17 +187,23 @@ def test_counsel_form_says_what_to_choose(login_as, db, person, application, fir
 def test_only_the_case_owners_directory_offers_counsel(
     login_as, db, person, application, make_org, make_user, share_case, firm
 ):
-    """Prosecutors are not counsel; another organization's contacts do not exist here, even for a partner with
-    an edit share, who links the owner's contacts."""
+    """Prosecutors are not counsel; another organization's contacts do not exist here, and a partner with an
+    edit share chooses only among the contacts already on the case (the owner's directory stays the owner's)."""
     partner_org = make_org("Elsewhere Legal")
     theirs = db.add(Contact(org_id=partner_org.id, name="Sam Ortiz", kind=ContactKind.IMMIGRATION_ATTORNEY))
     prosecutor = db.add(Contact(org_id=person.org_id, name="ADA Pat Rowe", kind=ContactKind.PROSECUTOR))
+    off_case = db.add(
+        Contact(org_id=person.org_id, name="Lee Off-Case", kind=ContactKind.IMMIGRATION_ATTORNEY)
+    )
+    for on_case in (firm, prosecutor):
+        db.add(CaseContact(person_id=person.id, contact_id=on_case.id, role="On the case"))
     partner = make_user("staff", org=partner_org)
     share_case(person, user=partner, level="edit")
     client = login_as(partner)
     page = text_of(client.get(url(person, application)))
     assert "Miriam Alder" in page and "Sam Ortiz" not in page and "ADA Pat Rowe" not in page
-    for contact in (theirs, prosecutor):
+    assert "Lee Off-Case" not in page
+    for contact in (theirs, prosecutor, off_case):
         response = add(client, person, application, contact)
         assert response.status_code == 200 and shows(response, "Choose one of the options in the list.")
     assert add(client, person, application, firm).status_code == 302
