@@ -160,3 +160,16 @@ def test_edit_share_partner_chooses_only_among_the_case_contacts(
     assert "ICE Field Office Officer" not in choices and "555-0199" not in choices
     staff_choices = text_of(login_as("staff").get(f"/people/{person.id}/contacts/link"))
     assert "ICE Field Office Officer" in staff_choices
+
+
+def test_partner_without_privileged_material_gets_no_privileged_box(
+    login_as, make_person, make_org, make_user, share_case, db
+):
+    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
+    share = share_case(person, user=partner, level="edit")
+    pb = login_as(partner)
+    for page in ("documents/new", "notes/new"):
+        assert 'name="privileged"' not in text_of(pb.get(f"/people/{person.id}/{page}")), page
+    db.execute(sa.update(CaseShare).where(CaseShare.id == share.id).values(includes_privileged=True))
+    for page in ("documents/new", "notes/new"):
+        assert 'name="privileged"' in text_of(pb.get(f"/people/{person.id}/{page}")), page

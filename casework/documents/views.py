@@ -45,9 +45,9 @@ def _documents_url(person: Person) -> str:
     return url_for("people.show", person_id=person.id) + "#documents"
 
 
-def _upload_form() -> UploadForm:
+def _upload_form(person: Person) -> UploadForm:
     form = UploadForm()
-    if not access.can(current_user, "view_privileged"):
+    if not access.can(current_user, "view_privileged", person):
         del form.privileged
     return form
 
@@ -73,7 +73,7 @@ def _remove_file_once_committed(storage_name: str) -> None:
 def upload(person_id: int):
     """Upload a PDF, JPEG or PNG to the case."""
     person = access.get_person_or_404(person_id, need="edit")
-    form = _upload_form()
+    form = _upload_form(person)
     if form.validate_on_submit():
         upload_file = form.file.data
         document = editing.submit(
@@ -111,7 +111,7 @@ def download(person_id: int, document_id: int):
 
 def _edit_form(loaded: CaseItem) -> DocumentEditForm:
     form = DocumentEditForm(obj=loaded.item)
-    if not access.can(current_user, "view_privileged"):
+    if not access.can(current_user, "view_privileged", loaded.person):
         del form.privileged
     return form
 
