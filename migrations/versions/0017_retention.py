@@ -1,6 +1,6 @@
 """Retention of closed cases and of the audit trail
 
-Revision ID: 0018
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-02 04:55:00.000000
 
@@ -11,7 +11,7 @@ than a number of years (both off: NULL). A case on legal hold is never purged.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None

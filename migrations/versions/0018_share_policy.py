@@ -1,7 +1,7 @@
 """What each share includes, chosen by the owning organization
 
-Revision ID: 0017
-Revises: 0018
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-02 05:05:00.000000
 
 Privileged material, the A-number, and export and printing each reach a partner only when the share says
@@ -11,8 +11,8 @@ so. Existing shares take the narrow defaults (all off).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0018"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
