@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, has_request_context
 from flask_login import current_user
 
 from casework.access.cases import ORG_WIDE_ROLES
@@ -50,8 +50,15 @@ def linkable_contacts(person: Person, user: User | None = None) -> sa.Select:
     case (the owner's directory stays the owner's, and never the partner organization's own).
 
     The caller must already have checked that the user may edit the case."""
-    user = current_user if user is None else user
     owners = sa.select(Contact).where(Contact.org_id == person.org_id)
+    if user is None:
+        if (
+            not has_request_context()
+        ):  # the command line (demo data, imports) acts for the owning organization
+            return owners
+        user = current_user
+    if not getattr(user, "is_authenticated", False):
+        return owners.where(sa.false())
     if user.org_id == person.org_id:
         return owners
     on_the_case = sa.select(CaseContact.contact_id).where(CaseContact.person_id == person.id)

@@ -100,11 +100,12 @@ def directory_contacts(person: Person, kinds: Sequence[ContactKind] | None = Non
     return list(db.session.scalars(query.order_by(Contact.sort_name, Contact.id)))
 
 
-def directory_contact(person: Person, contact_id: int | None) -> Contact | None:
-    """One contact of the case owner's directory, or None (never another organization's)."""
+def directory_contact(person: Person, contact_id: int | None, user: User | None = None) -> Contact | None:
+    """One contact `user` (by default the signed-in one) may link to the case, or None (never another
+    organization's)."""
     if contact_id is None:
         return None
-    return db.session.scalar(access.linkable_contacts(person).where(Contact.id == contact_id))
+    return db.session.scalar(access.linkable_contacts(person, user).where(Contact.id == contact_id))
 
 
 def case_documents(person: Person, user: User) -> list[Document]:

@@ -78,7 +78,7 @@ def create_application(
             count += 1
     db.session.flush()
     if data.get("lead_counsel_id") is not None:
-        lead_counsel = queries.directory_contact(person, data["lead_counsel_id"])
+        lead_counsel = queries.directory_contact(person, data["lead_counsel_id"], actor)
         if lead_counsel is None:
             raise OperationError("Choose the lead counsel from the case organization's contacts directory.")
         db.session.add(

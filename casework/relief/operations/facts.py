@@ -101,7 +101,7 @@ def update_prosecutor(
     position = ProsecutorPosition(data["prosecutor_position"])
     if data.get("prosecutor_position_on") and position == ProsecutorPosition.UNKNOWN:
         raise OperationError("A date goes with a position: choose what the prosecutor's office said.")
-    contact = _directory_contact(person, data.get("prosecutor_contact_id"))
+    contact = _directory_contact(actor, person, data.get("prosecutor_contact_id"))
     changed = versioned_update(
         actor, application, data, expected_version, action="relief.prosecutor_updated", person=person
     )
@@ -181,7 +181,7 @@ def delete_support(
 def _check_support(actor: User, person: Person, data: dict, record: SupportRecord | None = None) -> None:
     """The author's contact is the directory's; the document is the case's, and one the actor may read (a
     privileged document already linked stays, whoever saves)."""
-    _directory_contact(person, data.get("author_contact_id"))
+    _directory_contact(actor, person, data.get("author_contact_id"))
     document_id = data.get("document_id")
     if document_id is None or (record is not None and record.document_id == document_id):
         return
@@ -192,10 +192,10 @@ def _check_support(actor: User, person: Person, data: dict, record: SupportRecor
         raise OperationError("Choose one of the case's documents, or none.")
 
 
-def _directory_contact(person: Person, contact_id: int | None) -> Contact | None:
+def _directory_contact(actor: User, person: Person, contact_id: int | None) -> Contact | None:
     if contact_id is None:
         return None
-    contact = queries.directory_contact(person, contact_id)
+    contact = queries.directory_contact(person, contact_id, actor)
     if contact is None:
         raise OperationError(NOT_IN_DIRECTORY)
     return contact
