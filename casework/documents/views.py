@@ -94,7 +94,7 @@ def download(person_id: int, document_id: int):
     """The file itself, as an attachment under a neutral name (every download is audited)."""
     person, document = access.get_document_or_404(document_id, person_id)
     try:
-        data = storage.read(document.storage_name, document.size, document.sha256)
+        data = storage.read_document(document)
     except FileNotFoundError:
         abort(410)
     operations.record_download(current_user, person, document)
