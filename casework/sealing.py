@@ -178,6 +178,16 @@ def ring_path(app: Flask) -> Path | None:
     return Path(configured) if configured else Path(app.instance_path) / RING_FILE
 
 
+def missing_ring_problem(app: Flask) -> str | None:
+    """Why the ring cannot be used now (its file is missing while stored values are sealed), else None."""
+    path = ring_path(app)
+    if path is None or path.exists():
+        return None
+    if count := sealed_values(app):
+        return f"{path} is missing while {count} stored values are sealed with it: {RESTORE_HINT}."
+    return None
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         status = path.stat()
@@ -214,10 +224,8 @@ def _load(app: Flask) -> Ring:
         configured = app.config.get("DATA_KEY_FILE")
         path = Path(configured) if configured else Path(app.instance_path) / RING_FILE
         if not path.exists():
-            if count := sealed_values(app):
-                raise KeyUnavailable(
-                    f"{path} is missing while {count} stored values are sealed with it: {RESTORE_HINT}."
-                )
+            if problem := missing_ring_problem(app):
+                raise KeyUnavailable(problem)
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             key_id = new_key_id()
             create_key_file(path, Ring(key_id, {key_id: _data_key(key_id, new_secret())}, "").to_json())
@@ -383,3 +391,24 @@ def init_app(app: Flask) -> None:
     import sys
 
     app.extensions["sealing"] = sys.modules[__name__]
+
+
+def write_ring(keys: Ring) -> None:
+    """Replace the ring's file at once (a new file, 0600, synced, renamed over the old one)."""
+    if keys.path is None:
+        raise KeyUnavailable("the data key ring comes from CASEWORK_DATA_KEY and cannot be changed here")
+    temporary = keys.path.with_name(f".{keys.path.name}.{secrets.token_hex(4)}")
+    if not create_key_file(temporary, keys.to_json()):
+        raise RuntimeError(f"{temporary} exists already")
+    os.replace(temporary, keys.path)
+
+
+def with_new_key(keys: Ring) -> Ring:
+    """The ring with a fresh key added and made current."""
+    key_id = new_key_id()
+    return Ring(key_id, {**keys.keys, key_id: _data_key(key_id, new_secret())}, keys.source, keys.path)
+
+
+def only_current(keys: Ring) -> Ring:
+    """The ring without its retired keys."""
+    return Ring(keys.current, {keys.current: keys.keys[keys.current]}, keys.source, keys.path)
