@@ -83,7 +83,10 @@ def _reseal_batch(name: str, keys: sealing.Ring) -> int:
         change: dict = {"row_id": row[0]}
         for column, value in zip(columns, row[1:], strict=True):
             context = f"{name}.{column}"
-            plain = None if value is None else sealing.open_value(value, context, keys)
+            try:
+                plain = None if value is None else sealing.open_value(value, context, keys)
+            except sealing.SealedValueError as exc:
+                raise sealing.SealedValueError(f"{context} of row {row[0]}: {exc}") from None
             change[column] = None if plain is None else sealing.seal(plain, context, keys)
             if column == "a_number":
                 change["a_number_index"] = sealing.a_number_index(plain, keys)
@@ -143,6 +146,11 @@ def rotate_keys_command() -> None:
             done = rotate(bar.update)
     except sealing.KeyUnavailable as exc:
         raise click.ClickException(str(exc)) from None
+    except sealing.SealedValueError as exc:
+        raise click.ClickException(
+            f"The rotation stopped: {exc}. The old key stays in the ring; restore the value from a backup "
+            "and run rotate-keys again."
+        ) from None
     except sa.exc.OperationalError as exc:
         from casework.maintenance.cli import _one_line
 
