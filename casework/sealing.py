@@ -8,7 +8,7 @@ AES-GCM key and an HMAC key: the encryption key never hashes and the index key n
 A sealed value is the text `v1.<key id>.<base64(nonce | ciphertext | tag)>`, with a random 96-bit nonce and
 its table and column as associated data (a value copied into another column does not open). Naming the key
 lets `rotate-keys` re-seal in batches and resume where it stopped. A document's file is sealed under a key of
-its own (`seal_file`), which is stored, sealed, on its row.
+its own (casework/sealed_files.py), which is stored, sealed, on its row.
 
 The ring is never replaced silently: a new one is written only while no stored value is sealed; and on
 first use the ring must open a stored value. Otherwise KeyUnavailable names the file and the way back.
@@ -23,7 +23,6 @@ import hmac
 import json
 import os
 import secrets
-import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -43,9 +42,6 @@ from casework.extensions import db
 VERSION = "v1"
 RING_FILE = "data_keys.json"
 NONCE_BYTES = 12
-FILE_MAGIC = b"CWS1"
-FILE_CHUNK = 1024 * 1024  # a file is sealed in chunks of 1 MiB, each with its own nonce and tag
-CHUNK_OVERHEAD = NONCE_BYTES + 16
 RESTORE_HINT = (
     "restore it from a backup (flask --app casework restore ARCHIVE) or point DATA_KEY_FILE "
     "(or CASEWORK_DATA_KEY) at the key ring in use"
@@ -335,55 +331,6 @@ def a_number_indexes(number: str) -> list[str]:
 
 def _mac(key: DataKey, number: str) -> str:
     return hmac.new(key.index_key, number.encode(), hashlib.sha256).hexdigest()
-
-
-# ---------------------------------------------------------------- document files
-
-
-def new_file_key() -> str:
-    """A random key for one file (base64), to be stored sealed on its document's row."""
-    return base64.b64encode(secrets.token_bytes(32)).decode()
-
-
-def sealed_size(size: int) -> int:
-    """The size on disk of a sealed file of `size` bytes."""
-    chunks = max(1, -(-size // FILE_CHUNK))
-    return len(FILE_MAGIC) + size + chunks * CHUNK_OVERHEAD
-
-
-def _chunk_aad(index: int, last: bool) -> bytes:
-    return FILE_MAGIC + struct.pack(">Q?", index, last)
-
-
-def seal_file(data: bytes, file_key: str) -> bytes:
-    """A file's bytes sealed under its own key: chunks that cannot be reordered, dropped or cut short."""
-    aead = AESGCM(base64.b64decode(file_key))
-    out = [FILE_MAGIC]
-    starts = range(0, max(len(data), 1), FILE_CHUNK)
-    for index, start in enumerate(starts):
-        nonce = os.urandom(NONCE_BYTES)
-        chunk = data[start : start + FILE_CHUNK]
-        out.append(nonce + aead.encrypt(nonce, chunk, _chunk_aad(index, index == len(starts) - 1)))
-    return b"".join(out)
-
-
-def open_file(blob: bytes, file_key: str) -> bytes:
-    """The bytes of a file sealed by `seal_file` (SealedValueError when damaged or not this key's)."""
-    if not blob.startswith(FILE_MAGIC):
-        raise SealedValueError("not a sealed file")
-    aead = AESGCM(base64.b64decode(file_key))
-    step = FILE_CHUNK + CHUNK_OVERHEAD
-    body = memoryview(blob)[len(FILE_MAGIC) :]
-    starts = range(0, max(len(body), 1), step)
-    out = []
-    try:
-        for index, start in enumerate(starts):
-            piece = bytes(body[start : start + step])
-            last = index == len(starts) - 1
-            out.append(aead.decrypt(piece[:NONCE_BYTES], piece[NONCE_BYTES:], _chunk_aad(index, last)))
-    except (InvalidTag, ValueError):
-        raise SealedValueError("the file does not open with its key") from None
-    return b"".join(out)
 
 
 def init_app(app: Flask) -> None:

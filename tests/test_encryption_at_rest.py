@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from casework import sealing
+from casework import sealed_files, sealing
 from casework.extensions import db as _db
 from casework.models import Document, Note, Person
 from tests.conftest import TEST_DB, Database, text_of
@@ -134,7 +134,7 @@ def test_a_stored_document_is_no_readable_pdf_and_downloads_as_uploaded(app, log
     ) / document.storage_name
     data = on_disk.read_bytes()
     assert not data.startswith(b"%PDF") and b"PRIVATE-EXHIBIT-TEXT" not in data and b"%PDF" not in data
-    assert len(data) == sealing.sealed_size(document.size)
+    assert len(data) == sealed_files.sealed_size(document.size)
     download = staff.get(f"/people/{person.id}/documents/{document.id}")
     assert download.status_code == 200 and download.data == original
     with app.app_context():
@@ -143,11 +143,11 @@ def test_a_stored_document_is_no_readable_pdf_and_downloads_as_uploaded(app, log
 
 
 def test_a_large_file_is_sealed_in_chunks_that_stay_in_order():
-    key = sealing.new_file_key()
-    data = os.urandom(sealing.FILE_CHUNK * 2 + 10)
-    sealed = sealing.seal_file(data, key)
-    assert len(sealed) == sealing.sealed_size(len(data)) and sealing.open_file(sealed, key) == data
-    step = sealing.FILE_CHUNK + sealing.CHUNK_OVERHEAD
+    key = sealed_files.new_file_key()
+    data = os.urandom(sealed_files.FILE_CHUNK * 2 + 10)
+    sealed = sealed_files.seal_file(data, key)
+    assert len(sealed) == sealed_files.sealed_size(len(data)) and sealed_files.open_file(sealed, key) == data
+    step = sealed_files.FILE_CHUNK + sealed_files.CHUNK_OVERHEAD
     head, first, second, rest = (
         sealed[:4],
         sealed[4 : 4 + step],
@@ -156,9 +156,9 @@ def test_a_large_file_is_sealed_in_chunks_that_stay_in_order():
     )
     for altered in (head + second + first + rest, head + first + rest, head + first + second):
         with pytest.raises(sealing.SealedValueError):
-            sealing.open_file(altered, key)
+            sealed_files.open_file(altered, key)
     with pytest.raises(sealing.SealedValueError):
-        sealing.open_file(sealed, sealing.new_file_key())
+        sealed_files.open_file(sealed, sealed_files.new_file_key())
 
 
 def test_the_key_ring_file_is_private(app, make_person):

@@ -8,7 +8,7 @@ synced before the commit) and is rolled forward (renamed) wherever it is looked 
 recovery deletes only while no upload can be in flight (at server start, see gunicorn.conf.py, and
 `flask --app casework check --fix`), or by age (`sweep-uploads`).
 
-Every file is sealed (casework.sealing.seal_file) under a random key of its own, which its row keeps sealed
+Every file is sealed (casework.sealed_files.seal_file) under a random key of its own, which its row keeps sealed
 by the data key ring: what lies on disk opens only with the row and the ring together.
 """
 
@@ -28,7 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from casework import sealing, unit_of_work
+from casework import sealed_files, sealing, unit_of_work
 from casework.documents import cleaning
 from casework.errors import OperationError
 from casework.extensions import db
@@ -139,9 +139,9 @@ def save(data: bytes) -> StoredFile:
     except cleaning.CleaningFailed as exc:
         raise UploadRejected(str(exc)) from None
     data = cleaned.data
-    name, file_key = secrets.token_hex(16), sealing.new_file_key()
+    name, file_key = secrets.token_hex(16), sealed_files.new_file_key()
     try:
-        _write_part(folder() / name, sealing.seal_file(data, file_key))
+        _write_part(folder() / name, sealed_files.seal_file(data, file_key))
     except OSError as exc:
         logger.warning("document not stored: %s", exc)
         raise StorageUnavailable() from None
@@ -276,7 +276,7 @@ def sweep_partial_uploads(max_age: timedelta = timedelta(hours=1)) -> list[str]:
 
 def plain(data: bytes, file_key: str | None) -> bytes:
     """A stored file's bytes opened with its key (a row without a key: a file stored before sealing)."""
-    return data if file_key is None else sealing.open_file(data, file_key)
+    return data if file_key is None else sealed_files.open_file(data, file_key)
 
 
 def read_document(document: Document) -> bytes:

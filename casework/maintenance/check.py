@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from casework import sealing
+from casework import sealed_files, sealing
 from casework.documents import storage
 from casework.extensions import db
 from casework.maintenance.backup import documents_folder
@@ -77,7 +77,7 @@ def _check_documents(report: CheckReport, fix: bool) -> None:
     interrupted = _check_interrupted_uploads(report, folder, fix) if folder.is_dir() else set()
     sealed = Document.file_key.is_not(None)
     rows = {  # the size on disk: a sealed file carries its chunks' nonces and tags (casework.sealing)
-        name: sealing.sealed_size(size) if is_sealed else size
+        name: sealed_files.sealed_size(size) if is_sealed else size
         for name, size, is_sealed in db.session.execute(
             sa.select(Document.storage_name, Document.size, sealed)
         )

@@ -46,7 +46,10 @@ class Rotation:
 
 
 def _table(name: str) -> sa.TableClause:
-    columns = [sa.column("id", sa.Integer), *(sa.column(c, sa.Text) for c in TABLES[name])]
+    columns: list[sa.ColumnClause] = [
+        sa.column("id", sa.Integer),
+        *(sa.column(c, sa.Text) for c in TABLES[name]),
+    ]
     if name == "person":
         columns.append(sa.column("a_number_index", sa.String))
     return sa.table(name, *columns)
@@ -92,7 +95,7 @@ def _reseal_batch(name: str, keys: sealing.Ring) -> int:
                 change["a_number_index"] = sealing.a_number_index(plain, keys)
         changes.append(change)
     if changes:
-        values = {c: sa.bindparam(c) for c in changes[0] if c != "row_id"}
+        values: dict[str, sa.BindParameter] = {c: sa.bindparam(c) for c in changes[0] if c != "row_id"}
         statement = table.update().where(table.c.id == sa.bindparam("row_id")).values(values)
         db.session.execute(statement, changes)
     return len(rows)

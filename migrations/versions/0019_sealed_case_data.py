@@ -123,6 +123,8 @@ def _seal_column(conn, sealing, keys, table_name, column):
 
 
 def _seal_documents(conn, sealing, keys, app):
+    from casework import sealed_files
+
     document = sa.table(
         "document",
         sa.column("id", sa.Integer),
@@ -145,8 +147,8 @@ def _seal_documents(conn, sealing, keys, app):
             data = path.read_bytes()
             if sha256 and hashlib.sha256(data).hexdigest() != sha256:
                 log.warning("document %s does not match its checksum: sealed as it is", row_id)
-            file_key, new_name = sealing.new_file_key(), secrets.token_hex(16)
-            _write_synced(folder / f"{new_name}.part", sealing.seal_file(data, file_key))
+            file_key, new_name = sealed_files.new_file_key(), secrets.token_hex(16)
+            _write_synced(folder / f"{new_name}.part", sealed_files.seal_file(data, file_key))
             conn.execute(
                 document.update()
                 .where(document.c.id == row_id)
@@ -202,6 +204,8 @@ def downgrade():
 
 
 def _open_documents(conn, sealing, keys, app):
+    from casework import sealed_files
+
     document = sa.table(
         "document",
         sa.column("id", sa.Integer),
@@ -216,7 +220,7 @@ def _open_documents(conn, sealing, keys, app):
             path = folder / name if (folder / name).is_file() else folder / f"{name}.part"
             if not name.isalnum() or not path.is_file():
                 continue
-            data = sealing.open_file(
+            data = sealed_files.open_file(
                 path.read_bytes(), sealing.open_value(sealed_key, "document.file_key", keys)
             )
             new_name = secrets.token_hex(16)
