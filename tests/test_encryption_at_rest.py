@@ -248,3 +248,64 @@ def test_a_restored_backup_reads_every_sealed_value(
         document = _db.session.scalar(sa.select(Document))
         assert storage.read_document(document) == pdf_bytes()
     assert cli(restored, "check").output == "Everything is consistent.\n"
+
+
+def test_upgrading_from_0018_seals_the_rows_there_and_downgrading_opens_them(make_app, empty_database_url):
+    import hashlib
+
+    from flask_migrate import downgrade, upgrade
+
+    from casework.documents import storage
+
+    older = make_app(empty_database_url, migrate=False)
+    original = pdf_bytes("AN EXHIBIT FROM BEFORE")
+    folder = Path(older.config["DOCUMENTS_DIR"])
+    with older.app_context():
+        upgrade(revision="0018")
+        now = {"now": "2026-01-01 00:00:00", "yes": True, "no": False}
+        for statement in (
+            "INSERT INTO organization (id, name, volunteers_see_a_number, volunteers_build_packets, created_at, "
+            "updated_at) VALUES (1, 'Riverbend', :no, :no, :now, :now)",
+            "INSERT INTO person (id, org_id, legal_name, interpreter_needed, case_status, custody_status, "
+            "search_text, sort_name, a_number, private_story, version, created_at, updated_at) VALUES (1, 1, "
+            "'Sokha Mao', :no, 'active', 'free', 'sokha mao', 'sokha mao', '012345678', 'Hid in the hills.', 1, "
+            ":now, :now)",
+            "INSERT INTO note (id, person_id, body, privileged, version, created_at, updated_at) "
+            "VALUES (1, 1, 'Memo to file', :yes, 1, :now, :now)",
+            "INSERT INTO document (id, person_id, title, kind, filename, content_type, size, sha256, storage_name, "
+            "privileged, version, created_at, updated_at) VALUES (1, 1, 'Letter', 'other', 'letter.pdf', "
+            "'application/pdf', :size, :sha, 'a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0', :no, 1, :now, :now)",
+        ):
+            _db.session.execute(
+                sa.text(statement),
+                {**now, "size": len(original), "sha": hashlib.sha256(original).hexdigest()},
+            )
+        _db.session.commit()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0").write_bytes(original)
+
+        upgrade()
+        raw = _db.session.execute(sa.text("SELECT a_number, private_story, a_number_index FROM person")).one()
+        assert raw.a_number.startswith("v1.") and raw.private_story.startswith("v1.")
+        assert raw.a_number_index == sealing.a_number_index("012345678")
+        assert _db.session.execute(sa.text("SELECT body FROM note")).scalar_one().startswith("v1.")
+        person, note = _db.session.get(Person, 1), _db.session.get(Note, 1)
+        assert (person.a_number, person.private_story, note.body) == (
+            "012345678",
+            "Hid in the hills.",
+            "Memo to file",
+        )
+        document = _db.session.get(Document, 1)
+        assert document.storage_name != "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0" and document.file_key
+        assert [p.name for p in folder.iterdir()] == [document.storage_name]  # the plaintext is gone
+        assert not (folder / document.storage_name).read_bytes().startswith(b"%PDF")
+        assert storage.read_document(document) == original
+        _db.session.remove()
+
+        downgrade(revision="0018")
+        row = _db.session.execute(sa.text("SELECT a_number, private_story FROM person")).one()
+        assert tuple(row) == ("012345678", "Hid in the hills.")
+        assert _db.session.execute(sa.text("SELECT body FROM note")).scalar_one() == "Memo to file"
+        name = _db.session.execute(sa.text("SELECT storage_name FROM document")).scalar_one()
+        assert [p.name for p in folder.iterdir()] == [name] and (folder / name).read_bytes() == original
+        _db.session.remove()
