@@ -248,6 +248,10 @@ def test_a_restored_backup_reads_every_sealed_value(
         document = _db.session.scalar(sa.select(Document))
         assert storage.read_document(document) == pdf_bytes()
     assert cli(restored, "check").output == "Everything is consistent.\n"
+    with restored.app_context():
+        _db.session.execute(sa.text("UPDATE document SET file_key = NULL"))
+        _db.session.commit()
+    assert "unsealed documents: 1 document(s) have no file key" in cli(restored, "check").output
 
 
 def test_upgrading_from_0018_seals_the_rows_there_and_downgrading_opens_them(make_app, empty_database_url):

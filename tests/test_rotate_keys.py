@@ -80,6 +80,7 @@ def test_a_rotation_seals_everything_under_a_new_key_and_retires_the_old(app, re
 
     result = app.test_cli_runner().invoke(args=["rotate-keys"])
     assert result.exit_code == 0, result.output
+    assert "Re-sealing" in result.stderr and "Re-sealing" not in result.stdout  # the progress bar
     after = ring_on_disk(app)
     assert after["current"] != before["current"] and list(after["keys"]) == [after["current"]]
     assert f"Rotated to key {after['current']}: 12 records re-sealed." in result.output
