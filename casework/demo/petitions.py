@@ -44,6 +44,10 @@ SIGNERS = {
 }
 
 
+# The petition `flask demo` invites a newcomer to sign (and to confirm from Admin → Outbox).
+PETITION_SLUG = "keep-dara-home"
+
+
 def _consent(staff: User, person: Person, scope: list[str], given_by: str, given_on: date) -> None:
     operations.record_consent(
         staff, person, {"scope": scope, "given_by": given_by, "given_on": given_on, "notes": None}
@@ -108,7 +112,7 @@ def load(people: dict[str, Person], users: dict[str, User], today: date | None =
         targets="DHS/ICE Boston Field Office Director\nSecretary of Homeland Security",
         goal=15000,
         public_fields=["preferred_name", "age", "city", "arrival", "family", "work", "community_ties"],
-        slug="keep-dara-home",
+        slug=PETITION_SLUG,
     )
     _sign_and_confirm(keo_petition, SIGNERS["keo"])
 

@@ -61,9 +61,12 @@ _QUEUE = _outbox.insert().values(
 
 
 def outbox_visible() -> bool:
-    """Whether admins may read the outbox in the web UI: in development and tests, or when configured."""
+    """Whether admins may read the outbox in the web UI: in development (CASEWORK_ENV=development, as
+    `./scripts/dev` sets, or `flask run --debug`) and tests, or when configured (OUTBOX_VISIBLE)."""
+    from casework.urls import is_development
+
     app = current_app
-    return bool(app.debug or app.testing or app.config.get("OUTBOX_VISIBLE"))
+    return is_development(app) or bool(app.config.get("OUTBOX_VISIBLE"))
 
 
 @dataclass
