@@ -132,7 +132,15 @@ def smtp_sink(certificates):
 @pytest.fixture
 def smtp_settings(app):
     """settings(**values): set SMTP settings on the app for one test."""
-    keys = ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_CA_FILE", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM")
+    keys = (
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_TLS",
+        "SMTP_CA_FILE",
+        "SMTP_USERNAME",
+        "SMTP_PASSWORD",
+        "MAIL_FROM",
+    )
     saved = {key: app.config.get(key) for key in keys}
 
     def settings(**values):

@@ -134,7 +134,8 @@ def _connect() -> smtplib.SMTP:
         if mode == "starttls":
             smtp.starttls(context=context)
     if config.get("SMTP_USERNAME"):
-        smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
+        # A CASEWORK_ variable made of digits arrives as a number (Flask reads them as JSON).
+        smtp.login(str(config["SMTP_USERNAME"]), str(config["SMTP_PASSWORD"] or ""))
     return smtp
 
 
