@@ -108,8 +108,8 @@ def demo_command(reset: bool) -> None:
         click.echo(f"with the password: {password}")
         click.echo("(shown only this once; run `flask --app casework demo --reset` for a new one)")
     click.echo(
-        f"Sign a demo petition at {base}/p/{demo.PETITION_SLUG}: its confirmation e-mail waits in "
-        "Admin → Outbox (as admin@example.org), with the link to confirm the signature."
+        f"Admin → Outbox (as admin@example.org) holds the petition confirmation e-mails with their links: "
+        f"one demo signer's is waiting; sign at {base}/p/{demo.PETITION_SLUG} and yours arrives there too."
     )
 
 

@@ -62,7 +62,7 @@ def test_production_has_no_outbox_page_and_no_link(login_as, make_person, db, br
     assert OUTBOX_LINK in text_of(admin.get("/admin/users"))
 
 
-def test_the_demo_prints_the_address_served_and_where_confirmations_wait(app):
+def test_the_demo_prints_the_address_served_and_where_confirmations_wait(app, browser):
     runner = app.test_cli_runner()
     saved = app.config["PUBLIC_BASE_URL"]
     app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5055"
@@ -75,3 +75,8 @@ def test_the_demo_prints_the_address_served_and_where_confirmations_wait(app):
     assert "http://127.0.0.1:5055/p/keep-dara-home" in result.output
     assert "Admin → Outbox" in result.output
     assert "5000" not in result.output
+    # The demo's admin finds a waiting confirmation in Admin → Outbox, and its link works.
+    browser.login("admin@example.org", "a demo password 123")
+    page = text_of(browser.get("/admin/outbox"))
+    [link] = re.findall(r'href="http://127.0.0.1:5055(/p/keep-dara-home/confirm/[^"]+)"', page)
+    assert shows(browser.get(link), "Confirm your signature")
