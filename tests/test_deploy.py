@@ -257,3 +257,42 @@ def test_gunicorn_loads_the_shipped_configuration(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_scripts_parse():
+    for script in SCRIPTS + ("new-env",):
+        assert subprocess.run(["sh", "-n", str(DEPLOY / script)]).returncode == 0, script
+
+
+def test_the_nightly_backup_and_the_daily_jobs_run_on_a_fresh_installation(tmp_path):
+    """casework-backup writes a verified archive and deletes old ones; casework-daily runs every job, exit 0."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
+    env.update(
+        PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
+        CASEWORK_ENV="production",
+        CASEWORK_PUBLIC_BASE_URL="https://casework.example.org",
+        CASEWORK_INSTANCE_PATH=str(tmp_path / "instance"),
+        CASEWORK_SQLALCHEMY_DATABASE_URI="sqlite:///" + str(tmp_path / "casework.sqlite"),
+        CASEWORK_BACKUP_PASSPHRASE="a passphrase for tests only",
+        BACKUP_DIR=str(tmp_path / "backups"),
+        BACKUP_KEEP_DAYS="30",
+    )
+
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(argv, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    assert run("flask", "--app", "casework", "db", "upgrade").returncode == 0
+    (tmp_path / "backups").mkdir()
+    old = tmp_path / "backups" / "casework-2020-01-01T000000Z.backup"
+    old.write_text("an archive from long ago")
+    os.utime(old, (0, 0))
+    backup = run("sh", str(DEPLOY / "casework-backup"))
+    assert backup.returncode == 0, backup.stdout + backup.stderr
+    archives = sorted((tmp_path / "backups").glob("casework-*.backup"))
+    assert len(archives) == 1 and archives[0] != old  # the new one, verified; the old one deleted
+    assert f"Backup written and verified: {archives[0]}" in backup.stdout
+    assert (archives[0].stat().st_mode & 0o077) == 0  # private to the service's user
+    daily = run("sh", str(DEPLOY / "casework-daily"))
+    assert daily.returncode == 0, daily.stdout + daily.stderr
+    for step in ("analyze", "purge", "petitions prune", "prune-sessions", "check"):
+        assert f"== flask --app casework {step}" in daily.stdout
