@@ -100,7 +100,7 @@ class Defaults:
     SMTP_CA_FILE: str | None = None
     SMTP_TIMEOUT = 20
     MAIL_FROM = "petitions@localhost"
-    OUTBOX_VISIBLE = False  # admins may read the outbox in the web UI (always in debug and testing)
+    OUTBOX_VISIBLE = False  # admins may read the outbox in the web UI (always in development and tests)
     OUTBOX_MAX_ATTEMPTS = 6  # failed sends are retried after 1, 2, 4, 8... minutes, then given up
     # A sender claims a message for this long before sending it; after a crash it is sent again once this
     # has passed (well above the time one message may take: SMTP_TIMEOUT for each step of the conversation).
