@@ -38,5 +38,7 @@ def serious_violations(pg, where: str | None = None) -> list[str]:
             continue
         for node in violation["nodes"]:
             target = " ".join(str(t) for t in node["target"])
-            lines.append(f"{label}: {violation['id']} ({violation['impact']}) at {target}: {violation['help']}")
+            lines.append(
+                f"{label}: {violation['id']} ({violation['impact']}) at {target}: {violation['help']}"
+            )
     return lines

@@ -9,13 +9,16 @@ measured in every language the application offers, from the page to the thanks p
 
 from __future__ import annotations
 
+import io
 import re
 from collections import deque
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import sqlalchemy as sa
 from flask import url_for
+from PIL import Image
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -25,6 +28,10 @@ from tests.browser.conftest import sign_in
 from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the demo needs them)
 
 PASSWORD = "accessibility demo password 2031"
+
+# Pages measured for every object the walk meets (each case, application and petition shows different parts, and
+# links to the forms of what it holds); other routes: one page each.
+EACH = {"people.show", "relief.show", "petitions.show"}
 
 # GET routes that are not pages, or that the walk from a signed-in admin cannot reach, and why.
 EXCLUDED = {
@@ -111,7 +118,7 @@ class Walk:
             if url in seen or found is None or found[0] in EXCLUDED:
                 continue
             endpoint, args = found
-            if url in self.measured_urls or (endpoint in self.measured and endpoint != "people.show"):
+            if url in self.measured_urls or (endpoint in self.measured and endpoint not in EACH):
                 continue
             seen.add(url)
             response = pg.goto(url)
@@ -139,7 +146,53 @@ class Walk:
 
     def unreached(self) -> list[str]:
         missing = sorted(set(self.routes) - set(self.measured) - set(EXCLUDED))
-        return [f"{e} ({self.routes[e]}): no page reached it; link it or exclude it with a reason" for e in missing]
+        return [
+            f"{e} ({self.routes[e]}): no page reached it; link it or exclude it with a reason"
+            for e in missing
+        ]
+
+
+def add_a_document(pg, db) -> None:
+    """The demo stores no file: one small image, uploaded through the form, gives the document pages."""
+    from casework.models import Person
+
+    person_id = db.scalar(sa.select(Person.id).where(Person.legal_name == "Khamla Phommachanh"))
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(image, format="PNG")
+    pg.goto(f"/people/{person_id}/documents/new")
+    pg.locator("input[type=file]").set_input_files(
+        {"name": "letter.png", "mimeType": "image/png", "buffer": image.getvalue()}
+    )
+    pg.locator("input[name=title]").fill("Letter of support")
+    pg.locator("main form button[type=submit]").first.click()
+    expect(pg.locator(".flash-success").first).to_be_visible()
+
+
+def add_a_delivery(pg, db) -> None:
+    """The demo's petitions have not been delivered yet: one delivery gives the page that records the answer."""
+    from casework.models import Petition
+
+    petition = db.scalar(sa.select(Petition).where(Petition.slug == "keep-dara-home"))
+    pg.goto(f"/people/{petition.person_id}/petitions/{petition.id}/deliveries/new")
+    pg.locator("input[name=delivered_on]").fill(date.today().isoformat())
+    pg.locator("input[name=delivered_to]").fill("DHS/ICE Boston Field Office Director")
+    pg.locator("select[name=outcome]").select_option(index=1)
+    pg.locator("main form button[type=submit]").first.click()
+    expect(pg.locator(".flash-success").first).to_be_visible()
+
+
+def add_an_organization_template(pg) -> None:
+    """The demo uses the built-in relief templates only (read-only): one of the organization's own, with a
+    step, gives the pages that edit a template."""
+    pg.goto("/admin/relief-templates/new")
+    pg.locator("input[name=name]").fill("Oregon: pardon petition to the Governor")
+    pg.locator("select[name=jurisdiction]").select_option(index=1)
+    pg.locator("main form button[type=submit]").first.click()
+    expect(pg.locator(".flash-success").first).to_be_visible()
+    pg.get_by_role("link", name="Add a step").click()
+    pg.locator("input[name=title]").fill("File the petition")
+    pg.locator("main form button[type=submit]").first.click()
+    expect(pg.locator(".flash-success").first).to_be_visible()
 
 
 def report(problems: list[str]) -> str:
@@ -151,17 +204,20 @@ def test_routes_are_measured_or_excluded_with_a_reason(app):
     assert not sorted(set(EXCLUDED) - set(get_routes(app))), "excluded endpoints that no longer exist"
 
 
-def test_staff_pages(page, chromium, app, demo, live_server):
+def test_staff_pages(page, chromium, app, db, demo, live_server):
     """Walk every GET route from the parameterless pages and their links: as a staff member (who works the
     cases), then as the admin (the admin pages), then by the arguments of the pages seen."""
     walk = Walk(app, live_server)
     load_axe(page.context)
     sign_in(page, "staff@example.org", PASSWORD)
+    add_a_document(page, db)
+    add_a_delivery(page, db)
     walk.follow(page, walk.start())
     admin_context = chromium.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     load_axe(admin_context)
     admin = admin_context.new_page()
     sign_in(admin, "admin@example.org", PASSWORD)
+    add_an_organization_template(admin)
     walk.follow(admin, walk.start())
     walk.follow(page, walk.by_arguments())
     walk.follow(admin, walk.by_arguments())
