@@ -9,6 +9,7 @@ measured in every language the application offers, from the page to the thanks p
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 from collections import deque
@@ -33,6 +34,16 @@ PASSWORD = "accessibility demo password 2031"
 # links to the forms of what it holds); other routes: one page each.
 EACH = {"people.show", "relief.show", "petitions.show"}
 
+# Kept as screenshots when CASEWORK_SCREENSHOTS is set, to look at after a change of templates or styles.
+SHOTS = {
+    "people.show",
+    "people.index",
+    "deadlines.dashboard",
+    "packets.build",
+    "record.add_conviction",
+    "admin.users",
+}
+
 # GET routes that are not pages, or that the walk from a signed-in admin cannot reach, and why.
 EXCLUDED = {
     "static": "stylesheets, images and scripts, not pages",
@@ -54,9 +65,9 @@ EXCLUDED = {
     "reports.travel_documents_csv": "a CSV file",
     "public.count_json": "the petition count as JSON",
     # measured elsewhere in this module, by a visitor or before signing in
-    "public.petition": "test_public_petition_pages",
-    "public.confirm": "test_public_petition_pages",
-    "public.thanks": "test_public_petition_pages",
+    "public.petition": "test_public_petition_page",
+    "public.confirm": "test_signing_pages",
+    "public.thanks": "test_signing_pages",
     "accounts.login": "test_sign_in_pages",
     "account_reset.request_reset": "test_sign_in_pages",
     "account_reset.choose_password": "test_sign_in_pages",
@@ -95,8 +106,9 @@ def links(pg, base: str) -> list[str]:
 class Walk:
     """Pages measured so far, and the problems found on them."""
 
-    def __init__(self, app, base: str):
+    def __init__(self, app, base: str, shot=None):
         self.app = app
+        self.shot = shot
         self.base = base
         self.routes = get_routes(app)
         self.adapter = app.url_map.bind("localhost")
@@ -124,6 +136,8 @@ class Walk:
             response = pg.goto(url)
             if response is None or response.status != 200:
                 continue  # another signed-in user may reach it; unreached routes are reported at the end
+            if self.shot and endpoint in SHOTS and endpoint not in self.measured:
+                self.shot(pg, endpoint)
             self.measured.setdefault(endpoint, args)
             self.measured_urls.add(url)
             self.problems += serious_violations(pg, f"{endpoint} {urlsplit(url).path}")
@@ -204,10 +218,10 @@ def test_routes_are_measured_or_excluded_with_a_reason(app):
     assert not sorted(set(EXCLUDED) - set(get_routes(app))), "excluded endpoints that no longer exist"
 
 
-def test_staff_pages(page, chromium, app, db, demo, live_server):
+def test_staff_pages(page, chromium, app, db, demo, live_server, shot):
     """Walk every GET route from the parameterless pages and their links: as a staff member (who works the
     cases), then as the admin (the admin pages), then by the arguments of the pages seen."""
-    walk = Walk(app, live_server)
+    walk = Walk(app, live_server, shot)
     load_axe(page.context)
     sign_in(page, "staff@example.org", PASSWORD)
     add_a_document(page, db)
@@ -226,14 +240,13 @@ def test_staff_pages(page, chromium, app, db, demo, live_server):
     assert not problems, report(problems)
 
 
-def languages(app) -> list[str]:
-    """The languages the public pages offer (from the configuration when it names them), English first."""
-    for key in ("LANGUAGES", "BABEL_SUPPORTED_LOCALES", "SUPPORTED_LANGUAGES", "PUBLIC_LANGUAGES"):
-        value = app.config.get(key)
-        if value:
-            codes = value.replace(",", " ").split() if isinstance(value, str) else [str(v) for v in value]
-            return ["en"] + [c for c in codes if c != "en"]
-    return ["en"]
+def public_languages() -> tuple[str, ...]:
+    """The languages the public pages offer (casework.i18n.PUBLIC_LANGUAGES where the application has it)."""
+    try:
+        i18n = importlib.import_module("casework.i18n")
+    except ImportError:
+        return ("en",)
+    return tuple(getattr(i18n, "PUBLIC_LANGUAGES", ("en",)))
 
 
 def confirmation_link(db, slug: str) -> str:
@@ -246,17 +259,22 @@ def confirmation_link(db, slug: str) -> str:
     return found.group(0)
 
 
-def test_public_petition_pages(page, app, db, demo):
-    """The petition in every language, the form with its errors, then 'check your e-mail', the confirmation
-    and the thanks; and the page of a petition that is not there."""
+@pytest.mark.parametrize("lang", public_languages())
+def test_public_petition_page(page, demo, lang):
+    """The petition, in each language the public pages offer; the page's `lang` follows."""
+    load_axe(page.context)
+    response = page.goto("/p/keep-dara-home" + ("" if lang == "en" else f"?lang={lang}"))
+    assert response is not None and response.status == 200
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    problems = serious_violations(page, f"public.petition ({lang})")
+    assert not problems, report(problems)
+
+
+def test_signing_pages(page, db, demo):
+    """The form with its errors, then 'check your e-mail', the confirmation and the thanks; and the page of a
+    petition that is not there."""
     load_axe(page.context)
     problems: list[str] = []
-    for lang in languages(app):
-        response = page.goto("/p/keep-dara-home" + ("" if lang == "en" else f"?lang={lang}"))
-        assert response is not None and response.status == 200
-        if lang != "en":
-            expect(page.locator("html")).to_have_attribute("lang", lang)
-        problems += serious_violations(page, f"public.petition ({lang})")
     page.goto("/p/keep-dara-home")
     page.locator("form button[type=submit]").first.click()
     expect(page.locator(".flash-error")).to_be_visible()
