@@ -26,7 +26,8 @@ from werkzeug.routing import RequestRedirect
 
 from tests.browser.axe import load_axe, serious_violations
 from tests.browser.conftest import sign_in
-from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the demo needs them)
+from tests.conftest import Database, empty_database
+from tests.test_relief_templates import ensure_builtin_templates
 
 PASSWORD = "accessibility demo password 2031"
 
@@ -75,12 +76,23 @@ EXCLUDED = {
 }
 
 
-@pytest.fixture
-def demo(app, monkeypatch):
-    """The fictional demo data, with a known password."""
-    monkeypatch.setenv("CASEWORK_PASSWORD", PASSWORD)
-    result = app.test_cli_runner().invoke(args=["demo"])
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """The demo data is loaded once for the whole module (see `demo`, which empties the database at its end):
+    the pages are only read, and what a test adds (a signature, a document) disturbs no other test here."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def demo(app):
+    """The fictional demo data, with a known password, for every test of the module."""
+    ensure_builtin_templates(Database(app))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CASEWORK_PASSWORD", PASSWORD)
+        result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
+    yield
+    empty_database(app)
 
 
 def get_routes(app) -> dict[str, str]:
@@ -295,7 +307,7 @@ def test_signing_pages(page, db, demo):
     assert not problems, report(problems)
 
 
-def test_sign_in_pages(page, db, make_user):
+def test_sign_in_pages(page, db, demo, make_user):
     """Signing in (and its errors), the second step with a code, asking for a reset link and choosing a new
     password from it."""
     from casework.models import OutboxEmail
