@@ -194,10 +194,10 @@ def _in_range(stored: str | None, wanted) -> bool:
 # ---------------------------------------------------------------- signers' data, decrypted for an output
 
 
-def update_recipients(petition_id: int) -> list[str]:
-    """The e-mail addresses of confirmed signers who asked for updates (not yet anonymized)."""
-    blobs = db.session.scalars(
-        sa.select(Signature.email_ct)
+def update_recipients(petition_id: int) -> list[tuple[str, str | None]]:
+    """(e-mail address, language read in) of confirmed signers who asked for updates (not yet anonymized)."""
+    rows = db.session.execute(
+        sa.select(Signature.email_ct, Signature.locale)
         .where(
             Signature.petition_id == petition_id,
             Signature.state == SignatureState.VALIDATED,
@@ -205,8 +205,9 @@ def update_recipients(petition_id: int) -> list[str]:
             Signature.email_ct.is_not(None),
         )
         .order_by(Signature.id)
-    )
-    return [address for address in map(crypto.decrypt, blobs) if address]
+    ).all()
+    decrypted = [(crypto.decrypt(blob), locale) for blob, locale in rows]
+    return [(address, locale) for address, locale in decrypted if address]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from casework.forms import BaseForm
-from casework.petitions.forms import SHORT_TEXT
+from casework.i18n import lazy_gettext as _l
 
 DATETIME_MESSAGE = "Type the time as YYYY-MM-DD HH:MM in UTC, for example 2031-05-04 14:30."
 
@@ -88,38 +88,41 @@ class InvalidateForm(BaseForm):
         return valid
 
 
+SIGNER_NAME_LENGTH = Length(max=200, message=_l("Keep this under 200 characters."))
+
+
 class SignForm(BaseForm):
     """The public signing form. No CSRF token: signers have no account and no session (see public.py)."""
 
     class Meta:
         csrf = False
 
-    name = StringField("Your name", validators=[DataRequired("Type your name."), SHORT_TEXT])
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Type your name.")), SIGNER_NAME_LENGTH])
     email = StringField(
-        "Your e-mail",
+        _l("Your e-mail"),
         validators=[
-            DataRequired("Type your e-mail address: we send you a link to confirm your signature."),
-            Length(max=254, message="Type an e-mail address under 254 characters."),
-            Email("Type your e-mail address, for example name@example.org."),
+            DataRequired(_l("Type your e-mail address: we send you a link to confirm your signature.")),
+            Length(max=254, message=_l("Type an e-mail address under 254 characters.")),
+            Email(_l("Type your e-mail address, for example name@example.org.")),
         ],
-        description="Only to confirm your signature, and for updates if you ask for them. Never shown.",
+        description=_l("Only to confirm your signature, and for updates if you ask for them. Never shown."),
     )
     zip_code = StringField(
-        "ZIP code (optional)",
-        validators=[Optional(), Length(max=10, message="Type a 5-digit ZIP code, for example 98104.")],
+        _l("ZIP code (optional)"),
+        validators=[Optional(), Length(max=10, message=_l("Type a 5-digit ZIP code, for example 98104."))],
     )
     comment = TextAreaField(
-        "Comment (optional)",
-        validators=[Optional(), Length(max=1000, message="Keep your comment under 1,000 characters.")],
+        _l("Comment (optional)"),
+        validators=[Optional(), Length(max=1000, message=_l("Keep your comment under 1,000 characters."))],
     )
-    show_name = BooleanField("Show my first name and initial on this page")
-    send_updates = BooleanField("Send me updates about this petition")
+    show_name = BooleanField(_l("Show my first name and initial on this page"))
+    send_updates = BooleanField(_l("Send me updates about this petition"))
     # A honeypot: hidden from people, filled in by robots. A filled one is dropped without a word.
-    website = StringField("Leave this field empty", validators=[Optional(), Length(max=200)])
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
 
     def validate_zip_code(self, field):
         if field.data and not re.fullmatch(r"\d{5}(-\d{4})?", field.data):
-            raise ValidationError("Type a 5-digit ZIP code, for example 98104, or leave it empty.")
+            raise ValidationError(_l("Type a 5-digit ZIP code, for example 98104, or leave it empty."))
 
 
 class UpdateForm(BaseForm):
