@@ -27,6 +27,7 @@ from casework.forms import (
     options,
     parse_int,
 )
+from casework.i18n import lazy_gettext as _l
 from casework.models import PUBLIC_FIELDS, DeliveryOutcome
 from casework.petitions.operations import SNAPSHOT_FIELDS
 
@@ -313,3 +314,26 @@ class DeliveryForm(BaseForm):
             "outcome": self.outcome.data,
             "response": self.response.data,
         }
+
+
+class TranslationForm(BaseForm):
+    """A hosted petition's title and story in one more language (public once the petition is published)."""
+
+    title = StringField(
+        _l("Title in this language"),
+        validators=[
+            DataRequired(_l("Type the title in this language, as visitors reading it will see it.")),
+            Length(max=200, message=_l("Keep the title under 200 characters.")),
+        ],
+    )
+    story = TextAreaField(
+        _l("Story in this language"),
+        validators=[
+            DataRequired(_l("Type the story in this language: the same public story, translated.")),
+            Length(max=20000, message=_l("Keep the story under 20,000 characters.")),
+        ],
+        description=_l(
+            "Translate the public story only: what the person agreed to share, never the private story."
+        ),
+    )
+    version = VersionField()

@@ -24,6 +24,7 @@ from casework.models import (
     PetitionCount,
     PetitionKind,
     PetitionStatus,
+    PetitionTranslation,
     PublicConsent,
     Signature,
     SignatureState,
@@ -248,3 +249,21 @@ def latest_outbox(user: User) -> list[tuple[OutboxEmail, str | None]]:
         .limit(OUTBOX_PAGE_SIZE)
     ).all()
     return [(row, crypto.decrypt(row.to_ct)) for row in rows]
+
+
+def translation_for(petition: Petition, locale: str) -> PetitionTranslation:
+    """The petition's translation into `locale`, or a new unsaved one (version 0) when there is none yet."""
+    found = db.session.scalar(
+        sa.select(PetitionTranslation).where(
+            PetitionTranslation.petition_id == petition.id, PetitionTranslation.locale == locale
+        )
+    )
+    return found or PetitionTranslation(petition_id=petition.id, locale=locale, version=0)
+
+
+def translations_of(petition: Petition) -> dict[str, PetitionTranslation]:
+    """The petition's translations by language."""
+    rows = db.session.scalars(
+        sa.select(PetitionTranslation).where(PetitionTranslation.petition_id == petition.id)
+    )
+    return {row.locale: row for row in rows}
