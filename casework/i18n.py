@@ -70,6 +70,15 @@ def lang_args() -> dict[str, Any]:
     return {"lang": chosen} if chosen else {}
 
 
+def staff_languages() -> tuple[str, ...]:
+    """STAFF_LANGUAGES as a tuple of known codes (a comma-separated string is accepted); English at least."""
+    configured = current_app.config.get("STAFF_LANGUAGES") or ()
+    if isinstance(configured, str):
+        configured = configured.split(",")
+    codes = tuple(code.strip() for code in configured if code.strip() in LANGUAGES)
+    return codes or (DEFAULT_LOCALE,)
+
+
 def select_locale() -> str:
     """The locale of this request: public pages by choice then Accept-Language; staff pages English unless
     more staff languages are configured (then the signed-in user's choice kept in the session)."""
@@ -79,7 +88,7 @@ def select_locale() -> str:
         return (
             chosen_public_locale() or request.accept_languages.best_match(PUBLIC_LANGUAGES) or DEFAULT_LOCALE
         )
-    staff = tuple(current_app.config.get("STAFF_LANGUAGES") or (DEFAULT_LOCALE,))
+    staff = staff_languages()
     if len(staff) > 1:
         chosen = session.get("locale")
         if chosen in staff:

@@ -229,3 +229,26 @@ def test_khmer_and_lao_fonts_are_served_from_the_application(browser):
     for licence in ("KhmerOS-COPYRIGHT.txt", "Phetsarath-COPYRIGHT.txt", "LGPL-2.1.txt"):
         assert browser.get(f"/static/fonts/{licence}").status_code == 200
     assert "fonts.googleapis" not in css and "@import" not in css
+
+
+# ---------------------------------------------------------------- the staff side
+
+
+def test_staff_pages_are_english_and_the_selector_is_ready_for_more(app, login_as):
+    from casework import i18n
+
+    staff = login_as("staff")
+    page = text_of(staff.get("/people", headers={"Accept-Language": "km"}))
+    assert lang_of(page) == "en"
+    with app.test_request_context("/people", headers={"Accept-Language": "vi,en;q=0.5"}):
+        assert i18n.select_locale() == "en"
+        app.config["STAFF_LANGUAGES"] = "en, vi, xx"
+        try:
+            assert i18n.staff_languages() == ("en", "vi")
+            assert i18n.select_locale() == "vi"
+        finally:
+            app.config["STAFF_LANGUAGES"] = ("en",)
+    with app.test_request_context("/p/x?lang=lo"):
+        assert i18n.chosen_public_locale() == "lo" and i18n.lang_args() == {"lang": "lo"}
+    with app.test_request_context("/p/x?lang=de"):
+        assert i18n.chosen_public_locale() is None and i18n.lang_args() == {}
