@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms import IntegerField as _WTFormsIntegerField
 from wtforms.validators import StopValidation, ValidationError
 
+from casework.i18n import gettext
 from casework.i18n import lazy_gettext as _l
 
 # Row ids and counts are 32-bit integers on PostgreSQL: a larger number is "not found", never an overflow.
@@ -53,7 +54,7 @@ def coerce_id(value) -> int:
 def row_id(form, field) -> None:
     """Validator: the value is a row id (a choice from a list whose choices are not all loaded)."""
     if field.data not in (None, "") and coerce_id_or_none(field.data) is None:
-        raise ValidationError("Choose one of the options in the list.")
+        raise ValidationError(gettext("Choose one of the options in the list."))
 
 
 def coerce_id_or_none(value) -> int | None:
@@ -307,7 +308,7 @@ class EnumSelectField(SelectField):
 
     def pre_validate(self, form):
         if self.data is not None and self.data not in self.enum:
-            raise ValidationError("Choose one of the options in the list.")
+            raise ValidationError(gettext("Choose one of the options in the list."))
 
 
 class VersionField(HiddenField):
@@ -318,7 +319,7 @@ class VersionField(HiddenField):
 
     def pre_validate(self, form):
         if self.data is None:
-            raise StopValidation("The form is missing its version; reload the page and try again.")
+            raise StopValidation(gettext("The form is missing its version; reload the page and try again."))
 
 
 class ConfirmForm(BaseForm):

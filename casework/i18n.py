@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, gettext, ngettext
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 
 __all__ = [
     "N_",
@@ -30,6 +32,19 @@ __all__ = [
     "current_locale",
     "language_name",
 ]
+
+class _LazyText(LazyString):
+    """A message translated when it is used, escaped like any other text in a template (Flask-Babel's own
+    lazy string passes itself to Jinja as markup, unescaped)."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_gettext(string: str, **variables: Any) -> Any:
+    """gettext, deferred until the text is shown (form labels and messages defined at import time)."""
+    return _LazyText(gettext, string, **variables)
+
 
 # Every language the application has a catalog for: code -> the language's own name (what a link shows).
 LANGUAGES: dict[str, str] = {"en": "English", "km": "ខ្មែរ", "vi": "Tiếng Việt", "lo": "ລາວ"}

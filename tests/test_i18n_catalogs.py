@@ -4,6 +4,7 @@ is translated in Khmer, Vietnamese and Lao (with the placeholders kept), the com
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -20,9 +21,14 @@ LOCALES = ("km", "vi", "lo")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
 # Everything a visitor or a signer reads: the public templates, and the Python behind them.
 PUBLIC_TEMPLATES = sorted((ROOT / "templates" / "public").glob("*.html"))
-PUBLIC_PYTHON = [
-    ROOT / "casework" / "petitions" / name for name in ("public.py", "signing.py", "signature_forms.py")
-] + [ROOT / "casework" / "i18n.py", ROOT / "casework" / "petitions" / "operations" / "signatures.py"]
+# module -> the top-level names whose messages reach the public (None: the whole module)
+PUBLIC_PYTHON = {
+    "casework/petitions/public.py": None,
+    "casework/petitions/signing.py": None,
+    "casework/i18n.py": None,
+    "casework/petitions/signature_forms.py": ("SIGNER_NAME_LENGTH", "SignForm"),
+    "casework/petitions/operations/signatures.py": ("UPDATE_FOOTER",),
+}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|<[^>]+>")
 
 
@@ -35,17 +41,27 @@ def public_msgids() -> set:
     found = set()
     for path in PUBLIC_TEMPLATES:
         found.update(_extract(path, "jinja2"))
-    for path in PUBLIC_PYTHON:
-        found.update(_extract(path, "python"))
+    for name, parts in PUBLIC_PYTHON.items():
+        path = ROOT / name
+        found.update(_extract(path, "python", _lines_of(path, parts) if parts else None))
     return found
 
 
-def _extract(path: Path, method: str):
+def _lines_of(path: Path, names) -> set[int]:
+    """The lines of the module's top-level classes, functions and assignments named `names`."""
+    lines: set[int] = set()
+    for node in ast.parse(path.read_text()).body:
+        targets = [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
+        if getattr(node, "name", None) in names or set(targets) & set(names):
+            lines.update(range(node.lineno, node.end_lineno + 1))
+    assert lines, f"{names} not found in {path}"
+    return lines
+
+
+def _extract(path: Path, method: str, lines: set[int] | None = None):
     options = {"extensions": "jinja2.ext.do"} if method == "jinja2" else {}
-    for _line, message, _comments, _context in extract_from_file(
-        method, str(path), KEYWORDS, options=options
-    ):
-        if message:
+    for line, message, _comments, _context in extract_from_file(method, str(path), KEYWORDS, options=options):
+        if message and (lines is None or line in lines):
             yield message if isinstance(message, str) else tuple(message[:2])
 
 

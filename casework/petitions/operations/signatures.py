@@ -30,7 +30,7 @@ def invalidate_signatures(
 ) -> tuple[int, int]:
     """Invalidate the petition's signatures matching every criterion; returns (invalidated, were counted)."""
     if petition.kind != PetitionKind.HOSTED:
-        raise OperationError("Only petitions hosted here have signatures to invalidate.")
+        raise OperationError(gettext("Only petitions hosted here have signatures to invalidate."))
     ids = matching_signatures(petition.id, criteria)
     total, counted = _invalidate(petition.id, ids)
     audit.record(
@@ -92,7 +92,7 @@ def update_footer(petition: Petition, locale: str | None = None) -> str:
 def send_update(actor: User, person: Person, petition: Petition, subject: str, body: str) -> int:
     """Queue an update to every confirmed signer who asked for one; returns how many were queued."""
     if petition.kind != PetitionKind.HOSTED:
-        raise OperationError("Only petitions hosted here have signers to write to.")
+        raise OperationError(gettext("Only petitions hosted here have signers to write to."))
     recipients = update_recipients(petition.id)
     footers: dict[str | None, str] = {}
     for address, locale in recipients:

@@ -11,6 +11,7 @@ from casework import audit
 from casework.editing import check_version, flush_versioned, versioned_update
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import Person, Petition, PetitionKind, PetitionTranslation, User
 from casework.petitions.queries import translation_for
 
@@ -27,7 +28,7 @@ def save_translation(
 ) -> list[str]:
     """Write a new translation or change one edited from `expected_version`; returns the changed fields."""
     if petition.kind != PetitionKind.HOSTED:
-        raise OperationError("Only petitions hosted here have a public page to translate.")
+        raise OperationError(gettext("Only petitions hosted here have a public page to translate."))
     values = {name: data.get(name) for name in TRANSLATION_FIELDS}
     if translation.id is not None:
         translation.updated_by_id = actor.id
@@ -49,7 +50,7 @@ def delete_translation(actor: User, person: Person, petition: Petition, locale: 
     """Remove the petition's text in `locale`: the public page falls back to the petition's own."""
     translation = translation_for(petition, locale)
     if translation.id is None:
-        raise OperationError("There is no translation in this language to remove.")
+        raise OperationError(gettext("There is no translation in this language to remove."))
     audit.record(actor, "petition.translation_deleted", translation, person=person, detail=locale)
     db.session.delete(translation)
     db.session.flush()
