@@ -33,6 +33,7 @@ __all__ = [
     "language_name",
 ]
 
+
 class _LazyText(LazyString):
     """A message translated when it is used, escaped like any other text in a template (Flask-Babel's own
     lazy string passes itself to Jinja as markup, unescaped)."""
