@@ -19,8 +19,7 @@ from wtforms import (
 from wtforms import IntegerField as _WTFormsIntegerField
 from wtforms.validators import StopValidation, ValidationError
 
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 
 # Row ids and counts are 32-bit integers on PostgreSQL: a larger number is "not found", never an overflow.
 MAX_ID = 2**31 - 1

@@ -23,6 +23,7 @@ from markupsafe import escape
 
 __all__ = [
     "N_",
+    "_l",
     "LANGUAGES",
     "PUBLIC_LANGUAGES",
     "force_locale",
@@ -45,6 +46,9 @@ class _LazyText(LazyString):
 def lazy_gettext(string: str, **variables: Any) -> Any:
     """gettext, deferred until the text is shown (form labels and messages defined at import time)."""
     return _LazyText(gettext, string, **variables)
+
+
+_l = lazy_gettext  # the short name forms use for labels and messages defined at import time
 
 
 # Every language the application has a catalog for: code -> the language's own name (what a link shows).

@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from casework.forms import BaseForm
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 
 
 class LoginForm(BaseForm):

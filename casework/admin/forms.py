@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from casework.admin.queries import AuditFilters
 from casework.forms import BaseForm, DayField, EnumSelectField, IdField, IntegerField, VersionField, parse_id
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.models import MfaRequirement, Role
 
 FIRST_SIGN_IN_HELP = (

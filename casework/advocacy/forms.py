@@ -19,8 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, VersionField, coerce_id, parse_day
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import AdvocacyKind
 
 MAX_FIGURES = 12

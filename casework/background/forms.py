@@ -8,8 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from casework.background.fields import FromToForm, PartialDateField
 from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_id
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import PlaceKind, RehabilitationKind, RelationKind
 from casework.reference import US_STATES
 

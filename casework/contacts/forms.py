@@ -16,8 +16,7 @@ from wtforms.validators import (
 )
 
 from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_id
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import ContactKind
 from casework.reference import US_STATES
 

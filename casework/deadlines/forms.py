@@ -7,7 +7,7 @@ from wtforms.validators import Optional
 
 from casework.deadlines.due import DueKind
 from casework.forms import BaseForm, ConfirmForm, options
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 
 WINDOWS = [
     ("7", "Next 7 days"),

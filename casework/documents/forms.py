@@ -5,7 +5,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
 from casework.forms import BaseForm, EnumSelectField, VersionField
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.models import DocumentKind
 
 _title = [

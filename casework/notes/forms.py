@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length
 
 from casework import access
 from casework.forms import BaseForm, VersionField
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.models import Person, User
 
 MAX_BODY = 20_000

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import BaseForm, options, parse_int
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.packets.content import Audience
 
 

@@ -20,8 +20,7 @@ from casework.forms import (
     options,
     row_id,
 )
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import (
     ArrivalClass,
     CaseOutcome,
@@ -101,8 +100,7 @@ class PersonForm(BaseForm):
         ),
     )
     # Not a column of the person: the date of the final order lives on the removal case, which a final-order
-    # status opens or updates (casework.record.removal). Removed from the form when the removal case already
-    # records a dated final order.
+    # status opens or updates (casework.record.removal); not on the form when that case has a dated order.
     final_order_date = DayField(
         _l("Final order entered on"),
         validators=[

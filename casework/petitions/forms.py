@@ -27,8 +27,7 @@ from casework.forms import (
     options,
     parse_int,
 )
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import PUBLIC_FIELDS, DeliveryOutcome
 from casework.petitions.operations import SNAPSHOT_FIELDS
 

@@ -10,8 +10,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from casework.forms import BaseForm
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 
 DATETIME_MESSAGE = "Type the time as YYYY-MM-DD HH:MM in UTC, for example 2031-05-04 14:30."
 

@@ -6,7 +6,7 @@ from wtforms import SelectField
 from wtforms.validators import Length, Optional
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, options
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.models import CaseStatus
 from casework.reports.filters import ReportFilters
 

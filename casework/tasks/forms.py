@@ -8,8 +8,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from casework.forms import BaseForm, DayField, VersionField, parse_id
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 
 ASSIGNEE_MESSAGE = "Choose someone from the list, or “Nobody yet”."
 

@@ -3,7 +3,7 @@
 from flask_wtf.file import FileField, FileRequired
 
 from casework.forms import BaseForm
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 
 
 class ImportForm(BaseForm):

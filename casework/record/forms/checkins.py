@@ -8,7 +8,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, VersionField
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.models import CheckInOutcome
 from casework.record.forms.fields import HourField, max_length
 

@@ -8,7 +8,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.models import ConvictionLevel, Plea, TriState
 from casework.record.forms.fields import GroundsField, ListSelectField, max_length
 from casework.reference import US_STATES

@@ -6,7 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, options
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.models import CustodyKind
 from casework.record.forms.fields import ListSelectField, max_length
 

@@ -6,8 +6,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import OrderType, RemovalStage, StayStatus
 from casework.record.forms.fields import OptionalUnless, max_length
 

@@ -6,8 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import TravelDocumentOutcome
 from casework.models.travel_documents import REPATRIATION_AGREEMENTS
 from casework.record.forms.fields import ListSelectField, OptionalUnless, max_length

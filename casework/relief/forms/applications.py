@@ -8,8 +8,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import ReliefKind, ReliefStatus
 from casework.relief.forms.fields import (
     CHOOSE_FROM_LIST,

@@ -6,8 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotInFuture, VersionField
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import CounselRole, ProsecutorPosition, SupportKind
 from casework.relief.forms.fields import IdSelectField
 

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import coerce_id, parse_int
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.reference import US_STATES
 
 CHOOSE_FROM_LIST = "Choose one of the options in the list."

@@ -8,7 +8,7 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.forms import BaseForm, DayField, NotInFuture, VersionField, options
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l
 from casework.models import ReliefStatus
 from casework.relief.forms.fields import STEP_TITLE, IdSelectField
 

@@ -6,8 +6,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_int
-from casework.i18n import gettext
-from casework.i18n import lazy_gettext as _l
+from casework.i18n import _l, gettext
 from casework.models import ReliefKind
 from casework.relief.forms.fields import (
     CHOOSE_FROM_LIST,
