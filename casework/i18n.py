@@ -14,8 +14,11 @@ the .pot, update the catalogs and compile them.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
+from babel import support
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, force_locale, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
@@ -115,6 +118,16 @@ def select_locale() -> str:
             return str(chosen)
         return request.accept_languages.best_match(staff) or staff[0]
     return staff[0]
+
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+@functools.lru_cache(maxsize=8)
+def catalog_for(locale: str) -> support.NullTranslations:
+    """The compiled catalog of `locale` (English: none, the messages as written), for renderings outside a
+    request such as the PDF child process."""
+    return support.Translations.load(str(TRANSLATIONS_DIR), [locale])
 
 
 def current_locale() -> str:

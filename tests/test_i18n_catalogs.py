@@ -129,3 +129,15 @@ def test_the_pot_is_up_to_date_with_the_code(tmp_path):
     )
     for locale in LOCALES:
         assert {_key(m.id) for m in catalog(locale) if m.id} == now, f"{locale}: run scripts/translations"
+
+
+@pytest.mark.parametrize("locale, expected", [("km", "ចុះហត្ថលេខា"), ("lo", "ລົງລາຍເຊັນ"), ("en", "Sign")])
+def test_pdf_templates_render_in_the_requests_language(tmp_path, locale, expected):
+    from casework import pdf
+
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / "probe.html").write_text(
+        "<html lang=\"{{ locale }}\">{{ _('Sign') }} · {{ ngettext('%(num)d page', '%(num)d pages', 2) }}</html>"
+    )
+    job = pdf._Job(template="pdf/probe.html", search_path=[str(tmp_path)], locale=locale)
+    assert pdf._template_html(job) == f'<html lang="{locale}">{expected} · 2 pages</html>'
