@@ -170,6 +170,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     app.session_interface = DatabaseSessionInterface()
+    from casework import i18n
+
+    i18n.init_app(app)
     recognize_database_outages(app)
 
     with app.app_context():

@@ -106,3 +106,6 @@ class Defaults:
     # has passed (well above the time one message may take: SMTP_TIMEOUT for each step of the conversation).
     OUTBOX_LEASE_SECONDS = 600
     OUTBOX_PURGE_DAYS = 7  # sent and failed mail (it holds signers' addresses) is deleted after this
+    # Languages of the staff pages (casework.i18n): English only until their catalogs are translated; with
+    # more, each signed-in user's choice, else their browser's. The public pages speak en, km, vi and lo.
+    STAFF_LANGUAGES: tuple[str, ...] = ("en",)
