@@ -83,7 +83,9 @@ def test_shares_that_reach_each_kind(login_as, make_person, make_user, make_org,
     html = text_of(login_as("staff").get(f"/people/{person.id}/held"))
     a_number = _row(html, "a_number")
     assert "Jonah Whitfield (Alder &amp; Finch LLP) (View)" in a_number
-    assert "Pat Helper" not in a_number  # the owner's volunteers do not see A-numbers: neither does a partner's
+    assert (
+        "Pat Helper" not in a_number
+    )  # the owner's volunteers do not see A-numbers: neither does a partner's
     assert "Pat Helper" not in _row(html, "privileged_notes")  # volunteers never read privileged material
     assert "none" in _row(html, "privileged_notes")
     notes = _row(html, "notes")
@@ -111,7 +113,7 @@ def test_who_may_open_it_and_the_audit(login_as, make_person, make_user, make_or
     person = _case(db, make_person, make_user)
     url = f"/people/{person.id}/held"
     staff = login_as("staff")
-    assert 'href="/people/%d/held"' % person.id in text_of(staff.get(f"/people/{person.id}"))
+    assert f'href="/people/{person.id}/held"' in text_of(staff.get(f"/people/{person.id}"))
     assert staff.get(url).status_code == 200
     assert login_as("admin").get(url).status_code == 200
     event = db.scalars(

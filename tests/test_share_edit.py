@@ -36,7 +36,7 @@ def test_the_owner_turns_the_a_number_on_for_one_share(
     assert SHOWN_A_NUMBER not in text_of(pb.get(f"/people/{person.id}"))
     staff = login_as("staff")
     page = text_of(staff.get(f"/people/{person.id}"))
-    assert "Update share with " in page and "(Alder &amp; Finch LLP)\">Update</button>" in page
+    assert "Update share with " in page and '(Alder &amp; Finch LLP)">Update</button>' in page
     response = _post(
         staff, f"/people/{person.id}/shares/{share.id}", _policy_form(share, includes_a_number=True)
     )
