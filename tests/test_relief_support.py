@@ -367,3 +367,29 @@ def test_who_may_record_support_and_positions(
         assert viewing.get(url(person, application, tail)).status_code == 403, tail
     assert login_as("volunteer").get(url(person, application, "/support/new")).status_code == 404
     assert login_as("staff", org=make_org()).get(url(person, application, "/prosecutor")).status_code == 404
+
+
+def test_a_conflict_does_not_name_a_privileged_document_to_a_partner_whose_share_leaves_it_out(
+    login_as, db, person, application, make_org, make_user, share_case
+):
+    memo = document(db, person, title="PRIVILEGED-MEMO-TITLE", privileged=True)
+    partner = make_user("staff", org=make_org("Alder & Finch LLP"), email="partner@example.net")
+    share_case(person, user=partner, level="edit")
+    staff = login_as("staff")
+    staff.post(url(person, application, "/support/new"), support_form())
+    record = db.scalar(sa.select(SupportRecord))
+    edit = url(person, application, f"/support/{record.id}/edit")
+    pb = login_as(partner)
+    assert pb.get(edit).status_code == 200
+    linked = staff.post(edit, support_form(document_id=str(memo.id), version=record.version))
+    assert linked.status_code == 302
+    response = pb.post(edit, support_form(summary="Partner typed this", version=record.version))
+    html = text_of(response)
+    assert response.status_code == 200 and "Someone else saved this record of support" in html
+    assert "PRIVILEGED-MEMO-TITLE" not in html
+    assert "Saved by someone else meanwhile: <strong>a privileged document</strong>" in html
+    assert db.get(SupportRecord, record.id).summary.startswith("Unanimous")
+    # a colleague of the owner, who may read it, is told its title in the same situation
+    colleague = login_as("staff")
+    response = colleague.post(edit, support_form(summary="Colleague typed this", version=record.version))
+    assert "Saved by someone else meanwhile: <strong>PRIVILEGED-MEMO-TITLE</strong>" in text_of(response)

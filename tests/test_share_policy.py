@@ -173,3 +173,59 @@ def test_partner_without_privileged_material_gets_no_privileged_box(
     db.execute(sa.update(CaseShare).where(CaseShare.id == share.id).values(includes_privileged=True))
     for page in ("documents/new", "notes/new"):
         assert 'name="privileged"' in text_of(pb.get(f"/people/{person.id}/{page}")), page
+
+
+def test_edit_share_partner_creates_a_contact_in_the_cases_scope(
+    login_as, make_person, make_org, make_user, share_case, db, org
+):
+    from casework.models import AuditEvent, CaseContact, Contact
+
+    person, _, partner_org, partner = _shared_case(db, make_person, make_org, make_user)
+    other_case = make_person(legal_name="Another Client")
+    share_case(person, user=partner, level="edit")
+    pb = login_as(partner)
+    assert "you reach it through this case only" in text_of(pb.get(f"/people/{person.id}/contacts/new"))
+    created = pb.post(
+        f"/people/{person.id}/contacts/new",
+        {
+            "role": "Co-counsel",
+            "name": "Partner-Made Contact",
+            "kind": "immigration_attorney",
+            "phone": "555-0142",
+            "version": "0",
+        },
+    )
+    assert created.status_code == 302
+    contact = db.scalar(sa.select(Contact).where(Contact.name == "Partner-Made Contact"))
+    # owned by the case's organization, never the partner's, and on this case only
+    assert contact.org_id == org.id != partner_org.id
+    links = db.scalars(sa.select(CaseContact).where(CaseContact.contact_id == contact.id))
+    assert [link.person_id for link in links] == [person.id]
+    event = db.scalar(sa.select(AuditEvent).where(AuditEvent.action == "contact.created"))
+    assert event.org_id == org.id and event.actor_id == partner.id
+
+    # the partner reaches it through the case, not through any directory
+    assert "Partner-Made Contact" in text_of(pb.get(f"/people/{person.id}"))
+    assert "Partner-Made Contact" in text_of(pb.get(f"/people/{person.id}/contacts/link"))
+    assert "Partner-Made Contact" not in text_of(pb.get("/contacts"))
+    assert pb.get(f"/contacts/{contact.id}").status_code == 404
+    assert pb.get(f"/contacts/{contact.id}/edit").status_code == 404
+    # the owner's directory holds it; the owner's other cases can use it
+    staff = login_as("staff")
+    assert "Partner-Made Contact" in text_of(staff.get("/contacts"))
+    assert "Partner-Made Contact" in text_of(staff.get(f"/people/{other_case.id}/contacts/link"))
+
+    # taken off the case, it is out of the partner's reach again
+    staff.post(f"/people/{person.id}/contacts/{links[0].id}/remove")
+    assert "Partner-Made Contact" not in text_of(pb.get(f"/people/{person.id}/contacts/link"))
+    assert "Partner-Made Contact" not in text_of(pb.get(f"/people/{person.id}"))
+
+
+def test_view_share_partner_creates_no_contact(login_as, make_person, make_org, make_user, share_case, db):
+    from casework.models import Contact
+
+    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
+    share_case(person, user=partner, level="view")
+    data = {"role": "Co-counsel", "name": "Not Made", "kind": "immigration_attorney", "version": "0"}
+    assert login_as(partner).post(f"/people/{person.id}/contacts/new", data).status_code == 403
+    assert db.count(Contact) == 0

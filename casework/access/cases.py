@@ -143,20 +143,37 @@ def owner_allows(user: User, action: str, person: Person) -> bool:
     settings never widen a share."""
     policy = shared_policy(user, person)
     owner = user.organization if policy is None else db.session.get_one(Organization, person.org_id)
-    role = user.role
-    allowed = {
+    allowed = role_allows(user.role, action, owner)
+    if policy is None or not allowed:
+        return allowed
+    return policy_allows(policy, action)
+
+
+def role_allows(role: Role, action: str, owner: Organization) -> bool:
+    """Whether a role may `action` on a case it reaches, by the owning organization's settings ("view": any
+    role that reaches the case; "manage": its admins and staff; "audit": the audit trail, admins only)."""
+    return {
+        "view": True,
         "export": role != Role.VOLUNTEER,
         "print": role != Role.VOLUNTEER or owner.volunteers_build_packets,
         "see_a_number": role != Role.VOLUNTEER or owner.volunteers_see_a_number,
         "view_privileged": role in PRIVILEGED_ROLES,
+        "manage": role in ORG_WIDE_ROLES,
+        "audit": role == Role.ADMIN,
     }[action]
-    if policy is None or not allowed:
-        return allowed
+
+
+def policy_allows(policy: SharePolicy | CaseShare, action: str) -> bool:
+    """Whether what a share includes (or the shares reaching a partner include) opens `action`: the case
+    record always; the rest as the owner chose; managing the case and its audit trail, never."""
     return {
+        "view": True,
         "export": policy.allows_export,
         "print": policy.allows_export,
         "see_a_number": policy.includes_a_number,
         "view_privileged": policy.includes_privileged,
+        "manage": False,
+        "audit": False,
     }[action]
 
 
@@ -213,6 +230,18 @@ def get_person_or_404(person_id: int, need: str = "view") -> Person:
     if person is None:
         abort(404)
     if need != "view" and not can(current_user, need, person):
+        abort(403)
+    return person
+
+
+def get_owned_case_or_404(person_id: int) -> Person:
+    """Load a case for a page about the owning organization's own holding (what it holds about the person):
+    404 unless the case is visible and the user belongs to the owning organization; 403 unless they manage
+    it (its admins and staff)."""
+    person = get_person_or_404(person_id)
+    if person.org_id != current_user.org_id:
+        abort(404)
+    if not can(current_user, "manage", person):
         abort(403)
     return person
 

@@ -306,6 +306,7 @@ class CaseShare(Base):
     allows_export: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     person: Mapped[Person] = relationship(back_populates="shares", lazy="raise")
     user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="joined")
@@ -315,6 +316,7 @@ class CaseShare(Base):
         sa.CheckConstraint("(user_id IS NULL) <> (org_id IS NULL)", name="one_grantee"),
         sa.UniqueConstraint("person_id", "user_id", "org_id"),
     )
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def grantee_label(self) -> str:

@@ -87,9 +87,9 @@ def reopen_case(actor: User, person: Person, status: CaseStatus, expected_versio
     return versioned_update(actor, person, data, expected_version, action="person.reopened")
 
 
-def record_view(actor: User, person: Person) -> None:
-    """Reading a case is audited too."""
-    audit.record(actor, "person.viewed", person)
+def record_view(actor: User, person: Person, detail: str | None = None) -> None:
+    """Reading a case is audited too (`detail` names a page other than the case page)."""
+    audit.record(actor, "person.viewed", person, detail=detail)
 
 
 def delete_person(actor: User, person: Person) -> None:
@@ -209,6 +209,16 @@ def share(
         detail=f"{'user' if 'user_id' in key else 'organization'} {grantee.id}, {level}",
     )
     return new
+
+
+def update_share_policy(
+    actor: User, person: Person, share_: CaseShare, policy: dict[str, bool], expected_version: int | None
+) -> list[str]:
+    """Change what an existing share includes, from the version the owner saw (EditConflict when someone else
+    saved it meanwhile); audited with the names of the parts that changed."""
+    return versioned_update(
+        actor, share_, policy, expected_version, action="person.share_changed", person=person
+    )
 
 
 def unshare(actor: User, person: Person, share_: CaseShare) -> None:

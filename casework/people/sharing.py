@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from casework.forms import BaseForm, DayField, EnumSelectField, NotInPast
+from casework.forms import BaseForm, DayField, EnumSelectField, NotInPast, VersionField
 from casework.models import CaseShare, ShareLevel
 
-ALWAYS_SEEN = "the case record, its tasks, hearings, contacts, and its non-privileged notes and documents"
+# What every share opens, part by part, and as it reads in a sentence.
+ALWAYS_SEEN_PARTS = (
+    "the case record",
+    "its tasks",
+    "hearings",
+    "contacts",
+    "its non-privileged notes and documents",
+)
+ALWAYS_SEEN = ", ".join(ALWAYS_SEEN_PARTS[:-1]) + ", and " + ALWAYS_SEEN_PARTS[-1]
 # Each choice of the owner, and what it opens to the partner.
 CHOICES = (
     ("includes_a_number", "the A-number"),
@@ -17,7 +27,19 @@ CHOICES = (
 )
 
 
-class ShareForm(BaseForm):
+class _PolicyBoxes(BaseForm):
+    """The owner's three choices, one box each (all off unless ticked)."""
+
+    includes_a_number = BooleanField("Include the A-number")
+    includes_privileged = BooleanField("Include privileged notes and documents")
+    allows_export = BooleanField("Allow export and printing")
+
+    def policy(self) -> dict[str, bool]:
+        """The owner's choices, as the share stores them."""
+        return {name: bool(getattr(self, name).data) for name, _ in CHOICES}
+
+
+class ShareForm(_PolicyBoxes):
     """Share a case with a user or organization outside its owner; everything beyond the case record is off
     unless the owner ticks it."""
 
@@ -32,19 +54,36 @@ class ShareForm(BaseForm):
         validators=[Optional(), NotInPast("The end date")],
         description="Leave empty to share until you remove it.",
     )
-    includes_a_number = BooleanField("Include the A-number")
-    includes_privileged = BooleanField("Include privileged notes and documents")
-    allows_export = BooleanField("Allow export and printing")
 
-    def policy(self) -> dict[str, bool]:
-        """The owner's choices, as the share stores them."""
-        return {name: bool(getattr(self, name).data) for name, _ in CHOICES}
+
+class SharePolicyForm(_PolicyBoxes):
+    """What one existing share includes, changed from the version the owner saw."""
+
+    version = VersionField()
+
+
+def share_policy_form(share: CaseShare) -> SharePolicyForm:
+    """The small form of one share (its fields named after the share, so that a page can hold several)."""
+    return SharePolicyForm(obj=share, prefix=f"share{share.id}")
+
+
+class PartnerView(NamedTuple):
+    """What a share opens to the partner, part by part."""
+
+    seen: list[str]
+    hidden: list[str]
+
+
+def partner_view(share: CaseShare | dict[str, bool]) -> PartnerView:
+    """The parts of the case a partner sees through this share (or these choices), and those they do not."""
+    chosen = share if isinstance(share, dict) else {name: getattr(share, name) for name, _ in CHOICES}
+    seen = list(ALWAYS_SEEN_PARTS) + [label for name, label in CHOICES if chosen.get(name)]
+    hidden = [label for name, label in CHOICES if not chosen.get(name)]
+    return PartnerView(seen, hidden)
 
 
 def what_partner_sees(share: CaseShare | dict[str, bool]) -> str:
     """One plain sentence: what the partner sees through this share, and what not."""
-    chosen = share if isinstance(share, dict) else {name: getattr(share, name) for name, _ in CHOICES}
-    seen = [ALWAYS_SEEN] + [label for name, label in CHOICES if chosen.get(name)]
-    hidden = [label for name, label in CHOICES if not chosen.get(name)]
-    sentence = "The partner sees: " + ", ".join(seen)
+    seen, hidden = partner_view(share)
+    sentence = "The partner sees: " + ", ".join([ALWAYS_SEEN] + seen[len(ALWAYS_SEEN_PARTS) :])
     return sentence + ("; not: " + ", ".join(hidden) + "." if hidden else ".")

@@ -12,8 +12,9 @@ from casework import access, case_page, editing
 from casework.forms import ConfirmForm, options
 from casework.i18n import gettext
 from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus, Person
+from casework.models.base import differing_fields
 from casework.paging import anchor_arg
-from casework.people import operations, queries, search
+from casework.people import holdings, operations, queries, search
 from casework.people.forms import (
     AssignForm,
     CloseCaseForm,
@@ -21,7 +22,13 @@ from casework.people.forms import (
     PersonForm,
     ReopenCaseForm,
 )
-from casework.people.sharing import ShareForm, what_partner_sees
+from casework.people.sharing import (
+    ShareForm,
+    SharePolicyForm,
+    partner_view,
+    share_policy_form,
+    what_partner_sees,
+)
 from casework.record import queries as record_queries
 from casework.reference import COMMUNITY_SUGGESTIONS, COUNTRY_SUGGESTIONS, STATE_NAMES
 
@@ -129,6 +136,24 @@ def show(person_id: int):
     )
 
 
+@bp.get("/<int:person_id>/held")
+def held(person_id: int):
+    """What the organization holds about the person, who sees it, which shares reach it, the consents on file
+    (for the person's right to know; printable). Its admins and staff only; audited as a view of the case."""
+    person = access.get_owned_case_or_404(person_id)
+    operations.record_view(current_user, person, detail="what we hold")
+    shares = list(queries.shares_of(person))
+    return render_template(
+        "people/held.html",
+        person=person,
+        owner=queries.owner_of(person),
+        team=queries.team_of(person),
+        shares=shares,
+        kinds=holdings.held_kinds(person, shares),
+        consents=holdings.consents_on_file(person),
+    )
+
+
 def _management(person: Person) -> dict:
     """The team and sharing forms, for those who manage the case."""
     if not access.can(current_user, "manage", person):
@@ -136,8 +161,10 @@ def _management(person: Person) -> dict:
     assign_form = AssignForm()
     assignable = operations.assignable_users(person)
     assign_form.user_id.choices = options((u.id, f"{u.display_name} ({u.role.label})") for u in assignable)
+    shares = queries.shares_of(person)
     return {
-        "shares": queries.shares_of(person),
+        "shares": shares,
+        "share_forms": {s.id: share_policy_form(s) for s in shares},
         "assign_form": assign_form,
         "share_form": ShareForm(),
         "what_partner_sees": what_partner_sees,
@@ -263,6 +290,9 @@ def add_share(person_id: int):
     """Share the case with a partner outside the organization."""
     person = access.get_person_or_404(person_id, need="manage")
     form = ShareForm()
+    if "preview" in request.form:
+        form.validate()  # shows what to correct; nothing is saved
+        return _share_page(person, form, None)
     if not form.validate_on_submit():
         messages = [m for errs in form.errors.values() for m in errs]
         flash("Not shared: " + " ".join(messages), "error")
@@ -275,6 +305,50 @@ def add_share(person_id: int):
     if editing.attempt(share, refused_prefix="Not shared: "):
         flash(gettext("The case is shared."), "success")
     return _back_to(person, "#sharing")
+
+
+@bp.route("/<int:person_id>/shares/<int:share_id>", methods=["GET", "POST"])
+def edit_share(person_id: int, share_id: int):
+    """Change what one share includes, from the version shown; "Preview" shows the result without saving."""
+
+    def load() -> access.CaseItem:
+        return access.get_case_item_or_404(CaseShare, share_id, person_id, need="manage")
+
+    if "preview" in request.form:
+        person, share_ = load()
+        form = share_policy_form(share_)
+        form.validate()
+        return _share_page(person, form, share_)
+    return editing.edit_view(
+        load=load,
+        make_form=lambda loaded: share_policy_form(loaded.item),
+        save=lambda loaded, form: operations.update_share_policy(
+            current_user, loaded.person, loaded.item, form.policy(), form.version.data
+        ),
+        render=lambda loaded, form, conflict: _share_page(loaded.person, form, loaded.item, conflict),
+        saved_url=lambda loaded: url_for("people.show", person_id=loaded.person.id) + "#sharing",
+        what="share",
+        describe_conflict=lambda loaded, form, fields: _share_conflict(loaded.item, form),
+    )
+
+
+def _share_conflict(share_: CaseShare, form: SharePolicyForm) -> dict:
+    """What someone else saved of the share, where it differs from the boxes as ticked (by field name)."""
+    return {form[name].name: getattr(share_, name) for name in differing_fields(share_, form.policy())}
+
+
+def _share_page(person: Person, form: ShareForm | SharePolicyForm, share_: CaseShare | None, conflict=None):
+    """The share form with what the partner will see through it, as ticked (nothing saved)."""
+    level = form.level.data if isinstance(form, ShareForm) else share_.level if share_ else None
+    return render_template(
+        "people/share.html",
+        person=person,
+        form=form,
+        share=share_,
+        conflict=conflict,
+        level=level,
+        view=partner_view(form.policy()),
+    )
 
 
 @bp.post("/<int:person_id>/shares/<int:share_id>/remove")

@@ -48,6 +48,9 @@ ROUTES = {
     "people.remove_from_team": ("POST", "/people/{person}/team/{assignment}/remove", CASE_MANAGE),
     "people.add_share": ("POST", "/people/{person}/shares", CASE_MANAGE),
     "people.remove_share": ("POST", "/people/{person}/shares/{share}/remove", CASE_MANAGE),
+    "people.edit_share": ("GET", "/people/{person}/shares/{share}", CASE_MANAGE),
+    # what the owning organization holds about the person: its admins and staff; a partner finds no such page
+    "people.held": ("GET", "/people/{person}/held", dict(CASE_MANAGE, partner_shared=404)),
     "admin.users": ("GET", "/admin/users", ADMIN_ONLY),
     "admin.create_user": ("GET", "/admin/users/new", ADMIN_ONLY),
     "admin.edit_user": ("GET", "/admin/users/{user}", ADMIN_OWN_ORG),

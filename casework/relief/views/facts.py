@@ -147,7 +147,7 @@ def edit_support(person_id: int, application_id: int, support_id: int):
         saved_url=lambda record: _application_url(load.person, load.application, "#support"),
         what="record of support",
         data=lambda form: form.support_data(),
-        describe_conflict=lambda record, form, fields: pages.saved_support(record, form),
+        describe_conflict=lambda record, form, fields: pages.saved_support(load.person, record, form),
     )
 
 

@@ -126,9 +126,9 @@ def saved_prosecutor(application: ReliefApplication, form: ProsecutorForm) -> di
     return saved
 
 
-def saved_support(record: SupportRecord, form: SupportForm) -> dict:
+def saved_support(person: Person, record: SupportRecord, form: SupportForm) -> dict:
     """What someone else saved of a record of support, where it differs from what was typed, as read (a
-    document the user may not read is not named)."""
+    document the user may not read in this case, by their role and by what a share includes, is not named)."""
     typed = form.support_data()
     saved: dict[str, object] = {}
     for name, value in typed.items():
@@ -139,7 +139,9 @@ def saved_support(record: SupportRecord, form: SupportForm) -> dict:
         elif name == "document_id":
             document = record.document
             readable = (
-                document is None or not document.privileged or access.can(current_user, "view_privileged")
+                document is None
+                or not document.privileged
+                or access.can(current_user, "view_privileged", person)
             )
             saved[name] = (document.title if document else "none") if readable else "a privileged document"
         else:
