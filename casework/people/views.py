@@ -12,7 +12,7 @@ from casework import access, case_page, editing
 from casework.forms import ConfirmForm, options
 from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus, Person
 from casework.paging import anchor_arg
-from casework.people import operations, queries, search
+from casework.people import choices, operations, queries, search
 from casework.people.forms import (
     AssignForm,
     CloseCaseForm,
@@ -38,11 +38,10 @@ def _signed_in():
 
 def _filter_form(filters: dict) -> PeopleFilterForm:
     form = PeopleFilterForm.from_filters(filters) if request.method == "GET" else PeopleFilterForm()
-    choices = search.filter_choices(current_user)
-    form.citizenship.choices = options([("", "Any country")] + [(c, c) for c in choices["citizenship"]])
-    form.community.choices = options([("", "Any community")] + [(c, c) for c in choices["community"]])
-    users = queries.active_colleagues(current_user)
-    form.assigned.choices = options([("", "Anyone")] + [(u.id, u.display_name) for u in users])
+    found = choices.filter_choices(current_user)
+    form.citizenship.choices = options([("", "Any country")] + [(c, c) for c in found.citizenship])
+    form.community.choices = options([("", "Any community")] + [(c, c) for c in found.community])
+    form.assigned.choices = options([("", "Anyone")] + found.colleagues)
     return form
 
 
