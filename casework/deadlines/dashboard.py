@@ -34,7 +34,6 @@ def load(user: User, today: date) -> dict:
     visible = access.visible_people_filter(user)
 
     detained = []
-    detained_total = 0
     rows = db.session.execute(
         sa.select(Person, RemovalCase, sa.func.count().over())
         .outerjoin(RemovalCase, RemovalCase.person_id == Person.id)
@@ -42,7 +41,8 @@ def load(user: User, today: date) -> dict:
         .order_by(Person.custody_since, Person.id)
         .limit(LIST_LIMIT)
     ).all()
-    for person, removal, detained_total in rows:
+    detained_total = rows[0][2] if rows else 0
+    for person, removal, _ in rows:
         clock = custody_clock(removal, person.custody_status, person.custody_since, today)
         days = (today - person.custody_since).days if person.custody_since else None
         detained.append({"person": person, "days": days, "clock": clock})
