@@ -358,26 +358,26 @@ def gather_limited(
         overdue_total += len(overdue)
         upcoming_total += len(found) - len(overdue)
         items += found
-    dated = [s for s in sources if s.date is not None]
+    dated = [(s, s.date) for s in sources if s.date is not None]
     if dated:
         counts = sa.union_all(
             *(
                 s.query.with_only_columns(
-                    sa.func.count().filter(s.date < today), sa.func.count(), maintain_column_froms=True
+                    sa.func.count().filter(day < today), sa.func.count(), maintain_column_froms=True
                 )
-                for s in dated
+                for s, day in dated
             )
         )
         for late_count, all_count in db.session.execute(counts):
             overdue_total += late_count
             upcoming_total += all_count - late_count
         firsts = []
-        for number, s in enumerate(dated):
-            for condition in (s.date < today, s.date >= today):
-                first = s.query.where(condition).order_by(s.date).limit(limit).subquery()
+        for number, (s, day) in enumerate(dated):
+            for condition in (day < today, day >= today):
+                first = s.query.where(condition).order_by(day).limit(limit).subquery()
                 firsts.append(sa.select(sa.literal(number).label("source"), first))
         for row in db.session.execute(sa.union_all(*firsts)):
-            item = dated[row.source].to_item(row)
+            item = dated[row.source][0].to_item(row)
             if item is not None:
                 items.append(item)
     ordered = _order(items, today)
