@@ -11,6 +11,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -78,6 +79,17 @@ class DueItem:
     def overdue(self, today: date) -> bool:
         """Whether the item's day has passed."""
         return self.day < today
+
+
+# What the custody clock reads of a removal case: plain columns, not an ORM object per detained person.
+CLOCK_COLUMNS = (
+    RemovalCase.id,
+    RemovalCase.stage,
+    RemovalCase.order_date,
+    RemovalCase.stay_status,
+    RemovalCase.stay_granted_on,
+    RemovalCase.stay_ended_on,
+)
 
 
 def _people_columns():
@@ -243,8 +255,7 @@ def _sources(
     def clock_item(row):
         """A mark of a detained person's post-order custody clock, in the NOTICE_DAYS before it falls (never
         once it has passed: then it is a fact on the case page, not something overdue)."""
-        removal, person_id, name, since = row
-        clock = custody_clock(removal, CustodyStatus.DETAINED, since, today)
+        clock = custody_clock(cast(RemovalCase, row), CustodyStatus.DETAINED, row.custody_since, today)
         announced = clock.announced(today) if clock is not None else []
         if not announced or (until and announced[0].falls_on > until):
             return None
@@ -253,15 +264,15 @@ def _sources(
             mark.falls_on,
             DueKind.CUSTODY_CLOCK,
             f"{mark.mark.title}: {mark.mark.meaning}",
-            person_id,
-            name,
+            row.person_id,
+            row.legal_name,
             "removal",
-            f"clock-{removal.id}-{mark.day}",
+            f"clock-{row.id}-{mark.day}",
         )
 
     add(
         DueKind.CUSTODY_CLOCK,
-        sa.select(RemovalCase, Person.id, Person.legal_name, Person.custody_since)
+        sa.select(*CLOCK_COLUMNS, Person.id.label("person_id"), Person.legal_name, Person.custody_since)
         .join(Person, Person.id == RemovalCase.person_id)
         .where(
             visible,
