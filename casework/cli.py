@@ -97,6 +97,7 @@ def demo_command(reset: bool) -> None:
             )
             return
         demo.load(password)
+    refresh_statistics()
     click.echo("Loaded the demo data. Sign in at http://127.0.0.1:5000/login as one of:")
     for email, role in demo.USERS:
         click.echo(f"  {email:<26} ({role})")
@@ -270,9 +271,17 @@ def petitions_prune_command() -> None:
 @with_appcontext
 def analyze_command() -> None:
     """Refresh the database's statistics (ANALYZE) so that its planner picks the right indexes."""
+    refresh_statistics()
+    click.echo("Database statistics refreshed.")
+
+
+def refresh_statistics() -> None:
+    """ANALYZE every table (SQLite: then PRAGMA optimize). Without statistics SQLite's planner guesses: a
+    query over a still-empty table may then scan `person` rather than probe the empty table."""
     with db.engine.begin() as conn:  # commits when the block ends
         conn.execute(sa.text("ANALYZE"))
-    click.echo("Database statistics refreshed.")
+        if conn.dialect.name == "sqlite":
+            conn.execute(sa.text("PRAGMA optimize"))
 
 
 def init_app(app: Flask) -> None:
