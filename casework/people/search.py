@@ -33,8 +33,9 @@ ENUM_FILTERS = (
 )
 
 
-def filtered(user: User, filters: dict) -> sa.Select:
-    """The visible people matching the filters (no ordering)."""
+def filtered(user: User, filters: dict, *, many: bool = False) -> sa.Select:
+    """The visible people matching the filters (no ordering); `many`: the names match more than COUNT_CAP
+    people (see names_match)."""
     query = access.visible_people(user)
     q = (filters.get("q") or "").strip()
     if q:
@@ -42,7 +43,7 @@ def filtered(user: User, filters: dict) -> sa.Select:
         if a_number and access.can(user, "see_a_number"):
             query = query.where(Person.a_number == a_number, access.a_number_visible(user))
         else:
-            query = query.where(names_match(fold(q).split()))
+            query = query.where(names_match(fold(q).split(), many=many))
     for key, column, enum in ENUM_FILTERS:
         if filters.get(key) in {e.value for e in enum}:
             query = query.where(column == enum(filters[key]))
@@ -64,10 +65,14 @@ def filtered(user: User, filters: dict) -> sa.Select:
     return query
 
 
-def names_match(words: list[str]) -> sa.ColumnElement[bool]:
+def names_match(words: list[str], *, many: bool = False) -> sa.ColumnElement[bool]:
     """People whose folded names hold every folded word (a substring, in any script), through the name index:
     FTS5 trigrams on SQLite, the pg_trgm index on PostgreSQL (which serves the LIKE itself). Words shorter
-    than a trigram are matched by LIKE alone, among the rows the longer words found."""
+    than a trigram are matched by LIKE alone, among the rows the longer words found.
+
+    SQLite reads the matches first and sorts them, right for a few matches; with `many` (thousands) it walks
+    the list's sort index instead and checks each row against the matches (`id + 0` keeps the planner from
+    reading them first), stopping after one page."""
     if not words:
         return sa.true()
     sqlite = db.session.get_bind().dialect.name == "sqlite"
@@ -75,7 +80,7 @@ def names_match(words: list[str]) -> sa.ColumnElement[bool]:
     conditions = [Person.search_text.contains(w, autoescape=True) for w in words if w not in indexed]
     if indexed:
         matched = sa.select(fts_table.c.rowid).where(fts_table.c.search_text.match(fts_query(indexed)))
-        conditions.append(Person.id.in_(matched))
+        conditions.append((Person.id + 0 if many else Person.id).in_(matched))
     return sa.and_(*conditions)
 
 
@@ -94,6 +99,8 @@ def page_of_people(
     # with ten thousand people or a million.
     capped = base.with_only_columns(Person.id).order_by(None).limit(COUNT_CAP + 1).subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
+    if total > COUNT_CAP:
+        base = filtered(user, filters, many=True)
     page = keyset_page(
         base.options(selectinload(Person.assignments)),
         id_column=Person.id,
