@@ -8,7 +8,9 @@ The people list caches its filter choices (countries, communities, colleagues) p
 server process; `list_choices_stamp.stamp` tells every process that its copy is stale. Triggers set a new
 random stamp on any write that can change a choice (a person added, deleted or moved, their citizenship,
 community or deletion; a user added, deleted, renamed, (de)activated or moved), whatever path the write
-takes (the application, imports, the demo, purge, bulk inserts).
+takes (the application, imports, the demo, purge, bulk inserts). On PostgreSQL the stamp is written once
+per organization and transaction (a transaction-local setting remembers it), so a bulk insert pays for one
+row write, not one per person.
 """
 
 import sqlalchemy as sa
@@ -60,15 +62,20 @@ def upgrade():
         op.execute(
             """
             CREATE FUNCTION bump_list_choices_stamp() RETURNS trigger AS $$
+            DECLARE
+              org integer;
             BEGIN
-              IF TG_OP <> 'INSERT' THEN
-                INSERT INTO list_choices_stamp(org_id, stamp) VALUES (OLD.org_id, (random() * 9e18)::bigint)
+              FOREACH org IN ARRAY ARRAY[
+                CASE WHEN TG_OP <> 'INSERT' THEN OLD.org_id END,
+                CASE WHEN TG_OP <> 'DELETE' THEN NEW.org_id END
+              ] LOOP
+                -- Once per organization and transaction: the row written first is committed with the rest.
+                CONTINUE WHEN org IS NULL
+                  OR current_setting('casework.choices_bumped_' || org, true) = 'yes';
+                INSERT INTO list_choices_stamp(org_id, stamp) VALUES (org, (random() * 9e18)::bigint)
                 ON CONFLICT (org_id) DO UPDATE SET stamp = EXCLUDED.stamp;
-              END IF;
-              IF TG_OP <> 'DELETE' THEN
-                INSERT INTO list_choices_stamp(org_id, stamp) VALUES (NEW.org_id, (random() * 9e18)::bigint)
-                ON CONFLICT (org_id) DO UPDATE SET stamp = EXCLUDED.stamp;
-              END IF;
+                PERFORM set_config('casework.choices_bumped_' || org, 'yes', true);
+              END LOOP;
               RETURN NULL;
             END
             $$ LANGUAGE plpgsql
