@@ -1,14 +1,15 @@
 """Name search through the index (FTS5 trigrams on SQLite, pg_trgm on PostgreSQL) finds exactly the people
 the plain substring search found, and the index follows every way a person is written or removed."""
 
-from datetime import UTC, datetime
+import io
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 from flask_login import login_user
 
 from casework.extensions import db as real_db
-from casework.models import Person, User
+from casework.models import Organization, Person, User
 from casework.models.name_search import FTS_TABLE, PG_INDEX, TRIGGERS
 from casework.models.text import fold
 from casework.people import search
@@ -204,3 +205,24 @@ def test_the_list_counts_up_to_a_cap(app, login_as, org, monkeypatch):
         real_db.session.execute(sa.insert(Person), rows[5:])
         real_db.session.commit()
     assert "5+ people." in staff.get("/people").get_data(as_text=True)
+
+
+def test_the_index_follows_an_import_and_a_retention_purge(app, db, login_as, make_person, make_org, org):
+    staff = login_as("staff")
+    person = make_person(legal_name="Chenda Sisavath", case_status="closed", outcome="departed")
+    exported = staff.get(f"/people/{person.id}/export.json").get_data()
+    other_admin = login_as("admin", org=make_org("Harbor Legal Aid"))
+    response = other_admin.post(
+        "/admin/import",
+        {"case_file": (io.BytesIO(exported), "case.json")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    imported = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert fts_rows(app, "sisavath") == {person.id, imported}
+    db.execute(sa.update(Person).where(Person.id == person.id).values(outcome_on=date(2000, 1, 1)))
+    db.execute(sa.update(Organization).where(Organization.id == org.id).values(purge_closed_after_years=5))
+    result = app.test_cli_runner().invoke(args=["purge"], catch_exceptions=False)
+    assert result.exit_code == 0 and f"case {person.id}" in result.output
+    assert fts_rows(app, "sisavath") == {imported}
+    assert_index_whole(app)
