@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from casework import create_app  # noqa: E402
 from casework.accounts.passwords import hash_password  # noqa: E402
+from casework.cli import refresh_statistics  # noqa: E402
 from casework.extensions import db  # noqa: E402
 from casework.models import (  # noqa: E402
     CaseAssignment,
@@ -278,9 +279,8 @@ def main() -> None:
             f"database: {sa.engine.make_url(url).get_backend_name()}, {args.people:,} people "
             f"(built in {time.perf_counter() - started:.0f} s)"
         )
-        with app.app_context(), db.engine.connect() as conn:  # as `flask --app casework analyze` does
-            conn.execute(sa.text("ANALYZE"))
-            conn.commit()
+        with app.app_context():  # as `flask --app casework analyze` does
+            refresh_statistics()
 
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)

@@ -160,11 +160,18 @@ def _instance_secret_key(instance: Path) -> str:
 def _init_extensions(app: Flask) -> None:
     from casework import models  # noqa: F401  (every table registered before Alembic looks)
     from casework.extensions import configure_rate_limit_storage, csrf, db, limiter, login_manager, migrate
+    from casework.models import name_search
     from casework.outage import init_app as recognize_database_outages
     from casework.sessions import DatabaseSessionInterface
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(resource_dir("migrations")),
+        render_as_batch=True,
+        include_object=name_search.include_object,
+    )
     csrf.init_app(app)
     configure_rate_limit_storage(app)
     limiter.init_app(app)

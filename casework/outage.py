@@ -10,6 +10,7 @@ traceback. Other database errors (a constraint, a lock timeout) are not outages 
 from __future__ import annotations
 
 import functools
+import time
 from typing import Any
 
 import click
@@ -46,9 +47,37 @@ def _recognize_unreachable(context: ExceptionContext) -> None:
     ) from context.original_exception
 
 
+# A pooled connection idle longer than this is pinged before use (a dead one is replaced, as pool_pre_ping
+# would); one in steady use is not, so a busy server pays no round trip per request for it.
+PING_AFTER_IDLE_SECONDS = 30.0
+
+
+def _note_checkin(dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """The pool's checkout hook: ping a connection that sat idle; a dead one makes the pool reconnect."""
+    checked_in_at = record.info.get("checked_in_at")
+    if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+    except Exception as error:  # the driver's own error class: any failure means this connection is gone
+        raise sa.exc.DisconnectionError("idle connection lost") from error
+
+
 def watch(engine: sa.engine.Engine) -> None:
-    """Raise DatabaseUnreachable for this engine's failed connects and lost connections."""
+    """Raise DatabaseUnreachable for this engine's failed connects and lost connections; ping pooled
+    connections that sat idle (SQLite opens a file: nothing to ping)."""
     event.listen(engine, "handle_error", _recognize_unreachable)
+    if engine.dialect.name != "sqlite" and not getattr(engine.pool, "_pre_ping", False):
+        event.listen(engine, "checkin", _note_checkin)
+        event.listen(engine, "checkout", _ping_if_idle)
 
 
 def where(url: sa.engine.URL) -> str:

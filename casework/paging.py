@@ -31,6 +31,7 @@ class Page(Generic[T]):
     next_after: int | None = None
     prev_before: int | None = None
     filters: dict = field(default_factory=dict)
+    at_least: bool = False  # `total` is a floor: the count stopped there (lists too long to count each time)
 
 
 @dataclass(frozen=True)

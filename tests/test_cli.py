@@ -147,6 +147,11 @@ def test_demo_covers_the_four_situations_end_to_end(app, db, monkeypatch):
     assert db.count(Task) >= 4 and db.count(CheckIn) >= 4
 
 
-def test_analyze(app):
+def test_analyze(app, db, make_person):
+    make_person()
     result = app.test_cli_runner().invoke(args=["analyze"])
     assert result.exit_code == 0 and "statistics refreshed" in result.output
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert db.scalar(sa.text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'person'")) > 0
+        # An empty table is recorded as small, so that joins start from it rather than from `person`.
+        assert db.scalar(sa.text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'travel_document'")) == "1"

@@ -7,13 +7,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from casework.extensions import db
-from casework.models import Base
+from casework.models import Base, name_search
 
 
 def test_models_and_migrations_agree(app):
     """The test database was built by `flask db upgrade`; autogenerate must find nothing to add."""
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": name_search.include_object}
+        context = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models and migrations disagree: {diff}"
 

@@ -20,6 +20,7 @@ from casework.models import (
     advocacy_event_person,
 )
 from casework.models.text import fold
+from casework.people.search import names_match
 
 FIND_LIMIT = 20  # cases a search offers to link at once
 LINK = advocacy_event_person.c
@@ -105,8 +106,7 @@ def find_cases(
     if not tokens:
         return [], False
     query = access.advocacy_linkable_people(user, org_id)
-    for token in tokens:
-        query = query.where(Person.search_text.contains(token, autoescape=True))
+    query = query.where(names_match(tokens))
     skip = list(exclude)
     if skip:
         query = query.where(Person.id.not_in(skip))

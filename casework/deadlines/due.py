@@ -11,6 +11,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -23,6 +24,7 @@ from casework.models import (
     CustodyStatus,
     Person,
     ReliefApplication,
+    ReliefKind,
     ReliefStatus,
     ReliefStep,
     RemovalCase,
@@ -79,8 +81,32 @@ class DueItem:
         return self.day < today
 
 
+# What the custody clock reads of a removal case: plain columns, not an ORM object per detained person.
+CLOCK_COLUMNS = (
+    RemovalCase.id,
+    RemovalCase.stage,
+    RemovalCase.order_date,
+    RemovalCase.stay_status,
+    RemovalCase.stay_granted_on,
+    RemovalCase.stay_ended_on,
+)
+
+
 def _people_columns():
     return Person.id.label("person_id"), Person.legal_name
+
+
+def _dated_columns(id_column, day, text, extra=None, assignee=None) -> tuple:
+    """The one row shape of every kind dated by a column (so that their pages read as one UNION ALL):
+    id, day, text, extra, assignee_id, person_id, legal_name."""
+    return (
+        id_column.label("id"),
+        day.label("day"),
+        sa.cast(text, sa.String).label("text"),
+        sa.cast(extra if extra is not None else sa.null(), sa.String).label("extra"),
+        sa.cast(assignee if assignee is not None else sa.null(), sa.Integer).label("assignee_id"),
+        *_people_columns(),
+    )
 
 
 @dataclass
@@ -121,11 +147,11 @@ def _sources(
 
     def check_in(row):
         """A scheduled check-in, with a reminder to record the outcome once it has passed."""
-        title = "ICE check-in" + (f" at {row.office}" if row.office else "")
-        if row.scheduled_on < today:
+        title = "ICE check-in" + (f" at {row.text}" if row.text else "")
+        if row.day < today:
             title += " (record the outcome)"
         return DueItem(
-            row.scheduled_on,
+            row.day,
             DueKind.CHECK_IN,
             title,
             row.person_id,
@@ -136,7 +162,7 @@ def _sources(
 
     add(
         DueKind.CHECK_IN,
-        sa.select(CheckIn.id, CheckIn.scheduled_on, CheckIn.office, *_people_columns())
+        sa.select(*_dated_columns(CheckIn.id, CheckIn.scheduled_on, CheckIn.office))
         .join(Person, Person.id == CheckIn.person_id)
         .where(visible, CheckIn.outcome == CheckInOutcome.SCHEDULED),
         CheckIn.scheduled_on,
@@ -145,14 +171,14 @@ def _sources(
 
     add(
         DueKind.HEARING,
-        sa.select(RemovalCase.id, RemovalCase.next_hearing_on, RemovalCase.court, *_people_columns())
+        sa.select(*_dated_columns(RemovalCase.id, RemovalCase.next_hearing_on, RemovalCase.court))
         .join(Person, Person.id == RemovalCase.person_id)
         .where(visible, RemovalCase.next_hearing_on.is_not(None)),
         RemovalCase.next_hearing_on,
         lambda row: DueItem(
-            row.next_hearing_on,
+            row.day,
             DueKind.HEARING,
-            "Immigration court hearing" + (f" ({row.court})" if row.court else ""),
+            "Immigration court hearing" + (f" ({row.text})" if row.text else ""),
             row.person_id,
             row.legal_name,
             "removal",
@@ -194,12 +220,13 @@ def _sources(
     add(
         DueKind.RELIEF_STEP,
         sa.select(
-            ReliefStep.id,
-            ReliefStep.due_on,
-            ReliefStep.title,
-            ReliefStep.assignee_id,
-            ReliefApplication.kind,
-            *_people_columns(),
+            *_dated_columns(
+                ReliefStep.id,
+                ReliefStep.due_on,
+                ReliefStep.title,
+                ReliefApplication.kind,
+                ReliefStep.assignee_id,
+            )
         )
         .join(ReliefApplication, ReliefApplication.id == ReliefStep.application_id)
         .join(Person, Person.id == ReliefApplication.person_id)
@@ -213,9 +240,9 @@ def _sources(
         ),
         ReliefStep.due_on,
         lambda row: DueItem(
-            row.due_on,
+            row.day,
             DueKind.RELIEF_STEP,
-            f"{row.kind.label}: {row.title}",
+            f"{ReliefKind(row.extra).label}: {row.text}",
             row.person_id,
             row.legal_name,
             "relief",
@@ -228,8 +255,7 @@ def _sources(
     def clock_item(row):
         """A mark of a detained person's post-order custody clock, in the NOTICE_DAYS before it falls (never
         once it has passed: then it is a fact on the case page, not something overdue)."""
-        removal, person_id, name, since = row
-        clock = custody_clock(removal, CustodyStatus.DETAINED, since, today)
+        clock = custody_clock(cast(RemovalCase, row), CustodyStatus.DETAINED, row.custody_since, today)
         announced = clock.announced(today) if clock is not None else []
         if not announced or (until and announced[0].falls_on > until):
             return None
@@ -238,15 +264,15 @@ def _sources(
             mark.falls_on,
             DueKind.CUSTODY_CLOCK,
             f"{mark.mark.title}: {mark.mark.meaning}",
-            person_id,
-            name,
+            row.person_id,
+            row.legal_name,
             "removal",
-            f"clock-{removal.id}-{mark.day}",
+            f"clock-{row.id}-{mark.day}",
         )
 
     add(
         DueKind.CUSTODY_CLOCK,
-        sa.select(RemovalCase, Person.id, Person.legal_name, Person.custody_since)
+        sa.select(*CLOCK_COLUMNS, Person.id.label("person_id"), Person.legal_name, Person.custody_since)
         .join(Person, Person.id == RemovalCase.person_id)
         .where(
             visible,
@@ -259,14 +285,14 @@ def _sources(
 
     add(
         DueKind.TASK,
-        sa.select(Task.id, Task.due_on, Task.title, Task.assignee_id, *_people_columns())
+        sa.select(*_dated_columns(Task.id, Task.due_on, Task.title, None, Task.assignee_id))
         .join(Person, Person.id == Task.person_id)
         .where(visible, Task.done_on.is_(None), Task.due_on.is_not(None)),
         Task.due_on,
         lambda row: DueItem(
-            row.due_on,
+            row.day,
             DueKind.TASK,
-            row.title,
+            row.text,
             row.person_id,
             row.legal_name,
             "tasks",
@@ -278,7 +304,7 @@ def _sources(
 
     add(
         DueKind.TRAVEL_DOCUMENT,
-        sa.select(TravelDocument.id, TravelDocument.expires_on, TravelDocument.country, *_people_columns())
+        sa.select(*_dated_columns(TravelDocument.id, TravelDocument.expires_on, TravelDocument.country))
         .join(Person, Person.id == TravelDocument.person_id)
         .where(
             visible,
@@ -287,9 +313,9 @@ def _sources(
         ),
         TravelDocument.expires_on,
         lambda row: DueItem(
-            row.expires_on,
+            row.day,
             DueKind.TRAVEL_DOCUMENT,
-            f"Travel document from {row.country} expires",
+            f"Travel document from {row.text} expires",
             row.person_id,
             row.legal_name,
             "travel-documents",
@@ -328,30 +354,43 @@ def gather_limited(
     mine: bool = False,
     kinds: set[DueKind] | None = None,
 ) -> DueList:
-    """The `limit` oldest overdue and `limit` soonest upcoming items, with the totals: the database sorts and
-    counts, so a page costs the same with ten items or a hundred thousand (three queries per kind)."""
+    """The `limit` oldest overdue and `limit` soonest upcoming items, with the totals: the database sorts,
+    limits and counts, so a page costs the same with ten items or a hundred thousand. The kinds dated by a
+    column share one row shape and are read in two statements (their counts, then their first rows)."""
     today = today or date.today()
     items: list[DueItem] = []
     overdue_total = upcoming_total = 0
-    for source in _sources(user, today, until, mine, kinds):
-        if source.date is None:  # computed dates: few rows (detained people, recent orders)
-            found = [i for i in map(source.to_item, db.session.execute(source.query)) if i is not None]
-            overdue = [i for i in found if i.overdue(today)]
-            overdue_total += len(overdue)
-            upcoming_total += len(found) - len(overdue)
-            items += found
-            continue
-        late = source.date < today
-        late_count, all_count = db.session.execute(
-            source.query.with_only_columns(
-                sa.func.count().filter(late), sa.func.count(), maintain_column_froms=True
+    sources = _sources(user, today, until, mine, kinds)
+    for source in [
+        s for s in sources if s.date is None
+    ]:  # computed dates: few rows (detained, recent orders)
+        found = [i for i in map(source.to_item, db.session.execute(source.query)) if i is not None]
+        overdue = [i for i in found if i.overdue(today)]
+        overdue_total += len(overdue)
+        upcoming_total += len(found) - len(overdue)
+        items += found
+    dated = [(s, s.date) for s in sources if s.date is not None]
+    if dated:
+        counts = sa.union_all(
+            *(
+                s.query.with_only_columns(
+                    sa.func.count().filter(day < today), sa.func.count(), maintain_column_froms=True
+                )
+                for s, day in dated
             )
-        ).one()
-        overdue_total += late_count
-        upcoming_total += all_count - late_count
-        for condition in (late, source.date >= today):
-            rows = db.session.execute(source.query.where(condition).order_by(source.date).limit(limit))
-            items += [i for i in map(source.to_item, rows) if i is not None]
+        )
+        for late_count, all_count in db.session.execute(counts):
+            overdue_total += late_count
+            upcoming_total += all_count - late_count
+        firsts = []
+        for number, (s, day) in enumerate(dated):
+            for condition in (day < today, day >= today):
+                first = s.query.where(condition).order_by(day).limit(limit).subquery()
+                firsts.append(sa.select(sa.literal(number).label("source"), first))
+        for row in db.session.execute(sa.union_all(*firsts)):
+            item = dated[row.source][0].to_item(row)
+            if item is not None:
+                items.append(item)
     ordered = _order(items, today)
     overdue = [i for i in ordered if i.overdue(today)][:limit]
     upcoming = [i for i in ordered if not i.overdue(today)][:limit]

@@ -11,9 +11,12 @@ from casework import access, sealing
 from casework.extensions import db
 from casework.forms import normalize_a_number, parse_day, parse_id
 from casework.models import CaseAssignment, CaseOutcome, CaseStatus, CustodyStatus, Person, User
+from casework.models.name_search import MIN_INDEXED, fts_query, fts_table
 from casework.models.text import fold
 from casework.paging import Ordering, Page, keyset_page
 from casework.record.custody_queries import detained_between
+
+COUNT_CAP = 1000  # the list counts its matches up to here, then shows "1,000+"
 
 SORTS = {
     # name: (columns, descending)
@@ -30,8 +33,9 @@ ENUM_FILTERS = (
 )
 
 
-def filtered(user: User, filters: dict) -> sa.Select:
-    """The visible people matching the filters (no ordering)."""
+def filtered(user: User, filters: dict, *, many: bool = False) -> sa.Select:
+    """The visible people matching the filters (no ordering); `many`: the names match more than COUNT_CAP
+    people (see names_match)."""
     query = access.visible_people(user)
     q = (filters.get("q") or "").strip()
     if q:
@@ -40,8 +44,7 @@ def filtered(user: User, filters: dict) -> sa.Select:
             matches = Person.a_number_index.in_(sealing.a_number_indexes(a_number))
             query = query.where(matches, access.a_number_visible(user))
         else:
-            for token in fold(q).split():
-                query = query.where(Person.search_text.contains(token, autoescape=True))
+            query = query.where(names_match(fold(q).split(), many=many))
     for key, column, enum in ENUM_FILTERS:
         if filters.get(key) in {e.value for e in enum}:
             query = query.where(column == enum(filters[key]))
@@ -63,6 +66,25 @@ def filtered(user: User, filters: dict) -> sa.Select:
     return query
 
 
+def names_match(words: list[str], *, many: bool = False) -> sa.ColumnElement[bool]:
+    """People whose folded names hold every folded word (a substring, in any script), through the name index:
+    FTS5 trigrams on SQLite, the pg_trgm index on PostgreSQL (which serves the LIKE itself). Words shorter
+    than a trigram are matched by LIKE alone, among the rows the longer words found.
+
+    SQLite reads the matches first and sorts them, right for a few matches; with `many` (thousands) it walks
+    the list's sort index instead and checks each row against the matches (`id + 0` keeps the planner from
+    reading them first), stopping after one page."""
+    if not words:
+        return sa.true()
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    indexed = [w for w in words if len(w) >= MIN_INDEXED] if sqlite else []
+    conditions = [Person.search_text.contains(w, autoescape=True) for w in words if w not in indexed]
+    if indexed:
+        matched = sa.select(fts_table.c.rowid).where(fts_table.c.search_text.match(fts_query(indexed)))
+        conditions.append((Person.id + 0 if many else Person.id).in_(matched))
+    return sa.and_(*conditions)
+
+
 def stored_day(value) -> date | None:
     """A date kept in the session's filters (YYYY-MM-DD text); None when empty, not a date or out of range."""
     return parse_day(value)
@@ -74,8 +96,13 @@ def page_of_people(
     """A page of the list; `after`/`before` are ids of the rows that bound it (keyset paging)."""
     columns, descending = SORTS.get(filters.get("sort") or "name", SORTS["name"])
     base = filtered(user, filters)
-    total = db.session.scalar(base.with_only_columns(sa.func.count(Person.id)).order_by(None)) or 0
-    return keyset_page(
+    # Counted up to COUNT_CAP + 1 rows only: past the cap the page says "1,000+", so a load costs the same
+    # with ten thousand people or a million.
+    capped = base.with_only_columns(Person.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
+    if total > COUNT_CAP:
+        base = filtered(user, filters, many=True)
+    page = keyset_page(
         base.options(selectinload(Person.assignments)),
         id_column=Person.id,
         ordering=Ordering(columns, descending),
@@ -83,9 +110,11 @@ def page_of_people(
         after=after,
         before=before,
         size=size,
-        total=total,
+        total=min(total, COUNT_CAP),
         filters=filters,
     )
+    page.at_least = total > COUNT_CAP
+    return page
 
 
 def filter_choices(user: User) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ from casework.i18n import gettext
 from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus, Person
 from casework.models.base import differing_fields
 from casework.paging import anchor_arg
-from casework.people import holdings, operations, queries, search
+from casework.people import choices, holdings, operations, queries, search
 from casework.people.forms import (
     AssignForm,
     CloseCaseForm,
@@ -46,11 +46,10 @@ def _signed_in():
 
 def _filter_form(filters: dict) -> PeopleFilterForm:
     form = PeopleFilterForm.from_filters(filters) if request.method == "GET" else PeopleFilterForm()
-    choices = search.filter_choices(current_user)
-    form.citizenship.choices = options([("", "Any country")] + [(c, c) for c in choices["citizenship"]])
-    form.community.choices = options([("", "Any community")] + [(c, c) for c in choices["community"]])
-    users = queries.active_colleagues(current_user)
-    form.assigned.choices = options([("", "Anyone")] + [(u.id, u.display_name) for u in users])
+    found = choices.filter_choices(current_user)
+    form.citizenship.choices = options([("", "Any country")] + [(c, c) for c in found.citizenship])
+    form.community.choices = options([("", "Any community")] + [(c, c) for c in found.community])
+    form.assigned.choices = options([("", "Anyone")] + found.colleagues)
     return form
 
 
