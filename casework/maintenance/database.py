@@ -180,7 +180,11 @@ def _load_postgresql(path: Path) -> None:
                 "SELECT format('DROP TABLE IF EXISTS %I.%I CASCADE;', schemaname, tablename) FROM pg_tables "
                 "WHERE schemaname = current_schema() UNION ALL "
                 "SELECT format('DROP SEQUENCE IF EXISTS %I.%I CASCADE;', schemaname, sequencename) "
-                "FROM pg_sequences WHERE schemaname = current_schema()"
+                "FROM pg_sequences WHERE schemaname = current_schema() UNION ALL "
+                # Trigger functions (the name index, the list's choice stamp); an extension's own stay.
+                "SELECT format('DROP FUNCTION IF EXISTS %s CASCADE;', p.oid::regprocedure) FROM pg_proc p "
+                "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema() "
+                "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
             )
         ).all()
     prelude = path.with_name("prelude.sql")
