@@ -166,7 +166,11 @@ def _exhibits(person) -> list[int]:
     image = io.BytesIO()
     Image.new("RGB", (1200, 1600), (230, 235, 240)).save(image, "PNG")
     court = documents.upload(
-        staff, person, record, "court.pdf", {"title": "Court record", "kind": "court_record", "privileged": False}
+        staff,
+        person,
+        record,
+        "court.pdf",
+        {"title": "Court record", "kind": "court_record", "privileged": False},
     )
     letter = documents.upload(
         staff,
@@ -219,7 +223,10 @@ def _bulk_people(org_id: int, n: int) -> int:
         db.session.execute(sa.insert(Person), rows)
         new_ids = list(
             db.session.scalars(
-                sa.select(Person.id).where(Person.org_id == org_id).order_by(Person.id.desc()).limit(len(rows))
+                sa.select(Person.id)
+                .where(Person.org_id == org_id)
+                .order_by(Person.id.desc())
+                .limit(len(rows))
             )
         )
         first_id = first_id or min(new_ids)
@@ -254,10 +261,19 @@ def _bulk_records(sample: list[int], rng: random.Random, today: date, now: datet
         for p in sample
     ]
     db.session.execute(sa.insert(CheckIn), [{**row, **stamp} for row in checkins])
-    tasks = [{"person_id": p, "title": "Call", "due_on": today + timedelta(days=rng.randint(-10, 60))} for p in sample]
+    tasks = [
+        {"person_id": p, "title": "Call", "due_on": today + timedelta(days=rng.randint(-10, 60))}
+        for p in sample
+    ]
     db.session.execute(sa.insert(Task), [{**row, **stamp} for row in tasks])
     apps = [
-        {"person_id": p, "kind": "governor_pardon", "jurisdiction": "CA", "status": "preparing", "opened_on": today}
+        {
+            "person_id": p,
+            "kind": "governor_pardon",
+            "jurisdiction": "CA",
+            "status": "preparing",
+            "opened_on": today,
+        }
         for p in sample
     ]
     app_ids = db.session.scalars(
@@ -266,7 +282,13 @@ def _bulk_records(sample: list[int], rng: random.Random, today: date, now: datet
     db.session.execute(
         sa.insert(ReliefStep),
         [
-            {"application_id": aid, "position": k, "title": f"Step {k}", "due_on": today + timedelta(days=7 * k), **stamp}
+            {
+                "application_id": aid,
+                "position": k,
+                "title": f"Step {k}",
+                "due_on": today + timedelta(days=7 * k),
+                **stamp,
+            }
             for aid in app_ids
             for k in (1, 2, 3)
         ],

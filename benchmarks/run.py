@@ -216,7 +216,9 @@ def _app(dataset: bench_data.Dataset):
 def _signed_in_client(app):
     client = app.test_client()
     token = _csrf(client.get("/login").data)
-    client.post("/login", data={"email": bench_data.STAFF, "password": bench_data.PASSWORD, "csrf_token": token})
+    client.post(
+        "/login", data={"email": bench_data.STAFF, "password": bench_data.PASSWORD, "csrf_token": token}
+    )
     return client
 
 
@@ -369,7 +371,9 @@ class Figures:
         return values[min(len(values) - 1, max(0, round(0.95 * len(values)) - 1))]
 
     def table(self) -> str:
-        lines = [f"{'measure':<34} {'median':>10} {'min':>10} {'max':>10} {'p95':>10}  {'unit':<6} {'rounds':>6} {'load':>5}"]
+        lines = [
+            f"{'measure':<34} {'median':>10} {'min':>10} {'max':>10} {'p95':>10}  {'unit':<6} {'rounds':>6} {'load':>5}"
+        ]
         for name, values in self.samples.items():
             lines.append(
                 f"{name:<34} {statistics.median(values):>10.1f} {min(values):>10.1f} {max(values):>10.1f} "
@@ -420,7 +424,8 @@ def search_queries(dataset: bench_data.Dataset) -> dict[str, dict]:
     engine = sa.create_engine(dataset.url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         row = conn.execute(
-            sa.text("SELECT legal_name, aliases, a_number FROM person WHERE id = :id"), {"id": dataset.ids["sample"]}
+            sa.text("SELECT legal_name, aliases, a_number FROM person WHERE id = :id"),
+            {"id": dataset.ids["sample"]},
         ).one()
     engine.dispose()
     a_number = row.a_number if isinstance(row.a_number, str) and row.a_number.isdigit() else None
@@ -434,12 +439,18 @@ def parse_args(argv=None):
     parser.add_argument("--database", help="a PostgreSQL URL on 127.0.0.1 (default: SQLite)")
     parser.add_argument("--quick", action="store_true", help="100,000 people and fewer rounds")
     parser.add_argument("--rounds", type=int, help="rounds (5; 3 with --quick)")
-    parser.add_argument("--seconds", type=float, help="seconds of each throughput measure (5; 3 with --quick)")
+    parser.add_argument(
+        "--seconds", type=float, help="seconds of each throughput measure (5; 3 with --quick)"
+    )
     parser.add_argument("--concurrency", type=int, default=6, help="client threads of the throughput measure")
-    parser.add_argument("--samples", type=int, help="requests of each latency measure per round (20; 12 quick)")
+    parser.add_argument(
+        "--samples", type=int, help="requests of each latency measure per round (20; 12 quick)"
+    )
     parser.add_argument("--flat-base", type=int, default=FLAT_BASE, help="the smaller size of flat_ratio")
     parser.add_argument("--signers", type=int, help="signers of the petition benchmark (3000; 1500 quick)")
-    parser.add_argument("--data-dir", type=Path, default=bench_data.DATA, help="where built data sets are kept")
+    parser.add_argument(
+        "--data-dir", type=Path, default=bench_data.DATA, help="where built data sets are kept"
+    )
     parser.add_argument("--drop", action="store_true", help="remove the data sets afterwards")
     args = parser.parse_args(argv)
     if args.quick:
@@ -500,9 +511,13 @@ def main(argv=None) -> dict:
         if base is not dataset:
             figures.add(f"list in-process, {base.people:,}", small["list_ms"], "ms")
         html = pdf_html(dataset)
-        figures.add("WeasyPrint alone, summary", [t * 1000 for t in weasyprint_alone(html["summary"], 5)], "ms")
+        figures.add(
+            "WeasyPrint alone, summary", [t * 1000 for t in weasyprint_alone(html["summary"], 5)], "ms"
+        )
         figures.add("WeasyPrint alone, packet", [t * 1000 for t in weasyprint_alone(html["packet"], 3)], "ms")
-        sign = signing(args.database, args.signers) if dataset.kind == "postgresql" and args.database else None
+        sign = (
+            signing(args.database, args.signers) if dataset.kind == "postgresql" and args.database else None
+        )
     finally:
         if args.drop:
             bench_data.drop(args.people, args.database, args.data_dir)
@@ -512,7 +527,7 @@ def main(argv=None) -> dict:
     print()
     print(
         f"Casework benchmark: {dataset.kind}, {dataset.people:,} people "
-        f"({'built in %.0f s' % dataset.built_seconds if dataset.built_seconds else 'reused'}); "
+        f"({f'built in {dataset.built_seconds:.0f} s' if dataset.built_seconds else 'reused'}); "
         f"gunicorn -c gunicorn.conf.py (3 workers); {args.rounds} interleaved rounds; "
         f"{args.concurrency} client threads; {os.cpu_count()} CPUs"
     )
@@ -522,7 +537,9 @@ def main(argv=None) -> dict:
         print(f"petition signing: {sign['per_s']:.0f} confirmed/s, lost {sign['lost']}")
     search_p95 = max(figures.p95(f"search by {kind}") for kind in queries)
     result = {
-        "list_vs_hello": round(figures.median("people list (requests/s)") / figures.median("hello-world (requests/s)"), 4),
+        "list_vs_hello": round(
+            figures.median("people list (requests/s)") / figures.median("hello-world (requests/s)"), 4
+        ),
         "search_p95_ms": round(search_p95, 1),
         "flat_ratio": round(statistics.median(big["list_ms"]) / statistics.median(small["list_ms"]), 3),
         "max_statements": max(big["statements"].values()),
