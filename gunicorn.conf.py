@@ -74,10 +74,13 @@ preload_app = True
 
 
 def _preloaded(server):
-    """The application the master loaded (preload_app), or None."""
+    """The Casework application the master loaded (preload_app), or None."""
     if server is None or not server.cfg.preload_app:
         return None
-    return server.app.wsgi()  # gunicorn keeps the loaded application: this loads nothing again
+    from casework import CaseworkFlask
+
+    app = server.app.wsgi()  # gunicorn keeps the loaded application: this loads nothing again
+    return app if isinstance(app, CaseworkFlask) else None
 
 
 def on_starting(server) -> None:

@@ -406,7 +406,7 @@ def measure_round(figures: Figures, r: int, servers: dict, args, ids: dict, quer
     assert status == 200, status
     figures.add("people CSV, first byte", first * 1000, "ms")
     figures.add("people CSV, whole", total * 1000, "ms")
-    for _ in range(2):
+    for _ in range(2 if args.samples >= 3 else 1):
         status, body, _, seconds = app_list.get(f"/people/{ids['pham']}/summary.pdf")
         assert status == 200 and body.startswith(b"%PDF"), status
         figures.add("PDF summary", seconds * 1000, "ms")
@@ -497,8 +497,9 @@ def main(argv=None) -> dict:
                 "search": Browser(app_port).sign_in(bench_data.STAFF, bench_data.PASSWORD),
             }
             queries = search_queries(dataset)
-            throughput(browsers["list"], "/people", 1, args.concurrency)  # warm up every worker
-            throughput(browsers["hello"], "/", 1, args.concurrency)
+            warm = min(1.0, args.seconds)
+            throughput(browsers["list"], "/people", warm, args.concurrency)  # warm up every worker
+            throughput(browsers["hello"], "/", warm, args.concurrency)
             for r in range(args.rounds):
                 measure_round(figures, r, browsers, args, dataset.ids, queries)
                 print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
@@ -511,10 +512,9 @@ def main(argv=None) -> dict:
         if base is not dataset:
             figures.add(f"list in-process, {base.people:,}", small["list_ms"], "ms")
         html = pdf_html(dataset)
-        figures.add(
-            "WeasyPrint alone, summary", [t * 1000 for t in weasyprint_alone(html["summary"], 5)], "ms"
-        )
-        figures.add("WeasyPrint alone, packet", [t * 1000 for t in weasyprint_alone(html["packet"], 3)], "ms")
+        for kind, runs in (("summary", 5), ("packet", 3)):
+            alone = weasyprint_alone(html[kind], min(runs, args.samples))
+            figures.add(f"WeasyPrint alone, {kind}", [t * 1000 for t in alone], "ms")
         sign = (
             signing(args.database, args.signers) if dataset.kind == "postgresql" and args.database else None
         )
