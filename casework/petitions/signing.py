@@ -21,14 +21,14 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
 from limits import parse_many
 from sqlalchemy.dialects import postgresql, sqlite
 
-from casework.extensions import db, limiter
+from casework.extensions import client_network_key, db, limiter
 from casework.locking import lock_row, lock_within
 from casework.models import Petition, PetitionKind, PetitionStatus, Signature, SignatureState
 from casework.models.base import utcnow
@@ -139,15 +139,22 @@ def domain_key(domain: str) -> str:
     return crypto.mac("domain", domain.strip().lower().lstrip("@").rstrip("."))
 
 
-def within_rate_limit(petition_id: int, client_address: str | None) -> bool:
-    """Count this signature against PETITION_SIGN_RATE_LIMIT for (client address, petition)."""
-    rate_limiter = limiter.limiter
-    who = client_address or "unknown"
-    allowed = True
-    for limit in _parsed_limits(current_app.config["PETITION_SIGN_RATE_LIMIT"]):
-        if not rate_limiter.hit(limit, "petition-sign", str(petition_id), who):
-            allowed = False
-    return allowed
+def count_limits(petition_id: int | None, client_address: str | None) -> tuple[bool, bool]:
+    """Count this request against the flood limit (PETITION_SIGN_FLOOD_LIMIT, per client network across all
+    petitions) and, for a signature (`petition_id`), against PETITION_SIGN_RATE_LIMIT for (client address,
+    petition): one call to the limit storage (one Redis round trip). Returns (flooding, over the rate limit)."""
+    config = current_app.config
+    hits: list[tuple[Any, tuple[str, ...]]] = [
+        (limit, ("petition-flood", client_network_key()))
+        for limit in _parsed_limits(config["PETITION_SIGN_FLOOD_LIMIT"])
+    ]
+    flood = len(hits)
+    if petition_id is not None:
+        who = client_address or "unknown"
+        for limit in _parsed_limits(config["PETITION_SIGN_RATE_LIMIT"]):
+            hits.append((limit, ("petition-sign", str(petition_id), who)))
+    allowed = limiter.hit_all(hits)
+    return not all(allowed[:flood]), not all(allowed[flood:])
 
 
 @functools.lru_cache(maxsize=8)
@@ -200,7 +207,8 @@ _INSERT_SIGNATURE: dict = {}
 
 
 def sign(petition: PublicPetition, data: SignData, client_address: str | None, confirm_url) -> str:
-    """Record a signature and queue its confirmation e-mail; returns "new", "duplicate" or "over_limit".
+    """Record a signature and queue its confirmation e-mail; returns "new", "duplicate" or "over_limit", or
+    "flood" (nothing recorded: the client is over the flood limit, the caller answers 429).
 
     The caller shows the same answer whatever this returns. Over the rate limit (or the cap of signatures per
     mailbox) the signature is kept, marked over_limit, never counted, and no e-mail is sent.
@@ -209,7 +217,9 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     config = current_app.config
     now = utcnow()
     dedupe, email_key, domain = dedupe_keys(petition.id, data.name, data.email)
-    rate_over = not within_rate_limit(petition.id, client_address)
+    flooding, rate_over = count_limits(petition.id, client_address)
+    if flooding:
+        return "flood"
     if not rate_over:
         # The mailbox's signatures are counted (in the INSERT) under a lock on this mailbox of this petition,
         # held until the commit: twenty signatures sent from one mailbox at the same moment cannot all see
