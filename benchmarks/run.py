@@ -497,11 +497,15 @@ def main(argv=None) -> dict:
                 "search": Browser(app_port).sign_in(bench_data.STAFF, bench_data.PASSWORD),
             }
             queries = search_queries(dataset)
+            html = pdf_html(dataset)  # the exact HTML of the summary and the packet, for WeasyPrint alone
             warm = min(1.0, args.seconds)
             throughput(browsers["list"], "/people", warm, args.concurrency)  # warm up every worker
             throughput(browsers["hello"], "/", warm, args.concurrency)
             for r in range(args.rounds):
                 measure_round(figures, r, browsers, args, dataset.ids, queries)
+                for kind in ("summary", "packet"):  # in the same round, at the same load
+                    alone = weasyprint_alone(html[kind], 2 if args.samples >= 3 else 1)
+                    figures.add(f"WeasyPrint alone, {kind}", [t * 1000 for t in alone], "ms")
                 print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
         finally:
             stop_server(app_server)
@@ -511,10 +515,6 @@ def main(argv=None) -> dict:
         figures.add(f"list in-process, {dataset.people:,}", big["list_ms"], "ms")
         if base is not dataset:
             figures.add(f"list in-process, {base.people:,}", small["list_ms"], "ms")
-        html = pdf_html(dataset)
-        for kind, runs in (("summary", 5), ("packet", 3)):
-            alone = weasyprint_alone(html[kind], min(runs, args.samples))
-            figures.add(f"WeasyPrint alone, {kind}", [t * 1000 for t in alone], "ms")
         sign = (
             signing(args.database, args.signers) if dataset.kind == "postgresql" and args.database else None
         )

@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from limits import parse_many
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -144,10 +144,13 @@ def count_limits(petition_id: int | None, client_address: str | None) -> tuple[b
     petitions) and, for a signature (`petition_id`), against PETITION_SIGN_RATE_LIMIT for (client address,
     petition): one call to the limit storage (one Redis round trip). Returns (flooding, over the rate limit)."""
     config = current_app.config
-    hits: list[tuple[Any, tuple[str, ...]]] = [
-        (limit, ("petition-flood", client_network_key()))
-        for limit in _parsed_limits(config["PETITION_SIGN_FLOOD_LIMIT"])
-    ]
+    hits: list[tuple[Any, tuple[str, ...]]] = []
+    if has_request_context():  # a post to the public form (the demo data signs from the command line)
+        network = client_network_key()
+        hits = [
+            (limit, ("petition-flood", network))
+            for limit in _parsed_limits(config["PETITION_SIGN_FLOOD_LIMIT"])
+        ]
     flood = len(hits)
     if petition_id is not None:
         who = client_address or "unknown"
