@@ -76,6 +76,9 @@ def create_app(config: dict | None = None) -> Flask:
     from casework.accounts import passwords
 
     passwords.configure(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"))
+    from casework import sealing
+
+    sealing.init_app(app)
     _init_extensions(app)
     app.url_map.converters["int"] = DatabaseInt
     from casework import cli, features, logs, web
@@ -167,6 +170,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     app.session_interface = DatabaseSessionInterface()
+    from casework import i18n
+
+    i18n.init_app(app)
     recognize_database_outages(app)
 
     with app.app_context():

@@ -26,6 +26,7 @@ from casework import audit, unit_of_work
 from casework.extensions import db
 from casework.models import Role
 from casework.outage import DatabaseUnreachable, describe
+from casework.urls import public_base_url
 
 
 def _password_from_env_or_prompt() -> str:
@@ -97,7 +98,8 @@ def demo_command(reset: bool) -> None:
             )
             return
         demo.load(password)
-    click.echo("Loaded the demo data. Sign in at http://127.0.0.1:5000/login as one of:")
+    base = public_base_url()
+    click.echo(f"Loaded the demo data. Sign in at {base}/login as one of:")
     for email, role in demo.USERS:
         click.echo(f"  {email:<26} ({role})")
     if os.environ.get("CASEWORK_PASSWORD"):
@@ -105,6 +107,10 @@ def demo_command(reset: bool) -> None:
     else:
         click.echo(f"with the password: {password}")
         click.echo("(shown only this once; run `flask --app casework demo --reset` for a new one)")
+    click.echo(
+        f"Admin → Outbox (as admin@example.org) holds the petition confirmation e-mails with their links: "
+        f"one demo signer's is waiting; sign at {base}/p/{demo.PETITION_SLUG} and yours arrives there too."
+    )
 
 
 @click.command("prune-sessions")

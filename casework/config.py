@@ -88,15 +88,24 @@ class Defaults:
 
     # Outgoing e-mail (flask send-outbox). Without SMTP_HOST nothing is sent and mail waits in the outbox.
     SMTP_HOST: str | None = None
-    SMTP_PORT = 587
+    # How the connection is protected: "starttls" (upgrade a plain connection, port 587), "ssl" (TLS from the
+    # first byte, port 465) or "none" (a relay on this host or network only). None: SMTP_STARTTLS decides.
+    SMTP_TLS: str | None = None
+    SMTP_PORT: int | None = None  # None: 587 for starttls, 465 for ssl, 25 for none
     SMTP_USERNAME: str | None = None
     SMTP_PASSWORD: str | None = None
-    SMTP_STARTTLS = True
+    SMTP_STARTTLS = True  # older setting: False means SMTP_TLS="none"
+    # The server's certificate is always verified (and its host name); a server with a certificate from a
+    # private authority names that authority's certificate file here (PEM).
+    SMTP_CA_FILE: str | None = None
     SMTP_TIMEOUT = 20
     MAIL_FROM = "petitions@localhost"
-    OUTBOX_VISIBLE = False  # admins may read the outbox in the web UI (always in debug and testing)
+    OUTBOX_VISIBLE = False  # admins may read the outbox in the web UI (always in development and tests)
     OUTBOX_MAX_ATTEMPTS = 6  # failed sends are retried after 1, 2, 4, 8... minutes, then given up
     # A sender claims a message for this long before sending it; after a crash it is sent again once this
     # has passed (well above the time one message may take: SMTP_TIMEOUT for each step of the conversation).
     OUTBOX_LEASE_SECONDS = 600
     OUTBOX_PURGE_DAYS = 7  # sent and failed mail (it holds signers' addresses) is deleted after this
+    # Languages of the staff pages (casework.i18n): English only until their catalogs are translated; with
+    # more, each signed-in user's choice, else their browser's. The public pages speak en, km, vi and lo.
+    STAFF_LANGUAGES: tuple[str, ...] = ("en",)

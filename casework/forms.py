@@ -19,6 +19,8 @@ from wtforms import (
 from wtforms import IntegerField as _WTFormsIntegerField
 from wtforms.validators import StopValidation, ValidationError
 
+from casework.i18n import _l, gettext
+
 # Row ids and counts are 32-bit integers on PostgreSQL: a larger number is "not found", never an overflow.
 MAX_ID = 2**31 - 1
 _DIGITS = re.compile(r"-?[0-9]{1,18}")  # ASCII only: str.isdigit() and int() also take "²" or "٣"
@@ -51,7 +53,7 @@ def coerce_id(value) -> int:
 def row_id(form, field) -> None:
     """Validator: the value is a row id (a choice from a list whose choices are not all loaded)."""
     if field.data not in (None, "") and coerce_id_or_none(field.data) is None:
-        raise ValidationError("Choose one of the options in the list.")
+        raise ValidationError(gettext("Choose one of the options in the list."))
 
 
 def coerce_id_or_none(value) -> int | None:
@@ -106,7 +108,7 @@ def strip_or_none(value):
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_MESSAGE = (
+CONTROL_MESSAGE = _l(
     "Remove the invisible control characters from this text (they often come with "
     "pasted text), then save again."
 )
@@ -141,8 +143,9 @@ class BaseForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
-                if CONTROL_MESSAGE not in field.errors:
-                    field.errors = [*field.errors, CONTROL_MESSAGE]
+                message = str(CONTROL_MESSAGE)
+                if message not in field.errors:
+                    field.errors = [*field.errors, message]
                 valid = False
         return valid
 
@@ -304,7 +307,7 @@ class EnumSelectField(SelectField):
 
     def pre_validate(self, form):
         if self.data is not None and self.data not in self.enum:
-            raise ValidationError("Choose one of the options in the list.")
+            raise ValidationError(gettext("Choose one of the options in the list."))
 
 
 class VersionField(HiddenField):
@@ -315,7 +318,7 @@ class VersionField(HiddenField):
 
     def pre_validate(self, form):
         if self.data is None:
-            raise StopValidation("The form is missing its version; reload the page and try again.")
+            raise StopValidation(gettext("The form is missing its version; reload the page and try again."))
 
 
 class ConfirmForm(BaseForm):

@@ -30,6 +30,7 @@ from flask import current_app
 from werkzeug.local import LocalProxy
 
 from casework.extensions import db
+from casework.i18n import catalog_for, current_locale
 
 STATIC_ROOT = Path(__file__).resolve().parent / "static"
 STATIC_SCHEME = "casework-static"
@@ -77,6 +78,7 @@ class _Job:
     filters: dict = field(default_factory=dict)
     database_url: str | None = None
     exhibits: dict[str, bytes] | None = None
+    locale: str = "en"  # the request's language: the template's _() and <html lang> follow it
 
 
 _environments: dict[tuple[str, ...], jinja2.Environment] = {}
@@ -89,8 +91,9 @@ def pdf_environment(search_path: list[str]) -> jinja2.Environment:
         _environments[key] = jinja2.Environment(
             loader=jinja2.FileSystemLoader(search_path),
             autoescape=jinja2.select_autoescape(default=True),
-            extensions=["jinja2.ext.do"],
+            extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
         )
+        _environments[key].install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return _environments[key]
 
 
@@ -120,7 +123,8 @@ def _template_html(job: _Job) -> str:
                 session.add(obj)
         env = pdf_environment(job.search_path)
         env.filters.update(job.filters)
-        return env.get_template(job.template or "").render(job.context)
+        env.install_gettext_translations(catalog_for(job.locale), newstyle=True)  # type: ignore[attr-defined]
+        return env.get_template(job.template or "").render({"locale": job.locale, **job.context})
     finally:
         if session is not None:
             session.rollback()
@@ -348,6 +352,7 @@ def render_template_pdf(
         filters=_app_filters(),
         database_url=db.engine.url.render_as_string(hide_password=False),
         exhibits=exhibits,
+        locale=current_locale(),
     )
     with printing_slot(owner):
         return _run(job)

@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from casework import access
 from casework.extensions import db, login_manager
 from casework.forms import parse_id
+from casework.i18n import gettext
 from casework.models import User
 
 bp = Blueprint("core", __name__)
@@ -125,7 +126,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         db.session.rollback()
         if getattr(session, "ended", False):  # the form's session was ended meanwhile: sign in again
-            flash("Your session has ended. Sign in again, then submit the form once more.", "info")
+            flash(gettext("Your session has ended. Sign in again, then submit the form once more."), "info")
             return redirect(url_for("accounts.login"))
         return render_template(
             "errors/error.html",

@@ -56,6 +56,13 @@ def get_metadata():
     return target_db.metadata
 
 
+def run_after_commit():
+    """Work outside the database that a migration left for after its commit (files it replaced)."""
+    callbacks = current_app.extensions.pop("migration_after_commit", [])
+    for callback in callbacks:
+        callback()
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -112,6 +119,7 @@ def run_migrations_online():
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        run_after_commit()
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -161,6 +169,7 @@ def _run_sqlite_migrations(engine, conf_args):
             )
             with context.begin_transaction():
                 context.run_migrations()
+            run_after_commit()
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             connection.rollback()
     finally:

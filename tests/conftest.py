@@ -108,7 +108,11 @@ def _clean_database(request):
     yield
     if "app" not in request.fixturenames:
         return
-    application = request.getfixturevalue("app")
+    empty_database(request.getfixturevalue("app"))
+
+
+def empty_database(application) -> None:
+    """Delete every row but those the migrations seed."""
     with application.app_context():
         _db.session.remove()
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]

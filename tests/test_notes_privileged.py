@@ -10,6 +10,11 @@ SECRET = "Work product: client may have a viable vacatur claim QX-7731"
 ORDINARY = "Drove the family to the check-in; officer was courteous."
 
 
+def note_saying(db, body: str) -> Note | None:
+    """The note with this body (bodies are sealed: compared here, never in SQL)."""
+    return next((n for n in db.scalars(sa.select(Note)) if n.body == body), None)
+
+
 @pytest.fixture
 def case(make_user, make_person, db):
     volunteer = make_user("volunteer")
@@ -89,7 +94,7 @@ def test_privileged_box_is_offered_only_to_those_who_may_read_privileged_materia
         f"/people/{person.id}/notes/new", {"body": "Forged", "privileged": "y", "version": "0"}
     )
     assert response.status_code == 302
-    assert db.scalar(sa.select(Note).where(Note.body == "Forged")).privileged is False
+    assert note_saying(db, "Forged").privileged is False
 
 
 def test_attorney_writes_a_privileged_note(login_as, case, db):
@@ -98,7 +103,7 @@ def test_attorney_writes_a_privileged_note(login_as, case, db):
     response = attorney.post(
         f"/people/{person.id}/notes/new", {"body": "Memo to file", "privileged": "y", "version": "0"}
     )
-    note = db.scalar(sa.select(Note).where(Note.body == "Memo to file"))
+    note = note_saying(db, "Memo to file")
     assert (
         response.status_code == 302 and response.headers["Location"] == f"/people/{person.id}#note-{note.id}"
     )

@@ -48,8 +48,11 @@ def test_the_wheel_carries_templates_static_files_migrations_and_data(wheel):
         for path in (ROOT / folder).rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 assert f"{package_folder}/{path.relative_to(ROOT / folder).as_posix()}" in names
-    for path in (ROOT / "casework" / "static").iterdir():
-        assert f"casework/static/{path.name}" in names
+    for path in (ROOT / "casework" / "static").rglob("*"):
+        if path.is_file():
+            assert f"casework/{path.relative_to(ROOT / 'casework').as_posix()}" in names
+    for locale in ("km", "vi", "lo"):  # the compiled catalogs: an installed application speaks them too
+        assert f"casework/translations/{locale}/LC_MESSAGES/messages.mo" in names
     assert "casework/data/common-passwords.txt.gz" in names
     assert not any("__pycache__" in n for n in names)
 

@@ -260,11 +260,12 @@ def test_outbox_page_for_admins_of_the_organization_in_development(
     other = login_as(make_user("admin", org=make_org()))
     assert "maya.thornbury" not in text_of(other.get("/admin/outbox"))
     assert login_as("staff").get("/admin/outbox").status_code == 403
-    app.config["TESTING"] = False
+    environment = app.config["ENV"]
+    app.config.update(TESTING=False, ENV="production")
     try:
         assert admin.get("/admin/outbox").status_code == 404  # production, without OUTBOX_VISIBLE
     finally:
-        app.config["TESTING"] = True
+        app.config.update(TESTING=True, ENV=environment)
 
 
 def test_reconcile_reports_and_corrects_counts(published, browser, app, db):

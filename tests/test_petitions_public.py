@@ -292,6 +292,7 @@ def test_the_public_modules_never_read_a_person_or_case_model():
         "Petition",
         "PetitionKind",
         "PetitionStatus",
+        "PetitionTranslation",
         "Signature",
         "SignatureState",
         "OutboxEmail",

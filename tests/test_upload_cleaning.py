@@ -14,6 +14,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from casework.extensions import db as _db
 from casework.models import AuditEvent, Document
 from tests.conftest import shows
 from tests.test_documents import pdf_bytes, upload
@@ -82,7 +83,7 @@ def stored_file(app, document: Document) -> bytes:
     from casework.documents import storage
 
     with app.app_context():
-        return storage.read(document.storage_name)
+        return storage.read_document(_db.session.get(Document, document.id))
 
 
 def test_pdf_loses_scripts_actions_and_embedded_files(app, login_as, make_person, db):

@@ -4,19 +4,20 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from casework.forms import BaseForm
+from casework.i18n import _l
 
 
 class LoginForm(BaseForm):
     """E-mail and password."""
 
     email = EmailField(
-        "E-mail",
-        validators=[DataRequired("Type the e-mail address you sign in with.")],
+        _l("E-mail"),
+        validators=[DataRequired(_l("Type the e-mail address you sign in with."))],
         render_kw={"autocomplete": "username", "autofocus": True},
     )
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Type your password.")],
+        _l("Password"),
+        validators=[DataRequired(_l("Type your password."))],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -25,19 +26,21 @@ class ChangePasswordForm(BaseForm):
     """A user's own password change."""
 
     current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Type your current password.")],
+        _l("Current password"),
+        validators=[DataRequired(_l("Type your current password."))],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
-        "New password",
-        validators=[DataRequired("Type a new password."), Length(max=256)],
-        description="At least 12 characters. A few unrelated words are easy to remember and hard to guess.",
+        _l("New password"),
+        validators=[DataRequired(_l("Type a new password.")), Length(max=256)],
+        description=_l(
+            "At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "New password, again",
-        validators=[EqualTo("new_password", "Type the same new password twice.")],
+        _l("New password, again"),
+        validators=[EqualTo("new_password", _l("Type the same new password twice."))],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -46,9 +49,9 @@ class CodeForm(BaseForm):
     """A code from the authenticator app, or a recovery code."""
 
     code = StringField(
-        "Code",
-        validators=[DataRequired("Type the 6-digit code from your authenticator app."), Length(max=32)],
-        description="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        _l("Code"),
+        validators=[DataRequired(_l("Type the 6-digit code from your authenticator app.")), Length(max=32)],
+        description=_l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
     )
 
@@ -57,8 +60,8 @@ class EnableSecondFactorForm(BaseForm):
     """The first code from the authenticator app, which proves it holds the secret."""
 
     code = StringField(
-        "Code from the app",
-        validators=[DataRequired("Type the 6-digit code the app shows."), Length(max=32)],
+        _l("Code from the app"),
+        validators=[DataRequired(_l("Type the 6-digit code the app shows.")), Length(max=32)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
 
@@ -67,9 +70,9 @@ class ProofForm(BaseForm):
     """Your password or a current code, asked before the second factor is turned off or its codes replaced."""
 
     proof = PasswordField(
-        "Your password or a current code",
+        _l("Your password or a current code"),
         validators=[
-            DataRequired("Type your password or a code from your authenticator app."),
+            DataRequired(_l("Type your password or a code from your authenticator app.")),
             Length(max=256),
         ],
         render_kw={"autocomplete": "current-password"},

@@ -20,6 +20,7 @@ from casework.accounts import throttling
 from casework.accounts.mfa import is_enrolled, verify_second_factor
 from casework.accounts.passwords import verify_password
 from casework.forms import BaseForm
+from casework.i18n import gettext
 from casework.models import User
 from casework.models.base import utcnow
 from casework.sessions import ServerSession, duration
@@ -93,7 +94,10 @@ def ask_for_proof():
             # Secrets are never stored: the user goes back to the form to type them again after confirming.
             session.pop(PENDING_KEY, None)
             target = _same_site_referrer() or url_for("core.home")
-            flash("Confirm it is you, then fill in the form again: passwords are not kept meanwhile.", "info")
+            flash(
+                gettext("Confirm it is you, then fill in the form again: passwords are not kept meanwhile."),
+                "info",
+            )
     return redirect(url_for("sessions.confirm", next=target))
 
 

@@ -12,6 +12,7 @@ from casework.accounts import reset
 from casework.errors import OperationError
 from casework.extensions import limiter
 from casework.forms import BaseForm
+from casework.i18n import gettext
 
 bp = Blueprint("account_reset", __name__)
 
@@ -72,6 +73,8 @@ def choose_password(token: str):
     if form.validate_on_submit() and editing.submit(
         form, lambda: reset.complete_reset(token, form.new_password.data), on_refused=_refused
     ):
-        flash("Your password is changed and every session was signed out. Sign in with it.", "success")
+        flash(
+            gettext("Your password is changed and every session was signed out. Sign in with it."), "success"
+        )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_choose.html", form=form)

@@ -13,6 +13,7 @@ from casework.accounts import reauth, session_control
 from casework.accounts.session_control import active_sessions_of
 from casework.extensions import limiter
 from casework.forms import ConfirmForm
+from casework.i18n import gettext
 from casework.sessions import current_token
 from casework.web import is_safe_next
 
@@ -41,7 +42,7 @@ def end(token_hash: str):
     """End another of the user's sessions: its cookie, replayed, leads to the sign-in page."""
     editing.require_confirmation()
     if editing.attempt(lambda: session_control.end_own_session(current_user, token_hash)):
-        flash("That session was ended.", "success")
+        flash(gettext("That session was ended."), "success")
     return redirect(url_for("sessions.index"))
 
 

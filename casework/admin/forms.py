@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from casework.admin.queries import AuditFilters
 from casework.forms import BaseForm, DayField, EnumSelectField, IdField, IntegerField, VersionField, parse_id
+from casework.i18n import _l
 from casework.models import MfaRequirement, Role
 
 FIRST_SIGN_IN_HELP = (
@@ -16,18 +17,18 @@ class UserCreateForm(BaseForm):
     """A new user of the admin's organization."""
 
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[
-            DataRequired("Type the e-mail address the person will sign in with."),
-            Email("Type a complete e-mail address, such as name@example.org."),
+            DataRequired(_l("Type the e-mail address the person will sign in with.")),
+            Email(_l("Type a complete e-mail address, such as name@example.org.")),
             Length(max=254),
         ],
     )
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = EnumSelectField("Role", enum=Role, validators=[InputRequired("Choose a role.")])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = EnumSelectField(_l("Role"), enum=Role, validators=[InputRequired(_l("Choose a role."))])
     password = PasswordField(
-        "Initial password",
-        validators=[DataRequired("Type an initial password.")],
+        _l("Initial password"),
+        validators=[DataRequired(_l("Type an initial password."))],
         description=FIRST_SIGN_IN_HELP,
         render_kw={"autocomplete": "new-password"},
     )
@@ -36,10 +37,10 @@ class UserCreateForm(BaseForm):
 class UserEditForm(BaseForm):
     """Name, role and whether the account is active."""
 
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = EnumSelectField("Role", enum=Role, validators=[InputRequired("Choose a role.")])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = EnumSelectField(_l("Role"), enum=Role, validators=[InputRequired(_l("Choose a role."))])
     active = BooleanField(
-        "Active (can sign in)", description="Deactivating signs the user out everywhere at once."
+        _l("Active (can sign in)"), description=_l("Deactivating signs the user out everywhere at once.")
     )
     version = VersionField()
 
@@ -52,8 +53,8 @@ class PasswordResetForm(BaseForm):
     """An admin sets a new password for a user (their sessions end)."""
 
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Type a new password.")],
+        _l("New password"),
+        validators=[DataRequired(_l("Type a new password."))],
         description=FIRST_SIGN_IN_HELP,
         render_kw={"autocomplete": "new-password"},
     )
@@ -62,36 +63,40 @@ class PasswordResetForm(BaseForm):
 class OrgSettingsForm(BaseForm):
     """Organization-wide settings."""
 
-    volunteers_see_a_number = BooleanField("Volunteers may see A-numbers")
-    volunteers_build_packets = BooleanField("Volunteers may build PDF packets")
+    volunteers_see_a_number = BooleanField(_l("Volunteers may see A-numbers"))
+    volunteers_build_packets = BooleanField(_l("Volunteers may build PDF packets"))
     mfa_required_for = EnumSelectField(
-        "Second factor required for",
+        _l("Second factor required for"),
         enum=MfaRequirement,
         validators=[Optional()],
-        description="Those without one are sent to set it up when they sign in.",
+        description=_l("Those without one are sent to set it up when they sign in."),
     )
     mfa_grace_days = IntegerField(
-        "Days to set it up",
+        _l("Days to set it up"),
         validators=[Optional()],
         low=0,
         high=90,
-        description="After these days, counted from when the requirement was saved, a user without a second "
-        "factor can use nothing but the page that sets it up.",
+        description=_l(
+            "After these days, counted from when the requirement was saved, a user without a second "
+            "factor can use nothing but the page that sets it up."
+        ),
     )
     purge_closed_after_years = IntegerField(
-        "Purge closed cases N years after closing",
+        _l("Purge closed cases N years after closing"),
         validators=[Optional()],
         low=1,
         high=30,
-        description="Empty: closed cases are kept. A case on legal hold is never purged. The purge runs from "
-        "the server (flask --app casework purge).",
+        description=_l(
+            "Empty: closed cases are kept. A case on legal hold is never purged. The purge runs from "
+            "the server (flask --app casework purge)."
+        ),
     )
     audit_retention_years = IntegerField(
-        "Keep the audit trail N years",
+        _l("Keep the audit trail N years"),
         validators=[Optional()],
         low=1,
         high=30,
-        description="Empty: the audit trail is kept. Older events are deleted by the same purge.",
+        description=_l("Empty: the audit trail is kept. Older events are deleted by the same purge."),
     )
     version = VersionField()
 
@@ -116,11 +121,11 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    user = SelectField("User", choices=[], validators=[Optional()], validate_choice=False)
-    person = IdField("Case number", validators=[Optional()])
-    action = SelectField("Action", choices=[], validators=[Optional()], validate_choice=False)
-    start = DayField("From", validators=[Optional()])
-    end = DayField("To", validators=[Optional()])
+    user = SelectField(_l("User"), choices=[], validators=[Optional()], validate_choice=False)
+    person = IdField(_l("Case number"), validators=[Optional()])
+    action = SelectField(_l("Action"), choices=[], validators=[Optional()], validate_choice=False)
+    start = DayField(_l("From"), validators=[Optional()])
+    end = DayField(_l("To"), validators=[Optional()])
 
     def filters(self) -> AuditFilters:
         """The filters as typed (call after a successful validation)."""

@@ -22,6 +22,7 @@ from casework.admin.forms import (
 )
 from casework.errors import OperationError
 from casework.forms import ConfirmForm, options
+from casework.i18n import gettext
 from casework.models import Role, User
 from casework.paging import anchor_arg
 from casework.people import operations as people_ops
@@ -66,7 +67,7 @@ def create_user():
             on_refused=_new_user_refused,
         )
         if created:
-            flash("The user was created.", "success")
+            flash(gettext("The user was created."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -110,12 +111,12 @@ def reset_password(user_id: int):
     user = access.get_org_user_or_404(user_id)
     form = PasswordResetForm()
     if not form.validate_on_submit():
-        flash("Password not changed: type a new password.", "error")
+        flash(gettext("Password not changed: type a new password."), "error")
     elif editing.attempt(
         lambda: accounts.set_password(current_user, user, form.password.data),
         refused_prefix="Password not changed: ",
     ):
-        flash("The password was changed and the user signed out everywhere.", "success")
+        flash(gettext("The password was changed and the user signed out everywhere."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -127,11 +128,11 @@ def reset_second_factor(user_id: int):
     user = access.get_org_user_or_404(user_id)
     form = ConfirmForm()
     if not mfa.is_enrolled(user):
-        flash("This user has no second factor to reset.", "info")
+        flash(gettext("This user has no second factor to reset."), "info")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     if form.validate_on_submit():
         mfa.remove_factor(current_user, user)
-        flash("The second factor was reset; the user was told by e-mail.", "success")
+        flash(gettext("The second factor was reset; the user was told by e-mail."), "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/reset_second_factor.html", form=form, user=user)
 
@@ -213,5 +214,5 @@ def restore_person(person_id: int):
     """Bring a deleted case back."""
     person = access.get_deleted_person_or_404(person_id)
     people_ops.restore_person(current_user, person)
-    flash("The case was restored.", "success")
+    flash(gettext("The case was restored."), "success")
     return redirect(url_for("people.show", person_id=person.id))

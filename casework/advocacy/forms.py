@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, VersionField, coerce_id, parse_day
+from casework.i18n import _l, gettext
 from casework.models import AdvocacyKind
 
 MAX_FIGURES = 12
@@ -39,7 +40,7 @@ def _short(limit: int) -> Length:
 def _plausible_day(form, field) -> None:
     """A day between 1950 and 2099: 1202 or 20255 are typing slips."""
     if field.data and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError("Check the year: type a date between 1950-01-01 and 2099-12-31.")
+        raise ValidationError(gettext("Check the year: type a date between 1950-01-01 and 2099-12-31."))
 
 
 def _web_address(form, field) -> None:
@@ -86,8 +87,8 @@ class FigureRow(BaseForm):
     class Meta:
         csrf = False  # a row of the event form, whose token covers it
 
-    label = StringField("What is counted", validators=[Optional(), _short(200)])
-    value = WholeNumberField("Number")
+    label = StringField(_l("What is counted"), validators=[Optional(), _short(200)])
+    value = WholeNumberField(_l("Number"))
 
     def validate(self, extra_validators=None) -> bool:
         """A figure needs both parts, or neither (a blank row is ignored)."""
@@ -132,48 +133,48 @@ class EventForm(BaseForm):
     """An event of the advocacy log."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         validators=[
-            InputRequired("Type a short title, for example “State Senator’s statement on detentions”."),
+            InputRequired(_l("Type a short title, for example “State Senator’s statement on detentions”.")),
             _short(300),
         ],
     )
     kind = EnumSelectField(
-        "Kind",
+        _l("Kind"),
         enum=AdvocacyKind,
         blank="— choose —",
-        validators=[InputRequired("Choose what kind of event this was.")],
+        validators=[InputRequired(_l("Choose what kind of event this was."))],
     )
     occurred_on = DayField(
-        "Date",
+        _l("Date"),
         validators=[
-            InputRequired("Type the day it happened as YYYY-MM-DD, for example 2025-03-14."),
+            InputRequired(_l("Type the day it happened as YYYY-MM-DD, for example 2025-03-14.")),
             _plausible_day,
         ],
     )
     source_url = StringField(
-        "Source address",
+        _l("Source address"),
         validators=[Optional(), _short(500), _web_address],
-        description="Optional. Where it was published: the statement, article or record.",
+        description=_l("Optional. Where it was published: the statement, article or record."),
     )
-    description = TextAreaField("Description", validators=[Optional(), _short(20_000)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), _short(20_000)])
     figures = FieldList(FormField(FigureRow), max_entries=MAX_FIGURES)
     contacts = CheckboxListField(
-        "Contacts involved",
+        _l("Contacts involved"),
         refused="Tick only contacts listed here (from your organization’s directory).",
-        description="From your organization’s directory.",
+        description=_l("From your organization’s directory."),
     )
     cases = CheckboxListField(
-        "Linked cases",
+        _l("Linked cases"),
         refused="Tick only cases listed here; find others by name first.",
-        description="The event appears on the timeline of each case ticked here.",
+        description=_l("The event appears on the timeline of each case ticked here."),
     )
     find = StringField(
-        "Find a case to link",
+        _l("Find a case to link"),
         validators=[Optional(), _short(200)],
-        description="Part of a name; press “Find cases”, then tick the cases to link.",
+        description=_l("Part of a name; press “Find cases”, then tick the cases to link."),
     )
-    find_cases = SubmitField("Find cases")
+    find_cases = SubmitField(_l("Find cases"))
     version = VersionField()
 
     FIELDS = ("title", "kind", "occurred_on", "source_url", "description")
@@ -239,24 +240,26 @@ class CaseChoiceField(SelectField):
     def pre_validate(self, form):
         offered = {str(c.value) for c in self._choices_from_input(self.choices)}
         if (self.data or "") not in offered:
-            raise ValidationError("Choose a case from the list, or “Any case”.")
+            raise ValidationError(gettext("Choose a case from the list, or “Any case”."))
 
 
 class EventFilterForm(BaseForm):
     """The list's filters, posted and kept in the server-side session."""
 
-    q = StringField("Words", validators=[Optional(), _short(200)], description="In the title or description.")
-    kind = EnumSelectField("Kind", enum=AdvocacyKind, blank="Any kind", validators=[Optional()])
-    date_from = DayField("From", validators=[Optional(), _plausible_day])
+    q = StringField(
+        _l("Words"), validators=[Optional(), _short(200)], description=_l("In the title or description.")
+    )
+    kind = EnumSelectField(_l("Kind"), enum=AdvocacyKind, blank="Any kind", validators=[Optional()])
+    date_from = DayField(_l("From"), validators=[Optional(), _plausible_day])
     date_to = DayField(
-        "To",
+        _l("To"),
         validators=[
             Optional(),
             _plausible_day,
             NotBefore("date_from", "Type an end date on or after the start date."),
         ],
     )
-    person = CaseChoiceField("Case", description="The cases you may open that have events.")
+    person = CaseChoiceField(_l("Case"), description=_l("The cases you may open that have events."))
 
     KEYS = ("q", "kind", "date_from", "date_to", "person")
 

@@ -25,6 +25,7 @@ from casework.advocacy import exports, operations, queries, search
 from casework.advocacy.forms import EventFilterForm, EventForm
 from casework.errors import OperationError
 from casework.forms import BaseForm, options
+from casework.i18n import gettext
 from casework.models import AdvocacyEvent, Person
 from casework.paging import anchor_arg
 
@@ -161,7 +162,7 @@ def create():
             form, lambda: operations.create_event(current_user, *_values(form)), on_refused=_refused
         )
         if event is not None:
-            flash("The event was recorded.", "success")
+            flash(gettext("The event was recorded."), "success")
             return redirect(url_for("advocacy.show", event_id=event.id))
     return _form_page(form, None)
 

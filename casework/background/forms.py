@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from casework.background.fields import FromToForm, PartialDateField
 from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_id
+from casework.i18n import _l, gettext
 from casework.models import PlaceKind, RehabilitationKind, RelationKind
 from casework.reference import US_STATES
 
@@ -65,11 +66,11 @@ class RelationLinkForm(BaseForm):
     """Link another case of the organization (shown on both cases)."""
 
     related_person_id = IdSelectField(
-        "The other case",
-        validators=[InputRequired("Choose the other case from the list.")],
-        message="Choose the other case from the list.",
+        _l("The other case"),
+        validators=[InputRequired(_l("Choose the other case from the list."))],
+        message=_l("Choose the other case from the list."),
         offered_only=False,  # the view loads it through access: 404 for a case the user may not see
-        description="Cases of your organization you may edit. The link shows on both cases.",
+        description=_l("Cases of your organization you may edit. The link shows on both cases."),
     )
     kind = _kind_field("They are this person’s", KIND_MESSAGE)
     notes = _notes()
@@ -96,16 +97,16 @@ class RelativeForm(BaseForm):
     """A relative or co-defendant who is not a case of the organization, by name."""
 
     related_name = StringField(
-        "Name",
+        _l("Name"),
         validators=[
-            DataRequired("Type the relative’s name, for example “Sokha Keo”."),
+            DataRequired(_l("Type the relative’s name, for example “Sokha Keo”.")),
             _length(200, "the name"),
         ],
     )
     kind = _kind_field("They are this person’s", KIND_MESSAGE)
     faces_removal = BooleanField(
-        "Also faces removal",
-        description="Tick when this relative is in removal proceedings or has an order too.",
+        _l("Also faces removal"),
+        description=_l("Tick when this relative is in removal proceedings or has an order too."),
     )
     notes = _notes()
     version = VersionField()
@@ -126,39 +127,43 @@ class RelativeForm(BaseForm):
 class ResidenceForm(FromToForm):
     """A place the person lived: a city or a refugee camp, from–to (a year is enough)."""
 
-    kind = EnumSelectField("Kind of place", enum=PlaceKind, default=PlaceKind.HOME)
+    kind = EnumSelectField(_l("Kind of place"), enum=PlaceKind, default=PlaceKind.HOME)
     place = StringField(
-        "Place",
+        _l("Place"),
         validators=[
-            DataRequired("Type the city, town or camp, for example “Stockton” or “Khao-I-Dang”."),
+            DataRequired(_l("Type the city, town or camp, for example “Stockton” or “Khao-I-Dang”.")),
             _length(200, "the place"),
         ],
     )
     state = SelectField(
-        "US state",
+        _l("US state"),
         choices=options([("", "— not in the United States —")] + US_STATES),
         validators=[Optional()],
         validate_choice=False,  # validate_state says what to choose
-        description="For a place in the United States.",
+        description=_l("For a place in the United States."),
     )
     country = StringField(
-        "Country",
+        _l("Country"),
         validators=[Optional(), _length(100, "the country")],
-        description="For a place outside the United States, for example Thailand.",
+        description=_l("For a place outside the United States, for example Thailand."),
     )
-    from_on = PartialDateField("From", description="The year, month or day they came; empty if not known.")
-    to_on = PartialDateField("To", description="Empty while they still live there, or if not known.")
+    from_on = PartialDateField(
+        _l("From"), description=_l("The year, month or day they came; empty if not known.")
+    )
+    to_on = PartialDateField(_l("To"), description=_l("Empty while they still live there, or if not known."))
     notes = _notes()
     version = VersionField()
 
     def validate_state(self, field) -> None:
         if field.data and field.data not in dict(US_STATES):
-            raise StopValidation("Choose a state from the list, or “not in the United States”.")
+            raise StopValidation(gettext("Choose a state from the list, or “not in the United States”."))
 
     def validate_country(self, field) -> None:
         if field.data and self.state.data and field.data.strip().lower() not in UNITED_STATES:
             raise ValidationError(
-                "A US state goes with a place in the United States: clear the state, or leave the country empty."
+                gettext(
+                    "A US state goes with a place in the United States: clear the state, or leave the country empty."
+                )
             )
 
     def record_data(self) -> dict:
@@ -182,24 +187,26 @@ class IncarcerationForm(FromToForm):
     """A time in jail or prison: the facility, from–to, pretrial or not, the conviction it served."""
 
     facility = StringField(
-        "Facility",
+        _l("Facility"),
         validators=[_length(200, "the facility")],  # no Optional: validate_facility needs it or a start
-        description="The jail, prison or detention center.",
+        description=_l("The jail, prison or detention center."),
     )
-    pretrial = BooleanField("Pretrial", description="Held before trial (bail not set, or not affordable).")
+    pretrial = BooleanField(
+        _l("Pretrial"), description=_l("Held before trial (bail not set, or not affordable).")
+    )
     conviction_id = IdSelectField(
-        "For the conviction",
-        message="Choose one of this case’s convictions, or “None or not known”.",
-        description="Only this case’s convictions are offered.",
+        _l("For the conviction"),
+        message=_l("Choose one of this case’s convictions, or “None or not known”."),
+        description=_l("Only this case’s convictions are offered."),
     )
-    from_on = PartialDateField("From", description="A year is enough when that is all that is known.")
-    to_on = PartialDateField("To", description="Empty while still held, or if not known.")
+    from_on = PartialDateField(_l("From"), description=_l("A year is enough when that is all that is known."))
+    to_on = PartialDateField(_l("To"), description=_l("Empty while still held, or if not known."))
     notes = _notes()
     version = VersionField()
 
     def validate_facility(self, field) -> None:
         if not field.data and not (self.from_on.data and self.from_on.data.day):
-            raise ValidationError("Type the facility, or when it began (a year is enough).")
+            raise ValidationError(gettext("Type the facility, or when it began (a year is enough)."))
 
     def record_data(self) -> dict:
         """The values keyed by Incarceration attribute."""
@@ -219,28 +226,28 @@ class RehabilitationForm(FromToForm):
     """Evidence of rehabilitation: a diploma, a program, work, community service."""
 
     kind = EnumSelectField(
-        "Kind",
+        _l("Kind"),
         enum=RehabilitationKind,
         blank="— choose —",
         validators=[
-            InputRequired("Choose what it is: a diploma, a program, work, community service or other.")
+            InputRequired(_l("Choose what it is: a diploma, a program, work, community service or other."))
         ],
     )
     title = StringField(
-        "What",
+        _l("What"),
         validators=[
-            DataRequired("Type what it was, for example “GED” or “Welding certificate, 480 hours”."),
+            DataRequired(_l("Type what it was, for example “GED” or “Welding certificate, 480 hours”.")),
             _length(300, "the title"),
         ],
     )
     provider = StringField(
-        "Given by",
+        _l("Given by"),
         validators=[Optional(), _length(200, "the provider")],
-        description="The school, program or employer.",
+        description=_l("The school, program or employer."),
     )
-    during_incarceration = BooleanField("During incarceration", description="Earned or done inside.")
-    from_on = PartialDateField("From", description="A year is enough.")
-    to_on = PartialDateField("To", description="When it was completed or earned; empty if ongoing.")
+    during_incarceration = BooleanField(_l("During incarceration"), description=_l("Earned or done inside."))
+    from_on = PartialDateField(_l("From"), description=_l("A year is enough."))
+    to_on = PartialDateField(_l("To"), description=_l("When it was completed or earned; empty if ongoing."))
     notes = _notes()
     version = VersionField()
 

@@ -16,6 +16,7 @@ from casework.background import queries
 from casework.editing import check_version, flush_versioned, versioned_update
 from casework.errors import EditConflict, OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import (
     Conviction,
     Incarceration,
@@ -62,9 +63,9 @@ def stored_kind(relation: Relation, person: Person, kind: RelationKind) -> Relat
 def link_cases(actor: User, person: Person, other: Person, kind: RelationKind, notes: str | None) -> Relation:
     """Link two cases of one organization: `other` is `person`'s `kind` (shown on both, read from each side)."""
     if other.id == person.id:
-        raise OperationError("A case cannot be linked to itself: choose another case.")
+        raise OperationError(gettext("A case cannot be linked to itself: choose another case."))
     if other.org_id != person.org_id:
-        raise OperationError("Only cases of the same organization can be linked.")
+        raise OperationError(gettext("Only cases of the same organization can be linked."))
     if queries.existing_link(person.id, other.id) is not None:
         raise OperationError(ALREADY_LINKED)
     first, second = (person, other) if person.id < other.id else (other, person)
@@ -152,7 +153,7 @@ def _check_conviction(person: Person, conviction_id: int | None) -> None:
         return
     conviction = db.session.get(Conviction, conviction_id)
     if conviction is None or conviction.person_id != person.id:
-        raise OperationError("Choose one of this case’s convictions, or “None or not known”.")
+        raise OperationError(gettext("Choose one of this case’s convictions, or “None or not known”."))
 
 
 def add_incarceration(actor: User, person: Person, data: dict) -> Incarceration:

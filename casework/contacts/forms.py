@@ -16,6 +16,7 @@ from wtforms.validators import (
 )
 
 from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_id
+from casework.i18n import _l, gettext
 from casework.models import ContactKind
 from casework.reference import US_STATES
 
@@ -32,11 +33,13 @@ def _phone(form, field) -> None:
         return
     if not _PHONE_CHARACTERS.fullmatch(field.data):
         raise ValidationError(
-            "Type a phone number with digits, spaces and + ( ) - . only, for example "
-            "(617) 555-0134 or +1 617 555 0134 x12."
+            gettext(
+                "Type a phone number with digits, spaces and + ( ) - . only, for example "
+                "(617) 555-0134 or +1 617 555 0134 x12."
+            )
         )
     if sum(ch.isdigit() for ch in field.data) < 7:
-        raise ValidationError("Type the whole phone number with its area code (at least 7 digits).")
+        raise ValidationError(gettext("Type the whole phone number with its area code (at least 7 digits)."))
 
 
 def _attorneys_only(what: str):
@@ -79,44 +82,44 @@ class ContactForm(BaseForm):
     """Every field of a directory entry."""
 
     name = StringField(
-        "Name",
-        validators=[DataRequired("Type the contact's name, or the office's name."), _short()],
-        description="A person (Jordan Ellery) or an office (Consulate General of Cambodia).",
+        _l("Name"),
+        validators=[DataRequired(_l("Type the contact's name, or the office's name.")), _short()],
+        description=_l("A person (Jordan Ellery) or an office (Consulate General of Cambodia)."),
     )
     organization = StringField(
-        "Firm or organization",
+        _l("Firm or organization"),
         validators=[Optional(), _short()],
-        description="Law firm, DA's office, ICE field office, consulate...",
+        description=_l("Law firm, DA's office, ICE field office, consulate..."),
     )
     kind = EnumSelectField(
-        "Kind",
+        _l("Kind"),
         enum=ContactKind,
         blank="— choose —",
-        validators=[InputRequired("Choose what kind of contact this is.")],
+        validators=[InputRequired(_l("Choose what kind of contact this is."))],
     )
     bar_number = StringField(
-        "Bar number",
+        _l("Bar number"),
         validators=[Optional(), _short(50), _attorneys_only("bar number")],
-        description="Attorneys only.",
+        description=_l("Attorneys only."),
     )
     bar_state = SelectField(
-        "Bar state",
+        _l("Bar state"),
         choices=options([("", "—")] + US_STATES),
         validators=[Optional(), _attorneys_only("bar state")],
     )
-    phone = StringField("Phone", validators=[Optional(), _short(50), _phone])
+    phone = StringField(_l("Phone"), validators=[Optional(), _short(50), _phone])
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[
             Optional(),
             _short(254),
-            Email("Type a complete e-mail address, such as name@example.org."),
+            Email(_l("Type a complete e-mail address, such as name@example.org.")),
         ],
     )
     notes = TextAreaField(
-        "Notes",
-        validators=[Optional(), Length(max=8000, message="Keep the notes under 8,000 characters.")],
-        description="How to reach them, who their assistant is, what they have agreed to.",
+        _l("Notes"),
+        validators=[Optional(), Length(max=8000, message=_l("Keep the notes under 8,000 characters."))],
+        description=_l("How to reach them, who their assistant is, what they have agreed to."),
     )
     version = VersionField()
 
@@ -142,22 +145,22 @@ class ContactForm(BaseForm):
 class ContactFilterForm(BaseForm):
     """Search of the directory (posted and kept on the server: nothing typed goes into a URL)."""
 
-    q = StringField("Name or organization", validators=[Optional(), _short()])
-    kind = EnumSelectField("Kind", enum=ContactKind, blank="Any kind", validators=[Optional()])
+    q = StringField(_l("Name or organization"), validators=[Optional(), _short()])
+    kind = EnumSelectField(_l("Kind"), enum=ContactKind, blank="Any kind", validators=[Optional()])
 
 
 class LinkContactForm(BaseForm):
     """Give a contact of the directory a role on a case."""
 
-    contact_id = IdSelectField("Contact", message="Choose a contact from the directory.")
-    role = StringField("Role on this case", validators=[DataRequired(ROLE_MESSAGE), _short()])
+    contact_id = IdSelectField(_l("Contact"), message=_l("Choose a contact from the directory."))
+    role = StringField(_l("Role on this case"), validators=[DataRequired(ROLE_MESSAGE), _short()])
 
 
 class NewContactForm(ContactForm):
     """Create a contact and give it a role on a case in one step."""
 
     role = StringField(
-        "Role on this case",
+        _l("Role on this case"),
         validators=[DataRequired(ROLE_MESSAGE), _short()],
-        description="For example: pro bono counsel for the pardon; deportation officer.",
+        description=_l("For example: pro bono counsel for the pardon; deportation officer."),
     )

@@ -10,6 +10,7 @@ from casework.contacts.queries import usage
 from casework.editing import flush_versioned, versioned_update
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import CaseContact, Contact, Person, User
 
 SAME_ROLE = "This contact already has that role on the case; type another role."
@@ -50,7 +51,7 @@ def delete_contact(actor: User, contact: Contact) -> None:
 def link(actor: User, person: Person, contact: Contact, role: str) -> CaseContact:
     """Give a contact of the case owner's directory a role on the case."""
     if contact.org_id != person.org_id:
-        raise OperationError("Only contacts of the case's own organization can be added to it.")
+        raise OperationError(gettext("Only contacts of the case's own organization can be added to it."))
     exists = db.session.scalar(
         sa.select(CaseContact.id).where(
             CaseContact.person_id == person.id, CaseContact.contact_id == contact.id, CaseContact.role == role

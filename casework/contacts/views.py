@@ -13,6 +13,7 @@ from casework.contacts import operations, queries, search
 from casework.contacts.forms import ContactFilterForm, ContactForm, LinkContactForm, NewContactForm
 from casework.errors import EditConflict, OperationError
 from casework.forms import BaseForm, ConfirmForm, options
+from casework.i18n import gettext
 from casework.models import CaseContact, Person
 from casework.paging import anchor_arg
 
@@ -77,7 +78,7 @@ def create():
     form = ContactForm(version=0)
     if form.validate_on_submit():
         contact = operations.create_contact(current_user, current_user.org_id, form.contact_data())
-        flash("The contact was added.", "success")
+        flash(gettext("The contact was added."), "success")
         return redirect(url_for("contacts.show", contact_id=contact.id))
     if request.method == "POST":
         flash(NOT_SAVED, "error")
@@ -128,11 +129,13 @@ def delete(contact_id: int):
     except EditConflict:
         unit_of_work.rollback()
         flash(
-            "Someone else changed this contact meanwhile; it was NOT deleted. Look at it again first.",
+            gettext(
+                "Someone else changed this contact meanwhile; it was NOT deleted. Look at it again first."
+            ),
             "error",
         )
         return redirect(url_for("contacts.show", contact_id=contact_id))
-    flash("The contact was deleted from the directory.", "success")
+    flash(gettext("The contact was deleted from the directory."), "success")
     return redirect(url_for("contacts.index"))
 
 
@@ -166,10 +169,10 @@ def link(person_id: int):
             lambda: operations.link(current_user, person, contact, form.role.data),
             on_refused=_role_refused,
         ):
-            flash("The contact was added to the case.", "success")
+            flash(gettext("The contact was added to the case."), "success")
             return redirect(_case_contacts_url(person))
     if request.method == "POST":
-        flash("The contact was not added: correct the fields marked below.", "error")
+        flash(gettext("The contact was not added: correct the fields marked below."), "error")
     directory_empty = len(form.contact_id.choices) <= 1
     return render_template("contacts/link.html", form=form, person=person, directory_empty=directory_empty)
 
@@ -181,7 +184,7 @@ def create_for_case(person_id: int):
     form = NewContactForm(version=0)
     if form.validate_on_submit():
         operations.create_and_link(current_user, person, form.contact_data(), form.role.data)
-        flash("The contact was created and added to the case.", "success")
+        flash(gettext("The contact was created and added to the case."), "success")
         return redirect(_case_contacts_url(person))
     if request.method == "POST":
         flash(NOT_SAVED, "error")

@@ -7,6 +7,7 @@ from wtforms.validators import Optional
 
 from casework.deadlines.due import DueKind
 from casework.forms import BaseForm, ConfirmForm, options
+from casework.i18n import _l
 
 WINDOWS = [
     ("7", "Next 7 days"),
@@ -23,14 +24,14 @@ class DueFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    window = SelectField("Show", choices=options(WINDOWS), default="30", validators=[Optional()])
+    window = SelectField(_l("Show"), choices=options(WINDOWS), default="30", validators=[Optional()])
     kind = SelectField(
-        "Kind",
+        _l("Kind"),
         choices=options([("", "All kinds")] + [(k.value, k.label) for k in DueKind]),
         validators=[Optional()],
     )
     mine = BooleanField(
-        "My work only", description="Steps and tasks assigned to me; dates of cases on my team."
+        _l("My work only"), description=_l("Steps and tasks assigned to me; dates of cases on my team.")
     )
 
     def until(self, today: date) -> date | None:

@@ -15,6 +15,7 @@ from casework.deadlines import dashboard as dashboard_data
 from casework.deadlines.due import gather_limited
 from casework.deadlines.forms import ConfirmForm, DueFilterForm
 from casework.extensions import limiter
+from casework.i18n import gettext
 from casework.models.custody_clock import NOTICE_DAYS
 from casework.urls import absolute_url, public_host
 
@@ -68,7 +69,7 @@ def calendar_settings():
     if form.validate_on_submit():
         if request.form.get("action") == "revoke":
             calendar.revoke_feed(current_user)
-            flash("The calendar address was revoked; calendars using it stop updating.", "success")
+            flash(gettext("The calendar address was revoked; calendars using it stop updating."), "success")
             return redirect(url_for("deadlines.calendar_settings"))
         token = calendar.create_feed(current_user)
         new_url = absolute_url("deadlines.calendar_feed", token=token)

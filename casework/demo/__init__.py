@@ -6,5 +6,6 @@ records.py and one module per situation, petitions.py); `delete_everything()` em
 """
 
 from casework.demo.people import USERS, delete_everything, has_data, load
+from casework.demo.petitions import PETITION_SLUG
 
-__all__ = ["USERS", "delete_everything", "has_data", "load"]
+__all__ = ["PETITION_SLUG", "USERS", "delete_everything", "has_data", "load"]

@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from casework.extensions import db
 from casework.models import OutboxEmail, OutboxStatus, Person, Petition, User
 from casework.petitions import operations, signing
+from casework.urls import public_base_url
 
 KEO_STORY = (
     "Dara came to the United States at four, after years in a refugee camp. He grew up in Lowell, where he "
@@ -44,6 +46,10 @@ SIGNERS = {
 }
 
 
+# The petition `flask demo` invites a newcomer to sign (and to confirm from Admin → Outbox).
+PETITION_SLUG = "keep-dara-home"
+
+
 def _consent(staff: User, person: Person, scope: list[str], given_by: str, given_on: date) -> None:
     operations.record_consent(
         staff, person, {"scope": scope, "given_by": given_by, "given_on": given_on, "notes": None}
@@ -54,6 +60,31 @@ def _hosted(staff: User, person: Person, **data):
     petition = operations.create_hosted(staff, person, data)
     operations.publish(staff, person, petition)
     return petition
+
+
+# A signer who has not confirmed yet: their e-mail, with a working confirmation link, is in Admin → Outbox.
+PENDING_SIGNER = ("Hollis Fenwick", "hollis.fenwick@example.org", "01850", None, True)
+
+
+def _awaiting_confirmation(petition: Petition, signer: tuple) -> None:
+    public = signing.find_public(petition.slug or "")
+    if public is None:
+        raise LookupError(f"petition {petition.slug!r} is not published")
+    name, email, zip_code, comment, show = signer
+    slug = petition.slug or ""
+    signing.sign(
+        public,
+        signing.SignData(
+            name=name, email=email, zip_code=zip_code, comment=comment, show_name=show, send_updates=show
+        ),
+        None,
+        confirm_url=lambda token: _public_link("public.confirm", slug=slug, token=token),
+    )
+
+
+def _public_link(endpoint: str, **values: str) -> str:
+    """An absolute link under the public address, built without a request (`flask demo` has none)."""
+    return public_base_url() + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def _sign_and_confirm(petition: Petition, signers: list[tuple]) -> None:
@@ -108,8 +139,9 @@ def load(people: dict[str, Person], users: dict[str, User], today: date | None =
         targets="DHS/ICE Boston Field Office Director\nSecretary of Homeland Security",
         goal=15000,
         public_fields=["preferred_name", "age", "city", "arrival", "family", "work", "community_ties"],
-        slug="keep-dara-home",
+        slug=PETITION_SLUG,
     )
+    _awaiting_confirmation(keo_petition, PENDING_SIGNER)
     _sign_and_confirm(keo_petition, SIGNERS["keo"])
 
     _consent(

@@ -21,6 +21,7 @@ def upload(actor: User, person: Person, data: bytes, filename: str, fields: dict
         size=stored.size,
         sha256=stored.sha256,
         storage_name=stored.storage_name,
+        file_key=stored.file_key,
         **fields,
     )
     db.session.add(document)

@@ -46,9 +46,7 @@ def dump_documents(writing: Writing) -> dict:
     if writing.bundle:
         for document in documents:
             try:
-                writing.files[file_name(document)] = storage.read(
-                    document.storage_name, document.size, document.sha256
-                )
+                writing.files[file_name(document)] = storage.read_document(document)
             except FileNotFoundError:
                 continue  # the metadata still travels; the import says the file is missing
     return {"documents": [dump(d, DOCUMENT) for d in documents]}
@@ -77,6 +75,7 @@ def read_documents(reading: Reading) -> None:
             size=stored.size,
             sha256=stored.sha256,
             storage_name=stored.storage_name,
+            file_key=stored.file_key,
         )
         fields.setdefault("filename", "document")
         db.session.add(Document(person_id=reading.person.id, uploaded_by_id=reading.user.id, **fields))

@@ -7,6 +7,9 @@ synced before the commit) and is rolled forward (renamed) wherever it is looked 
 `recover_interrupted_uploads`; one without a row is an upload that never happened and is deleted. The
 recovery deletes only while no upload can be in flight (at server start, see gunicorn.conf.py, and
 `flask --app casework check --fix`), or by age (`sweep-uploads`).
+
+Every file is sealed (casework.sealed_files.seal_file) under a random key of its own, which its row keeps sealed
+by the data key ring: what lies on disk opens only with the row and the ring together.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from casework import unit_of_work
+from casework import sealed_files, sealing, unit_of_work
 from casework.documents import cleaning
 from casework.errors import OperationError
 from casework.extensions import db
@@ -60,6 +63,7 @@ class StoredFile:
     size: int
     sha256: str
     removed: tuple[str, ...] = ()  # what cleaning took out of the upload (casework.documents.cleaning)
+    file_key: str | None = None  # what the file on disk is sealed with (Document.file_key)
 
 
 def folder() -> Path:
@@ -135,14 +139,15 @@ def save(data: bytes) -> StoredFile:
     except cleaning.CleaningFailed as exc:
         raise UploadRejected(str(exc)) from None
     data = cleaned.data
-    name = secrets.token_hex(16)
+    name, file_key = secrets.token_hex(16), sealed_files.new_file_key()
     try:
-        _write_part(folder() / name, data)
+        _write_part(folder() / name, sealed_files.seal_file(data, file_key))
     except OSError as exc:
         logger.warning("document not stored: %s", exc)
         raise StorageUnavailable() from None
     unit_of_work.after_commit(lambda: _publish(name), on_rollback=lambda: _discard(name))
-    return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest(), cleaned.removed)
+    digest = hashlib.sha256(data).hexdigest()
+    return StoredFile(name, content_type, len(data), digest, cleaned.removed, file_key)
 
 
 def _part(path: Path) -> Path:
@@ -178,13 +183,17 @@ def _discard(name: str) -> None:
         _part(folder() / name).unlink(missing_ok=True)
 
 
-def _roll_forward(target: Path, size: int | None, sha256: str | None) -> bool:
+def _roll_forward(target: Path, size: int | None, sha256: str | None, file_key: str | None = None) -> bool:
     """Rename a committed row's complete `.part` to its final name (after checking it against the row);
     False when there is nothing whole to rename."""
     try:
         data = _part(target).read_bytes()
     except FileNotFoundError:
         return target.is_file()  # renamed meanwhile
+    try:
+        data = plain(data, file_key)
+    except sealing.SealedValueError:
+        data = b""
     if (size is not None and len(data) != size) or (sha256 and hashlib.sha256(data).hexdigest() != sha256):
         logger.warning("%s does not match its document row: left as it is", _part(target))
         return False
@@ -225,14 +234,14 @@ def recover_interrupted_uploads(older_than: timedelta | None = None, dry_run: bo
     return Recovery(rolled, removed)
 
 
-def _rows_naming(names: list[str]) -> dict[str, tuple[int | None, str | None]]:
-    """Size and SHA-256 of the document rows stored under these names."""
-    found: dict[str, tuple[int | None, str | None]] = {}
+def _rows_naming(names: list[str]) -> dict[str, tuple[int | None, str | None, str | None]]:
+    """Size, SHA-256 and file key of the document rows stored under these names."""
+    found: dict[str, tuple[int | None, str | None, str | None]] = {}
     for start in range(0, len(names), 500):
-        query = sa.select(Document.storage_name, Document.size, Document.sha256).where(
+        query = sa.select(Document.storage_name, Document.size, Document.sha256, Document.file_key).where(
             Document.storage_name.in_(names[start : start + 500])
         )
-        found.update((name, (size, sha)) for name, size, sha in db.session.execute(query))
+        found.update((name, (size, sha, key)) for name, size, sha, key in db.session.execute(query))
     return found
 
 
@@ -265,18 +274,30 @@ def sweep_partial_uploads(max_age: timedelta = timedelta(hours=1)) -> list[str]:
     return recover_interrupted_uploads(older_than=max_age).removed
 
 
-def read(storage_name: str, size: int | None = None, sha256: str | None = None) -> bytes:
-    """The bytes of a stored file; a committed one still under `.part` (a crash right after the commit) is
-    checked against `size` and `sha256` when given, renamed and read."""
+def plain(data: bytes, file_key: str | None) -> bytes:
+    """A stored file's bytes opened with its key (a row without a key: a file stored before sealing)."""
+    return data if file_key is None else sealed_files.open_file(data, file_key)
+
+
+def read_document(document: Document) -> bytes:
+    """The original bytes of a document's file (opened with the key its row keeps)."""
+    return read(document.storage_name, document.size, document.sha256, document.file_key)
+
+
+def read(
+    storage_name: str, size: int | None = None, sha256: str | None = None, file_key: str | None = None
+) -> bytes:
+    """The bytes of a stored file, opened with `file_key`; a committed one still under `.part` (a crash right
+    after the commit) is checked against `size` and `sha256` when given, renamed and read."""
     if not storage_name.isalnum():
         raise FileNotFoundError(storage_name)
     target = folder() / storage_name
     try:
-        return target.read_bytes()
+        return plain(target.read_bytes(), file_key)
     except FileNotFoundError:
-        if not _roll_forward(target, size, sha256):
+        if not _roll_forward(target, size, sha256, file_key):
             raise
-    return target.read_bytes()
+    return plain(target.read_bytes(), file_key)
 
 
 def remove(storage_name: str) -> None:

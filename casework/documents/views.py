@@ -22,6 +22,7 @@ from casework.documents import operations, storage
 from casework.documents.forms import DocumentEditForm, UploadForm
 from casework.errors import OperationError
 from casework.forms import BaseForm
+from casework.i18n import gettext
 from casework.models import Person
 
 bp = Blueprint("documents", __name__, url_prefix="/people/<int:person_id>/documents")
@@ -84,7 +85,7 @@ def upload(person_id: int):
             on_refused=_file_refused,
         )
         if document is not None:
-            flash("The document was uploaded.", "success")
+            flash(gettext("The document was uploaded."), "success")
             return redirect(_documents_url(person))
     return render_template("documents/upload.html", form=form, person=person)
 
@@ -94,7 +95,7 @@ def download(person_id: int, document_id: int):
     """The file itself, as an attachment under a neutral name (every download is audited)."""
     person, document = access.get_document_or_404(document_id, person_id)
     try:
-        data = storage.read(document.storage_name, document.size, document.sha256)
+        data = storage.read_document(document)
     except FileNotFoundError:
         abort(410)
     operations.record_download(current_user, person, document)

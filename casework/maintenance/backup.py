@@ -28,7 +28,18 @@ from casework.maintenance.archive import ArchiveError, EncryptingWriter
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-INSTANCE_KEYS = ("secret_key", "signature_key")  # every file of the instance folder that holds a key
+INSTANCE_KEYS = ("secret_key", "signature_key", "data_keys.json")  # every file that holds a key
+DATA_KEYS = "data_keys.json"  # the data key ring (casework.sealing), wherever DATA_KEY_FILE puts it
+
+
+def key_path(name: str) -> Path:
+    """Where a key file of the archive lives in this instance (the ring: where DATA_KEY_FILE says)."""
+    from casework import sealing
+
+    instance = Path(current_app.instance_path)
+    if name == DATA_KEYS:
+        return sealing.ring_path(current_app._get_current_object()) or instance / name  # type: ignore[attr-defined]
+    return instance / name
 
 
 @dataclass(frozen=True)
@@ -132,8 +143,8 @@ def _write_archive(out: BinaryIO, passphrase: bytes, snapshot: database.Snapshot
             except FileNotFoundError:  # deleted since the snapshot
                 missing.append(name)
         for key in INSTANCE_KEYS:
-            if (instance / key).is_file():
-                files.append(_add_file(tar, f"keys/{key}", instance / key))
+            if key_path(key).is_file():
+                files.append(_add_file(tar, f"keys/{key}", key_path(key)))
                 keys.append(key)
         manifest = {
             "format": FORMAT,
@@ -148,6 +159,7 @@ def _write_archive(out: BinaryIO, passphrase: bytes, snapshot: database.Snapshot
             "missing_documents": missing,
             "keys": keys,
             "signature_key": signature_key_source(),
+            "data_key_in_configuration": bool(current_app.config.get("DATA_KEY")),
             "files": files,
         }
         _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1).encode())
@@ -174,5 +186,10 @@ def summary(manifest: dict) -> list[str]:
         lines.append(
             "Note: the signature key is set in the configuration (SIGNATURE_KEY), so it is not in the "
             "archive: keep it with the archive, or the signers' names cannot be read after a restore."
+        )
+    if manifest.get("data_key_in_configuration"):
+        lines.append(
+            "Note: the data key ring is set in the configuration (CASEWORK_DATA_KEY), so it is not in the "
+            "archive: keep it with the archive, or the case data cannot be read after a restore."
         )
     return lines

@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from casework import sealed_files, sealing
 from casework.documents import storage
 from casework.extensions import db
 from casework.maintenance.backup import documents_folder
@@ -60,6 +61,7 @@ def run_check(fix: bool) -> CheckReport:
     _check_documents(report, fix)
     _check_counts(report, fix)
     _check_signature_key(report)
+    _check_data_keys(report)
     return report
 
 
@@ -73,7 +75,13 @@ def _old(path: Path, now: float) -> bool:
 def _check_documents(report: CheckReport, fix: bool) -> None:
     folder = documents_folder()
     interrupted = _check_interrupted_uploads(report, folder, fix) if folder.is_dir() else set()
-    rows = {name: size for name, size in db.session.execute(sa.select(Document.storage_name, Document.size))}
+    sealed = Document.file_key.is_not(None)
+    rows = {  # the size on disk: a sealed file carries its chunks' nonces and tags (casework.sealing)
+        name: sealed_files.sealed_size(size) if is_sealed else size
+        for name, size, is_sealed in db.session.execute(
+            sa.select(Document.storage_name, Document.size, sealed)
+        )
+    }
     files = {entry.name: entry for entry in os.scandir(folder)} if folder.is_dir() else {}
     now = time.time()
     quarantine = folder.with_name(f"{folder.name}.quarantine") / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -141,3 +149,18 @@ def _check_signature_key(report: CheckReport) -> None:
         problem = str(exc)
     if problem:
         report.findings.append(Finding("signature key", problem))
+
+
+def _check_data_keys(report: CheckReport) -> None:
+    """The data key ring opens the stored case data (a check writes no ring where none is needed)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    path = sealing.ring_path(app)
+    try:
+        if path is not None and not path.exists() and not sealing.sealed_values(app):
+            return
+        sealing.ring(app)
+    except sealing.KeyUnavailable as exc:
+        report.findings.append(Finding("data key ring", str(exc)))
+    unsealed = db.session.scalar(sa.select(sa.func.count()).where(Document.file_key.is_(None)))
+    if unsealed:  # rows the upgrade to 0019 found without their file
+        report.findings.append(Finding("unsealed documents", f"{unsealed} document(s) have no file key"))

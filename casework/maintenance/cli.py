@@ -153,7 +153,7 @@ def purge_command(dry_run: bool) -> None:
 def key_unavailable_page(error: Exception):
     """503 with what to do, while a key that stored data depends on is missing or wrong."""
     return render_template(
-        "errors/error.html", code=503, title="The signature key is missing", message=str(error)
+        "errors/error.html", code=503, title="An encryption key is missing", message=str(error)
     ), 503
 
 
@@ -162,10 +162,11 @@ def refuse_without_key(app: Flask) -> None:
     request with 503 rather than run on (a new key would make every stored signature unreadable). The
     check tolerates a database without tables (before `db upgrade`) or out of reach: it then waits for
     first use, where crypto.keys() refuses in the same words."""
+    from casework import sealing
     from casework.petitions import crypto
 
     try:
-        problem = crypto.missing_key_problem(app)
+        problem = crypto.missing_key_problem(app) or sealing.missing_ring_problem(app)
     except sa.exc.SQLAlchemyError:
         return
     if problem is None:
@@ -181,9 +182,11 @@ def refuse_without_key(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands, and refuse to serve while a key that stored data depends on is missing."""
+    from casework.maintenance.rotate import rotate_keys_command
     from casework.petitions.crypto import KeyUnavailable
 
-    for command in (backup_command, verify_backup_command, restore_command, check_command, purge_command):
+    commands = (backup_command, verify_backup_command, restore_command, check_command, purge_command)
+    for command in (*commands, rotate_keys_command):
         app.cli.add_command(command)
     app.register_error_handler(KeyUnavailable, key_unavailable_page)
     refuse_without_key(app)

@@ -23,7 +23,14 @@ from flask import current_app
 
 from casework.maintenance import database
 from casework.maintenance.archive import ArchiveError, DecryptingReader
-from casework.maintenance.backup import FORMAT, INSTANCE_KEYS, MANIFEST, HashingReader, documents_folder
+from casework.maintenance.backup import (
+    FORMAT,
+    INSTANCE_KEYS,
+    MANIFEST,
+    HashingReader,
+    documents_folder,
+    key_path,
+)
 
 MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 DATABASE_MEMBERS = {database.SQLITE_MEMBER, database.POSTGRESQL_MEMBER}
@@ -148,7 +155,9 @@ class Obstacles:
     def blocking_keys(self) -> list[str]:
         """Different keys that only --force replaces. The secret key of an empty instance is not one: every
         start writes one, and it protects no stored data (sessions are rows, under random tokens)."""
-        return [k for k in self.different_keys if k != "secret_key" or self.database_rows]
+        return [
+            k for k in self.different_keys if k not in ("secret_key", "data_keys.json") or self.database_rows
+        ]
 
     def lines(self) -> list[str]:
         """One line per obstacle."""
@@ -158,7 +167,7 @@ class Obstacles:
         if self.documents:
             found.append(f"The documents folder {documents_folder()} is not empty ({self.documents} files).")
         for name in self.blocking_keys:
-            found.append(f"{Path(current_app.instance_path) / name} holds a different key than the archive.")
+            found.append(f"{key_path(name)} holds a different key than the archive.")
         return found
 
 
@@ -166,11 +175,10 @@ def obstacles(keys: dict[str, bytes]) -> Obstacles:
     """What a restore of these keys would replace."""
     folder = documents_folder()
     documents = sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
-    instance = Path(current_app.instance_path)
     different = [
         name
         for name, value in keys.items()
-        if (instance / name).exists() and (instance / name).read_bytes().strip() != value.strip()
+        if key_path(name).exists() and key_path(name).read_bytes().strip() != value.strip()
     ]
     return Obstacles(database.data_rows(), documents, different)
 
@@ -204,6 +212,7 @@ def restore(path: Path, passphrase: bytes, force: bool) -> dict:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     current_app.extensions.pop("petition_keys", None)  # derived from the key that was there before
+    current_app.extensions.pop("data_key_ring", None)
     return unpacked.manifest
 
 
@@ -219,9 +228,8 @@ def _install(unpacked: Unpacked, staging: Path, found: Obstacles) -> None:
     if staged_documents.is_dir():
         for item in staged_documents.iterdir():
             os.replace(item, folder / item.name)
-    instance = Path(current_app.instance_path)
     for name, value in unpacked.keys.items():
-        target = instance / name
+        target = key_path(name)
         if name in found.different_keys:
             target.rename(target.with_name(f"{name}.before-restore-{stamp}"))
         if target.exists():

@@ -46,6 +46,7 @@ from casework.models.petitions import (
     PetitionDelivery,
     PetitionKind,
     PetitionStatus,
+    PetitionTranslation,
     Signature,
     SignatureState,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "PetitionDelivery",
     "PetitionKind",
     "PetitionStatus",
+    "PetitionTranslation",
     "Signature",
     "SignatureState",
     "PUBLIC_FIELDS",

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.models.accounts import User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column
+from casework.models.sealed import Sealed
 
 
 class DocumentKind(LabelledEnum):
@@ -36,6 +37,8 @@ class Document(TimestampMixin, Base):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     storage_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     privileged: Mapped[bool] = mapped_column(default=False)
+    # The key the file is sealed with (casework.sealed_files.seal_file), itself sealed by the data key ring.
+    file_key: Mapped[str | None] = mapped_column(Sealed("document.file_key"), deferred=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1)
 

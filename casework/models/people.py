@@ -11,6 +11,7 @@ from casework.models.accounts import Organization, User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
 from casework.models.custody import CustodyStatus
 from casework.models.removal import RemovalStage
+from casework.models.sealed import Sealed, sealer
 from casework.models.text import fold
 
 
@@ -145,7 +146,9 @@ class Person(TimestampMixin, Base):
     arrival_date: Mapped[date | None]
     arrival_class: Mapped[ArrivalClass | None] = mapped_column(enum_column(ArrivalClass))
     immigration_status: Mapped[ImmigrationStatus | None] = mapped_column(enum_column(ImmigrationStatus))
-    a_number: Mapped[str | None] = mapped_column(sa.String(9), index=True)  # 9 digits, normalized
+    a_number: Mapped[str | None] = mapped_column(Sealed("person.a_number"))  # 9 digits, normalized; sealed
+    # HMAC of the A-number (casework.sealing.a_number_index), set on every write: what lookups compare.
+    a_number_index: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     languages: Mapped[str | None] = mapped_column(sa.String(200))
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     city: Mapped[str | None] = mapped_column(sa.String(100))
@@ -155,7 +158,7 @@ class Person(TimestampMixin, Base):
     us_citizen_relatives: Mapped[str | None] = mapped_column(sa.Text)
     work: Mapped[str | None] = mapped_column(sa.Text)
     community_ties: Mapped[str | None] = mapped_column(sa.Text)
-    private_story: Mapped[str | None] = mapped_column(sa.Text)
+    private_story: Mapped[str | None] = mapped_column(Sealed("person.private_story"))
     case_status: Mapped[CaseStatus] = mapped_column(
         enum_column(CaseStatus), default=CaseStatus.INTAKE, index=True
     )
@@ -254,6 +257,16 @@ class Person(TimestampMixin, Base):
 
     def __repr__(self) -> str:  # never a name: reprs end up in logs
         return f"<Person {self.id}>"
+
+
+@sa.event.listens_for(Person, "before_insert")
+@sa.event.listens_for(Person, "before_update")
+def _index_a_number(mapper: sa.orm.Mapper, connection: sa.Connection, person: Person) -> None:
+    """The one place the blind index follows the A-number."""
+    if sa.inspect(person).attrs.a_number.history.has_changes() or (
+        person.a_number_index is None and person.a_number
+    ):
+        person.a_number_index = sealer().a_number_index(person.a_number)
 
 
 class CaseAssignment(Base):

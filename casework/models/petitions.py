@@ -224,6 +224,8 @@ class Signature(Base):
     confirmed_at: Mapped[datetime | None]
     invalidated_at: Mapped[datetime | None]
     anonymized_at: Mapped[datetime | None]
+    # The language the signer read the page in ("km"): their confirmation and updates are written in it.
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
 
     __table_args__ = (
         sa.UniqueConstraint("petition_id", "dedupe_hmac"),
@@ -234,3 +236,26 @@ class Signature(Base):
 
     def __repr__(self) -> str:  # never a name: reprs end up in logs
         return f"<Signature {self.id} {self.state}>"
+
+
+class PetitionTranslation(TimestampMixin, Base):
+    """A hosted petition's title and story in another language, written by staff for the public page.
+
+    It is public exactly when the petition's own story is (the petition is published); the consented facts
+    stay the petition's snapshot, shown with their labels in the visitor's language."""
+
+    __tablename__ = "petition_translation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petition.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(sa.String(10))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    story: Mapped[str | None] = mapped_column(sa.Text)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (sa.UniqueConstraint("petition_id", "locale", name="uq_petition_translation_locale"),)
+
+    def __repr__(self) -> str:
+        return f"<PetitionTranslation {self.id} {self.locale}>"

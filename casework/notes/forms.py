@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length
 
 from casework import access
 from casework.forms import BaseForm, VersionField
+from casework.i18n import _l
 from casework.models import Person, User
 
 MAX_BODY = 20_000
@@ -16,9 +17,9 @@ class NoteForm(BaseForm):
     """A note on a case; the view removes `privileged` for users who may not read privileged material."""
 
     body = TextAreaField(
-        "Note",
+        _l("Note"),
         validators=[
-            DataRequired("Type the note; an empty note cannot be saved."),
+            DataRequired(_l("Type the note; an empty note cannot be saved.")),
             Length(
                 max=MAX_BODY,
                 message=f"Keep the note under {MAX_BODY:,} characters; split a longer text into two notes.",
@@ -26,8 +27,8 @@ class NoteForm(BaseForm):
         ],
     )
     privileged = BooleanField(
-        "Privileged (attorney-client or work product)",
-        description="Only staff, admins and attorneys will see it; volunteers never will.",
+        _l("Privileged (attorney-client or work product)"),
+        description=_l("Only staff, admins and attorneys will see it; volunteers never will."),
     )
     version = VersionField()
 

@@ -6,6 +6,7 @@ from casework import audit
 from casework.editing import flush_versioned, versioned_update
 from casework.errors import EditConflict, OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import Note, Person, User
 
 
@@ -36,5 +37,5 @@ def delete_note(actor: User, person: Person, note: Note) -> None:
         flush_versioned()  # the DELETE checks the version
     except EditConflict:
         raise OperationError(
-            "This note was changed meanwhile and was NOT deleted. Read it again, then decide."
+            gettext("This note was changed meanwhile and was NOT deleted. Read it again, then decide.")
         ) from None

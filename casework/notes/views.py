@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from casework import access, editing
 from casework.access import CaseItem
 from casework.forms import BaseForm
+from casework.i18n import gettext
 from casework.models import Note, Person
 from casework.notes import operations
 from casework.notes.forms import note_form
@@ -60,7 +61,7 @@ def create(person_id: int):
     form = note_form(person, current_user, version=0)
     if form.validate_on_submit():
         note = operations.write_note(current_user, person, form.note_data())
-        flash("The note was saved.", "success")
+        flash(gettext("The note was saved."), "success")
         return redirect(_notes_url(person, note))
     if request.method == "POST":
         flash(NOT_SAVED, "error")

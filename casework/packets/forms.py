@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import BaseForm, options, parse_int
+from casework.i18n import _l
 from casework.packets.content import Audience
 
 
@@ -21,21 +22,21 @@ class PacketForm(BaseForm):
     """Sections, audience, purpose and exhibits of a packet."""
 
     purpose = StringField(
-        "Purpose",
-        validators=[Optional(), Length(max=200, message="Keep it under 200 characters.")],
-        description="Printed on the cover, e.g. “For the Parole Board hearing of 2027-02-03”.",
+        _l("Purpose"),
+        validators=[Optional(), Length(max=200, message=_l("Keep it under 200 characters."))],
+        description=_l("Printed on the cover, e.g. “For the Parole Board hearing of 2027-02-03”."),
     )
     audience = RadioField(
-        "Audience",
+        _l("Audience"),
         choices=options((a.value, a.label) for a in Audience),
-        validators=[InputRequired("Choose who the packet is for.")],
+        validators=[InputRequired(_l("Choose who the packet is for."))],
     )
     sections = MultiCheckboxField(
-        "Sections",
+        _l("Sections"),
         choices=[],  # the parts the case sections contribute (casework.packets.content.section_choices)
-        validators=[InputRequired("Tick at least one section.")],
+        validators=[InputRequired(_l("Tick at least one section."))],
     )
-    exhibits = MultiCheckboxField("Exhibits", choices=[], coerce=int, validate_choice=False)
+    exhibits = MultiCheckboxField(_l("Exhibits"), choices=[], coerce=int, validate_choice=False)
 
     def ordered_exhibits(
         self, available: Collection[int], typed: Mapping[str, str]

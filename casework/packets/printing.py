@@ -44,7 +44,7 @@ def exhibit_specs(documents: list[Document]) -> tuple[list[dict], dict[str, byte
     specs: list[dict] = []
     pdfs: dict[str, bytes] = {}
     for i, document in enumerate(documents):
-        data = storage.read(document.storage_name)
+        data = storage.read_document(document)
         anchor = f"exhibit-{i}"
         spec: dict = {
             "letter": _letters(i),

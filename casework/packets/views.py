@@ -14,6 +14,7 @@ from casework import access, editing
 from casework.accounts.reauth import fresh_proof_required
 from casework.errors import OperationError
 from casework.forms import options
+from casework.i18n import gettext
 from casework.models import Person
 from casework.packets import printing, queries
 from casework.packets.content import Audience, PacketRefused, gather, section_choices
@@ -112,7 +113,7 @@ def build(person_id: int):
         if response is not None:
             return response
     elif request.method == "POST":
-        flash("The packet was not made: correct the fields marked below.", "error")
+        flash(gettext("The packet was not made: correct the fields marked below."), "error")
     return render_template(
         "packets/build.html",
         form=form,

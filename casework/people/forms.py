@@ -20,6 +20,7 @@ from casework.forms import (
     options,
     row_id,
 )
+from casework.i18n import _l, gettext
 from casework.models import (
     ArrivalClass,
     CaseOutcome,
@@ -34,50 +35,52 @@ from casework.people.search import stored_day
 from casework.record.forms.fields import OptionalUnless
 from casework.reference import US_STATES
 
-_short = Length(max=200, message="Keep this under 200 characters.")
+_short = Length(max=200, message=_l("Keep this under 200 characters."))
 DETAINED_ORDER_MESSAGE = (
     "This date is before the “Detained from” date: type the earlier day first, for example 2019-01-01 "
     "to 2019-12-31."
 )
-_country = Length(max=100, message="Keep this under 100 characters.")
+_country = Length(max=100, message=_l("Keep this under 100 characters."))
 
 
 class PersonForm(BaseForm):
     """Every field of the person record; the case page shows the same groups."""
 
     legal_name = StringField(
-        "Legal name",
-        validators=[DataRequired("Type the person's legal name."), _short],
-        description="As on immigration and court papers.",
+        _l("Legal name"),
+        validators=[DataRequired(_l("Type the person's legal name.")), _short],
+        description=_l("As on immigration and court papers."),
     )
     preferred_name = StringField(
-        "Preferred name", validators=[Optional(), _short], description="What the person likes to be called."
+        _l("Preferred name"),
+        validators=[Optional(), _short],
+        description=_l("What the person likes to be called."),
     )
     aliases = LinesField(
-        "Aliases and other spellings",
+        _l("Aliases and other spellings"),
         validators=[Optional(), Length(max=4000)],
-        description="One per line: other spellings, names on old records, nicknames.",
+        description=_l("One per line: other spellings, names on old records, nicknames."),
     )
     native_name = StringField(
-        "Name in native script",
+        _l("Name in native script"),
         validators=[Optional(), _short],
-        description="For example in Khmer, Lao or Vietnamese with its diacritics.",
+        description=_l("For example in Khmer, Lao or Vietnamese with its diacritics."),
     )
-    birth_date = DayField("Date of birth", validators=[Optional(), NotInFuture("The date of birth")])
-    country_of_birth = StringField("Country of birth", validators=[Optional(), _country])
+    birth_date = DayField(_l("Date of birth"), validators=[Optional(), NotInFuture("The date of birth")])
+    country_of_birth = StringField(_l("Country of birth"), validators=[Optional(), _country])
     place_of_birth = StringField(
-        "Place of birth",
+        _l("Place of birth"),
         validators=[Optional(), _short],
-        description="A town, or a refugee camp such as Khao-I-Dang.",
+        description=_l("A town, or a refugee camp such as Khao-I-Dang."),
     )
     citizenship = StringField(
-        "Country of citizenship",
+        _l("Country of citizenship"),
         validators=[Optional(), _country],
-        description="As a consulate would see it; “Stateless” if none.",
+        description=_l("As a consulate would see it; “Stateless” if none."),
     )
-    community = StringField("Community", validators=[Optional(), _country])
+    community = StringField(_l("Community"), validators=[Optional(), _country])
     arrival_date = DayField(
-        "Arrival in the United States",
+        _l("Arrival in the United States"),
         validators=[
             Optional(),
             NotInFuture("The arrival date"),
@@ -85,20 +88,21 @@ class PersonForm(BaseForm):
         ],
     )
     arrival_class = EnumSelectField(
-        "Arrived as", enum=ArrivalClass, blank="— not known —", validators=[Optional()]
+        _l("Arrived as"), enum=ArrivalClass, blank="— not known —", validators=[Optional()]
     )
     immigration_status = EnumSelectField(
-        "Immigration status",
+        _l("Immigration status"),
         enum=ImmigrationStatus,
         blank="— not known —",
         validators=[Optional()],
-        description="A final order of removal is recorded on the removal case, and this status follows it.",
+        description=_l(
+            "A final order of removal is recorded on the removal case, and this status follows it."
+        ),
     )
     # Not a column of the person: the date of the final order lives on the removal case, which a final-order
-    # status opens or updates (casework.record.removal). Removed from the form when the removal case already
-    # records a dated final order.
+    # status opens or updates (casework.record.removal); not on the form when that case has a dated order.
     final_order_date = DayField(
-        "Final order entered on",
+        _l("Final order entered on"),
         validators=[
             OptionalUnless(
                 lambda form: form.declares_final_order(),
@@ -107,41 +111,47 @@ class PersonForm(BaseForm):
             ),
             NotInFuture("The order date"),
         ],
-        description="Only with a final-order status: the removal case is opened with this date, or updated.",
+        description=_l(
+            "Only with a final-order status: the removal case is opened with this date, or updated."
+        ),
     )
     a_number = ANumberField(
-        "A-number", validators=[Optional()], description="8 or 9 digits, with or without the A and dashes."
+        _l("A-number"),
+        validators=[Optional()],
+        description=_l("8 or 9 digits, with or without the A and dashes."),
     )
     languages = StringField(
-        "Languages", validators=[Optional(), _short], description="Separate with commas, strongest first."
+        _l("Languages"),
+        validators=[Optional(), _short],
+        description=_l("Separate with commas, strongest first."),
     )
-    interpreter_needed = BooleanField("Needs an interpreter")
-    city = StringField("City", validators=[Optional(), _country])
-    state = SelectField("State", choices=options([("", "—")] + US_STATES), validators=[Optional()])
-    spouse = TextAreaField("Spouse or partner", validators=[Optional(), Length(max=2000)])
+    interpreter_needed = BooleanField(_l("Needs an interpreter"))
+    city = StringField(_l("City"), validators=[Optional(), _country])
+    state = SelectField(_l("State"), choices=options([("", "—")] + US_STATES), validators=[Optional()])
+    spouse = TextAreaField(_l("Spouse or partner"), validators=[Optional(), Length(max=2000)])
     children = TextAreaField(
-        "Children",
+        _l("Children"),
         validators=[Optional(), Length(max=4000)],
-        description="Names, ages, and whether they are U.S. citizens.",
+        description=_l("Names, ages, and whether they are U.S. citizens."),
     )
     us_citizen_relatives = TextAreaField(
-        "Other U.S.-citizen relatives", validators=[Optional(), Length(max=4000)]
+        _l("Other U.S.-citizen relatives"), validators=[Optional(), Length(max=4000)]
     )
     work = TextAreaField(
-        "Work", validators=[Optional(), Length(max=4000)], description="Employer, role, how long."
+        _l("Work"), validators=[Optional(), Length(max=4000)], description=_l("Employer, role, how long.")
     )
     community_ties = TextAreaField(
-        "Community ties",
+        _l("Community ties"),
         validators=[Optional(), Length(max=8000)],
-        description="Faith community, volunteering, mentoring, support letters.",
+        description=_l("Faith community, volunteering, mentoring, support letters."),
     )
     private_story = TextAreaField(
-        "Story (private)",
+        _l("Story (private)"),
         validators=[Optional(), Length(max=20000)],
-        description="For the team only; never shown on a public page.",
+        description=_l("For the team only; never shown on a public page."),
     )
     case_status = EnumSelectField(
-        "Case status", enum=CaseStatus, validators=[InputRequired("Choose a case status.")]
+        _l("Case status"), enum=CaseStatus, validators=[InputRequired(_l("Choose a case status."))]
     )
     version = VersionField()
 
@@ -207,8 +217,10 @@ class PersonForm(BaseForm):
         status = self.immigration_status.data
         if field.data and not (status and status.says_final_order):
             raise ValidationError(
-                "Only a final order has its date here: choose “Final order of removal” as the status, or clear "
-                "this date."
+                gettext(
+                    "Only a final order has its date here: choose “Final order of removal” as the status, or clear "
+                    "this date."
+                )
             )
 
     def final_order_data(self) -> date | None:
@@ -225,29 +237,33 @@ class PersonForm(BaseForm):
 class PeopleFilterForm(BaseForm):
     """Search and filters of the people list (posted, kept on the server: nothing sensitive in URLs)."""
 
-    q = StringField("Name, alias or A-number", validators=[Optional(), Length(max=200)])
-    case_status = EnumSelectField("Case status", enum=CaseStatus, blank="Any status", validators=[Optional()])
-    outcome = EnumSelectField("Outcome", enum=CaseOutcome, blank="Any outcome", validators=[Optional()])
-    citizenship = SelectField("Citizenship", choices=[], validators=[Optional()], validate_choice=False)
-    community = SelectField("Community", choices=[], validators=[Optional()], validate_choice=False)
+    q = StringField(_l("Name, alias or A-number"), validators=[Optional(), Length(max=200)])
+    case_status = EnumSelectField(
+        _l("Case status"), enum=CaseStatus, blank="Any status", validators=[Optional()]
+    )
+    outcome = EnumSelectField(_l("Outcome"), enum=CaseOutcome, blank="Any outcome", validators=[Optional()])
+    citizenship = SelectField(_l("Citizenship"), choices=[], validators=[Optional()], validate_choice=False)
+    community = SelectField(_l("Community"), choices=[], validators=[Optional()], validate_choice=False)
     custody = SelectField(
-        "Custody",
+        _l("Custody"),
         choices=options([("", "Any")] + [(c.value, c.label) for c in CustodyStatus]),
         validators=[Optional()],
     )
-    assigned = SelectField("Assigned to", choices=[], validators=[Optional(), row_id], validate_choice=False)
+    assigned = SelectField(
+        _l("Assigned to"), choices=[], validators=[Optional(), row_id], validate_choice=False
+    )
     detained_from = DayField(
-        "Detained from",
+        _l("Detained from"),
         validators=[Optional()],
-        description="Held at any moment of these days.",
+        description=_l("Held at any moment of these days."),
     )
     detained_to = DayField(
-        "Detained to",
+        _l("Detained to"),
         validators=[Optional(), NotBefore("detained_from", DETAINED_ORDER_MESSAGE)],
-        description="Either day may stay empty.",
+        description=_l("Either day may stay empty."),
     )
     sort = SelectField(
-        "Sort by",
+        _l("Sort by"),
         choices=options([("name", "Name"), ("updated", "Recently updated"), ("created", "Recently added")]),
         default="name",
     )
@@ -271,7 +287,7 @@ class PeopleFilterForm(BaseForm):
 class AssignForm(BaseForm):
     """Add a user of the organization to a case's team."""
 
-    user_id = SelectField("Add to the team", coerce=coerce_id, choices=[])
+    user_id = SelectField(_l("Add to the team"), coerce=coerce_id, choices=[])
 
 
 CHOOSE_LISTED = "Choose one of the options in the list."
@@ -287,29 +303,33 @@ class CloseCaseForm(BaseForm):
     """Close a case with how it ended, on which day, and what else the team should know."""
 
     case_status = EnumSelectField(
-        "Case status", enum=CaseStatus, validators=[InputRequired("Choose the status the case closes with.")]
+        _l("Case status"),
+        enum=CaseStatus,
+        validators=[InputRequired(_l("Choose the status the case closes with."))],
     )
     outcome = EnumSelectField(
-        "Outcome",
+        _l("Outcome"),
         enum=CaseOutcome,
         blank="— choose —",
         validators=[
-            InputRequired("Choose how the case ended, for example “Relief granted and status restored”.")
+            InputRequired(_l("Choose how the case ended, for example “Relief granted and status restored”."))
         ],
     )
     outcome_on = DayField(
-        "Ended on",
+        _l("Ended on"),
         validators=[
             InputRequired(
-                "Type the day the case ended (the decision or the restored status), as YYYY-MM-DD."
+                _l("Type the day the case ended (the decision or the restored status), as YYYY-MM-DD.")
             ),
             NotInFuture("The day the case ended"),
         ],
     )
     outcome_notes = TextAreaField(
-        "Notes on the outcome",
-        validators=[Optional(), Length(max=4000, message="Keep the notes under 4,000 characters.")],
-        description="For example: “Pardon granted on 2024-02-09; permanent residence restored on 2024-06-28.”",
+        _l("Notes on the outcome"),
+        validators=[Optional(), Length(max=4000, message=_l("Keep the notes under 4,000 characters."))],
+        description=_l(
+            "For example: “Pardon granted on 2024-02-09; permanent residence restored on 2024-06-28.”"
+        ),
     )
     version = VersionField()
 
@@ -334,8 +354,10 @@ class CloseCaseForm(BaseForm):
             )
         if status == CaseStatus.REMOVED and field.data != CaseOutcome.REMOVED:
             raise ValidationError(
-                "A case closed as “Removed” has the outcome “Removed from the United States”: choose it, or the "
-                "case status “Closed”."
+                gettext(
+                    "A case closed as “Removed” has the outcome “Removed from the United States”: choose it, or the "
+                    "case status “Closed”."
+                )
             )
 
     def outcome_data(self) -> dict:
@@ -352,10 +374,10 @@ class ReopenCaseForm(BaseForm):
     """Reopen a closed case: its outcome, date and notes are cleared."""
 
     case_status = EnumSelectField(
-        "Reopen as",
+        _l("Reopen as"),
         enum=CaseStatus,
         default=CaseStatus.ACTIVE,
-        validators=[InputRequired("Choose the status the case reopens with.")],
+        validators=[InputRequired(_l("Choose the status the case reopens with."))],
     )
     version = VersionField()
 

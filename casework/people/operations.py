@@ -10,6 +10,7 @@ from casework import audit
 from casework.editing import versioned_update
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import (
     CaseAssignment,
     CaseShare,
@@ -72,16 +73,16 @@ def update_person(
 def close_case(actor: User, person: Person, data: dict, expected_version: int | None) -> list[str]:
     """Close the case (or change how it ended): a closed status, the outcome, its day and notes."""
     if data.get("case_status") not in CLOSED_STATUSES or data.get("outcome") is None:
-        raise OperationError("A closed case has a closed status and an outcome: choose both.")
+        raise OperationError(gettext("A closed case has a closed status and an outcome: choose both."))
     if data.get("outcome_on") is None:
-        raise OperationError("Type the day the case ended, as YYYY-MM-DD.")
+        raise OperationError(gettext("Type the day the case ended, as YYYY-MM-DD."))
     return versioned_update(actor, person, data, expected_version, action="person.closed")
 
 
 def reopen_case(actor: User, person: Person, status: CaseStatus, expected_version: int | None) -> list[str]:
     """Reopen a closed case with an open status; its outcome, date and notes are cleared."""
     if status in CLOSED_STATUSES:
-        raise OperationError("A reopened case is open: choose intake, active or monitoring.")
+        raise OperationError(gettext("A reopened case is open: choose intake, active or monitoring."))
     data = {"case_status": status, **OUTCOME_CLEARED}
     return versioned_update(actor, person, data, expected_version, action="person.reopened")
 
@@ -118,7 +119,7 @@ ALREADY_ON_TEAM = "That user is already on the team."
 def assign(actor: User, person: Person, user: User) -> CaseAssignment:
     """Put a user of the owning organization on the case's team."""
     if user.org_id != person.org_id or not user.active:
-        raise OperationError("Only active users of the case's organization can join its team.")
+        raise OperationError(gettext("Only active users of the case's organization can join its team."))
     exists = db.session.scalar(
         sa.select(CaseAssignment).where(
             CaseAssignment.person_id == person.id, CaseAssignment.user_id == user.id
@@ -150,16 +151,20 @@ def find_grantee(person: Person, text: str) -> User | Organization:
     if "@" in text:
         grantee = db.session.scalar(sa.select(User).where(User.email == text.lower(), User.active.is_(True)))
         if grantee is None:
-            raise OperationError("No active user signs in with that e-mail address; check the spelling.")
+            raise OperationError(
+                gettext("No active user signs in with that e-mail address; check the spelling.")
+            )
     else:
         grantee = db.session.scalar(
             sa.select(Organization).where(sa.func.lower(Organization.name) == text.lower())
         )
         if grantee is None:
-            raise OperationError("No organization has exactly that name; check the spelling.")
+            raise OperationError(gettext("No organization has exactly that name; check the spelling."))
     owner_org = grantee.org_id if isinstance(grantee, User) else grantee.id
     if owner_org == person.org_id:
-        raise OperationError("That is the case's own organization: add the person to the team instead.")
+        raise OperationError(
+            gettext("That is the case's own organization: add the person to the team instead.")
+        )
     return grantee
 
 

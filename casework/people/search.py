@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from casework import access
+from casework import access, sealing
 from casework.extensions import db
 from casework.forms import normalize_a_number, parse_day, parse_id
 from casework.models import CaseAssignment, CaseOutcome, CaseStatus, CustodyStatus, Person, User
@@ -37,7 +37,8 @@ def filtered(user: User, filters: dict) -> sa.Select:
     if q:
         a_number = normalize_a_number(q)
         if a_number and access.can(user, "see_a_number"):
-            query = query.where(Person.a_number == a_number, access.a_number_visible(user))
+            matches = Person.a_number_index.in_(sealing.a_number_indexes(a_number))
+            query = query.where(matches, access.a_number_visible(user))
         else:
             for token in fold(q).split():
                 query = query.where(Person.search_text.contains(token, autoescape=True))

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from casework import access, case_page, editing
 from casework.forms import ConfirmForm, options
+from casework.i18n import gettext
 from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus, Person
 from casework.paging import anchor_arg
 from casework.people import operations, queries, search
@@ -102,7 +103,7 @@ def create():
             form, lambda: operations.create_person(current_user, form.record_data(), form.final_order_data())
         )
         if person is not None:
-            flash("The person was added.", "success")
+            flash(gettext("The person was added."), "success")
             return redirect(url_for("people.show", person_id=person.id))
     return _person_form_page(None, form)
 
@@ -239,11 +240,11 @@ def add_to_team(person_id: int):
     form = AssignForm()
     form.user_id.choices = options((u.id, u.email) for u in operations.assignable_users(person))
     if not form.validate_on_submit():
-        flash("Choose a user from the list to add to the team.", "error")
+        flash(gettext("Choose a user from the list to add to the team."), "error")
         return _back_to(person, "#team")
     user = access.get_org_user_or_404(form.user_id.data)
     if editing.attempt(lambda: operations.assign(current_user, person, user)):
-        flash("Added to the team.", "success")
+        flash(gettext("Added to the team."), "success")
     return _back_to(person, "#team")
 
 
@@ -253,7 +254,7 @@ def remove_from_team(person_id: int, assignment_id: int):
     person, assignment = access.get_case_item_or_404(CaseAssignment, assignment_id, person_id, need="manage")
     editing.require_confirmation()
     operations.unassign(current_user, person, assignment)
-    flash("Removed from the team.", "success")
+    flash(gettext("Removed from the team."), "success")
     return _back_to(person, "#team")
 
 
@@ -272,7 +273,7 @@ def add_share(person_id: int):
         operations.share(current_user, person, grantee, form.level.data, form.expires_on.data, form.policy())
 
     if editing.attempt(share, refused_prefix="Not shared: "):
-        flash("The case is shared.", "success")
+        flash(gettext("The case is shared."), "success")
     return _back_to(person, "#sharing")
 
 
@@ -282,5 +283,5 @@ def remove_share(person_id: int, share_id: int):
     person, share_ = access.get_case_item_or_404(CaseShare, share_id, person_id, need="manage")
     editing.require_confirmation()
     operations.unshare(current_user, person, share_)
-    flash("The share was removed.", "success")
+    flash(gettext("The share was removed."), "success")
     return _back_to(person, "#sharing")

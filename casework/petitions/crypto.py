@@ -19,21 +19,19 @@ import ipaddress
 import os
 import secrets
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 
-from casework.extensions import db
 from casework.models.text import fold
+from casework.sealing import KeyUnavailable, create_key_file, derive, read_key_file
+from casework.sealing import connection as _connection
+
+__all__ = ["KeyUnavailable"]
 
 NONCE_BYTES = 12
 KEY_FILE = "signature_key"
@@ -66,27 +64,12 @@ class Keys:
 
 
 def _derive(master: bytes, info: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"casework-petitions", info=info).derive(master)
-
-
-class KeyUnavailable(RuntimeError):
-    """Stored data depends on a signature key that is missing or is not this one; the message says what to do."""
+    return derive(master, info, b"casework-petitions")
 
 
 RESTORE_HINT = (
     "restore it from a backup (flask --app casework restore ARCHIVE) or set SIGNATURE_KEY to the key in use"
 )
-
-
-@contextmanager
-def _connection(app: Flask) -> Iterator[sa.Connection]:
-    """A connection of its own (never the session's, which may be mid-flush), in `app`'s context."""
-    if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
-        with db.engine.connect() as conn:
-            yield conn
-        return
-    with app.app_context(), db.engine.connect() as conn:
-        yield conn
 
 
 def _sealed_rows(app: Flask) -> int:
@@ -141,19 +124,8 @@ def instance_signature_key(instance: Path, app: Flask | None = None) -> str:
     if not path.exists():
         if app is not None and (problem := missing_key_problem(app)):
             raise KeyUnavailable(problem)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another worker is writing it: read it below
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
-    for _ in range(50):  # the other writer may not have written yet
-        text = path.read_text().strip()
-        if text:
-            return text
-        time.sleep(0.02)
-    raise RuntimeError(f"{path} is empty: delete it and start again")
+        create_key_file(path, secrets.token_hex(32))  # False: another worker is writing it: read it below
+    return read_key_file(path)
 
 
 _KEYS_LOCK = threading.Lock()

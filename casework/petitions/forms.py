@@ -27,11 +27,12 @@ from casework.forms import (
     options,
     parse_int,
 )
+from casework.i18n import _l, gettext
 from casework.models import PUBLIC_FIELDS, DeliveryOutcome
 from casework.petitions.operations import SNAPSHOT_FIELDS
 
 MAX_GOAL = 10_000_000
-SHORT_TEXT = Length(max=200, message="Keep this under 200 characters.")
+SHORT_TEXT = Length(max=200, message=_l("Keep this under 200 characters."))
 # A chosen public address: /p/<slug>.
 SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
 
@@ -75,27 +76,31 @@ class WholeNumberField(IntegerField):
 
 
 _goal = WholeNumberField(
-    "Goal",
+    _l("Goal"),
     validators=[
-        InputRequired("Type the number of signatures you aim for, for example 15000."),
+        InputRequired(_l("Type the number of signatures you aim for, for example 15000.")),
         NumberRange(min=1, max=MAX_GOAL, message=f"Type a goal between 1 and {MAX_GOAL:,}."),
     ],
-    message="Type the goal as a whole number of signatures, for example 15000.",
+    message=_l("Type the goal as a whole number of signatures, for example 15000."),
 )
 _organizer = StringField(
-    "Organizer",
-    validators=[Optional(), Length(max=200, message="Keep the organizer's name under 200 characters.")],
-    description="Who is behind the petition, shown on its page: for example “Riverbend Southeast Asian Defense "
-    "Project”.",
+    _l("Organizer"),
+    validators=[Optional(), Length(max=200, message=_l("Keep the organizer's name under 200 characters."))],
+    description=_l(
+        "Who is behind the petition, shown on its page: for example “Riverbend Southeast Asian Defense "
+        "Project”."
+    ),
 )
 _targets = LinesField(
-    "Addressed to",
+    _l("Addressed to"),
     validators=[
-        DataRequired("Type at least one decision maker, for example “Governor of Washington”."),
-        Length(max=2000, message="Keep this under 2,000 characters."),
+        DataRequired(_l("Type at least one decision maker, for example “Governor of Washington”.")),
+        Length(max=2000, message=_l("Keep this under 2,000 characters.")),
     ],
-    description="One decision maker per line, for example “DHS/ICE Boston Field Office Director” or "
-    "“King County Prosecuting Attorney”.",
+    description=_l(
+        "One decision maker per line, for example “DHS/ICE Boston Field Office Director” or "
+        "“King County Prosecuting Attorney”."
+    ),
 )
 
 
@@ -103,30 +108,30 @@ class ConsentForm(BaseForm):
     """The person's consent to make some facts public."""
 
     scope = CheckboxesField(
-        "Facts the person agreed to make public",
+        _l("Facts the person agreed to make public"),
         choices=PUBLIC_FIELDS,
-        validators=[DataRequired("Tick at least one fact the person agreed to make public.")],
+        validators=[DataRequired(_l("Tick at least one fact the person agreed to make public."))],
     )
     given_by = StringField(
-        "Given by, and how",
+        _l("Given by, and how"),
         validators=[
             DataRequired(
-                "Type who gave consent and how, for example “Dara, in person, with a Khmer interpreter”."
+                _l("Type who gave consent and how, for example “Dara, in person, with a Khmer interpreter”.")
             ),
             SHORT_TEXT,
         ],
     )
     given_on = DayField(
-        "Given on",
+        _l("Given on"),
         validators=[
-            InputRequired("Type the date consent was given, as YYYY-MM-DD."),
+            InputRequired(_l("Type the date consent was given, as YYYY-MM-DD.")),
             NotInFuture("The date consent was given"),
         ],
     )
     notes = TextAreaField(
-        "Notes",
-        validators=[Optional(), Length(max=4000, message="Keep the notes under 4,000 characters.")],
-        description="Limits the person asked for, the form they signed, the interpreter.",
+        _l("Notes"),
+        validators=[Optional(), Length(max=4000, message=_l("Keep the notes under 4,000 characters."))],
+        description=_l("Limits the person asked for, the form they signed, the interpreter."),
     )
 
     def consent_data(self) -> dict:
@@ -143,45 +148,53 @@ class HostedPetitionForm(BaseForm):
     """A petition hosted on the public pages: its own public text, never the private story."""
 
     title = StringField(
-        "Public title",
+        _l("Public title"),
         validators=[
-            DataRequired("Type the title visitors will see, for example “Let Dara stay with his family”."),
+            DataRequired(
+                _l("Type the title visitors will see, for example “Let Dara stay with his family”.")
+            ),
             SHORT_TEXT,
         ],
     )
     story = TextAreaField(
-        "Public story",
+        _l("Public story"),
         validators=[
             DataRequired(
-                "Type the story visitors will read: write it for the public, from what the person agreed to "
-                "share."
+                _l(
+                    "Type the story visitors will read: write it for the public, from what the person agreed to "
+                    "share."
+                )
             ),
-            Length(max=20000, message="Keep the story under 20,000 characters."),
+            Length(max=20000, message=_l("Keep the story under 20,000 characters.")),
         ],
-        description="A text of its own, shown to everyone: never paste the private story here.",
+        description=_l("A text of its own, shown to everyone: never paste the private story here."),
     )
     organizer = _organizer
     targets = _targets
     goal = _goal
     public_fields = CheckboxesField(
-        "Facts to show beside the story",
+        _l("Facts to show beside the story"),
         choices=SNAPSHOT_FIELDS,
         validators=[Optional()],
-        description="Copied from the record when you publish; only what the person's consent covers.",
+        description=_l("Copied from the record when you publish; only what the person's consent covers."),
     )
     slug = StringField(
-        "Address (optional)",
-        validators=[Optional(), Length(max=60, message="Keep the address under 60 characters.")],
-        description="The end of the public link, /p/…: lower-case letters, digits and dashes. "
-        "Leave empty for a random one that says nothing about the person.",
+        _l("Address (optional)"),
+        validators=[Optional(), Length(max=60, message=_l("Keep the address under 60 characters."))],
+        description=_l(
+            "The end of the public link, /p/…: lower-case letters, digits and dashes. "
+            "Leave empty for a random one that says nothing about the person."
+        ),
     )
     version = VersionField()
 
     def validate_slug(self, field):
         if field.data and not SLUG_RE.fullmatch(field.data):
             raise ValidationError(
-                "Type 3 to 60 lower-case letters, digits and dashes, starting and ending with "
-                "a letter or digit, for example bring-dara-home."
+                gettext(
+                    "Type 3 to 60 lower-case letters, digits and dashes, starting and ending with "
+                    "a letter or digit, for example bring-dara-home."
+                )
             )
 
     def petition_data(self) -> dict:
@@ -201,37 +214,40 @@ class ExternalPetitionForm(BaseForm):
     """A petition on an outside platform, tracked here."""
 
     title = StringField(
-        "Title", validators=[DataRequired("Type the petition's title as the platform shows it."), SHORT_TEXT]
+        _l("Title"),
+        validators=[DataRequired(_l("Type the petition's title as the platform shows it.")), SHORT_TEXT],
     )
     external_url = StringField(
-        "Address of the petition",
+        _l("Address of the petition"),
         validators=[
-            DataRequired("Type the full address of the petition, starting with https://."),
-            Length(max=500, message="Keep the address under 500 characters."),
+            DataRequired(_l("Type the full address of the petition, starting with https://.")),
+            Length(max=500, message=_l("Keep the address under 500 characters.")),
         ],
     )
     platform = StringField(
-        "Platform",
-        validators=[Optional(), Length(max=100, message="Keep this under 100 characters.")],
-        description="For example the name of the petition site.",
+        _l("Platform"),
+        validators=[Optional(), Length(max=100, message=_l("Keep this under 100 characters."))],
+        description=_l("For example the name of the petition site."),
     )
     organizer = _organizer
     targets = _targets
     goal = WholeNumberField(
-        "Goal (optional)",
+        _l("Goal (optional)"),
         validators=[
             Optional(),
             NumberRange(min=1, max=MAX_GOAL, message=f"Type a goal between 1 and {MAX_GOAL:,}."),
         ],
-        message="Type the goal as a whole number of signatures, for example 2500.",
+        message=_l("Type the goal as a whole number of signatures, for example 2500."),
     )
     version = VersionField()
 
     def validate_external_url(self, field):
         if field.data and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", field.data):
             raise ValidationError(
-                "Type the full address of the petition, starting with https://, for example "
-                "https://petitions.example.org/free-tuan."
+                gettext(
+                    "Type the full address of the petition, starting with https://, for example "
+                    "https://petitions.example.org/free-tuan."
+                )
             )
 
     def petition_data(self) -> dict:
@@ -250,19 +266,19 @@ class CountForm(BaseForm):
     """A signature count shown by an outside platform on a day."""
 
     counted_on = DayField(
-        "On",
+        _l("On"),
         validators=[
-            InputRequired("Type the day of the count, as YYYY-MM-DD."),
+            InputRequired(_l("Type the day of the count, as YYYY-MM-DD.")),
             NotInFuture("The day of the count"),
         ],
     )
     count = WholeNumberField(
-        "Signatures",
+        _l("Signatures"),
         validators=[
-            InputRequired("Type the number of signatures the platform shows, for example 1250."),
-            NumberRange(min=0, max=1_000_000_000, message="Type a number of signatures of 0 or more."),
+            InputRequired(_l("Type the number of signatures the platform shows, for example 1250.")),
+            NumberRange(min=0, max=1_000_000_000, message=_l("Type a number of signatures of 0 or more.")),
         ],
-        message="Type the number of signatures as a whole number, for example 1250.",
+        message=_l("Type the number of signatures as a whole number, for example 1250."),
     )
 
     def count_data(self) -> dict:
@@ -274,33 +290,35 @@ class DeliveryForm(BaseForm):
     """A delivery to a decision maker, its response and outcome."""
 
     delivered_on = DayField(
-        "Delivered on",
+        _l("Delivered on"),
         validators=[
-            InputRequired("Type the day of the delivery, as YYYY-MM-DD."),
+            InputRequired(_l("Type the day of the delivery, as YYYY-MM-DD.")),
             NotInFuture("The day of the delivery"),
         ],
     )
     delivered_to = StringField(
-        "Delivered to",
+        _l("Delivered to"),
         validators=[
             DataRequired(
-                "Type to whom it was delivered, for example “Office of the Governor, constituent services”."
+                _l(
+                    "Type to whom it was delivered, for example “Office of the Governor, constituent services”."
+                )
             ),
-            Length(max=300, message="Keep this under 300 characters."),
+            Length(max=300, message=_l("Keep this under 300 characters.")),
         ],
     )
     method = StringField(
-        "How",
+        _l("How"),
         validators=[Optional(), SHORT_TEXT],
-        description="For example: in person at the field office; by e-mail; by certified mail.",
+        description=_l("For example: in person at the field office; by e-mail; by certified mail."),
     )
     outcome = EnumSelectField(
-        "Outcome", enum=DeliveryOutcome, validators=[InputRequired("Choose an outcome.")]
+        _l("Outcome"), enum=DeliveryOutcome, validators=[InputRequired(_l("Choose an outcome."))]
     )
     response = TextAreaField(
-        "Response",
-        validators=[Optional(), Length(max=20000, message="Keep the response under 20,000 characters.")],
-        description="What the decision maker's office answered, and when.",
+        _l("Response"),
+        validators=[Optional(), Length(max=20000, message=_l("Keep the response under 20,000 characters."))],
+        description=_l("What the decision maker's office answered, and when."),
     )
     version = VersionField()
 
@@ -313,3 +331,26 @@ class DeliveryForm(BaseForm):
             "outcome": self.outcome.data,
             "response": self.response.data,
         }
+
+
+class TranslationForm(BaseForm):
+    """A hosted petition's title and story in one more language (public once the petition is published)."""
+
+    title = StringField(
+        _l("Title in this language"),
+        validators=[
+            DataRequired(_l("Type the title in this language, as visitors reading it will see it.")),
+            Length(max=200, message=_l("Keep the title under 200 characters.")),
+        ],
+    )
+    story = TextAreaField(
+        _l("Story in this language"),
+        validators=[
+            DataRequired(_l("Type the story in this language: the same public story, translated.")),
+            Length(max=20000, message=_l("Keep the story under 20,000 characters.")),
+        ],
+        description=_l(
+            "Translate the public story only: what the person agreed to share, never the private story."
+        ),
+    )
+    version = VersionField()

@@ -14,6 +14,7 @@ never lost), with the same Message-ID, derived from the row, so that mail system
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -61,9 +62,12 @@ _QUEUE = _outbox.insert().values(
 
 
 def outbox_visible() -> bool:
-    """Whether admins may read the outbox in the web UI: in development and tests, or when configured."""
+    """Whether admins may read the outbox in the web UI: in development (CASEWORK_ENV=development, as
+    `./scripts/dev` sets, or `flask run --debug`) and tests, or when configured (OUTBOX_VISIBLE)."""
+    from casework.urls import is_development
+
     app = current_app
-    return bool(app.debug or app.testing or app.config.get("OUTBOX_VISIBLE"))
+    return is_development(app) or bool(app.config.get("OUTBOX_VISIBLE"))
 
 
 @dataclass
@@ -96,18 +100,42 @@ def _message(row: OutboxEmail, to: str) -> EmailMessage:
 def message_id(row: OutboxEmail) -> str:
     """The message's Message-ID, the same at every attempt (a copy sent after a crash is recognized as one);
     keyed, so that it tells a recipient nothing about the outbox."""
-    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "localhost"
+    # MAIL_FROM may carry a display name ("Riverbend Petitions <petitions@riverbend.example.org>").
+    address = email.utils.parseaddr(str(current_app.config["MAIL_FROM"]))[1]
+    domain = address.rpartition("@")[2] or "localhost"
     token = crypto.mac("outbox-message-id", str(row.id), row.created_at.isoformat())[:32]
     return f"<casework.{token}@{domain}>"
 
 
+TLS_MODES = {"starttls": 587, "ssl": 465, "none": 25}  # each protection with its usual port
+
+
+def smtp_tls_mode(config) -> str:
+    """SMTP_TLS ("starttls", "ssl" or "none"), or from the older SMTP_STARTTLS when it is not set."""
+    mode = config.get("SMTP_TLS")
+    if mode is None or mode == "":
+        return "starttls" if config.get("SMTP_STARTTLS", True) else "none"
+    mode = str(mode).strip().lower()
+    if mode not in TLS_MODES:
+        raise ValueError(f"SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {config.get('SMTP_TLS')!r}")
+    return mode
+
+
 def _connect() -> smtplib.SMTP:
     config = current_app.config
-    smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=config["SMTP_TIMEOUT"])
-    if config["SMTP_STARTTLS"]:
-        smtp.starttls(context=ssl.create_default_context())
+    mode = smtp_tls_mode(config)
+    port = int(config.get("SMTP_PORT") or TLS_MODES[mode])
+    context = ssl.create_default_context(cafile=config.get("SMTP_CA_FILE") or None)
+    smtp: smtplib.SMTP
+    if mode == "ssl":
+        smtp = smtplib.SMTP_SSL(config["SMTP_HOST"], port, timeout=config["SMTP_TIMEOUT"], context=context)
+    else:
+        smtp = smtplib.SMTP(config["SMTP_HOST"], port, timeout=config["SMTP_TIMEOUT"])
+        if mode == "starttls":
+            smtp.starttls(context=context)
     if config.get("SMTP_USERNAME"):
-        smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
+        # A CASEWORK_ variable made of digits arrives as a number (Flask reads them as JSON).
+        smtp.login(str(config["SMTP_USERNAME"]), str(config["SMTP_PASSWORD"] or ""))
     return smtp
 
 
@@ -120,6 +148,11 @@ def send_pending(limit: int = 500, should_stop: Callable[[], bool] = lambda: Fal
         report = SendReport(purged=purge_old())
     if not current_app.config.get("SMTP_HOST"):
         report.skipped = "SMTP_HOST is not set: mail waits in the outbox."
+        return report
+    try:
+        smtp_tls_mode(current_app.config)
+    except ValueError as exc:  # a setting to correct: nothing is tried, so no attempt is used up
+        report.skipped = f"{exc}: mail waits in the outbox."
         return report
     smtp = None
     try:

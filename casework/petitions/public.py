@@ -21,6 +21,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_limiter.util import get_remote_address
 
 from casework.extensions import csrf
+from casework.i18n import DEFAULT_LOCALE, ENGLISH_NAMES, current_locale, gettext, lang_args
 from casework.models import PetitionStatus
 from casework.petitions import chart, signing
 from casework.petitions.signature_forms import SignForm
@@ -43,7 +44,25 @@ def _gone_or_missing(petition: signing.PublicPetition | None, json: bool = False
     return render_template("public/gone.html", code=code, reason=reason), code
 
 
+def _lang(locale: str) -> dict[str, str]:
+    """`lang=` for the e-mailed link when the signer read the page in another language than English."""
+    return {} if locale == DEFAULT_LOCALE else {"lang": locale}
+
+
+def fallback_note(locale: str, text_locale: str) -> str | None:
+    """Said when the visitor's language has no version of the petition's text: which language it falls back to."""
+    if locale == text_locale:
+        return None
+    return gettext(
+        "This petition is shown in %(shown)s; no %(wanted)s version yet.",
+        shown=ENGLISH_NAMES[text_locale],
+        wanted=ENGLISH_NAMES[locale],
+    )
+
+
 def _page(petition: signing.PublicPetition, form: SignForm, status: int = 200):
+    locale = current_locale()
+    petition, text_locale = signing.localized(petition, locale)
     url = absolute_url("public.petition", slug=petition.slug)
     share_text = f"{petition.title} {url}"
     summary = " ".join((petition.story or "").split())
@@ -51,6 +70,8 @@ def _page(petition: signing.PublicPetition, form: SignForm, status: int = 200):
         summary = summary[:197].rsplit(" ", 1)[0] + "…"
     context = {
         "petition": petition,
+        "text_locale": text_locale,
+        "fallback_note": fallback_note(locale, text_locale),
         "form": form,
         "url": url,
         "summary": summary,
@@ -71,7 +92,7 @@ def petition(slug: str):
     return _page(found, SignForm(formdata=None))
 
 
-def _sign_data(form: SignForm) -> signing.SignData:
+def _sign_data(form: SignForm, locale: str | None) -> signing.SignData:
     return signing.SignData(
         name=form.name.data,
         email=form.email.data,
@@ -79,6 +100,7 @@ def _sign_data(form: SignForm) -> signing.SignData:
         comment=form.comment.data,
         show_name=form.show_name.data,
         send_updates=form.send_updates.data,
+        locale=locale,
     )
 
 
@@ -98,15 +120,16 @@ def sign(slug: str):
     if not valid:
         return _page(found, form, 200)
     if person:
+        locale = current_locale()
         answer = signing.sign(
-            found,
-            _sign_data(form),
+            signing.localized(found, locale)[0],
+            _sign_data(form, locale),
             get_remote_address(),
-            confirm_url=lambda token: absolute_url("public.confirm", slug=slug, token=token),
+            confirm_url=lambda token: absolute_url("public.confirm", slug=slug, token=token, **_lang(locale)),
         )
         if answer == "flood":
             abort(429)
-    return redirect(url_for("public.thanks", slug=slug), 303)
+    return redirect(url_for("public.thanks", slug=slug, **lang_args()), 303)
 
 
 @bp.get("/p/<slug>/thanks")
@@ -115,7 +138,7 @@ def thanks(slug: str):
     found = signing.find_public(slug)
     if found is None or not found.is_open:
         return _gone_or_missing(found)
-    return render_template("public/thanks.html", petition=found)
+    return render_template("public/thanks.html", petition=signing.localized(found, current_locale())[0])
 
 
 @bp.route("/p/<slug>/confirm/<token>", methods=["GET", "POST"])
@@ -126,6 +149,7 @@ def confirm(slug: str, token: str):
     found = signing.find_public(slug)
     if found is None or not found.is_open:
         return _gone_or_missing(found)
+    found = signing.localized(found, current_locale())[0]
     if request.method == "GET":
         return render_template("public/confirm.html", petition=found, done=None)
     new_count = signing.confirm(found, token)

@@ -24,6 +24,7 @@ from casework.models import (
     PetitionCount,
     PetitionKind,
     PetitionStatus,
+    PetitionTranslation,
     PublicConsent,
     Signature,
     SignatureState,
@@ -194,10 +195,10 @@ def _in_range(stored: str | None, wanted) -> bool:
 # ---------------------------------------------------------------- signers' data, decrypted for an output
 
 
-def update_recipients(petition_id: int) -> list[str]:
-    """The e-mail addresses of confirmed signers who asked for updates (not yet anonymized)."""
-    blobs = db.session.scalars(
-        sa.select(Signature.email_ct)
+def update_recipients(petition_id: int) -> list[tuple[str, str | None]]:
+    """(e-mail address, language read in) of confirmed signers who asked for updates (not yet anonymized)."""
+    rows = db.session.execute(
+        sa.select(Signature.email_ct, Signature.locale)
         .where(
             Signature.petition_id == petition_id,
             Signature.state == SignatureState.VALIDATED,
@@ -205,8 +206,9 @@ def update_recipients(petition_id: int) -> list[str]:
             Signature.email_ct.is_not(None),
         )
         .order_by(Signature.id)
-    )
-    return [address for address in map(crypto.decrypt, blobs) if address]
+    ).all()
+    decrypted = [(crypto.decrypt(blob), locale) for blob, locale in rows]
+    return [(address, locale) for address, locale in decrypted if address]
 
 
 @dataclass
@@ -247,3 +249,21 @@ def latest_outbox(user: User) -> list[tuple[OutboxEmail, str | None]]:
         .limit(OUTBOX_PAGE_SIZE)
     ).all()
     return [(row, crypto.decrypt(row.to_ct)) for row in rows]
+
+
+def translation_for(petition: Petition, locale: str) -> PetitionTranslation:
+    """The petition's translation into `locale`, or a new unsaved one (version 0) when there is none yet."""
+    found = db.session.scalar(
+        sa.select(PetitionTranslation).where(
+            PetitionTranslation.petition_id == petition.id, PetitionTranslation.locale == locale
+        )
+    )
+    return found or PetitionTranslation(petition_id=petition.id, locale=locale, version=0)
+
+
+def translations_of(petition: Petition) -> dict[str, PetitionTranslation]:
+    """The petition's translations by language."""
+    rows = db.session.scalars(
+        sa.select(PetitionTranslation).where(PetitionTranslation.petition_id == petition.id)
+    )
+    return {row.locale: row for row in rows}

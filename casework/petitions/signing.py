@@ -19,7 +19,7 @@ signers' data in `retention`. Nothing here commits: the request's (or the comman
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, cast
 
@@ -29,8 +29,16 @@ from limits import parse_many
 from sqlalchemy.dialects import postgresql, sqlite
 
 from casework.extensions import client_network_key, db, limiter
+from casework.i18n import DEFAULT_LOCALE, force_locale, gettext, ngettext
 from casework.locking import lock_row, lock_within
-from casework.models import Petition, PetitionKind, PetitionStatus, Signature, SignatureState
+from casework.models import (
+    Petition,
+    PetitionKind,
+    PetitionStatus,
+    PetitionTranslation,
+    Signature,
+    SignatureState,
+)
 from casework.models.base import utcnow
 from casework.petitions import crypto, mail
 
@@ -40,6 +48,7 @@ from casework.petitions.retention import apply_retention as apply_retention
 
 _signature = cast(sa.Table, Signature.__table__)
 _petition = cast(sa.Table, Petition.__table__)
+_translation = cast(sa.Table, PetitionTranslation.__table__)
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,11 @@ _COUNT_ONE = (
 )
 
 
+_TRANSLATION = sa.select(_translation.c.title, _translation.c.story).where(
+    _translation.c.petition_id == sa.bindparam("pid"), _translation.c.locale == sa.bindparam("locale")
+)
+
+
 def _connection():
     return db.session.connection()
 
@@ -112,6 +126,18 @@ def find_public(slug: str) -> PublicPetition | None:
     return PublicPetition(**row._mapping) if row is not None else None
 
 
+def localized(petition: PublicPetition, locale: str) -> tuple[PublicPetition, str]:
+    """The petition with its title and story in `locale` when staff wrote them, and the language of the text
+    it carries then (the petition's own text is English). Only an open petition's translations are read: they
+    are public exactly when its story is."""
+    if locale == DEFAULT_LOCALE or not petition.is_open:
+        return petition, DEFAULT_LOCALE
+    row = _connection().execute(_TRANSLATION, {"pid": petition.id, "locale": locale}).first()
+    if row is None:
+        return petition, DEFAULT_LOCALE
+    return replace(petition, title=row.title, story=row.story), locale
+
+
 @dataclass
 class SignData:
     """What a signer typed (already validated by the form)."""
@@ -122,6 +148,28 @@ class SignData:
     comment: str | None = None
     show_name: bool = False
     send_updates: bool = False
+    locale: str | None = None  # the language the signer read the page in
+
+
+def confirmation_email(title: str, hours: int, link: str) -> tuple[str, str]:
+    """The confirmation e-mail's subject and body, in the locale in force (the caller forces the signer's)."""
+    subject = gettext("Confirm your signature: %(title)s", title=title)
+    body = (
+        gettext("Thank you for signing “%(title)s”.", title=title)
+        + "\n\n"
+        + ngettext(
+            "Your signature counts once you confirm it. Open this link within %(num)d hour:",
+            "Your signature counts once you confirm it. Open this link within %(num)d hours:",
+            hours,
+        )
+        + f"\n\n{link}\n\n"
+        + gettext(
+            "If you did not sign this petition, ignore this message: nothing will be counted, and what was "
+            "typed will be deleted when the link expires."
+        )
+        + "\n"
+    )
+    return subject, body
 
 
 def dedupe_keys(petition_id: int, name: str, email: str) -> tuple[str, str, str]:
@@ -249,6 +297,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
             "created_at": now,
             "rate_over": rate_over,
             "cap": config["PETITION_SIGNATURES_PER_EMAIL"],
+            "locale": data.locale,
         }
     )
     added = _connection().execute(_insert_signature(db.session.get_bind().dialect.name), values).first()
@@ -256,18 +305,11 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
         return "duplicate"
     if SignatureState(added.state) == SignatureState.OVER_LIMIT:
         return "over_limit"
-    hours = config["PETITION_CONFIRM_HOURS"]
-    mail.queue(
-        data.email.strip(),
-        f"Confirm your signature: {petition.title}",
-        f"Thank you for signing “{petition.title}”.\n\n"
-        f"Your signature counts once you confirm it. Open this link within {hours} hours:\n\n"
-        f"{confirm_url(token)}\n\n"
-        "If you did not sign this petition, ignore this message: nothing will be counted, and what was typed "
-        "will be deleted when the link expires.\n",
-        purpose="signature_confirmation",
-        org_id=petition.org_id,
-    )
+    with force_locale(data.locale or DEFAULT_LOCALE):
+        subject, body = confirmation_email(
+            petition.title, config["PETITION_CONFIRM_HOURS"], confirm_url(token)
+        )
+    mail.queue(data.email.strip(), subject, body, purpose="signature_confirmation", org_id=petition.org_id)
     return "new"
 
 

@@ -18,6 +18,7 @@ from casework import audit
 from casework.editing import check_version, flush_versioned, versioned_update
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import (
     CheckIn,
     CheckInOutcome,
@@ -172,7 +173,7 @@ def void_custody_event(actor: User, person: Person, event: CustodyEvent, reason:
     events = _lock_timeline(person)
     db.session.refresh(event)
     if event.voided_at is not None:
-        raise OperationError("This entry was already voided.")
+        raise OperationError(gettext("This entry was already voided."))
     try:
         derive_custody([e for e in events if e.id != event.id])
     except ValueError as exc:

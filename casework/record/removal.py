@@ -23,6 +23,7 @@ from casework import audit
 from casework.editing import flush_versioned, versioned_update
 from casework.errors import EditConflict, OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import ImmigrationStatus, Person, RemovalCase, RemovalStage, User
 from casework.models.base import apply_changes
 from casework.models.people import status_following
@@ -63,7 +64,9 @@ def _create_removal_case(
     if expected_version not in (None, 0):
         # the form was for a removal case that no longer exists: saving it would be a guess
         raise OperationError(
-            "The removal case you were editing no longer exists: open the page again to record it anew."
+            gettext(
+                "The removal case you were editing no longer exists: open the page again to record it anew."
+            )
         )
     removal = RemovalCase(person_id=person.id, **data)
     db.session.add(removal)
@@ -108,8 +111,10 @@ def check_status(
         return
     if order_date is None and not final_on_record:
         raise OperationError(
-            "A final order of removal needs its date: type it under “Final order entered on” "
-            "(the removal case is opened or updated with it)."
+            gettext(
+                "A final order of removal needs its date: type it under “Final order entered on” "
+                "(the removal case is opened or updated with it)."
+            )
         )
     if order_date is not None and removal is not None and removal.nta_date and order_date < removal.nta_date:
         raise OperationError(

@@ -6,6 +6,7 @@ from wtforms import SelectField
 from wtforms.validators import Length, Optional
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, options
+from casework.i18n import _l
 from casework.models import CaseStatus
 from casework.reports.filters import ReportFilters
 
@@ -22,14 +23,16 @@ class ReportFilterForm(BaseForm):
         csrf = False  # a GET form that changes nothing
 
     community = SelectField(
-        "Community",
+        _l("Community"),
         choices=[],
-        validators=[Optional(), Length(max=100, message="Choose a community from the list.")],
+        validators=[Optional(), Length(max=100, message=_l("Choose a community from the list."))],
         validate_choice=False,
     )
-    case_status = EnumSelectField("Case status", enum=CaseStatus, blank="Any status", validators=[Optional()])
-    start = DayField("From", validators=[Optional()])
-    end = DayField("To", validators=[Optional(), NotBefore("start", ORDER_MESSAGE)])
+    case_status = EnumSelectField(
+        _l("Case status"), enum=CaseStatus, blank="Any status", validators=[Optional()]
+    )
+    start = DayField(_l("From"), validators=[Optional()])
+    end = DayField(_l("To"), validators=[Optional(), NotBefore("start", ORDER_MESSAGE)])
 
     def fit(self, dates: tuple[str, str] | None, communities: list[str]) -> None:
         """Offer the communities the user sees; name the two days as the report means them (or drop them)."""

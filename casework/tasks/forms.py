@@ -8,6 +8,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from casework.forms import BaseForm, DayField, VersionField, parse_id
+from casework.i18n import _l, gettext
 
 ASSIGNEE_MESSAGE = "Choose someone from the list, or “Nobody yet”."
 
@@ -38,27 +39,32 @@ class AssigneeField(SelectField):
 def _plausible_due_date(form, field) -> None:
     """A due date in this century: 1202 or 20255 are typing slips, not deadlines."""
     if field.data and not date(2000, 1, 1) <= field.data <= date(2099, 12, 31):
-        raise ValidationError("Check the year: type a due date between 2000-01-01 and 2099-12-31.")
+        raise ValidationError(gettext("Check the year: type a due date between 2000-01-01 and 2099-12-31."))
 
 
 class TaskForm(BaseForm):
     """A to-do on a case."""
 
     title = StringField(
-        "Task",
+        _l("Task"),
         validators=[
-            DataRequired("Type what needs doing, for example “Ask the DA's office for the plea transcript”."),
-            Length(max=300, message="Keep the task under 300 characters; put the details in the notes."),
+            DataRequired(
+                _l("Type what needs doing, for example “Ask the DA's office for the plea transcript”.")
+            ),
+            Length(max=300, message=_l("Keep the task under 300 characters; put the details in the notes.")),
         ],
     )
     due_on = DayField(
-        "Due",
+        _l("Due"),
         validators=[Optional(), _plausible_due_date],
-        description="Optional. The day it must be done by.",
+        description=_l("Optional. The day it must be done by."),
     )
-    assignee_id = AssigneeField("Assigned to", description="An active member of the case's organization.")
+    assignee_id = AssigneeField(
+        _l("Assigned to"), description=_l("An active member of the case's organization.")
+    )
     notes = TextAreaField(
-        "Notes", validators=[Optional(), Length(max=8000, message="Keep the notes under 8,000 characters.")]
+        _l("Notes"),
+        validators=[Optional(), Length(max=8000, message=_l("Keep the notes under 8,000 characters."))],
     )
     version = VersionField()
 

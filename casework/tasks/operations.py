@@ -10,6 +10,7 @@ from casework import audit
 from casework.editing import check_version, flush_versioned, versioned_update
 from casework.errors import EditConflict, OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import Person, Task, User
 
 CHANGED_MEANWHILE = (
@@ -22,7 +23,7 @@ def _check_assignee(person: Person, user_id: int | None, current_id: int | None 
         return
     user = db.session.get(User, user_id)
     if user is None or user.org_id != person.org_id or not user.active:
-        raise OperationError("Choose an active member of the case's organization, or nobody.")
+        raise OperationError(gettext("Choose an active member of the case's organization, or nobody."))
 
 
 def add_task(actor: User, person: Person, data: dict) -> Task:
@@ -47,7 +48,7 @@ def update_task(actor: User, person: Person, task: Task, data: dict, expected_ve
 def mark_done(actor: User, person: Person, task: Task, on: date | None = None) -> None:
     """Tick a task off (today, unless told otherwise)."""
     if task.done_on is not None:
-        raise OperationError("This task is already done.")
+        raise OperationError(gettext("This task is already done."))
     task.done_on = on or date.today()
     flush_versioned(["done_on"])
     audit.record(actor, "task.done", task, person=person, fields=["done_on"])
@@ -56,7 +57,7 @@ def mark_done(actor: User, person: Person, task: Task, on: date | None = None) -
 def reopen(actor: User, person: Person, task: Task) -> None:
     """Put a done task back on the list."""
     if task.done_on is None:
-        raise OperationError("This task is already open.")
+        raise OperationError(gettext("This task is already open."))
     task.done_on = None
     flush_versioned(["done_on"])
     audit.record(actor, "task.reopened", task, person=person, fields=["done_on"])

@@ -13,6 +13,7 @@ from casework import access, editing, unit_of_work
 from casework.access import CaseItem
 from casework.errors import EditConflict, OperationError
 from casework.forms import BaseForm, options
+from casework.i18n import gettext
 from casework.models import Person, Task, User
 from casework.tasks import operations, queries
 from casework.tasks.forms import TaskForm
@@ -75,7 +76,7 @@ def create(person_id: int):
         lambda: operations.add_task(current_user, person, form.task_data()),
         on_refused=_assignee_refused,
     ):
-        flash("The task was added.", "success")
+        flash(gettext("The task was added."), "success")
         return redirect(_tasks_url(person))
     if request.method == "POST":
         flash(NOT_SAVED, "error")

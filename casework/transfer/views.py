@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from casework import access, editing
 from casework.accounts.reauth import fresh_proof_required
 from casework.errors import OperationError
+from casework.i18n import gettext
 from casework.models import Role
 from casework.transfer.export import case_bundle, case_file
 from casework.transfer.forms import ImportForm
@@ -76,7 +77,7 @@ def import_json():
         raw = form.case_file.data.read()
         person = editing.submit(form, lambda: _import(raw), on_refused=_import_refused)
         if person is not None:
-            flash("The case was imported. Assign its team and check the record.", "success")
+            flash(gettext("The case was imported. Assign its team and check the record."), "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("transfer/import.html", form=form)
 

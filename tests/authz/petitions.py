@@ -37,6 +37,10 @@ ROUTES = {
     "petitions.new_delivery": ("GET", HOSTED + "/deliveries/new", CASE_MANAGE),
     "petitions.edit_delivery": ("GET", HOSTED + "/deliveries/{petition_delivery}/edit", CASE_MANAGE),
     "petitions.outbox": ("GET", "/admin/outbox", ADMIN_ONLY),
+    # the public title and story in other languages: the petition's stewards, as for editing it
+    "petitions.translations": ("GET", HOSTED + "/translations", CASE_MANAGE),
+    "petitions.translation": ("GET", HOSTED + "/translations/km", CASE_MANAGE),
+    "petitions.delete_translation": ("POST", HOSTED + "/translations/km/delete", CASE_MANAGE),
     # the public pages: no sign-in; a closed petition is gone (410), a draft does not exist (404)
     "public.petition": ("GET", "/p/{slug_open}", PUBLIC),
     "public.sign": ("POST", "/p/{slug_open}/sign", PUBLIC),

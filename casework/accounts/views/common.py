@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from casework.accounts import signin
+from casework.i18n import gettext
 
 bp = Blueprint("accounts", __name__)
 
@@ -29,6 +30,8 @@ def _second_factor_required():
     if request.endpoint is None or request.endpoint.endswith(".static"):
         return None
     if signin.locked_to_enrolment(current_user):
-        flash("Your organization requires a second factor: set it up to go on using Casework.", "error")
+        flash(
+            gettext("Your organization requires a second factor: set it up to go on using Casework."), "error"
+        )
         return redirect(url_for("accounts.second_factor"))
     return None

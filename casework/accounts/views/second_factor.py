@@ -13,6 +13,7 @@ from casework.accounts import mfa, signin
 from casework.accounts.forms import EnableSecondFactorForm, ProofForm
 from casework.accounts.reauth import fresh_proof_required
 from casework.accounts.views.common import bp
+from casework.i18n import gettext
 from casework.sessions import current_token
 
 WRONG_FIRST_CODE = "That code does not match: check the phone's time and type the code the app shows now."
@@ -74,7 +75,9 @@ def enable_second_factor():
         )
         if codes is not None:
             session.pop(signin.ENROLLING, None)
-            flash("Your second factor is on. Keep the recovery codes below somewhere safe.", "success")
+            flash(
+                gettext("Your second factor is on. Keep the recovery codes below somewhere safe."), "success"
+            )
             return _codes_page(codes, "Second factor turned on")
         form.code.errors.append(WRONG_FIRST_CODE)
     return _setup_page(form)
@@ -84,7 +87,7 @@ def _proven(prefix: str) -> bool:
     """Whether the proof form holds the user's password or a current code (counted like a sign-in)."""
     form = ProofForm(prefix=prefix)
     if not form.validate_on_submit():
-        flash("Nothing changed: type your password or a current code.", "error")
+        flash(gettext("Nothing changed: type your password or a current code."), "error")
         return False
     if mfa.check_proof(current_user, form.proof.data):
         return True
@@ -98,7 +101,7 @@ def disable_second_factor():
     """Turn the second factor off (the password or a current code first); the user is told by e-mail."""
     if mfa.is_enrolled(current_user) and _proven("off"):
         mfa.remove_factor(current_user, current_user, current_token())
-        flash("Your second factor is off. Signing in now needs your password alone.", "success")
+        flash(gettext("Your second factor is off. Signing in now needs your password alone."), "success")
     return redirect(url_for("accounts.second_factor"))
 
 

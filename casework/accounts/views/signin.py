@@ -29,6 +29,7 @@ from casework.accounts.reauth import fresh_proof_required
 from casework.accounts.views.common import bp
 from casework.errors import OperationError
 from casework.extensions import limiter
+from casework.i18n import gettext
 from casework.models import User
 from casework.sessions import ServerSession, prune_expired_sessions
 from casework.web import is_safe_next
@@ -56,7 +57,7 @@ def _complete(user: User, next_url: str | None):
     login_user(user)
     after_this_request(_prune_sessions)
     if signin.must_enrol(user):
-        flash("Your organization requires a second factor: set it up now.", "info")
+        flash(gettext("Your organization requires a second factor: set it up now."), "info")
     return redirect(signin.landing(user, next_url))
 
 
@@ -102,7 +103,7 @@ def login_code():
     """The second step for an enrolled user: a code from the app or a recovery code completes sign-in."""
     user = signin.pending_user()
     if user is None:
-        flash("Sign in again: the step asking for a code has expired.", "info")
+        flash(gettext("Sign in again: the step asking for a code has expired."), "info")
         return redirect(url_for("accounts.login"))
     form = CodeForm()
     if form.validate_on_submit():
@@ -124,7 +125,7 @@ def logout():
         operations.record_logout(current_user)
     logout_user()
     session.destroy()
-    flash("You are signed out.", "info")
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -148,6 +149,6 @@ def change_password():
             on_refused=_password_refused,
         )
         if changed:
-            flash("Your password is changed. Other sessions were signed out.", "success")
+            flash(gettext("Your password is changed. Other sessions were signed out."), "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/password.html", form=form)

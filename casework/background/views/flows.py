@@ -120,6 +120,7 @@ def delete_view(
             "title": title,
             "what": what,
             "consequence": consequence,
+            "button": button,
         },
         act=act,
         done_url=case_url(person.id, anchor),

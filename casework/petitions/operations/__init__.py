@@ -5,7 +5,8 @@ One module per subject; this package names them all, so that callers write `oper
 - consent: recording and withdrawing the person's consent, and what that does to the petitions;
 - lifecycle: a petition from draft to archive;
 - tracking: counts of outside petitions, deliveries to decision makers;
-- signatures: bulk invalidation, updates to signers.
+- signatures: bulk invalidation, updates to signers;
+- translations: a hosted petition's title and story in other languages.
 """
 
 from casework.petitions.operations.consent import record_consent, take_down, withdraw_consent
@@ -47,6 +48,11 @@ from casework.petitions.operations.tracking import (
     record_export,
     update_delivery,
 )
+from casework.petitions.operations.translations import (
+    TRANSLATION_FIELDS,
+    delete_translation,
+    save_translation,
+)
 
 __all__ = [
     "DELIVERY_FIELDS",
@@ -54,6 +60,7 @@ __all__ = [
     "HOSTED_FIELDS",
     "SNAPSHOT_COLUMNS",
     "SNAPSHOT_FIELDS",
+    "TRANSLATION_FIELDS",
     "UPDATE_FOOTER",
     "FieldRefused",
     "add_count",
@@ -65,6 +72,7 @@ __all__ = [
     "create_hosted",
     "delete_count",
     "delete_petition",
+    "delete_translation",
     "invalidate_signatures",
     "new_slug",
     "petition_text",
@@ -73,6 +81,7 @@ __all__ = [
     "record_consent",
     "record_delivery",
     "record_export",
+    "save_translation",
     "send_update",
     "snapshot_for",
     "take_down",

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from casework import audit
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import PUBLIC_FIELDS, Person, Petition, PetitionKind, PetitionStatus, PublicConsent, User
 from casework.models.base import utcnow
 from casework.petitions.operations.scope import wipe_snapshot
@@ -27,7 +28,7 @@ def record_consent(actor: User, person: Person, data: dict) -> tuple[PublicConse
     unpublished otherwise. Returns (consent, petitions unpublished)."""
     scope = [key for key in data["scope"] if key in PUBLIC_FIELDS]
     if not scope:
-        raise OperationError("Tick at least one fact the person agreed to make public.")
+        raise OperationError(gettext("Tick at least one fact the person agreed to make public."))
     previous = current_consent(person)
     consent = PublicConsent(
         person_id=person.id,
@@ -72,7 +73,7 @@ def withdraw_consent(actor: User, person: Person, consent: PublicConsent) -> int
     """Withdraw the consent: every hosted petition of the person is unpublished and its snapshot wiped, in
     this same transaction. Returns how many petitions were taken off the public pages."""
     if consent.withdrawn_at is not None:
-        raise OperationError("This consent was already withdrawn.")
+        raise OperationError(gettext("This consent was already withdrawn."))
     consent.withdrawn_at = utcnow()
     consent.withdrawn_by_id = actor.id
     audit.record(actor, "consent.withdrawn", consent, person=person)

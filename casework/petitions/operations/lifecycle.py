@@ -15,6 +15,7 @@ from casework import audit
 from casework.editing import check_version, flush_versioned
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import Person, Petition, PetitionKind, PetitionStatus, PublicConsent, Signature, User
 from casework.models.base import apply_changes, utcnow
 from casework.petitions.operations.consent import take_down
@@ -34,7 +35,9 @@ def new_slug() -> str:
 def _free_slug(slug: str | None, petition: Petition | None = None) -> str | None:
     taken = db.session.scalar(sa.select(Petition.id).where(Petition.slug == slug))
     if taken is not None and (petition is None or taken != petition.id):
-        raise FieldRefused("That address is already used by another petition: choose another.", "slug")
+        raise FieldRefused(
+            gettext("That address is already used by another petition: choose another."), "slug"
+        )
     return slug
 
 
@@ -102,7 +105,9 @@ def _slug_change(petition: Petition, slug: str | None) -> str | None:
         slug = petition.slug
     elif petition.status != PetitionStatus.DRAFT and slug != petition.slug:
         raise FieldRefused(
-            "The address cannot change once the petition has been published: links to it are already shared.",
+            gettext(
+                "The address cannot change once the petition has been published: links to it are already shared."
+            ),
             "slug",
         )
     return _free_slug(slug, petition)
@@ -111,7 +116,7 @@ def _slug_change(petition: Petition, slug: str | None) -> str | None:
 def check_publishable(person: Person, petition: Petition) -> PublicConsent:
     """The consent a petition would be published under; refused when it cannot be published now."""
     if petition.kind != PetitionKind.HOSTED:
-        raise OperationError("Only petitions hosted here have a public page.")
+        raise OperationError(gettext("Only petitions hosted here have a public page."))
     if petition.status not in PUBLISHABLE:
         raise OperationError(
             f"The petition is {petition.status.label.lower()}: only a draft or an unpublished "
@@ -138,7 +143,7 @@ def publish(actor: User, person: Person, petition: Petition) -> None:
 def unpublish(actor: User, person: Person, petition: Petition) -> None:
     """Take a published petition off the public pages at once (its address answers 410 Gone)."""
     if petition.status != PetitionStatus.ACTIVE or petition.kind != PetitionKind.HOSTED:
-        raise OperationError("Only a published petition can be unpublished.")
+        raise OperationError(gettext("Only a published petition can be unpublished."))
     take_down(actor, person, petition, reason="by staff")
     db.session.flush()
 
@@ -156,9 +161,9 @@ def close(actor: User, person: Person, petition: Petition) -> None:
 def archive(actor: User, person: Person, petition: Petition) -> None:
     """File a finished petition away (it stays on the case, read-only)."""
     if petition.status == PetitionStatus.ARCHIVED:
-        raise OperationError("The petition is already archived.")
+        raise OperationError(gettext("The petition is already archived."))
     if petition.status == PetitionStatus.ACTIVE and petition.kind == PetitionKind.HOSTED:
-        raise OperationError("Close the petition before archiving it.")
+        raise OperationError(gettext("Close the petition before archiving it."))
     petition.status = PetitionStatus.ARCHIVED
     petition.archived_at = utcnow()
     if petition.closed_at is None:

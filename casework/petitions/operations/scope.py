@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from casework.errors import OperationError
+from casework.i18n import gettext
 from casework.models import PUBLIC_FIELDS, Person, Petition, PublicConsent
 from casework.reference import state_name
 
@@ -46,7 +47,8 @@ def check_scope(fields: list[str], consent: PublicConsent | None) -> PublicConse
     """The consent in force, when it covers every fact in `fields`; refused otherwise."""
     if consent is None:
         raise FieldRefused(
-            "Record the person's consent first: a petition can be public only with it.", "public_fields"
+            gettext("Record the person's consent first: a petition can be public only with it."),
+            "public_fields",
         )
     outside = [SNAPSHOT_FIELDS.get(f, f) for f in fields if f not in consent.fields]
     if outside:

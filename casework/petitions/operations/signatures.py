@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from casework import audit
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import DEFAULT_LOCALE, N_, force_locale, gettext
 from casework.models import Person, Petition, PetitionKind, Signature, SignatureState, User
 from casework.models.base import utcnow
 from casework.petitions import mail
@@ -18,9 +19,9 @@ from casework.petitions.queries import Criteria, matching_signatures, update_rec
 _signature = cast(sa.Table, Signature.__table__)
 _petition = cast(sa.Table, Petition.__table__)
 
-UPDATE_FOOTER = (
-    "\n\n—\nYou receive this because you signed “{title}” and asked for updates. To stop them, "
-    "reply to this message with the word STOP. Your address is never shared."
+UPDATE_FOOTER = N_(
+    "You receive this because you signed “%(title)s” and asked for updates. To stop them, reply to this "
+    "message with the word STOP. Your address is never shared."
 )
 
 
@@ -29,7 +30,7 @@ def invalidate_signatures(
 ) -> tuple[int, int]:
     """Invalidate the petition's signatures matching every criterion; returns (invalidated, were counted)."""
     if petition.kind != PetitionKind.HOSTED:
-        raise OperationError("Only petitions hosted here have signatures to invalidate.")
+        raise OperationError(gettext("Only petitions hosted here have signatures to invalidate."))
     ids = matching_signatures(petition.id, criteria)
     total, counted = _invalidate(petition.id, ids)
     audit.record(
@@ -81,18 +82,23 @@ def _invalidate(petition_id: int, ids: list[int]) -> tuple[int, int]:
     return total, counted
 
 
-def update_footer(petition: Petition) -> str:
-    """What every update ends with: why the signer receives it, and how to stop."""
-    return UPDATE_FOOTER.format(title=petition.title)
+def update_footer(petition: Petition, locale: str | None = None) -> str:
+    """What every update ends with: why the signer receives it, and how to stop (in the signer's language:
+    the one they read the petition in)."""
+    with force_locale(locale or DEFAULT_LOCALE):
+        return "\n\n—\n" + gettext(UPDATE_FOOTER, title=petition.title)
 
 
 def send_update(actor: User, person: Person, petition: Petition, subject: str, body: str) -> int:
     """Queue an update to every confirmed signer who asked for one; returns how many were queued."""
     if petition.kind != PetitionKind.HOSTED:
-        raise OperationError("Only petitions hosted here have signers to write to.")
+        raise OperationError(gettext("Only petitions hosted here have signers to write to."))
     recipients = update_recipients(petition.id)
-    text = body.strip() + update_footer(petition)
-    for address in recipients:
+    footers: dict[str | None, str] = {}
+    for address, locale in recipients:
+        if locale not in footers:
+            footers[locale] = update_footer(petition, locale)
+        text = body.strip() + footers[locale]
         mail.queue(address, subject, text, purpose="petition_update", org_id=petition.org_id)
     audit.record(
         actor,

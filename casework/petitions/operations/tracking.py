@@ -11,6 +11,7 @@ from casework import audit
 from casework.editing import check_version, flush_versioned
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import Person, Petition, PetitionCount, PetitionDelivery, PetitionKind, User
 from casework.models.base import apply_changes
 from casework.petitions.queries import latest_count
@@ -25,8 +26,10 @@ def add_count(actor: User, person: Person, petition: Petition, data: dict) -> Pe
     """Enter the signature count an outside platform shows on a day."""
     if petition.kind != PetitionKind.EXTERNAL:
         raise OperationError(
-            "Counts are entered for petitions on outside platforms only; hosted petitions "
-            "count their confirmed signatures themselves."
+            gettext(
+                "Counts are entered for petitions on outside platforms only; hosted petitions "
+                "count their confirmed signatures themselves."
+            )
         )
     entry = PetitionCount(
         petition_id=petition.id, counted_on=data["counted_on"], count=data["count"], entered_by_id=actor.id

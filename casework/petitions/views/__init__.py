@@ -6,7 +6,8 @@ Signers' data never appears on these pages: only counts. Names are decrypted for
 when a view returns (casework.unit_of_work).
 
 One blueprint, a module per subject: consent, page (a petition's page, and the life of any petition), hosted,
-external (outside platforms and their counts), signatures, delivery, updates, outbox.
+external (outside platforms and their counts), signatures, delivery, updates, outbox, translations (the
+public title and story in other languages).
 """
 
 from __future__ import annotations
@@ -85,5 +86,6 @@ from casework.petitions.views import (  # noqa: E402,F401
     outbox,
     page,
     signatures,
+    translations,
     updates,
 )

@@ -10,6 +10,7 @@ from flask_login import current_user
 from casework import access, editing
 from casework.errors import OperationError
 from casework.forms import ConfirmForm
+from casework.i18n import gettext
 from casework.models import PUBLIC_FIELDS
 from casework.petitions import operations, queries
 from casework.petitions.forms import ConsentForm
@@ -55,7 +56,7 @@ def record_consent(person_id: int):
             flash(_recorded_message(recorded[1]), "success")
             return to_case(person)
     if request.method == "POST":
-        flash("The consent was not recorded: correct the fields marked below.", "error")
+        flash(gettext("The consent was not recorded: correct the fields marked below."), "error")
     return render_template("petitions/consent_form.html", form=form, person=person, current=current)
 
 

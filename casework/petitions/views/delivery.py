@@ -8,6 +8,7 @@ from flask import Response, flash, render_template, request
 from flask_login import current_user
 
 from casework import access, editing
+from casework.i18n import gettext
 from casework.models import Person, Petition, PetitionDelivery, PetitionKind, PetitionStatus
 from casework.pdf import RenderFailed
 from casework.petitions import exports, operations
@@ -65,10 +66,10 @@ def new_delivery(person_id: int, petition_id: int):
         form.delivered_to.data = "; ".join(petition.target_list)[:300] or None
     if form.validate_on_submit():
         operations.record_delivery(current_user, person, petition, form.delivery_data())
-        flash("The delivery was logged.", "success")
+        flash(gettext("The delivery was logged."), "success")
         return to_petition(person, petition, "#deliveries")
     if request.method == "POST":
-        flash("The delivery was not logged: correct the fields marked below.", "error")
+        flash(gettext("The delivery was not logged: correct the fields marked below."), "error")
     return _delivery_form_page(person, petition, form)
 
 

@@ -6,6 +6,7 @@ from flask import flash, request
 from flask_login import current_user
 
 from casework import access, editing
+from casework.i18n import gettext
 from casework.models import PetitionCount, PetitionKind
 from casework.petitions import operations
 from casework.petitions.forms import CountForm, ExternalPetitionForm
@@ -20,10 +21,10 @@ def new_external(person_id: int):
     form = ExternalPetitionForm(version=0)
     if form.validate_on_submit():
         petition = operations.create_external(current_user, person, form.petition_data())
-        flash("The petition is tracked: enter its counts as they grow.", "success")
+        flash(gettext("The petition is tracked: enter its counts as they grow."), "success")
         return to_petition(person, petition)
     if request.method == "POST":
-        flash("The petition was not saved: correct the fields marked below.", "error")
+        flash(gettext("The petition was not saved: correct the fields marked below."), "error")
     return petition_form_page(person, None, form)
 
 
@@ -35,9 +36,9 @@ def add_count(person_id: int, petition_id: int):
     form = CountForm()
     if form.validate_on_submit():
         operations.add_count(current_user, person, petition, form.count_data())
-        flash("The count was added.", "success")
+        flash(gettext("The count was added."), "success")
         return to_petition(person, petition, "#counts")
-    flash("The count was not added: correct the fields marked below.", "error")
+    flash(gettext("The count was not added: correct the fields marked below."), "error")
     return petition_page(person, petition, count_form=form)
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from casework import access, editing
 from casework.errors import OperationError
+from casework.i18n import gettext
 from casework.models import PUBLIC_FIELDS, Person, Petition, PetitionKind
 from casework.petitions import operations, queries
 from casework.petitions.forms import HostedPetitionForm
@@ -26,10 +27,10 @@ def new_hosted(person_id: int):
             on_refused=field_refused,
         )
         if petition is not None:
-            flash("The petition was saved as a draft. Check it, then publish it.", "success")
+            flash(gettext("The petition was saved as a draft. Check it, then publish it."), "success")
             return to_petition(person, petition)
     elif request.method == "POST":
-        flash("The petition was not saved: correct the fields marked below.", "error")
+        flash(gettext("The petition was not saved: correct the fields marked below."), "error")
     return petition_form_page(person, None, form)
 
 

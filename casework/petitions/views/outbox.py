@@ -18,3 +18,9 @@ def outbox():
     if not mail.outbox_visible():
         abort(404)
     return render_template("petitions/outbox.html", emails=queries.latest_outbox(current_user))
+
+
+@bp.app_context_processor
+def _outbox_link() -> dict:
+    """`outbox_visible()` for the admin navigation, which links the outbox only where it exists."""
+    return {"outbox_visible": mail.outbox_visible}

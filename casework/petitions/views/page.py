@@ -11,6 +11,7 @@ from flask_login import current_user
 from casework import access, editing
 from casework.errors import OperationError
 from casework.forms import ConfirmForm
+from casework.i18n import gettext
 from casework.models import PUBLIC_FIELDS, Person, Petition, PetitionKind
 from casework.petitions import chart, operations, queries
 from casework.petitions.forms import CountForm, ExternalPetitionForm, HostedPetitionForm
@@ -107,7 +108,7 @@ def field_refused(form, exc: OperationError) -> None:
     field = getattr(exc, "field", None)
     target = form[field] if field and field in form else form.title
     target.errors = [*target.errors, str(exc)]
-    flash("The petition was not saved: correct the fields marked below.", "error")
+    flash(gettext("The petition was not saved: correct the fields marked below."), "error")
 
 
 def _saved_values(petition: Petition, form, fields: list[str]) -> dict:

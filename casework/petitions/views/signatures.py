@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from casework import access
 from casework.accounts.reauth import fresh_proof_required
+from casework.i18n import gettext
 from casework.models import Person, PetitionKind
 from casework.petitions import exports, operations, queries
 from casework.petitions.signature_forms import InvalidateForm
@@ -38,7 +39,7 @@ def invalidate(person_id: int, petition_id: int):
             return to_petition(person, petition)
         matched = len(queries.matching_signatures(petition.id, criteria))
     elif request.method == "POST":
-        flash("Nothing was invalidated: correct the fields marked below.", "error")
+        flash(gettext("Nothing was invalidated: correct the fields marked below."), "error")
     return render_template(
         "petitions/invalidate.html", form=form, person=person, petition=petition, matched=matched
     )

@@ -6,6 +6,7 @@ from flask import flash, render_template, request
 from flask_login import current_user
 
 from casework import access
+from casework.i18n import gettext
 from casework.models import PetitionKind
 from casework.petitions import operations, queries
 from casework.petitions.signature_forms import UpdateForm
@@ -26,7 +27,7 @@ def send_update(person_id: int, petition_id: int):
             return to_petition(person, petition)
         recipients = len(queries.update_recipients(petition.id))
     elif request.method == "POST":
-        flash("Nothing was sent: correct the fields marked below.", "error")
+        flash(gettext("Nothing was sent: correct the fields marked below."), "error")
     return render_template(
         "petitions/update.html",
         form=form,

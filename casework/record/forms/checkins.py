@@ -8,6 +8,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, VersionField
+from casework.i18n import _l
 from casework.models import CheckInOutcome
 from casework.record.forms.fields import HourField, max_length
 
@@ -16,27 +17,31 @@ class CheckInForm(BaseForm):
     """A reporting appointment with ICE and, once held, its outcome."""
 
     scheduled_on = DayField(
-        "Date",
-        validators=[InputRequired("Type the date of the check-in as YYYY-MM-DD, for example 2026-12-03.")],
+        _l("Date"),
+        validators=[
+            InputRequired(_l("Type the date of the check-in as YYYY-MM-DD, for example 2026-12-03."))
+        ],
     )
-    scheduled_time = HourField("Time", validators=[Optional()], description="Optional, on a 24-hour clock.")
+    scheduled_time = HourField(
+        _l("Time"), validators=[Optional()], description=_l("Optional, on a 24-hour clock.")
+    )
     office = StringField(
-        "ICE office",
+        _l("ICE office"),
         validators=[Optional(), max_length(200)],
-        description="For example Burlington ERO field office.",
+        description=_l("For example Burlington ERO field office."),
     )
     accompanied_by = StringField(
-        "Accompanied by",
+        _l("Accompanied by"),
         validators=[Optional(), max_length(300)],
-        description="Who goes with the person (volunteers, attorney, family).",
+        description=_l("Who goes with the person (volunteers, attorney, family)."),
     )
     outcome = EnumSelectField(
-        "Outcome",
+        _l("Outcome"),
         enum=CheckInOutcome,
         default=CheckInOutcome.SCHEDULED,
-        validators=[InputRequired("Choose the outcome, or “Scheduled” if not held yet.")],
+        validators=[InputRequired(_l("Choose the outcome, or “Scheduled” if not held yet."))],
     )
-    notes = TextAreaField("Notes", validators=[Optional(), max_length(4000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), max_length(4000)])
     version = VersionField()
 
     RECORD_FIELDS = ("scheduled_on", "scheduled_time", "office", "accompanied_by", "outcome", "notes")

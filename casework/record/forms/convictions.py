@@ -8,6 +8,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
+from casework.i18n import _l
 from casework.models import ConvictionLevel, Plea, TriState
 from casework.record.forms.fields import GroundsField, ListSelectField, max_length
 from casework.reference import US_STATES
@@ -18,32 +19,36 @@ class ConvictionForm(BaseForm):
 
     birth_date: date | None = None
 
-    state = ListSelectField("State", choices=options([("", "—")] + US_STATES), validators=[Optional()])
-    county = StringField("County", validators=[Optional(), max_length(100)])
+    state = ListSelectField(_l("State"), choices=options([("", "—")] + US_STATES), validators=[Optional()])
+    county = StringField(_l("County"), validators=[Optional(), max_length(100)])
     court = StringField(
-        "Court",
+        _l("Court"),
         validators=[Optional(), max_length(200)],
-        description="For example Superior Court of Middlesex County.",
+        description=_l("For example Superior Court of Middlesex County."),
     )
-    docket_number = StringField("Docket or case number", validators=[Optional(), max_length(100)])
+    docket_number = StringField(_l("Docket or case number"), validators=[Optional(), max_length(100)])
     statute = StringField(
-        "Statute",
+        _l("Statute"),
         validators=[Optional(), max_length(200)],
-        description="The section of the law, for example M.G.L. c. 269 § 10(a).",
+        description=_l("The section of the law, for example M.G.L. c. 269 § 10(a)."),
     )
     offense = StringField(
-        "Offense",
+        _l("Offense"),
         validators=[
             DataRequired(
-                "Type the offense as the judgment names it, for example “Unlawful possession of a firearm”."
+                _l(
+                    "Type the offense as the judgment names it, for example “Unlawful possession of a firearm”."
+                )
             ),
             max_length(300),
         ],
     )
-    level = EnumSelectField("Level", enum=ConvictionLevel, blank="— not known —", validators=[Optional()])
-    offense_date = DayField("Date of the offense", validators=[Optional(), NotInFuture("The offense date")])
+    level = EnumSelectField(_l("Level"), enum=ConvictionLevel, blank="— not known —", validators=[Optional()])
+    offense_date = DayField(
+        _l("Date of the offense"), validators=[Optional(), NotInFuture("The offense date")]
+    )
     conviction_date = DayField(
-        "Date of conviction",
+        _l("Date of conviction"),
         validators=[
             Optional(),
             NotInFuture("The conviction date"),
@@ -52,31 +57,31 @@ class ConvictionForm(BaseForm):
             ),
         ],
     )
-    plea = EnumSelectField("Plea", enum=Plea, blank="— not known —", validators=[Optional()])
+    plea = EnumSelectField(_l("Plea"), enum=Plea, blank="— not known —", validators=[Optional()])
     sentence = TextAreaField(
-        "Sentence",
+        _l("Sentence"),
         validators=[Optional(), max_length(2000)],
-        description="As imposed, for example “5 years, 3 suspended, 2 years probation”.",
+        description=_l("As imposed, for example “5 years, 3 suspended, 2 years probation”."),
     )
-    time_served = StringField("Time served", validators=[Optional(), max_length(200)])
+    time_served = StringField(_l("Time served"), validators=[Optional(), max_length(200)])
     removal_grounds = GroundsField(
-        "Grounds of removal it creates",
+        _l("Grounds of removal it creates"),
         validators=[Optional()],
-        description="Tick every ground the government alleges or could allege.",
+        description=_l("Tick every ground the government alleges or could allege."),
     )
     consequences_advised = EnumSelectField(
-        "Advised of immigration consequences before the plea",
+        _l("Advised of immigration consequences before the plea"),
         enum=TriState,
         default=TriState.UNKNOWN,
-        validators=[InputRequired("Choose yes, no or unknown.")],
+        validators=[InputRequired(_l("Choose yes, no or unknown."))],
     )
     interpreter_at_plea = EnumSelectField(
-        "Interpreter at the plea",
+        _l("Interpreter at the plea"),
         enum=TriState,
         default=TriState.UNKNOWN,
-        validators=[InputRequired("Choose yes, no or unknown.")],
+        validators=[InputRequired(_l("Choose yes, no or unknown."))],
     )
-    notes = TextAreaField("Notes", validators=[Optional(), max_length(8000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), max_length(8000)])
     version = VersionField()
 
     RECORD_FIELDS = (

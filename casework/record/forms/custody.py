@@ -6,6 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, options
+from casework.i18n import _l
 from casework.models import CustodyKind
 from casework.record.forms.fields import ListSelectField, max_length
 
@@ -21,26 +22,26 @@ class CustodyEventForm(BaseForm):
     """A new entry of the custody timeline (entries are never edited, only voided)."""
 
     kind = EnumSelectField(
-        "What happened",
+        _l("What happened"),
         enum=CustodyKind,
         blank="— choose —",
-        validators=[InputRequired("Choose what happened.")],
+        validators=[InputRequired(_l("Choose what happened."))],
     )
     occurred_on = DayField(
-        "On",
+        _l("On"),
         validators=[
-            InputRequired("Type the date it happened as YYYY-MM-DD, for example 2024-03-02."),
+            InputRequired(_l("Type the date it happened as YYYY-MM-DD, for example 2024-03-02.")),
             NotInFuture("The date of a custody event"),
         ],
     )
     facility = StringField(
-        "Facility",
+        _l("Facility"),
         validators=[Optional(), max_length(200)],
-        description="Detention center or jail, for example Plymouth County Correctional Facility.",
+        description=_l("Detention center or jail, for example Plymouth County Correctional Facility."),
     )
-    field_office = StringField("ICE field office", validators=[Optional(), max_length(200)])
+    field_office = StringField(_l("ICE field office"), validators=[Optional(), max_length(200)])
     # Its own element id: the form sits on the case page, whose notes section is id="notes".
-    notes = TextAreaField("Notes", validators=[Optional(), max_length(4000)], id="custody-notes")
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), max_length(4000)], id="custody-notes")
 
     RECORD_FIELDS = ("kind", "occurred_on", "facility", "field_office", "notes")
 
@@ -54,39 +55,39 @@ class CustodyPeriodForm(BaseForm):
     added after later entries)."""
 
     start_kind = ListSelectField(
-        "How it began",
+        _l("How it began"),
         choices=options([(k.value, k.label) for k in PERIOD_STARTS]),
         default=CustodyKind.ICE_ARREST.value,
-        validators=[InputRequired("Choose how the detention began.")],
+        validators=[InputRequired(_l("Choose how the detention began."))],
     )
     detained_on = DayField(
-        "Detained on",
+        _l("Detained on"),
         validators=[
-            InputRequired("Type the day the detention began as YYYY-MM-DD, for example 2009-04-30."),
+            InputRequired(_l("Type the day the detention began as YYYY-MM-DD, for example 2009-04-30.")),
             NotInFuture("The day the detention began"),
         ],
     )
     facility = StringField(
-        "Facility",
+        _l("Facility"),
         validators=[Optional(), max_length(200)],
-        description="Detention center or jail, for example Plymouth County Correctional Facility.",
+        description=_l("Detention center or jail, for example Plymouth County Correctional Facility."),
     )
-    field_office = StringField("ICE field office", validators=[Optional(), max_length(200)])
+    field_office = StringField(_l("ICE field office"), validators=[Optional(), max_length(200)])
     end_kind = ListSelectField(
-        "How it ended",
+        _l("How it ended"),
         choices=options([(k.value, k.label) for k in PERIOD_ENDS]),
         default=CustodyKind.RELEASED_SUPERVISION.value,
-        validators=[InputRequired("Choose how the detention ended.")],
+        validators=[InputRequired(_l("Choose how the detention ended."))],
     )
     released_on = DayField(
-        "Released on",
+        _l("Released on"),
         validators=[
-            InputRequired("Type the day of the release as YYYY-MM-DD, for example 2010-02-15."),
+            InputRequired(_l("Type the day of the release as YYYY-MM-DD, for example 2010-02-15.")),
             NotInFuture("The day of the release"),
             NotBefore("detained_on", "The release cannot be before the detention began; check both dates."),
         ],
     )
-    notes = TextAreaField("Notes", validators=[Optional(), max_length(4000)], id="custody-period-notes")
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), max_length(4000)], id="custody-period-notes")
 
     def start_data(self) -> dict:
         """The entry that starts the detention, keyed by CustodyEvent attribute."""
@@ -113,10 +114,12 @@ class VoidForm(BaseForm):
     """Void a mistaken custody entry: the reason is kept beside the struck-through entry."""
 
     reason = StringField(
-        "Why is this entry wrong?",
+        _l("Why is this entry wrong?"),
         validators=[
             DataRequired(
-                "Type why this entry is being voided, for example “wrong date: the arrest was on 2024-03-02”."
+                _l(
+                    "Type why this entry is being voided, for example “wrong date: the arrest was on 2024-03-02”."
+                )
             ),
             max_length(300),
         ],

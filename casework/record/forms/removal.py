@@ -6,6 +6,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField
+from casework.i18n import _l, gettext
 from casework.models import OrderType, RemovalStage, StayStatus
 from casework.record.forms.fields import OptionalUnless, max_length
 
@@ -14,22 +15,24 @@ class RemovalCaseForm(BaseForm):
     """The removal proceedings: stage, court, dates, order and stay."""
 
     stage = EnumSelectField(
-        "Stage",
+        _l("Stage"),
         enum=RemovalStage,
         default=RemovalStage.NO_PROCEEDINGS,
-        validators=[InputRequired("Choose where the removal case stands.")],
+        validators=[InputRequired(_l("Choose where the removal case stands."))],
     )
     court = StringField(
-        "Immigration court",
+        _l("Immigration court"),
         validators=[Optional(), max_length(200)],
-        description="For example Boston Immigration Court.",
+        description=_l("For example Boston Immigration Court."),
     )
     nta_date = DayField(
-        "Notice to Appear issued on", validators=[Optional(), NotInFuture("The Notice to Appear date")]
+        _l("Notice to Appear issued on"), validators=[Optional(), NotInFuture("The Notice to Appear date")]
     )
-    next_hearing_on = DayField("Next hearing", validators=[Optional()], description="May be in the future.")
+    next_hearing_on = DayField(
+        _l("Next hearing"), validators=[Optional()], description=_l("May be in the future.")
+    )
     order_date = DayField(
-        "Order of removal entered on",
+        _l("Order of removal entered on"),
         validators=[
             OptionalUnless(
                 lambda form: form.stage.data == RemovalStage.FINAL_ORDER,
@@ -43,23 +46,25 @@ class RemovalCaseForm(BaseForm):
         ],
     )
     order_type = EnumSelectField(
-        "Kind of order", enum=OrderType, blank="— no order —", validators=[Optional()]
+        _l("Kind of order"), enum=OrderType, blank="— no order —", validators=[Optional()]
     )
     appeal_waived = BooleanField(
-        "Appeal to the BIA waived",
-        description="Tick when the person waived appeal at the hearing: the order is final when entered, and "
-        "there is no appeal deadline.",
+        _l("Appeal to the BIA waived"),
+        description=_l(
+            "Tick when the person waived appeal at the hearing: the order is final when entered, and "
+            "there is no appeal deadline."
+        ),
     )
     stay_status = EnumSelectField(
-        "Stay of removal",
+        _l("Stay of removal"),
         enum=StayStatus,
         default=StayStatus.NONE,
-        validators=[InputRequired("Choose the stay status, or “No stay”.")],
+        validators=[InputRequired(_l("Choose the stay status, or “No stay”."))],
     )
     # the post-order custody clock pauses from the day a stay is granted and resumes the day it ends:
     # without these dates the clock would be wrong
     stay_granted_on = DayField(
-        "Stay granted on",
+        _l("Stay granted on"),
         validators=[
             OptionalUnless(
                 lambda form: form.stay_status.data in (StayStatus.GRANTED, StayStatus.ENDED),
@@ -69,7 +74,7 @@ class RemovalCaseForm(BaseForm):
         ],
     )
     stay_ended_on = DayField(
-        "Stay ended on",
+        _l("Stay ended on"),
         validators=[
             OptionalUnless(
                 lambda form: form.stay_status.data == StayStatus.ENDED,
@@ -79,7 +84,7 @@ class RemovalCaseForm(BaseForm):
             NotBefore("stay_granted_on", "The stay cannot end before it was granted; check both dates."),
         ],
     )
-    notes = TextAreaField("Notes", validators=[Optional(), max_length(8000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), max_length(8000)])
     version = VersionField()
 
     RECORD_FIELDS = (
@@ -100,16 +105,20 @@ class RemovalCaseForm(BaseForm):
         """Only a stay that has ended has an end date."""
         if self.stay_status.data != StayStatus.ENDED:
             raise ValidationError(
-                "Only a stay that has ended has an end date: choose “Stay ended” "
-                "as the stay status, or clear this date."
+                gettext(
+                    "Only a stay that has ended has an end date: choose “Stay ended” "
+                    "as the stay status, or clear this date."
+                )
             )
 
     def validate_appeal_waived(self, field):
         """Only an order that was entered can have its appeal waived."""
         if field.data and not self.order_date.data:
             raise ValidationError(
-                "Only an order can have its appeal waived: type the order date, or untick “Appeal to the BIA "
-                "waived”."
+                gettext(
+                    "Only an order can have its appeal waived: type the order date, or untick “Appeal to the BIA "
+                    "waived”."
+                )
             )
 
     def record_data(self) -> dict:

@@ -6,6 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
+from casework.i18n import _l, gettext
 from casework.models import TravelDocumentOutcome
 from casework.models.travel_documents import REPATRIATION_AGREEMENTS
 from casework.record.forms.fields import ListSelectField, OptionalUnless, max_length
@@ -17,36 +18,36 @@ class TravelDocumentForm(BaseForm):
     """ICE's request to a consulate for a travel document, and what the consulate decided."""
 
     country = StringField(
-        "Country asked",
+        _l("Country asked"),
         validators=[
-            DataRequired("Type the country whose consulate was asked, for example Cambodia."),
+            DataRequired(_l("Type the country whose consulate was asked, for example Cambodia.")),
             max_length(100),
         ],
     )
     agreement = ListSelectField(
-        "Repatriation agreement",
+        _l("Repatriation agreement"),
         validators=[Optional()],
         choices=options([("", "— none or not known —")] + [(a, a) for a in REPATRIATION_AGREEMENTS]),
     )
-    requested_on = DayField("Requested on", validators=[Optional(), NotInFuture("The request date")])
+    requested_on = DayField(_l("Requested on"), validators=[Optional(), NotInFuture("The request date")])
     interview_on = DayField(
-        "Consular interview",
+        _l("Consular interview"),
         validators=[
             Optional(),
             NotBefore(
                 "requested_on", "The consular interview cannot be before the request; check both dates."
             ),
         ],
-        description="May be in the future.",
+        description=_l("May be in the future."),
     )
     outcome = EnumSelectField(
-        "Outcome",
+        _l("Outcome"),
         enum=TravelDocumentOutcome,
         default=TravelDocumentOutcome.PENDING,
-        validators=[InputRequired("Choose the outcome, or “Requested, no decision”.")],
+        validators=[InputRequired(_l("Choose the outcome, or “Requested, no decision”."))],
     )
     decided_on = DayField(
-        "Decided on",
+        _l("Decided on"),
         validators=[
             OptionalUnless(
                 lambda form: form.outcome.data in DECIDED,
@@ -57,13 +58,13 @@ class TravelDocumentForm(BaseForm):
             NotBefore("requested_on", "The decision cannot be before the request; check both dates."),
         ],
     )
-    expires_on = DayField("Document expires on", validators=[Optional()])
+    expires_on = DayField(_l("Document expires on"), validators=[Optional()])
     refusal_reason = StringField(
-        "Reason given for the refusal",
+        _l("Reason given for the refusal"),
         validators=[Optional(), max_length(300)],
-        description="For example “not a citizen of Cambodia”.",
+        description=_l("For example “not a citizen of Cambodia”."),
     )
-    notes = TextAreaField("Notes", validators=[Optional(), max_length(4000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), max_length(4000)])
     version = VersionField()
 
     RECORD_FIELDS = (
@@ -82,7 +83,9 @@ class TravelDocumentForm(BaseForm):
         """A pending request has no decision date."""
         if self.outcome.data == TravelDocumentOutcome.PENDING:
             raise ValidationError(
-                "A request still pending has no decision date: choose the outcome, or clear this date."
+                gettext(
+                    "A request still pending has no decision date: choose the outcome, or clear this date."
+                )
             )
 
     def validate_expires_on(self, field):
@@ -91,18 +94,24 @@ class TravelDocumentForm(BaseForm):
             return
         if self.outcome.data != TravelDocumentOutcome.ISSUED:
             raise ValidationError(
-                "Only an issued document expires: choose “Issued” as the outcome, or clear this date."
+                gettext(
+                    "Only an issued document expires: choose “Issued” as the outcome, or clear this date."
+                )
             )
         decided = self.decided_on.data
         if decided and field.data <= decided:
-            raise ValidationError("The expiry date must be after the decision date; check both dates.")
+            raise ValidationError(
+                gettext("The expiry date must be after the decision date; check both dates.")
+            )
 
     def validate_refusal_reason(self, field):
         """Only a refused request has a refusal reason."""
         if field.data and self.outcome.data != TravelDocumentOutcome.REFUSED:
             raise ValidationError(
-                "Only a refused request has a refusal reason: choose “Refused” as the "
-                "outcome, or clear the reason."
+                gettext(
+                    "Only a refused request has a refusal reason: choose “Refused” as the "
+                    "outcome, or clear the reason."
+                )
             )
 
     def record_data(self) -> dict:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from casework import access, editing
 from casework.access import CaseItem
 from casework.forms import BaseForm
+from casework.i18n import gettext
 from casework.models import Conviction, Person
 from casework.record import operations, queries
 from casework.record.forms import ConvictionForm
@@ -38,7 +39,7 @@ def add_conviction(person_id: int):
     form = _conviction_form(person, version=0)
     if form.validate_on_submit():
         operations.create_conviction(current_user, person, form.record_data())
-        flash("The conviction was added.", "success")
+        flash(gettext("The conviction was added."), "success")
         return redirect(case_url(person.id, "convictions"))
     if request.method == "POST":
         flash(NOT_SAVED, "error")

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
 from casework import access
+from casework.i18n import gettext
 from casework.models import CustodyEvent
 from casework.record import operations, queries
 from casework.record.forms import CustodyEventForm, CustodyPeriodForm, VoidForm
@@ -30,7 +31,7 @@ def add_custody_event(person_id: int):
             flash(f"Recorded: {event.kind.label} on {event.occurred_on}.", "success")
             return redirect(case_url(person.id, "removal"))
     elif request.method == "POST":
-        flash("Not recorded: correct the fields marked below.", "error")
+        flash(gettext("Not recorded: correct the fields marked below."), "error")
     events = queries.custody_events(person)
     return render_template("record/custody_form.html", form=form, person=person, events=events)
 
@@ -54,7 +55,7 @@ def add_custody_period(person_id: int):
             flash(f"Recorded: detained {start.occurred_on} to {end.occurred_on}.", "success")
             return redirect(case_url(person.id, "removal"))
     elif request.method == "POST":
-        flash("Not recorded: correct the fields marked below.", "error")
+        flash(gettext("Not recorded: correct the fields marked below."), "error")
     events = queries.custody_events(person)
     return render_template("record/custody_period_form.html", form=form, person=person, events=events)
 
@@ -64,7 +65,7 @@ def void_custody_event(person_id: int, event_id: int):
     """Confirm with a reason, then void a mistaken custody entry."""
     person, event = access.get_case_item_or_404(CustodyEvent, event_id, person_id, need="edit")
     if event.voided_at is not None:
-        flash("This entry was already voided.", "info")
+        flash(gettext("This entry was already voided."), "info")
         return redirect(case_url(person.id, "removal"))
     form = VoidForm()
     if form.validate_on_submit():
@@ -75,8 +76,8 @@ def void_custody_event(person_id: int, event_id: int):
             crossed="Someone else changed this case at the same moment; nothing was voided. Try again.",
         )
         if voided is not None:
-            flash("The entry was voided; it stays in the timeline, struck through.", "success")
+            flash(gettext("The entry was voided; it stays in the timeline, struck through."), "success")
             return redirect(case_url(person.id, "removal"))
     elif request.method == "POST":
-        flash("Not voided: correct the field marked below.", "error")
+        flash(gettext("Not voided: correct the field marked below."), "error")
     return render_template("record/void.html", form=form, person=person, event=event)

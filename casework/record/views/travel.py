@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
 from casework import access, editing
+from casework.i18n import gettext
 from casework.models import TravelDocument
 from casework.record import operations
 from casework.record.forms import TravelDocumentForm
@@ -20,7 +21,7 @@ def add_travel_document(person_id: int):
     form = TravelDocumentForm(version=0)
     if form.validate_on_submit():
         operations.create_travel_document(current_user, person, form.record_data())
-        flash("The travel document request was added.", "success")
+        flash(gettext("The travel document request was added."), "success")
         return redirect(case_url(person.id, "travel-documents"))
     if request.method == "POST":
         flash(NOT_SAVED, "error")

@@ -8,6 +8,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
+from casework.i18n import _l, gettext
 from casework.models import ReliefKind, ReliefStatus
 from casework.relief.forms.fields import (
     CHOOSE_FROM_LIST,
@@ -22,7 +23,8 @@ TEMPLATE_BEST_MATCH = "best"
 TEMPLATE_NONE = "none"
 
 NOTES = TextAreaField(
-    "Notes", validators=[Optional(), Length(max=20000, message="Keep the notes under 20,000 characters.")]
+    _l("Notes"),
+    validators=[Optional(), Length(max=20000, message=_l("Keep the notes under 20,000 characters."))],
 )
 
 
@@ -30,40 +32,43 @@ class ApplicationCreateForm(BaseForm):
     """Open an application: what is sought, where, from which template, and who works on it."""
 
     kind = EnumSelectField(
-        "Kind of relief",
+        _l("Kind of relief"),
         enum=ReliefKind,
         blank="— choose —",
-        validators=[InputRequired("Choose the kind of relief.")],
+        validators=[InputRequired(_l("Choose the kind of relief."))],
     )
     jurisdiction = SelectField(
-        "Jurisdiction",
+        _l("Jurisdiction"),
         choices=options([("", "— choose —"), *JURISDICTIONS]),
-        validators=[InputRequired("Choose the state whose authorities decide, or Federal.")],
+        validators=[InputRequired(_l("Choose the state whose authorities decide, or Federal."))],
         invalid_choice_message=CHOOSE_FROM_LIST,
     )
     forum = FORUM
     template = SelectField(
-        "Steps from template",
+        _l("Steps from template"),
         choices=[],
         invalid_choice_message=CHOOSE_FROM_LIST,
-        description="The steps and their due dates are copied into the application; you can "
-        "change them afterwards.",
+        description=_l(
+            "The steps and their due dates are copied into the application; you can change them afterwards."
+        ),
     )
     opened_on = DayField(
-        "Opened on",
+        _l("Opened on"),
         default=date.today,
         validators=[
-            InputRequired("Type the date the work started, as YYYY-MM-DD."),
+            InputRequired(_l("Type the date the work started, as YYYY-MM-DD.")),
             NotInFuture("The opening date"),
         ],
-        description="Due dates of the steps count from this day.",
+        description=_l("Due dates of the steps count from this day."),
     )
-    convictions = CheckboxListField("Convictions it targets")
-    lead_id = IdSelectField("Lead")
+    convictions = CheckboxListField(_l("Convictions it targets"))
+    lead_id = IdSelectField(_l("Lead"))
     lead_counsel_id = IdSelectField(
-        "Lead counsel",
-        description="From the contacts directory; add co-counsel, a pro bono firm or a partner organization on the "
-        "application's page.",
+        _l("Lead counsel"),
+        description=_l(
+            "From the contacts directory; add co-counsel, a pro bono firm or a partner organization on the "
+            "application's page."
+        ),
     )
     notes = NOTES
 
@@ -84,29 +89,31 @@ class ApplicationCreateForm(BaseForm):
 class ApplicationEditForm(BaseForm):
     """Where the application stands, and who works on it."""
 
-    status = EnumSelectField("Status", enum=ReliefStatus, validators=[InputRequired("Choose a status.")])
+    status = EnumSelectField(
+        _l("Status"), enum=ReliefStatus, validators=[InputRequired(_l("Choose a status."))]
+    )
     # No Optional(): the status decides whether the dates are needed (validate_filed_on, validate_decided_on).
     filed_on = DayField(
-        "Filed on",
+        _l("Filed on"),
         validators=[NotInFuture("The filing date")],
-        description="Needed once the application is filed.",
+        description=_l("Needed once the application is filed."),
     )
     decided_on = DayField(
-        "Decided on",
+        _l("Decided on"),
         validators=[
             NotInFuture("The decision date"),
             NotBefore("filed_on", "The decision date cannot be before the filing date; check both dates."),
         ],
-        description="Needed once the application is granted or denied.",
+        description=_l("Needed once the application is granted or denied."),
     )
     outcome = TextAreaField(
-        "Outcome",
-        validators=[Optional(), Length(max=4000, message="Keep the outcome under 4,000 characters.")],
-        description="What was decided, and any conditions.",
+        _l("Outcome"),
+        validators=[Optional(), Length(max=4000, message=_l("Keep the outcome under 4,000 characters."))],
+        description=_l("What was decided, and any conditions."),
     )
     forum = FORUM
-    lead_id = IdSelectField("Lead")
-    convictions = CheckboxListField("Convictions it targets")
+    lead_id = IdSelectField(_l("Lead"))
+    convictions = CheckboxListField(_l("Convictions it targets"))
     notes = NOTES
     version = VersionField()
 
@@ -131,8 +138,10 @@ class ApplicationEditForm(BaseForm):
             )
         if field.data and status == ReliefStatus.PREPARING:
             raise ValidationError(
-                "An application still being prepared has no filing date: clear the date, or "
-                "choose the status “Filed”."
+                gettext(
+                    "An application still being prepared has no filing date: clear the date, or "
+                    "choose the status “Filed”."
+                )
             )
 
     def validate_decided_on(self, field):
@@ -144,8 +153,10 @@ class ApplicationEditForm(BaseForm):
             )
         if field.data and status is not None and not status.is_closed:
             raise ValidationError(
-                "Only a granted, denied or withdrawn application has a decision date: clear the "
-                "date, or choose the status the decision gave."
+                gettext(
+                    "Only a granted, denied or withdrawn application has a decision date: clear the "
+                    "date, or choose the status the decision gave."
+                )
             )
         if field.data and self.opened_on and field.data < self.opened_on:
             raise ValidationError(

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.forms import coerce_id, parse_int
+from casework.i18n import _l
 from casework.reference import US_STATES
 
 CHOOSE_FROM_LIST = "Choose one of the options in the list."
@@ -74,14 +75,14 @@ class DaysField(IntegerField):
 
 # Fields that applications and templates share (who decides) and that steps and template steps share.
 FORUM = StringField(
-    "Forum / decision maker",
-    validators=[Optional(), Length(max=200, message="Keep this under 200 characters.")],
-    description="For example: the Governor's Office, the Parole Board, the Superior Court.",
+    _l("Forum / decision maker"),
+    validators=[Optional(), Length(max=200, message=_l("Keep this under 200 characters."))],
+    description=_l("For example: the Governor's Office, the Parole Board, the Superior Court."),
 )
 STEP_TITLE = StringField(
-    "Step",
+    _l("Step"),
     validators=[
-        DataRequired("Type what has to be done, for example “Ask the District Attorney for a letter”."),
-        Length(max=300, message="Keep the step under 300 characters."),
+        DataRequired(_l("Type what has to be done, for example “Ask the District Attorney for a letter”.")),
+        Length(max=300, message=_l("Keep the step under 300 characters.")),
     ],
 )

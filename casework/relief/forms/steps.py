@@ -8,6 +8,7 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.forms import BaseForm, DayField, NotInFuture, VersionField, options
+from casework.i18n import _l
 from casework.models import ReliefStatus
 from casework.relief.forms.fields import STEP_TITLE, IdSelectField
 
@@ -16,7 +17,9 @@ class StepForm(BaseForm):
     """A step added to an application."""
 
     title = STEP_TITLE
-    due_on = DayField("Due on", validators=[Optional()], description="Leave empty if there is no deadline.")
+    due_on = DayField(
+        _l("Due on"), validators=[Optional()], description=_l("Leave empty if there is no deadline.")
+    )
 
     def step_data(self) -> dict:
         """The submitted values keyed by ReliefStep attribute."""
@@ -28,11 +31,11 @@ class StepEditForm(StepForm):
     the rule."""
 
     due_on = DayField(
-        "Due on",
+        _l("Due on"),
         validators=[Optional()],
-        description="A date typed here is set by hand: the rule no longer moves it.",
+        description=_l("A date typed here is set by hand: the rule no longer moves it."),
     )
-    follow_rule = BooleanField("Let the rule set the date again (forget the date set by hand)")
+    follow_rule = BooleanField(_l("Let the rule set the date again (forget the date set by hand)"))
     version = VersionField()
 
     def step_data(self) -> dict:
@@ -48,11 +51,11 @@ class StepDoneForm(BaseForm):
     """Mark a step done, on a given day (today unless said otherwise)."""
 
     done_on = DayField(
-        "Done on", default=date.today, validators=[Optional(), NotInFuture("The date it was done")]
+        _l("Done on"), default=date.today, validators=[Optional(), NotInFuture("The date it was done")]
     )
     # Only the decision step shows it: what was decided, which closes the application.
     outcome = SelectField(
-        "Decision",
+        _l("Decision"),
         choices=options([("", "— choose —"), ("granted", "Granted"), ("denied", "Denied")]),
         default="",
         invalid_choice_message="Choose granted or denied.",
@@ -75,10 +78,10 @@ class StepNoteForm(BaseForm):
     """A line for the step's log."""
 
     note = TextAreaField(
-        "Note",
+        _l("Note"),
         validators=[
-            DataRequired("Type the note to add, for example who you called and what they said."),
-            Length(max=2000, message="Keep a note under 2,000 characters."),
+            DataRequired(_l("Type the note to add, for example who you called and what they said.")),
+            Length(max=2000, message=_l("Keep a note under 2,000 characters.")),
         ],
     )
 
@@ -86,5 +89,5 @@ class StepNoteForm(BaseForm):
 class StepAssignForm(BaseForm):
     """Who does the step."""
 
-    assignee_id = IdSelectField("Assigned to")
+    assignee_id = IdSelectField(_l("Assigned to"))
     version = VersionField()

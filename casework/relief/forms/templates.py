@@ -6,6 +6,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from casework.forms import BaseForm, EnumSelectField, VersionField, options, parse_int
+from casework.i18n import _l, gettext
 from casework.models import ReliefKind
 from casework.relief.forms.fields import (
     CHOOSE_FROM_LIST,
@@ -27,24 +28,24 @@ class TemplateForm(BaseForm):
     """An organization's own relief template."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[
-            DataRequired("Type a name, for example “Oregon: pardon petition to the Governor”."),
-            Length(max=200, message="Keep the name under 200 characters."),
+            DataRequired(_l("Type a name, for example “Oregon: pardon petition to the Governor”.")),
+            Length(max=200, message=_l("Keep the name under 200 characters.")),
         ],
     )
     jurisdiction = SelectField(
-        "Jurisdiction",
+        _l("Jurisdiction"),
         choices=options(TEMPLATE_JURISDICTIONS),
-        validators=[InputRequired("Choose a jurisdiction, or “Any jurisdiction”.")],
+        validators=[InputRequired(_l("Choose a jurisdiction, or “Any jurisdiction”."))],
         invalid_choice_message=CHOOSE_FROM_LIST,
     )
-    kind = EnumSelectField("Kind of relief", enum=ReliefKind, blank="Any kind", validators=[Optional()])
+    kind = EnumSelectField(_l("Kind of relief"), enum=ReliefKind, blank="Any kind", validators=[Optional()])
     forum = FORUM
     description = TextAreaField(
-        "Description",
-        validators=[Optional(), Length(max=8000, message="Keep the description under 8,000 characters.")],
-        description="The process in a few sentences: who decides, statutory clocks.",
+        _l("Description"),
+        validators=[Optional(), Length(max=8000, message=_l("Keep the description under 8,000 characters."))],
+        description=_l("The process in a few sentences: who decides, statutory clocks."),
     )
 
     def template_data(self) -> dict:
@@ -73,41 +74,46 @@ class TemplateStepForm(BaseForm):
     title = STEP_TITLE
     # "" the opening day, "filed" / "hearing" / "decided" the application's day, a number: that step.
     anchor_position = SelectField(
-        "Counted from",
+        _l("Counted from"),
         choices=[],
         invalid_choice_message=CHOOSE_FROM_LIST,
-        description="The day the application is opened; the filing, the hearing or the decision (their real "
-        "day once known, until then the step marked as that milestone); or another step (its done day, "
-        "until then its own date).",
+        description=_l(
+            "The day the application is opened; the filing, the hearing or the decision (their real "
+            "day once known, until then the step marked as that milestone); or another step (its done day, "
+            "until then its own date)."
+        ),
     )
     milestone = SelectField(
-        "This step is",
+        _l("This step is"),
         choices=options(MILESTONES),
         default="",
         invalid_choice_message=CHOOSE_FROM_LIST,
-        description="Done, the filing step sets the application's filing day and status; the hearing step's "
-        "date is the hearing's; the decision step asks for the outcome.",
+        description=_l(
+            "Done, the filing step sets the application's filing day and status; the hearing step's "
+            "date is the hearing's; the decision step asks for the outcome."
+        ),
     )
     offset_days = DaysField(
-        "Days after",
+        _l("Days after"),
         validators=[InputRequired(DaysField.MESSAGE)],
         default=0,
-        description="Negative: that many days before the anchor (a notice before a hearing).",
+        description=_l("Negative: that many days before the anchor (a notice before a hearing)."),
     )
     schedule = SelectField(
-        "Schedule",
+        _l("Schedule"),
         choices=options(SCHEDULES),
         default="offset",
-        validators=[InputRequired("Choose a schedule.")],
+        validators=[InputRequired(_l("Choose a schedule."))],
         invalid_choice_message=CHOOSE_FROM_LIST,
     )
     schedule_months = StringField(
-        "Months of the sittings",
+        _l("Months of the sittings"),
         validators=[Length(max=40)],
-        description="Quarterly schedule only: month numbers, for example 3,6,9,12.",
+        description=_l("Quarterly schedule only: month numbers, for example 3,6,9,12."),
     )
     notes = TextAreaField(
-        "Notes", validators=[Optional(), Length(max=4000, message="Keep the notes under 4,000 characters.")]
+        _l("Notes"),
+        validators=[Optional(), Length(max=4000, message=_l("Keep the notes under 4,000 characters."))],
     )
 
     def __init__(self, *args, **kwargs):
@@ -130,7 +136,7 @@ class TemplateStepForm(BaseForm):
         months = parse_months(field.data)
         if months is None:
             raise ValidationError(
-                "Type the months as numbers from 1 to 12 separated by commas, for example 3,6,9,12."
+                gettext("Type the months as numbers from 1 to 12 separated by commas, for example 3,6,9,12.")
             )
 
     def step_data(self) -> dict:
@@ -179,9 +185,9 @@ class MoveForm(BaseForm):
     """Move a template step up or down."""
 
     direction = SelectField(
-        "Direction",
+        _l("Direction"),
         choices=options([("up", "Up"), ("down", "Down")]),
-        validators=[InputRequired("Choose up or down.")],
+        validators=[InputRequired(_l("Choose up or down."))],
         invalid_choice_message=CHOOSE_FROM_LIST,
     )
 

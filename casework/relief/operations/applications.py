@@ -9,6 +9,7 @@ from casework import audit
 from casework.editing import check_version, flush_versioned
 from casework.errors import EditConflict, OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import (
     Conviction,
     CounselRole,
@@ -48,7 +49,7 @@ def _convictions_of(person: Person, ids: list[int]) -> list[Conviction]:
         )
     )
     if len(rows) != len(set(ids)):
-        raise OperationError("Tick only convictions of this person.")
+        raise OperationError(gettext("Tick only convictions of this person."))
     return rows
 
 
@@ -80,7 +81,9 @@ def create_application(
     if data.get("lead_counsel_id") is not None:
         lead_counsel = queries.directory_contact(person, data["lead_counsel_id"], actor)
         if lead_counsel is None:
-            raise OperationError("Choose the lead counsel from the case organization's contacts directory.")
+            raise OperationError(
+                gettext("Choose the lead counsel from the case organization's contacts directory.")
+            )
         db.session.add(
             ReliefCounsel(application_id=application.id, contact_id=lead_counsel.id, role=CounselRole.LEAD)
         )

@@ -13,6 +13,7 @@ from casework import access, audit
 from casework.editing import versioned_update
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.models import (
     Contact,
     CounselRole,
@@ -100,7 +101,9 @@ def update_prosecutor(
     """Record the prosecutor's position (an edit of the application, from `expected_version`)."""
     position = ProsecutorPosition(data["prosecutor_position"])
     if data.get("prosecutor_position_on") and position == ProsecutorPosition.UNKNOWN:
-        raise OperationError("A date goes with a position: choose what the prosecutor's office said.")
+        raise OperationError(
+            gettext("A date goes with a position: choose what the prosecutor's office said.")
+        )
     contact = _directory_contact(actor, person, data.get("prosecutor_contact_id"))
     changed = versioned_update(
         actor, application, data, expected_version, action="relief.prosecutor_updated", person=person
@@ -187,9 +190,9 @@ def _check_support(actor: User, person: Person, data: dict, record: SupportRecor
         return
     document = db.session.get(Document, document_id)
     if document is None or document.person_id != person.id:
-        raise OperationError("Choose one of the case's documents, or none.")
+        raise OperationError(gettext("Choose one of the case's documents, or none."))
     if document.privileged and not access.can(actor, "view_privileged", person):
-        raise OperationError("Choose one of the case's documents, or none.")
+        raise OperationError(gettext("Choose one of the case's documents, or none."))
 
 
 def _directory_contact(actor: User, person: Person, contact_id: int | None) -> Contact | None:

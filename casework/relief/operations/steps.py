@@ -15,6 +15,7 @@ from casework import audit
 from casework.editing import check_version, flush_versioned
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.locking import lock_row
 from casework.models import Person, ReliefApplication, ReliefStatus, ReliefStep, User
 from casework.models.base import apply_changes
@@ -106,7 +107,9 @@ def assign_step(
     if step.assignee_id == new_id:
         return False
     if assignee is not None and (assignee.org_id != person.org_id or not assignee.active):
-        raise OperationError("Steps go to active users of the case's organization; choose one from the list.")
+        raise OperationError(
+            gettext("Steps go to active users of the case's organization; choose one from the list.")
+        )
     step.assignee_id = new_id
     step.assignee = assignee
     flush_versioned(["assignee_id"])

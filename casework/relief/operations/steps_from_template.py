@@ -15,6 +15,7 @@ from datetime import date
 from casework import audit
 from casework.errors import OperationError
 from casework.extensions import db
+from casework.i18n import gettext
 from casework.locking import lock_row
 from casework.models import Person, ReliefApplication, ReliefStep, ReliefTemplate, ReliefTemplateStep, User
 from casework.relief import dates, schedule
@@ -129,7 +130,7 @@ def apply_revision(
     db.session.refresh(application)  # as stored now: someone may have applied the revision while we waited
     if not newer_revision(application, template):
         raise OperationError(
-            "The application follows this revision already: someone applied it a moment ago."
+            gettext("The application follows this revision already: someone applied it a moment ago.")
         )
     steps = dates.steps_of(application)
     planned = plan(template, steps)

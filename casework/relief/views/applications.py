@@ -8,6 +8,7 @@ from flask_login import current_user
 from casework import access, editing
 from casework.errors import OperationError
 from casework.forms import ConfirmForm
+from casework.i18n import gettext
 from casework.models import Person, ReliefApplication, ReliefTemplate
 from casework.relief import dates, operations, queries
 from casework.relief.forms import ApplicationCreateForm, ApplicationEditForm
@@ -30,7 +31,7 @@ def new(person_id: int):
             flash(_opened_message(template), "success")
             return redirect(url_for("relief.show", person_id=person.id, application_id=application.id))
     if request.method == "POST":
-        flash("The application was not opened: correct the fields marked below.", "error")
+        flash(gettext("The application was not opened: correct the fields marked below."), "error")
     return render_template("relief/new.html", form=form, person=person)
 
 
@@ -143,7 +144,7 @@ def template_revision(person_id: int, application_id: int):
     template = queries.template_of(application)
     back = url_for("relief.show", person_id=person.id, application_id=application.id)
     if template is None or not operations.newer_revision(application, template):
-        flash("The application already follows its template as it is.", "info")
+        flash(gettext("The application already follows its template as it is."), "info")
         return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from casework import access, editing
 from casework.errors import OperationError
+from casework.i18n import gettext
 from casework.models import Person, ReliefApplication, ReliefCounsel, SupportRecord
 from casework.relief import loaders, operations
 from casework.relief.forms import CounselForm, ProsecutorForm, SupportForm
@@ -45,7 +46,7 @@ def add_counsel(person_id: int, application_id: int):
         if added is not None:
             flash(f"{contact.name} was added as {form.role.data.label.lower()}.", "success")
             return redirect(_application_url(person, application, "#counsel"))
-    flash("The counsel was not added: correct the fields marked below.", "error")
+    flash(gettext("The counsel was not added: correct the fields marked below."), "error")
     return pages.application_page(person, application, counsel_form=form)
 
 
@@ -121,10 +122,10 @@ def new_support(person_id: int, application_id: int):
             form, lambda: operations.add_support(current_user, person, application, form.support_data())
         )
         if record is not None:
-            flash("The record of support was added.", "success")
+            flash(gettext("The record of support was added."), "success")
             return redirect(_application_url(person, application, "#support"))
     elif request.method == "POST":
-        flash("The record of support was not added: correct the fields marked below.", "error")
+        flash(gettext("The record of support was not added: correct the fields marked below."), "error")
     return pages.support_page(person, application, form, None, None)
 
 

@@ -16,6 +16,7 @@ from flask_login import current_user
 from casework import access, editing, unit_of_work
 from casework.errors import EditConflict, OperationError
 from casework.forms import BaseForm
+from casework.i18n import gettext
 from casework.models import Person, ReliefApplication, ReliefStep
 from casework.relief import operations
 from casework.relief.forms import (
@@ -134,7 +135,7 @@ def add_step(person_id: int, application_id: int):
     )
     form = StepForm()
     if not form.validate_on_submit():
-        flash("The step was not added: correct the fields marked below.", "error")
+        flash(gettext("The step was not added: correct the fields marked below."), "error")
         return pages.application_page(person, application, add_form=form)
     step = editing.submit(
         form, lambda: operations.add_step(current_user, person, application, form.step_data())

@@ -10,6 +10,7 @@ from flask_login import current_user
 from casework import access, editing
 from casework.errors import OperationError
 from casework.forms import ConfirmForm
+from casework.i18n import gettext
 from casework.models import ReliefTemplate, ReliefTemplateStep
 from casework.relief import operations, queries
 from casework.relief.clocks import clock_text, template_preview
@@ -53,10 +54,10 @@ def new_template():
     form = TemplateForm()
     if form.validate_on_submit():
         template = operations.create_template(current_user, form.template_data())
-        flash("The template was created: add its steps.", "success")
+        flash(gettext("The template was created: add its steps."), "success")
         return redirect(_template_url(template.id))
     if request.method == "POST":
-        flash("The template was not created: correct the fields marked below.", "error")
+        flash(gettext("The template was not created: correct the fields marked below."), "error")
     return render_template("relief/template_form.html", form=form, template=None)
 
 
@@ -106,7 +107,7 @@ def copy_template(template_id: int):
     source = access.get_relief_template_or_404(template_id)
     editing.require_confirmation()
     copy = operations.copy_template(current_user, source)
-    flash("The template was copied to your organization: adapt it here.", "success")
+    flash(gettext("The template was copied to your organization: adapt it here."), "success")
     return redirect(_template_url(copy.id))
 
 
@@ -161,10 +162,10 @@ def new_template_step(template_id: int):
             on_refused=_under_anchor,
         )
         if step is not None:
-            flash("The step was added.", "success")
+            flash(gettext("The step was added."), "success")
             return redirect(_template_url(template.id, "#steps"))
     if request.method == "POST":
-        flash("The step was not added: correct the fields marked below.", "error")
+        flash(gettext("The step was not added: correct the fields marked below."), "error")
     return _template_step_form_page(template, form)
 
 
@@ -218,9 +219,9 @@ def move_template_step(template_id: int, step_id: int):
     template, step = access.get_relief_template_step_or_404(step_id, template_id)
     form = MoveForm()
     if not form.validate_on_submit():
-        flash("The step was not moved: choose up or down.", "error")
+        flash(gettext("The step was not moved: choose up or down."), "error")
     elif operations.move_template_step(current_user, template, step, form.direction.data):
         flash(f"The step is now step {step.position}.", "success")
     else:
-        flash("The step is already at that end of the list.", "info")
+        flash(gettext("The step is already at that end of the list."), "info")
     return redirect(_template_url(template_id, "#steps"))
