@@ -189,6 +189,9 @@ def _bulk_people(org_id: int, n: int) -> int:
     from casework.extensions import db
     from casework.models import Person
     from casework.models.text import fold
+    from casework.sealing import a_number_index, ring
+
+    keys = ring(fresh=True)
 
     rng = random.Random(42)
     today = date.today()
@@ -210,6 +213,7 @@ def _bulk_people(org_id: int, n: int) -> int:
                     "community": rng.choice(["Cambodian", "Vietnamese", "Lao"]),
                     "case_status": rng.choice(["intake", "active", "monitoring"]),
                     "a_number": f"{200_000_000 + i:09d}",
+                    "a_number_index": a_number_index(f"{200_000_000 + i:09d}", keys),  # what lookups compare
                     "interpreter_needed": False,
                     "search_text": " | ".join(fold(x) for x in (legal, alias, native) if x),
                     "sort_name": fold(legal),
