@@ -30,7 +30,8 @@ def weasyprint_alone(html: str, runs: int, queue) -> None:
     """In a fresh process: render the HTML `runs` times; report times and peak memory."""
     from weasyprint import HTML
 
-    from casework.pdf import BASE_URL, SafeURLFetcher
+    from casework.pdf import BASE_URL
+    from casework.pdf_engine import SafeURLFetcher
 
     times = []
     for _ in range(runs):

@@ -15,7 +15,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from limits.strategies import RateLimiter
+from limits.storage import RedisStorage
+from limits.strategies import FixedWindowRateLimiter, RateLimiter
 
 from casework.models.base import Base
 
@@ -37,6 +38,27 @@ class FallbackLimiter(Limiter):
         if strategy is self._fallback_limiter or not self._in_memory_fallback_enabled:
             return strategy
         return _Guarded(self, strategy)  # type: ignore[return-value]
+
+    def hit_all(self, hits: list[tuple[Any, tuple[str, ...]]]) -> list[bool]:
+        """Count one hit on each (limit, identifiers): True for each limit still respected. With a Redis storage
+        and fixed windows, all of them in one pipelined round trip; otherwise (memory, another strategy, or the
+        storage down: the in-process fallback) one `hit` each, as `limiter.hit` counts them."""
+        strategy = super().limiter
+        storage = getattr(strategy, "storage", None)
+        if isinstance(strategy, FixedWindowRateLimiter) and isinstance(storage, RedisStorage):
+            try:
+                pipe = storage.get_connection().pipeline(transaction=False)  # type: ignore[attr-defined]
+                for item, ids in hits:
+                    key = storage.prefixed_key(item.key_for(*ids))
+                    storage.lua_incr_expire([key], [item.get_expiry(), 1], client=pipe)
+                counts = pipe.execute()
+                return [int(count) <= item.amount for count, (item, _) in zip(counts, hits, strict=True)]
+            except Exception as exc:  # noqa: BLE001 - any storage client error means "storage down"
+                fallback = self.storage_failed(exc)
+                if fallback is None:
+                    raise
+                return [fallback.hit(item, *ids) for item, ids in hits]
+        return [self.limiter.hit(item, *ids) for item, ids in hits]
 
     def storage_failed(self, error: Exception) -> RateLimiter | None:
         """Switch to the in-memory limits after a storage error; None when no fallback is configured."""

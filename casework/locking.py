@@ -8,10 +8,14 @@ PostgreSQL: `SELECT .. FOR UPDATE` on that row; a second request waits for the f
 COMMITTED, its next statement sees what the first wrote. SQLite has one writer at a time for the whole
 database: a write that changes nothing takes that lock before the count is read (the driver opens the
 transaction at the first write, so nothing read earlier in the request pins an older snapshot).
+
+`lock_within` locks a name inside a row (one mailbox of one petition) rather than the row: on PostgreSQL an
+advisory lock held until the commit, so that signers of other mailboxes never wait for each other.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import cast
 
 import sqlalchemy as sa
@@ -32,3 +36,18 @@ def lock_row(model: type[Base], row_id: int) -> None:
         db.session.execute(sa.update(table).where(table.c.id == row_id).values(unchanged))
     else:
         db.session.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
+
+
+def lock_within(model: type[Base], row_id: int, name: str) -> None:
+    """Lock one named thing inside row `row_id` of `model` (the signatures of one mailbox on one petition) until
+    the unit of work ends, without holding the row itself: requests about other names go on in parallel.
+
+    PostgreSQL: a transaction-level advisory lock on a 64-bit hash of (table, row, name). SQLite has one writer
+    at a time anyway: the row's lock (`lock_row`)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        lock_row(model, row_id)
+        return
+    table = cast(sa.Table, model.__table__)
+    digest = hashlib.blake2b(f"{table.name}:{row_id}:{name}".encode(), digest_size=8).digest()
+    key = int.from_bytes(digest, "big", signed=True)
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))

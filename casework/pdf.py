@@ -14,11 +14,12 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
-import mimetypes
 import multiprocessing
 import os
 import pickle
 import resource
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,8 +27,6 @@ from pathlib import Path
 
 import jinja2
 from flask import current_app
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.local import LocalProxy
 
 from casework.extensions import db
@@ -44,31 +43,6 @@ class RenderFailed(Exception):
     status = 503  # what the page saying so answers: the service could not do it now
 
 
-class SafeURLFetcher(URLFetcher):
-    """Serves data: URLs and the app's static files; refuses every other URL (and records it)."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=1)
-        self.requested: list[str] = []
-
-    def fetch(self, url, headers=None):
-        """A data: URL or one of the app's static files; anything else is refused (and recorded)."""
-        self.requested.append(url)
-        scheme = url.split(":", 1)[0].lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == STATIC_SCHEME:
-            relative = url.split(":", 1)[1].lstrip("/").split("?")[0].split("#")[0]
-            path = (STATIC_ROOT / relative).resolve()
-            if STATIC_ROOT not in path.parents or not path.is_file():
-                raise ValueError(f"no such static file: {relative}")
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-        raise ValueError(
-            f"blocked URL (only data: and the application's static files are allowed): {url[:80]}"
-        )
-
-
 @dataclass
 class Rendered:
     """A rendered PDF and what it took."""
@@ -77,65 +51,6 @@ class Rendered:
     sha256: str
     requested_urls: list[str] = field(default_factory=list)
     peak_memory_kb: int = 0  # of the rendering process
-
-
-MM = 72 / 25.4  # PDF points per millimetre
-OVERLAY_MARGINS_MM = (24, 18, 24, 18)  # top, right, bottom, left: inside the running header and footer
-
-
-def html_to_pdf(html: str, exhibits: dict[str, bytes] | None = None) -> tuple[bytes, list[str]]:
-    """Render HTML to PDF in this process with the safe fetcher (the child process calls this).
-
-    `exhibits` maps an element id prefix to a PDF: every element with id "<prefix>-p<n>" marks a page of the
-    rendered document on which page n of that PDF is drawn, scaled to fit inside the margins, so that the
-    running headers, footers and page numbers of the packet continue over the exhibits.
-    """
-    fetcher = SafeURLFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-    placements: dict[int, tuple[str, int]] = {}
-    if exhibits:
-        for index, page in enumerate(document.pages):
-            for anchor in page.anchors:
-                prefix, _, number = anchor.rpartition("-p")
-                if prefix in exhibits and number.isdigit():
-                    placements[index] = (prefix, int(number))
-    pdf = document.write_pdf(uncompressed_pdf=False, pdf_identifier=False)
-    if exhibits and placements:
-        pdf = _overlay(pdf, exhibits, placements)
-    return pdf, fetcher.requested
-
-
-def _overlay(pdf: bytes, exhibits: dict[str, bytes], placements: dict[int, tuple[str, int]]) -> bytes:
-    """Draw exhibit pages onto their placeholder pages, scaled to fit inside the margins.
-
-    Each exhibit page becomes a form XObject of the packet (qpdf, through pikepdf, copies it without
-    parsing its content): only the page's drawing comes along, never its annotations, links, scripts,
-    or the exhibit's attached files and document actions.
-    """
-
-    import pikepdf
-
-    packet = pikepdf.open(io.BytesIO(pdf))
-    sources = {prefix: pikepdf.open(io.BytesIO(data)) for prefix, data in exhibits.items()}
-    try:
-        top, right, bottom, left = (m * MM for m in OVERLAY_MARGINS_MM)
-        for index, (prefix, number) in placements.items():
-            page = sources[prefix].pages[number - 1]
-            if "/Annots" in page.obj:
-                del page.obj["/Annots"]
-            target = packet.pages[index]
-            box = target.mediabox
-            area = pikepdf.Rectangle(
-                float(box[0]) + left, float(box[1]) + bottom, float(box[2]) - right, float(box[3]) - top
-            )
-            target.add_overlay(page, area)
-        out = io.BytesIO()
-        packet.save(out, compress_streams=True)
-        return out.getvalue()
-    finally:
-        packet.close()
-        for source in sources.values():
-            source.close()
 
 
 class PdfBusy(RenderFailed):
@@ -218,22 +133,35 @@ def _template_html(job: _Job) -> str:
             engine.dispose()
 
 
-def _child(conn, job_data: bytes, memory_bytes: int, niceness: int) -> None:
+def _child(conn, memory_bytes: int, niceness: int) -> None:
+    """A renderer: limits first, then wait for one job, render it, answer, and exit (one document per process:
+    nothing of one document stays in a process that makes another)."""
     try:
         os.nice(niceness)  # below the web workers: pages and /healthz get the processor first
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        # Inside the limits: the context can be as large as the case. The bytes come from our own parent.
-        job: _Job = pickle.loads(job_data)  # noqa: S301
-        html = job.html if job.html is not None else _template_html(job)
-        pdf, requested = html_to_pdf(html, job.exhibits)
-        conn.send(("ok", pdf, (requested, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
-    except MemoryError:
-        conn.send(("error", "The document is too large to print (it needs more memory than allowed).", None))
-    except BaseException as exc:  # noqa: BLE001 - anything at all must come back as a message
-        conn.send(("error", f"The document could not be printed ({exc.__class__.__name__}).", None))
+        try:
+            job_data = conn.recv_bytes()
+        except (EOFError, OSError):
+            return  # the web worker went away before it needed this renderer
+        try:
+            # Inside the limits: the context can be as large as the case. The bytes come from our own parent.
+            job: _Job = pickle.loads(job_data)  # noqa: S301
+            html = job.html if job.html is not None else _template_html(job)
+            from casework.pdf_engine import html_to_pdf
+
+            pdf, requested = html_to_pdf(html, job.exhibits)
+            conn.send(("ok", len(pdf), (requested, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+            conn.send_bytes(pdf)  # the document as it is: no pickling of a large object
+        except MemoryError:
+            conn.send(
+                ("error", "The document is too large to print (it needs more memory than allowed).", None)
+            )
+        except BaseException as exc:  # noqa: BLE001 - anything at all must come back as a message
+            conn.send(("error", f"The document could not be printed ({exc.__class__.__name__}).", None))
     finally:
         conn.close()
+        os._exit(0)  # no interpreter teardown: the parent is waiting for this process to end
 
 
 def _context():
@@ -265,8 +193,48 @@ def _dumps(job: _Job) -> bytes:
     return out.getvalue()
 
 
+_spares: dict[tuple[int, int, int], tuple] = {}  # (process id, memory, niceness) -> (process, connection)
+_spares_lock = threading.Lock()
+
+
+def _start_renderer(memory_bytes: int, niceness: int):
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=True)
+    process = ctx.Process(target=_child, args=(child, memory_bytes, niceness), daemon=True)
+    process.start()
+    child.close()
+    return process, parent
+
+
+def _refill(key: tuple[int, int, int]) -> None:
+    """Start the renderer the next document of this process will use (in the background)."""
+    try:
+        spare = _start_renderer(key[1], key[2])
+    except (OSError, ValueError):
+        return
+    with _spares_lock:
+        old = _spares.pop(key, None)
+        _spares[key] = spare
+    if old is not None:
+        old[1].close()
+
+
+def _renderer(memory_bytes: int, niceness: int):
+    """A renderer started ahead (warm: forked from the fork server, limits set, waiting for its one job), or a
+    new one; the next one is started in the background."""
+    key = (os.getpid(), memory_bytes, niceness)  # a forked web worker never takes its parent's renderer
+    with _spares_lock:
+        spare = _spares.pop(key, None)
+    if spare is None or not spare[0].is_alive():
+        if spare is not None:
+            spare[1].close()
+        spare = _start_renderer(memory_bytes, niceness)
+    threading.Thread(target=_refill, args=(key,), daemon=True).start()
+    return spare
+
+
 def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) -> Rendered:
-    """Run a job in a child process bounded in time and memory; RenderFailed on failure."""
+    """Run a job in a renderer process bounded in time and memory; RenderFailed on failure."""
     config = current_app.config
     timeout = timeout or config.get("PDF_TIMEOUT_SECONDS", 60)
     memory_mb = memory_mb if memory_mb is not None else config.get("PDF_MEMORY_MB", 1536)
@@ -274,15 +242,13 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
         job_data = _dumps(job)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         raise RenderFailed(f"The document could not be printed ({exc.__class__.__name__}).") from None
-    ctx = _context()
-    parent, child = ctx.Pipe(duplex=False)
-    niceness = config.get("PDF_NICENESS", 10)
-    process = ctx.Process(
-        target=_child, args=(child, job_data, memory_mb * 1024 * 1024, niceness), daemon=True
-    )
-    process.start()
-    child.close()
+    process, parent = _renderer(memory_mb * 1024 * 1024, config.get("PDF_NICENESS", 10))
+    started = time.monotonic()
     try:
+        try:
+            parent.send_bytes(job_data)
+        except OSError:
+            raise RenderFailed("The document could not be printed (the printing process stopped).") from None
         if not parent.poll(timeout):
             raise RenderFailed(
                 f"This PDF took too long to make (more than {int(timeout)} seconds) and was stopped. "
@@ -290,7 +256,10 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
             )
         try:
             status, payload, stats = parent.recv()
-        except EOFError:
+            if status == "ok" and not parent.poll(max(1.0, timeout - (time.monotonic() - started))):
+                raise RenderFailed("The document could not be printed (the printing process stopped).")
+            data = parent.recv_bytes() if status == "ok" else b""
+        except (EOFError, OSError):
             raise RenderFailed("The document could not be printed (the printing process stopped).") from None
     finally:
         if process.is_alive():
@@ -300,7 +269,7 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
     if status != "ok":
         raise RenderFailed(payload)
     requested, peak = stats
-    return Rendered(payload, hashlib.sha256(payload).hexdigest(), requested, peak)
+    return Rendered(data, hashlib.sha256(data).hexdigest(), requested, peak)
 
 
 def render_html(
@@ -387,3 +356,12 @@ def render_template_pdf(
     )
     with printing_slot(owner):
         return _run(job)
+
+
+def __getattr__(name: str):
+    """`html_to_pdf` and `SafeURLFetcher` live in casework.pdf_engine (imported on first use: WeasyPrint)."""
+    if name in ("html_to_pdf", "SafeURLFetcher", "OVERLAY_MARGINS_MM", "MM"):
+        from casework import pdf_engine
+
+        return getattr(pdf_engine, name)
+    raise AttributeError(name)

@@ -12,7 +12,8 @@ import casework.packets.content  # noqa: F401 - what children unpickle is import
 import casework.petitions.queries  # noqa: F401
 from casework import resource_dir
 from casework.features import declared_features
-from casework.pdf import html_to_pdf, warm_templates
+from casework.pdf import warm_templates
+from casework.pdf_engine import html_to_pdf
 
 for _feature in declared_features():
     for _section in _feature.sections:

@@ -11,8 +11,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# A hash to verify against when the e-mail is unknown, so that timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("casework-dummy-password-for-timing")
+# A hash to verify against when the e-mail is unknown, so that timing does not reveal accounts: made on the
+# first sign-in rather than at import (an Argon2 hash costs a noticeable part of a second at start).
+_DUMMY_HASH: str | None = None
 MAX_LENGTH = 256
 
 
@@ -25,7 +26,14 @@ def configure(time_cost: int | None = None, memory_cost: int | None = None) -> N
     _hasher = PasswordHasher(
         time_cost=time_cost or defaults.time_cost, memory_cost=memory_cost or defaults.memory_cost
     )
-    _DUMMY_HASH = _hasher.hash("casework-dummy-password-for-timing")
+    _DUMMY_HASH = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("casework-dummy-password-for-timing")
+    return _DUMMY_HASH
 
 
 def hash_password(password: str) -> str:
@@ -36,7 +44,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password against its hash (constant work even when there is no hash)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

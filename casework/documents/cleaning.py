@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from typing import TYPE_CHECKING
 
 from casework.errors import OperationError
+
+if TYPE_CHECKING:  # pypdf is imported when a PDF is cleaned, not when the application starts
+    from pypdf.generic import DictionaryObject
 
 # Audit wording for each kind of removed content (names only, never values).
 JAVASCRIPT = "javascript"
@@ -58,6 +59,8 @@ def clean(data: bytes, content_type: str) -> Cleaned:
 
 
 def _clean_pdf(data: bytes) -> Cleaned:
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     removed: set[str] = set()
     _strip(writer.root_object, removed)
@@ -74,6 +77,8 @@ def _clean_pdf(data: bytes) -> Cleaned:
 
 def _strip(root: DictionaryObject, removed: set[str]) -> None:
     """Walk every dictionary reachable from the catalog (each once) and take out the active parts."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[tuple[int, int]] = set()
     stack: list[object] = [root]
     while stack:
@@ -91,6 +96,8 @@ def _strip(root: DictionaryObject, removed: set[str]) -> None:
 
 
 def _strip_dictionary(node: DictionaryObject, removed: set[str]) -> None:
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
     for key, what in (("/OpenAction", OPEN_ACTION), ("/AA", ADDITIONAL_ACTIONS)):
         if key in node:
             del node[key]
@@ -126,6 +133,8 @@ def _strip_dictionary(node: DictionaryObject, removed: set[str]) -> None:
 
 def _dangerous_action(value: object) -> str | None:
     """What an action (or a list of them) would do that is not allowed, or None."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     value = value.get_object() if isinstance(value, IndirectObject) else value
     if isinstance(value, ArrayObject):
         return next((kind for item in value if (kind := _dangerous_action(item))), None)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 
-from casework.extensions import csrf, limiter
+from casework.extensions import csrf
 from casework.i18n import DEFAULT_LOCALE, ENGLISH_NAMES, current_locale, gettext, lang_args
 from casework.models import PetitionStatus
 from casework.petitions import chart, signing
@@ -92,34 +92,43 @@ def petition(slug: str):
     return _page(found, SignForm(formdata=None))
 
 
+def _sign_data(form: SignForm, locale: str | None) -> signing.SignData:
+    return signing.SignData(
+        name=form.name.data,
+        email=form.email.data,
+        zip_code=form.zip_code.data,
+        comment=form.comment.data,
+        show_name=form.show_name.data,
+        send_updates=form.send_updates.data,
+        locale=locale,
+    )
+
+
 @bp.post("/p/<slug>/sign")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["PETITION_SIGN_FLOOD_LIMIT"])
 def sign(slug: str):
-    """Take a signature. New, duplicate, over the limit or caught by the honeypot: the same answer."""
+    """Take a signature. New, duplicate, over the limit or caught by the honeypot: the same answer. Every post
+    counts against the flood limit (429 beyond it); a signature counts in the same call against the rate limit."""
     found = signing.find_public(slug)
+    form = SignForm()
+    valid = found is not None and found.is_open and form.validate()
+    person = valid and not form.website.data  # the honeypot is empty: a person
+    if not person and signing.count_limits(None, None)[0]:
+        abort(429)
     if found is None or not found.is_open:
         return _gone_or_missing(found)
-    form = SignForm()
-    if not form.validate():
+    if not valid:
         return _page(found, form, 200)
-    locale = current_locale()
-    if not form.website.data:  # the honeypot is empty: a person
-        data = signing.SignData(
-            name=form.name.data,
-            email=form.email.data,
-            zip_code=form.zip_code.data,
-            comment=form.comment.data,
-            show_name=form.show_name.data,
-            send_updates=form.send_updates.data,
-            locale=locale,
-        )
-        signing.sign(
+    if person:
+        locale = current_locale()
+        answer = signing.sign(
             signing.localized(found, locale)[0],
-            data,
+            _sign_data(form, locale),
             get_remote_address(),
             confirm_url=lambda token: absolute_url("public.confirm", slug=slug, token=token, **_lang(locale)),
         )
+        if answer == "flood":
+            abort(429)
     return redirect(url_for("public.thanks", slug=slug, **lang_args()), 303)
 
 

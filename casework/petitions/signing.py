@@ -5,7 +5,8 @@ OutboxEmail), never a person or any other case data. The hot paths use single SQ
 
 - signing is one INSERT .. ON CONFLICT DO NOTHING on (petition, HMAC of canonical e-mail + name), so a
   duplicate is told apart from a new signature by the row count, not by a read that could race; the cap of
-  signatures per mailbox is counted under the petition's lock (casework.locking), held until the commit;
+  signatures per mailbox is counted in that same INSERT (.. SELECT), under a lock on the mailbox of the
+  petition (casework.locking.lock_within), held until the commit;
 - confirming is `UPDATE signature SET state='validated' WHERE token_hash=? AND state='pending'` and, only
   when that changed a row, `UPDATE petition SET signature_count = signature_count + 1`, in one transaction:
   fifty clicks on the same link add one.
@@ -20,16 +21,16 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from limits import parse_many
 from sqlalchemy.dialects import postgresql, sqlite
 
-from casework.extensions import db, limiter
+from casework.extensions import client_network_key, db, limiter
 from casework.i18n import DEFAULT_LOCALE, force_locale, gettext, ngettext
-from casework.locking import lock_row
+from casework.locking import lock_row, lock_within
 from casework.models import (
     Petition,
     PetitionKind,
@@ -87,14 +88,6 @@ class PublicPetition:
 # (Core, not the ORM): signing and confirming are the hot paths of a petition going viral.
 _FIND_PUBLIC = sa.select(*[_petition.c[name] for name in PublicPetition.__dataclass_fields__]).where(
     _petition.c.slug == sa.bindparam("slug"), _petition.c.kind == PetitionKind.HOSTED
-)
-_SAME_MAILBOX = (
-    sa.select(sa.func.count())
-    .select_from(_signature)
-    .where(
-        _signature.c.petition_id == sa.bindparam("petition_id"),
-        _signature.c.email_hmac == sa.bindparam("email_key"),
-    )
 )
 _NOW = sa.bindparam("now", type_=_signature.c.confirmed_at.type)  # stored in UTC on SQLite as on PostgreSQL
 _CONFIRM = (
@@ -194,15 +187,25 @@ def domain_key(domain: str) -> str:
     return crypto.mac("domain", domain.strip().lower().lstrip("@").rstrip("."))
 
 
-def within_rate_limit(petition_id: int, client_address: str | None) -> bool:
-    """Count this signature against PETITION_SIGN_RATE_LIMIT for (client address, petition)."""
-    rate_limiter = limiter.limiter
-    who = client_address or "unknown"
-    allowed = True
-    for limit in _parsed_limits(current_app.config["PETITION_SIGN_RATE_LIMIT"]):
-        if not rate_limiter.hit(limit, "petition-sign", str(petition_id), who):
-            allowed = False
-    return allowed
+def count_limits(petition_id: int | None, client_address: str | None) -> tuple[bool, bool]:
+    """Count this request against the flood limit (PETITION_SIGN_FLOOD_LIMIT, per client network across all
+    petitions) and, for a signature (`petition_id`), against PETITION_SIGN_RATE_LIMIT for (client address,
+    petition): one call to the limit storage (one Redis round trip). Returns (flooding, over the rate limit)."""
+    config = current_app.config
+    hits: list[tuple[Any, tuple[str, ...]]] = []
+    if has_request_context():  # a post to the public form (the demo data signs from the command line)
+        network = client_network_key()
+        hits = [
+            (limit, ("petition-flood", network))
+            for limit in _parsed_limits(config["PETITION_SIGN_FLOOD_LIMIT"])
+        ]
+    flood = len(hits)
+    if petition_id is not None:
+        who = client_address or "unknown"
+        for limit in _parsed_limits(config["PETITION_SIGN_RATE_LIMIT"]):
+            hits.append((limit, ("petition-sign", str(petition_id), who)))
+    allowed = limiter.hit_all(hits)
+    return not all(allowed[:flood]), not all(allowed[flood:])
 
 
 @functools.lru_cache(maxsize=8)
@@ -210,30 +213,53 @@ def _parsed_limits(text: str) -> tuple:
     return tuple(parse_many(text))
 
 
-def _insert_ignoring_duplicates(values: dict) -> bool:
-    """INSERT the signature unless (petition, dedupe HMAC) exists; True when a row was added."""
-    dialect = db.session.get_bind().dialect.name
+def _insert_signature(dialect: str):
+    """INSERT .. SELECT of one signature with the mailbox cap folded in: the state is over_limit (no token, no
+    expiry) when the client was over its rate limit or the mailbox already has `cap` signatures on the petition,
+    pending otherwise; nothing is inserted when (petition, dedupe HMAC) exists. Returns (id, state) of a new
+    row. Built once per dialect."""
     statement = _INSERT_SIGNATURE.get(dialect)
-    if statement is None:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        columns = {c.name: sa.bindparam(c.name, type_=c.type) for c in _signature.c if c.name != "id"}
-        statement = _INSERT_SIGNATURE[dialect] = (
-            insert(_signature)
-            .values(columns)
-            .on_conflict_do_nothing(index_elements=["petition_id", "dedupe_hmac"])
-            .returning(_signature.c.id)
+    if statement is not None:
+        return statement
+    c = _signature.c
+    params = {col.name: sa.bindparam(col.name, type_=col.type) for col in c if col.name != "id"}
+    same_mailbox = (
+        sa.select(sa.func.count())
+        .select_from(_signature)
+        .where(c.petition_id == params["petition_id"], c.email_hmac == params["email_hmac"])
+        .scalar_subquery()
+    )
+    mailbox = sa.select(
+        sa.or_(
+            sa.bindparam("rate_over", type_=sa.Boolean), same_mailbox >= sa.bindparam("cap", type_=sa.Integer)
         )
-    row = {c.name: None for c in _signature.c if c.name != "id"}
-    row.update(values)
-    # RETURNING, not rowcount: psycopg reports -1 rows for INSERT .. ON CONFLICT.
-    return _connection().execute(statement, row).first() is not None
+        .self_group()
+        .label("over")
+    ).subquery("mailbox")
+    over = mailbox.c.over == sa.true()
+    computed = {
+        "state": sa.case((over, sa.literal(SignatureState.OVER_LIMIT, c.state.type)), else_=params["state"]),
+        "token_hash": sa.case((over, sa.null()), else_=params["token_hash"]),
+        "token_expires_at": sa.case((over, sa.null()), else_=params["token_expires_at"]),
+    }
+    names = list(params)
+    select = sa.select(*[computed.get(name, params[name]) for name in names]).select_from(mailbox)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = _INSERT_SIGNATURE[dialect] = (
+        insert(_signature)
+        .from_select(names, select.where(sa.true()))  # SQLite reads ON CONFLICT after a WHERE unambiguously
+        .on_conflict_do_nothing(index_elements=["petition_id", "dedupe_hmac"])
+        .returning(c.id, c.state)  # RETURNING, not rowcount: psycopg reports -1 rows for ON CONFLICT
+    )
+    return statement
 
 
 _INSERT_SIGNATURE: dict = {}
 
 
 def sign(petition: PublicPetition, data: SignData, client_address: str | None, confirm_url) -> str:
-    """Record a signature and queue its confirmation e-mail; returns "new", "duplicate" or "over_limit".
+    """Record a signature and queue its confirmation e-mail; returns "new", "duplicate" or "over_limit", or
+    "flood" (nothing recorded: the client is over the flood limit, the caller answers 429).
 
     The caller shows the same answer whatever this returns. Over the rate limit (or the cap of signatures per
     mailbox) the signature is kept, marked over_limit, never counted, and no e-mail is sent.
@@ -242,23 +268,20 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     config = current_app.config
     now = utcnow()
     dedupe, email_key, domain = dedupe_keys(petition.id, data.name, data.email)
-    over = not within_rate_limit(petition.id, client_address)
-    if not over:
-        # The mailbox's signatures are counted under the petition's lock, and the new one is inserted before
-        # the lock is released (at the commit): twenty signatures sent from one mailbox at the same moment
-        # cannot all see fewer than the cap.
-        lock_row(Petition, petition.id)
-        same_mailbox = (
-            _connection()
-            .execute(_SAME_MAILBOX, {"petition_id": petition.id, "email_key": email_key})
-            .scalar()
-        )
-        over = same_mailbox >= config["PETITION_SIGNATURES_PER_EMAIL"]
+    flooding, rate_over = count_limits(petition.id, client_address)
+    if flooding:
+        return "flood"
+    if not rate_over:
+        # The mailbox's signatures are counted (in the INSERT) under a lock on this mailbox of this petition,
+        # held until the commit: twenty signatures sent from one mailbox at the same moment cannot all see
+        # fewer than the cap, while signers of other mailboxes never wait for each other.
+        lock_within(Petition, petition.id, email_key)
     token, token_digest = crypto.new_token()
-    added = _insert_ignoring_duplicates(
+    values: dict[str, object] = {c.name: None for c in _signature.c if c.name != "id"}
+    values.update(
         {
             "petition_id": petition.id,
-            "state": SignatureState.OVER_LIMIT if over else SignatureState.PENDING,
+            "state": SignatureState.PENDING,
             "name_ct": crypto.encrypt(data.name),
             "email_ct": crypto.encrypt(data.email.strip()),
             "comment_ct": crypto.encrypt(data.comment) if data.comment else None,
@@ -269,15 +292,18 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
             "email_hmac": email_key,
             "domain_hmac": domain,
             "ip_network": crypto.truncate_ip(client_address),
-            "token_hash": None if over else token_digest,
-            "token_expires_at": None if over else now + timedelta(hours=config["PETITION_CONFIRM_HOURS"]),
+            "token_hash": token_digest,
+            "token_expires_at": now + timedelta(hours=config["PETITION_CONFIRM_HOURS"]),
             "created_at": now,
+            "rate_over": rate_over,
+            "cap": config["PETITION_SIGNATURES_PER_EMAIL"],
             "locale": data.locale,
         }
     )
-    if not added:
+    added = _connection().execute(_insert_signature(db.session.get_bind().dialect.name), values).first()
+    if added is None:
         return "duplicate"
-    if over:
+    if SignatureState(added.state) == SignatureState.OVER_LIMIT:
         return "over_limit"
     with force_locale(data.locale or DEFAULT_LOCALE):
         subject, body = confirmation_email(

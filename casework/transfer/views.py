@@ -14,6 +14,7 @@ from flask import (
     render_template,
     request,
     session,
+    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -99,7 +100,7 @@ def people_csv():
     """The people list (current search and filters) as CSV, with the columns the role may see."""
     access.require("export")
     return Response(
-        people_csv_text(current_user, session.get("people_filters", {})),
+        stream_with_context(people_csv_text(current_user, session.get("people_filters", {}))),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="people.csv"'},
     )

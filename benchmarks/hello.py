@@ -1,0 +1,11 @@
+"""The baseline of `run.py`: a hello-world Flask app served by gunicorn under the same gunicorn.conf.py."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def hello():
+    """The cheapest page Flask can answer."""
+    return "Hello, world!"

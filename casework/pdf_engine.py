@@ -1,0 +1,97 @@
+"""What runs in the PDF renderer processes only: WeasyPrint with the safe URL fetcher, and the exhibits drawn
+onto the packet's pages. Kept apart from casework.pdf so that the web application never imports WeasyPrint
+(a large import): only the fork server and its children do (casework.pdf_warm)."""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from casework.pdf import BASE_URL, STATIC_ROOT, STATIC_SCHEME
+
+
+class SafeURLFetcher(URLFetcher):
+    """Serves data: URLs and the app's static files; refuses every other URL (and records it)."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=1)
+        self.requested: list[str] = []
+
+    def fetch(self, url, headers=None):
+        """A data: URL or one of the app's static files; anything else is refused (and recorded)."""
+        self.requested.append(url)
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == STATIC_SCHEME:
+            relative = url.split(":", 1)[1].lstrip("/").split("?")[0].split("#")[0]
+            path = (STATIC_ROOT / relative).resolve()
+            if STATIC_ROOT not in path.parents or not path.is_file():
+                raise ValueError(f"no such static file: {relative}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        raise ValueError(
+            f"blocked URL (only data: and the application's static files are allowed): {url[:80]}"
+        )
+
+
+MM = 72 / 25.4  # PDF points per millimetre
+OVERLAY_MARGINS_MM = (24, 18, 24, 18)  # top, right, bottom, left: inside the running header and footer
+
+
+def html_to_pdf(html: str, exhibits: dict[str, bytes] | None = None) -> tuple[bytes, list[str]]:
+    """Render HTML to PDF in this process with the safe fetcher (the child process calls this).
+
+    `exhibits` maps an element id prefix to a PDF: every element with id "<prefix>-p<n>" marks a page of the
+    rendered document on which page n of that PDF is drawn, scaled to fit inside the margins, so that the
+    running headers, footers and page numbers of the packet continue over the exhibits.
+    """
+    fetcher = SafeURLFetcher()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    placements: dict[int, tuple[str, int]] = {}
+    if exhibits:
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                prefix, _, number = anchor.rpartition("-p")
+                if prefix in exhibits and number.isdigit():
+                    placements[index] = (prefix, int(number))
+    pdf = document.write_pdf(uncompressed_pdf=False, pdf_identifier=False)
+    if exhibits and placements:
+        pdf = _overlay(pdf, exhibits, placements)
+    return pdf, fetcher.requested
+
+
+def _overlay(pdf: bytes, exhibits: dict[str, bytes], placements: dict[int, tuple[str, int]]) -> bytes:
+    """Draw exhibit pages onto their placeholder pages, scaled to fit inside the margins.
+
+    Each exhibit page becomes a form XObject of the packet (qpdf, through pikepdf, copies it without
+    parsing its content): only the page's drawing comes along, never its annotations, links, scripts,
+    or the exhibit's attached files and document actions.
+    """
+
+    import pikepdf
+
+    packet = pikepdf.open(io.BytesIO(pdf))
+    sources = {prefix: pikepdf.open(io.BytesIO(data)) for prefix, data in exhibits.items()}
+    try:
+        top, right, bottom, left = (m * MM for m in OVERLAY_MARGINS_MM)
+        for index, (prefix, number) in placements.items():
+            page = sources[prefix].pages[number - 1]
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+            target = packet.pages[index]
+            box = target.mediabox
+            area = pikepdf.Rectangle(
+                float(box[0]) + left, float(box[1]) + bottom, float(box[2]) - right, float(box[3]) - top
+            )
+            target.add_overlay(page, area)
+        out = io.BytesIO()
+        packet.save(out, compress_streams=True)
+        return out.getvalue()
+    finally:
+        packet.close()
+        for source in sources.values():
+            source.close()

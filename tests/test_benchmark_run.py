@@ -1,0 +1,68 @@
+"""benchmarks/run.py on a tiny data set: every piece runs (build, gunicorn with gunicorn.conf.py beside the
+hello-world app, the pages over HTTP, statements, PDFs, and petition signing on PostgreSQL) and the last line
+is the JSON object with exactly the documented keys."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import POSTGRES_URL, TEST_DB
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = [
+    "list_vs_hello",
+    "search_p95_ms",
+    "flat_ratio",
+    "max_statements",
+    "due_ms",
+    "dashboard_ms",
+    "csv_first_byte_ms",
+    "pdf_summary_ms",
+    "pdf_summary_vs_weasyprint",
+    "packet_vs_weasyprint",
+    "sign_confirmed_per_s",
+    "cold_start_s",
+    "people",
+    "database",
+]
+
+
+def test_the_benchmark_ends_with_its_json_line(tmp_path):
+    command = [sys.executable, "benchmarks/run.py", "--people", "60", "--flat-base", "60", "--rounds", "1"]
+    command += [
+        "--seconds",
+        "0.3",
+        "--samples",
+        "1",
+        "--signers",
+        "30",
+        "--data-dir",
+        str(tmp_path),
+        "--drop",
+    ]
+    if TEST_DB == "postgresql":
+        command += ["--database", POSTGRES_URL]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
+    lines = done.stdout.strip().splitlines()
+    result = json.loads(lines[-1])
+    assert list(result) == KEYS
+    assert result["people"] == 60
+    assert result["database"] == ("postgresql" if TEST_DB == "postgresql" else "sqlite")
+    assert result["flat_ratio"] == 1.0  # the same data set on both sides
+    assert result["list_vs_hello"] > 0 and result["cold_start_s"] > 0
+    assert isinstance(result["max_statements"], int) and result["max_statements"] > 0
+    for key in ("search_p95_ms", "due_ms", "dashboard_ms", "csv_first_byte_ms", "pdf_summary_ms"):
+        assert result[key] > 0, key
+    assert result["pdf_summary_vs_weasyprint"] > 0 and result["packet_vs_weasyprint"] > 0
+    if TEST_DB == "postgresql":
+        assert result["sign_confirmed_per_s"] > 0
+    else:
+        assert result["sign_confirmed_per_s"] is None
+    table = "\n".join(lines)
+    for row in ("hello-world (requests/s)", "people list (requests/s)", "search by A-number", "PDF summary"):
+        assert row in table
+    assert not list(tmp_path.iterdir())  # --drop removed the data set
