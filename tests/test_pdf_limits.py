@@ -19,10 +19,13 @@ import urllib.parse
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import sqlalchemy as sa
 
+from casework import create_app, unit_of_work
+from casework.extensions import db
 from casework.models import Note, Petition
 from tests.conftest import CSRF_RE, require_service, text_of
 
@@ -203,32 +206,36 @@ class Client:
         assert status == 302, f"{email} could not sign in"
 
 
-def heavy_case(database: str) -> int:
+def heavy_case(database: str, instance: Path) -> int:
     """Give a demo case the attorney works on (staff and admins see every case) many long notes; its id."""
-    engine = sa.create_engine(database)
-    with engine.begin() as conn:
-        person_id = conn.scalar(
-            sa.text(
-                "SELECT min(a.person_id) FROM case_assignment a JOIN user_account u ON u.id = a.user_id "
-                "WHERE u.email = 'attorney@example.org'"
+    # Note bodies are sealed under the instance's data key ring: write them through the application.
+    with patch.dict(os.environ, {"CASEWORK_INSTANCE_PATH": str(instance)}):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database, "TESTING": True})
+    with app.app_context():
+        with unit_of_work.transaction():
+            person_id = db.session.scalar(
+                sa.text(
+                    "SELECT min(a.person_id) FROM case_assignment a JOIN user_account u ON u.id = a.user_id "
+                    "WHERE u.email = 'attorney@example.org'"
+                )
             )
-        )
-        now = datetime.now(UTC)
-        conn.execute(
-            sa.insert(Note.__table__),
-            [
-                {
-                    "person_id": person_id,
-                    "body": f"Note {n}. " + "The hearing was moved again; the family waited all day. " * 12,
-                    "privileged": False,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for n in range(HEAVY_NOTES)
-            ],
-        )
-    engine.dispose()
+            now = datetime.now(UTC)
+            db.session.execute(
+                sa.insert(Note),
+                [
+                    {
+                        "person_id": person_id,
+                        "body": f"Note {n}. "
+                        + "The hearing was moved again; the family waited all day. " * 12,
+                        "privileged": False,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(HEAVY_NOTES)
+                ],
+            )
+        db.engine.dispose()
     return person_id
 
 
@@ -273,7 +280,7 @@ def test_healthz_answers_within_a_second_while_three_heavy_pdfs_render(tmp_path)
             check=True,
             capture_output=True,
         )
-    person_id = heavy_case(database)
+    person_id = heavy_case(database, tmp_path / "instance")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "casework:create_app()"],
         cwd=ROOT,
