@@ -221,6 +221,21 @@ def add_an_organization_template(pg) -> None:
     expect(pg.locator(".flash-success").first).to_be_visible()
 
 
+def add_a_share(pg, db) -> str:
+    """The demo shares no case: one share through the case page's form gives the page that changes it; its
+    address (the page is reached by the share's own form, not by a link)."""
+    from casework.models import CaseShare, Person
+
+    person_id = db.scalar(sa.select(Person.id).where(Person.legal_name == "Tuan Minh Pham"))
+    pg.goto(f"/people/{person_id}")
+    sharing = pg.locator("#sharing")
+    sharing.get_by_label("Share with").fill("partner@example.net")
+    pg.get_by_role("button", name="Share", exact=True).click()
+    expect(pg.locator(".flash-success").first).to_be_visible()
+    share_id = db.scalar(sa.select(CaseShare.id).where(CaseShare.person_id == person_id))
+    return f"/people/{person_id}/shares/{share_id}"
+
+
 def report(problems: list[str]) -> str:
     return f"{len(problems)} accessibility problem(s):\n" + "\n".join(problems)
 
@@ -238,7 +253,8 @@ def test_staff_pages(page, chromium, app, db, demo, live_server, shot):
     sign_in(page, "staff@example.org", PASSWORD)
     add_a_document(page, db)
     add_a_delivery(page, db)
-    walk.follow(page, walk.start())
+    share_page = add_a_share(page, db)
+    walk.follow(page, walk.start() + [walk.base + share_page])
     admin_context = chromium.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     load_axe(admin_context)
     admin = admin_context.new_page()

@@ -41,13 +41,13 @@ def test_counsel_support_and_a_closed_case(app, db, page, shot):
 
     page.goto(f"/people/{pham.id}/relief/{pardon.id}")
     counsel = page.locator("#counsel")
-    counsel.get_by_label("Counsel").select_option(
+    counsel.get_by_label("Counsel", exact=True).select_option(
         label="Miriam Alder, Alder & Finch LLP (pro bono) (Post conviction attorney)"
     )
     counsel.get_by_label("Role").select_option(label="Pro bono firm")
     counsel.get_by_role("button", name="Add counsel").click()
     expect(page.locator(".flash-success")).to_contain_text("Miriam Alder was added as pro bono firm.")
-    counsel.get_by_label("Counsel").select_option(
+    counsel.get_by_label("Counsel", exact=True).select_option(
         label="Miriam Alder, Alder & Finch LLP (pro bono) (Post conviction attorney)"
     )
     counsel.get_by_label("Role").select_option(label="Pro bono firm")
