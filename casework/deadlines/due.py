@@ -16,6 +16,7 @@ from typing import cast
 import sqlalchemy as sa
 
 from casework import access
+from casework.deadlines.clock_bounds import clock_candidates
 from casework.extensions import db
 from casework.models import (
     CaseAssignment,
@@ -278,6 +279,7 @@ def _sources(
             visible,
             Person.custody_status == CustodyStatus.DETAINED,
             RemovalCase.stage.in_(CLOCK_STAGES),
+            *clock_candidates(today),
         ),
         None,
         clock_item,
