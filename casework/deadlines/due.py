@@ -64,6 +64,11 @@ class DueKind(enum.StrEnum):
         }[self.value]
 
 
+COUNT_CAP = (
+    1000  # items of one kind counted on each side (overdue, coming up); past it the total reads "1,000+"
+)
+
+
 @dataclass(frozen=True)
 class DueItem:
     """One dated thing to act on."""
@@ -127,6 +132,13 @@ class DueList:
     items: list[DueItem]
     overdue_total: int
     upcoming_total: int
+    # A kind with more than COUNT_CAP items on one side is counted as COUNT_CAP: the total is then "at least".
+    overdue_more: bool = False
+    upcoming_more: bool = False
+
+    def shown(self, total: int, more: bool) -> str:
+        """A total in words: "1,204", or "5,000+" when a kind was counted up to the cap only."""
+        return f"{total:,}+" if more else f"{total:,}"
 
 
 def _sources(
@@ -357,7 +369,8 @@ def gather_limited(
     kinds: set[DueKind] | None = None,
 ) -> DueList:
     """The `limit` oldest overdue and `limit` soonest upcoming items, with the totals: the database sorts,
-    limits and counts, so a page costs the same with ten items or a hundred thousand. The kinds dated by a
+    limits and counts (each kind up to COUNT_CAP on each side), so a page costs the same with ten items or a
+    hundred thousand. The kinds dated by a
     column share one row shape and are read in two statements (their counts, then their first rows)."""
     today = today or date.today()
     items: list[DueItem] = []
@@ -372,18 +385,27 @@ def gather_limited(
         upcoming_total += len(found) - len(overdue)
         items += found
     dated = [(s, s.date) for s in sources if s.date is not None]
+    overdue_more = upcoming_more = False
     if dated:
         counts = sa.union_all(
             *(
-                s.query.with_only_columns(
-                    sa.func.count().filter(day < today), sa.func.count(), maintain_column_froms=True
+                sa.select(sa.literal(late).label("late"), sa.func.count()).select_from(
+                    s.query.with_only_columns(sa.literal(1), maintain_column_froms=True)
+                    .where(day < today if late else day >= today)
+                    .limit(COUNT_CAP + 1)
+                    .subquery()
                 )
                 for s, day in dated
+                for late in (True, False)
             )
         )
-        for late_count, all_count in db.session.execute(counts):
-            overdue_total += late_count
-            upcoming_total += all_count - late_count
+        for late, count in db.session.execute(counts):
+            if late:
+                overdue_total += min(count, COUNT_CAP)
+                overdue_more = overdue_more or count > COUNT_CAP
+            else:
+                upcoming_total += min(count, COUNT_CAP)
+                upcoming_more = upcoming_more or count > COUNT_CAP
         firsts = []
         for number, (s, day) in enumerate(dated):
             for condition in (day < today, day >= today):
@@ -396,4 +418,4 @@ def gather_limited(
     ordered = _order(items, today)
     overdue = [i for i in ordered if i.overdue(today)][:limit]
     upcoming = [i for i in ordered if not i.overdue(today)][:limit]
-    return DueList(overdue + upcoming, overdue_total, upcoming_total)
+    return DueList(overdue + upcoming, overdue_total, upcoming_total, overdue_more, upcoming_more)
