@@ -7,7 +7,6 @@ passed), open tasks and expiring travel documents.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 
 from casework import access
 from casework.deadlines.clock_bounds import clock_candidates
+from casework.deadlines.items import DueItem, DueKind, DueList
 from casework.extensions import db
 from casework.models import (
     CaseAssignment,
@@ -38,53 +38,9 @@ from casework.models import (
 from casework.models.custody import CLOCK_STAGES, custody_clock
 from casework.models.removal import APPEAL_WINDOW_DAYS
 
-
-class DueKind(enum.StrEnum):
-    """The kinds of item the "What's due" view gathers."""
-
-    CHECK_IN = "check_in"
-    HEARING = "hearing"
-    APPEAL = "appeal"
-    RELIEF_STEP = "relief_step"
-    CUSTODY_CLOCK = "custody_clock"
-    TASK = "task"
-    TRAVEL_DOCUMENT = "travel_document"
-
-    @property
-    def label(self) -> str:
-        """The kind in words."""
-        return {
-            "check_in": "ICE check-in",
-            "hearing": "Immigration court hearing",
-            "appeal": "BIA appeal deadline",
-            "relief_step": "Relief step",
-            "custody_clock": "Custody clock",
-            "task": "Task",
-            "travel_document": "Travel document expires",
-        }[self.value]
-
-
 COUNT_CAP = (
     1000  # items of one kind counted on each side (overdue, coming up); past it the total reads "1,000+"
 )
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """One dated thing to act on."""
-
-    day: date
-    kind: DueKind
-    title: str  # what it is, without the person's name (safe for the calendar feed)
-    person_id: int
-    person_name: str
-    anchor: str  # section of the case page
-    uid: str  # stable identifier (calendar UID)
-    assignee_id: int | None = None
-
-    def overdue(self, today: date) -> bool:
-        """Whether the item's day has passed."""
-        return self.day < today
 
 
 # What the custody clock reads of a removal case: plain columns, not an ORM object per detained person.
@@ -123,22 +79,6 @@ class _Source:
     query: sa.Select
     date: sa.ColumnElement | None  # None: the date is computed in Python (custody clock)
     to_item: Callable
-
-
-@dataclass
-class DueList:
-    """Items to show, and how many there are in all (the lists on a page may be cut)."""
-
-    items: list[DueItem]
-    overdue_total: int
-    upcoming_total: int
-    # A kind with more than COUNT_CAP items on one side is counted as COUNT_CAP: the total is then "at least".
-    overdue_more: bool = False
-    upcoming_more: bool = False
-
-    def shown(self, total: int, more: bool) -> str:
-        """A total in words: "1,204", or "5,000+" when a kind was counted up to the cap only."""
-        return f"{total:,}+" if more else f"{total:,}"
 
 
 def _sources(
