@@ -230,6 +230,10 @@ def _sources(
         .where(
             visible,
             Person.custody_status == CustodyStatus.DETAINED,
+            # The detained are few: the database starts from them (by the index on custody_status).
+            RemovalCase.person_id.in_(
+                sa.select(Person.id).where(Person.custody_status == CustodyStatus.DETAINED)
+            ),
             RemovalCase.stage.in_(CLOCK_STAGES),
             *clock_candidates(today),
         ),
