@@ -1,13 +1,14 @@
 """The post-order custody clock as milestones (casework.models.custody_clock): properties of the pure function,
 then the person detained since 2019 under a 2019 final order, on every page that shows the clock."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework.models import CustodyEvent, CustodyKind, Person, RemovalCase, RemovalStage
+from casework.models import CustodyEvent, CustodyKind, Person, RemovalCase, RemovalStage, User
 from casework.models.custody_clock import DAY_90, DAY_180, NOTICE_DAYS, Stay, post_order_clock
 from tests.conftest import text_of
 
@@ -242,3 +243,47 @@ def test_a_mark_to_come_is_announced_in_the_window_with_its_meaning(login_as, ma
     assert f"<strong>Day 180 on {(today + timedelta(days=110)).isoformat()}</strong> (in 110 days)" in html
     dashboard = text_of(staff.get("/dashboard"))
     assert f"Day 90 on {(today + timedelta(days=20)).isoformat()}" in dashboard
+
+
+def test_whats_due_lists_the_same_clock_marks_as_the_clock_computed_for_every_detained_person(
+    app, login_as, make_person, db
+):
+    """The database leaves out the clocks that cannot have a mark to list; around each bound (the start 60 and
+    180 days ago, a later detention or a later order, a stay granted or not) the list is what computing every
+    clock gives."""
+    from casework.deadlines.due import DueKind, gather
+    from casework.models import CustodyStatus, StayStatus
+    from casework.models.custody import custody_clock
+
+    today = date.today()
+    staff = login_as("staff")
+    people = []
+    offsets = (-1, 0, 1, 58, 59, 60, 61, 62, 89, 90, 91, 100, 150, 151, 179, 180, 181, 182, 190, 200, 400)
+    stays = (None, ("granted", 100, None), ("ended", 200, 150), ("granted", -5, None), ("ended", 170, 20))
+    for since_ago in offsets:
+        for order_ago, stay in itertools.product((None, since_ago + 10, since_ago - 10, since_ago), stays):
+            person = make_person(
+                legal_name=f"Clock {since_ago} {order_ago}",
+                custody_status="detained",
+                custody_since=today - timedelta(days=since_ago),
+            )
+            removal = RemovalCase(
+                person_id=person.id,
+                stage=RemovalStage.FINAL_ORDER,
+                order_date=None if order_ago is None else today - timedelta(days=order_ago),
+            )
+            if stay is not None:
+                removal.stay_status = StayStatus(stay[0])
+                removal.stay_granted_on = today - timedelta(days=stay[1])
+                removal.stay_ended_on = None if stay[2] is None else today - timedelta(days=stay[2])
+            db.add(removal)
+            people.append((person, removal))
+    expected = set()
+    for person, removal in people:
+        clock = custody_clock(removal, CustodyStatus.DETAINED, person.custody_since, today)
+        for mark in clock.announced(today) if clock is not None else []:
+            expected.add((person.id, mark.falls_on))
+    with app.test_request_context():
+        listed = gather(db.get(User, staff.user.id), today=today, kinds={DueKind.CUSTODY_CLOCK})
+    assert {(i.person_id, i.day) for i in listed} == expected
+    assert len(expected) > 10  # the grid reaches both marks

@@ -104,4 +104,6 @@ def load(user: User, today: date) -> dict:
         "overdue": overdue,
         "overdue_total": due.overdue_total,
         "this_week_total": due.upcoming_total,
+        "overdue_shown": due.shown(due.overdue_total, due.overdue_more),
+        "this_week_shown": due.shown(due.upcoming_total, due.upcoming_more),
     }

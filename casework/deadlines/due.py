@@ -7,7 +7,6 @@ passed), open tasks and expiring travel documents.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +15,8 @@ from typing import cast
 import sqlalchemy as sa
 
 from casework import access
+from casework.deadlines.clock_bounds import clock_candidates
+from casework.deadlines.items import DueItem, DueKind, DueList
 from casework.extensions import db
 from casework.models import (
     CaseAssignment,
@@ -37,48 +38,9 @@ from casework.models import (
 from casework.models.custody import CLOCK_STAGES, custody_clock
 from casework.models.removal import APPEAL_WINDOW_DAYS
 
-
-class DueKind(enum.StrEnum):
-    """The kinds of item the "What's due" view gathers."""
-
-    CHECK_IN = "check_in"
-    HEARING = "hearing"
-    APPEAL = "appeal"
-    RELIEF_STEP = "relief_step"
-    CUSTODY_CLOCK = "custody_clock"
-    TASK = "task"
-    TRAVEL_DOCUMENT = "travel_document"
-
-    @property
-    def label(self) -> str:
-        """The kind in words."""
-        return {
-            "check_in": "ICE check-in",
-            "hearing": "Immigration court hearing",
-            "appeal": "BIA appeal deadline",
-            "relief_step": "Relief step",
-            "custody_clock": "Custody clock",
-            "task": "Task",
-            "travel_document": "Travel document expires",
-        }[self.value]
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """One dated thing to act on."""
-
-    day: date
-    kind: DueKind
-    title: str  # what it is, without the person's name (safe for the calendar feed)
-    person_id: int
-    person_name: str
-    anchor: str  # section of the case page
-    uid: str  # stable identifier (calendar UID)
-    assignee_id: int | None = None
-
-    def overdue(self, today: date) -> bool:
-        """Whether the item's day has passed."""
-        return self.day < today
+COUNT_CAP = (
+    1000  # items of one kind counted on each side (overdue, coming up); past it the total reads "1,000+"
+)
 
 
 # What the custody clock reads of a removal case: plain columns, not an ORM object per detained person.
@@ -117,15 +79,6 @@ class _Source:
     query: sa.Select
     date: sa.ColumnElement | None  # None: the date is computed in Python (custody clock)
     to_item: Callable
-
-
-@dataclass
-class DueList:
-    """Items to show, and how many there are in all (the lists on a page may be cut)."""
-
-    items: list[DueItem]
-    overdue_total: int
-    upcoming_total: int
 
 
 def _sources(
@@ -277,7 +230,12 @@ def _sources(
         .where(
             visible,
             Person.custody_status == CustodyStatus.DETAINED,
+            # The detained are few: the database starts from them (by the index on custody_status).
+            RemovalCase.person_id.in_(
+                sa.select(Person.id).where(Person.custody_status == CustodyStatus.DETAINED)
+            ),
             RemovalCase.stage.in_(CLOCK_STAGES),
+            *clock_candidates(today),
         ),
         None,
         clock_item,
@@ -355,7 +313,8 @@ def gather_limited(
     kinds: set[DueKind] | None = None,
 ) -> DueList:
     """The `limit` oldest overdue and `limit` soonest upcoming items, with the totals: the database sorts,
-    limits and counts, so a page costs the same with ten items or a hundred thousand. The kinds dated by a
+    limits and counts (each kind up to COUNT_CAP on each side), so a page costs the same with ten items or a
+    hundred thousand. The kinds dated by a
     column share one row shape and are read in two statements (their counts, then their first rows)."""
     today = today or date.today()
     items: list[DueItem] = []
@@ -370,18 +329,27 @@ def gather_limited(
         upcoming_total += len(found) - len(overdue)
         items += found
     dated = [(s, s.date) for s in sources if s.date is not None]
+    overdue_more = upcoming_more = False
     if dated:
         counts = sa.union_all(
             *(
-                s.query.with_only_columns(
-                    sa.func.count().filter(day < today), sa.func.count(), maintain_column_froms=True
+                sa.select(sa.literal(late).label("late"), sa.func.count()).select_from(
+                    s.query.with_only_columns(sa.literal(1), maintain_column_froms=True)
+                    .where(day < today if late else day >= today)
+                    .limit(COUNT_CAP + 1)
+                    .subquery()
                 )
                 for s, day in dated
+                for late in (True, False)
             )
         )
-        for late_count, all_count in db.session.execute(counts):
-            overdue_total += late_count
-            upcoming_total += all_count - late_count
+        for late, count in db.session.execute(counts):
+            if late:
+                overdue_total += min(count, COUNT_CAP)
+                overdue_more = overdue_more or count > COUNT_CAP
+            else:
+                upcoming_total += min(count, COUNT_CAP)
+                upcoming_more = upcoming_more or count > COUNT_CAP
         firsts = []
         for number, (s, day) in enumerate(dated):
             for condition in (day < today, day >= today):
@@ -394,4 +362,4 @@ def gather_limited(
     ordered = _order(items, today)
     overdue = [i for i in ordered if i.overdue(today)][:limit]
     upcoming = [i for i in ordered if not i.overdue(today)][:limit]
-    return DueList(overdue + upcoming, overdue_total, upcoming_total)
+    return DueList(overdue + upcoming, overdue_total, upcoming_total, overdue_more, upcoming_more)

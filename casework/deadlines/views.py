@@ -49,6 +49,8 @@ def due():
         today=today,
         overdue_total=found.overdue_total,
         upcoming_total=found.upcoming_total,
+        overdue_shown=found.shown(found.overdue_total, found.overdue_more),
+        upcoming_shown=found.shown(found.upcoming_total, found.upcoming_more),
         notice_days=NOTICE_DAYS,
     )
 
