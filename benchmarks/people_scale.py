@@ -267,6 +267,8 @@ def main() -> None:
                 "SQLALCHEMY_DATABASE_URI": url,
                 "SECRET_KEY": secrets.token_hex(16),
                 "LOGIN_RATE_LIMIT": "1000 per minute",
+                # Links outside a page come from the public address, required outside development.
+                "PUBLIC_BASE_URL": "http://127.0.0.1",
             }
         )
         from flask_migrate import upgrade
