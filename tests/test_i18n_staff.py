@@ -37,7 +37,8 @@ def unmarked_texts(source: str) -> list[str]:
     state, quote, attribute, raw_tag, in_trans = "text", "", "", "", 0
 
     def keep(text: str) -> None:
-        visible = state == "text" or attribute in VISIBLE_ATTRIBUTES
+        # text right inside <code> is a value or a command, kept as it is (a CSV column, a CLI line)
+        visible = (state == "text" and raw_tag != "code") or attribute in VISIBLE_ATTRIBUTES
         if visible and not in_trans and LETTER.search(ENTITY.sub("", text)):
             found.append(text.strip())
 
@@ -98,6 +99,7 @@ def test_the_check_finds_unmarked_text_and_accepts_marked_text():
     assert unmarked_texts('<p class="muted">Hello {{ name }}</p>') == ["Hello"]
     assert unmarked_texts('<a aria-label="Remove {{ x }}" href="/y">{{ _("Remove") }}</a>') == ["Remove"]
     assert unmarked_texts('<td data-label="Name">x</td>') == ["Name", "x"]
+    assert unmarked_texts("<p>{{ _('Run') }} <code>flask run</code> {{ _('now') }}</p>") == []
     marked = (
         '<p class="big">{{ _("Hello") }} &middot; {% trans n=name %}Hi {{ n }}{% endtrans %}</p>'
         '<a title="{{ _(\'Open\') }}" href="/a">→</a><script>let a = "b";</script><!-- note -->'
