@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from casework.extensions import db
+from casework.i18n import N_, gettext
 from casework.models import SeenNetwork, User
 from casework.models.base import utcnow
 from casework.petitions import crypto, mail
 
-NOT_YOU = (
+NOT_YOU = N_(
     "If this was not you, tell an administrator of your organization at once: they can reset your password "
     "and second factor and sign you out everywhere."
 )
@@ -24,50 +25,73 @@ NOT_YOU = (
 
 def _send(user: User, subject: str, what: str) -> None:
     when = utcnow().strftime("%Y-%m-%d %H:%M UTC")
-    body = f"Hello {user.display_name},\n\n{what}\nWhen: {when}\n\n{NOT_YOU}\n\n— Casework\n"
-    mail.queue(user.email, f"Casework: {subject}", body, purpose="security_notice", org_id=user.org_id)
+    body = gettext(
+        "Hello %(name)s,\n\n%(what)s\nWhen: %(when)s\n\n%(not_you)s\n\n— Casework\n",
+        name=user.display_name,
+        what=what,
+        when=when,
+        not_you=gettext(NOT_YOU),
+    )
+    mail.queue(
+        user.email,
+        gettext("Casework: %(subject)s", subject=subject),
+        body,
+        purpose="security_notice",
+        org_id=user.org_id,
+    )
 
 
 def second_factor_added(user: User) -> None:
     """An authenticator app was added to the account."""
     _send(
-        user, "second factor turned on", "A second factor (authenticator app) was turned on for your account."
+        user,
+        gettext("second factor turned on"),
+        gettext("A second factor (authenticator app) was turned on for your account."),
     )
 
 
 def second_factor_removed(user: User, *, by_admin: bool) -> None:
     """The second factor was turned off, by the user or reset by an admin."""
-    who = "An administrator of your organization reset" if by_admin else "You turned off"
-    _send(
-        user,
-        "second factor removed",
-        f"{who} the second factor of your account: signing in now needs the password alone until you set it "
-        "up again at Account > Second factor.",
-    )
+    if by_admin:
+        what = gettext(
+            "An administrator of your organization reset the second factor of your account: signing in now "
+            "needs the password alone until you set it up again at Account > Second factor."
+        )
+    else:
+        what = gettext(
+            "You turned off the second factor of your account: signing in now needs the password alone until "
+            "you set it up again at Account > Second factor."
+        )
+    _send(user, gettext("second factor removed"), what)
 
 
 def password_changed(user: User, *, by_admin: bool = False, by_reset_link: bool = False) -> None:
     """The password was changed: by the user, set by an admin, or through a reset link sent by e-mail."""
     if by_reset_link:
-        what = "Your password was changed through a reset link sent to this address. Every session was signed out."
+        what = gettext(
+            "Your password was changed through a reset link sent to this address. Every session was signed out."
+        )
     elif by_admin:
-        what = (
+        what = gettext(
             "An administrator of your organization set a new password for your account. "
             "Your other sessions were signed out."
         )
     else:
-        what = "Your password was changed for your account. Your other sessions were signed out."
-    _send(user, "password changed", what)
+        what = gettext("Your password was changed for your account. Your other sessions were signed out.")
+    _send(user, gettext("password changed"), what)
 
 
 def failed_sign_ins(user: User, failures: int) -> None:
     """A burst of failed sign-ins on the account, whatever the addresses they came from."""
     _send(
         user,
-        "failed sign-ins on your account",
-        f"{failures} attempts to sign in to your account failed in the last minutes. Casework now slows "
-        "further attempts down; you can still sign in with your password. If these were not you, someone "
-        "may be guessing your password: choose a long one and turn on a second factor.",
+        gettext("failed sign-ins on your account"),
+        gettext(
+            "%(failures)s attempts to sign in to your account failed in the last minutes. Casework now slows "
+            "further attempts down; you can still sign in with your password. If these were not you, someone "
+            "may be guessing your password: choose a long one and turn on a second factor.",
+            failures=failures,
+        ),
     )
 
 
@@ -103,7 +127,9 @@ def signed_in_from(user: User, address: str | None) -> None:
     if known:
         _send(
             user,
-            "sign-in from a new network",
-            "Someone signed in to your account from a network not used for your account before (the "
-            "address is not kept).",
+            gettext("sign-in from a new network"),
+            gettext(
+                "Someone signed in to your account from a network not used for your account before (the "
+                "address is not kept)."
+            ),
         )

@@ -28,6 +28,7 @@ from casework.accounts.passwords import hash_password
 from casework.accounts.queries import normalize_email, user_by_email
 from casework.errors import OperationError
 from casework.extensions import db, limiter
+from casework.i18n import gettext
 from casework.models import PasswordResetToken, User
 from casework.models.base import utcnow
 from casework.petitions import mail
@@ -75,10 +76,15 @@ def request_reset(email: str) -> None:
     link = absolute_url("account_reset.choose_password", token=token)
     mail.queue(
         user.email,
-        "Choose a new Casework password",
-        f"Someone (we hope you) asked to choose a new password for {user.email} on Casework.\n\n"
-        f"Open this link within {minutes} minutes to choose it; it works once:\n\n{link}\n\n"
-        "If you did not ask, ignore this message: your password stays as it is.\n",
+        gettext("Choose a new Casework password"),
+        gettext(
+            "Someone (we hope you) asked to choose a new password for %(email)s on Casework.\n\n"
+            "Open this link within %(minutes)s minutes to choose it; it works once:\n\n%(link)s\n\n"
+            "If you did not ask, ignore this message: your password stays as it is.\n",
+            email=user.email,
+            minutes=minutes,
+            link=link,
+        ),
         purpose="password_reset",
         org_id=user.org_id,
     )

@@ -24,7 +24,7 @@ class AdvocacyKind(LabelledEnum):
     ACTION = "action"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "statement": "Statement by an official",
             "enforcement": "Raid or enforcement action",

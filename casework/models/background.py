@@ -29,8 +29,8 @@ class RelationKind(LabelledEnum):
         )
 
     @property
-    def label(self) -> str:
-        return {"co_defendant": "Co-defendant"}.get(self.value, super().label)
+    def english_label(self) -> str:
+        return {"co_defendant": "Co-defendant"}.get(self.value, super().english_label)
 
 
 class Relation(TimestampMixin, Base):
@@ -127,13 +127,13 @@ class RehabilitationKind(LabelledEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "diploma": "Diploma or degree",
             "program": "Program or course",
             "work": "Work",
             "service": "Community service",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 class Rehabilitation(TimestampMixin, Base):

@@ -4,6 +4,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -59,8 +60,14 @@ class LabelledEnum(enum.StrEnum):
     """A StrEnum whose members carry a human label (value with underscores turned into words)."""
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
+        """The label in English, the message id (every one is listed in models/enum_labels.py for the catalog)."""
         return self.value.replace("_", " ").capitalize()
+
+    @property
+    def label(self) -> str:
+        """The label in the request's language (English outside a request)."""
+        return gettext(self.english_label)
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

@@ -20,12 +20,12 @@ class CheckInOutcome(LabelledEnum):
     MISSED = "missed"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "scheduled": "Scheduled (not yet held)",
             "attended": "Attended, released the same day",
             "redetained": "Re-detained at the check-in",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 class CheckIn(TimestampMixin, Base):

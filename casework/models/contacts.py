@@ -30,12 +30,12 @@ class ContactKind(LabelledEnum):
         return self.value.endswith("_attorney")
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "deportation_officer": "Deportation officer (ICE)",
             "official": "Elected or public official",
             "prosecutor": "Prosecutor / District Attorney's office",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 class Contact(TimestampMixin, Base):

@@ -39,13 +39,13 @@ class Plea(LabelledEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "plea_bargain": "Plea bargain (guilty plea)",
             "open_plea": "Guilty plea without agreement",
             "no_contest": "No contest (nolo contendere)",
             "trial": "Convicted at trial",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 class RemovalGround(LabelledEnum):
@@ -59,12 +59,12 @@ class RemovalGround(LabelledEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "cimt": "Crime involving moral turpitude (CIMT)",
             "firearm": "Firearm offense",
             "domestic_violence": "Domestic violence, stalking or child abuse",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 class Conviction(TimestampMixin, Base):

@@ -33,7 +33,7 @@ class CustodyKind(LabelledEnum):
     REMOVED = "removed"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "ice_arrest": "ICE arrest",
             "booked": "Booked into detention",
@@ -83,8 +83,8 @@ class CustodyStatus(LabelledEnum):
     REMOVED = "removed"
 
     @property
-    def label(self) -> str:
-        return {"free": "Not detained", "released": "Released"}.get(self.value, super().label)
+    def english_label(self) -> str:
+        return {"free": "Not detained", "released": "Released"}.get(self.value, super().english_label)
 
 
 class CustodyEvent(Base):

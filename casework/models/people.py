@@ -38,7 +38,7 @@ class CaseOutcome(LabelledEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "relief_granted": "Relief granted (pardon, vacatur, commutation)",
             "status_restored": "Relief granted and immigration status restored",
@@ -46,7 +46,7 @@ class CaseOutcome(LabelledEnum):
             "removed": "Removed from the United States",
             "departed": "Left the United States",
             "transferred": "Transferred to another organization",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 class ArrivalClass(LabelledEnum):
@@ -60,8 +60,8 @@ class ArrivalClass(LabelledEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
-        return {"lpr": "Lawful permanent resident (immigrant visa)"}.get(self.value, super().label)
+    def english_label(self) -> str:
+        return {"lpr": "Lawful permanent resident (immigrant visa)"}.get(self.value, super().english_label)
 
 
 class ImmigrationStatus(LabelledEnum):
@@ -77,7 +77,7 @@ class ImmigrationStatus(LabelledEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "lpr": "Lawful permanent resident",
             "in_proceedings": "In removal proceedings",
@@ -85,7 +85,7 @@ class ImmigrationStatus(LabelledEnum):
             "order_of_supervision": "Final order, released on an order of supervision",
             "status_restored": "Status restored",
             "citizen": "U.S. citizen",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
     @property
     def says_final_order(self) -> bool:

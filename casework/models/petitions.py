@@ -26,7 +26,7 @@ class PetitionKind(LabelledEnum):
     EXTERNAL = "external"  # on an outside platform; counts are entered by hand
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {"hosted": "Hosted here", "external": "Outside platform"}[self.value]
 
 
@@ -40,8 +40,8 @@ class PetitionStatus(LabelledEnum):
     ARCHIVED = "archived"
 
     @property
-    def label(self) -> str:
-        return {"draft": "Draft (not public)", "active": "Open"}.get(self.value, super().label)
+    def english_label(self) -> str:
+        return {"draft": "Draft (not public)", "active": "Open"}.get(self.value, super().english_label)
 
 
 class SignatureState(LabelledEnum):
@@ -64,13 +64,13 @@ class DeliveryOutcome(LabelledEnum):
     NO_RESPONSE = "no_response"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "awaiting": "Awaiting a response",
             "acknowledged": "Receipt acknowledged",
             "meeting": "Meeting granted",
             "granted": "Request granted",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 class Petition(TimestampMixin, Base):

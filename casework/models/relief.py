@@ -27,12 +27,12 @@ class ReliefKind(LabelledEnum):
     MOTION_TO_REOPEN = "motion_to_reopen"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "governor_pardon": "Governor's pardon",
             "parole_board_pardon": "Pardon through the parole board",
             "motion_to_reopen": "Motion to reopen (immigration court)",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 class ReliefStatus(LabelledEnum):
@@ -64,9 +64,9 @@ class ProsecutorPosition(LabelledEnum):
     OPPOSES = "opposes"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {"unknown": "Not known yet", "does_not_oppose": "Does not oppose"}.get(
-            self.value, super().label
+            self.value, super().english_label
         )
 
 
@@ -79,7 +79,7 @@ class CounselRole(LabelledEnum):
     PARTNER_ORGANIZATION = "partner_organization"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "lead": "Lead counsel",
             "co_counsel": "Co-counsel",
@@ -97,12 +97,12 @@ class SupportKind(LabelledEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "letter": "Letter of support",
             "resolution": "Resolution (a board, a council)",
             "statement": "Statement by an official",
-        }.get(self.value, super().label)
+        }.get(self.value, super().english_label)
 
 
 relief_conviction = sa.Table(

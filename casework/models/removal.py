@@ -23,7 +23,7 @@ class RemovalStage(LabelledEnum):
     TERMINATED = "terminated"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "no_proceedings": "No proceedings",
             "nta_issued": "Notice to Appear issued",
@@ -62,8 +62,8 @@ class StayStatus(LabelledEnum):
     ENDED = "ended"
 
     @property
-    def label(self) -> str:
-        return {"none": "No stay", "ended": "Stay ended"}.get(self.value, super().label)
+    def english_label(self) -> str:
+        return {"none": "No stay", "ended": "Stay ended"}.get(self.value, super().english_label)
 
 
 APPEAL_WINDOW_DAYS = 30  # BIA appeal: 30 calendar days from the immigration judge's decision

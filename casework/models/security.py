@@ -20,7 +20,7 @@ class MfaRequirement(LabelledEnum):
     EVERYONE = "everyone"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {
             "nobody": "Nobody (each user may still turn it on)",
             "admins": "Admins",

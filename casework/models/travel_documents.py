@@ -19,9 +19,9 @@ class TravelDocumentOutcome(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
         return {"pending": "Requested, no decision", "withdrawn": "Request withdrawn"}.get(
-            self.value, super().label
+            self.value, super().english_label
         )
 
 
