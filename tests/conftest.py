@@ -10,12 +10,17 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from casework import create_app
 from casework.extensions import db as _db
 from casework.extensions import limiter
 from casework.models import Base, CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
 from casework.petitions import crypto
+
+# Property tests judge the code, not the machine: a busy CI host may generate examples slowly.
+settings.register_profile("casework", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("casework")
 
 PASSWORD = "correct horse battery staple"
 TEST_DB = os.environ.get("CASEWORK_TEST_DB", "sqlite").lower()
