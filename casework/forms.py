@@ -261,7 +261,9 @@ class NotInFuture:
 
     def __call__(self, form, field):
         if field.data and field.data > date.today():
-            raise ValidationError(f"{self.what} cannot be in the future; type a date on or before today.")
+            raise ValidationError(
+                gettext("%(what)s cannot be in the future; type a date on or before today.", what=self.what)
+            )
 
 
 class NotBefore:
@@ -285,7 +287,9 @@ class NotInPast:
 
     def __call__(self, form, field):
         if field.data and field.data < date.today():
-            raise ValidationError(f"{self.what} cannot be in the past; type today's date or a later one.")
+            raise ValidationError(
+                gettext("%(what)s cannot be in the past; type today's date or a later one.", what=self.what)
+            )
 
 
 class EnumSelectField(SelectField):

@@ -18,7 +18,6 @@ from casework.sessions import current_token
 from casework.web import is_safe_next
 
 bp = Blueprint("sessions", __name__, url_prefix="/account")
-WRONG_PROOF_ENROLLED = "That password and code do not match: type both again."
 
 
 def _confirm_limit_key() -> str:
@@ -76,5 +75,9 @@ def confirm():
             if pending is None:
                 return redirect(target)
             return render_template("accounts/confirm.html", pending=pending, resume=ConfirmForm())
-        form.password.errors.append(WRONG_PROOF_ENROLLED if enrolled else "That is not your password.")
+        form.password.errors.append(
+            gettext("That password and code do not match: type both again.")
+            if enrolled
+            else gettext("That is not your password.")
+        )
     return render_template("accounts/confirm.html", form=form, enrolled=enrolled, target=target, pending=None)

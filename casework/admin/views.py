@@ -22,7 +22,7 @@ from casework.admin.forms import (
 )
 from casework.errors import OperationError
 from casework.forms import ConfirmForm, options
-from casework.i18n import gettext
+from casework.i18n import gettext, ngettext
 from casework.models import Role, User
 from casework.paging import anchor_arg
 from casework.people import operations as people_ops
@@ -144,7 +144,15 @@ def end_sessions(user_id: int):
     user = access.get_org_user_or_404(user_id)
     editing.require_confirmation()
     ended = session_control.end_all_sessions_of(current_user, user, current_token())
-    flash(f"{ended} session{'s' if ended != 1 else ''} of {user.email} ended.", "success")
+    flash(
+        ngettext(
+            "%(num)d session of %(email)s ended.",
+            "%(num)d sessions of %(email)s ended.",
+            ended,
+            email=user.email,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

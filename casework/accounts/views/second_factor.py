@@ -13,11 +13,10 @@ from casework.accounts import mfa, signin
 from casework.accounts.forms import EnableSecondFactorForm, ProofForm
 from casework.accounts.reauth import fresh_proof_required
 from casework.accounts.views.common import bp
-from casework.i18n import gettext
+from casework.i18n import N_, gettext
 from casework.sessions import current_token
 
-WRONG_FIRST_CODE = "That code does not match: check the phone's time and type the code the app shows now."
-WRONG_PROOF = "That is neither your password nor a current code."
+WRONG_FIRST_CODE = N_("That code does not match: check the phone's time and type the code the app shows now.")
 
 
 def _secret_being_enrolled() -> str:
@@ -79,7 +78,7 @@ def enable_second_factor():
                 gettext("Your second factor is on. Keep the recovery codes below somewhere safe."), "success"
             )
             return _codes_page(codes, "Second factor turned on")
-        form.code.errors.append(WRONG_FIRST_CODE)
+        form.code.errors.append(gettext(WRONG_FIRST_CODE))
     return _setup_page(form)
 
 
@@ -91,7 +90,7 @@ def _proven(prefix: str) -> bool:
         return False
     if mfa.check_proof(current_user, form.proof.data):
         return True
-    flash(f"Nothing changed. {WRONG_PROOF}", "error")
+    flash(gettext("Nothing changed. That is neither your password nor a current code."), "error")
     return False
 
 

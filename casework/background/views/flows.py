@@ -12,6 +12,7 @@ from casework.access import CaseItem
 from casework.background.fields import dates_conflict
 from casework.errors import OperationError
 from casework.forms import BaseForm
+from casework.i18n import gettext
 from casework.models import Person
 
 NOT_SAVED = "Nothing was saved: correct the fields marked below."
@@ -31,7 +32,7 @@ def _refusal_on(field: str | None) -> Callable[[BaseForm, OperationError], None]
 
     def show(form: BaseForm, exc: OperationError) -> None:
         if field is None:
-            flash(f"Nothing was saved: {exc}", "error")
+            flash(gettext("Nothing was saved: %(reason)s", reason=exc), "error")
             return
         form[field].errors = [*form[field].errors, str(exc)]
         flash(NOT_SAVED, "error")

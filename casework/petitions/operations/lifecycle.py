@@ -151,7 +151,9 @@ def unpublish(actor: User, person: Person, petition: Petition) -> None:
 def close(actor: User, person: Person, petition: Petition) -> None:
     """Stop collecting signatures (a hosted petition's page answers 410 with a thank-you)."""
     if petition.status not in (PetitionStatus.ACTIVE, *PUBLISHABLE):
-        raise OperationError(f"The petition is already {petition.status.label.lower()}.")
+        raise OperationError(
+            gettext("The petition is already %(status)s.", status=petition.status.label.lower())
+        )
     petition.status = PetitionStatus.CLOSED
     petition.closed_at = utcnow()
     db.session.flush()

@@ -35,7 +35,14 @@ def invalidate(person_id: int, petition_id: int):
         criteria = _criteria(form)
         if request.form.get("confirmed") == "yes":
             total, counted = operations.invalidate_signatures(current_user, person, petition, criteria)
-            flash(f"{total:,} signatures were invalidated; {counted:,} of them had been counted.", "success")
+            flash(
+                gettext(
+                    "%(total)s signatures were invalidated; %(counted)s of them had been counted.",
+                    total=f"{total:,}",
+                    counted=f"{counted:,}",
+                ),
+                "success",
+            )
             return to_petition(person, petition)
         matched = len(queries.matching_signatures(petition.id, criteria))
     elif request.method == "POST":

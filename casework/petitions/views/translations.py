@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from casework import access, editing
 from casework.forms import ConfirmForm
-from casework.i18n import ENGLISH_NAMES, PUBLIC_LANGUAGES, language_name
+from casework.i18n import ENGLISH_NAMES, PUBLIC_LANGUAGES, gettext, language_name
 from casework.models import PetitionKind, PetitionTranslation
 from casework.petitions import operations, queries
 from casework.petitions.forms import TranslationForm
@@ -78,5 +78,5 @@ def delete_translation(person_id: int, petition_id: int, locale: str):
     person, petition, _found = _load(person_id, petition_id, locale)
     editing.require_confirmation()
     if editing.attempt(lambda: operations.delete_translation(current_user, person, petition, locale)):
-        flash(f"The {ENGLISH_NAMES[locale]} version was removed.", "success")
+        flash(gettext("The %(language)s version was removed.", language=ENGLISH_NAMES[locale]), "success")
     return redirect(url_for("petitions.translations", person_id=person.id, petition_id=petition.id))

@@ -6,7 +6,7 @@ from flask import flash, render_template, request
 from flask_login import current_user
 
 from casework import access
-from casework.i18n import gettext
+from casework.i18n import gettext, ngettext
 from casework.models import PetitionKind
 from casework.petitions import operations, queries
 from casework.petitions.signature_forms import UpdateForm
@@ -23,7 +23,15 @@ def send_update(person_id: int, petition_id: int):
     if form.validate_on_submit():
         if request.form.get("confirmed") == "yes":
             queued = operations.send_update(current_user, person, petition, form.subject.data, form.body.data)
-            flash(f"The update is queued for {queued:,} signer(s).", "success")
+            flash(
+                ngettext(
+                    "The update is queued for %(signers)s signer.",
+                    "The update is queued for %(signers)s signers.",
+                    queued,
+                    signers=f"{queued:,}",
+                ),
+                "success",
+            )
             return to_petition(person, petition)
         recipients = len(queries.update_recipients(petition.id))
     elif request.method == "POST":

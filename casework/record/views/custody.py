@@ -28,7 +28,10 @@ def add_custody_event(person_id: int):
             "timeline and record the event again.",
         )
         if event is not None:
-            flash(f"Recorded: {event.kind.label} on {event.occurred_on}.", "success")
+            flash(
+                gettext("Recorded: %(kind)s on %(day)s.", kind=event.kind.label, day=event.occurred_on),
+                "success",
+            )
             return redirect(case_url(person.id, "removal"))
     elif request.method == "POST":
         flash(gettext("Not recorded: correct the fields marked below."), "error")
@@ -52,7 +55,12 @@ def add_custody_period(person_id: int):
         )
         if entries is not None:
             start, end = entries
-            flash(f"Recorded: detained {start.occurred_on} to {end.occurred_on}.", "success")
+            flash(
+                gettext(
+                    "Recorded: detained %(start)s to %(end)s.", start=start.occurred_on, end=end.occurred_on
+                ),
+                "success",
+            )
             return redirect(case_url(person.id, "removal"))
     elif request.method == "POST":
         flash(gettext("Not recorded: correct the fields marked below."), "error")

@@ -13,6 +13,7 @@ from casework import editing, unit_of_work
 from casework.access import CaseItem
 from casework.errors import EditConflict, OperationError
 from casework.forms import BaseForm
+from casework.i18n import gettext
 
 T = TypeVar("T")
 
@@ -54,7 +55,7 @@ def edit_item(
         conflict_message=CONFLICT,
         invalid_message=NOT_SAVED,
         describe_conflict=describe_conflict or _saved_values,
-        on_refused=lambda form, exc: flash(f"Nothing was saved: {exc}", "error"),
+        on_refused=lambda form, exc: flash(gettext("Nothing was saved: %(reason)s", reason=exc), "error"),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from casework.errors import OperationError
+from casework.i18n import gettext
 from casework.models import ReliefApplication, ReliefStatus, ReliefStep, User
 from casework.relief.history import record_status_change
 from casework.relief.schedule import Milestone
@@ -78,7 +79,9 @@ def step_done(
         application.status = outcome
         record_status_change(actor, application, old)
     elif outcome is not None:
-        raise OperationError(f"Step {step.position} is not the decision: it takes no outcome.")
+        raise OperationError(
+            gettext("Step %(position)s is not the decision: it takes no outcome.", position=step.position)
+        )
 
 
 def step_reopened(

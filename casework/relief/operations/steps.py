@@ -45,7 +45,13 @@ def mark_step_done(
     sets "filed on", the decision takes its `outcome`), and every date counted from it follows."""
     _check_step_version(step, expected_version)
     if step.done_on is not None:
-        raise OperationError(f"Step {step.position} is already marked done (on {step.done_on.isoformat()}).")
+        raise OperationError(
+            gettext(
+                "Step %(position)s is already marked done (on %(done_on)s).",
+                position=step.position,
+                done_on=step.done_on.isoformat(),
+            )
+        )
     step.done_on = done_on
     flush_versioned(["done_on"])
     record_event(actor, application, "step_done", f"Step {step.position} marked done", step=step)
@@ -65,7 +71,11 @@ def reopen_step(
     """Undo a step's "done"."""
     _check_step_version(step, expected_version)
     if step.done_on is None:
-        raise OperationError(f"Step {step.position} is not marked done, so there is nothing to reopen.")
+        raise OperationError(
+            gettext(
+                "Step %(position)s is not marked done, so there is nothing to reopen.", position=step.position
+            )
+        )
     was_done_on = step.done_on
     step.done_on = None
     flush_versioned(["done_on"])

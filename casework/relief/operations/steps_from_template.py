@@ -104,7 +104,9 @@ def preview(
     try:
         due = schedule.schedule(dates.engine_application(application), engine_steps)
     except RuleError as exc:
-        raise OperationError(f"The template's current steps cannot give dates: {exc}") from None
+        raise OperationError(
+            gettext("The template's current steps cannot give dates: %(reason)s", reason=exc)
+        ) from None
     rows = []
     for p in planned:
         before = p.step.due_on if p.step is not None else None

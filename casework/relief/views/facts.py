@@ -44,7 +44,12 @@ def add_counsel(person_id: int, application_id: int):
             on_refused=_under_the_contact,
         )
         if added is not None:
-            flash(f"{contact.name} was added as {form.role.data.label.lower()}.", "success")
+            flash(
+                gettext(
+                    "%(name)s was added as %(role)s.", name=contact.name, role=form.role.data.label.lower()
+                ),
+                "success",
+            )
             return redirect(_application_url(person, application, "#counsel"))
     flash(gettext("The counsel was not added: correct the fields marked below."), "error")
     return pages.application_page(person, application, counsel_form=form)

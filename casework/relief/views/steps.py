@@ -45,7 +45,12 @@ def _step_action(person_id: int, application_id: int, step_id: int, key: str, fo
     if key == "assign":
         form.assignee_id.choices = choices.user_choices(person, keep=step.assignee)
     if not form.validate_on_submit():
-        flash(f"Step {step.position} was not changed: correct the field marked below.", "error")
+        flash(
+            gettext(
+                "Step %(position)s was not changed: correct the field marked below.", position=step.position
+            ),
+            "error",
+        )
         return pages.application_page(person, application, bound={(step.id, key): form})
     try:
         message = act(person, application, step, form)
@@ -142,7 +147,7 @@ def add_step(person_id: int, application_id: int):
     )
     if step is None:  # refused (flashed): the checklist was too busy to find a free position
         return pages.back_to(person, application)
-    flash(f"Step {step.position} added.", "success")
+    flash(gettext("Step %(position)s added.", position=step.position), "success")
     return pages.back_to(person, application, step)
 
 

@@ -221,7 +221,7 @@ def move_template_step(template_id: int, step_id: int):
     if not form.validate_on_submit():
         flash(gettext("The step was not moved: choose up or down."), "error")
     elif operations.move_template_step(current_user, template, step, form.direction.data):
-        flash(f"The step is now step {step.position}.", "success")
+        flash(gettext("The step is now step %(position)s.", position=step.position), "success")
     else:
         flash(gettext("The step is already at that end of the list."), "info")
     return redirect(_template_url(template_id, "#steps"))
