@@ -20,9 +20,8 @@ from casework.models.enum_labels import LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-STAFF_TEMPLATES = sorted(
-    p for p in TEMPLATES.rglob("*.html") if p.relative_to(TEMPLATES).parts[0] not in ("public", "pdf")
-)
+# Every template: staff pages, the public pages and the PDFs (their sections' inline words included).
+STAFF_TEMPLATES = sorted(TEMPLATES.rglob("*.html"))
 SEGMENT = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.S)
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "data-label", "aria-description"}
 ENTITY = re.compile(r"&#?\w+;")
