@@ -108,6 +108,16 @@ SEEDED = {
 
 
 @pytest.fixture(autouse=True)
+def _keep_environment():
+    """Every test leaves the process environment as it found it (gunicorn.conf.py, loaded by some tests,
+    sets CASEWORK_WORKERS for the workers it configures; later tests' subprocesses must not inherit it)."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
 def _clean_database(request):
     """Every test starts from empty tables (committed data is visible to live servers too)."""
     yield
