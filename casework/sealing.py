@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,9 +69,28 @@ def derive(master: bytes, info: bytes, salt: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(master)
 
 
+# The connection a migration runs on: reads made while it is set go through it, since a connection of
+# their own would wait behind the locks the migration's transaction holds.
+_bound: ContextVar[sa.Connection | None] = ContextVar("casework_sealing_bound", default=None)
+
+
+@contextmanager
+def bound(conn: sa.Connection) -> Iterator[None]:
+    """Make the key checks read through `conn` (a migration's connection) while the block runs."""
+    token = _bound.set(conn)
+    try:
+        yield
+    finally:
+        _bound.reset(token)
+
+
 @contextmanager
 def connection(app: Flask) -> Iterator[sa.Connection]:
-    """A connection of its own (never the session's, which may be mid-flush), in `app`'s context."""
+    """A connection of its own (never the session's, which may be mid-flush), in `app`'s context; a
+    migration's connection while `bound` is in force."""
+    if (conn := _bound.get()) is not None:
+        yield conn
+        return
     if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
         with db.engine.connect() as conn:
             yield conn

@@ -6,7 +6,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import event
 
-from casework import outage
+from casework import outage, sealing
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -117,7 +117,7 @@ def run_migrations_online():
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # see _sqlite_migration_engine
             connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-        with context.begin_transaction():
+        with context.begin_transaction(), sealing.bound(connection):  # key checks read on this connection
             context.run_migrations()
         run_after_commit()
         if sqlite:
@@ -167,7 +167,7 @@ def _run_sqlite_migrations(engine, conf_args):
                 transaction_per_migration=True,
                 **conf_args,
             )
-            with context.begin_transaction():
+            with context.begin_transaction(), sealing.bound(connection):
                 context.run_migrations()
             run_after_commit()
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -1,6 +1,7 @@
 """Documents on a case: upload checked by content, privileged ones hidden, downloads audited."""
 
 import errno
+import functools
 import io
 import os
 import subprocess
@@ -21,7 +22,9 @@ def png_bytes(color=(30, 90, 120), size=(120, 80)) -> bytes:
     return out.getvalue()
 
 
+@functools.cache  # the same bytes for the same call: a PDF carries a fresh identifier each time it is written
 def pdf_bytes(text="EXHIBIT-CONTENT-MARKER", pages=1) -> bytes:
+    """A small PDF showing `text` on each of `pages` pages."""
     from weasyprint import HTML
 
     body = "".join(f'<p style="break-after: page">{text} page {i + 1}</p>' for i in range(pages))
