@@ -6,6 +6,8 @@ import os
 import re
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -138,6 +140,23 @@ def empty_database(application) -> None:
                 else:
                     conn.execute(sa.text(f'DELETE FROM "{t}"'))
         limiter.reset()
+
+
+@contextmanager
+def statements_sent(application) -> Iterator[list[str]]:
+    """The SQL statements the application sends while the block runs (every one: reads, CTEs, writes)."""
+    with application.app_context():
+        engine = _db.engine
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 class Database:

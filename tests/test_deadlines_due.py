@@ -14,7 +14,7 @@ from casework.models import (
     Task,
     TravelDocument,
 )
-from tests.conftest import text_of
+from tests.conftest import statements_sent, text_of
 
 TODAY = date.today()
 
@@ -115,24 +115,9 @@ def test_bad_filters_are_harmless(login_as, busy_case):
 
 
 def _count_queries(app, fn):
-    import sqlalchemy as sa
-
-    from casework.extensions import db
-
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
+    with statements_sent(app) as statements:
         fn()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
-    return len(statements)
+    return sum(1 for statement in statements if statement.lstrip().upper().startswith("SELECT"))
 
 
 def test_due_view_issues_a_fixed_number_of_queries(app, login_as, db, make_person):

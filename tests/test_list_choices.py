@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from casework.extensions import db as real_db
 from casework.models import Person, User
+from tests.conftest import statements_sent
 
 
 def page(browser) -> str:
@@ -20,27 +20,13 @@ def option(value: str, label: str | None = None) -> str:
     return f'<option value="{value}">{label or value}</option>'
 
 
-def statements_of(app, fn) -> list[str]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = real_db.engine
-
-    def before(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
-    return seen
-
-
 def test_the_choices_are_read_once_then_kept(app, login_as, make_person):
     staff = login_as("staff")
     make_person(citizenship="Laos", community="Lao")
     assert option("Laos") in page(staff)
-    again = statements_of(app, lambda: page(staff))
+    with statements_sent(app) as again:
+        page(staff)
+    assert again, "the page still reads its session and user"
     assert not any("RECURSIVE" in s.upper() for s in again), again
 
 

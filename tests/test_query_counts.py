@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from casework.extensions import db as real_db
 from casework.models import (
     CaseContact,
     CheckIn,
@@ -27,6 +26,7 @@ from casework.models import (
     Task,
     TravelDocument,
 )
+from tests.conftest import statements_sent
 
 TODAY = date.today()
 MAX_STATEMENTS = 10
@@ -34,18 +34,8 @@ MAX_STATEMENTS = 10
 
 def count_selects(app, fn) -> int:
     """How many statements `fn` (one request) sends (every one: reads, CTEs, writes)."""
-    seen = []
-    with app.app_context():
-        engine = real_db.engine
-
-    def before(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
+    with statements_sent(app) as seen:
         assert fn().status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
     return len(seen)
 
 

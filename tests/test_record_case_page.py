@@ -1,10 +1,8 @@
 """The record's sections of the case page: present, ordered, in the timeline, and loaded in fixed queries."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from casework.models import (
     CheckIn,
@@ -17,7 +15,7 @@ from casework.models import (
     TravelDocument,
     TravelDocumentOutcome,
 )
-from tests.conftest import text_of
+from tests.conftest import statements_sent, text_of
 
 TODAY = date.today()
 
@@ -82,24 +80,6 @@ def _fill(db, person, n: int, voided_by=None):
     db.add(RemovalCase(person_id=person.id, stage=RemovalStage.HEARINGS, nta_date=date(2020, 1, 1)))
 
 
-@contextmanager
-def count_queries(app):
-    from casework.extensions import db as sqla
-
-    statements = []
-    with app.app_context():
-        engine = sqla.engine
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
-
-
 @pytest.mark.parametrize("role", ["staff", "volunteer"])
 def test_sections_load_in_a_fixed_number_of_queries(app, login_as, make_user, make_person, db, role):
     user = make_user(role)
@@ -110,7 +90,7 @@ def test_sections_load_in_a_fixed_number_of_queries(app, login_as, make_user, ma
     browser.get(f"/people/{small.id}")  # warm up: the first request loads the session and user
     counts = []
     for person in (small, large):
-        with count_queries(app) as statements:
+        with statements_sent(app) as statements:
             response = browser.get(f"/people/{person.id}")
         assert response.status_code == 200
         counts.append(len(statements))

@@ -21,7 +21,7 @@ from casework.models import (
     relief_conviction,
 )
 from casework.relief.schedule import Due, State
-from tests.conftest import shows, text_of
+from tests.conftest import shows, statements_sent, text_of
 from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the seeded templates)
 
 OPENED = "2025-01-06"
@@ -696,14 +696,9 @@ def test_the_case_section_loads_in_a_fixed_number_of_queries(app, db, person, ma
             from casework.models import Person
 
             loaded = _db.session.get(Person, person.id)
-            statements = []
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
-            sa.event.listen(_db.engine, "before_cursor_execute", listener)
-            try:
+            with statements_sent(app) as statements:
                 context = _load_section(loaded, None)
                 [row["next_step"] and row["next_step"].assignee for row in context["rows"]]
-            finally:
-                sa.event.remove(_db.engine, "before_cursor_execute", listener)
             return len(statements)
 
     def add_application():
