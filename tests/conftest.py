@@ -72,6 +72,15 @@ def database_url(tmp_path_factory):
         admin_engine.dispose()
 
 
+# What every application the tests make shares.
+TEST_SETTINGS = {
+    "TESTING": True,
+    "ARGON2_TIME_COST": 1,  # cheap hashes keep the suite fast; production uses the library defaults
+    "ARGON2_MEMORY_COST": 1024,
+    "SQLITE_SYNCHRONOUS": "OFF",  # no fsync per test: a lost test database is worth nothing
+}
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     """The application, its schema built by the migrations (as in production)."""
@@ -79,14 +88,11 @@ def app(database_url, tmp_path_factory):
     os.environ["CASEWORK_INSTANCE_PATH"] = str(instance)
     application = create_app(
         {
-            "TESTING": True,
+            **TEST_SETTINGS,
             "SECRET_KEY": secrets.token_hex(16),
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "ARGON2_TIME_COST": 1,  # cheap hashes keep the suite fast; production uses the library defaults
-            "ARGON2_MEMORY_COST": 1024,
             "LOGIN_RATE_LIMIT": "1000 per minute",  # test_login_is_rate_limited sets the real one
             "SERVER_NAME": None,
-            "SQLITE_SYNCHRONOUS": "OFF",  # no fsync per test: a lost test database is worth nothing
         }
     )
     from flask_migrate import upgrade
@@ -99,6 +105,39 @@ def app(database_url, tmp_path_factory):
     yield application
     with application.app_context():
         _db.engine.dispose()
+
+
+@pytest.fixture
+def restore_limiter():
+    """The limiter is one object for every app: put back the test app's (in-memory) storage afterwards."""
+    saved = dict(limiter.__dict__)
+    yield
+    limiter.__dict__.clear()
+    limiter.__dict__.update(saved)
+
+
+@pytest.fixture
+def another_app(app, restore_limiter):
+    """Makes another application on the test database, with `config` over the test settings (limits stored
+    elsewhere, other rates); closes its connections and puts the limiter back afterwards."""
+    made = []
+
+    def make(config: dict):
+        application = create_app(
+            {
+                **TEST_SETTINGS,
+                "SECRET_KEY": app.config["SECRET_KEY"],
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                **config,
+            }
+        )
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            _db.engine.dispose()  # its own pool of connections to the test database
 
 
 # Rows the migrations seed (built-in relief templates) survive the cleaning between tests.

@@ -22,7 +22,7 @@ from casework.extensions import db as _db
 from casework.maintenance import archive as archive_format
 from casework.maintenance.archive import ArchiveError, DecryptingReader, EncryptingWriter
 from casework.models import Document, Person, Signature
-from tests.conftest import PASSWORD, POSTGRES_URL, TEST_DB, Browser, Database, text_of
+from tests.conftest import PASSWORD, POSTGRES_URL, TEST_DB, TEST_SETTINGS, Browser, Database, text_of
 from tests.test_documents import png_bytes, upload
 from tests.test_people import _form as person_form
 from tests.test_petitions_hosted import make_published
@@ -61,12 +61,9 @@ def make_app(tmp_path, monkeypatch):
         monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(instance))
         application = create_app(
             {
-                "TESTING": True,
+                **TEST_SETTINGS,
                 "SQLALCHEMY_DATABASE_URI": database_url,
                 "DOCUMENTS_DIR": str(documents),
-                "ARGON2_TIME_COST": 1,
-                "ARGON2_MEMORY_COST": 1024,
-                "SQLITE_SYNCHRONOUS": "OFF",
                 **config,
             }
         )

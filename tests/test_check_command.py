@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from casework import create_app
 from casework.models import Document, Petition
 from casework.outage import where
-from tests.test_dependencies_down import UNREACHABLE, restore_limiter  # noqa: F401 (a fixture)
+from tests.test_dependencies_down import UNREACHABLE
 from tests.test_documents import png_bytes, upload
 from tests.test_petitions_hosted import make_published
 

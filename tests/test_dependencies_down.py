@@ -27,32 +27,9 @@ MESSAGE = "The database is unreachable. Try again in a minute."
 
 
 @pytest.fixture
-def restore_limiter():
-    """The limiter is one object for every app: put back the test app's (in-memory) storage afterwards."""
-    saved = dict(limiter.__dict__)
-    yield
-    limiter.__dict__.clear()
-    limiter.__dict__.update(saved)
-
-
-@pytest.fixture
-def app_with_dead_redis(app, restore_limiter):
+def app_with_dead_redis(another_app):
     """The test database, with the rate limits stored in a Redis that does not answer."""
-    application = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-            "SQLITE_SYNCHRONOUS": "OFF",
-            "RATELIMIT_STORAGE_URI": DEAD_REDIS,
-            "LOGIN_RATE_LIMIT": "3 per minute",
-        }
-    )
-    yield application
-    with application.app_context():
-        sqlalchemy_db.engine.dispose()  # its own pool of connections to the test database
+    return another_app({"RATELIMIT_STORAGE_URI": DEAD_REDIS, "LOGIN_RATE_LIMIT": "3 per minute"})
 
 
 def _fallback_warnings(caplog) -> list[str]:

@@ -13,7 +13,6 @@ from PIL import Image
 
 from casework.models import AuditEvent, Document
 from tests.conftest import shows, text_of
-from tests.test_dependencies_down import restore_limiter  # noqa: F401 (a fixture)
 
 
 def png_bytes(color=(30, 90, 120), size=(120, 80)) -> bytes:

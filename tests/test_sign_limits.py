@@ -9,9 +9,6 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from casework import create_app
-from casework.extensions import db as sqlalchemy_db
-from casework.extensions import limiter
 from casework.models import Signature
 from tests.conftest import require_service
 from tests.test_petitions_hosted import make_published
@@ -30,29 +27,17 @@ def _redis_answers() -> bool:
 
 
 @pytest.fixture
-def redis_app(app):
+def redis_app(another_app):
     """The test database, with the limits in Redis under a key prefix of this test's own."""
     require_service(_redis_answers(), f"Redis is not reachable at {REDIS}")
-    saved = dict(limiter.__dict__)
-    application = create_app(
+    return another_app(
         {
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-            "SQLITE_SYNCHRONOUS": "OFF",
             "RATELIMIT_STORAGE_URI": REDIS,
             "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"test-{uuid.uuid4().hex}"},
             "PETITION_SIGN_FLOOD_LIMIT": "4 per minute",
             "PETITION_SIGN_RATE_LIMIT": "2 per hour; 100 per day",
         }
     )
-    yield application
-    with application.app_context():
-        sqlalchemy_db.engine.dispose()
-    limiter.__dict__.clear()
-    limiter.__dict__.update(saved)
 
 
 def test_a_signature_counts_its_limits_in_one_redis_round_trip(
