@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ FAMILY = ["Keo", "Sok", "Chea", "Lim", "Pich", "Tran", "Nguyen", "Pham", "Le", "
 FAMILY += ["Phommachanh", "Ouk", "Meas", "Chhim", "Hang", "Ly", "Vo", "Dang", "Sisavath"]
 NATIVE = ["ពេជ្រ សុវណ្ណ", "សុខ ជា", "ສົມພອນ ວົງ", "Nguyễn Văn An"]
 BATCH = 5000
+A_NUMBER_BASE = 200_000_000  # the bulk people's A-numbers: this plus their place in the bulk
 
 
 @dataclass
@@ -133,10 +135,10 @@ def _build(url: str, instance: Path, n: int) -> dict:
         people = demo.load(PASSWORD)
         db.session.commit()
         ids = {key: person.id for key, person in people.items()}
-        ids["exhibits"] = _exhibits(people["keo"])
+        ids["exhibits"] = packet_material(people["keo"])
         db.session.commit()
         org_id = people["keo"].org_id
-        ids["sample"] = _bulk_people(org_id, n)
+        ids["sample"] = bulk_people(org_id, n)
         with db.engine.connect() as conn:  # as `flask --app casework analyze` does
             conn.execute(sa.text("ANALYZE"))
             conn.commit()
@@ -144,8 +146,9 @@ def _build(url: str, instance: Path, n: int) -> dict:
     return ids
 
 
-def _exhibits(person) -> list[int]:
-    """A long history and two exhibits for the packet (as benchmarks/pdf_render.py makes them)."""
+def packet_material(person) -> list[int]:
+    """A long history (60 notes) and two exhibits (a 12-page court record, a scanned letter) that make the
+    packet 30 pages; returns the exhibits' document ids (flushed, not committed)."""
     from PIL import Image
     from weasyprint import HTML
 
@@ -155,7 +158,10 @@ def _exhibits(person) -> list[int]:
 
     staff = db.session.scalar(sa.select(User).where(User.email == STAFF))
     for i in range(60):
-        body = f"Meeting {i + 1}: reviewed the pardon petition draft, the letters and the next check-in. " * 3
+        body = (
+            f"Meeting {i + 1}: reviewed the pardon petition draft, the letters received so far and the next "
+            "check-in. The family brought two more support letters from the temple and the employer. "
+        ) * 3
         db.session.add(Note(person_id=person.id, author_id=staff.id, body=body))
     record = HTML(
         string="".join(
@@ -183,7 +189,25 @@ def _exhibits(person) -> list[int]:
     return [court.id, letter.id]
 
 
-def _bulk_people(org_id: int, n: int) -> int:
+def signed_in_client(app, email: str = STAFF, password: str = PASSWORD):
+    """A test client of `app` signed in as `email`, and the CSRF token of its signed-in session."""
+    client = app.test_client()
+    token = csrf_token(client.get("/login").data)
+    answer = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    if answer.status_code != 302:
+        raise SystemExit(f"sign-in failed ({answer.status_code})")
+    return client, csrf_token(client.get("/people").data)
+
+
+def csrf_token(page: bytes) -> str:
+    """The CSRF token of a page's forms."""
+    found = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if not found:
+        raise SystemExit("no CSRF token on the page")
+    return found.group(1).decode()
+
+
+def bulk_people(org_id: int, n: int) -> int:
     """n fictional people in bulk (a tenth with a removal case, a check-in, a task and relief steps); returns
     the id of one of them in the middle."""
     from casework.extensions import db
@@ -203,6 +227,7 @@ def _bulk_people(org_id: int, n: int) -> int:
             legal = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}"
             alias = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
             native = NATIVE[i % len(NATIVE)] if i % 7 == 0 else None
+            a_number = f"{A_NUMBER_BASE + i:09d}"
             rows.append(
                 {
                     "org_id": org_id,
@@ -212,8 +237,8 @@ def _bulk_people(org_id: int, n: int) -> int:
                     "citizenship": rng.choice(["Cambodia", "Vietnam", "Laos"]),
                     "community": rng.choice(["Cambodian", "Vietnamese", "Lao"]),
                     "case_status": rng.choice(["intake", "active", "monitoring"]),
-                    "a_number": f"{200_000_000 + i:09d}",
-                    "a_number_index": a_number_index(f"{200_000_000 + i:09d}", keys),  # what lookups compare
+                    "a_number": a_number,
+                    "a_number_index": a_number_index(a_number, keys),  # what lookups compare
                     "interpreter_needed": False,
                     "search_text": " | ".join(fold(x) for x in (legal, alias, native) if x),
                     "sort_name": fold(legal),

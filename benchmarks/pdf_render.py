@@ -22,8 +22,37 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PASSWORD = "benchmark password phrase"
+import bench_data  # noqa: E402
+
 RUNS = 5
+PACKET_SECTIONS = ["person", "custody", "removal", "convictions", "relief", "contacts", "community", "notes"]
+
+
+def case_pdf_context(user, person, summary: bool, exhibit_ids: list[int] | None) -> tuple[dict, list]:
+    """The context of pdf/case.html as the application builds it, and the exhibits' PDFs: the summary (every
+    section, for an attorney) or the packet (PACKET_SECTIONS and the exhibits, internal)."""
+    from casework.packets.content import Audience, gather, section_choices
+    from casework.packets.printing import exhibit_specs
+
+    content = gather(
+        user,
+        person,
+        Audience.ATTORNEY if summary else Audience.INTERNAL,
+        [key for key, _ in section_choices()] if summary else PACKET_SECTIONS,
+        None if summary else exhibit_ids,
+    )
+    specs, pdfs = exhibit_specs(content.exhibits)
+    context = dict(
+        c=content,
+        title="Case summary" if summary else "Case packet",
+        purpose=None,
+        exhibit_specs=specs,
+        generated_by="x",
+        generated_at=str(date.today()),
+        clock=None,
+        can_see_a_number=True,
+    )
+    return context, pdfs
 
 
 def weasyprint_alone(html: str, runs: int, queue) -> None:
@@ -57,14 +86,12 @@ def baseline(html: str) -> tuple[float, int]:
 def main() -> None:
     tmp = tempfile.mkdtemp(prefix="casework-pdf-bench-")
     os.environ["CASEWORK_INSTANCE_PATH"] = tmp
-    os.environ["CASEWORK_PASSWORD"] = PASSWORD
+    os.environ["CASEWORK_PASSWORD"] = bench_data.PASSWORD
     from flask_migrate import upgrade
-    from weasyprint import HTML
 
     from casework import create_app, demo
-    from casework.documents import operations as documents
     from casework.extensions import db
-    from casework.models import Note, Person, User
+    from casework.models import Person, User
     from casework.pdf import render_template_pdf
 
     app = create_app(
@@ -72,59 +99,18 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
             "SECRET_KEY": "x" * 32,
             "LOGIN_RATE_LIMIT": "1000 per minute",
+            # Links outside a page come from the public address, required outside development.
+            "PUBLIC_BASE_URL": "http://127.0.0.1",
         }
     )
     with app.app_context():
         upgrade()
-        people = demo.load(PASSWORD)
-        keo = people["keo"]
-        staff = db.session.scalar(db.select(User).where(User.email == "staff@example.org"))
-        for i in range(60):  # a long case history fills the packet
-            db.session.add(
-                Note(
-                    person_id=keo.id,
-                    author_id=staff.id,
-                    body=(
-                        f"Meeting {i + 1}: reviewed the pardon petition draft, the letters received so far "
-                        "and the next "
-                        "check-in. The family brought two more support letters from the temple and the employer. "
-                    )
-                    * 3,
-                )
-            )
-        exhibit = HTML(
-            string="".join(
-                f"<h1>Court record, page {n}</h1><p>{'Certified copy. ' * 200}</p>"
-                "<p style='break-after: page'></p>"
-                for n in range(1, 13)
-            )
-        ).write_pdf()
-        from PIL import Image
-
-        image = io.BytesIO()
-        Image.new("RGB", (1200, 1600), (230, 235, 240)).save(image, "PNG")
-        d1 = documents.upload(
-            staff,
-            keo,
-            exhibit,
-            "court.pdf",
-            {"title": "Certified court record", "kind": "court_record", "privileged": False},
-        )
-        d2 = documents.upload(
-            staff,
-            keo,
-            image.getvalue(),
-            "letter.png",
-            {"title": "Letter from the employer", "kind": "support_letter", "privileged": False},
-        )
+        people = demo.load(bench_data.PASSWORD)
+        exhibit_ids = bench_data.packet_material(people["keo"])
         db.session.commit()
         person_ids = {k: p.id for k, p in people.items()}
-        exhibit_ids = [d1.id, d2.id]
 
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/login", data={"email": "staff@example.org", "password": PASSWORD, "csrf_token": token})
+    client, token = bench_data.signed_in_client(app)
 
     def timed(fn):
         fn()
@@ -147,16 +133,7 @@ def main() -> None:
         "csrf_token": token,
         "audience": "internal",
         "purpose": "For the Parole Board",
-        "sections": [
-            "person",
-            "custody",
-            "removal",
-            "convictions",
-            "relief",
-            "contacts",
-            "community",
-            "notes",
-        ],
+        "sections": PACKET_SECTIONS,
         "exhibits": [str(i) for i in exhibit_ids],
     }
     cases = [
@@ -174,37 +151,15 @@ def main() -> None:
         pages = len(PdfReader(io.BytesIO(data)).pages)
         # Recreate the exact HTML the application rendered, and measure the application's render process.
         with app.test_request_context():
+            from flask import render_template
             from flask_login import login_user
 
-            from casework.packets.content import Audience, gather, section_choices
-
             with app.app_context():
-                user = db.session.scalar(db.select(User).where(User.email == "staff@example.org"))
+                user = db.session.scalar(db.select(User).where(User.email == bench_data.STAFF))
                 login_user(user)
                 summary = label.startswith("summary")
                 person = db.session.get(Person, person_ids["pham" if summary else "keo"])
-                content = gather(
-                    user,
-                    person,
-                    Audience.ATTORNEY if summary else Audience.INTERNAL,
-                    [key for key, _ in section_choices()] if summary else packet_form["sections"],
-                    None if summary else exhibit_ids,
-                )
-                from flask import render_template
-
-                from casework.packets.printing import exhibit_specs
-
-                specs, pdfs = exhibit_specs(content.exhibits)
-                context = dict(
-                    c=content,
-                    title="Case summary" if summary else "Case packet",
-                    purpose=None,
-                    exhibit_specs=specs,
-                    generated_by="x",
-                    generated_at=str(date.today()),
-                    clock=None,
-                    can_see_a_number=True,
-                )
+                context, pdfs = case_pdf_context(user, person, summary, exhibit_ids)
                 html = render_template("pdf/case.html", **context)
                 peak_app = render_template_pdf(
                     "pdf/case.html", owner="benchmark", exhibits=pdfs or None, **context

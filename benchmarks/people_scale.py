@@ -9,212 +9,49 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
-import re
 import secrets
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import bench_data  # noqa: E402
+
 from casework import create_app  # noqa: E402
 from casework.accounts.passwords import hash_password  # noqa: E402
 from casework.cli import refresh_statistics  # noqa: E402
 from casework.extensions import db  # noqa: E402
-from casework.models import (  # noqa: E402
-    CaseAssignment,
-    CheckIn,
-    Organization,
-    Person,
-    ReliefApplication,
-    ReliefStep,
-    RemovalCase,
-    Role,
-    Task,
-    User,
-)
-from casework.models.text import fold  # noqa: E402
-
-GIVEN = [
-    "Dara",
-    "Sokha",
-    "Vanna",
-    "Rithy",
-    "Chenda",
-    "Minh",
-    "Tuan",
-    "Lan",
-    "Hoa",
-    "Khamla",
-    "Bounmy",
-    "Somphone",
-    "Phạm",
-    "Nguyễn",
-    "Vireak",
-    "Sophea",
-    "Thida",
-    "Kosal",
-    "Bopha",
-    "Sothea",
-]
-FAMILY = [
-    "Keo",
-    "Sok",
-    "Chea",
-    "Lim",
-    "Pich",
-    "Tran",
-    "Nguyen",
-    "Pham",
-    "Le",
-    "Vong",
-    "Sayavong",
-    "Phommachanh",
-    "Ouk",
-    "Meas",
-    "Chhim",
-    "Hang",
-    "Ly",
-    "Vo",
-    "Dang",
-    "Sisavath",
-]
-PASSWORD = "benchmark password phrase"
+from casework.models import CaseAssignment, Organization, Person, Role, User  # noqa: E402
 
 
 def build(app, n: int) -> dict:
-    """Insert the organization, a staff user and n people in bulk."""
-    rng = random.Random(42)
-    today = date.today()
+    """Insert the organization, a staff user assigned to the first 1,000 cases, and n people in bulk (as
+    run.py's data sets have them)."""
     with app.app_context():
         org = Organization(name="Benchmark Org")
         db.session.add(org)
         db.session.flush()
         staff = User(
-            org_id=org.id, email="staff@example.org", role=Role.STAFF, password_hash=hash_password(PASSWORD)
+            org_id=org.id,
+            email=bench_data.STAFF,
+            role=Role.STAFF,
+            password_hash=hash_password(bench_data.PASSWORD),
         )
         db.session.add(staff)
         db.session.commit()
-        org_id, staff_id = org.id, staff.id
-        now = datetime.now(UTC)
-        batch = []
-        for i in range(n):
-            legal = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}"
-            alias = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
-            batch.append(
-                {
-                    "org_id": org_id,
-                    "legal_name": legal,
-                    "aliases": alias,
-                    "citizenship": rng.choice(["Cambodia", "Vietnam", "Laos"]),
-                    "community": rng.choice(["Cambodian", "Vietnamese", "Lao"]),
-                    "case_status": rng.choice(["intake", "active", "monitoring"]),
-                    "a_number": f"{i:09d}",
-                    "interpreter_needed": False,
-                    "search_text": " | ".join([fold(legal), fold(alias)]),
-                    "sort_name": fold(legal),
-                    "custody_status": "detained" if i % 50 == 0 else "free",
-                    "custody_since": today - timedelta(days=100) if i % 50 == 0 else None,
-                    "created_at": now,
-                    "updated_at": now - timedelta(seconds=i),
-                    "version": 1,
-                }
-            )
-            if len(batch) == 5000:
-                db.session.execute(sa.insert(Person), batch)
-                batch = []
-        if batch:
-            db.session.execute(sa.insert(Person), batch)
-        db.session.commit()
+        bench_data.bulk_people(org.id, n)
         ids = list(db.session.scalars(sa.select(Person.id).order_by(Person.id)))
-        sample = ids[::10]
-        db.session.execute(
-            sa.insert(RemovalCase),
-            [
-                {
-                    "person_id": pid,
-                    "stage": "final_order",
-                    "order_date": today - timedelta(days=120),
-                    "next_hearing_on": today + timedelta(days=rng.randint(1, 60)),
-                    "stay_status": "none",
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
-                for pid in sample
-            ],
-        )
-        db.session.execute(
-            sa.insert(CheckIn),
-            [
-                {
-                    "person_id": pid,
-                    "scheduled_on": today + timedelta(days=rng.randint(-5, 60)),
-                    "outcome": "scheduled",
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
-                for pid in sample
-            ],
-        )
-        db.session.execute(
-            sa.insert(Task),
-            [
-                {
-                    "person_id": pid,
-                    "title": "Call",
-                    "due_on": today + timedelta(days=rng.randint(-10, 60)),
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
-                for pid in sample
-            ],
-        )
-        db.session.execute(
-            sa.insert(ReliefApplication),
-            [
-                {
-                    "person_id": pid,
-                    "kind": "governor_pardon",
-                    "jurisdiction": "CA",
-                    "status": "preparing",
-                    "opened_on": today,
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
-                for pid in sample
-            ],
-        )
-        app_ids = list(db.session.scalars(sa.select(ReliefApplication.id)))
-        db.session.execute(
-            sa.insert(ReliefStep),
-            [
-                {
-                    "application_id": aid,
-                    "position": k,
-                    "title": f"Step {k}",
-                    "due_on": today + timedelta(days=7 * k),
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
-                for aid in app_ids
-                for k in (1, 2, 3)
-            ],
-        )
+        now = datetime.now(UTC)
         db.session.execute(
             sa.insert(CaseAssignment),
-            [{"person_id": pid, "user_id": staff_id, "created_at": now} for pid in ids[:1000]],
+            [{"person_id": pid, "user_id": staff.id, "created_at": now} for pid in ids[:1000]],
         )
         db.session.commit()
         return {"ids": ids}
@@ -284,10 +121,7 @@ def main() -> None:
         with app.app_context():  # as `flask --app casework analyze` does
             refresh_statistics()
 
-        client = app.test_client()
-        page = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post("/login", data={"email": "staff@example.org", "password": PASSWORD, "csrf_token": token})
+        client, token = bench_data.signed_in_client(app)
         timer = Timer(app, client)
         ids = data["ids"]
 
@@ -300,7 +134,8 @@ def main() -> None:
         deep = sorted(ids)[len(ids) * 9 // 10]
         timer.run("people list, a page 90% deep (keyset)", lambda: client.get(f"/people?after={deep}"))
         timer.run("search by alias (two words)", lambda: search(q="Sokha Chea"))
-        timer.run("search by A-number", lambda: search(q=f"A{ids[len(ids) // 2] - ids[0]:09d}"))
+        a_number = bench_data.A_NUMBER_BASE + ids[len(ids) // 2] - ids[0]  # the bulk numbers people in order
+        timer.run("search by A-number", lambda: search(q=f"A{a_number:09d}"))
         timer.run("filter: citizenship + status", lambda: search(citizenship="Laos", case_status="active"))
         client.post("/people", data={"csrf_token": token, "clear": "1"})
         timer.run("case page", lambda: client.get(f"/people/{ids[len(ids) // 2]}"))

@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import bench_data  # noqa: E402
+import pdf_render  # noqa: E402
 
 KEYS = (
     "list_vs_hello",
@@ -53,7 +54,6 @@ KEYS = (
     "database",
 )
 FLAT_BASE = 10_000
-PACKET_SECTIONS = ["person", "custody", "removal", "convictions", "relief", "contacts", "community", "notes"]
 
 
 # --- HTTP ---------------------------------------------------------------------------------------------------
@@ -109,20 +109,13 @@ class Browser:
 
     def sign_in(self, email: str, password: str) -> Browser:
         _, page, _, _ = self.get("/login")
-        self.csrf = _csrf(page)
+        self.csrf = bench_data.csrf_token(page)
         status, _, _, _ = self.post("/login", {"email": email, "password": password})
         if status != 302:
             raise SystemExit(f"sign-in failed ({status})")
         _, page, _, _ = self.get("/people")
-        self.csrf = _csrf(page)
+        self.csrf = bench_data.csrf_token(page)
         return self
-
-
-def _csrf(page: bytes) -> str:
-    found = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    if not found:
-        raise SystemExit("no CSRF token on the page")
-    return found.group(1).decode()
 
 
 def throughput(browser: Browser, path: str, seconds: float, concurrency: int) -> tuple[float, dict]:
@@ -213,15 +206,6 @@ def _app(dataset: bench_data.Dataset):
     return create_app({"SQLALCHEMY_DATABASE_URI": dataset.url})
 
 
-def _signed_in_client(app):
-    client = app.test_client()
-    token = _csrf(client.get("/login").data)
-    client.post(
-        "/login", data={"email": bench_data.STAFF, "password": bench_data.PASSWORD, "csrf_token": token}
-    )
-    return client
-
-
 def statements_and_list(dataset: bench_data.Dataset, repeat: int) -> dict:
     """SQL statements of the list, the case page, What's due and the dashboard (in-process test client on the
     same database, counted by an engine event), and the list's median time in ms."""
@@ -230,7 +214,7 @@ def statements_and_list(dataset: bench_data.Dataset, repeat: int) -> dict:
     from casework.extensions import db
 
     app = _app(dataset)
-    client = _signed_in_client(app)
+    client, _ = bench_data.signed_in_client(app)
     counter = {"n": 0}
 
     def count(*args, **kwargs):
@@ -267,15 +251,11 @@ def statements_and_list(dataset: bench_data.Dataset, repeat: int) -> dict:
 
 def pdf_html(dataset: bench_data.Dataset) -> dict[str, str]:
     """The exact HTML the application renders for the summary and the packet (to time WeasyPrint alone)."""
-    from datetime import date
-
     from flask import render_template
     from flask_login import login_user
 
     from casework.extensions import db
     from casework.models import Person, User
-    from casework.packets.content import Audience, gather, section_choices
-    from casework.packets.printing import exhibit_specs
 
     app = _app(dataset)
     out = {}
@@ -283,35 +263,15 @@ def pdf_html(dataset: bench_data.Dataset) -> dict[str, str]:
         user = db.session.scalar(db.select(User).where(User.email == bench_data.STAFF))
         login_user(user)
         for kind, key in (("summary", "pham"), ("packet", "keo")):
-            summary = kind == "summary"
             person = db.session.get(Person, dataset.ids[key])
-            content = gather(
-                user,
-                person,
-                Audience.ATTORNEY if summary else Audience.INTERNAL,
-                [k for k, _ in section_choices()] if summary else PACKET_SECTIONS,
-                None if summary else dataset.ids["exhibits"],
-            )
-            specs, _ = exhibit_specs(content.exhibits)
-            out[kind] = render_template(
-                "pdf/case.html",
-                c=content,
-                title="Case summary" if summary else "Case packet",
-                purpose=None,
-                exhibit_specs=specs,
-                generated_by="x",
-                generated_at=str(date.today()),
-                clock=None,
-                can_see_a_number=True,
-            )
+            context, _ = pdf_render.case_pdf_context(user, person, kind == "summary", dataset.ids["exhibits"])
+            out[kind] = render_template("pdf/case.html", **context)
         db.engine.dispose()
     return out
 
 
 def weasyprint_alone(html: str, runs: int) -> list[float]:
     """Seconds of WeasyPrint alone on `html`, in a fresh child of the application's own PDF fork server."""
-    import pdf_render
-
     from casework.pdf import _context
 
     ctx = _context()
@@ -410,7 +370,7 @@ def measure_round(figures: Figures, r: int, servers: dict, args, ids: dict, quer
         status, body, _, seconds = app_list.get(f"/people/{ids['pham']}/summary.pdf")
         assert status == 200 and body.startswith(b"%PDF"), status
         figures.add("PDF summary", seconds * 1000, "ms")
-    form = {"audience": "internal", "purpose": "For the Parole Board", "sections": PACKET_SECTIONS}
+    form = {"audience": "internal", "purpose": "For the Parole Board", "sections": pdf_render.PACKET_SECTIONS}
     form["exhibits"] = [str(i) for i in ids["exhibits"]]
     status, body, _, seconds = app_list.post(f"/people/{ids['keo']}/packet", form)
     assert status == 200 and body.startswith(b"%PDF"), status
@@ -429,7 +389,7 @@ def search_queries(dataset: bench_data.Dataset) -> dict[str, dict]:
         ).one()
     engine.dispose()
     a_number = row.a_number if isinstance(row.a_number, str) and row.a_number.isdigit() else None
-    a_number = a_number or f"{200_000_000 + dataset.people // 2:09d}"  # as bench_data numbers them
+    a_number = a_number or f"{bench_data.A_NUMBER_BASE + dataset.people // 2:09d}"
     return {"name": {"q": row.legal_name}, "alias": {"q": row.aliases}, "A-number": {"q": f"A{a_number}"}}
 
 
