@@ -17,7 +17,17 @@ from hypothesis import HealthCheck, settings
 from casework import create_app
 from casework.extensions import db as _db
 from casework.extensions import limiter
-from casework.models import Base, CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
+from casework.models import (
+    Base,
+    CaseAssignment,
+    CaseShare,
+    Document,
+    Organization,
+    Person,
+    Role,
+    ShareLevel,
+    User,
+)
 from casework.petitions import crypto
 
 # Property tests judge the code, not the machine: a busy CI host may generate examples slowly.
@@ -138,6 +148,15 @@ def another_app(app, restore_limiter):
     for application in made:
         with application.app_context():
             _db.engine.dispose()  # its own pool of connections to the test database
+
+
+@pytest.fixture
+def documents_dir(app, tmp_path, monkeypatch):
+    """A documents folder of the test's own (configured for the app while the test runs)."""
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    monkeypatch.setitem(app.config, "DOCUMENTS_DIR", str(folder))
+    return folder
 
 
 # Rows the migrations seed (built-in relief templates) survive the cleaning between tests.
@@ -315,6 +334,19 @@ def make_person(db, org):
 
     org_default = org
     return make
+
+
+def document_without_file(person_id: int, title: str, **fields) -> Document:
+    """A document's row with no file behind it (its download answers 410), for tests of who sees what;
+    `fields` set any other column or replace a made-up one."""
+    made_up = {
+        "filename": "letter.pdf",
+        "content_type": "application/pdf",
+        "size": 10,
+        "sha256": uuid.uuid4().hex * 2,
+        "storage_name": uuid.uuid4().hex,
+    }
+    return Document(person_id=person_id, title=title, **{**made_up, **fields})
 
 
 @pytest.fixture

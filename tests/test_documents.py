@@ -166,17 +166,6 @@ def noise_png(size=(300, 300)) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def documents_dir(app, tmp_path):
-    """A documents folder of the test's own (configured for the app while the test runs)."""
-    folder = tmp_path / "documents"
-    folder.mkdir()
-    previous = app.config.get("DOCUMENTS_DIR")
-    app.config["DOCUMENTS_DIR"] = str(folder)
-    yield folder
-    app.config["DOCUMENTS_DIR"] = previous
-
-
 def _mount_tmpfs(folder, options: str) -> None:
     result = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from casework.models import AuditEvent, CaseAssignment, Document, Note, Organization, PublicConsent
-from tests.conftest import text_of
+from casework.models import AuditEvent, CaseAssignment, Note, Organization, PublicConsent
+from tests.conftest import document_without_file, text_of
 
 A_NUMBER = "012345678"
 STORY = "PRIVATE-STORY-SENTINEL"
@@ -27,18 +27,7 @@ def _case(db, make_person, make_user):
     db.add(Note(person_id=person.id, author_id=attorney.id, body=NOTE, privileged=True))
     db.add(Note(person_id=person.id, author_id=attorney.id, body="ordinary one"))
     db.add(Note(person_id=person.id, author_id=attorney.id, body="ordinary two"))
-    db.add(
-        Document(
-            person_id=person.id,
-            title="A privileged draft",
-            filename="d.pdf",
-            content_type="application/pdf",
-            size=1,
-            sha256="0" * 64,
-            storage_name="held-test-document",
-            privileged=True,
-        )
-    )
+    db.add(document_without_file(person.id, "A privileged draft", privileged=True))
     return person
 
 

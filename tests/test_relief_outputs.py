@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 from datetime import date
 
 import pytest
@@ -23,7 +22,7 @@ from casework.models import (
     ReliefCounsel,
     SupportRecord,
 )
-from tests.conftest import text_of
+from tests.conftest import document_without_file, text_of
 from tests.test_packets import pdf_text
 from tests.test_transfer import strip
 
@@ -69,29 +68,8 @@ def case(db, org, make_person, make_user):
     )
     db.add(ReliefCounsel(application_id=application.id, contact_id=firm.id, role="pro_bono_firm"))
     db.add(ReliefCounsel(application_id=application.id, contact_id=center.id, role="partner_organization"))
-    resolution = db.add(
-        Document(
-            person_id=person.id,
-            title="Board resolution 2023-88",
-            filename="resolution.pdf",
-            content_type="application/pdf",
-            size=10,
-            sha256="a" * 64,
-            storage_name=uuid.uuid4().hex,
-        )
-    )
-    memo = db.add(
-        Document(
-            person_id=person.id,
-            title="PRIVILEGED-DOCUMENT-TITLE",
-            filename="letter.pdf",
-            content_type="application/pdf",
-            size=10,
-            sha256="b" * 64,
-            storage_name=uuid.uuid4().hex,
-            privileged=True,
-        )
-    )
+    resolution = db.add(document_without_file(person.id, "Board resolution 2023-88", sha256="a" * 64))
+    memo = db.add(document_without_file(person.id, "PRIVILEGED-DOCUMENT-TITLE", privileged=True))
     db.add(
         SupportRecord(
             application_id=application.id,

@@ -4,7 +4,6 @@ their messages, conflicts, deletion after a confirmation, privileged documents, 
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +20,7 @@ from casework.models import (
     ReliefEvent,
     SupportRecord,
 )
-from tests.conftest import shows, text_of
+from tests.conftest import document_without_file, shows, text_of
 
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 NOTE_SENTINEL = "SUPPORT-NOTE-SENTINEL"
@@ -54,18 +53,7 @@ def da_office(db, org):
 
 
 def document(db, person, title="Resolution 2025-14", privileged=False) -> Document:
-    return db.add(
-        Document(
-            person_id=person.id,
-            title=title,
-            filename="resolution.pdf",
-            content_type="application/pdf",
-            size=10,
-            sha256=uuid.uuid4().hex * 2,
-            storage_name=uuid.uuid4().hex,
-            privileged=privileged,
-        )
-    )
+    return db.add(document_without_file(person.id, title, privileged=privileged))
 
 
 def url(person, application, tail=""):

@@ -29,14 +29,6 @@ LONG_AGO = TODAY - timedelta(days=6 * 366)
 LAST_YEAR = TODAY - timedelta(days=366)
 
 
-@pytest.fixture
-def documents(app, tmp_path, monkeypatch):
-    """A documents folder of this test's own."""
-    folder = tmp_path / "documents"
-    monkeypatch.setitem(app.config, "DOCUMENTS_DIR", str(folder))
-    return folder
-
-
 def purge(app, *args):
     return app.test_cli_runner().invoke(args=["purge", *args], catch_exceptions=False)
 
@@ -50,7 +42,7 @@ def set_policy(db, org, **policy):
 
 
 @pytest.fixture
-def cases(login_as, make_person, make_org, db, org, documents):
+def cases(login_as, make_person, make_org, db, org, documents_dir):
     """A due case holding a document, a signed petition, a share and a team; and the cases to keep."""
     staff, due, petition = make_published(login_as, make_person, db)
     assert upload(staff, due.id, png_bytes(), "scan.png").status_code == 302
@@ -89,9 +81,9 @@ def rows_of_case(db, person_id: int) -> dict[str, int]:
     return found
 
 
-def test_dry_run_lists_exactly_the_due_cases_and_changes_nothing(app, cases, db, documents):
+def test_dry_run_lists_exactly_the_due_cases_and_changes_nothing(app, cases, db, documents_dir):
     due, kept = cases
-    people, events, files = db.count(Person), db.count(AuditEvent), sorted(documents.iterdir())
+    people, events, files = db.count(Person), db.count(AuditEvent), sorted(documents_dir.iterdir())
     result = purge(app, "--dry-run")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
@@ -99,14 +91,16 @@ def test_dry_run_lists_exactly_the_due_cases_and_changes_nothing(app, cases, db,
     ]
     assert due.legal_name not in result.output and "Sokha" not in result.output
     assert (
-        db.count(Person) == people and db.count(AuditEvent) == events and sorted(documents.iterdir()) == files
+        db.count(Person) == people
+        and db.count(AuditEvent) == events
+        and sorted(documents_dir.iterdir()) == files
     )
     assert "document.person_id" in rows_of_case(db, due.id)
 
 
-def test_purge_removes_the_due_case_with_all_it_holds_and_keeps_the_others(app, cases, db, documents):
+def test_purge_removes_the_due_case_with_all_it_holds_and_keeps_the_others(app, cases, db, documents_dir):
     due, kept = cases
-    stored = documents / db.scalar(sa.select(Document.storage_name).where(Document.person_id == due.id))
+    stored = documents_dir / db.scalar(sa.select(Document.storage_name).where(Document.person_id == due.id))
     assert stored.exists() and db.count(Signature) == 1
     before = rows_of_case(db, due.id)
     assert {

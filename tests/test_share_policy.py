@@ -1,30 +1,17 @@
 """The owning organization's policy governs every share: privileged material, the A-number, export and printing
 reach a partner only when the share includes them, and the partner organization's settings never widen it."""
 
-import uuid
-
 import sqlalchemy as sa
 
 from casework.models import CaseShare, Document, Note, Organization
-from tests.conftest import text_of
+from tests.conftest import document_without_file, text_of
 
 A_NUMBER, SHOWN_A_NUMBER = "012345678", "012-345-678"
 PRIVILEGED_NOTE = "PRIVILEGED-STRATEGY-MEMO"
 
 
 def _privileged_document(db, person) -> Document:
-    return db.add(
-        Document(
-            person_id=person.id,
-            title="PRIVILEGED-DECLARATION-DRAFT",
-            filename="draft.pdf",
-            content_type="application/pdf",
-            size=10,
-            sha256=uuid.uuid4().hex * 2,
-            storage_name=uuid.uuid4().hex,
-            privileged=True,
-        )
-    )
+    return db.add(document_without_file(person.id, "PRIVILEGED-DECLARATION-DRAFT", privileged=True))
 
 
 def _shared_case(db, make_person, make_org, make_user, role="staff"):

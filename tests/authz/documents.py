@@ -1,7 +1,7 @@
 """Routes of documents/ and packets/."""
 
-from casework.models import Document
 from tests.authz.common import CASE_EDIT, CASE_VIEW
+from tests.conftest import document_without_file
 
 # Printing: the case's viewers, but volunteers only when their organization allows it (it does not here).
 CASE_PRINT = dict(CASE_VIEW, volunteer_assigned=403)
@@ -9,17 +9,7 @@ CASE_PRINT = dict(CASE_VIEW, volunteer_assigned=403)
 
 def setup(db, users, ids):
     """A non-privileged document on the scenario's case (its file is missing: downloads answer 410)."""
-    document = db.add(
-        Document(
-            person_id=ids["person"],
-            title="Letter",
-            filename="letter.pdf",
-            content_type="application/pdf",
-            size=10,
-            sha256="0" * 64,
-            storage_name=f"missing{ids['person']}",
-        )
-    )
+    document = db.add(document_without_file(ids["person"], "Letter"))
     ids["document"] = document.id
 
 
