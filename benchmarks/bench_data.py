@@ -1,4 +1,6 @@
-"""The fictional data of `run.py`: the demo organizations, users and cases, plus N bulk-inserted people.
+"""The fictional data of `run.py`: the demo organizations, users and cases, plus N bulk-inserted people (the
+bulk people, the packet's material and the signed-in test client serve `people_scale.py` and `pdf_render.py`
+too).
 
 A built data set is kept for the next run, keyed by the number of people and the schema head:
 
