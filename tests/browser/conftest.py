@@ -8,6 +8,7 @@ CASEWORK_SCREENSHOTS=/some/dir to keep a screenshot of every page a journey call
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -137,3 +138,19 @@ def sign_in(pg, email: str, password: str) -> None:
     pg.get_by_label("Password").fill(password)
     pg.get_by_role("button", name="Sign in").click()
     pg.wait_for_url(lambda url: "/login" not in url)
+
+
+def confirmation_link(chromium, live_server, admin_password: str, signer: str, slug: str) -> str:
+    """The confirmation link e-mailed to `signer`, as the demo's admin reads it in the development outbox."""
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(base_url=live_server)
+    admin = context.new_page()
+    sign_in(admin, "admin@example.org", admin_password)
+    admin.goto("/admin/outbox")
+    expect(admin.get_by_text(f"To {signer}")).to_be_visible()
+    link = admin.locator("pre.petition-mail a").first.get_attribute("href")
+    assert link and re.search(rf"/p/{slug}/confirm/", link)
+    admin.wait_for_load_state("networkidle")  # let the favicon finish before closing the window
+    context.close()
+    return link

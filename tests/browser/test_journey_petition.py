@@ -1,12 +1,10 @@
 """Journey: staff publish a petition for a demo person; a visitor signs and confirms through the outbox link
 (read by an admin, as in development); the count moves; consent withdrawn, the page is gone (410) at once."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import confirmation_link, sign_in
 from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the demo needs them)
 
 PASSWORD = "petition journey password 2031"
@@ -77,15 +75,7 @@ def test_publish_sign_confirm_withdraw(page, chromium, live_server, demo, shot):
     assert not visitor_context.cookies()  # the public pages set no cookie
 
     # the admin reads the outbox (development) for the confirmation link
-    admin_context = chromium.new_context(base_url=live_server)
-    admin = admin_context.new_page()
-    sign_in(admin, "admin@example.org", PASSWORD)
-    admin.goto("/admin/outbox")
-    expect(admin.get_by_text("To hollis.brandt@example.com")).to_be_visible()
-    link = admin.locator("pre.petition-mail a").first.get_attribute("href")
-    assert re.search(r"/p/let-khamla-stay/confirm/", link)
-    admin.wait_for_load_state("networkidle")  # let the favicon finish before closing the window
-    admin_context.close()
+    link = confirmation_link(chromium, live_server, PASSWORD, "hollis.brandt@example.com", "let-khamla-stay")
 
     visitor.goto(link)
     visitor.get_by_role("button", name="Confirm my signature").click()
