@@ -6,7 +6,10 @@ file, which the import reads back). An output that leaves a section out says why
 test walks the registry (casework.features) to hold every section to that.
 
 Each feature names its sections in its package's FEATURE (see casework/features.py); the factory
-registers them. `load(person, user)` runs a fixed number of queries and returns the section template's context;
+registers them. A section names the rows it reads as `rows(person, user)`: {name: select(Model)...}; the case
+page reads every section's row sets in one statement (casework.row_sets), a name shared by two sections once.
+`load(person, user, rows)` then builds the section template's context from them (and may run a fixed number
+of queries of its own);
 `timeline(context)` and `glance(context)` turn that context into entries of the merged timeline and
 facts for the page header ("next deadline", "relief: filed"). Access is already checked: `person`
 is visible to `user`; a section must still hide what the user's role may not see (privileged notes).
@@ -18,10 +21,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
 
+from casework import row_sets
 from casework.case_file import Reading, Writing
 from casework.models import Person, User
+
+# What a section's `load` receives: its row sets' instances by name.
+Rows = Mapping[str, list]
 
 # The outputs besides the page that every section either feeds or is explicitly left out of.
 OUTPUTS = ("pdf", "export")
@@ -121,7 +129,7 @@ class CaseSection:
     title: str
     template: str | None  # the case page's partial (None: the page shows it elsewhere, in its header panels)
     order: int
-    load: Callable[[Person, User], dict]
+    load: Callable[[Person, User, Rows], dict]
     timeline: Callable[[dict], list[TimelineEntry]] | None = None
     glance: Callable[[dict], list[Glance]] | None = None
     # The parts of the PDF summary and packets that show this section.
@@ -130,6 +138,12 @@ class CaseSection:
     case_file: CaseFilePart | None = None
     # {output: the written reason} for each output of OUTPUTS that leaves this section out.
     omitted: Mapping[str, str] = field(default_factory=dict)
+    # The row sets `load` reads: {name: select(Model)...}, read with every other section's in one statement.
+    rows: Callable[[Person, User], Mapping[str, sa.Select]] | None = None
+
+    def load_alone(self, person: Person, user: User) -> dict:
+        """This section's context by itself (its row sets read in a statement of their own)."""
+        return self.load(person, user, row_sets.fetch(self.rows(person, user) if self.rows else {}))
 
 
 def registered_sections() -> list[CaseSection]:
@@ -176,8 +190,16 @@ class LoadedSection:
 
 
 def load_sections(person: Person, user: User) -> list[LoadedSection]:
-    """Every registered section, in order, with its data for this person and user."""
-    return [LoadedSection(s, s.load(person, user)) for s in registered_sections() if s.template is not None]
+    """Every registered section, in order, with its data for this person and user (every row set in one read)."""
+    sections = [s for s in registered_sections() if s.template is not None]
+    wanted: dict[str, sa.Select] = {}
+    for section in sections:
+        for name, select in (section.rows(person, user) if section.rows else {}).items():
+            if name in wanted and not wanted[name].compare(select):
+                raise ValueError(f"two case sections read different rows as {name!r}")
+            wanted.setdefault(name, select)
+    rows = row_sets.fetch(wanted)
+    return [LoadedSection(s, s.load(person, user, rows)) for s in sections]
 
 
 def merged_timeline(loaded: list[LoadedSection]) -> list[TimelineEntry]:

@@ -79,7 +79,7 @@ def test_the_timeline_entry_and_the_pdf_part(app, db, org, make_person, make_use
         person_ = real_db.session.get(Person, person.id)
         user_ = real_db.session.get(User, user.id)
         section = next(s for s in case_page.registered_sections() if s.key == "advocacy")
-        entries = section.timeline(section.load(person_, user_))
+        entries = section.timeline(section.load_alone(person_, user_))
         assert [(e.day, e.kind, e.text) for e in entries] == [
             (date(2025, 3, 14), "Advocacy", "Statement by an official: Senator's statement"),
             (date(2024, 12, 3), "Advocacy", "Deportation flight: Flight to Phnom Penh"),

@@ -41,6 +41,12 @@ def _share_grants(user: User, today: date):
 
 def visible_people_filter(user: User):
     """A SQL condition on Person that is true exactly for the cases this user may open."""
+    return _visible(user, shared=None)
+
+
+def _visible(user: User, shared: bool | None):
+    """visible_people_filter; `shared`: whether to name the shares that reach the user in the condition (None:
+    only when some share does, which costs one EXISTS per request)."""
     if user is None or not user.is_authenticated or not user.active:
         return sa.false()
     if user.role in ORG_WIDE_ROLES:
@@ -50,11 +56,11 @@ def visible_people_filter(user: User):
             Person.org_id == user.org_id,
             Person.id.in_(sa.select(CaseAssignment.person_id).where(CaseAssignment.user_id == user.id)),
         )
-    if not _has_shares(user):
+    if not (_has_shares(user) if shared is None else shared):
         # The common case, kept to a condition the (org_id, ...) indexes can serve in order.
         return sa.and_(Person.deleted_at.is_(None), own)
-    shared = Person.id.in_(sa.select(CaseShare.person_id).where(_share_grants(user, date.today())))
-    return sa.and_(Person.deleted_at.is_(None), sa.or_(own, shared))
+    shared_with = Person.id.in_(sa.select(CaseShare.person_id).where(_share_grants(user, date.today())))
+    return sa.and_(Person.deleted_at.is_(None), sa.or_(own, shared_with))
 
 
 def whole_org_scope(user: User) -> int | None:
@@ -225,10 +231,21 @@ def can(user: User, action: str, obj: Person | None = None) -> bool:
 
 
 def get_person_or_404(person_id: int, need: str = "view") -> Person:
-    """Load a case the current user may see (404 otherwise) and may `need` (403 otherwise)."""
-    person = db.session.scalar(visible_people(current_user).where(Person.id == person_id))
-    if person is None:
+    """Load a case the current user may see (404 otherwise) and may `need` (403 otherwise).
+
+    One statement: the case (under the visibility condition that names shares, which costs nothing when one
+    case is read by id) and whether any share reaches the user, which later conditions of the request use."""
+    user = current_user
+    if user is None or not user.is_authenticated or not user.active:
         abort(404)
+    reached = sa.exists().where(_share_grants(user, date.today()))
+    row = db.session.execute(
+        sa.select(Person, reached).where(Person.id == person_id, _visible(user, shared=True))
+    ).first()
+    if row is None:
+        abort(404)
+    person, has_shares = row
+    g.setdefault("_has_shares", {})[user.id] = bool(has_shares)
     if need != "view" and not can(current_user, need, person):
         abort(403)
     return person

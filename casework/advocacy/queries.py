@@ -13,6 +13,7 @@ from casework import access
 from casework.extensions import db
 from casework.models import (
     AdvocacyEvent,
+    AdvocacyFigure,
     Contact,
     Person,
     User,
@@ -112,6 +113,19 @@ def find_cases(
         query = query.where(Person.id.not_in(skip))
     found = list(db.session.scalars(query.order_by(Person.sort_name, Person.id).limit(FIND_LIMIT + 1)))
     return found[:FIND_LIMIT], len(found) > FIND_LIMIT
+
+
+def case_event_rows(person: Person) -> dict[str, sa.Select]:
+    """The row sets of the events linked to a case (newest first) and of their figures (in their order)."""
+    linked = sa.select(LINK.event_id).where(LINK.person_id == person.id)
+    return {
+        "advocacy_events": sa.select(AdvocacyEvent)
+        .where(AdvocacyEvent.id.in_(linked))
+        .order_by(AdvocacyEvent.occurred_on.desc(), AdvocacyEvent.id.desc()),
+        "advocacy_figures": sa.select(AdvocacyFigure)
+        .where(AdvocacyFigure.event_id.in_(linked))
+        .order_by(AdvocacyFigure.position, AdvocacyFigure.id),
+    }
 
 
 def events_of_case(person: Person) -> list[AdvocacyEvent]:

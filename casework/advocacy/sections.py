@@ -3,17 +3,25 @@ timeline and in the PDF (attorney and internal audiences)."""
 
 from __future__ import annotations
 
-from casework import access, case_page
+import sqlalchemy as sa
+
+from casework import access, case_page, row_sets
 from casework.advocacy import queries
 from casework.case_page import PdfRequest
 from casework.models import Person, User
 
 
-def _load_section(person: Person, user: User) -> dict:
-    """The events linked to the case, newest first, with their figures (two queries). Whoever may open the case
-    may see every event linked to it."""
+def _rows(person: Person, user: User) -> dict[str, sa.Select]:
+    return queries.case_event_rows(person)
+
+
+def _load_section(person: Person, user: User, rows: case_page.Rows) -> dict:
+    """The events linked to the case, newest first, with their figures. Whoever may open the case may see every
+    event linked to it."""
+    events = rows["advocacy_events"]
+    row_sets.attach(events, "figures", rows["advocacy_figures"])
     return {
-        "events": queries.events_of_case(person),
+        "events": events,
         "can_write": access.can_write_advocacy(user) and user.org_id == person.org_id,
     }
 
@@ -52,6 +60,7 @@ SECTION = case_page.CaseSection(
     template="advocacy/_section_advocacy.html",
     order=85,
     load=_load_section,
+    rows=_rows,
     timeline=_timeline,
     pdf=(PDF,),
     omitted={

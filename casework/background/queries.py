@@ -3,12 +3,13 @@ convictions, places lived, incarceration and rehabilitation (each a fixed number
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
-from casework import access
+from casework import access, row_sets
 from casework.background.fields import PartialDate, normalized, span_text
 from casework.extensions import db
 from casework.models import (
@@ -67,33 +68,46 @@ class RelatedPerson:
         return self.can_open and self.other.immigration_status in FACING_REMOVAL
 
 
+def relation_rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """The row sets `related_from` reads: the person's relations, the cases they link and those of them the
+    viewer may open."""
+    of_person = sa.or_(Relation.person_id == person.id, Relation.related_person_id == person.id)
+    other_ids = sa.select(
+        sa.case((Relation.person_id == person.id, Relation.related_person_id), else_=Relation.person_id)
+    ).where(of_person)
+    return {
+        "relations": sa.select(Relation).where(of_person),
+        "related_cases": sa.select(Person).where(Person.id.in_(other_ids)),
+        "related_cases_open": sa.select(Person).where(
+            Person.id.in_(other_ids), access.visible_people_filter(user)
+        ),
+    }
+
+
 def related_people(person: Person, user: User) -> list[RelatedPerson]:
-    """The person's relatives and co-defendants, linked cases first by kind, then by name (two queries).
+    """The person's relatives and co-defendants (see related_from), read in one statement."""
+    return related_from(person, user, row_sets.fetch(relation_rows(person, user)))
+
+
+def related_from(person: Person, user: User, rows: Mapping[str, list]) -> list[RelatedPerson]:
+    """The person's relatives and co-defendants, linked cases first by kind, then by name, from the row sets
+    of `relation_rows`.
 
     A linked case the viewer may not open shows without its name, and only to members of its own
     organization; a link to a deleted case is not shown at all."""
-    rows = db.session.scalars(
-        sa.select(Relation).where(
-            sa.or_(Relation.person_id == person.id, Relation.related_person_id == person.id)
-        )
-    ).all()
-    seen = [(row, *seen_from(row, person.id)) for row in rows]
-    other_ids = {other_id for _row, _kind, other_id in seen if other_id is not None}
-    visible = sa.case((access.visible_people_filter(user), True), else_=False)
-    others = {
-        p.id: (p, bool(may_open))
-        for p, may_open in db.session.execute(sa.select(Person, visible).where(Person.id.in_(other_ids)))
-    }
+    may_open = {p.id for p in rows["related_cases_open"]}
+    others = {p.id: p for p in rows["related_cases"]}
     out = []
-    for row, kind, other_id in seen:
+    for row in rows["relations"]:
+        kind, other_id = seen_from(row, person.id)
         if other_id is None:
             out.append(RelatedPerson(row, kind, None, False))
             continue
-        other, may_open = others.get(other_id, (None, False))
+        other = others.get(other_id)
         if other is None or other.deleted_at is not None:
             continue
-        if may_open or other.org_id == user.org_id:
-            out.append(RelatedPerson(row, kind, other, may_open))
+        if other_id in may_open or other.org_id == user.org_id:
+            out.append(RelatedPerson(row, kind, other, other_id in may_open))
     return sorted(
         out, key=lambda r: (not r.is_link, KIND_ORDER[r.kind], (r.name or "~").lower(), r.relation.id)
     )
@@ -187,12 +201,16 @@ def dated(item: Any) -> Dated:
 
 def dated_items(model: type[T], person_id: int) -> list[Dated[T]]:
     """Every item of `model` on the case, in the order of their start (unknown starts last), one query."""
-    rows = db.session.scalars(
+    return [dated(row) for row in db.session.scalars(dated_rows(model, person_id))]
+
+
+def dated_rows(model: type[T], person_id: int) -> sa.Select:
+    """Every item of `model` on the case, in the order of their start (unknown starts last)."""
+    return (
         sa.select(model)
         .where(model.person_id == person_id)
         .order_by(model.from_on.is_(None), model.from_on, model.to_on.is_(None), model.to_on, model.id)
     )
-    return [dated(row) for row in rows]
 
 
 def convictions_by_id(person_id: int) -> dict[int, Conviction]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
+import sqlalchemy as sa
+
 from casework import access
 from casework.background import outputs, queries
 from casework.background.fields import PartialDate
 from casework.background.queries import Dated
-from casework.case_page import CaseFilePart, CaseSection, PdfPart, TimelineEntry
+from casework.case_page import CaseFilePart, CaseSection, PdfPart, Rows, TimelineEntry
 from casework.models import Incarceration, Person, Rehabilitation, Residence, User
+from casework.record import queries as record_queries
 from casework.reference import STATE_NAMES
 
 
@@ -33,11 +36,11 @@ def where(item) -> str:
 # ---------------------------------------------------------------- related people
 
 
-def load_relations(person: Person, user: User) -> dict:
-    """The person's relatives and co-defendants, each read from this case (two queries)."""
+def load_relations(person: Person, user: User, rows: Rows) -> dict:
+    """The person's relatives and co-defendants, each read from this case."""
     return {
         "person": person,
-        "relations": queries.related_people(person, user),
+        "relations": queries.related_from(person, user, rows),
         "can_edit": access.can(user, "edit", person),
     }
 
@@ -45,11 +48,16 @@ def load_relations(person: Person, user: User) -> dict:
 # ---------------------------------------------------------------- places lived
 
 
-def load_residences(person: Person, user: User) -> dict:
-    """Places lived, in the order they began (one query)."""
+def residence_rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """Places lived, in the order they began."""
+    return {"residences": queries.dated_rows(Residence, person.id)}
+
+
+def load_residences(person: Person, user: User, rows: Rows) -> dict:
+    """Places lived, each with its partial dates."""
     return {
         "person": person,
-        "residences": queries.dated_items(Residence, person.id),
+        "residences": [queries.dated(item) for item in rows["residences"]],
         "can_edit": access.can(user, "edit", person),
         "state_names": STATE_NAMES,
     }
@@ -72,12 +80,20 @@ def residences_timeline(ctx: dict) -> list[TimelineEntry]:
 # ---------------------------------------------------------------- incarceration
 
 
-def load_incarceration(person: Person, user: User) -> dict:
-    """Times in jail or prison with the convictions they served (two queries)."""
+def incarceration_rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """Times in jail or prison, and the convictions (the convictions section's row set, read once)."""
+    return {
+        "incarcerations": queries.dated_rows(Incarceration, person.id),
+        "convictions": record_queries.convictions_in_order(person.id),
+    }
+
+
+def load_incarceration(person: Person, user: User, rows: Rows) -> dict:
+    """Times in jail or prison with the convictions they served."""
     return {
         "person": person,
-        "incarcerations": queries.dated_items(Incarceration, person.id),
-        "convictions": queries.convictions_by_id(person.id),
+        "incarcerations": [queries.dated(item) for item in rows["incarcerations"]],
+        "convictions": {c.id: c for c in rows["convictions"]},
         "can_edit": access.can(user, "edit", person),
     }
 
@@ -101,11 +117,16 @@ def incarceration_timeline(ctx: dict) -> list[TimelineEntry]:
 # ---------------------------------------------------------------- rehabilitation
 
 
-def load_rehabilitation(person: Person, user: User) -> dict:
-    """Diplomas, programs, work and service, in the order they began (one query)."""
+def rehabilitation_rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """Diplomas, programs, work and service, in the order they began."""
+    return {"rehabilitation": queries.dated_rows(Rehabilitation, person.id)}
+
+
+def load_rehabilitation(person: Person, user: User, rows: Rows) -> dict:
+    """Diplomas, programs, work and service, each with its partial dates."""
     return {
         "person": person,
-        "records": queries.dated_items(Rehabilitation, person.id),
+        "records": [queries.dated(item) for item in rows["rehabilitation"]],
         "can_edit": access.can(user, "edit", person),
     }
 
@@ -145,6 +166,7 @@ RELATIONS = CaseSection(
     template="background/_section_relations.html",
     order=24,
     load=load_relations,
+    rows=queries.relation_rows,
     pdf=(
         PdfPart(
             key="related-people",
@@ -165,6 +187,7 @@ RESIDENCES = CaseSection(
     template="background/_section_residences.html",
     order=25,
     load=load_residences,
+    rows=residence_rows,
     timeline=residences_timeline,
     pdf=(
         PdfPart(
@@ -189,6 +212,7 @@ INCARCERATION = CaseSection(
     template="background/_section_incarceration.html",
     order=26,
     load=load_incarceration,
+    rows=incarceration_rows,
     timeline=incarceration_timeline,
     pdf=(
         PdfPart(
@@ -214,6 +238,7 @@ REHABILITATION = CaseSection(
     template="background/_section_rehabilitation.html",
     order=27,
     load=load_rehabilitation,
+    rows=rehabilitation_rows,
     timeline=rehabilitation_timeline,
     pdf=(
         PdfPart(

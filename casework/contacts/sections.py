@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
 
-from casework import access, case_page
+from casework import access, case_page, row_sets
 from casework.case_page import CaseFilePart, PdfPart
 from casework.contacts import outputs
-from casework.extensions import db
 from casework.models import CaseContact, Contact, Person, User
 
 
-def _load_section(person: Person, user: User) -> dict:
-    """The case's contacts with their roles (one query; the contact comes joined)."""
-    links = db.session.scalars(
-        sa.select(CaseContact)
+def _rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """The case's contacts in name order, and their roles on the case."""
+    of_case = CaseContact.person_id == person.id
+    return {
+        "case_contacts": sa.select(CaseContact)
         .join(CaseContact.contact)
-        .options(contains_eager(CaseContact.contact))
-        .where(CaseContact.person_id == person.id)
-        .order_by(Contact.sort_name, Contact.id, CaseContact.role)
-    ).all()
+        .where(of_case)
+        .order_by(Contact.sort_name, Contact.id, CaseContact.role),
+        "contacts_of_case": sa.select(Contact).where(
+            Contact.id.in_(sa.select(CaseContact.contact_id).where(of_case))
+        ),
+    }
+
+
+def _load_section(person: Person, user: User, rows: case_page.Rows) -> dict:
+    """The case's contacts with their roles."""
+    links = rows["case_contacts"]
+    row_sets.attach(links, "contact", rows["contacts_of_case"])
     return {
         "links": links,
         "can_edit": access.can(user, "edit", person),
@@ -46,6 +53,7 @@ SECTION = case_page.CaseSection(
     template="contacts/_section_contacts.html",
     order=50,
     load=_load_section,
+    rows=_rows,
     timeline=_timeline,
     pdf=(
         PdfPart("contacts", "Contacts and their roles", "pdf/sections/_contacts.html", outputs.pdf_contacts),

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from casework import access, case_page
+from casework import access, case_page, row_sets
 from casework.case_page import CaseFilePart, PdfPart
-from casework.extensions import db
 from casework.models import Note, Person, User
 from casework.notes import outputs
 from casework.notes.forms import note_form
 
 
-def _load_section(person: Person, user: User) -> dict:
-    """The notes this user may read, newest first, with their authors (one query)."""
-    notes = db.session.scalars(
-        sa.select(Note)
-        .where(Note.person_id == person.id, access.notes_filter(user))
-        .order_by(Note.created_at.desc(), Note.id.desc())
-    ).all()
+def _rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """The notes this user may read, newest first, and their authors."""
+    readable = sa.and_(Note.person_id == person.id, access.notes_filter(user))
+    return {
+        "notes": sa.select(Note).where(readable).order_by(Note.created_at.desc(), Note.id.desc()),
+        "note_authors": sa.select(User).where(User.id.in_(sa.select(Note.author_id).where(readable))),
+    }
+
+
+def _load_section(person: Person, user: User, rows: case_page.Rows) -> dict:
+    """The notes this user may read, each with its author."""
+    notes = rows["notes"]
+    row_sets.attach(notes, "author", rows["note_authors"])
     can_edit = access.can(user, "edit", person)
     return {
         "notes": notes,
@@ -50,6 +55,7 @@ SECTION = case_page.CaseSection(
     template="notes/_section_notes.html",
     order=60,
     load=_load_section,
+    rows=_rows,
     timeline=_timeline,
     pdf=(PdfPart("notes", "Notes", "pdf/sections/_notes.html", outputs.pdf_notes),),
     case_file=CaseFilePart(("notes",), outputs.dump_notes, outputs.read_notes, order=40),

@@ -6,12 +6,14 @@ sections here for the other outputs: the PDF summary and packets, and the case f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from casework.case_page import CaseFilePart, CaseSection, PdfPart, PdfRequest
 from casework.models import Person, User
 from casework.people.case_file import dump_person, read_person
 
 
-def _nothing_to_load(person: Person, user: User) -> dict:
+def _nothing_to_load(person: Person, user: User, rows: Mapping[str, list]) -> dict:
     return {}
 
 

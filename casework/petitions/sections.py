@@ -4,16 +4,60 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework import access, case_page
+import sqlalchemy as sa
+
+from casework import access, case_page, row_sets
 from casework.case_page import CaseFilePart, Glance, PdfPart, TimelineEntry
-from casework.models import PUBLIC_FIELDS, Person, PetitionKind, PetitionStatus, User
-from casework.petitions import chart, outputs, queries
+from casework.models import (
+    PUBLIC_FIELDS,
+    Person,
+    Petition,
+    PetitionCount,
+    PetitionDelivery,
+    PetitionKind,
+    PetitionStatus,
+    PublicConsent,
+    User,
+)
+from casework.petitions import chart, outputs
 
 
-def _load_section(person: Person, user: User) -> dict:
-    """Consents (newest first) and petitions with their counts and deliveries: four queries, however many."""
-    consents = queries.consents_of(person)
-    petitions = queries.petitions_of(person)
+def _rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """Consents (newest first) with who recorded them, and petitions (oldest first) with counts and deliveries."""
+    consents = sa.select(PublicConsent).where(PublicConsent.person_id == person.id)
+    petition_ids = sa.select(Petition.id).where(Petition.person_id == person.id)
+    return {
+        "consents": consents.order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc()),
+        "consent_recorders": sa.select(User).where(
+            User.id.in_(sa.select(PublicConsent.recorded_by_id).where(PublicConsent.person_id == person.id))
+        ),
+        "petitions": sa.select(Petition)
+        .where(Petition.person_id == person.id)
+        .order_by(Petition.created_at, Petition.id),
+        "petition_counts": sa.select(PetitionCount)
+        .where(PetitionCount.petition_id.in_(petition_ids))
+        .order_by(PetitionCount.id),
+        "petition_deliveries": sa.select(PetitionDelivery)
+        .where(PetitionDelivery.petition_id.in_(petition_ids))
+        .order_by(PetitionDelivery.id),
+        "delivery_recorders": sa.select(User).where(
+            User.id.in_(
+                sa.select(PetitionDelivery.recorded_by_id).where(
+                    PetitionDelivery.petition_id.in_(petition_ids)
+                )
+            )
+        ),
+    }
+
+
+def _load_section(person: Person, user: User, read: case_page.Rows) -> dict:
+    """Consents and petitions with their counts and deliveries."""
+    consents = read["consents"]
+    row_sets.attach(consents, "recorded_by", read["consent_recorders"])
+    petitions = read["petitions"]
+    row_sets.attach(petitions, "counts", read["petition_counts"])
+    row_sets.attach(petitions, "deliveries", read["petition_deliveries"])
+    row_sets.attach(read["petition_deliveries"], "recorded_by", read["delivery_recorders"])
     current = next((c for c in consents if c.withdrawn_at is None), None)
     rows: list[dict[str, Any]] = []
     for p in petitions:
@@ -92,6 +136,7 @@ SECTION = case_page.CaseSection(
     template="petitions/_section_petitions.html",
     order=80,
     load=_load_section,
+    rows=_rows,
     timeline=_timeline,
     glance=_glance,
     pdf=(

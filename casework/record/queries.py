@@ -8,6 +8,24 @@ from casework.extensions import db
 from casework.models import CheckIn, Conviction, CustodyEvent, Person, RemovalCase, relief_conviction
 
 
+def convictions_in_order(person_id: int) -> sa.Select:
+    """The case's convictions, oldest first (by conviction date, else offense date): a row set of the case page."""
+    return (
+        sa.select(Conviction)
+        .where(Conviction.person_id == person_id)
+        .order_by(sa.func.coalesce(Conviction.conviction_date, Conviction.offense_date), Conviction.id)
+    )
+
+
+def custody_events_in_order(person_id: int) -> sa.Select:
+    """The whole custody timeline, voided entries included, in the order it happened."""
+    return (
+        sa.select(CustodyEvent)
+        .where(CustodyEvent.person_id == person_id)
+        .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
+    )
+
+
 def removal_case_of(person: Person) -> RemovalCase | None:
     """The person's removal case, if one was recorded (there is at most one)."""
     return db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person.id))
@@ -15,13 +33,7 @@ def removal_case_of(person: Person) -> RemovalCase | None:
 
 def custody_events(person: Person) -> list[CustodyEvent]:
     """The person's whole custody timeline, voided entries included, in the order it happened."""
-    return list(
-        db.session.scalars(
-            sa.select(CustodyEvent)
-            .where(CustodyEvent.person_id == person.id)
-            .order_by(CustodyEvent.occurred_on, CustodyEvent.id)
-        )
-    )
+    return list(db.session.scalars(custody_events_in_order(person.id)))
 
 
 def relief_applications_targeting(conviction: Conviction) -> int:

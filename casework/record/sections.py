@@ -10,12 +10,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from casework import access
-from casework.case_page import CaseFilePart, CaseSection, Glance, PdfPart, TimelineEntry
-from casework.extensions import db
+from casework.case_page import CaseFilePart, CaseSection, Glance, PdfPart, Rows, TimelineEntry
 from casework.models import (
     CheckIn,
     CheckInOutcome,
-    Conviction,
     CustodyEvent,
     Person,
     RemovalCase,
@@ -40,15 +38,15 @@ def _can_edit(person: Person, user: User) -> bool:
 # ---------------------------------------------------------------- convictions
 
 
-def load_convictions(person: Person, user: User) -> dict:
-    """The person's convictions, oldest first (one query)."""
-    convictions = db.session.scalars(
-        sa.select(Conviction)
-        .where(Conviction.person_id == person.id)
-        .order_by(sa.func.coalesce(Conviction.conviction_date, Conviction.offense_date), Conviction.id)
-    ).all()
+def conviction_rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """The person's convictions, oldest first."""
+    return {"convictions": queries.convictions_in_order(person.id)}
+
+
+def load_convictions(person: Person, user: User, rows: Rows) -> dict:
+    """The convictions section's context."""
     return {
-        "convictions": convictions,
+        "convictions": rows["convictions"],
         "person": person,
         "can_edit": _can_edit(person, user),
         "state_names": STATE_NAMES,
@@ -74,23 +72,29 @@ def convictions_timeline(ctx: dict) -> list[TimelineEntry]:
 # ---------------------------------------------------------------- removal case and custody
 
 
-def load_removal(person: Person, user: User) -> dict:
-    """The removal case, the whole custody timeline (voided entries too) and the clock (three queries)."""
-    removal = queries.removal_case_of(person)
-    events = queries.custody_events(person)
-    user_ids = {e.voided_by_id for e in events} | {e.created_by_id for e in events}
-    user_ids.discard(None)
-    names = {}
-    if user_ids:
-        users = db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))
-        names = {u.id: u.display_name for u in users}
+def removal_rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """The removal case, the whole custody timeline (voided entries too) and who recorded or voided each event."""
+    by_whom = sa.union(
+        sa.select(CustodyEvent.created_by_id).where(CustodyEvent.person_id == person.id),
+        sa.select(CustodyEvent.voided_by_id).where(CustodyEvent.person_id == person.id),
+    )
+    return {
+        "removal_case": sa.select(RemovalCase).where(RemovalCase.person_id == person.id),
+        "custody_events": queries.custody_events_in_order(person.id),
+        "custody_event_users": sa.select(User).where(User.id.in_(by_whom)),
+    }
+
+
+def load_removal(person: Person, user: User, rows: Rows) -> dict:
+    """The removal case, the custody timeline and its clock."""
+    removal = rows["removal_case"][0] if rows["removal_case"] else None
     can_edit = _can_edit(person, user)
     today = date.today()
     return {
         "person": person,
         "removal": removal,
-        "events": events,
-        "names": names,
+        "events": rows["custody_events"],
+        "names": {u.id: u.display_name for u in rows["custody_event_users"]},
         "today": today,
         "clock": custody_clock(removal, person.custody_status, person.custody_since, today),
         "notice_days": NOTICE_DAYS,
@@ -162,17 +166,25 @@ def removal_glance(ctx: dict) -> list[Glance]:
 # ---------------------------------------------------------------- check-ins
 
 
-def load_check_ins(person: Person, user: User) -> dict:
-    """Check-ins, upcoming first (soonest first), then the others (latest first); one query."""
-    rows = db.session.execute(
-        sa.select(CheckIn, CustodyEvent.voided_at)
-        .outerjoin(CustodyEvent, CustodyEvent.id == CheckIn.custody_event_id)
+def check_in_rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """Check-ins in date order, and the voided custody events any of them records."""
+    linked = sa.select(CheckIn.custody_event_id).where(CheckIn.person_id == person.id)
+    return {
+        "check_ins": sa.select(CheckIn)
         .where(CheckIn.person_id == person.id)
-        .order_by(CheckIn.scheduled_on, CheckIn.scheduled_time, CheckIn.id)
-    ).all()
+        .order_by(CheckIn.scheduled_on, CheckIn.scheduled_time, CheckIn.id),
+        "check_in_voided_events": sa.select(CustodyEvent).where(
+            CustodyEvent.id.in_(linked), CustodyEvent.voided_at.is_not(None)
+        ),
+    }
+
+
+def load_check_ins(person: Person, user: User, rows: Rows) -> dict:
+    """Check-ins, upcoming first (soonest first), then the others (latest first)."""
     today = date.today()
-    voided_links = {c.id for c, voided_at in rows if voided_at is not None}
-    check_ins = [c for c, _ in rows]
+    voided_events = {e.id for e in rows["check_in_voided_events"]}
+    check_ins = rows["check_ins"]
+    voided_links = {c.id for c in check_ins if c.custody_event_id in voided_events}
     upcoming = [c for c in check_ins if c.scheduled_on >= today and c.outcome == CheckInOutcome.SCHEDULED]
     others = [c for c in reversed(check_ins) if c not in upcoming]
     return {
@@ -214,17 +226,21 @@ def check_ins_glance(ctx: dict) -> list[Glance]:
 # ---------------------------------------------------------------- travel documents
 
 
-def load_travel_documents(person: Person, user: User) -> dict:
-    """Travel-document requests, latest first (one query)."""
-    documents = db.session.scalars(
-        sa.select(TravelDocument)
+def travel_document_rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """Travel-document requests, latest first."""
+    return {
+        "travel_documents": sa.select(TravelDocument)
         .where(TravelDocument.person_id == person.id)
         .order_by(
             sa.func.coalesce(TravelDocument.requested_on, TravelDocument.decided_on).desc(),
             TravelDocument.id.desc(),
         )
-    ).all()
-    return {"documents": documents, "today": date.today(), "can_edit": _can_edit(person, user)}
+    }
+
+
+def load_travel_documents(person: Person, user: User, rows: Rows) -> dict:
+    """The travel documents section's context."""
+    return {"documents": rows["travel_documents"], "today": date.today(), "can_edit": _can_edit(person, user)}
 
 
 def travel_timeline(ctx: dict) -> list[TimelineEntry]:
@@ -291,6 +307,7 @@ CONVICTIONS = CaseSection(
     template="record/_section_convictions.html",
     order=20,
     load=load_convictions,
+    rows=conviction_rows,
     timeline=convictions_timeline,
     pdf=(
         PdfPart(
@@ -311,6 +328,7 @@ REMOVAL = CaseSection(
     template="record/_section_removal.html",
     order=21,
     load=load_removal,
+    rows=removal_rows,
     timeline=removal_timeline,
     glance=removal_glance,
     pdf=(
@@ -333,6 +351,7 @@ CHECK_INS = CaseSection(
     template="record/_section_checkins.html",
     order=22,
     load=load_check_ins,
+    rows=check_in_rows,
     timeline=check_ins_timeline,
     glance=check_ins_glance,
     pdf=(PdfPart("checkins", "ICE check-ins", "pdf/sections/_checkins.html", out.pdf_check_ins),),
@@ -345,6 +364,7 @@ TRAVEL_DOCUMENTS = CaseSection(
     template="record/_section_travel.html",
     order=23,
     load=load_travel_documents,
+    rows=travel_document_rows,
     timeline=travel_timeline,
     glance=travel_glance,
     pdf=(

@@ -3,12 +3,11 @@ templates offered, and the people, contacts, documents and convictions the forms
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
-from casework import access
+from casework import access, row_sets
 from casework.extensions import db
 from casework.models import (
     Contact,
@@ -31,18 +30,51 @@ from casework.models import (
 # ---------------------------------------------------------------- an application and its case
 
 
-def applications_with_steps(person: Person) -> Sequence[ReliefApplication]:
-    """The case's applications, newest first, with their steps, counsel and records of support (four queries)."""
-    return db.session.scalars(
-        sa.select(ReliefApplication)
+def application_rows(person: Person) -> dict[str, sa.Select]:
+    """The row sets of the case's applications (newest first), their steps, counsel and records of support, and
+    the users, contacts and documents these name (see applications_from)."""
+    ids = sa.select(ReliefApplication.id).where(ReliefApplication.person_id == person.id)
+    steps = sa.select(ReliefStep).where(ReliefStep.application_id.in_(ids))
+    counsel = sa.select(ReliefCounsel).where(ReliefCounsel.application_id.in_(ids))
+    support = sa.select(SupportRecord).where(SupportRecord.application_id.in_(ids))
+    user_ids: sa.CompoundSelect = sa.union(
+        sa.select(ReliefApplication.lead_id).where(ReliefApplication.person_id == person.id),
+        steps.with_only_columns(ReliefStep.assignee_id),
+    )
+    contact_ids: sa.CompoundSelect = sa.union(
+        sa.select(ReliefApplication.prosecutor_contact_id).where(ReliefApplication.person_id == person.id),
+        counsel.with_only_columns(ReliefCounsel.contact_id),
+        support.with_only_columns(SupportRecord.author_contact_id),
+    )
+    return {
+        "relief_applications": sa.select(ReliefApplication)
         .where(ReliefApplication.person_id == person.id)
-        .options(
-            selectinload(ReliefApplication.steps),
-            selectinload(ReliefApplication.counsel),
-            selectinload(ReliefApplication.support_records),
-        )
-        .order_by(ReliefApplication.opened_on.desc(), ReliefApplication.id.desc())
-    ).all()
+        .order_by(ReliefApplication.opened_on.desc(), ReliefApplication.id.desc()),
+        "relief_steps": steps.order_by(ReliefStep.position, ReliefStep.id),
+        "relief_counsel": counsel.order_by(ReliefCounsel.id),
+        "relief_support": support.order_by(SupportRecord.id),
+        "relief_users": sa.select(User).where(User.id.in_(user_ids)),
+        "relief_contacts": sa.select(Contact).where(Contact.id.in_(contact_ids)),
+        "relief_documents": sa.select(Document).where(
+            Document.id.in_(support.with_only_columns(SupportRecord.document_id))
+        ),
+    }
+
+
+def applications_from(rows: Mapping[str, list]) -> list[ReliefApplication]:
+    """The applications of `application_rows` with their steps, counsel and records of support, and whom and
+    what these name, attached."""
+    applications = rows["relief_applications"]
+    row_sets.attach(applications, "lead", rows["relief_users"])
+    row_sets.attach(applications, "prosecutor", rows["relief_contacts"])
+    row_sets.attach(applications, "steps", rows["relief_steps"])
+    row_sets.attach(rows["relief_steps"], "assignee", rows["relief_users"])
+    row_sets.attach(applications, "counsel", rows["relief_counsel"])
+    row_sets.attach(rows["relief_counsel"], "contact", rows["relief_contacts"])
+    row_sets.attach(applications, "support_records", rows["relief_support"])
+    row_sets.attach(rows["relief_support"], "author_contact", rows["relief_contacts"])
+    row_sets.attach(rows["relief_support"], "document", rows["relief_documents"])
+    return applications
 
 
 def steps_of(application: ReliefApplication) -> Sequence[ReliefStep]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
 from casework import case_page
 from casework.case_page import CaseFilePart, Glance, PdfPart, TimelineEntry
 from casework.models import Person, ProsecutorPosition, ReliefKind, ReliefStatus, SupportKind, User
@@ -11,9 +13,13 @@ from casework.relief import dates, outputs, queries
 from casework.relief.schedule import State
 
 
-def _load_section(person: Person, user: User) -> dict:
-    """Applications of the case with their steps (two queries), and what is next in each."""
-    applications = queries.applications_with_steps(person)
+def _rows(person: Person, user: User) -> dict[str, sa.Select]:
+    return queries.application_rows(person)
+
+
+def _load_section(person: Person, user: User, read: case_page.Rows) -> dict:
+    """Applications of the case with their steps, and what is next in each."""
+    applications = queries.applications_from(read)
     today = date.today()
     rows = []
     for application in applications:
@@ -102,6 +108,7 @@ SECTION = case_page.CaseSection(
     template="relief/_section_relief.html",
     order=40,
     load=_load_section,
+    rows=_rows,
     timeline=_section_timeline,
     glance=_section_glance,
     pdf=(

@@ -6,9 +6,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from casework import access, case_page
+from casework import access, case_page, row_sets
 from casework.case_page import CaseFilePart, PdfPart
-from casework.extensions import db
 from casework.models import Person, Task, User
 from casework.tasks import outputs
 
@@ -19,9 +18,19 @@ def _open_order(task: Task):
     return (task.due_on is None, task.due_on or date.max, task.created_at, task.id)
 
 
-def _load_section(person: Person, user: User) -> dict:
-    """Open tasks (soonest due first, undated last), then done ones (latest first); one query."""
-    tasks = db.session.scalars(sa.select(Task).where(Task.person_id == person.id)).all()
+def _rows(person: Person, user: User) -> dict[str, sa.Select]:
+    """The case's tasks and whom they are assigned to."""
+    of_case = Task.person_id == person.id
+    return {
+        "tasks": sa.select(Task).where(of_case),
+        "task_assignees": sa.select(User).where(User.id.in_(sa.select(Task.assignee_id).where(of_case))),
+    }
+
+
+def _load_section(person: Person, user: User, rows: case_page.Rows) -> dict:
+    """Open tasks (soonest due first, undated last), then done ones (latest first)."""
+    tasks = rows["tasks"]
+    row_sets.attach(tasks, "assignee", rows["task_assignees"])
     return {
         "open": sorted((t for t in tasks if t.done_on is None), key=_open_order),
         "done": sorted(
@@ -57,6 +66,7 @@ SECTION = case_page.CaseSection(
     template="tasks/_section_tasks.html",
     order=70,
     load=_load_section,
+    rows=_rows,
     timeline=_timeline,
     glance=_glance,
     pdf=(PdfPart("tasks", "Tasks", "pdf/sections/_tasks.html", outputs.pdf_tasks),),
