@@ -8,7 +8,6 @@ the pages show counts.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -47,25 +46,6 @@ def current_consent(person: Person) -> PublicConsent | None:
         .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc())
         .limit(1)
     )
-
-
-def consents_of(person: Person) -> Sequence[PublicConsent]:
-    """Every consent the person gave, newest first (withdrawn and superseded ones included)."""
-    return db.session.scalars(
-        sa.select(PublicConsent)
-        .where(PublicConsent.person_id == person.id)
-        .order_by(PublicConsent.recorded_at.desc(), PublicConsent.id.desc())
-    ).all()
-
-
-def petitions_of(person: Person) -> Sequence[Petition]:
-    """The person's petitions, oldest first, with their counts and deliveries (three queries in all)."""
-    return db.session.scalars(
-        sa.select(Petition)
-        .where(Petition.person_id == person.id)
-        .options(selectinload(Petition.counts), selectinload(Petition.deliveries))
-        .order_by(Petition.created_at, Petition.id)
-    ).all()
 
 
 def consent_of(petition: Petition) -> PublicConsent | None:
