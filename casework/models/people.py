@@ -222,8 +222,9 @@ class Person(TimestampMixin, Base):
             postgresql_where=sa.text("deleted_at IS NULL"),
         ),
         # Whether a row's person is visible (org and not deleted) is read from this index, not from the wide
-        # person row: What's due and the dashboard check it for every row they count.
-        sa.Index("ix_person_org_deleted", "org_id", "deleted_at"),
+        # person row: What's due and the dashboard check it for every row they count. SQLite finds a person
+        # in it by rowid; PostgreSQL, whose index entries point at heap rows, carries the id to join on.
+        sa.Index("ix_person_org_deleted", "org_id", "deleted_at", postgresql_include=["id"]),
         # The detained in the order the dashboard lists them, and the custody clocks that may have a mark
         # (clock_bounds.py bounds custody_since), without reading the other people.
         sa.Index(

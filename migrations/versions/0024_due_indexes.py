@@ -21,20 +21,21 @@ LIVE = sa.text("deleted_at IS NULL")
 
 INDEXES = {
     "person": [
-        ("ix_person_org_deleted", ["org_id", "deleted_at"], None),
-        ("ix_person_org_detained", ["org_id", "custody_status", "custody_since", "id"], LIVE),
+        # SQLite finds a person in it by rowid; PostgreSQL's entries point at heap rows: it carries the id.
+        ("ix_person_org_deleted", ["org_id", "deleted_at"], None, {"postgresql_include": ["id"]}),
+        ("ix_person_org_detained", ["org_id", "custody_status", "custody_since", "id"], LIVE, {}),
     ],
-    "check_in": [("ix_check_in_outcome_day", ["outcome", "scheduled_on", "person_id"], None)],
+    "check_in": [("ix_check_in_outcome_day", ["outcome", "scheduled_on", "person_id"], None, {})],
     "removal_case": [
-        ("ix_removal_case_hearing_person", ["next_hearing_on", "person_id"], None),
-        ("ix_removal_case_stage_order", ["stage", "order_date"], None),
+        ("ix_removal_case_hearing_person", ["next_hearing_on", "person_id"], None, {}),
+        ("ix_removal_case_stage_order", ["stage", "order_date"], None, {}),
     ],
-    "relief_application": [("ix_relief_application_kind_status", ["kind", "status", "person_id"], None)],
-    "relief_step": [("ix_relief_step_open_due", ["done_on", "due_on", "application_id"], None)],
-    "task": [("ix_task_open_due", ["done_on", "due_on", "person_id"], None)],
+    "relief_application": [("ix_relief_application_kind_status", ["kind", "status", "person_id"], None, {})],
+    "relief_step": [("ix_relief_step_open_due", ["done_on", "due_on", "application_id"], None, {})],
+    "task": [("ix_task_open_due", ["done_on", "due_on", "person_id"], None, {})],
     "travel_document": [
-        ("ix_travel_document_outcome_expiry", ["outcome", "expires_on", "person_id"], None),
-        ("ix_travel_document_country_outcome", ["country", "outcome", "person_id"], None),
+        ("ix_travel_document_outcome_expiry", ["outcome", "expires_on", "person_id"], None, {}),
+        ("ix_travel_document_country_outcome", ["country", "outcome", "person_id"], None, {}),
     ],
 }
 
@@ -43,11 +44,13 @@ def upgrade():
     # Plain CREATE INDEX (no batch mode): SQLite adds an index without rebuilding the table, so the person
     # table's FTS5 triggers (migration 0022) stay as they are.
     for table, indexes in INDEXES.items():
-        for name, columns, where in indexes:
-            op.create_index(name, table, columns, unique=False, sqlite_where=where, postgresql_where=where)
+        for name, columns, where, options in indexes:
+            op.create_index(
+                name, table, columns, unique=False, sqlite_where=where, postgresql_where=where, **options
+            )
 
 
 def downgrade():
     for table, indexes in reversed(INDEXES.items()):
-        for name, _, _ in reversed(indexes):
+        for name, *_ in reversed(indexes):
             op.drop_index(name, table_name=table)
