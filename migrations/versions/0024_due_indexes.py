@@ -21,8 +21,9 @@ LIVE = sa.text("deleted_at IS NULL")
 
 INDEXES = {
     "person": [
-        # SQLite finds a person in it by rowid; PostgreSQL's entries point at heap rows: it carries the id.
-        ("ix_person_org_deleted", ["org_id", "deleted_at"], None, {"postgresql_include": ["id"]}),
+        # Whether a person is visible: SQLite reads the first by rowid, PostgreSQL the second by id.
+        ("ix_person_org_deleted", ["org_id", "deleted_at"], None, {}),
+        ("ix_person_id_visible", ["id"], None, {"postgresql_include": ["org_id", "deleted_at"]}),
         ("ix_person_org_detained", ["org_id", "custody_status", "custody_since", "id"], LIVE, {}),
     ],
     "check_in": [("ix_check_in_outcome_day", ["outcome", "scheduled_on", "person_id"], None, {})],
