@@ -5,8 +5,12 @@ Revises: 0023
 Create Date: 2026-12-02 10:00:00.000000
 
 Each count and first page of What's due and the dashboard reads index entries only: the dated kinds by
-(what selects them, day, person), and whether the person is visible by (org_id, deleted_at), so that a row
-costs an index entry rather than a wide person row. The detained are read in the dashboard's order.
+(what selects them, day, person), and whether the person is visible from (org_id, deleted_at) on SQLite (a
+person found by rowid) or (id) INCLUDE (org_id, deleted_at) on PostgreSQL, so that a row costs an index entry
+rather than a wide person row. The detained are read in the dashboard's order.
+
+The planner needs statistics for the new indexes: run `flask --app casework analyze` after upgrading a large
+database (PostgreSQL's autovacuum does it in time).
 """
 
 import sqlalchemy as sa
