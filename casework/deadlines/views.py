@@ -21,7 +21,9 @@ from casework.urls import absolute_url, public_host
 
 bp = Blueprint("deadlines", __name__)
 
-LIST_LIMIT = 200  # rows per list on a page; beyond that the user narrows the window or the kind
+# Rows per list on a page (overdue, coming up); beyond that the user narrows the window, the kind or to their
+# own work. A page of 2 x 100 rows reads at a glance and renders in a fraction of the time of 2 x 200.
+LIST_LIMIT = 100
 
 
 @bp.get("/due")

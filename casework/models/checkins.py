@@ -48,4 +48,6 @@ class CheckIn(TimestampMixin, Base):
     )
     version: Mapped[int] = mapped_column(default=1)
 
+    # What's due and the dashboard count scheduled check-ins by day from this index alone.
+    __table_args__ = (sa.Index("ix_check_in_outcome_day", "outcome", "scheduled_on", "person_id"),)
     __mapper_args__ = {"version_id_col": version}

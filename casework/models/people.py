@@ -221,6 +221,23 @@ class Person(TimestampMixin, Base):
             sqlite_where=sa.text("deleted_at IS NULL"),
             postgresql_where=sa.text("deleted_at IS NULL"),
         ),
+        # Whether a row's person is visible (org and not deleted) is read from an index, not from the wide
+        # person row: What's due and the dashboard check it for every row they count. SQLite finds a person
+        # in ix_person_org_deleted by rowid; PostgreSQL looks each one up by id in ix_person_id_visible,
+        # which carries the two columns (on SQLite that one is only the id, and goes unused).
+        sa.Index("ix_person_org_deleted", "org_id", "deleted_at"),
+        sa.Index("ix_person_id_visible", "id", postgresql_include=["org_id", "deleted_at"]),
+        # The detained in the order the dashboard lists them, and the custody clocks that may have a mark
+        # (clock_bounds.py bounds custody_since), without reading the other people.
+        sa.Index(
+            "ix_person_org_detained",
+            "org_id",
+            "custody_status",
+            "custody_since",
+            "id",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
     )
 
     @property

@@ -234,6 +234,8 @@ class ReliefApplication(TimestampMixin, Base):
         lazy="raise", order_by="SupportRecord.id", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    # The dashboard counts applications by kind and status from this index alone.
+    __table_args__ = (sa.Index("ix_relief_application_kind_status", "kind", "status", "person_id"),)
     __mapper_args__ = {"version_id_col": version}
 
 
@@ -266,8 +268,12 @@ class ReliefStep(StepRuleColumns, TimestampMixin, Base):
     application: Mapped[ReliefApplication] = relationship(back_populates="steps", lazy="raise")
     assignee: Mapped[User | None] = relationship(lazy="joined")
 
-    # One step per position: two steps added at the same moment cannot both become "step 11".
-    __table_args__ = (sa.UniqueConstraint("application_id", "position"),)
+    # One step per position: two steps added at the same moment cannot both become "step 11". What's due
+    # counts open steps by day from ix_relief_step_open_due alone.
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "position"),
+        sa.Index("ix_relief_step_open_due", "done_on", "due_on", "application_id"),
+    )
     __mapper_args__ = {"version_id_col": version}
 
 

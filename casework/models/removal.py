@@ -114,6 +114,12 @@ class RemovalCase(TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
 
+    # What's due reads hearings by day and appeal deadlines by stage and order date from these alone (each
+    # row then costs an index entry, not a table row).
+    __table_args__ = (
+        sa.Index("ix_removal_case_hearing_person", "next_hearing_on", "person_id"),
+        sa.Index("ix_removal_case_stage_order", "stage", "order_date"),
+    )
     __mapper_args__ = {"version_id_col": version}
 
     @property

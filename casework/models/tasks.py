@@ -30,4 +30,6 @@ class Task(TimestampMixin, Base):
 
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
 
+    # What's due counts open tasks by day from this index alone.
+    __table_args__ = (sa.Index("ix_task_open_due", "done_on", "due_on", "person_id"),)
     __mapper_args__ = {"version_id_col": version}

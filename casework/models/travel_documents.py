@@ -54,4 +54,9 @@ class TravelDocument(TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
 
+    # What's due (issued documents by expiry) and the dashboard (by country and outcome) read these alone.
+    __table_args__ = (
+        sa.Index("ix_travel_document_outcome_expiry", "outcome", "expires_on", "person_id"),
+        sa.Index("ix_travel_document_country_outcome", "country", "outcome", "person_id"),
+    )
     __mapper_args__ = {"version_id_col": version}
