@@ -4,6 +4,7 @@ spends most of its time filling them), with the models imported for the contexts
 module an application template filter comes from (a child unpickles the filters by name), the catalogs
 read, SQLAlchemy's engine and session machinery set up once and the PDF templates compiled."""
 
+import gc
 import importlib
 import string
 
@@ -56,3 +57,7 @@ _PAGE = (
 for _ in range(2):
     html_to_pdf(_PAGE)
 warm_templates([str(resource_dir("templates"))])  # the application's own folder (Flask's search path)
+
+# What the fork server loaded lives as long as every renderer forked from it: out of their collections (which
+# would otherwise walk it, and copy the pages they share with the fork server, on every collection).
+gc.freeze()
