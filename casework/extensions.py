@@ -12,7 +12,6 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from limits.storage import RedisStorage
@@ -154,7 +153,6 @@ def configure_rate_limit_storage(app: Flask) -> None:
 # The models subclass our own typed DeclarativeBase (casework.models.base.Base) so that they import
 # nothing of the application; Flask-SQLAlchemy only needs to share its metadata.
 db = SQLAlchemy(metadata=Base.metadata)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = FallbackLimiter(key_func=client_network_key)

@@ -104,19 +104,22 @@ def warm_templates(search_path: list[str]) -> None:
         env.get_template(name)
 
 
-def _template_html(job: _Job) -> str:
-    """Render the job's template in the child: autoescaped like the application's own environment; the
-    objects loaded in the request are attached to a session of the child's own (a fresh connection, never
-    the request's), so an attribute the request did not load is read rather than failing."""
+def _child_session(database_url: str | None):
+    """The renderer's own session (NullPool: a fresh connection, never the request's), made while the renderer
+    waits for its job, so that building the engine is not part of any request; None without a database."""
+    if not database_url:
+        return None
     import sqlalchemy as sa
     from sqlalchemy.orm import Session
 
-    engine = (
-        sa.create_engine(job.database_url, poolclass=sa.pool.NullPool, hide_parameters=True)
-        if job.database_url
-        else None
-    )
-    session = Session(bind=engine, autoflush=False) if engine is not None else None
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool, hide_parameters=True)
+    return Session(bind=engine, autoflush=False)
+
+
+def _template_html(job: _Job, session=None) -> str:
+    """Render the job's template in the child: autoescaped like the application's own environment; the
+    objects loaded in the request are attached to the child's session, so an attribute the request did not
+    load is read rather than failing."""
     try:
         if session is not None:
             for obj in job.loaded:
@@ -129,17 +132,17 @@ def _template_html(job: _Job) -> str:
         if session is not None:
             session.rollback()
             session.close()
-        if engine is not None:
-            engine.dispose()
+            session.get_bind().dispose()
 
 
-def _child(conn, memory_bytes: int, niceness: int) -> None:
-    """A renderer: limits first, then wait for one job, render it, answer, and exit (one document per process:
-    nothing of one document stays in a process that makes another)."""
+def _child(conn, memory_bytes: int, niceness: int, database_url: str | None) -> None:
+    """A renderer: limits first, then its database session, then wait for one job, render it, answer, and exit
+    (one document per process: nothing of one document stays in a process that makes another)."""
     try:
         os.nice(niceness)  # below the web workers: pages and /healthz get the processor first
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        session = _child_session(database_url)
         try:
             job_data = conn.recv_bytes()
         except (EOFError, OSError):
@@ -147,7 +150,7 @@ def _child(conn, memory_bytes: int, niceness: int) -> None:
         try:
             # Inside the limits: the context can be as large as the case. The bytes come from our own parent.
             job: _Job = pickle.loads(job_data)  # noqa: S301
-            html = job.html if job.html is not None else _template_html(job)
+            html = job.html if job.html is not None else _template_html(job, session)
             from casework.pdf_engine import html_to_pdf
 
             pdf, requested = html_to_pdf(html, job.exhibits)
@@ -193,23 +196,24 @@ def _dumps(job: _Job) -> bytes:
     return out.getvalue()
 
 
-_spares: dict[tuple[int, int, int], tuple] = {}  # (process id, memory, niceness) -> (process, connection)
+# (process id, memory, niceness, database URL) -> (process, connection)
+_spares: dict[tuple[int, int, int, str | None], tuple] = {}
 _spares_lock = threading.Lock()
 
 
-def _start_renderer(memory_bytes: int, niceness: int):
+def _start_renderer(memory_bytes: int, niceness: int, database_url: str | None):
     ctx = _context()
     parent, child = ctx.Pipe(duplex=True)
-    process = ctx.Process(target=_child, args=(child, memory_bytes, niceness), daemon=True)
+    process = ctx.Process(target=_child, args=(child, memory_bytes, niceness, database_url), daemon=True)
     process.start()
     child.close()
     return process, parent
 
 
-def _refill(key: tuple[int, int, int]) -> None:
+def _refill(key: tuple[int, int, int, str | None]) -> None:
     """Start the renderer the next document of this process will use (in the background)."""
     try:
-        spare = _start_renderer(key[1], key[2])
+        spare = _start_renderer(key[1], key[2], key[3])
     except (OSError, ValueError):
         return
     with _spares_lock:
@@ -219,16 +223,17 @@ def _refill(key: tuple[int, int, int]) -> None:
         old[1].close()
 
 
-def _renderer(memory_bytes: int, niceness: int):
-    """A renderer started ahead (warm: forked from the fork server, limits set, waiting for its one job), or a
-    new one; the next one is started in the background."""
-    key = (os.getpid(), memory_bytes, niceness)  # a forked web worker never takes its parent's renderer
+def _renderer(memory_bytes: int, niceness: int, database_url: str | None):
+    """A renderer started ahead (warm: forked from the fork server, limits set, its database session made,
+    waiting for its one job), or a new one; the next one is started in the background."""
+    # A forked web worker never takes its parent's renderer; a renderer serves one database only.
+    key = (os.getpid(), memory_bytes, niceness, database_url)
     with _spares_lock:
         spare = _spares.pop(key, None)
     if spare is None or not spare[0].is_alive():
         if spare is not None:
             spare[1].close()
-        spare = _start_renderer(memory_bytes, niceness)
+        spare = _start_renderer(memory_bytes, niceness, database_url)
     threading.Thread(target=_refill, args=(key,), daemon=True).start()
     return spare
 
@@ -242,7 +247,7 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
         job_data = _dumps(job)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         raise RenderFailed(f"The document could not be printed ({exc.__class__.__name__}).") from None
-    process, parent = _renderer(memory_mb * 1024 * 1024, config.get("PDF_NICENESS", 10))
+    process, parent = _renderer(memory_mb * 1024 * 1024, config.get("PDF_NICENESS", 10), job.database_url)
     started = time.monotonic()
     try:
         try:

@@ -1,24 +1,43 @@
 """Imported only by the PDF fork server: render a small document like the real ones, twice, so that
 WeasyPrint's font, glyph and stylesheet caches are warm in every child forked from it (a cold child
-spends most of its time filling them), with the models imported for the contexts children unpickle and
-the PDF templates compiled."""
+spends most of its time filling them), with the models imported for the contexts children unpickle, every
+module an application template filter comes from (a child unpickles the filters by name), the catalogs
+read, SQLAlchemy's engine and session machinery set up once and the PDF templates compiled."""
 
+import gc
+import importlib
 import string
 
-from sqlalchemy.orm import configure_mappers
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, configure_mappers
 from werkzeug.utils import import_string
 
 import casework.packets.content  # noqa: F401 - what children unpickle is imported once, here
 import casework.petitions.queries  # noqa: F401
 from casework import resource_dir
 from casework.features import declared_features
+from casework.i18n import LANGUAGES, catalog_for
 from casework.pdf import warm_templates
 from casework.pdf_engine import html_to_pdf
 
 for _feature in declared_features():
     for _section in _feature.sections:
         import_string(_section)  # the sections' PDF parts and their loaders
+    for _blueprint in _feature.blueprints:
+        importlib.import_module(_blueprint.partition(":")[0])  # where template filters are defined
 configure_mappers()
+for _locale in LANGUAGES:
+    catalog_for(_locale)
+try:  # the PostgreSQL driver, when installed: a child connecting to PostgreSQL finds it loaded
+    importlib.import_module("sqlalchemy.dialects.postgresql.psycopg")
+    importlib.import_module("psycopg")
+except ImportError:
+    pass
+# The first engine and session of a process set up SQLAlchemy's per-class events: done here, once.
+_engine = sa.create_engine("sqlite://", poolclass=sa.pool.NullPool)
+with Session(bind=_engine, autoflush=False) as _session:
+    _session.rollback()
+_engine.dispose()
 
 _TEXT = (
     string.ascii_letters + string.digits + string.punctuation + " áàảãạăắằẳẵặâấầẩẫậđéèẻẽẹêếềểễệíìỉĩị"
@@ -38,3 +57,7 @@ _PAGE = (
 for _ in range(2):
     html_to_pdf(_PAGE)
 warm_templates([str(resource_dir("templates"))])  # the application's own folder (Flask's search path)
+
+# What the fork server loaded lives as long as every renderer forked from it: out of their collections (which
+# would otherwise walk it, and copy the pages they share with the fork server, on every collection).
+gc.freeze()

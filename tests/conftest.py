@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import secrets
@@ -170,11 +171,18 @@ SEEDED = {
 @pytest.fixture(autouse=True)
 def _keep_environment():
     """Every test leaves the process environment as it found it (gunicorn.conf.py, loaded by some tests,
-    sets CASEWORK_WORKERS for the workers it configures; later tests' subprocesses must not inherit it)."""
+    sets CASEWORK_WORKERS for the workers it configures; later tests' subprocesses must not inherit it), and
+    the garbage collector too (it turns collection off while the master loads, and its start hook freezes
+    what exists)."""
     saved = dict(os.environ)
+    collecting, frozen = gc.isenabled(), gc.get_freeze_count()
     yield
     os.environ.clear()
     os.environ.update(saved)
+    if gc.get_freeze_count() > frozen:
+        gc.unfreeze()
+    if collecting:
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -45,3 +45,18 @@ def test_a_new_worker_drops_the_masters_connections(app):
     runpy.run_path(str(CONFIG))["post_fork"](_server(app), None)
     assert engine.pool is not inherited and engine.pool.checkedin() == 0
     inherited.dispose()  # in a real worker the master keeps them; here the test closes them
+
+
+def test_the_master_loads_without_collecting_and_freezes_what_it_built(app, monkeypatch):
+    """Collection is off while the configuration (and with it the application) loads; the start hook, which
+    runs before any worker is forked, freezes what the master built and turns collection back on."""
+    import gc
+
+    from casework.documents import storage
+
+    monkeypatch.setattr(storage, "recover_at_start", lambda app: None)
+    config = runpy.run_path(str(CONFIG))
+    assert not gc.isenabled()
+    frozen = gc.get_freeze_count()
+    config["on_starting"](_server(app))
+    assert gc.isenabled() and gc.get_freeze_count() > frozen

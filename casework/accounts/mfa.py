@@ -13,7 +13,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 
@@ -78,6 +77,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The QR code of `uri` as inline SVG (drawn here: no script, no third-party service)."""
+    import segno  # drawn when a user sets up a second factor: not loaded at every start
+
     return segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
 
 

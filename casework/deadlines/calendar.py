@@ -11,7 +11,6 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from icalendar import Calendar, Event
 
 from casework import audit
 from casework.deadlines.due import DueItem, gather
@@ -104,6 +103,8 @@ def feed_is_mine_only(user: User) -> bool:
 
 def build_ics(items: list[DueItem], *, host: str) -> bytes:
     """An iCalendar document of all-day events. No names: 'Case 12: ICE check-in'."""
+    from icalendar import Calendar, Event  # a feed is read now and then: not imported at every start
+
     cal = Calendar()
     cal.add("prodid", "-//Casework//What is due//EN")
     cal.add("version", "2.0")
