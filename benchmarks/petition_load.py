@@ -7,6 +7,9 @@ builds the schema with the migrations, publishes one petition, starts gunicorn, 
    from its own client address given in X-Forwarded-For, as behind a proxy: PROXY_FIX=1);
 2. confirms: every signer's link, read from the outbox table, is posted.
 
+The rate limits are counted in Redis (--redis, 127.0.0.1:6379 by default, under a key prefix of the run),
+as in production with several workers; `--redis memory` counts them in each worker's memory instead.
+
 It prints confirmed signatures per second (N over the time of both phases), the p95 latency of each phase,
 and the lost signatures: signers minus confirmed rows, and the stored count minus confirmed rows (both must
 be 0). Bounded: at most --signers requests per phase and --time-limit seconds in all; only 127.0.0.1.
@@ -38,6 +41,29 @@ sys.path.insert(0, str(ROOT))
 
 SLUG = "benchmark-petition"
 MAX_SIGNERS = 20_000
+
+
+def limit_storage(uri: str) -> str:
+    """The rate limits' storage URI: `uri` (Redis on 127.0.0.1 only), or memory:// when asked for."""
+    if uri == "memory":
+        return "memory://"
+    host = sa.engine.make_url(uri.replace("redis://", "redis+x://", 1)).host
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("The benchmark's Redis is on 127.0.0.1 only.")
+    return uri
+
+
+def forget_limits(uri: str, prefix: str) -> None:
+    """Delete the run's counters from Redis (they would otherwise expire within a day)."""
+    if not uri.startswith("redis://"):
+        return
+    import redis
+
+    client = redis.Redis.from_url(uri, socket_connect_timeout=2)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start : start + 500])
+    client.close()
 
 
 def create_database(base_url: str) -> tuple[str, str]:
@@ -179,6 +205,11 @@ def main() -> None:
         default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
         help="a PostgreSQL URL on 127.0.0.1; the benchmark creates and drops its own database",
     )
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379",
+        help="the rate limits' storage, as in production (keys under a prefix of this run); 'memory' for none",
+    )
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     signers = min(args.signers, MAX_SIGNERS)
@@ -187,6 +218,7 @@ def main() -> None:
         raise SystemExit("The benchmark runs against 127.0.0.1 only.")
     port = args.port or 20000 + secrets.randbelow(20000)
 
+    limits = limit_storage(args.redis)
     url, name = create_database(args.database)
     instance = tempfile.mkdtemp(prefix="casework-load-")
     env = {
@@ -197,6 +229,8 @@ def main() -> None:
         "CASEWORK_PROXY_FIX": "1",
         "CASEWORK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "CASEWORK_SQLALCHEMY_ENGINE_OPTIONS": f'{{"pool_size": {args.threads}, "max_overflow": 4}}',
+        "CASEWORK_RATELIMIT_STORAGE_URI": limits,
+        "CASEWORK_RATELIMIT_STORAGE_OPTIONS": f'{{"key_prefix": "{name}"}}',
     }
     server = None
     try:
@@ -269,7 +303,8 @@ def main() -> None:
         lost = attempted - confirmed
         print(
             f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; {args.concurrency} client threads; "
-            f"PostgreSQL; {os.cpu_count()} CPUs"
+            f"PostgreSQL; limits in {limits}; {os.cpu_count()} CPUs; "
+            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
         print(f"signers:          {attempted} (statuses {sign_status}); e-mails queued {len(tokens)}")
         print(
@@ -299,6 +334,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
         drop_database(args.database, name)
+        forget_limits(limits, name)
 
 
 if __name__ == "__main__":
