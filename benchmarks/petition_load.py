@@ -43,6 +43,37 @@ SLUG = "benchmark-petition"
 MAX_SIGNERS = 20_000
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time consumed so far by each of these processes still running (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+    return seconds
+
+
+def server_processes(server_pid: int, engine: sa.Engine, database: str) -> dict[str, list[int]]:
+    """The gunicorn workers (children of the master) and the PostgreSQL backends serving `database`."""
+    workers = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                    workers.append(int(entry.name))
+            except OSError:
+                continue
+    with engine.connect() as conn:
+        backends = conn.execute(
+            sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
+            {"d": database},
+        ).scalars()
+        return {"gunicorn": workers, "postgresql": list(backends)}
+
+
 def limit_storage(uri: str) -> str:
     """The rate limits' storage URI: `uri` (Redis on 127.0.0.1 only), or memory:// when asked for."""
     if uri == "memory":
@@ -275,11 +306,12 @@ def main() -> None:
                 f"/p/{SLUG}/sign", body, {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"}
             )
 
+        engine = sa.create_engine(url)
+        cpu_start = {k: cpu_seconds(v) for k, v in server_processes(server.pid, engine, name).items()}
         sign_time, sign_lat, sign_status = run_phase(
             "sign", list(range(signers)), sign, args.concurrency, deadline
         )
 
-        engine = sa.create_engine(url)
         with engine.connect() as conn:
             bodies = conn.execute(sa.text("SELECT body FROM outbox_email ORDER BY id")).scalars().all()
         tokens = [re.search(r"/confirm/(\S+)", body).group(1) for body in bodies]
@@ -290,6 +322,12 @@ def main() -> None:
         confirm_time, confirm_lat, confirm_status = run_phase(
             "confirm", tokens, confirm, args.concurrency, deadline
         )
+        # The backends that served the requests are still open (each worker keeps its pool): their CPU time so
+        # far is the server side's, with the workers'. (A backend that started during the run counted from 0.)
+        cpu = {
+            kind: sum(now - cpu_start[kind].get(pid, 0.0) for pid, now in cpu_seconds(pids).items())
+            for kind, pids in server_processes(server.pid, engine, name).items()
+        }
         with engine.connect() as conn:
             confirmed = conn.execute(
                 sa.text("SELECT count(*) FROM signature WHERE state = 'validated'")
@@ -320,6 +358,11 @@ def main() -> None:
             f"({confirmed} in {sign_time + confirm_time:.2f} s, sign and confirm)"
         )
         print(f"p95 latency:      {p95(sign_lat + confirm_lat):.1f} ms (all requests)")
+        per = {kind: seconds / max(confirmed or 0, 1) * 1000 for kind, seconds in cpu.items()}
+        print(
+            f"CPU per confirmed signature: {sum(per.values()):.2f} ms (gunicorn workers {per['gunicorn']:.2f} "
+            f"ms, PostgreSQL backends {per['postgresql']:.2f} ms; sign and confirm, Redis not counted)"
+        )
         print(
             f"lost signatures:  {lost} (signers {attempted} - confirmed rows {confirmed}); "
             f"stored count {stored} - confirmed rows {confirmed} = {stored - confirmed}"
