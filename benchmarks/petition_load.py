@@ -7,6 +7,9 @@ builds the schema with the migrations, publishes one petition, starts gunicorn, 
    from its own client address given in X-Forwarded-For, as behind a proxy: PROXY_FIX=1);
 2. confirms: every signer's link, read from the outbox table, is posted.
 
+The rate limits are counted in Redis (--redis, 127.0.0.1:6379 by default, under a key prefix of the run),
+as in production with several workers; `--redis memory` counts them in each worker's memory instead.
+
 It prints confirmed signatures per second (N over the time of both phases), the p95 latency of each phase,
 and the lost signatures: signers minus confirmed rows, and the stored count minus confirmed rows (both must
 be 0). Bounded: at most --signers requests per phase and --time-limit seconds in all; only 127.0.0.1.
@@ -38,6 +41,60 @@ sys.path.insert(0, str(ROOT))
 
 SLUG = "benchmark-petition"
 MAX_SIGNERS = 20_000
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time consumed so far by each of these processes still running (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+    return seconds
+
+
+def server_processes(server_pid: int, engine: sa.Engine, database: str) -> dict[str, list[int]]:
+    """The gunicorn workers (children of the master) and the PostgreSQL backends serving `database`."""
+    workers = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                    workers.append(int(entry.name))
+            except OSError:
+                continue
+    with engine.connect() as conn:
+        backends = conn.execute(
+            sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
+            {"d": database},
+        ).scalars()
+        return {"gunicorn": workers, "postgresql": list(backends)}
+
+
+def limit_storage(uri: str) -> str:
+    """The rate limits' storage URI: `uri` (Redis on 127.0.0.1 only), or memory:// when asked for."""
+    if uri == "memory":
+        return "memory://"
+    host = sa.engine.make_url(uri.replace("redis://", "redis+x://", 1)).host
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("The benchmark's Redis is on 127.0.0.1 only.")
+    return uri
+
+
+def forget_limits(uri: str, prefix: str) -> None:
+    """Delete the run's counters from Redis (they would otherwise expire within a day)."""
+    if not uri.startswith("redis://"):
+        return
+    import redis
+
+    client = redis.Redis.from_url(uri, socket_connect_timeout=2)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start : start + 500])
+    client.close()
 
 
 def create_database(base_url: str) -> tuple[str, str]:
@@ -179,6 +236,11 @@ def main() -> None:
         default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
         help="a PostgreSQL URL on 127.0.0.1; the benchmark creates and drops its own database",
     )
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379",
+        help="the rate limits' storage, as in production (keys under a prefix of this run); 'memory' for none",
+    )
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     signers = min(args.signers, MAX_SIGNERS)
@@ -187,6 +249,7 @@ def main() -> None:
         raise SystemExit("The benchmark runs against 127.0.0.1 only.")
     port = args.port or 20000 + secrets.randbelow(20000)
 
+    limits = limit_storage(args.redis)
     url, name = create_database(args.database)
     instance = tempfile.mkdtemp(prefix="casework-load-")
     env = {
@@ -197,6 +260,8 @@ def main() -> None:
         "CASEWORK_PROXY_FIX": "1",
         "CASEWORK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "CASEWORK_SQLALCHEMY_ENGINE_OPTIONS": f'{{"pool_size": {args.threads}, "max_overflow": 4}}',
+        "CASEWORK_RATELIMIT_STORAGE_URI": limits,
+        "CASEWORK_RATELIMIT_STORAGE_OPTIONS": f'{{"key_prefix": "{name}"}}',
     }
     server = None
     try:
@@ -241,11 +306,12 @@ def main() -> None:
                 f"/p/{SLUG}/sign", body, {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"}
             )
 
+        engine = sa.create_engine(url)
+        cpu_start = {k: cpu_seconds(v) for k, v in server_processes(server.pid, engine, name).items()}
         sign_time, sign_lat, sign_status = run_phase(
             "sign", list(range(signers)), sign, args.concurrency, deadline
         )
 
-        engine = sa.create_engine(url)
         with engine.connect() as conn:
             bodies = conn.execute(sa.text("SELECT body FROM outbox_email ORDER BY id")).scalars().all()
         tokens = [re.search(r"/confirm/(\S+)", body).group(1) for body in bodies]
@@ -256,6 +322,12 @@ def main() -> None:
         confirm_time, confirm_lat, confirm_status = run_phase(
             "confirm", tokens, confirm, args.concurrency, deadline
         )
+        # The backends that served the requests are still open (each worker keeps its pool): their CPU time so
+        # far is the server side's, with the workers'. (A backend that started during the run counted from 0.)
+        cpu = {
+            kind: sum(now - cpu_start[kind].get(pid, 0.0) for pid, now in cpu_seconds(pids).items())
+            for kind, pids in server_processes(server.pid, engine, name).items()
+        }
         with engine.connect() as conn:
             confirmed = conn.execute(
                 sa.text("SELECT count(*) FROM signature WHERE state = 'validated'")
@@ -269,7 +341,8 @@ def main() -> None:
         lost = attempted - confirmed
         print(
             f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; {args.concurrency} client threads; "
-            f"PostgreSQL; {os.cpu_count()} CPUs"
+            f"PostgreSQL; limits in {limits}; {os.cpu_count()} CPUs; "
+            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
         print(f"signers:          {attempted} (statuses {sign_status}); e-mails queued {len(tokens)}")
         print(
@@ -285,6 +358,11 @@ def main() -> None:
             f"({confirmed} in {sign_time + confirm_time:.2f} s, sign and confirm)"
         )
         print(f"p95 latency:      {p95(sign_lat + confirm_lat):.1f} ms (all requests)")
+        per = {kind: seconds / max(confirmed or 0, 1) * 1000 for kind, seconds in cpu.items()}
+        print(
+            f"CPU per confirmed signature: {sum(per.values()):.2f} ms (gunicorn workers {per['gunicorn']:.2f} "
+            f"ms, PostgreSQL backends {per['postgresql']:.2f} ms; sign and confirm, Redis not counted)"
+        )
         print(
             f"lost signatures:  {lost} (signers {attempted} - confirmed rows {confirmed}); "
             f"stored count {stored} - confirmed rows {confirmed} = {stored - confirmed}"
@@ -299,6 +377,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
         drop_database(args.database, name)
+        forget_limits(limits, name)
 
 
 if __name__ == "__main__":

@@ -242,10 +242,10 @@ def petitions_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Report the differences without correcting them.")
 def petitions_reconcile_command(dry_run: bool) -> None:
     """Recompute every hosted petition's count from its confirmed signatures and report the differences."""
-    from casework.petitions import signing
+    from casework.petitions import counts
 
     with unit_of_work.transaction():
-        wrong = signing.reconcile(fix=not dry_run)
+        wrong = counts.reconcile(fix=not dry_run)
     for petition_id, stored, actual in wrong:
         click.echo(
             f"petition {petition_id}: stored {stored}, confirmed signatures {actual}"

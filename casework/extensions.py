@@ -46,11 +46,7 @@ class FallbackLimiter(Limiter):
         storage = getattr(strategy, "storage", None)
         if isinstance(strategy, FixedWindowRateLimiter) and isinstance(storage, RedisStorage):
             try:
-                pipe = storage.get_connection().pipeline(transaction=False)  # type: ignore[attr-defined]
-                for item, ids in hits:
-                    key = storage.prefixed_key(item.key_for(*ids))
-                    storage.lua_incr_expire([key], [item.get_expiry(), 1], client=pipe)
-                counts = pipe.execute()
+                counts = _incr_expire_pipelined(storage, hits)
                 return [int(count) <= item.amount for count, (item, _) in zip(counts, hits, strict=True)]
             except Exception as exc:  # noqa: BLE001 - any storage client error means "storage down"
                 fallback = self.storage_failed(exc)
@@ -73,6 +69,30 @@ class FallbackLimiter(Limiter):
             )
             self._storage_dead = True
         return self._fallback_limiter
+
+
+def _incr_expire_pipelined(storage: RedisStorage, hits: list[tuple[Any, tuple[str, ...]]]) -> list[Any]:
+    """Run the storage's own increment script (INCRBY, and EXPIRE on a new key) once per hit, all in one
+    pipeline. By its SHA (EVALSHA): a registered script in a pipeline would first cost a SCRIPT EXISTS round
+    trip of its own on every call. When Redis does not know the script yet (a restart, a SCRIPT FLUSH) no
+    command of the pipeline ran: the script is loaded and the pipeline sent once more."""
+    from redis.exceptions import (
+        NoScriptError,  # redis is an optional dependency: only a Redis storage gets here
+    )
+
+    script = storage.lua_incr_expire
+    client: Any = storage.get_connection()  # a redis.Redis (typed as a protocol without pipelines)
+    for attempt in (1, 2):
+        pipe = client.pipeline(transaction=False)
+        for item, ids in hits:
+            pipe.evalsha(script.sha, 1, storage.prefixed_key(item.key_for(*ids)), item.get_expiry(), 1)
+        try:
+            return pipe.execute()
+        except NoScriptError:
+            if attempt == 2:
+                raise
+            script.sha = client.script_load(script.script)
+    raise AssertionError("unreachable")
 
 
 class _Guarded:

@@ -11,11 +11,11 @@ transaction at the first write, so nothing read earlier in the request pins an o
 
 `lock_within` locks a name inside a row (one mailbox of one petition) rather than the row: on PostgreSQL an
 advisory lock held until the commit, so that signers of other mailboxes never wait for each other.
+`lock_within_clause` takes the same lock inside a statement that reads the row (the petition's lookup).
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import cast
 
 import sqlalchemy as sa
@@ -47,7 +47,17 @@ def lock_within(model: type[Base], row_id: int, name: str) -> None:
     if db.session.get_bind().dialect.name == "sqlite":
         lock_row(model, row_id)
         return
+    db.session.execute(sa.select(lock_within_clause(model, row_id, name)))
+
+
+def lock_within_clause(
+    model: type[Base], row_id: int | sa.ColumnElement[int], name: str | sa.ColumnElement[str]
+) -> sa.ColumnElement:
+    """The PostgreSQL expression that takes `lock_within`'s lock, to put in a statement that reads the row
+    anyway (the lock then costs no round trip of its own); `row_id` and `name` may be columns or parameters.
+    What the statement reads is read before the lock is granted: only the statements after it see what the
+    previous holder committed."""
     table = cast(sa.Table, model.__table__)
-    digest = hashlib.blake2b(f"{table.name}:{row_id}:{name}".encode(), digest_size=8).digest()
-    key = int.from_bytes(digest, "big", signed=True)
-    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    text = sa.literal(f"{table.name}:", sa.Text) + sa.cast(row_id, sa.Text) + ":" + sa.cast(name, sa.Text)
+    key = sa.func.hashtextextended(text, 0)
+    return sa.func.pg_advisory_xact_lock(key)

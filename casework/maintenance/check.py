@@ -123,9 +123,9 @@ def _check_interrupted_uploads(report: CheckReport, folder: Path, fix: bool) -> 
 
 
 def _check_counts(report: CheckReport, fix: bool) -> None:
-    from casework.petitions import signing
+    from casework.petitions import counts
 
-    for petition_id, stored, actual in signing.reconcile(fix=fix):
+    for petition_id, stored, actual in counts.reconcile(fix=fix):
         report.findings.append(
             Finding(
                 "petition count",

@@ -37,28 +37,43 @@ _outbox = cast(sa.Table, OutboxEmail.__table__)
 
 def queue(to: str, subject: str, body: str, *, purpose: str, org_id: int | None) -> None:
     """Add an e-mail to the outbox (one INSERT in the caller's transaction)."""
+    insert_queued(queued_values(to, subject, body, purpose=purpose, org_id=org_id))
+
+
+def insert_queued(values: dict[str, object]) -> None:
+    """Add the e-mail of `queued_values` to the outbox (one INSERT in the caller's transaction)."""
+    db.session.connection().execute(_QUEUE, values)
+
+
+def queued_values(to: str, subject: str, body: str, *, purpose: str, org_id: int | None) -> dict[str, object]:
+    """The bound values of an outbox row (see `queue_for_each`), each named `mail_<column>`."""
     now = utcnow()
-    db.session.connection().execute(
-        _QUEUE,
-        {
-            "org_id": org_id,
-            "purpose": purpose,
-            "to_ct": crypto.encrypt(to),
-            "subject": subject[:200],
-            "body": body,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "created_at": now,
-            "next_attempt_at": now,
-            "sent_at": None,
-            "last_error": None,
-        },
-    )
+    values = {
+        "org_id": org_id,
+        "purpose": purpose,
+        "to_ct": crypto.encrypt(to),
+        "subject": subject[:200],
+        "body": body,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+        "sent_at": None,
+        "last_error": None,
+    }
+    return {f"mail_{name}": value for name, value in values.items()}
 
 
-_QUEUE = _outbox.insert().values(
-    {c.name: sa.bindparam(c.name, type_=c.type) for c in _outbox.c if c.name != "id"}
-)
+_COLUMNS = [c for c in _outbox.c if c.name != "id"]
+_QUEUE = _outbox.insert().values({c.name: sa.bindparam(f"mail_{c.name}", type_=c.type) for c in _COLUMNS})
+
+
+def queue_for_each(rows: sa.CTE, condition: sa.ColumnElement[bool]) -> sa.CTE:
+    """The INSERT of one outbox e-mail (the values of `queued_values`) for each row of `rows` that meets
+    `condition`, as a WITH of another statement: on PostgreSQL the e-mail is queued by the statement that
+    writes what it is about, without a round trip of its own."""
+    select = sa.select(*[sa.bindparam(f"mail_{c.name}", type_=c.type) for c in _COLUMNS]).select_from(rows)
+    return _outbox.insert().from_select(_COLUMNS, select.where(condition)).cte(f"{rows.name}_mail")
 
 
 def outbox_visible() -> bool:

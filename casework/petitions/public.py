@@ -23,7 +23,7 @@ from flask_limiter.util import get_remote_address
 from casework.extensions import csrf
 from casework.i18n import DEFAULT_LOCALE, ENGLISH_NAMES, current_locale, gettext, lang_args
 from casework.models import PetitionStatus
-from casework.petitions import chart, signing
+from casework.petitions import chart, sign_limits, signing
 from casework.petitions.signature_forms import SignForm
 from casework.urls import absolute_url
 
@@ -109,13 +109,15 @@ def _sign_data(form: SignForm, locale: str | None) -> signing.SignData:
 def sign(slug: str):
     """Take a signature. New, duplicate, over the limit or caught by the honeypot: the same answer. Every post
     counts against the flood limit (429 beyond it); a signature counts in the same call against the rate limit."""
-    found = signing.find_public(slug)
     form = SignForm()
-    valid = found is not None and found.is_open and form.validate()
+    valid = form.validate()
     person = valid and not form.website.data  # the honeypot is empty: a person
-    if not person and signing.count_limits(None, None)[0]:
+    # For a person's signature the lookup also locks their mailbox of the petition, as signing.sign needs.
+    found = signing.find_public(slug, lock_mailbox_of=form.email.data if person else None)
+    is_open = found is not None and found.is_open
+    if not (is_open and person) and sign_limits.count_limits(None, None)[0]:
         abort(429)
-    if found is None or not found.is_open:
+    if found is None or not is_open:
         return _gone_or_missing(found)
     if not valid:
         return _page(found, form, 200)

@@ -1,36 +1,35 @@
 """Signing a hosted petition, confirming by the e-mailed link, and keeping the count exact.
 
 This module serves the public pages: it reads and writes petition models only (Petition, Signature,
-OutboxEmail), never a person or any other case data. The hot paths use single SQL statements:
+OutboxEmail), never a person or any other case data. On PostgreSQL each hot path is two statements:
 
-- signing is one INSERT .. ON CONFLICT DO NOTHING on (petition, HMAC of canonical e-mail + name), so a
-  duplicate is told apart from a new signature by the row count, not by a read that could race; the cap of
-  signatures per mailbox is counted in that same INSERT (.. SELECT), under a lock on the mailbox of the
-  petition (casework.locking.lock_within), held until the commit;
-- confirming is `UPDATE signature SET state='validated' WHERE token_hash=? AND state='pending'` and, only
-  when that changed a row, `UPDATE petition SET signature_count = signature_count + 1`, in one transaction:
-  fifty clicks on the same link add one.
+- signing: the petition's lookup, which also takes a lock on the signer's mailbox of that petition
+  (casework.locking, held until the commit), then one INSERT .. SELECT .. ON CONFLICT DO NOTHING on
+  (petition, HMAC of canonical e-mail + name) that counts the mailbox's signatures against the cap and, in
+  a WITH, queues the confirmation e-mail of a new pending row: a duplicate is told apart by the row returned,
+  not by a read that could race;
+- confirming: the lookup, then `UPDATE signature SET state='validated' WHERE token_hash=? AND
+  state='pending'` with, in the same statement, `signature_count = signature_count + 1` on the petition only
+  when that changed a row: fifty clicks on the same link add one. (SQLite: the same, one statement each.)
 
-`reconcile` recomputes stored counts from the confirmed rows (a CLI command). The staff side of signatures
-(counts by state, bulk invalidation, updates) is in `queries` and `operations.signatures`; the retention of
-signers' data in `retention`. Nothing here commits: the request's (or the command's) unit of work does.
+`counts.reconcile` checks stored counts against the confirmed rows. The staff side of signatures (counts by
+state, bulk invalidation, updates) is in `queries` and `operations.signatures`; the retention of signers'
+data in `retention`. Nothing here commits: the request's (or the command's) unit of work does.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any, cast
+from typing import cast
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
-from limits import parse_many
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from casework.extensions import client_network_key, db, limiter
+from casework.extensions import db
 from casework.i18n import DEFAULT_LOCALE, force_locale, gettext, ngettext
-from casework.locking import lock_row, lock_within
+from casework.locking import lock_within, lock_within_clause
 from casework.models import (
     Petition,
     PetitionKind,
@@ -45,6 +44,7 @@ from casework.petitions import crypto, mail
 # The CLI (`flask petitions prune`, `flask send-outbox`) runs the retention by this name.
 from casework.petitions.retention import RetentionReport as RetentionReport
 from casework.petitions.retention import apply_retention as apply_retention
+from casework.petitions.sign_limits import count_limits
 
 _signature = cast(sa.Table, Signature.__table__)
 _petition = cast(sa.Table, Petition.__table__)
@@ -74,6 +74,8 @@ class PublicPetition:
     public_family: str | None
     public_work: str | None
     public_community: str | None
+    # The signer's mailbox (`mailbox_lock_name`) whose lock the lookup took (find_public(.., lock_mailbox_of=)).
+    locked_mailbox: str | None = None
 
     @property
     def target_list(self) -> list[str]:
@@ -86,8 +88,15 @@ class PublicPetition:
 
 # The public pages' statements are built once, with bound parameters, and run on the session's connection
 # (Core, not the ORM): signing and confirming are the hot paths of a petition going viral.
-_FIND_PUBLIC = sa.select(*[_petition.c[name] for name in PublicPetition.__dataclass_fields__]).where(
+_PUBLIC_COLUMNS = [
+    _petition.c[name] for name in PublicPetition.__dataclass_fields__ if name != "locked_mailbox"
+]
+_FIND_PUBLIC = sa.select(*_PUBLIC_COLUMNS).where(
     _petition.c.slug == sa.bindparam("slug"), _petition.c.kind == PetitionKind.HOSTED
+)
+# PostgreSQL: the lookup of the petition a signer signs also takes the lock on the signer's mailbox (see `sign`).
+_FIND_AND_LOCK_MAILBOX = _FIND_PUBLIC.add_columns(
+    lock_within_clause(Petition, _petition.c.id, sa.bindparam("mailbox", type_=sa.String)).label("locked")
 )
 _NOW = sa.bindparam("now", type_=_signature.c.confirmed_at.type)  # stored in UTC on SQLite as on PostgreSQL
 _CONFIRM = (
@@ -99,14 +108,17 @@ _CONFIRM = (
         _signature.c.token_expires_at > _NOW,
     )
     .values(state=SignatureState.VALIDATED, confirmed_at=_NOW, token_hash=None)
-    .returning(_signature.c.id)
+    .returning(_signature.c.petition_id)
 )
 _COUNT_ONE = (
     _petition.update()
     .where(_petition.c.id == sa.bindparam("pid"))
-    .values(signature_count=_petition.c.signature_count + 1)
+    .values(signature_count=_petition.c.signature_count + 1, updated_at=_NOW)  # explicit: see below
     .returning(_petition.c.signature_count)
 )
+# PostgreSQL: both in one statement (a data-modifying WITH, under which SQLAlchemy leaves onupdate values unset).
+_validated = _CONFIRM.cte("validated")
+_CONFIRM_AND_COUNT = _COUNT_ONE.where(_petition.c.id.in_(sa.select(_validated.c.petition_id)))
 
 
 _TRANSLATION = sa.select(_translation.c.title, _translation.c.story).where(
@@ -118,12 +130,27 @@ def _connection():
     return db.session.connection()
 
 
-def find_public(slug: str) -> PublicPetition | None:
-    """A hosted petition by its public address, whatever its status (the caller answers 404 or 410)."""
+def find_public(slug: str, lock_mailbox_of: str | None = None) -> PublicPetition | None:
+    """A hosted petition by its public address, whatever its status (the caller answers 404 or 410). With
+    `lock_mailbox_of` (the e-mail address of a signature about to be signed), on PostgreSQL the same statement
+    takes the lock `sign` needs on that mailbox of the petition, saving `sign` a round trip."""
     if not slug or len(slug) > 80:
         return None
-    row = _connection().execute(_FIND_PUBLIC, {"slug": slug}).first()
-    return PublicPetition(**row._mapping) if row is not None else None
+    connection = _connection()
+    if lock_mailbox_of is None or connection.dialect.name != "postgresql":
+        row = connection.execute(_FIND_PUBLIC, {"slug": slug}).first()
+        return PublicPetition(**row._mapping) if row is not None else None
+    mailbox = mailbox_lock_name(lock_mailbox_of)
+    row = connection.execute(_FIND_AND_LOCK_MAILBOX, {"slug": slug, "mailbox": mailbox}).first()
+    if row is None:
+        return None
+    columns = {name: value for name, value in row._mapping.items() if name != "locked"}
+    return PublicPetition(**columns, locked_mailbox=mailbox)
+
+
+def mailbox_lock_name(email: str) -> str:
+    """The name of the lock on one mailbox's signatures (with the petition's id, the lock's key): an HMAC."""
+    return crypto.mac("mailbox", crypto.canonical_email(email))
 
 
 def localized(petition: PublicPetition, locale: str) -> tuple[PublicPetition, str]:
@@ -187,32 +214,6 @@ def domain_key(domain: str) -> str:
     return crypto.mac("domain", domain.strip().lower().lstrip("@").rstrip("."))
 
 
-def count_limits(petition_id: int | None, client_address: str | None) -> tuple[bool, bool]:
-    """Count this request against the flood limit (PETITION_SIGN_FLOOD_LIMIT, per client network across all
-    petitions) and, for a signature (`petition_id`), against PETITION_SIGN_RATE_LIMIT for (client address,
-    petition): one call to the limit storage (one Redis round trip). Returns (flooding, over the rate limit)."""
-    config = current_app.config
-    hits: list[tuple[Any, tuple[str, ...]]] = []
-    if has_request_context():  # a post to the public form (the demo data signs from the command line)
-        network = client_network_key()
-        hits = [
-            (limit, ("petition-flood", network))
-            for limit in _parsed_limits(config["PETITION_SIGN_FLOOD_LIMIT"])
-        ]
-    flood = len(hits)
-    if petition_id is not None:
-        who = client_address or "unknown"
-        for limit in _parsed_limits(config["PETITION_SIGN_RATE_LIMIT"]):
-            hits.append((limit, ("petition-sign", str(petition_id), who)))
-    allowed = limiter.hit_all(hits)
-    return not all(allowed[:flood]), not all(allowed[flood:])
-
-
-@functools.lru_cache(maxsize=8)
-def _parsed_limits(text: str) -> tuple:
-    return tuple(parse_many(text))
-
-
 def _insert_signature(dialect: str):
     """INSERT .. SELECT of one signature with the mailbox cap folded in: the state is over_limit (no token, no
     expiry) when the client was over its rate limit or the mailbox already has `cap` signatures on the petition,
@@ -257,6 +258,19 @@ def _insert_signature(dialect: str):
 _INSERT_SIGNATURE: dict = {}
 
 
+def _sign_and_mail():
+    """PostgreSQL: the signature's INSERT and, when it added a pending signature, its e-mail's, in one statement
+    (returns what the INSERT returns)."""
+    statement = _INSERT_SIGNATURE.get("postgresql+mail")
+    if statement is None:
+        added = _insert_signature("postgresql").cte("added")
+        mailed = mail.queue_for_each(added, added.c.state == SignatureState.PENDING)
+        statement = _INSERT_SIGNATURE["postgresql+mail"] = sa.select(added.c.id, added.c.state).add_cte(
+            mailed
+        )
+    return statement
+
+
 def sign(petition: PublicPetition, data: SignData, client_address: str | None, confirm_url) -> str:
     """Record a signature and queue its confirmation e-mail; returns "new", "duplicate" or "over_limit", or
     "flood" (nothing recorded: the client is over the flood limit, the caller answers 429).
@@ -271,11 +285,13 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     flooding, rate_over = count_limits(petition.id, client_address)
     if flooding:
         return "flood"
-    if not rate_over:
+    mailbox = mailbox_lock_name(data.email)
+    if not rate_over and petition.locked_mailbox != mailbox:
         # The mailbox's signatures are counted (in the INSERT) under a lock on this mailbox of this petition,
         # held until the commit: twenty signatures sent from one mailbox at the same moment cannot all see
-        # fewer than the cap, while signers of other mailboxes never wait for each other.
-        lock_within(Petition, petition.id, email_key)
+        # fewer than the cap, while signers of other mailboxes never wait for each other. (The petition's
+        # lookup took it already when the view asked it to: find_public(.., lock_mailbox_of=).)
+        lock_within(Petition, petition.id, mailbox)
     token, token_digest = crypto.new_token()
     values: dict[str, object] = {c.name: None for c in _signature.c if c.name != "id"}
     values.update(
@@ -300,35 +316,40 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
             "locale": data.locale,
         }
     )
-    added = _connection().execute(_insert_signature(db.session.get_bind().dialect.name), values).first()
-    if added is None:
-        return "duplicate"
-    if SignatureState(added.state) == SignatureState.OVER_LIMIT:
-        return "over_limit"
     with force_locale(data.locale or DEFAULT_LOCALE):
         subject, body = confirmation_email(
             petition.title, config["PETITION_CONFIRM_HOURS"], confirm_url(token)
         )
-    mail.queue(data.email.strip(), subject, body, purpose="signature_confirmation", org_id=petition.org_id)
-    return "new"
+    email = mail.queued_values(
+        data.email.strip(), subject, body, purpose="signature_confirmation", org_id=petition.org_id
+    )
+    connection = _connection()
+    if connection.dialect.name == "postgresql":
+        added = connection.execute(_sign_and_mail(), {**values, **email}).first()
+    else:
+        added = connection.execute(_insert_signature(connection.dialect.name), values).first()
+        if added is not None and SignatureState(added.state) == SignatureState.PENDING:
+            mail.insert_queued(email)
+    if added is None:
+        return "duplicate"
+    return "over_limit" if SignatureState(added.state) == SignatureState.OVER_LIMIT else "new"
 
 
 def confirm(petition: PublicPetition, token: str) -> int | None:
     """Validate the signature behind an e-mailed token, once: the new count for the request that validated it,
-    None for every other. The petition's row stays locked until the request commits, as soon as the view
-    returns."""
+    None for every other. No lock is taken beforehand: the signature's UPDATE lets one request through (a
+    second click on the link waits for it, then finds nothing pending), and the count is added to whatever
+    the petition's row holds then, whose row lock is held from that UPDATE until the request commits."""
     if not token or len(token) > 100 or not petition.is_open:
         return None
-    # The petition's row first, then the signature's, as `sign` takes them: a signer signing again while
-    # their confirmation goes through cannot deadlock with it.
-    lock_row(Petition, petition.id)
     connection = _connection()
-    validated = connection.execute(
-        _CONFIRM, {"digest": crypto.token_hash(token), "pid": petition.id, "now": utcnow()}
-    ).first()
-    if validated is None:
+    values = {"digest": crypto.token_hash(token), "pid": petition.id, "now": utcnow()}
+    if connection.dialect.name == "postgresql":
+        return connection.execute(_CONFIRM_AND_COUNT, values).scalar()
+    # SQLite (no UPDATE inside WITH): the signature's UPDATE takes the one writer's lock first.
+    if connection.execute(_CONFIRM, values).first() is None:
         return None
-    return connection.execute(_COUNT_ONE, {"pid": petition.id}).scalar()
+    return connection.execute(_COUNT_ONE, values).scalar()
 
 
 def recent_signers(petition_id: int, limit: int = 8) -> list[str]:
@@ -353,27 +374,3 @@ def short_name(name: str) -> str:
     if len(words) < 2:
         return words[0] if words else ""
     return f"{words[0]} {words[-1][0]}."
-
-
-# ---------------------------------------------------------------- keeping the count exact
-
-
-def reconcile(fix: bool = True) -> list[tuple[int, int, int]]:
-    """(petition id, stored count, confirmed rows) for every petition whose stored count is wrong; with
-    `fix`, the stored counts are set to the rows (the command's unit of work commits)."""
-    confirmed = (
-        sa.select(sa.func.count())
-        .select_from(_signature)
-        .where(_signature.c.petition_id == _petition.c.id, _signature.c.state == SignatureState.VALIDATED)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(_petition.c.id, _petition.c.signature_count, confirmed)
-        .where(_petition.c.kind == PetitionKind.HOSTED)
-        .order_by(_petition.c.id)
-    ).all()
-    wrong = [(pid, stored, actual) for pid, stored, actual in rows if stored != actual]
-    if fix:
-        for pid, _stored, actual in wrong:
-            db.session.execute(_petition.update().where(_petition.c.id == pid).values(signature_count=actual))
-    return wrong

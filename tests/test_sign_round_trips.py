@@ -1,0 +1,128 @@
+"""What one signature costs in round trips: on PostgreSQL, signing is two SQL statements (the petition's lookup
+taking the mailbox's lock; the INSERT that also queues the e-mail) and one Redis round trip; confirming is two
+statements (the lookup; the UPDATE that also moves the count) and no Redis. BEGIN and COMMIT come on top.
+SQLite, without UPDATE or INSERT inside WITH, runs the same steps one statement each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from casework.extensions import db as sqlalchemy_db
+from casework.extensions import limiter
+from casework.models import OutboxEmail, Petition, Signature
+from tests.conftest import TEST_DB
+from tests.test_petitions_hosted import make_published
+from tests.test_petitions_public import confirmation_links, sign
+from tests.test_sign_limits import redis_app  # noqa: F401 - the fixture
+
+# statements per request: (sign, confirm)
+EXPECTED = {"postgresql": (2, 2), "sqlite": (4, 3)}
+
+
+@contextmanager
+def counting(application, monkeypatch) -> Iterator[dict[str, list]]:
+    """The SQL statements run and the Redis round trips made (each write to a Redis socket) meanwhile."""
+    from redis.connection import AbstractConnection
+
+    seen: dict[str, list] = {"sql": [], "redis": []}
+    send = AbstractConnection.send_packed_command
+
+    def sent(connection, command, *args, **kwargs):
+        seen["redis"].append(command)
+        return send(connection, command, *args, **kwargs)
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen["sql"].append(statement)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", sent)
+    with application.app_context():
+        engine = sqlalchemy_db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+        monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
+
+
+def test_a_signature_costs_two_statements_to_sign_and_two_to_confirm(
+    redis_app,  # noqa: F811 - the fixture
+    login_as,
+    make_person,
+    db,
+    monkeypatch,
+):
+    _staff, _person, petition = make_published(login_as, make_person, db)
+    client = redis_app.test_client()
+    # the first request of a process reads the keys' check rows once: not what is measured here
+    assert sign(client, name="Dara Keo", email="dara@example.org", ip="10.2.0.1").status_code == 303
+    signs, confirms = [], []
+    for i in range(3):
+        with counting(redis_app, monkeypatch) as seen:
+            response = sign(client, name=f"Signer {i}", email=f"signer{i}@example.org", ip=f"10.0.0.{i + 1}")
+        assert response.status_code == 303
+        signs.append((len(seen["sql"]), len(seen["redis"])))
+    links = confirmation_links(redis_app, db)
+    assert (
+        len(links) == 4 and db.count(OutboxEmail) == 4
+    )  # one e-mail per new signature, queued in the INSERT
+    for link in links[1:]:
+        with counting(redis_app, monkeypatch) as seen:
+            response = client.post(link)
+        assert response.status_code == 200 and "Thank you: your signature counts" in response.text
+        confirms.append((len(seen["sql"]), len(seen["redis"])))
+    sign_statements, confirm_statements = EXPECTED[TEST_DB]
+    assert signs == [(sign_statements, 1)] * 3  # the flood and rate limits: one pipelined round trip
+    assert confirms == [(confirm_statements, 0)] * 3
+    assert db.get(Petition, petition.id).signature_count == 3
+    assert db.count(Signature, Signature.state == "validated") == 3
+    with counting(redis_app, monkeypatch) as seen:
+        again = client.post(links[1])  # the same link again: nothing moves
+    assert "already been used" in again.text and len(seen["sql"]) == confirm_statements - (
+        TEST_DB == "sqlite"
+    )
+    assert db.get(Petition, petition.id).signature_count == 3
+
+
+def test_a_duplicate_and_a_signature_over_the_limit_queue_no_email(
+    redis_app,  # noqa: F811 - the fixture
+    login_as,
+    make_person,
+    db,
+):
+    make_published(login_as, make_person, db)
+    client = redis_app.test_client()
+    codes = [
+        sign(client, name="Dara Keo", email="dara@example.org", ip="10.2.0.1").status_code for _ in range(2)
+    ]
+    codes.append(sign(client, name="Sok Chan", email="sok@example.org", ip="10.2.0.1").status_code)
+    assert codes == [303] * 3  # the same answer to a duplicate and over the rate limit (2 per hour here)
+    assert sorted(db.scalars(sa.select(Signature.state))) == ["over_limit", "pending"]
+    assert db.count(OutboxEmail) == 1
+
+
+def test_redis_without_the_script_gets_it_loaded_and_counts_once(
+    redis_app,  # noqa: F811 - the fixture
+    login_as,
+    make_person,
+    db,
+    caplog,
+):
+    """Redis restarted (its scripts gone): the pipeline is refused as a whole, the script is loaded, and the
+    pipeline sent again, counting each limit once; the limits stay in Redis (no switch to memory)."""
+    make_published(login_as, make_person, db)
+    client = redis_app.test_client()
+    assert sign(client, name="Dara Keo", email="dara@example.org", ip="10.2.0.1").status_code == 303
+    with redis_app.app_context():
+        script = limiter.limiter.storage.lua_incr_expire  # type: ignore[attr-defined]
+        known = script.sha
+        script.sha = "0" * 40  # as after a restart: a SHA this Redis does not know
+    assert sign(client, name="Ana Lim", email="ana@example.org", ip="10.2.0.1").status_code == 303
+    assert script.sha == known
+    assert "storage unreachable" not in caplog.text
+    # the third signature from this address is over "2 per hour": the second was counted once, not twice
+    assert sign(client, name="Sok Chan", email="sok@example.org", ip="10.2.0.1").status_code == 303
+    assert sorted(db.scalars(sa.select(Signature.state))) == ["over_limit", "pending", "pending"]
