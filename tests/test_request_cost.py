@@ -61,3 +61,51 @@ def test_the_user_is_read_fresh_on_every_request(app, login_as, db):
     db.execute(sa.update(User).where(User.id == staff.user.id).values(active=False))
     response = staff.get("/people")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_messages_follow_a_forced_language_and_come_back(app):
+    """The request's catalog is kept for the request, yet a block in another language gets that language's
+    messages, in Python and in templates alike, and the request's own come back after it."""
+    from flask import render_template_string
+
+    from casework.i18n import force_locale, gettext
+
+    with app.test_request_context("/people"):
+        assert gettext("Sign") == "Sign"
+        with force_locale("km"):
+            assert gettext("Sign") == "ចុះហត្ថលេខា"
+            assert render_template_string("{{ _('Sign') }}") == "ចុះហត្ថលេខា"
+            with force_locale("en"):
+                assert render_template_string("{{ _('Sign') }}") == "Sign"
+            assert gettext("Sign") == "ចុះហត្ថលេខា"
+        assert gettext("Sign") == render_template_string("{{ _('Sign') }}") == "Sign"
+    with app.test_request_context("/p/any", query_string={"lang": "km"}):
+        assert render_template_string("{{ _('Sign') }}") == "ចុះហត្ថលេខា"
+
+
+def test_select_options_are_escaped_marked_and_kept_per_language(app):
+    """Option markup is kept once made, yet each option is escaped, the chosen one marked, and a label
+    translated lazily shows in the page's language."""
+    from wtforms import SelectField
+
+    from casework.forms import BaseForm, KeptOptionsSelect, options
+    from casework.i18n import _l, force_locale
+
+    class Pick(BaseForm):
+        community = SelectField("Community", choices=[], validate_choice=False)
+
+    with app.test_request_context("/people"):
+        for chosen in ('"><script>', "Lao", '"><script>'):
+            form = Pick(data={"community": chosen}, meta={"csrf": False})
+            form.community.choices = options([("", _l("Sign")), ("Lao", "Lao"), ('"><script>', "<b>&</b>")])
+            html = str(form.community())
+            assert isinstance(form.community.widget, KeptOptionsSelect)
+            assert "<script>" not in html and "<b>" not in html
+            assert '<option value="&#34;&gt;&lt;script&gt;">' in html.replace("selected ", "")
+            assert "&lt;b&gt;&amp;&lt;/b&gt;</option>" in html
+            assert html.count("selected") == 1
+            selected = '<option selected value="Lao">' if chosen == "Lao" else 'selected value="&#34;'
+            assert selected in html
+            with force_locale("km"):
+                assert '<option value="">ចុះហត្ថលេខា</option>' in str(form.community())
+            assert '<option value="">Sign</option>' in str(form.community())
