@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateField,
@@ -17,7 +19,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import IntegerField as _WTFormsIntegerField
+from wtforms.fields.choices import Choice
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import Select
 
 from casework.i18n import _l, gettext
 
@@ -156,6 +160,8 @@ class BaseForm(FlaskForm):
         if not isinstance(stored, dict):
             return {}
         given = {key: value for key in keys if isinstance(value := stored.get(key), str) and value}
+        if not given:
+            return {}  # nothing kept: no form to build and check
         form = cls(formdata=MultiDict(given), meta={"csrf": False})
         form.validate()
         return {key: value for key, value in given.items() if key in form and not form[key].errors}
@@ -168,7 +174,36 @@ class BaseForm(FlaskForm):
             cls = unbound_field.field_class
             if issubclass(cls, StringField) and not issubclass(cls, (PasswordField, HiddenField)):
                 options["filters"] = (strip_or_none, *unbound_field.kwargs.get("filters", ()))
+            plain_select = type(getattr(cls, "widget", None)) is Select and not cls.widget.multiple
+            if plain_select and "widget" not in unbound_field.kwargs:
+                options["widget"] = KEPT_OPTIONS_SELECT
             return unbound_field.bind(form=form, **options)
+
+
+class KeptOptionsSelect(Select):
+    """WTForms' select, with each option's markup made once and kept: the same choices shown again (the
+    people list's filters, on every load) are looked up instead of having their attributes built and their
+    labels escaped again. Kept by value, label as shown (so per language) and whether it is the chosen one."""
+
+    @classmethod
+    def _dispatch_render_option(cls):
+        return cls.render_option  # WTForms inspects the signature on every render; this one is known
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        """The option's markup: kept when it has no attributes of its own."""
+        label = choice.label or choice.value
+        if kwargs or choice.render_kw or not isinstance(choice.value, str) or isinstance(label, Markup):
+            return super().render_option(choice, **kwargs)
+        return _option_markup(choice.value, str(label), bool(choice.selected))  # str(): translated now
+
+
+@functools.lru_cache(maxsize=4096)
+def _option_markup(value: str, label: str, selected: bool) -> Markup:
+    return Select.render_option(Choice(value, label, selected, None))
+
+
+KEPT_OPTIONS_SELECT = KeptOptionsSelect()
 
 
 class LinesField(TextAreaField):

@@ -20,7 +20,8 @@ from typing import Any
 
 from babel import support
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale, gettext, ngettext
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain, force_locale, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
 
@@ -130,6 +131,32 @@ def catalog_for(locale: str) -> support.NullTranslations:
     return support.Translations.load(str(TRANSLATIONS_DIR), [locale])
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, keeping the catalog in Flask-Babel's own state of the application context
+    while the locale stays the same object. Flask-Babel finds the catalog again for every message (its state
+    read through `g` six times, the locale's name built), which made each translated word on a page cost as
+    much as rendering a whole table cell. `force_locale` sets another locale object (and puts the first
+    back), so a message inside it gets that locale's catalog."""
+
+    def get_translations(self):
+        """The catalog of the context's locale."""
+        context = _cv_app.get(None)
+        state = getattr(context.g, "_flask_babel", None) if context is not None else None
+        kept = getattr(state, "casework_catalog", None)
+        if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+            return kept[1]
+        catalog = super().get_translations()
+        state = getattr(context.g, "_flask_babel", None) if context is not None else None
+        locale = getattr(state, "babel_locale", None)
+        if locale is not None:  # Flask-Babel chose the locale and keeps it there: keep the catalog with it
+            state.casework_catalog = (locale, catalog)
+        return catalog
+
+
+def _catalog() -> support.NullTranslations:
+    return babel.domain_instance.get_translations()
+
+
 def current_locale() -> str:
     """The language code of the request ("km"), as `<html lang>` and stored choices want it."""
     return str(get_locale() or DEFAULT_LOCALE)
@@ -140,6 +167,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = RequestDomain()  # in place of Flask-Babel's own (a cached property)
+    # Templates ask the kept catalog directly, and `_` is `gettext` itself rather than an alias looked up again.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _catalog().ugettext(s),
+        ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
+    )
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["public_languages"] = PUBLIC_LANGUAGES

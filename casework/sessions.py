@@ -7,8 +7,9 @@ nothing; signing in moves it to a row under a fresh random token (against sessio
 
 Logging out deletes the row, so a copied or replayed cookie is worthless afterwards; deactivating a user,
 changing a password or ending a session from the sessions page deletes rows too. A row ends after
-SESSION_IDLE_TIMEOUT without use and PERMANENT_SESSION_LIFETIME after the sign-in. Session writes use their
-own short transaction, independent of the request's unit of work.
+SESSION_IDLE_TIMEOUT without use and PERMANENT_SESSION_LIFETIME after the sign-in. The row is read together
+with its user, in one statement on the request's own connection (the page needs no second one); session
+writes use their own short transaction, independent of the request's unit of work.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from werkzeug.datastructures import CallbackDict
 
 from casework import outage
 from casework.extensions import db
-from casework.models import WebSession
+from casework.models import User, WebSession
 from casework.models.base import utcnow
 from casework.outage import DatabaseUnreachable, database_unreachable_in_request, mark_unreachable
 
@@ -85,6 +86,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.ended = False  # the cookie named a server session that has ended (sign in again)
         # What an anonymous cookie held when the request came in (None: no valid anonymous cookie).
         self.anonymous_data: dict | None = None
+        # The user read with the row, held because the identity map holds objects weakly: the user loader's
+        # `get` finds it for the rest of the request (refreshed by a query only if a rollback expired it).
+        self.user_read_with_row: User | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -181,8 +185,12 @@ class DatabaseSessionInterface(SessionInterface):
 
     def _open(self, app: Flask, token: str) -> ServerSession:
         now = utcnow()
-        with db.engine.connect() as conn:
-            row = conn.execute(sa.select(_table).where(_table.c.token_hash == _hash(token))).first()
+        query = sa.select(_table, User).outerjoin(User, User.id == _table.c.user_id)  # and the user's org
+        try:  # one statement, on the connection the page then uses: no second checkout, no user query
+            row = db.session.execute(query.where(_table.c.token_hash == _hash(token))).first()
+        except DatabaseUnreachable:
+            db.session.rollback()  # no connection to roll back: this only resets the session's state
+            raise
         if row is None:
             return _ended_session()
         signed_in_at = _aware(row.signed_in_at) or _aware(row.created_at)
@@ -192,13 +200,14 @@ class DatabaseSessionInterface(SessionInterface):
             or now - signed_in_at >= duration(app.permanent_session_lifetime)
             or now - last_seen > duration(app.config["SESSION_IDLE_TIMEOUT"])
         ):
+            db.session.rollback()  # the request starts afresh, without the user the row named
             delete_session_rows(_table.c.token_hash == _hash(token))
             return _ended_session()
         try:
             data = self.serializer.loads(row.data)
         except ValueError:
             data = {}
-        return ServerSession(
+        opened = ServerSession(
             data,
             token=token,
             last_seen=last_seen,
@@ -206,6 +215,8 @@ class DatabaseSessionInterface(SessionInterface):
             signed_in_at=signed_in_at,
             proved_at=_aware(row.proved_at),
         )
+        opened.user_read_with_row = row.User
+        return opened
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Write, rotate or delete the session's row (in a transaction of its own) or cookie."""

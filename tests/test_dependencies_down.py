@@ -177,15 +177,18 @@ def lose_the_database(app):
 
 
 def test_the_database_going_away_mid_request(app, login_as, lose_the_database, monkeypatch, caplog):
-    """The session was read, then the database went away: the user loader's query fails, the page is the
-    503 page for an anonymous visitor (showing the signed-in user would query again), nothing retries."""
+    """The session (with its user) was read, then the database went away, the request's own connection
+    with it: the page's first query fails, the page is the 503 page for an anonymous visitor (showing the
+    signed-in user could query again), nothing retries."""
     from casework import sessions
+    from casework.extensions import db
 
     staff = login_as("staff")
     real_open = sessions.DatabaseSessionInterface._open
 
     def open_then_lose(self, application, token):
         session = real_open(self, application, token)
+        db.session.connection().connection.dbapi_connection.close()  # the server dropped it
         lose_the_database()
         return session
 

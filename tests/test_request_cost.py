@@ -1,0 +1,111 @@
+"""The fixed cost of a signed-in request: the session row and its user in one statement, on the one
+connection the page then uses; what is read once per request is still read fresh on every request."""
+
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from casework.extensions import db as real_db
+from casework.models import User
+
+
+@contextmanager
+def counting(app):
+    """Count the statements sent and the connections checked out of the pool meanwhile."""
+    seen = {"statements": [], "checkouts": 0}
+    with app.app_context():
+        engine = real_db.engine
+
+    def statement(conn, cursor, text, *args):
+        seen["statements"].append(text)
+
+    def checkout(*args):
+        seen["checkouts"] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    sa.event.listen(engine.pool, "checkout", checkout)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        sa.event.remove(engine.pool, "checkout", checkout)
+
+
+def test_a_signed_in_request_reads_session_and_user_in_one_statement(app, login_as):
+    staff = login_as("staff")
+    staff.get("/")
+    with counting(app) as seen:
+        assert staff.get("/").status_code == 302  # signed in: on to the dashboard
+    assert seen["checkouts"] == 1
+    assert len(seen["statements"]) == 1, seen["statements"]
+    assert "web_session" in seen["statements"][0] and "user_account" in seen["statements"][0]
+
+
+def test_the_people_list_uses_one_connection(app, login_as, make_person):
+    staff = login_as("staff")
+    make_person(legal_name="Dara Keo")
+    staff.get("/people")
+    with counting(app) as seen:
+        assert staff.get("/people").status_code == 200
+    assert seen["checkouts"] == 1
+    assert not [s for s in seen["statements"] if s.lstrip().startswith("SELECT user_account")]
+
+
+def test_the_user_is_read_fresh_on_every_request(app, login_as, db):
+    """Nothing of the user outlives a request: a role changed or an account deactivated in the database
+    (by another server, without ending the sessions) counts from the next request on."""
+    staff = login_as("staff")
+    assert staff.get("/admin/users").status_code == 403
+    db.execute(sa.update(User).where(User.id == staff.user.id).values(role="admin"))
+    assert staff.get("/admin/users").status_code == 200
+    db.execute(sa.update(User).where(User.id == staff.user.id).values(active=False))
+    response = staff.get("/people")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_messages_follow_a_forced_language_and_come_back(app):
+    """The request's catalog is kept for the request, yet a block in another language gets that language's
+    messages, in Python and in templates alike, and the request's own come back after it."""
+    from flask import render_template_string
+
+    from casework.i18n import force_locale, gettext
+
+    with app.test_request_context("/people"):
+        assert gettext("Sign") == "Sign"
+        with force_locale("km"):
+            assert gettext("Sign") == "ចុះហត្ថលេខា"
+            assert render_template_string("{{ _('Sign') }}") == "ចុះហត្ថលេខា"
+            with force_locale("en"):
+                assert render_template_string("{{ _('Sign') }}") == "Sign"
+            assert gettext("Sign") == "ចុះហត្ថលេខា"
+        assert gettext("Sign") == render_template_string("{{ _('Sign') }}") == "Sign"
+    with app.test_request_context("/p/any", query_string={"lang": "km"}):
+        assert render_template_string("{{ _('Sign') }}") == "ចុះហត្ថលេខា"
+
+
+def test_select_options_are_escaped_marked_and_kept_per_language(app):
+    """Option markup is kept once made, yet each option is escaped, the chosen one marked, and a label
+    translated lazily shows in the page's language."""
+    from wtforms import SelectField
+
+    from casework.forms import BaseForm, KeptOptionsSelect, options
+    from casework.i18n import _l, force_locale
+
+    class Pick(BaseForm):
+        community = SelectField("Community", choices=[], validate_choice=False)
+
+    with app.test_request_context("/people"):
+        for chosen in ('"><script>', "Lao", '"><script>'):
+            form = Pick(data={"community": chosen}, meta={"csrf": False})
+            form.community.choices = options([("", _l("Sign")), ("Lao", "Lao"), ('"><script>', "<b>&</b>")])
+            html = str(form.community())
+            assert isinstance(form.community.widget, KeptOptionsSelect)
+            assert "<script>" not in html and "<b>" not in html
+            assert '<option value="&#34;&gt;&lt;script&gt;">' in html.replace("selected ", "")
+            assert "&lt;b&gt;&amp;&lt;/b&gt;</option>" in html
+            assert html.count("selected") == 1
+            selected = '<option selected value="Lao">' if chosen == "Lao" else 'selected value="&#34;'
+            assert selected in html
+            with force_locale("km"):
+                assert '<option value="">ចុះហត្ថលេខា</option>' in str(form.community())
+            assert '<option value="">Sign</option>' in str(form.community())
