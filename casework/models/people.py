@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -126,6 +127,13 @@ class ShareLevel(LabelledEnum):
     EDIT = "edit"
 
 
+# A partial index over the people not deleted (every list reads only those), on both databases.
+LIVE_ROWS_ONLY: dict[str, Any] = {
+    "sqlite_where": sa.text("deleted_at IS NULL"),
+    "postgresql_where": sa.text("deleted_at IS NULL"),
+}
+
+
 class Person(TimestampMixin, Base):
     """An impacted person; everything in a case hangs off this row."""
 
@@ -203,23 +211,20 @@ class Person(TimestampMixin, Base):
             "ix_person_org_citizenship",
             "org_id",
             "citizenship",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
+            **LIVE_ROWS_ONLY,
         ),
         sa.Index(
             "ix_person_org_community",
             "org_id",
             "community",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
+            **LIVE_ROWS_ONLY,
         ),
         sa.Index(
             "ix_person_org_live",
             "org_id",
             "custody_status",
             "case_status",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
+            **LIVE_ROWS_ONLY,
         ),
         # Whether a row's person is visible (org and not deleted) is read from an index, not from the wide
         # person row: What's due and the dashboard check it for every row they count. SQLite finds a person
@@ -235,8 +240,7 @@ class Person(TimestampMixin, Base):
             "custody_status",
             "custody_since",
             "id",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
+            **LIVE_ROWS_ONLY,
         ),
     )
 
