@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from casework import access, sealing
 from casework.extensions import db
@@ -24,6 +24,34 @@ SORTS = {
     "updated": ((Person.updated_at, Person.id), True),
     "created": ((Person.created_at, Person.id), True),
 }
+
+# What a row of the list shows, and its sort keys: the rest of a person (their story, their family, sealed
+# values the list never shows) is neither read nor opened; touching it on a listed person raises.
+LIST_COLUMNS = (
+    Person.org_id,
+    Person.legal_name,
+    Person.preferred_name,
+    Person.native_name,
+    Person.a_number,
+    Person.citizenship,
+    Person.community,
+    Person.city,
+    Person.state,
+    Person.case_status,
+    Person.custody_status,
+    Person.custody_since,
+    Person.sort_name,
+    Person.updated_at,
+    Person.created_at,
+)
+LIST_LOAD = (
+    load_only(*LIST_COLUMNS, raiseload=True),
+    # The team column: each assignee's name (not their organization, which the list does not show).
+    selectinload(Person.assignments)
+    .load_only(CaseAssignment.user_id)
+    .joinedload(CaseAssignment.user)
+    .options(load_only(User.name, User.email), lazyload(User.organization)),
+)
 
 # Filters on a status column: (key, column, enum); a value outside the enum is ignored, never queried.
 ENUM_FILTERS = (
@@ -103,7 +131,7 @@ def page_of_people(
     if total > COUNT_CAP:
         base = filtered(user, filters, many=True)
     page = keyset_page(
-        base.options(selectinload(Person.assignments)),
+        base.options(*LIST_LOAD),
         id_column=Person.id,
         ordering=Ordering(columns, descending),
         anchor_query=access.visible_people(user),
