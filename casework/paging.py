@@ -58,11 +58,13 @@ def keyset_page(
     size: int = 50,
     total: int,
     filters: dict | None = None,
+    as_rows: bool = False,
 ) -> Page:
     """The page of `query` after (or before) the row with id `after` (`before`) in `ordering`.
 
     `anchor_query` selects rows of the same visible set (the anchor's sort key is read through it), and
-    `total` is the count the caller computed for the whole filtered list."""
+    `total` is the count the caller computed for the whole filtered list. The page holds the mapped objects
+    `query` selects, or with `as_rows` its rows of columns (one of them named `id`)."""
     columns = list(ordering.columns)
     anchor_id = after or before
     backwards = before is not None and after is None
@@ -79,7 +81,8 @@ def keyset_page(
             query = query.where(key > value if forward_is_greater != backwards else key < value)
     reverse = ordering.descending != backwards
     order = [c.desc() if reverse else c.asc() for c in columns]
-    rows = list(db.session.scalars(query.order_by(*order).limit(size + 1)))
+    found = db.session.execute(query.order_by(*order).limit(size + 1))
+    rows = list(found if as_rows else found.scalars())
     more = len(rows) > size
     rows = rows[:size]
     if backwards:

@@ -28,6 +28,7 @@ from casework.extensions import db, login_manager
 from casework.forms import parse_id
 from casework.i18n import gettext
 from casework.models import User
+from casework.models.people import a_number_display
 
 bp = Blueprint("core", __name__)
 
@@ -166,6 +167,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["display_value"] = display_value
+    app.jinja_env.filters["a_number_display"] = a_number_display
     app.jinja_env.filters["field_label"] = lambda name, form: form[name].label.text
 
     @app.context_processor

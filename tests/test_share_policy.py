@@ -216,3 +216,25 @@ def test_view_share_partner_creates_no_contact(login_as, make_person, make_org, 
     data = {"role": "Co-counsel", "name": "Not Made", "kind": "immigration_attorney", "version": "0"}
     assert login_as(partner).post(f"/people/{person.id}/contacts/new", data).status_code == 403
     assert db.count(Contact) == 0
+
+
+def test_people_list_shows_a_shared_case_a_number_only_where_the_share_includes_it(
+    login_as, make_person, make_org, make_user, db
+):
+    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
+    staff = login_as("staff")
+    staff.post(f"/people/{person.id}/shares", {"grantee": "partner@example.net", "level": "view"})
+    pb = login_as(partner)
+
+    def list_rows() -> str:
+        page = pb.get("/people").get_data(as_text=True)
+        return page[page.index("<tbody>") :]  # the rows (the search box's example is an A-number too)
+
+    assert "Shared Person" in list_rows()
+    assert SHOWN_A_NUMBER not in list_rows() and "hidden" in list_rows()
+
+    staff.post(
+        f"/people/{person.id}/shares",
+        {"grantee": "partner@example.net", "level": "view", "includes_a_number": "y"},
+    )
+    assert "A" + SHOWN_A_NUMBER in list_rows()

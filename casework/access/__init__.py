@@ -26,6 +26,7 @@ from casework.access.cases import (
     PRIVILEGED_ROLES,
     CaseItem,
     Level,
+    a_number_shown,
     a_number_visible,
     can,
     deleted_people,
@@ -76,6 +77,7 @@ from casework.access.relief import (
 )
 
 __all__ = [
+    "a_number_shown",
     "a_number_visible",
     "get_linkable_case_or_404",
     "get_relation_or_404",

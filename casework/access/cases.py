@@ -189,6 +189,8 @@ def a_number_visible(user: User):
     if user is None or not user.is_authenticated or not user.active:
         return sa.false()
     own = Person.org_id == user.org_id if can(user, "see_a_number") else sa.false()
+    if not _has_shares(user):
+        return own
     shared: sa.ColumnElement[bool] = Person.id.in_(
         sa.select(CaseShare.person_id).where(_share_grants(user, date.today()), CaseShare.includes_a_number)
     )
@@ -196,6 +198,11 @@ def a_number_visible(user: User):
         owners_allowing = sa.select(Organization.id).where(Organization.volunteers_see_a_number)
         shared = sa.and_(shared, Person.org_id.in_(owners_allowing))
     return sa.or_(own, shared)
+
+
+def a_number_shown(user: User) -> sa.ColumnElement[str | None]:
+    """A column of a person's A-number where this user may see it, else NULL (a hidden one is never read)."""
+    return sa.case((a_number_visible(user), Person.a_number), else_=sa.null()).label("a_number")
 
 
 def can(user: User, action: str, obj: Person | None = None) -> bool:

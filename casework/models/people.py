@@ -134,6 +134,11 @@ LIVE_ROWS_ONLY: dict[str, Any] = {
 }
 
 
+def a_number_display(number: str | None) -> str | None:
+    """A normalized A-number as people write it (A123-456-789); None for none."""
+    return f"A{number[0:3]}-{number[3:6]}-{number[6:9]}" if number else None
+
+
 class Person(TimestampMixin, Base):
     """An impacted person; everything in a case hangs off this row."""
 
@@ -254,10 +259,7 @@ class Person(TimestampMixin, Base):
 
     @property
     def a_number_display(self) -> str | None:
-        if not self.a_number:
-            return None
-        n = self.a_number
-        return f"A{n[0:3]}-{n[3:6]}-{n[6:9]}"
+        return a_number_display(self.a_number)
 
     def refresh_search_fields(self) -> None:
         """Recompute the folded name columns used for search and ordering (call after name changes)."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from casework import access, sealing
 from casework.extensions import db
@@ -25,14 +25,14 @@ SORTS = {
     "created": ((Person.created_at, Person.id), True),
 }
 
-# What a row of the list shows, and its sort keys: the rest of a person (their story, their family, sealed
-# values the list never shows) is neither read nor opened; touching it on a listed person raises.
+# What a row of the list shows. Read as plain rows, not whole people: the rest of a person (their story,
+# their family, sealed values the list never shows) is neither read nor opened, and no object is built per row.
 LIST_COLUMNS = (
+    Person.id,
     Person.org_id,
     Person.legal_name,
     Person.preferred_name,
     Person.native_name,
-    Person.a_number,
     Person.citizenship,
     Person.community,
     Person.city,
@@ -40,18 +40,8 @@ LIST_COLUMNS = (
     Person.case_status,
     Person.custody_status,
     Person.custody_since,
-    Person.sort_name,
-    Person.updated_at,
-    Person.created_at,
 )
-LIST_LOAD = (
-    load_only(*LIST_COLUMNS, raiseload=True),
-    # The team column: each assignee's name (not their organization, which the list does not show).
-    selectinload(Person.assignments)
-    .load_only(CaseAssignment.user_id)
-    .joinedload(CaseAssignment.user)
-    .options(load_only(User.name, User.email), lazyload(User.organization)),
-)
+
 
 # Filters on a status column: (key, column, enum); a value outside the enum is ignored, never queried.
 ENUM_FILTERS = (
@@ -120,8 +110,10 @@ def stored_day(value) -> date | None:
 
 def page_of_people(
     user: User, filters: dict, *, after: int | None = None, before: int | None = None, size: int = 50
-) -> Page[Person]:
-    """A page of the list; `after`/`before` are ids of the rows that bound it (keyset paging)."""
+) -> Page[sa.Row]:
+    """A page of the list, as rows of LIST_COLUMNS, `a_number` (None where this user may not see it) and
+    `a_number_visible`;
+    `after`/`before` are ids of the rows that bound it (keyset paging)."""
     columns, descending = SORTS.get(filters.get("sort") or "name", SORTS["name"])
     base = filtered(user, filters)
     # Counted up to COUNT_CAP + 1 rows only: past the cap the page says "1,000+", so a load costs the same
@@ -131,7 +123,11 @@ def page_of_people(
     if total > COUNT_CAP:
         base = filtered(user, filters, many=True)
     page = keyset_page(
-        base.options(*LIST_LOAD),
+        base.with_only_columns(
+            *LIST_COLUMNS,
+            access.a_number_shown(user),
+            access.a_number_visible(user).label("a_number_visible"),
+        ),
         id_column=Person.id,
         ordering=Ordering(columns, descending),
         anchor_query=access.visible_people(user),
@@ -140,9 +136,26 @@ def page_of_people(
         size=size,
         total=min(total, COUNT_CAP),
         filters=filters,
+        as_rows=True,
     )
     page.at_least = total > COUNT_CAP
     return page
+
+
+def teams_of(rows: Sequence[sa.Row]) -> dict[int, list[str]]:
+    """The names of each listed case's team (person id -> names), in one statement."""
+    if not rows:
+        return {}
+    teams: dict[int, list[str]] = {}
+    found = db.session.execute(
+        sa.select(CaseAssignment.person_id, User.name, User.email)
+        .join(User, User.id == CaseAssignment.user_id)
+        .where(CaseAssignment.person_id.in_([row.id for row in rows]))
+        .order_by(CaseAssignment.person_id, CaseAssignment.created_at, CaseAssignment.id)
+    )
+    for person_id, name, email in found:
+        teams.setdefault(person_id, []).append(name or email)
+    return teams
 
 
 def filter_choices(user: User) -> dict[str, list[str]]:

@@ -74,7 +74,12 @@ def index():
     page = search.page_of_people(current_user, filters, after=after, before=before, size=size)
     filtered = any(filters.values())
     return render_template(
-        "people/index.html", page=page, form=form, filtered=filtered, state_names=STATE_NAMES
+        "people/index.html",
+        page=page,
+        teams=search.teams_of(page.rows),
+        form=form,
+        filtered=filtered,
+        state_names=STATE_NAMES,
     )
 
 

@@ -12,6 +12,7 @@ from casework import access, audit
 from casework.csv_safe import safe_cell
 from casework.extensions import db
 from casework.models import Person, User
+from casework.models.people import a_number_display
 from casework.people import search
 
 NAMES = [
@@ -43,11 +44,6 @@ def columns_for(user: User) -> list[tuple[str, str]]:
 BATCH = 1000  # rows read, written and sent at a time: memory stays flat whatever the number of people
 
 
-def _a_number_display(number: str | None) -> str | None:
-    """As Person.a_number_display shows it (A123-456-789)."""
-    return f"A{number[0:3]}-{number[3:6]}-{number[6:9]}" if number else None
-
-
 def _encode(rows: list[list[str]]) -> str:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
@@ -63,11 +59,14 @@ def people_csv(user: User, filters: dict) -> Iterator[str]:
     query = search.filtered(user, filters)
     count = db.session.scalar(query.with_only_columns(sa.func.count(), maintain_column_froms=True))
     audit.record(user, "people.exported", None, detail=f"csv, {count} rows")
-    # A shared case's A-number is left blank unless its share includes it.
-    selected = [getattr(Person, "a_number" if attr == "a_number_display" else attr) for _, attr in columns]
-    rows = query.with_only_columns(
-        *selected, access.a_number_visible(user).label("a_number_visible"), maintain_column_froms=True
-    ).order_by(search.SORTS["name"][0][0], search.SORTS["name"][0][1])
+    # A shared case's A-number is left blank (and not even read) unless its share includes it.
+    selected = [
+        access.a_number_shown(user) if attr == "a_number_display" else getattr(Person, attr)
+        for _, attr in columns
+    ]
+    rows = query.with_only_columns(*selected, maintain_column_froms=True).order_by(
+        search.SORTS["name"][0][0], search.SORTS["name"][0][1]
+    )
     attrs = [attr for _, attr in columns]
     a_number_at = attrs.index("a_number_display") if "a_number_display" in attrs else None
     return _chunks([label for label, _ in columns], rows, a_number_at)
@@ -77,9 +76,9 @@ def _chunks(header: list[str], query: sa.Select, a_number_at: int | None) -> Ite
     yield _encode([header])
     batch: list[list[str]] = []
     for row in db.session.execute(query.execution_options(yield_per=BATCH)):
-        values = list(row[:-1])
+        values = list(row)
         if a_number_at is not None:
-            values[a_number_at] = _a_number_display(values[a_number_at]) if row[-1] else None
+            values[a_number_at] = a_number_display(values[a_number_at])
         batch.append([safe_cell(value) for value in values])
         if len(batch) == BATCH:
             yield _encode(batch)
