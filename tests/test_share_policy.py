@@ -238,3 +238,28 @@ def test_people_list_shows_a_shared_case_a_number_only_where_the_share_includes_
         {"grantee": "partner@example.net", "level": "view", "includes_a_number": "y"},
     )
     assert "A" + SHOWN_A_NUMBER in list_rows()
+
+
+def test_edit_share_without_the_a_number_keeps_it_out_of_the_edit_form_and_unchanged(
+    login_as, make_person, make_org, make_user, db
+):
+    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
+    staff = login_as("staff")
+    staff.post(f"/people/{person.id}/shares", {"grantee": "partner@example.net", "level": "edit"})
+    pb = login_as(partner)
+    page = pb.get(f"/people/{person.id}/edit").get_data(as_text=True)
+    assert "Shared Person" in page
+    assert A_NUMBER not in page and SHOWN_A_NUMBER not in page and 'name="a_number"' not in page
+    saved = pb.post(
+        f"/people/{person.id}/edit",
+        {"legal_name": "Shared Person Renamed", "case_status": "active", "version": str(person.version)},
+    )
+    assert saved.status_code == 302
+    stored = db.get(type(person), person.id)
+    assert (stored.legal_name, stored.a_number) == ("Shared Person Renamed", A_NUMBER)
+
+    staff.post(
+        f"/people/{person.id}/shares",
+        {"grantee": "partner@example.net", "level": "edit", "includes_a_number": "y"},
+    )
+    assert 'name="a_number"' in pb.get(f"/people/{person.id}/edit").get_data(as_text=True)

@@ -88,7 +88,8 @@ def _person_form(person: Person | None = None, **kwargs) -> PersonForm:
     removal = record_queries.removal_case_of(person) if person is not None else None
     form = PersonForm(obj=person, final_order_date=removal.order_date if removal else None, **kwargs)
     form.follow_removal_case(removal)
-    if not access.can(current_user, "see_a_number"):
+    # For an existing case, by the case: a partner reaches its A-number only where the share includes it.
+    if not access.can(current_user, "see_a_number", person):
         del form.a_number
     return form
 
