@@ -218,13 +218,26 @@ def test_view_share_partner_creates_no_contact(login_as, make_person, make_org, 
     assert db.count(Contact) == 0
 
 
+def _share_with_partner(staff, person, level: str, includes_a_number: bool = False) -> None:
+    """The owner's staff shares the case with the partner (through the form), with or without the A-number."""
+    form = {"grantee": "partner@example.net", "level": level}
+    if includes_a_number:
+        form["includes_a_number"] = "y"
+    staff.post(f"/people/{person.id}/shares", form)
+
+
+def _partner_reaching(level: str, login_as, make_person, make_org, make_user, db):
+    """A case shared at `level` without its A-number: (the case, its owner's staff, the partner), signed in."""
+    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
+    staff = login_as("staff")
+    _share_with_partner(staff, person, level)
+    return person, staff, login_as(partner)
+
+
 def test_people_list_shows_a_shared_case_a_number_only_where_the_share_includes_it(
     login_as, make_person, make_org, make_user, db
 ):
-    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
-    staff = login_as("staff")
-    staff.post(f"/people/{person.id}/shares", {"grantee": "partner@example.net", "level": "view"})
-    pb = login_as(partner)
+    person, staff, pb = _partner_reaching("view", login_as, make_person, make_org, make_user, db)
 
     def list_rows() -> str:
         page = pb.get("/people").get_data(as_text=True)
@@ -233,20 +246,14 @@ def test_people_list_shows_a_shared_case_a_number_only_where_the_share_includes_
     assert "Shared Person" in list_rows()
     assert SHOWN_A_NUMBER not in list_rows() and "hidden" in list_rows()
 
-    staff.post(
-        f"/people/{person.id}/shares",
-        {"grantee": "partner@example.net", "level": "view", "includes_a_number": "y"},
-    )
+    _share_with_partner(staff, person, "view", includes_a_number=True)
     assert "A" + SHOWN_A_NUMBER in list_rows()
 
 
 def test_edit_share_without_the_a_number_keeps_it_out_of_the_edit_form_and_unchanged(
     login_as, make_person, make_org, make_user, db
 ):
-    person, _, _, partner = _shared_case(db, make_person, make_org, make_user)
-    staff = login_as("staff")
-    staff.post(f"/people/{person.id}/shares", {"grantee": "partner@example.net", "level": "edit"})
-    pb = login_as(partner)
+    person, staff, pb = _partner_reaching("edit", login_as, make_person, make_org, make_user, db)
     page = pb.get(f"/people/{person.id}/edit").get_data(as_text=True)
     assert "Shared Person" in page
     assert A_NUMBER not in page and SHOWN_A_NUMBER not in page and 'name="a_number"' not in page
@@ -258,8 +265,5 @@ def test_edit_share_without_the_a_number_keeps_it_out_of_the_edit_form_and_uncha
     stored = db.get(type(person), person.id)
     assert (stored.legal_name, stored.a_number) == ("Shared Person Renamed", A_NUMBER)
 
-    staff.post(
-        f"/people/{person.id}/shares",
-        {"grantee": "partner@example.net", "level": "edit", "includes_a_number": "y"},
-    )
+    _share_with_partner(staff, person, "edit", includes_a_number=True)
     assert 'name="a_number"' in pb.get(f"/people/{person.id}/edit").get_data(as_text=True)
