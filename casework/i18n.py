@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from babel import support
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, Request, current_app, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, force_locale, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
+from werkzeug.exceptions import HTTPException
 
 __all__ = [
     "N_",
@@ -79,6 +80,17 @@ def N_(message: str) -> str:
 def language_name(code: str) -> str:
     """The language's own name ("ខ្មែរ" for km); the code itself for an unknown one."""
     return LANGUAGES.get(code, code)
+
+
+def is_public_page(app: Flask, request: Request) -> bool:
+    """Whether the request is for a public page (blueprint `public`: the petition pages, open to anyone, which
+    keep no session), matching its address before Flask does (the session opens first): a staff member's
+    session cookie sent to a public page is neither read nor refreshed (casework.sessions)."""
+    try:
+        rule, _ = app.create_url_adapter(request).match(return_rule=True)  # type: ignore[union-attr]
+    except HTTPException:  # no such page (404, 405) or a redirect to add a slash: not a public page
+        return False
+    return rule.endpoint.partition(".")[0] == PUBLIC_BLUEPRINT
 
 
 def chosen_public_locale() -> str | None:
