@@ -24,7 +24,9 @@ from flask.globals import _cv_app
 from flask_babel import Babel, Domain, force_locale, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 __all__ = [
     "N_",
@@ -106,6 +108,15 @@ def lang_args() -> dict[str, Any]:
     return {"lang": chosen} if chosen else {}
 
 
+@functools.lru_cache(maxsize=256)
+def _best_public_match(accept_language: str) -> str:
+    """The public language an Accept-Language header prefers, else English. Kept by the header's text: browsers
+    send few distinct ones, and the public pages answered each request by parsing it again (a header no longer
+    kept is simply parsed again)."""
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(PUBLIC_LANGUAGES) or DEFAULT_LOCALE
+
+
 def staff_languages() -> tuple[str, ...]:
     """STAFF_LANGUAGES as a tuple of known codes (a comma-separated string is accepted); English at least."""
     configured = current_app.config.get("STAFF_LANGUAGES") or ()
@@ -121,9 +132,7 @@ def select_locale() -> str:
     if not has_request_context():
         return DEFAULT_LOCALE
     if request.blueprint == PUBLIC_BLUEPRINT:
-        return (
-            chosen_public_locale() or request.accept_languages.best_match(PUBLIC_LANGUAGES) or DEFAULT_LOCALE
-        )
+        return chosen_public_locale() or _best_public_match(request.headers.get("Accept-Language", ""))
     staff = staff_languages()
     if len(staff) > 1:
         chosen = session.get("locale")
