@@ -1,8 +1,9 @@
 """The public petition pages: no sign-in, no session, no cookie, nothing third-party.
 
-This blueprint reads petition models only (through casework.petitions.signing, which reads Petition and
-Signature and never a person or any case model): the facts it shows are the petition's own columns, a
-snapshot of what the person consented to, copied at publish time and wiped when consent is withdrawn.
+This blueprint reads petition models only (through casework.petitions.signing and confirming, which read
+Petition and Signature and never a person or any case model): the facts it shows are the petition's own
+columns, a snapshot of what the person consented to, copied at publish time and wiped when consent is
+withdrawn.
 
 CSRF: the sign and confirm forms are exempt. A signer has no account and no session to ride, so a
 cross-site submission can do no more than the attacker could do by posting the form directly; what guards
