@@ -116,11 +116,40 @@ def post_fork(server, worker) -> None:
             engine.dispose(close=False)
 
 
+# What gunicorn's atoms read of the environ besides headers and environ atoms ("u" reads the Authorization).
+_ENVIRON_ATOMS = (
+    "REMOTE_ADDR",
+    "REQUEST_METHOD",
+    "RAW_URI",
+    "SERVER_PROTOCOL",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "HTTP_REFERER",
+    "HTTP_USER_AGENT",
+    "HTTP_AUTHORIZATION",
+)
+
+
+class _WithoutHeaders:
+    """A response as gunicorn's atoms read it, without its headers."""
+
+    headers = ()
+
+    def __init__(self, response):
+        self.status = response.status
+        self.sent = getattr(response, "sent", None)
+
+
 class RedactingLogger(Logger):
     """The access log without secrets: token-like path segments are replaced by "…"."""
 
     def atoms(self, resp, req, environ, request_time):
         """gunicorn's log atoms, with the path masked and the query string, request line and headers empty."""
+        if "}" not in self.cfg.access_log_format:
+            # The format names no header or environ atom ({name}i, {name}o, {name}e): gunicorn would still make
+            # one for every request header, response header and environ key (some sixty), on every request.
+            resp, req = _WithoutHeaders(resp), ()
+            environ = {key: environ[key] for key in _ENVIRON_ATOMS if key in environ}
         atoms = super().atoms(resp, req, environ, request_time)
         atoms["U"] = _TOKEN.sub("…", atoms.get("U", ""))
         atoms["q"] = ""

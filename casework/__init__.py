@@ -217,7 +217,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     configure_rate_limit_storage(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # No context processor of Flask-Login's: it loads the signed-in user for every template, even one that
+    # never names them (the public pages); templates get the lazy `current_user` (casework.web) instead.
+    login_manager.init_app(app, add_context_processor=False)
     app.session_interface = DatabaseSessionInterface()
     from casework import i18n
 

@@ -19,11 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from babel import support
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, Request, current_app, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, force_locale, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 __all__ = [
     "N_",
@@ -81,6 +84,17 @@ def language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
+def is_public_page(app: Flask, request: Request) -> bool:
+    """Whether the request is for a public page (blueprint `public`: the petition pages, open to anyone, which
+    keep no session), matching its address before Flask does (the session opens first): a staff member's
+    session cookie sent to a public page is neither read nor refreshed (casework.sessions)."""
+    try:
+        rule, _ = app.create_url_adapter(request).match(return_rule=True)  # type: ignore[union-attr]
+    except HTTPException:  # no such page (404, 405) or a redirect to add a slash: not a public page
+        return False
+    return rule.endpoint.partition(".")[0] == PUBLIC_BLUEPRINT
+
+
 def chosen_public_locale() -> str | None:
     """The language picked by a link on the public pages (`?lang=`), when it is one they speak."""
     choice = request.args.get("lang", "")
@@ -92,6 +106,15 @@ def lang_args() -> dict[str, Any]:
     Accept-Language keeps choosing)."""
     chosen = chosen_public_locale() if has_request_context() else None
     return {"lang": chosen} if chosen else {}
+
+
+@functools.lru_cache(maxsize=256)
+def _best_public_match(accept_language: str) -> str:
+    """The public language an Accept-Language header prefers, else English. Kept by the header's text: browsers
+    send few distinct ones, and the public pages answered each request by parsing it again (a header no longer
+    kept is simply parsed again)."""
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(PUBLIC_LANGUAGES) or DEFAULT_LOCALE
 
 
 def staff_languages() -> tuple[str, ...]:
@@ -109,9 +132,7 @@ def select_locale() -> str:
     if not has_request_context():
         return DEFAULT_LOCALE
     if request.blueprint == PUBLIC_BLUEPRINT:
-        return (
-            chosen_public_locale() or request.accept_languages.best_match(PUBLIC_LANGUAGES) or DEFAULT_LOCALE
-        )
+        return chosen_public_locale() or _best_public_match(request.headers.get("Accept-Language", ""))
     staff = staff_languages()
     if len(staff) > 1:
         chosen = session.get("locale")

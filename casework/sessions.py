@@ -3,7 +3,8 @@
 Only signed-in users (and a sign-in waiting for its second step) have a row. An anonymous visitor's
 session (the CSRF token of the sign-in form, a flash message) travels in a signed cookie of the same name
 (HttpOnly, SameSite=Strict) and is never written to the table, so that a flood of anonymous requests writes
-nothing; signing in moves it to a row under a fresh random token (against session fixation).
+nothing; signing in moves it to a row under a fresh random token (against session fixation). A public page
+(the petition pages) opens no session at all: a cookie sent to it is neither read nor refreshed.
 
 Logging out deletes the row, so a copied or replayed cookie is worthless afterwards; deactivating a user,
 changing a password or ending a session from the sessions page deletes rows too. A row ends after
@@ -31,6 +32,7 @@ from werkzeug.datastructures import CallbackDict
 
 from casework import outage
 from casework.extensions import db
+from casework.i18n import is_public_page
 from casework.models import User, WebSession
 from casework.models.base import utcnow
 from casework.outage import DatabaseUnreachable, database_unreachable_in_request, mark_unreachable
@@ -155,8 +157,8 @@ class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         """The session of the cookie, or a new empty one (expired or idle sessions are deleted)."""
         value = request.cookies.get(self.get_cookie_name(app))
-        if not value:
-            return ServerSession()
+        if not value or is_public_page(app, request):
+            return ServerSession()  # nothing to read; a public page neither reads nor writes a session
         if "." in value:  # random tokens never hold a dot; signed anonymous cookies always do
             return self._open_anonymous(app, value)
         if len(value) > MAX_TOKEN_LENGTH:

@@ -173,6 +173,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def template_helpers():
         return {
+            "current_user": current_user,  # the proxy: the user is loaded where a template first asks
             "can": lambda action, obj=None: access.can(current_user, action, obj),
             "today": date.today(),
             "has_endpoint": lambda endpoint: endpoint in app.view_functions,

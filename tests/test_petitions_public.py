@@ -187,6 +187,30 @@ def test_public_pages_set_no_cookie_keep_the_headers_and_load_nothing_third_part
     assert browser.get("/p/nothing-here/count.json").status_code == 404
 
 
+def test_a_staff_members_session_is_neither_read_nor_refreshed_on_the_public_pages(published, app):
+    """A signed-in member of staff opening the public page sends their session cookie along: the public pages
+    never read its row (nor load the user, nor touch its idle timer), and set no cookie."""
+    from casework.extensions import db as sqlalchemy_db
+
+    staff, _person, _petition = published
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = sqlalchemy_db.engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for url in (f"/p/{SLUG}", f"/p/{SLUG}/thanks", f"/p/{SLUG}/count.json"):
+            response = staff.get(url)
+            assert response.status_code == 200 and "Set-Cookie" not in response.headers, url
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert statements and not [s for s in statements if "web_session" in s or "user_account" in s]
+    assert shows(staff.get("/people"), "People")  # still signed in: the staff pages read the session
+
+
 # ---------------------------------------------------------------- the two walls
 
 
@@ -300,7 +324,7 @@ def test_the_public_modules_never_read_a_person_or_case_model():
         "Base",
     }
     root = Path(__file__).resolve().parent.parent / "casework" / "petitions"
-    for module in ("public.py", "signing.py", "mail.py", "crypto.py"):
+    for module in ("public.py", "signing.py", "confirming.py", "mail.py", "crypto.py"):
         tree = ast.parse((root / module).read_text())
         imported = {
             alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names

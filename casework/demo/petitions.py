@@ -12,7 +12,7 @@ from flask import current_app
 
 from casework.extensions import db
 from casework.models import OutboxEmail, OutboxStatus, Person, Petition, User
-from casework.petitions import operations, signing
+from casework.petitions import confirming, operations, signing
 from casework.urls import public_base_url
 
 KEO_STORY = (
@@ -101,7 +101,7 @@ def _sign_and_confirm(petition: Petition, signers: list[tuple]) -> None:
             None,
             confirm_url=lambda token, kept=tokens: kept.append(token) or "(the demo used this link)",
         )
-        signing.confirm(public, tokens[0])
+        confirming.confirm(public, tokens[0])
     # The demo's confirmation e-mails were "read" by the fictional signers: never send them anywhere.
     db.session.execute(
         sa.update(OutboxEmail).where(OutboxEmail.org_id == petition.org_id).values(status=OutboxStatus.SENT)

@@ -1,8 +1,9 @@
 """The public petition pages: no sign-in, no session, no cookie, nothing third-party.
 
-This blueprint reads petition models only (through casework.petitions.signing, which reads Petition and
-Signature and never a person or any case model): the facts it shows are the petition's own columns, a
-snapshot of what the person consented to, copied at publish time and wiped when consent is withdrawn.
+This blueprint reads petition models only (through casework.petitions.signing and confirming, which read
+Petition and Signature and never a person or any case model): the facts it shows are the petition's own
+columns, a snapshot of what the person consented to, copied at publish time and wiped when consent is
+withdrawn.
 
 CSRF: the sign and confirm forms are exempt. A signer has no account and no session to ride, so a
 cross-site submission can do no more than the attacker could do by posting the form directly; what guards
@@ -20,14 +21,16 @@ from urllib.parse import quote
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 
-from casework.extensions import csrf
+from casework.extensions import csrf, limiter
 from casework.i18n import DEFAULT_LOCALE, ENGLISH_NAMES, current_locale, gettext, lang_args
 from casework.models import PetitionStatus
-from casework.petitions import chart, sign_limits, signing
+from casework.petitions import chart, confirming, sign_limits, signing
 from casework.petitions.signature_forms import SignForm
 from casework.urls import absolute_url
 
-bp = Blueprint("public", __name__)
+# The public pages count their limits themselves (sign_limits: one Redis round trip for a signature), and
+# only for a post to the signing form: Flask-Limiter's own check of every request is skipped on them.
+bp = limiter.counts_its_own_limits(Blueprint("public", __name__))
 
 
 def _gone_or_missing(petition: signing.PublicPetition | None, json: bool = False):
@@ -148,21 +151,16 @@ def thanks(slug: str):
 def confirm(slug: str, token: str):
     """The e-mailed link: a page with one button (so that mail scanners fetching links confirm nothing); the
     button confirms, once."""
-    found = signing.find_public(slug)
+    if request.method == "GET":
+        found, done = signing.find_public(slug), None
+    else:
+        found, done = confirming.confirm_at(slug, token)
     if found is None or not found.is_open:
         return _gone_or_missing(found)
     found = signing.localized(found, current_locale())[0]
-    if request.method == "GET":
-        return render_template("public/confirm.html", petition=found, done=None)
-    new_count = signing.confirm(found, token)
-    count = new_count if new_count is not None else found.signature_count
-    return render_template(
-        "public/confirm.html",
-        petition=found,
-        done=new_count is not None,
-        count=count,
-        percent=chart.percent(count, found.goal),
-    )
+    count = found.signature_count  # with this confirmation's +1 when done
+    percent = chart.percent(count, found.goal)
+    return render_template("public/confirm.html", petition=found, done=done, count=count, percent=percent)
 
 
 @bp.get("/p/<slug>/count.json")

@@ -1,16 +1,14 @@
 """Signing a hosted petition, confirming by the e-mailed link, and keeping the count exact.
 
 This module serves the public pages: it reads and writes petition models only (Petition, Signature,
-OutboxEmail), never a person or any other case data. On PostgreSQL each hot path is two statements:
+OutboxEmail), never a person or any other case data. On PostgreSQL signing is two statements, confirming one:
 
 - signing: the petition's lookup, which also takes a lock on the signer's mailbox of that petition
   (casework.locking, held until the commit), then one INSERT .. SELECT .. ON CONFLICT DO NOTHING on
   (petition, HMAC of canonical e-mail + name) that counts the mailbox's signatures against the cap and, in
   a WITH, queues the confirmation e-mail of a new pending row: a duplicate is told apart by the row returned,
   not by a read that could race;
-- confirming: the lookup, then `UPDATE signature SET state='validated' WHERE token_hash=? AND
-  state='pending'` with, in the same statement, `signature_count = signature_count + 1` on the petition only
-  when that changed a row: fifty clicks on the same link add one. (SQLite: the same, one statement each.)
+- confirming (`confirming`): one statement that validates the signature and adds one to the count.
 
 `counts.reconcile` checks stored counts against the confirmed rows. The staff side of signatures (counts by
 state, bulk invalidation, updates) is in `queries` and `operations.signatures`; the retention of signers'
@@ -88,37 +86,16 @@ class PublicPetition:
 
 # The public pages' statements are built once, with bound parameters, and run on the session's connection
 # (Core, not the ORM): signing and confirming are the hot paths of a petition going viral.
-_PUBLIC_COLUMNS = [
+PUBLIC_COLUMNS = [
     _petition.c[name] for name in PublicPetition.__dataclass_fields__ if name != "locked_mailbox"
 ]
-_FIND_PUBLIC = sa.select(*_PUBLIC_COLUMNS).where(
+_FIND_PUBLIC = sa.select(*PUBLIC_COLUMNS).where(
     _petition.c.slug == sa.bindparam("slug"), _petition.c.kind == PetitionKind.HOSTED
 )
 # PostgreSQL: the lookup of the petition a signer signs also takes the lock on the signer's mailbox (see `sign`).
 _FIND_AND_LOCK_MAILBOX = _FIND_PUBLIC.add_columns(
     lock_within_clause(Petition, _petition.c.id, sa.bindparam("mailbox", type_=sa.String)).label("locked")
 )
-_NOW = sa.bindparam("now", type_=_signature.c.confirmed_at.type)  # stored in UTC on SQLite as on PostgreSQL
-_CONFIRM = (
-    _signature.update()
-    .where(
-        _signature.c.token_hash == sa.bindparam("digest"),
-        _signature.c.petition_id == sa.bindparam("pid"),
-        _signature.c.state == SignatureState.PENDING,
-        _signature.c.token_expires_at > _NOW,
-    )
-    .values(state=SignatureState.VALIDATED, confirmed_at=_NOW, token_hash=None)
-    .returning(_signature.c.petition_id)
-)
-_COUNT_ONE = (
-    _petition.update()
-    .where(_petition.c.id == sa.bindparam("pid"))
-    .values(signature_count=_petition.c.signature_count + 1, updated_at=_NOW)  # explicit: see below
-    .returning(_petition.c.signature_count)
-)
-# PostgreSQL: both in one statement (a data-modifying WITH, under which SQLAlchemy leaves onupdate values unset).
-_validated = _CONFIRM.cte("validated")
-_CONFIRM_AND_COUNT = _COUNT_ONE.where(_petition.c.id.in_(sa.select(_validated.c.petition_id)))
 
 
 _TRANSLATION = sa.select(_translation.c.title, _translation.c.story).where(
@@ -126,7 +103,8 @@ _TRANSLATION = sa.select(_translation.c.title, _translation.c.story).where(
 )
 
 
-def _connection():
+def session_connection():
+    """The request's (or command's) connection: the public pages' statements run on it as Core."""
     return db.session.connection()
 
 
@@ -136,7 +114,7 @@ def find_public(slug: str, lock_mailbox_of: str | None = None) -> PublicPetition
     takes the lock `sign` needs on that mailbox of the petition, saving `sign` a round trip."""
     if not slug or len(slug) > 80:
         return None
-    connection = _connection()
+    connection = session_connection()
     if lock_mailbox_of is None or connection.dialect.name != "postgresql":
         row = connection.execute(_FIND_PUBLIC, {"slug": slug}).first()
         return PublicPetition(**row._mapping) if row is not None else None
@@ -159,7 +137,7 @@ def localized(petition: PublicPetition, locale: str) -> tuple[PublicPetition, st
     are public exactly when its story is."""
     if locale == DEFAULT_LOCALE or not petition.is_open:
         return petition, DEFAULT_LOCALE
-    row = _connection().execute(_TRANSLATION, {"pid": petition.id, "locale": locale}).first()
+    row = session_connection().execute(_TRANSLATION, {"pid": petition.id, "locale": locale}).first()
     if row is None:
         return petition, DEFAULT_LOCALE
     return replace(petition, title=row.title, story=row.story), locale
@@ -323,7 +301,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     email = mail.queued_values(
         data.email.strip(), subject, body, purpose="signature_confirmation", org_id=petition.org_id
     )
-    connection = _connection()
+    connection = session_connection()
     if connection.dialect.name == "postgresql":
         added = connection.execute(_sign_and_mail(), {**values, **email}).first()
     else:
@@ -333,23 +311,6 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     if added is None:
         return "duplicate"
     return "over_limit" if SignatureState(added.state) == SignatureState.OVER_LIMIT else "new"
-
-
-def confirm(petition: PublicPetition, token: str) -> int | None:
-    """Validate the signature behind an e-mailed token, once: the new count for the request that validated it,
-    None for every other. No lock is taken beforehand: the signature's UPDATE lets one request through (a
-    second click on the link waits for it, then finds nothing pending), and the count is added to whatever
-    the petition's row holds then, whose row lock is held from that UPDATE until the request commits."""
-    if not token or len(token) > 100 or not petition.is_open:
-        return None
-    connection = _connection()
-    values = {"digest": crypto.token_hash(token), "pid": petition.id, "now": utcnow()}
-    if connection.dialect.name == "postgresql":
-        return connection.execute(_CONFIRM_AND_COUNT, values).scalar()
-    # SQLite (no UPDATE inside WITH): the signature's UPDATE takes the one writer's lock first.
-    if connection.execute(_CONFIRM, values).first() is None:
-        return None
-    return connection.execute(_COUNT_ONE, values).scalar()
 
 
 def recent_signers(petition_id: int, limit: int = 8) -> list[str]:

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from casework.accounts import signin
-from casework.i18n import gettext
+from casework.i18n import PUBLIC_BLUEPRINT, gettext
 
 bp = Blueprint("accounts", __name__)
 
@@ -25,6 +25,8 @@ ENROLMENT_ENDPOINTS = frozenset(
 @bp.before_app_request
 def _second_factor_required():
     """After the grace period, a user the organization requires a second factor of can only enrol."""
+    if request.blueprint == PUBLIC_BLUEPRINT:
+        return None  # open to anyone: no need to load who is signed in (which reads their session's row)
     if not current_user.is_authenticated or request.endpoint in ENROLMENT_ENDPOINTS:
         return None
     if request.endpoint is None or request.endpoint.endswith(".static"):
