@@ -40,8 +40,13 @@ def _by_stage(label: str, first, second, person_id, visible) -> sa.Select:
     the steps also keeps PostgreSQL's estimate of the statement low: a count per row of the finished pairs was
     costed at a hundred guessed pairs, enough to have the statement compiled by JIT, 130 ms.)"""
     table = first.class_
-    in_order = sa.select(first, second).order_by(first, second).limit(1)
-    start = in_order.subquery()
+
+    def first_of(column, *where) -> sa.Select:
+        """`column` of the first row in index order that meets `where`: one seek in the index (the pairs found
+        so far are the enclosing query's, at whatever depth)."""
+        return sa.select(column).where(*where).order_by(first, second).limit(1).correlate_except(table)
+
+    start = first_of(first).add_columns(second).subquery()
     pairs = sa.select(
         start.c[0].label("first"),
         start.c[1].label("second"),
@@ -49,7 +54,11 @@ def _by_stage(label: str, first, second, person_id, visible) -> sa.Select:
         sa.cast(sa.null(), second.type).label("counted_second"),
         sa.cast(sa.null(), sa.BigInteger).label("count"),
     ).cte(f"{label}_pairs", recursive=True)
-    after = in_order.where(sa.tuple_(first, second) > sa.tuple_(pairs.c.first, pairs.c.second))
+    # The next pair: the next value of `second` under the same `first`, else the first pair of the next `first`
+    # (not one comparison of the two columns as a row, which SQLite seeks by `first` alone: it would read every
+    # row of the current `first` to get past it).
+    next_second_here = first_of(second, first == pairs.c.first, second > pairs.c.second).scalar_subquery()
+    next_first = first_of(first, first > pairs.c.first).scalar_subquery()
     rows_of_pair = (
         sa.select(sa.literal(1))
         .select_from(table)
@@ -59,8 +68,8 @@ def _by_stage(label: str, first, second, person_id, visible) -> sa.Select:
     )
     pairs = pairs.union_all(
         sa.select(
-            after.with_only_columns(first).scalar_subquery(),
-            after.with_only_columns(second).scalar_subquery(),
+            sa.case((next_second_here.is_not(None), pairs.c.first), else_=next_first),
+            sa.func.coalesce(next_second_here, first_of(second, first == next_first).scalar_subquery()),
             pairs.c.first,
             pairs.c.second,
             due.capped_count(rows_of_pair),
