@@ -38,9 +38,7 @@ from casework.models import (
 from casework.models.custody import CLOCK_STAGES, custody_clock
 from casework.models.removal import APPEAL_WINDOW_DAYS
 
-COUNT_CAP = (
-    1000  # items of one kind counted on each side (overdue, coming up); past it the total reads "1,000+"
-)
+COUNT_CAP = 1000  # rows counted on each side, and for each dashboard total; past it a total reads "1,000+"
 
 
 # What the custody clock reads of a removal case: plain columns, not an ORM object per detained person.
@@ -95,8 +93,10 @@ def _from_the_detained(user: User) -> sa.ColumnElement[bool]:
 
 
 def _sources(
-    user: User, today: date, until: date | None, mine: bool, kinds: set[DueKind] | None
+    user: User, today: date, until: date | None, mine: bool, kinds: set[DueKind] | None, by_sides=False
 ) -> list[_Source]:
+    """The kinds of due item `user` may see; `by_sides`: the caller bounds the kinds dated by a column by
+    `_sides` (`until` included)."""
     visible = access.visible_people_filter(user)
     on_my_team = sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == user.id)
     sources: list[_Source] = []
@@ -107,7 +107,7 @@ def _sources(
             return
         if mine:
             query = query.where(mine_filter)
-        if until is not None and date_column is not None:
+        if until is not None and date_column is not None and not by_sides:
             query = query.where(date_column <= until)
         sources.append(_Source(kind, query, date_column, to_item))
 
@@ -313,6 +313,28 @@ def gather(
     return _order(items, today)
 
 
+def _sides(day, today: date, until: date | None) -> tuple[tuple, tuple]:
+    """The conditions on `day` of the overdue side and of the side to come, up to `until` (None: no end): one
+    bound of each direction on each side, as SQLite ranges an index by one bound only (given `day < today`
+    and `day <= until`, it may seek by the second and read every row to come to find those overdue)."""
+    if until is None:
+        return (day < today,), (day >= today,)
+    return (day <= min(until, today - timedelta(days=1)),), (day >= today, day <= until)
+
+
+def capped_count(query: sa.Select | sa.CompoundSelect) -> sa.ScalarSelect:
+    """How many rows `query` has, counted up to COUNT_CAP + 1, as a column of another statement: the
+    database stops at the cap, so a count costs the same at any size (past it the total reads "1,000+",
+    `shown_count`)."""
+    capped = query.order_by(None).limit(COUNT_CAP + 1).subquery()
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+
+
+def shown_count(count: int) -> str:
+    """A count made by `capped_count`, in figures: "12", "1,204", or "1,000+" past COUNT_CAP."""
+    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
+
+
 def gather_limited(
     user: User,
     limit: int,
@@ -323,16 +345,14 @@ def gather_limited(
     kinds: set[DueKind] | None = None,
 ) -> DueList:
     """The `limit` oldest overdue and `limit` soonest upcoming items, with the totals: the database sorts,
-    limits and counts (each kind up to COUNT_CAP on each side), so a page costs the same with ten items or a
-    hundred thousand. The kinds dated by a
-    column share one row shape and are read in two statements (their counts, then their first rows)."""
+    limits and counts (the dated kinds together up to COUNT_CAP on each side), so a page costs the same with
+    ten items or a hundred thousand. The kinds dated by a column share one row shape and are read in two
+    statements (their counts, then their first rows)."""
     today = today or date.today()
     items: list[DueItem] = []
     overdue_total = upcoming_total = 0
-    sources = _sources(user, today, until, mine, kinds)
-    for source in [
-        s for s in sources if s.date is None
-    ]:  # computed dates: few rows (detained, recent orders)
+    sources = _sources(user, today, until, mine, kinds, by_sides=True)
+    for source in (s for s in sources if s.date is None):  # computed dates: few (the detained, recent orders)
         found = [i for i in map(source.to_item, db.session.execute(source.query)) if i is not None]
         overdue = [i for i in found if i.overdue(today)]
         overdue_total += len(overdue)
@@ -341,29 +361,32 @@ def gather_limited(
     dated = [(s, s.date) for s in sources if s.date is not None]
     overdue_more = upcoming_more = False
     if dated:
-        counts = sa.union_all(
-            *(
-                sa.select(sa.literal(late).label("late"), sa.func.count()).select_from(
+        # One count per side over every dated kind (a UNION ALL under one LIMIT): the database stops at
+        # COUNT_CAP + 1 rows in all. Each kind keeps a LIMIT of its own so that PostgreSQL plans it to stop
+        # early (without one it may hash every row of a kind before the first comes out).
+        def side(late: bool) -> sa.Select | sa.CompoundSelect:
+            rows = [
+                sa.select(sa.literal(1)).select_from(
                     s.query.with_only_columns(sa.literal(1), maintain_column_froms=True)
-                    .where(day < today if late else day >= today)
+                    .where(*_sides(day, today, until)[0 if late else 1])
                     .limit(COUNT_CAP + 1)
                     .subquery()
                 )
                 for s, day in dated
-                for late in (True, False)
-            )
-        )
-        for late, count in db.session.execute(counts):
-            if late:
-                overdue_total += min(count, COUNT_CAP)
-                overdue_more = overdue_more or count > COUNT_CAP
-            else:
-                upcoming_total += min(count, COUNT_CAP)
-                upcoming_more = upcoming_more or count > COUNT_CAP
+            ]
+            return rows[0] if len(rows) == 1 else sa.union_all(*rows)
+
+        late_count, coming_count = db.session.execute(
+            sa.select(capped_count(side(True)), capped_count(side(False)))
+        ).one()
+        overdue_total += min(late_count, COUNT_CAP)
+        overdue_more = late_count > COUNT_CAP
+        upcoming_total += min(coming_count, COUNT_CAP)
+        upcoming_more = coming_count > COUNT_CAP
         firsts = []
         for number, (s, day) in enumerate(dated):
-            for condition in (day < today, day >= today):
-                first = s.query.where(condition).order_by(day).limit(limit).subquery()
+            for condition in _sides(day, today, until):
+                first = s.query.where(*condition).order_by(day).limit(limit).subquery()
                 firsts.append(sa.select(sa.literal(number).label("source"), first))
         for row in db.session.execute(sa.union_all(*firsts)):
             item = dated[row.source][0].to_item(row)

@@ -57,7 +57,7 @@ class DueList:
     items: list[DueItem]
     overdue_total: int
     upcoming_total: int
-    # A kind with more than COUNT_CAP items on one side is counted as COUNT_CAP: the total is then "at least".
+    # More than COUNT_CAP dated items on one side are counted as COUNT_CAP: the total is then "at least".
     overdue_more: bool = False
     upcoming_more: bool = False
 
