@@ -223,19 +223,24 @@ def _refill(key: tuple[int, int, int, str | None]) -> None:
         old[1].close()
 
 
-def _renderer(memory_bytes: int, niceness: int, database_url: str | None):
-    """A renderer started ahead (warm: forked from the fork server, limits set, its database session made,
-    waiting for its one job), or a new one; the next one is started in the background."""
-    # A forked web worker never takes its parent's renderer; a renderer serves one database only.
-    key = (os.getpid(), memory_bytes, niceness, database_url)
+def _renderer(key: tuple[int, int, int, str | None]):
+    """The renderer started ahead for `key` (warm: forked from the fork server, limits set, its database session
+    made, waiting for its one job), or a new one when there is none (the first document, or one made while
+    another is in progress)."""
     with _spares_lock:
         spare = _spares.pop(key, None)
     if spare is None or not spare[0].is_alive():
         if spare is not None:
             spare[1].close()
-        spare = _start_renderer(memory_bytes, niceness, database_url)
-    threading.Thread(target=_refill, args=(key,), daemon=True).start()
+        spare = _start_renderer(key[1], key[2], key[3])
     return spare
+
+
+def _after_document(key: tuple[int, int, int, str | None], process) -> None:
+    """Once a document is back: start the renderer of the next one, then reap this one (both in the
+    background: the answer waits for neither, and neither competes with the rendering)."""
+    _refill(key)
+    process.join(5)
 
 
 def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) -> Rendered:
@@ -247,7 +252,9 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
         job_data = _dumps(job)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         raise RenderFailed(f"The document could not be printed ({exc.__class__.__name__}).") from None
-    process, parent = _renderer(memory_mb * 1024 * 1024, config.get("PDF_NICENESS", 10), job.database_url)
+    # A forked web worker never takes its parent's renderer; a renderer serves one database only.
+    key = (os.getpid(), memory_mb * 1024 * 1024, config.get("PDF_NICENESS", 10), job.database_url)
+    process, parent = _renderer(key)
     started = time.monotonic()
     try:
         try:
@@ -268,9 +275,9 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
             raise RenderFailed("The document could not be printed (the printing process stopped).") from None
     finally:
         if process.is_alive():
-            process.kill()
-        process.join(5)
+            process.kill()  # its answer is in (or it overran): nothing of it is needed any more
         parent.close()
+        threading.Thread(target=_after_document, args=(key, process), daemon=True).start()
     if status != "ok":
         raise RenderFailed(payload)
     requested, peak = stats

@@ -355,3 +355,42 @@ def test_gunicorn_conf_keeps_query_strings_and_tokens_out_of_the_access_log():
     masked = namespace["_TOKEN"].sub("…", f"/p/free-them/confirm/{token}")
     assert token not in masked and masked == "/p/free-them/confirm/…"
     assert re.search(r"%\(U\)s", namespace["access_log_format"])
+
+
+def test_the_next_renderer_is_started_once_a_document_is_back(app):
+    """After a document a renderer waits ready for the next one (warm: limits set, session made), started in
+    the background once the answer was in, and the one that made the document is gone."""
+    from casework import pdf
+
+    with app.app_context():
+        pdf.render_html("<p>first</p>")
+        deadline = time.monotonic() + 20
+        spares: list = []
+        while time.monotonic() < deadline:
+            spares = [spare for key, spare in pdf._spares.items() if key[0] == os.getpid()]
+            if spares and spares[0][0].is_alive():
+                break
+            time.sleep(0.05)
+        assert spares and spares[0][0].is_alive()
+        waiting = spares[0][0]
+        rendered = pdf.render_html("<p>second</p>")
+        assert rendered.data.startswith(b"%PDF-")
+        waiting.join(10)  # the spare made the second document and exited; nothing else stops it
+        assert not waiting.is_alive()
+
+
+def test_open_arrays_allocate_what_sized_ones_would():
+    """The renderer's cffi handle allocates "T[N]" as the open array "T[]" of the same items (no type parsed
+    per length); anything else goes to cffi as it is."""
+    from weasyprint.text.ffi import ffi
+
+    from casework.pdf_engine import _OpenArrays
+
+    arrays = _OpenArrays(ffi)
+    values = [3, 1, 4, 1, 5]
+    sized, opened = ffi.new("hb_codepoint_t[5]", values), arrays.new("hb_codepoint_t[5]", values)
+    assert ffi.typeof(opened) == ffi.typeof("hb_codepoint_t[]") and list(opened) == list(sized)
+    assert ffi.sizeof(opened) == ffi.sizeof(sized)
+    assert list(arrays.new("char[4]")) == [b"\0"] * 4
+    assert list(arrays.new("hb_codepoint_t[3]", [7])) == [7, 0, 0]  # a shorter init: cffi's own zero fill
+    assert arrays.new("unsigned int *", 100)[0] == 100 and arrays.NULL == ffi.NULL
