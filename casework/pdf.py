@@ -236,11 +236,11 @@ def _renderer(key: tuple[int, int, int, str | None]):
     return spare
 
 
-def _after_document(key: tuple[int, int, int, str | None], process) -> None:
-    """Once a document is back: start the renderer of the next one, then reap this one (both in the
-    background: the answer waits for neither, and neither competes with the rendering)."""
+def _after_job(key: tuple[int, int, int, str | None], process, timeout: float) -> None:
+    """While a renderer works: fork the one for the next document (on the other processor: WeasyPrint uses one),
+    then reap this one when it ends. In the background: neither the job nor its answer waits for either."""
     _refill(key)
-    process.join(5)
+    process.join(timeout + 10)  # _run kills it when its time is up
 
 
 def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) -> Rendered:
@@ -261,6 +261,8 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
             parent.send_bytes(job_data)
         except OSError:
             raise RenderFailed("The document could not be printed (the printing process stopped).") from None
+        finally:
+            threading.Thread(target=_after_job, args=(key, process, timeout), daemon=True).start()
         if not parent.poll(timeout):
             raise RenderFailed(
                 f"This PDF took too long to make (more than {int(timeout)} seconds) and was stopped. "
@@ -277,7 +279,6 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
         if process.is_alive():
             process.kill()  # its answer is in (or it overran): nothing of it is needed any more
         parent.close()
-        threading.Thread(target=_after_document, args=(key, process), daemon=True).start()
     if status != "ok":
         raise RenderFailed(payload)
     requested, peak = stats
