@@ -64,6 +64,7 @@ class PdfBusy(RenderFailed):
 
 USER_BUSY = "Another PDF of yours is still being made; try again when it is done."
 SERVER_BUSY = "The server is making as many PDFs as it can at once; try again in a minute."
+TOO_LARGE = "The document is too large to print (it needs more memory than allowed)."
 
 
 @dataclass
@@ -144,9 +145,8 @@ def _child(conn, memory_bytes: int, niceness: int, database_url: str | None) -> 
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         session = _child_session(database_url)
-        # No cyclic collections: the process makes one document and exits, and reference counting frees nearly
-        # all WeasyPrint makes (a 30-page packet peaks at the same memory without them, 10% faster); the
-        # memory limit above still bounds whatever a collection would have found.
+        # No cyclic collections (10% of WeasyPrint's time): one document, then exit; reference counting frees
+        # nearly all it makes (a packet peaks at the same memory) and the memory limit bounds the rest.
         gc.disable()
         try:
             job_data = conn.recv_bytes()
@@ -162,14 +162,12 @@ def _child(conn, memory_bytes: int, niceness: int, database_url: str | None) -> 
             conn.send(("ok", len(pdf), (requested, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
             conn.send_bytes(pdf)  # the document as it is: no pickling of a large object
         except MemoryError:
-            conn.send(
-                ("error", "The document is too large to print (it needs more memory than allowed).", None)
-            )
+            conn.send(("error", TOO_LARGE, None))
         except BaseException as exc:  # noqa: BLE001 - anything at all must come back as a message
             conn.send(("error", f"The document could not be printed ({exc.__class__.__name__}).", None))
     finally:
         conn.close()
-        os._exit(0)  # no interpreter teardown: the parent is waiting for this process to end
+        os._exit(0)  # no interpreter teardown: nothing of this process is needed after its answer
 
 
 def _context():
@@ -181,8 +179,7 @@ def _context():
 
 
 def _same(obj):
-    """Unpickling a proxy gives the object it stood for."""
-    return obj
+    return obj  # unpickling a proxy gives the object it stood for
 
 
 class _JobPickler(pickle.Pickler):
@@ -229,9 +226,8 @@ def _refill(key: tuple[int, int, int, str | None]) -> None:
 
 
 def _renderer(key: tuple[int, int, int, str | None]):
-    """The renderer started ahead for `key` (warm: forked from the fork server, limits set, its database session
-    made, waiting for its one job), or a new one when there is none (the first document, or one made while
-    another is in progress)."""
+    """The renderer started ahead for `key` (forked from the fork server, limits set, its database session made,
+    waiting for its one job), or a new one (none is ready: the first document, or another one is in progress)."""
     with _spares_lock:
         spare = _spares.pop(key, None)
     if spare is None or not spare[0].is_alive():
@@ -242,10 +238,26 @@ def _renderer(key: tuple[int, int, int, str | None]):
 
 
 def _after_job(key: tuple[int, int, int, str | None], process, timeout: float) -> None:
-    """While a renderer works: fork the one for the next document (on the other processor: WeasyPrint uses one),
-    then reap this one when it ends. In the background: neither the job nor its answer waits for either."""
+    """In the background while a renderer works: fork the next document's (on the other processor: WeasyPrint
+    uses one), then reap this one when it ends. Neither the job nor its answer waits for either."""
     _refill(key)
     process.join(timeout + 10)  # _run kills it when its time is up
+
+
+def start_ahead(app) -> None:
+    """In a new web worker (gunicorn's post_fork): its fork server and a first renderer, started in the background
+    (at the worker's priority, as a first PDF would: a slower start would keep that PDF waiting longer)."""
+    with app.app_context():
+        config = current_app.config
+        url = db.engine.url.render_as_string(hide_password=False)
+        key = (
+            os.getpid(),
+            config.get("PDF_MEMORY_MB", 1536) * 1024 * 1024,
+            config.get("PDF_NICENESS", 10),
+            url,
+        )
+    if config.get("PDF_START_AHEAD", True):
+        threading.Thread(target=_refill, args=(key,), daemon=True).start()
 
 
 def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) -> Rendered:

@@ -395,3 +395,28 @@ def test_open_arrays_allocate_what_sized_ones_would():
     assert list(arrays.new("char[4]")) == [b"\0"] * 4
     assert list(arrays.new("hb_codepoint_t[3]", [7])) == [7, 0, 0]  # a shorter init: cffi's own zero fill
     assert arrays.new("unsigned int *", 100)[0] == 100 and arrays.NULL == ffi.NULL
+
+
+def test_a_worker_starts_its_renderer_ahead_and_its_first_pdf_takes_it(app, login_as, make_person):
+    """gunicorn's post_fork calls start_ahead: a renderer for the application's database waits before the first
+    PDF is asked for, and that PDF is made by it."""
+    from casework import pdf
+
+    with app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+    with pdf._spares_lock:
+        for key in [k for k in pdf._spares if k[0] == os.getpid() and k[3] == url]:
+            pdf._spares.pop(key)[1].close()
+    pdf.start_ahead(app)
+    deadline, spares = time.monotonic() + 20, []
+    while time.monotonic() < deadline and not spares:
+        spares = [
+            s for k, s in pdf._spares.items() if k[0] == os.getpid() and k[3] == url and s[0].is_alive()
+        ]
+        time.sleep(0.05)
+    assert spares
+    person = make_person()
+    response = login_as("staff").get(f"/people/{person.id}/summary.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    spares[0][0].join(10)
+    assert not spares[0][0].is_alive()  # it made that PDF and exited
