@@ -145,8 +145,8 @@ def _child(conn, memory_bytes: int, niceness: int, database_url: str | None) -> 
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         session = _child_session(database_url)
-        # No cyclic collections (10% of WeasyPrint's time): one document, then exit; reference counting frees
-        # nearly all it makes (a packet peaks at the same memory) and the memory limit bounds the rest.
+        # No cyclic collections (40 a summary, 8-10 ms; a packet 22 ms): one document, then exit; reference
+        # counting frees nearly all it makes (the same peak memory) and the memory limit bounds the rest.
         gc.disable()
         try:
             job_data = conn.recv_bytes()
