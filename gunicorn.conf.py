@@ -105,7 +105,7 @@ def on_starting(server) -> None:
 
 def post_fork(server, worker) -> None:
     """In each new worker, before it serves: forget the master's database connections (never shared between
-    processes; each worker's pool opens its own)."""
+    processes; each worker's pool opens its own), and start its PDF renderers ahead (PDF_START_AHEAD)."""
     app = _preloaded(server)
     if app is None:
         return
@@ -114,6 +114,9 @@ def post_fork(server, worker) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+    from casework.pdf import start_ahead
+
+    start_ahead(app)  # its PDF fork server and first renderer, in the background (casework/pdf.py)
 
 
 # What gunicorn's atoms read of the environ besides headers and environ atoms ("u" reads the Authorization).

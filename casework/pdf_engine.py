@@ -6,11 +6,44 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
 
+import weasyprint.pdf.fonts
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from casework.pdf import BASE_URL, STATIC_ROOT, STATIC_SCHEME
+
+_SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+class _OpenArrays:
+    """A cffi handle whose `new("T[N]", init)` allocates `new("T[]", ...)`: the same N items, the same values.
+
+    WeasyPrint writes the length into the type when it subsets fonts (`hb_codepoint_t[296]`), and cffi parses
+    every type it has not seen (2-4 ms each, with pycparser): each document meets a handful of new lengths.
+    The open array type is parsed once, in the fork server's warm-up, and every renderer finds it parsed."""
+
+    def __init__(self, ffi) -> None:
+        self._ffi = ffi
+
+    def new(self, cdecl, init=None):
+        """cffi's `new`, with a sized array type allocated as the open array of the same length."""
+        sized = _SIZED_ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if sized is not None:
+            length = int(sized.group(2))
+            if init is None:
+                return self._ffi.new(f"{sized.group(1)}[]", length)
+            if isinstance(init, list | tuple) and len(init) == length:
+                return self._ffi.new(f"{sized.group(1)}[]", init)
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name):
+        return getattr(self._ffi, name)
+
+
+if not isinstance(weasyprint.pdf.fonts.ffi, _OpenArrays):
+    weasyprint.pdf.fonts.ffi = _OpenArrays(weasyprint.pdf.fonts.ffi)
 
 
 class SafeURLFetcher(URLFetcher):

@@ -87,7 +87,9 @@ class _Plan:
         else:
             if len(columns) >= 126:  # SQLite's limit on a function's arguments (json_array) is 127
                 raise ValueError(f"{self.mapper.class_.__name__} has too many columns for one JSON array")
-            aggregated = sa.func.json_group_array(sa.func.json_array(*inner.c))
+            # The subquery's columns by name: `inner.c` would build a proxy of each column (a few ms a row set).
+            names = [f"c{i}" for i in range(len(columns))] + [POSITION]
+            aggregated = sa.func.json_group_array(sa.func.json_array(*(sa.column(name) for name in names)))
         self.aggregate = sa.select(aggregated).select_from(inner).scalar_subquery()
         self.processors = [
             type_.dialect_impl(dialect).result_processor(dialect, None) for type_ in self.types

@@ -355,3 +355,68 @@ def test_gunicorn_conf_keeps_query_strings_and_tokens_out_of_the_access_log():
     masked = namespace["_TOKEN"].sub("…", f"/p/free-them/confirm/{token}")
     assert token not in masked and masked == "/p/free-them/confirm/…"
     assert re.search(r"%\(U\)s", namespace["access_log_format"])
+
+
+def test_a_renderer_waits_ready_for_the_next_document(app):
+    """While a document is made the renderer of the next one is started (warm: limits set, session made) in the
+    background; the next document takes it, and it is gone once that document is back."""
+    from casework import pdf
+
+    with app.app_context():
+        pdf.render_html("<p>first</p>")
+        deadline = time.monotonic() + 20
+        spares: list = []
+        while time.monotonic() < deadline:
+            # render_html's renderers: of this process, without a database (key: pid, memory, niceness, URL)
+            spares = [spare for key, spare in pdf._spares.items() if key[0] == os.getpid() and key[3] is None]
+            if spares and spares[0][0].is_alive():
+                break
+            time.sleep(0.05)
+        assert spares and spares[0][0].is_alive()
+        waiting = spares[0][0]
+        rendered = pdf.render_html("<p>second</p>")
+        assert rendered.data.startswith(b"%PDF-")
+        waiting.join(10)  # the spare made the second document and exited; nothing else stops it
+        assert not waiting.is_alive()
+
+
+def test_open_arrays_allocate_what_sized_ones_would():
+    """The renderer's cffi handle allocates "T[N]" as the open array "T[]" of the same items (no type parsed
+    per length); anything else goes to cffi as it is."""
+    from weasyprint.text.ffi import ffi
+
+    from casework.pdf_engine import _OpenArrays
+
+    arrays = _OpenArrays(ffi)
+    values = [3, 1, 4, 1, 5]
+    sized, opened = ffi.new("hb_codepoint_t[5]", values), arrays.new("hb_codepoint_t[5]", values)
+    assert ffi.typeof(opened) == ffi.typeof("hb_codepoint_t[]") and list(opened) == list(sized)
+    assert ffi.sizeof(opened) == ffi.sizeof(sized)
+    assert list(arrays.new("char[4]")) == [b"\0"] * 4
+    assert list(arrays.new("hb_codepoint_t[3]", [7])) == [7, 0, 0]  # a shorter init: cffi's own zero fill
+    assert arrays.new("unsigned int *", 100)[0] == 100 and arrays.NULL == ffi.NULL
+
+
+def test_a_worker_starts_its_renderer_ahead_and_its_first_pdf_takes_it(app, login_as, make_person):
+    """gunicorn's post_fork calls start_ahead: a renderer for the application's database waits before the first
+    PDF is asked for, and that PDF is made by it."""
+    from casework import pdf
+
+    with app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+    with pdf._spares_lock:
+        for key in [k for k in pdf._spares if k[0] == os.getpid() and k[3] == url]:
+            pdf._spares.pop(key)[1].close()
+    pdf.start_ahead(app)
+    deadline, spares = time.monotonic() + 20, []
+    while time.monotonic() < deadline and not spares:
+        spares = [
+            s for k, s in pdf._spares.items() if k[0] == os.getpid() and k[3] == url and s[0].is_alive()
+        ]
+        time.sleep(0.05)
+    assert spares
+    person = make_person()
+    response = login_as("staff").get(f"/people/{person.id}/summary.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    spares[0][0].join(10)
+    assert not spares[0][0].is_alive()  # it made that PDF and exited
