@@ -420,3 +420,26 @@ def test_a_worker_starts_its_renderer_ahead_and_its_first_pdf_takes_it(app, logi
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     spares[0][0].join(10)
     assert not spares[0][0].is_alive()  # it made that PDF and exited
+
+
+def test_renderers_and_their_fork_server_run_below_the_web_worker_at_the_configured_niceness(app):
+    """The fork server loads and warms at the renderers' niceness (a worker starts it as it starts, and its
+    first pages must not wait behind it); a renderer forked from it runs at that niceness, not twice it."""
+    from casework import pdf
+
+    expected = max(app.config.get("PDF_NICENESS", 10), os.getpriority(os.PRIO_PROCESS, 0))
+    with app.app_context():
+        pdf.render_html("<p>first</p>")
+        deadline = time.monotonic() + 20
+        spares: list = []
+        while time.monotonic() < deadline and not spares:
+            spares = [s for k, s in pdf._spares.items() if k[0] == os.getpid() and k[3] is None]
+            spares = [s for s in spares if s[0].is_alive()]
+            time.sleep(0.05)
+        assert spares
+        renderer = spares[0][0].pid
+        time.sleep(0.5)  # a renderer sets its priority first thing: give it the moment
+        stat = Path(f"/proc/{renderer}/stat").read_text()
+        fork_server = int(stat.rsplit(")", 1)[1].split()[1])  # the renderer's parent
+        assert os.getpriority(os.PRIO_PROCESS, renderer) == expected
+        assert os.getpriority(os.PRIO_PROCESS, fork_server) == expected
