@@ -105,7 +105,8 @@ def on_starting(server) -> None:
 
 def post_fork(server, worker) -> None:
     """In each new worker, before it serves: forget the master's database connections (never shared between
-    processes; each worker's pool opens its own), and start its PDF renderers ahead (PDF_START_AHEAD)."""
+    processes; each worker's pool opens its own). (Its PDF renderers start on its first staff request:
+    casework/pdf_ahead.py.)"""
     app = _preloaded(server)
     if app is None:
         return
@@ -114,9 +115,6 @@ def post_fork(server, worker) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
-    from casework.pdf import start_ahead
-
-    start_ahead(app)  # its PDF fork server and first renderer, in the background (casework/pdf.py)
 
 
 # What gunicorn's atoms read of the environ besides headers and environ atoms ("u" reads the Authorization).

@@ -63,8 +63,8 @@ class Defaults:
     DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
     PDF_TIMEOUT_SECONDS = 60
     PDF_MEMORY_MB = 1536
-    # Under gunicorn, each worker starts its PDF fork server (about 100 MB) and a first renderer as it starts,
-    # not when its first PDF is asked for (seconds); off: started on that first PDF.
+    # Each worker starts its PDF fork server (about 100 MB) and a first renderer on its first request from a
+    # signed-in user, not when its first PDF is asked for (seconds); off: started on that first PDF.
     PDF_START_AHEAD = True
 
     # Petitions: signer data is encrypted with a key derived from SIGNATURE_KEY; None writes a random one to

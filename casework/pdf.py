@@ -215,7 +215,7 @@ def _start_renderer(memory_bytes: int, niceness: int, database_url: str | None):
     return process, parent
 
 
-def _refill(key: tuple[int, int, int, str | None]) -> None:
+def refill(key: tuple[int, int, int, str | None]) -> None:
     """Start the renderer the next document of this process will use (in the background)."""
     try:
         spare = _start_renderer(key[1], key[2], key[3])
@@ -243,24 +243,8 @@ def _renderer(key: tuple[int, int, int, str | None]):
 def _after_job(key: tuple[int, int, int, str | None], process, timeout: float) -> None:
     """In the background while a renderer works: fork the next document's (on the other processor: WeasyPrint
     uses one), then reap this one when it ends. Neither the job nor its answer waits for either."""
-    _refill(key)
+    refill(key)
     process.join(timeout + 10)  # _run kills it when its time is up
-
-
-def start_ahead(app) -> None:
-    """In a new web worker (gunicorn's post_fork): its fork server and a first renderer, started in the background
-    (at the worker's priority, as a first PDF would: a slower start would keep that PDF waiting longer)."""
-    with app.app_context():
-        config = current_app.config
-        url = db.engine.url.render_as_string(hide_password=False)
-        key = (
-            os.getpid(),
-            config.get("PDF_MEMORY_MB", 1536) * 1024 * 1024,
-            config.get("PDF_NICENESS", 10),
-            url,
-        )
-    if config.get("PDF_START_AHEAD", True):
-        threading.Thread(target=_refill, args=(key,), daemon=True).start()
 
 
 def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) -> Rendered:

@@ -10,8 +10,8 @@ import importlib
 import os
 import string
 
-# First, the renderers' priority: a web worker starts its fork server as it starts (PDF_START_AHEAD), and the
-# loading and warming below must not slow the worker's first pages. (Children keep it, or go lower.)
+# First, the renderers' priority: a web worker starts its fork server ahead of its first PDF (casework/pdf_ahead.py),
+# and the loading and warming below must not slow the pages it serves meanwhile. (Children keep it, or go lower.)
 os.setpriority(
     os.PRIO_PROCESS,
     0,

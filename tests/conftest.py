@@ -89,6 +89,7 @@ TEST_SETTINGS = {
     "ARGON2_TIME_COST": 1,  # cheap hashes keep the suite fast; production uses the library defaults
     "ARGON2_MEMORY_COST": 1024,
     "SQLITE_SYNCHRONOUS": "OFF",  # no fsync per test: a lost test database is worth nothing
+    "PDF_START_AHEAD": False,  # no renderer waiting in every test process (tests/test_pdf_limits.py starts one)
 }
 
 

@@ -397,26 +397,35 @@ def test_open_arrays_allocate_what_sized_ones_would():
     assert arrays.new("unsigned int *", 100)[0] == 100 and arrays.NULL == ffi.NULL
 
 
-def test_a_worker_starts_its_renderer_ahead_and_its_first_pdf_takes_it(app, login_as, make_person):
-    """gunicorn's post_fork calls start_ahead: a renderer for the application's database waits before the first
-    PDF is asked for, and that PDF is made by it."""
-    from casework import pdf
+def test_a_worker_starts_its_renderer_on_a_staff_request_and_its_first_pdf_takes_it(
+    app, browser, login_as, make_person, monkeypatch
+):
+    """A worker's first request from a signed-in user starts its renderer (a public or anonymous request does
+    not): one waits for the application's database before the first PDF is asked for, and makes that PDF."""
+    from casework import pdf, pdf_ahead
 
     with app.app_context():
         url = db.engine.url.render_as_string(hide_password=False)
     with pdf._spares_lock:
         for key in [k for k in pdf._spares if k[0] == os.getpid() and k[3] == url]:
             pdf._spares.pop(key)[1].close()
-    pdf.start_ahead(app)
+    monkeypatch.setitem(app.config, "PDF_START_AHEAD", True)
+    monkeypatch.setattr(pdf_ahead, "_started_in", None)
+
+    def waiting() -> list:
+        return [s for k, s in pdf._spares.items() if k[0] == os.getpid() and k[3] == url and s[0].is_alive()]
+
+    browser.get("/login")
+    assert pdf_ahead._started_in is None and not waiting()  # not signed in: nothing started
+    person = make_person()
+    staff = login_as("staff")
+    staff.get("/people")
     deadline, spares = time.monotonic() + 20, []
     while time.monotonic() < deadline and not spares:
-        spares = [
-            s for k, s in pdf._spares.items() if k[0] == os.getpid() and k[3] == url and s[0].is_alive()
-        ]
+        spares = waiting()
         time.sleep(0.05)
-    assert spares
-    person = make_person()
-    response = login_as("staff").get(f"/people/{person.id}/summary.pdf")
+    assert spares and pdf_ahead._started_in == os.getpid()
+    response = staff.get(f"/people/{person.id}/summary.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     spares[0][0].join(10)
     assert not spares[0][0].is_alive()  # it made that PDF and exited

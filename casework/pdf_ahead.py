@@ -1,0 +1,49 @@
+"""A worker's PDF renderers, started ahead of its first PDF.
+
+A worker's first PDF would otherwise wait seconds for its fork server (which loads WeasyPrint and warms its
+caches) and a first renderer. They are started on the worker's first request from a signed-in user: staff
+pages are where documents are printed, and a worker serving only the public petition pages never loads
+WeasyPrint. Not as the worker starts: a starting or recycled worker serves its first pages without that load
+(seconds of processor, below the workers' priority: casework.pdf_warm). `PDF_START_AHEAD` turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from flask import Flask, request
+from flask_login import current_user
+
+from casework import pdf
+from casework.extensions import db
+from casework.i18n import PUBLIC_BLUEPRINT
+
+_started_in: int | None = None  # the process whose renderers were started (a forked worker starts its own)
+_lock = threading.Lock()
+
+
+def start_ahead(app: Flask) -> None:
+    """This process's PDF fork server and first renderer for the application's database, started in the
+    background, once per process."""
+    global _started_in
+    with _lock:
+        if _started_in == os.getpid():
+            return
+        _started_in = os.getpid()
+    with app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+    config = app.config
+    key = (os.getpid(), config.get("PDF_MEMORY_MB", 1536) * 1024 * 1024, config.get("PDF_NICENESS", 10), url)
+    threading.Thread(target=pdf.refill, args=(key,), daemon=True).start()
+
+
+def init_app(app: Flask) -> None:
+    """Start the renderers on the first request of a signed-in user (when PDF_START_AHEAD)."""
+
+    @app.before_request
+    def _start_renderers_for_staff() -> None:
+        if _started_in == os.getpid() or not app.config.get("PDF_START_AHEAD", True):
+            return
+        if request.blueprint != PUBLIC_BLUEPRINT and current_user.is_authenticated:
+            start_ahead(app)
