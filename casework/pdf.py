@@ -141,7 +141,7 @@ def _child(conn, memory_bytes: int, niceness: int, database_url: str | None) -> 
     """A renderer: limits first, then its database session, then wait for one job, render it, answer, and exit
     (one document per process: nothing of one document stays in a process that makes another)."""
     try:
-        # Below the web workers (pages and /healthz get the processor first), whatever the fork server's.
+        # Below the web workers (pages and /healthz get the processor first): set, not added to the parent's.
         os.setpriority(os.PRIO_PROCESS, 0, max(niceness, os.getpriority(os.PRIO_PROCESS, 0)))
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -199,7 +199,6 @@ def _dumps(job: _Job) -> bytes:
     return out.getvalue()
 
 
-FORK_SERVER_NICENESS = "PDF_FORK_SERVER_NICENESS"  # the environment variable casework.pdf_warm reads
 # (process id, memory, niceness, database URL) -> (process, connection)
 _spares: dict[tuple[int, int, int, str | None], tuple] = {}
 _spares_lock = threading.Lock()
@@ -207,7 +206,6 @@ _spares_lock = threading.Lock()
 
 def _start_renderer(memory_bytes: int, niceness: int, database_url: str | None):
     ctx = _context()
-    os.environ.setdefault(FORK_SERVER_NICENESS, str(niceness))  # read by the fork server as it starts
     parent, child = ctx.Pipe(duplex=True)
     process = ctx.Process(target=_child, args=(child, memory_bytes, niceness, database_url), daemon=True)
     process.start()

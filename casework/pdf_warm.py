@@ -3,20 +3,10 @@ WeasyPrint's font, glyph and stylesheet caches are warm in every child forked fr
 spends most of its time filling them), with the models imported for the contexts children unpickle, every
 module an application template filter comes from (a child unpickles the filters by name), the catalogs
 read, SQLAlchemy's engine and session machinery set up once and the PDF templates compiled."""
-# ruff: noqa: E402 - the priority is set before the heavy imports
 
 import gc
 import importlib
-import os
 import string
-
-# First, the renderers' priority: a web worker starts its fork server ahead of its first PDF (casework/pdf_ahead.py),
-# and the loading and warming below must not slow the pages it serves meanwhile. (Children keep it, or go lower.)
-os.setpriority(
-    os.PRIO_PROCESS,
-    0,
-    max(int(os.environ.get("PDF_FORK_SERVER_NICENESS", "10")), os.getpriority(os.PRIO_PROCESS, 0)),
-)
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, configure_mappers
