@@ -213,6 +213,12 @@ def _start_renderer(memory_bytes: int, niceness: int, database_url: str | None):
     return process, parent
 
 
+def renderer_key(config, memory_mb: int, database_url: str | None) -> tuple[int, int, int, str | None]:
+    """Which waiting renderer a document may take: a forked web worker never takes its parent's, and a
+    renderer serves one memory limit, niceness and database only."""
+    return (os.getpid(), memory_mb * 1024 * 1024, config.get("PDF_NICENESS", 10), database_url)
+
+
 def refill(key: tuple[int, int, int, str | None]) -> None:
     """Start the renderer the next document of this process will use (in the background)."""
     try:
@@ -254,8 +260,7 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
         job_data = _dumps(job)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         raise RenderFailed(f"The document could not be printed ({exc.__class__.__name__}).") from None
-    # A forked web worker never takes its parent's renderer; a renderer serves one database only.
-    key = (os.getpid(), memory_mb * 1024 * 1024, config.get("PDF_NICENESS", 10), job.database_url)
+    key = renderer_key(config, memory_mb, job.database_url)
     process, parent = _renderer(key)
     started = time.monotonic()
     try:

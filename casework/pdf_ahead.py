@@ -4,7 +4,7 @@ A worker's first PDF would otherwise wait seconds for its fork server (which loa
 caches) and a first renderer. They are started on the worker's first request from a signed-in user: staff
 pages are where documents are printed, and a worker serving only the public petition pages never loads
 WeasyPrint. Not as the worker starts: a starting or recycled worker serves its first pages without that load
-(seconds of processor, below the workers' priority: casework.pdf_warm). `PDF_START_AHEAD` turns it off.
+(seconds of processor: casework.pdf_warm). `PDF_START_AHEAD` turns it off.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ def start_ahead(app: Flask) -> None:
         _started_in = os.getpid()
     with app.app_context():
         url = db.engine.url.render_as_string(hide_password=False)
-    config = app.config
-    key = (os.getpid(), config.get("PDF_MEMORY_MB", 1536) * 1024 * 1024, config.get("PDF_NICENESS", 10), url)
+    key = pdf.renderer_key(app.config, app.config.get("PDF_MEMORY_MB", 1536), url)
     threading.Thread(target=pdf.refill, args=(key,), daemon=True).start()
 
 

@@ -112,8 +112,7 @@ def page_of_people(
     user: User, filters: dict, *, after: int | None = None, before: int | None = None, size: int = 50
 ) -> Page[sa.Row]:
     """A page of the list, as rows of LIST_COLUMNS, `a_number` (None where this user may not see it) and
-    `a_number_visible`;
-    `after`/`before` are ids of the rows that bound it (keyset paging)."""
+    `a_number_visible`; `after`/`before` are ids of the rows that bound it (keyset paging)."""
     columns, descending = SORTS.get(filters.get("sort") or "name", SORTS["name"])
     base = filtered(user, filters)
     # Counted up to COUNT_CAP + 1 rows only: past the cap the page says "1,000+", so a load costs the same
