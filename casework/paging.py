@@ -59,13 +59,17 @@ def keyset_page(
     total: int,
     filters: dict | None = None,
     as_rows: bool = False,
+    keyed_by: Sequence[Any] | None = None,
 ) -> Page:
     """The page of `query` after (or before) the row with id `after` (`before`) in `ordering`.
 
     `anchor_query` selects rows of the same visible set (the anchor's sort key is read through it), and
     `total` is the count the caller computed for the whole filtered list. The page holds the mapped objects
-    `query` selects, or with `as_rows` its rows of columns (one of them named `id`)."""
+    `query` selects, or with `as_rows` its rows of columns (one of them named `id`). `keyed_by`: where
+    `query` selects from a subquery, its columns that carry `ordering`'s (the anchor is still read through
+    `anchor_query`)."""
     columns = list(ordering.columns)
+    keys = list(keyed_by) if keyed_by is not None else columns
     anchor_id = after or before
     backwards = before is not None and after is None
     if anchor_id:
@@ -75,12 +79,12 @@ def keyset_page(
         if anchor is None:
             anchor_id, backwards = None, False
         else:
-            key = sa.tuple_(*columns)
+            key = sa.tuple_(*keys)
             value = sa.tuple_(*[sa.literal(v, type_=c.type) for v, c in zip(anchor, columns, strict=True)])
             forward_is_greater = not ordering.descending
             query = query.where(key > value if forward_is_greater != backwards else key < value)
     reverse = ordering.descending != backwards
-    order = [c.desc() if reverse else c.asc() for c in columns]
+    order = [c.desc() if reverse else c.asc() for c in keys]
     found = db.session.execute(query.order_by(*order).limit(size + 1))
     rows = list(found if as_rows else found.scalars())
     more = len(rows) > size

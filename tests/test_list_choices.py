@@ -2,9 +2,12 @@
 at once, whichever way it was written (the application, plain SQL as purge and imports use, another
 process)."""
 
+import re
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import template_rendered
 
 from casework.models import Person, User
 from tests.conftest import statements_sent
@@ -72,3 +75,61 @@ def test_organizations_keep_their_own_choices(app, login_as, make_person, make_o
     make_person(org=other_org, citizenship="Vietnam")
     assert option("Vietnam") not in page(ours)
     assert option("Vietnam") in page(theirs)
+
+
+@contextmanager
+def fields_made(app):
+    """The times the filter form's fields were made from the template meanwhile."""
+    made = []
+
+    def rendered(sender, template, context, **extra):
+        if template.name == "people/_filter_fields.html":
+            made.append(template.name)
+
+    template_rendered.connect(rendered, app)
+    try:
+        yield made
+    finally:
+        template_rendered.disconnect(rendered, app)
+
+
+def selected(html: str, name: str) -> list[str]:
+    select = html.split(f'name="{name}"')[1].split("</select>")[0]
+    return re.findall(r'<option selected value="([^"]*)"', select)
+
+
+def test_the_filter_fields_are_made_once_per_filters_and_choices(app, db, login_as, make_person):
+    staff = login_as("staff")
+    person = make_person(citizenship="Laos", custody_status="detained")
+    with fields_made(app) as made:
+        page(staff)
+        page(staff)
+    assert len(made) == 1, "kept after the first page"
+    with fields_made(app) as made:
+        staff.post("/people", {"custody": "detained", "sort": "name"})
+        html = page(staff)
+        assert selected(html, "custody") == ["detained"] and len(made) == 1
+        staff.post("/people", {"clear": "1"})
+        html = page(staff)
+        assert selected(html, "custody") == [] and len(made) == 1, "the unfiltered fields were kept"
+    db.execute(sa.update(Person).where(Person.id == person.id).values(citizenship="Vietnam"))
+    with fields_made(app) as made:
+        html = page(staff)
+    assert len(made) == 1 and option("Vietnam") in html and option("Laos") not in html
+
+
+def test_kept_fields_follow_who_may_filter_by_assignee(app, login_as, make_person):
+    make_person(citizenship="Laos")
+    staff, volunteer = login_as("staff"), login_as("volunteer")
+    assert 'name="assigned"' in page(staff)
+    assert 'name="assigned"' not in page(volunteer)
+    assert 'name="assigned"' in page(staff)
+
+
+def test_a_filter_posted_with_an_error_is_shown_as_posted(app, login_as):
+    staff = login_as("staff")
+    page(staff)
+    response = staff.post("/people", {"q": "x" * 201, "detained_from": "not a day", "sort": "name"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'aria-invalid="true"' in html and "x" * 201 in html
+    assert 'aria-invalid="true"' not in page(staff), "errors are never kept"

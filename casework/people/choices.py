@@ -5,14 +5,20 @@ organization, so each server process keeps one copy per organization with the st
 (`ListChoicesStamp`, changed by database triggers on every write that can change a choice). A page reads
 the stamp (one indexed row) and recomputes only when it moved: a change shows at once, in every process.
 The stamp is read before the choices, so a copy is never older than the stamp it is kept with.
+
+What is made from the choices alone (the filter form's fields, for given filters and language) is kept
+beside them (`kept_fragment`) and goes with them when the stamp moves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import Markup
 
 from casework import access
 from casework.extensions import db
@@ -20,6 +26,8 @@ from casework.models import ListChoicesStamp, User
 from casework.people import queries, search
 
 MAX_ORGANIZATIONS = 512  # copies kept per process; the oldest goes first
+MAX_FRAGMENTS = 256  # pieces of HTML kept per organization; the oldest goes first
+_changing = threading.Lock()  # a worker's threads share the copies: one of them changes them at a time
 
 
 @dataclass(frozen=True)
@@ -37,19 +45,50 @@ def _compute(user: User) -> Choices:
     return Choices(found["citizenship"], found["community"], colleagues)
 
 
+@dataclass
+class _Kept:
+    stamp: int | None
+    choices: Choices
+    fragments: dict[Hashable, Markup] = field(default_factory=dict)
+
+
+def _kept(user: User) -> _Kept | None:
+    """This organization's copy, read again when its stamp moved; None for a user who does not see exactly
+    their organization's live cases."""
+    org_id = access.whole_org_scope(user)
+    if org_id is None:
+        return None
+    stamp = db.session.scalar(sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id))
+    cache: dict[int, _Kept] = current_app.extensions.setdefault("list_choices", {})
+    kept = cache.get(org_id)
+    if kept is not None and kept.stamp == stamp:
+        return kept
+    kept = _Kept(stamp, _compute(user))
+    with _changing:
+        cache.pop(org_id, None)
+        if len(cache) >= MAX_ORGANIZATIONS:
+            cache.pop(next(iter(cache)), None)
+        cache[org_id] = kept
+    return kept
+
+
 def filter_choices(user: User) -> Choices:
     """The choices for this user's filter form: from the cache while the organization's stamp stands."""
-    org_id = access.whole_org_scope(user)
-    if org_id is None:  # a narrower or wider view (assigned cases, shares): computed for the user
-        return _compute(user)
-    stamp = db.session.scalar(sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id))
-    cache: dict[int, tuple[int | None, Choices]] = current_app.extensions.setdefault("list_choices", {})
-    kept = cache.get(org_id)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
-    choices = _compute(user)
-    cache.pop(org_id, None)
-    if len(cache) >= MAX_ORGANIZATIONS:
-        cache.pop(next(iter(cache)), None)
-    cache[org_id] = (stamp, choices)
-    return choices
+    kept = _kept(user)
+    return kept.choices if kept is not None else _compute(user)
+
+
+def kept_fragment(user: User, key: Hashable, make: Callable[[Choices], Markup]) -> Markup:
+    """HTML made by `make` from this user's choices and nothing else but `key`, kept with the choices while
+    the stamp stands (made afresh each time for a user whose choices are their own)."""
+    kept = _kept(user)
+    if kept is None:
+        return make(_compute(user))
+    fragment = kept.fragments.get(key)
+    if fragment is None:
+        fragment = make(kept.choices)
+        with _changing:
+            if len(kept.fragments) >= MAX_FRAGMENTS:
+                kept.fragments.pop(next(iter(kept.fragments)), None)
+            kept.fragments[key] = fragment
+    return fragment

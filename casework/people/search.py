@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -113,7 +114,17 @@ def page_of_people(
 ) -> Page[sa.Row]:
     """A page of the list, as rows of LIST_COLUMNS, `a_number` (None where this user may not see it) and
     `a_number_visible`; `after`/`before` are ids of the rows that bound it (keyset paging)."""
-    columns, descending = SORTS.get(filters.get("sort") or "name", SORTS["name"])
+    ordering = Ordering(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
+    shown = (
+        *LIST_COLUMNS,
+        access.a_number_shown(user),
+        access.a_number_visible(user).label("a_number_visible"),
+    )
+    paging = Paging(access.visible_people(user), after, before, size)
+    if _searches_names(user, filters):
+        page = _page_of_few_matches(user, filters, ordering, shown, paging)
+        if page is not None:
+            return page
     base = filtered(user, filters)
     # Counted up to COUNT_CAP + 1 rows only: past the cap the page says "1,000+", so a load costs the same
     # with ten thousand people or a million.
@@ -122,22 +133,53 @@ def page_of_people(
     if total > COUNT_CAP:
         base = filtered(user, filters, many=True)
     page = keyset_page(
-        base.with_only_columns(
-            *LIST_COLUMNS,
-            access.a_number_shown(user),
-            access.a_number_visible(user).label("a_number_visible"),
-        ),
+        base.with_only_columns(*shown),
         id_column=Person.id,
-        ordering=Ordering(columns, descending),
-        anchor_query=access.visible_people(user),
-        after=after,
-        before=before,
-        size=size,
+        ordering=ordering,
         total=min(total, COUNT_CAP),
         filters=filters,
         as_rows=True,
+        **paging._asdict(),
     )
     page.at_least = total > COUNT_CAP
+    return page
+
+
+def _searches_names(user: User, filters: dict) -> bool:
+    q = (filters.get("q") or "").strip()
+    return bool(q) and not (normalize_a_number(q) and access.can(user, "see_a_number"))
+
+
+class Paging(NamedTuple):
+    """Where a page of the list starts, and its length (see paging.keyset_page)."""
+
+    anchor_query: sa.Select
+    after: int | None
+    before: int | None
+    size: int
+
+
+def _page_of_few_matches(user: User, filters: dict, ordering: Ordering, shown: tuple, paging: Paging):
+    """A name search's page and count in one statement, the names matched once: up to COUNT_CAP + 1
+    matches are read (in no order), counted, and the page sorted among them. None when they are more than
+    COUNT_CAP (the page must then come from every match) or when the page is empty (nothing to count on)."""
+    shown_keys = {column.key for column in LIST_COLUMNS}
+    sort_columns = [column for column in ordering.columns if column.key not in shown_keys]
+    matches = filtered(user, filters).with_only_columns(*shown, *sort_columns).limit(COUNT_CAP + 1).subquery()
+    counted = sa.select(matches, sa.func.count().over().label("matches_total")).subquery("counted")
+    page = keyset_page(
+        sa.select(counted),
+        id_column=Person.id,
+        ordering=ordering,
+        keyed_by=[counted.c[column.key] for column in ordering.columns],
+        total=0,
+        filters=filters,
+        as_rows=True,
+        **paging._asdict(),
+    )
+    if not page.rows or page.rows[0].matches_total > COUNT_CAP:
+        return None
+    page.total = page.rows[0].matches_total
     return page
 
 
