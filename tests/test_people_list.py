@@ -209,3 +209,23 @@ def test_a_name_search_past_the_cap_sorts_every_match(app, login_as, make_person
         assert names(_next(staff, first)) == ["Keo 3", "Keo 4", "Keo 5"]
     finally:
         app.config["PEOPLE_PAGE_SIZE"] = 50
+
+
+def test_every_value_of_a_row_is_escaped(login_as, make_person, make_user):
+    hostile = '<script>alert(1)</script>"'
+    helper = make_user("volunteer", name="<b>Helper</b>")
+    make_person(
+        legal_name=f"Keo {hostile}",
+        preferred_name=f"Dara {hostile}",
+        native_name=hostile,
+        citizenship=hostile,
+        community=hostile,
+        city=hostile,
+        state="CA",
+        assigned=(helper,),
+    )
+    html = text_of(login_as("staff").get("/people"))
+    assert "<script>" not in html and "<b>Helper</b>" not in html
+    rows = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("&lt;script&gt;alert(1)&lt;/script&gt;&#34;") == 6  # each of the six values
+    assert "&lt;b&gt;Helper&lt;/b&gt;" in html
