@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
 from casework.errors import WriteInReadOnlyRequest
@@ -59,6 +59,17 @@ def run_request(view: Callable[[], R]) -> R:
         g._read_only_view = False
     _commit()
     return result
+
+
+def self_committing_connection() -> Connection:
+    """The request's connection for a request whose one write is a single statement, atomic on its own: on
+    PostgreSQL, while the unit of work has not begun, every statement on it commits as it runs (no BEGIN and
+    COMMIT round trips, and the row locks it takes end with the statement, not after the page is rendered);
+    otherwise (SQLite, or a unit of work under way) the request's connection, committed as usual."""
+    session = db.session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return session.connection()
+    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def rollback() -> None:
