@@ -62,12 +62,17 @@ def run_request(view: Callable[[], R]) -> R:
 
 
 def self_committing_connection() -> Connection:
-    """The request's connection for a request whose one write is a single statement, atomic on its own: on
-    PostgreSQL, while the unit of work has not begun, every statement on it commits as it runs (no BEGIN and
-    COMMIT round trips, and the row locks it takes end with the statement, not after the page is rendered);
-    otherwise (SQLite, or a unit of work under way) the request's connection, committed as usual."""
+    """The connection for a request whose one write is a single statement: on PostgreSQL it commits as it runs."""
+    # No BEGIN and COMMIT round trips, and the row locks the statement takes end with it, not after the page is
+    # rendered (a petition's confirmation: every other confirmation waits for that row). Only while the unit
+    # of work has not begun, and in a request; whatever runs after it on this connection commits as it runs
+    # too, so the request must write nothing else. SQLite, or a unit of work under way: the usual connection.
     session = db.session()
-    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+    if (
+        not has_request_context()
+        or session.in_transaction()
+        or session.get_bind().dialect.name != "postgresql"
+    ):
         return session.connection()
     return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
