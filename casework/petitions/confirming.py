@@ -92,7 +92,8 @@ def confirm_at(
 
     No lock is taken beforehand: the signature's UPDATE lets one request through (a second click on the link
     waits for it, then finds nothing pending), and the count is added to whatever the petition's row holds
-    then, whose row lock is held from that UPDATE until the request commits."""
+    then, whose row lock is held from that UPDATE until it commits (in a request on PostgreSQL, as the statement
+    ends; otherwise with the unit of work)."""
     valid_token = bool(token) and len(token) <= 100
     connection = unit_of_work.self_committing_connection()
     values = {"digest": crypto.token_hash(token) if valid_token else "", "now": utcnow()}
