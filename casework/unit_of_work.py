@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
 from casework.errors import WriteInReadOnlyRequest
@@ -59,6 +59,22 @@ def run_request(view: Callable[[], R]) -> R:
         g._read_only_view = False
     _commit()
     return result
+
+
+def self_committing_connection() -> Connection:
+    """The connection for a request whose one write is a single statement: on PostgreSQL it commits as it runs."""
+    # No BEGIN and COMMIT round trips, and the row locks the statement takes end with it, not after the page is
+    # rendered (a petition's confirmation: every other confirmation waits for that row). Only while the unit
+    # of work has not begun, and in a request; whatever runs after it on this connection commits as it runs
+    # too, so the request must write nothing else. SQLite, or a unit of work under way: the usual connection.
+    session = db.session()
+    if (
+        not has_request_context()
+        or session.in_transaction()
+        or session.get_bind().dialect.name != "postgresql"
+    ):
+        return session.connection()
+    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def rollback() -> None:

@@ -1,8 +1,9 @@
 """What one signature costs in round trips: on PostgreSQL, signing is two SQL statements (the petition's lookup
 taking the mailbox's lock; the INSERT that also queues the e-mail) and one Redis round trip; confirming is one
 statement (the UPDATE that finds the open petition by its address, validates the signature, moves the count
-and returns what the page shows) and no Redis. BEGIN and COMMIT come on top. SQLite, without UPDATE or INSERT
-inside WITH, runs the same steps one statement each, after the petition's lookup."""
+and returns what the page shows) and no Redis. BEGIN and COMMIT come on top of signing; a confirmation commits as
+its statement runs, without them. SQLite, without UPDATE or INSERT inside WITH, runs the same steps one
+statement each, after the petition's lookup."""
 
 from __future__ import annotations
 
@@ -126,3 +127,49 @@ def test_redis_without_the_script_gets_it_loaded_and_counts_once(
     # the third signature from this address is over "2 per hour": the second was counted once, not twice
     assert sign(client, name="Sok Chan", email="sok@example.org", ip="10.2.0.1").status_code == 303
     assert sorted(db.scalars(sa.select(Signature.state))) == ["over_limit", "pending", "pending"]
+
+
+def test_a_confirmation_holds_the_petitions_row_lock_for_its_statement_only(app, login_as, make_person, db):
+    """On PostgreSQL the confirmation commits as its statement ends: while its page renders, another
+    confirmation can already take the petition's row (no BEGIN or COMMIT round trip around it). The pooled
+    connection goes back to transactions afterwards. SQLite: the unit of work commits after the page."""
+    from flask import render_template
+
+    import casework.petitions.public as public
+
+    _staff, _person, petition = make_published(login_as, make_person, db)
+    client = app.test_client()
+    assert sign(client, name="Dara Keo", email="dara@example.org").status_code == 303
+    [link] = confirmation_links(app, db)
+    with app.app_context():
+        engine = sqlalchemy_db.engine
+    seen: dict[str, object] = {}
+
+    def rendering(template, **context):
+        if template == "public/confirm.html" and TEST_DB == "postgresql":
+            with engine.connect() as other:
+                other.execute(sa.text("SET lock_timeout = '1s'"))
+                seen["free"] = other.execute(
+                    sa.text("SELECT signature_count FROM petition WHERE id = :id FOR UPDATE NOWAIT"),
+                    {"id": petition.id},
+                ).scalar_one()
+                other.rollback()
+        return render_template(template, **context)
+
+    modes: list[bool] = []
+
+    def checked_in(dbapi_connection, record):
+        modes.append(bool(getattr(dbapi_connection, "autocommit", False)))
+
+    sa.event.listen(engine.pool, "checkin", checked_in)
+    try:
+        public.render_template, original = rendering, public.render_template  # type: ignore[assignment]
+        response = client.post(link)
+    finally:
+        public.render_template = original  # type: ignore[assignment]
+        sa.event.remove(engine.pool, "checkin", checked_in)
+    assert response.status_code == 200 and "Thank you: your signature counts" in response.text
+    assert modes and not any(modes)  # back in the pool, the connection begins transactions again
+    if TEST_DB == "postgresql":
+        assert seen["free"] == 1  # the row was free, and held the count the page shows
+    assert db.get(Petition, petition.id).signature_count == 1

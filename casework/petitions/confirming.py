@@ -4,7 +4,10 @@ On PostgreSQL a confirmation is one statement: `UPDATE signature SET state='vali
 state='pending'` on the open hosted petition at the link's address with, in the same statement,
 `signature_count = signature_count + 1` on the petition only when that changed a row (fifty clicks on the same
 link add one), returning the petition's public columns for the page; the petition is read apart only when
-nothing was validated (a used or expired link, a closed petition). SQLite, without UPDATE inside WITH: the
+nothing was validated (a used or expired link, a closed petition). In a request that statement commits as it
+runs (`unit_of_work.self_committing_connection`): the petition's row lock, which every confirmation of the
+petition waits for, is held for the statement alone, not across a COMMIT round trip after the page is
+rendered, and no BEGIN precedes it. SQLite, without UPDATE inside WITH: the
 lookup, then the two UPDATEs. Like `signing`, this reads and writes petition models only; nothing here commits.
 """
 
@@ -15,10 +18,11 @@ from typing import cast
 
 import sqlalchemy as sa
 
+from casework import unit_of_work
 from casework.models import Petition, PetitionKind, PetitionStatus, Signature, SignatureState
 from casework.models.base import utcnow
 from casework.petitions import crypto
-from casework.petitions.signing import PUBLIC_COLUMNS, PublicPetition, find_public, session_connection
+from casework.petitions.signing import PUBLIC_COLUMNS, PublicPetition, find_public
 
 _signature = cast(sa.Table, Signature.__table__)
 _petition = cast(sa.Table, Petition.__table__)
@@ -88,9 +92,10 @@ def confirm_at(
 
     No lock is taken beforehand: the signature's UPDATE lets one request through (a second click on the link
     waits for it, then finds nothing pending), and the count is added to whatever the petition's row holds
-    then, whose row lock is held from that UPDATE until the request commits."""
+    then, whose row lock is held from that UPDATE until it commits (in a request on PostgreSQL, as the statement
+    ends; otherwise with the unit of work)."""
     valid_token = bool(token) and len(token) <= 100
-    connection = session_connection()
+    connection = unit_of_work.self_committing_connection()
     values = {"digest": crypto.token_hash(token) if valid_token else "", "now": utcnow()}
     if connection.dialect.name == "postgresql":
         if valid_token and slug and len(slug) <= 80:
