@@ -15,7 +15,7 @@ from typing import cast
 import sqlalchemy as sa
 
 from casework import access
-from casework.deadlines.clock_bounds import clock_candidates
+from casework.deadlines.clock_bounds import clock_rows
 from casework.deadlines.items import DueItem, DueKind, DueList
 from casework.extensions import db
 from casework.models import (
@@ -35,21 +35,10 @@ from casework.models import (
     TravelDocumentOutcome,
     User,
 )
-from casework.models.custody import CLOCK_STAGES, custody_clock
+from casework.models.custody import custody_clock
 from casework.models.removal import APPEAL_WINDOW_DAYS
 
 COUNT_CAP = 1000  # rows counted on each side, and for each dashboard total; past it a total reads "1,000+"
-
-
-# What the custody clock reads of a removal case: plain columns, not an ORM object per detained person.
-CLOCK_COLUMNS = (
-    RemovalCase.id,
-    RemovalCase.stage,
-    RemovalCase.order_date,
-    RemovalCase.stay_status,
-    RemovalCase.stay_granted_on,
-    RemovalCase.stay_ended_on,
-)
 
 
 def _people_columns():
@@ -77,19 +66,9 @@ class _Source:
     query: sa.Select
     date: sa.ColumnElement | None  # None: the date is computed in Python (custody clock)
     to_item: Callable
-
-
-def _from_the_detained(user: User) -> sa.ColumnElement[bool]:
-    """A condition that makes the database start the custody clocks' query from the detained, who are few.
-
-    A user who sees exactly their organization's live cases is served by ix_person_org_detained (the org,
-    detained, then the clock's start bounded by custody_since); anyone else's visibility is no such prefix,
-    so the detained are named first (by the index on custody_status)."""
-    if access.whole_org_scope(user) is not None:
-        return sa.true()
-    return RemovalCase.person_id.in_(
-        sa.select(Person.id).where(Person.custody_status == CustodyStatus.DETAINED)
-    )
+    # The query's rows under any of these conditions, read as one UNION ALL (each row once): a condition per
+    # index range where the whole would be no range at all (`_computed_rows`). Empty: the query as it is.
+    split: tuple[sa.ColumnElement[bool], ...] = ()
 
 
 def _sources(
@@ -101,7 +80,7 @@ def _sources(
     on_my_team = sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == user.id)
     sources: list[_Source] = []
 
-    def add(kind, query, date_column, to_item, mine_filter=on_my_team):
+    def add(kind, query, date_column, to_item, mine_filter=on_my_team, split=()):
         """One source of due items, unless the filters leave its kind out."""
         if kinds is not None and kind not in kinds:
             return
@@ -109,7 +88,7 @@ def _sources(
             query = query.where(mine_filter)
         if until is not None and date_column is not None and not by_sides:
             query = query.where(date_column <= until)
-        sources.append(_Source(kind, query, date_column, to_item))
+        sources.append(_Source(kind, query, date_column, to_item, split))
 
     def check_in(row):
         """A scheduled check-in, with a reminder to record the outcome once it has passed."""
@@ -236,20 +215,8 @@ def _sources(
             f"clock-{row.id}-{mark.day}",
         )
 
-    add(
-        DueKind.CUSTODY_CLOCK,
-        sa.select(*CLOCK_COLUMNS, Person.id.label("person_id"), Person.legal_name, Person.custody_since)
-        .join(Person, Person.id == RemovalCase.person_id)
-        .where(
-            visible,
-            Person.custody_status == CustodyStatus.DETAINED,
-            _from_the_detained(user),
-            RemovalCase.stage.in_(CLOCK_STAGES),
-            *clock_candidates(today),
-        ),
-        None,
-        clock_item,
-    )
+    clocks, candidate_cases = clock_rows(user, visible, today)
+    add(DueKind.CUSTODY_CLOCK, clocks, None, clock_item, split=candidate_cases)
 
     add(
         DueKind.TASK,
@@ -293,6 +260,15 @@ def _sources(
     return sources
 
 
+def _computed_rows(source: _Source) -> list:
+    """The rows of a source whose dates are computed in Python: its query, or the UNION ALL of its split
+    (a row met by two of its conditions is kept once, by its id)."""
+    if not source.split:
+        return list(db.session.execute(source.query))
+    rows = db.session.execute(sa.union_all(*(source.query.where(case) for case in source.split)))
+    return list({row.id: row for row in rows}.values())
+
+
 def _order(items: list[DueItem], today: date) -> list[DueItem]:
     return sorted(items, key=lambda i: (not i.overdue(today), i.day, i.person_name, i.uid))
 
@@ -309,7 +285,8 @@ def gather(
     today = today or date.today()
     items = []
     for source in _sources(user, today, until, mine, kinds):
-        items += [item for item in map(source.to_item, db.session.execute(source.query)) if item is not None]
+        rows = _computed_rows(source) if source.date is None else db.session.execute(source.query)
+        items += [item for item in map(source.to_item, rows) if item is not None]
     return _order(items, today)
 
 
@@ -353,7 +330,7 @@ def gather_limited(
     overdue_total = upcoming_total = 0
     sources = _sources(user, today, until, mine, kinds, by_sides=True)
     for source in (s for s in sources if s.date is None):  # computed dates: few (the detained, recent orders)
-        found = [i for i in map(source.to_item, db.session.execute(source.query)) if i is not None]
+        found = [i for i in map(source.to_item, _computed_rows(source)) if i is not None]
         overdue = [i for i in found if i.overdue(today)]
         overdue_total += len(overdue)
         upcoming_total += len(found) - len(overdue)

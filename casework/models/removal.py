@@ -115,10 +115,18 @@ class RemovalCase(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     # What's due reads hearings by day and appeal deadlines by stage and order date from these alone (each
-    # row then costs an index entry, not a table row).
+    # row then costs an index entry, not a table row); the custody clocks a granted stay holds, whatever their
+    # dates, from the few cases that have one (clock_bounds.py).
     __table_args__ = (
         sa.Index("ix_removal_case_hearing_person", "next_hearing_on", "person_id"),
         sa.Index("ix_removal_case_stage_order", "stage", "order_date"),
+        sa.Index(
+            "ix_removal_case_stayed",
+            "stage",
+            "order_date",
+            sqlite_where=sa.text("stay_granted_on IS NOT NULL"),
+            postgresql_where=sa.text("stay_granted_on IS NOT NULL"),
+        ),
     )
     __mapper_args__ = {"version_id_col": version}
 
