@@ -21,15 +21,19 @@ class DueKind(enum.StrEnum):
     @property
     def label(self) -> str:
         """The kind in words."""
-        return {
-            "check_in": "ICE check-in",
-            "hearing": "Immigration court hearing",
-            "appeal": "BIA appeal deadline",
-            "relief_step": "Relief step",
-            "custody_clock": "Custody clock",
-            "task": "Task",
-            "travel_document": "Travel document expires",
-        }[self.value]
+        return _KIND_LABELS[self.value]
+
+
+# Made once: a label is read for every row of What's due.
+_KIND_LABELS = {
+    "check_in": "ICE check-in",
+    "hearing": "Immigration court hearing",
+    "appeal": "BIA appeal deadline",
+    "relief_step": "Relief step",
+    "custody_clock": "Custody clock",
+    "task": "Task",
+    "travel_document": "Travel document expires",
+}
 
 
 @dataclass(frozen=True)
