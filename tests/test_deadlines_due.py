@@ -140,3 +140,30 @@ def test_due_view_issues_a_fixed_number_of_queries(app, login_as, db, make_perso
     many = _count_queries(app, lambda: staff.get("/due?window=all"))
     assert few == many
     assert db.count(Person) == 10
+
+
+def test_the_first_rows_of_each_side_are_those_of_the_whole_list(app, login_as, db, make_person):
+    """For every limit, each side's first rows are the whole list's (ties on a day across kinds and people
+    included), and so are the totals: a kind that can never be overdue (an issued travel document) is asked
+    only for the days to come."""
+    from casework.deadlines.due import gather, gather_limited
+    from casework.models import User
+
+    staff = login_as("staff")
+    for i, name in enumerate(("Ana", "Bo", "Cy")):
+        person = make_person(legal_name=name)
+        for day in (-3, -3, -1, 0, 2, 2):
+            db.add(CheckIn(person_id=person.id, scheduled_on=days(day + i % 2)))
+            db.add(Task(person_id=person.id, title=f"Task {day}", due_on=days(day)))
+        db.add(TravelDocument(person_id=person.id, country="Laos", outcome="issued", expires_on=days(2)))
+        db.add(TravelDocument(person_id=person.id, country="Laos", outcome="issued", expires_on=days(-2)))
+    with app.test_request_context():
+        user = db.get(User, staff.user.id)
+        whole = gather(user, today=TODAY)
+        late = [i for i in whole if i.overdue(TODAY)]
+        coming = [i for i in whole if not i.overdue(TODAY)]
+        assert len(late) == 17 and len(coming) == 22  # the expired documents are in neither
+        for limit in range(1, 30):
+            found = gather_limited(user, limit, today=TODAY)
+            assert found.items == late[:limit] + coming[:limit], limit
+            assert (found.overdue_total, found.upcoming_total) == (len(late), len(coming))

@@ -7,6 +7,7 @@ passed), open tasks and expiring travel documents.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -69,6 +70,7 @@ class _Source:
     # The query's rows under any of these conditions, read as one UNION ALL (each row once): a condition per
     # index range where the whole would be no range at all (`_computed_rows`). Empty: the query as it is.
     split: tuple[sa.ColumnElement[bool], ...] = ()
+    can_be_overdue: bool = True  # False: the query keeps only days to come (the overdue side is not asked)
 
 
 def _sources(
@@ -80,7 +82,7 @@ def _sources(
     on_my_team = sa.exists().where(CaseAssignment.person_id == Person.id, CaseAssignment.user_id == user.id)
     sources: list[_Source] = []
 
-    def add(kind, query, date_column, to_item, mine_filter=on_my_team, split=()):
+    def add(kind, query, date_column, to_item, mine_filter=on_my_team, split=(), can_be_overdue=True):
         """One source of due items, unless the filters leave its kind out."""
         if kinds is not None and kind not in kinds:
             return
@@ -88,7 +90,7 @@ def _sources(
             query = query.where(mine_filter)
         if until is not None and date_column is not None and not by_sides:
             query = query.where(date_column <= until)
-        sources.append(_Source(kind, query, date_column, to_item, split))
+        sources.append(_Source(kind, query, date_column, to_item, split, can_be_overdue))
 
     def check_in(row):
         """A scheduled check-in, with a reminder to record the outcome once it has passed."""
@@ -256,6 +258,7 @@ def _sources(
             "travel-documents",
             f"travel-document-{row.id}",
         ),
+        can_be_overdue=False,  # a document is listed until it expires
     )
     return sources
 
@@ -267,6 +270,11 @@ def _computed_rows(source: _Source) -> list:
         return list(db.session.execute(source.query))
     rows = db.session.execute(sa.union_all(*(source.query.where(case) for case in source.split)))
     return list({row.id: row for row in rows}.values())
+
+
+def _nth(days: list[date], n: int) -> date | None:
+    """The n-th earliest of `days` (None when there are fewer)."""
+    return heapq.nsmallest(n, days)[-1] if 0 < n <= len(days) else None
 
 
 def _order(items: list[DueItem], today: date) -> list[DueItem]:
@@ -341,7 +349,7 @@ def gather_limited(
         # One count per side over every dated kind (a UNION ALL under one LIMIT): the database stops at
         # COUNT_CAP + 1 rows in all. Each kind keeps a LIMIT of its own so that PostgreSQL plans it to stop
         # early (without one it may hash every row of a kind before the first comes out).
-        def side(late: bool) -> sa.Select | sa.CompoundSelect:
+        def side(late: bool) -> sa.ColumnElement:
             rows = [
                 sa.select(sa.literal(1)).select_from(
                     s.query.with_only_columns(sa.literal(1), maintain_column_froms=True)
@@ -350,25 +358,32 @@ def gather_limited(
                     .subquery()
                 )
                 for s, day in dated
+                if s.can_be_overdue or not late
             ]
-            return rows[0] if len(rows) == 1 else sa.union_all(*rows)
+            if not rows:
+                return sa.literal(0)
+            return capped_count(rows[0] if len(rows) == 1 else sa.union_all(*rows))
 
-        late_count, coming_count = db.session.execute(
-            sa.select(capped_count(side(True)), capped_count(side(False)))
-        ).one()
+        late_count, coming_count = db.session.execute(sa.select(side(True), side(False))).one()
         overdue_total += min(late_count, COUNT_CAP)
         overdue_more = late_count > COUNT_CAP
         upcoming_total += min(coming_count, COUNT_CAP)
         upcoming_more = coming_count > COUNT_CAP
         firsts = []
         for number, (s, day) in enumerate(dated):
-            for condition in _sides(day, today, until):
+            for condition in _sides(day, today, until)[0 if s.can_be_overdue else 1 :]:
                 first = s.query.where(*condition).order_by(day).limit(limit).subquery()
                 firsts.append(sa.select(sa.literal(number).label("source"), first))
-        for row in db.session.execute(sa.union_all(*firsts)):
-            item = dated[row.source][0].to_item(row)
-            if item is not None:
-                items.append(item)
+        rows = db.session.execute(sa.union_all(*firsts)).all()
+        # A row past the `limit`-th day of its side cannot be shown (`limit` rows come before it): it never
+        # becomes an item. Each kind reads up to `limit` rows per side, a page shows `limit` in all.
+        last_day = {
+            late: _nth([r.day for r in rows if (r.day < today) == late], limit) for late in (True, False)
+        }
+        for row in rows:
+            last = last_day[row.day < today]
+            if last is None or row.day <= last:
+                items.append(dated[row.source][0].to_item(row))
     ordered = _order(items, today)
     overdue = [i for i in ordered if i.overdue(today)][:limit]
     upcoming = [i for i in ordered if not i.overdue(today)][:limit]
