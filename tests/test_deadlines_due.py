@@ -167,3 +167,43 @@ def test_the_first_rows_of_each_side_are_those_of_the_whole_list(app, login_as, 
             found = gather_limited(user, limit, today=TODAY)
             assert found.items == late[:limit] + coming[:limit], limit
             assert (found.overdue_total, found.upcoming_total) == (len(late), len(coming))
+
+
+def test_each_user_gets_the_statements_of_what_they_may_see_page_after_page(
+    db, login_as, make_person, make_user, make_org
+):
+    """The statements kept between requests (casework.deadlines.kept) follow everything they are built from:
+    a share that starts or ends, another user, another filter, each page shows exactly what the user may see."""
+    import sqlalchemy as sa
+
+    from casework.models import CaseShare
+
+    other_org = make_org()
+    theirs = make_person(org=other_org, legal_name="Their Case")
+    db.add(Task(person_id=theirs.id, title="Their task", due_on=days(2)))
+    ours = make_person(legal_name="Our Case")
+    db.add(Task(person_id=ours.id, title="Our task", due_on=days(3)))
+    staff, partner = login_as("staff"), login_as(make_user("staff", org=other_org))
+    for _ in range(2):  # the second time from kept statements
+        for path in ("/due", "/dashboard", "/due?window=7&kind=task"):
+            assert "Their task" not in text_of(staff.get(path)) and "Our task" in text_of(staff.get("/due"))
+            assert "Our task" not in text_of(partner.get(path))
+    share = db.add(CaseShare(person_id=ours.id, user_id=partner.user.id, level="view"))
+    for _ in range(2):
+        assert "Our task" in items(partner.get("/due")) and "Their task" in items(partner.get("/due"))
+        assert "Their task" not in items(staff.get("/due"))
+    db.execute(sa.delete(CaseShare).where(CaseShare.id == share.id))
+    for _ in range(2):
+        assert "Our task" not in items(partner.get("/due")) and "Their task" in items(partner.get("/due"))
+    colleague = login_as("staff")  # the same organization, so the same cases: their own work differs
+    db.add(
+        Task(person_id=ours.id, title="Task of the colleague", due_on=days(4), assignee_id=colleague.user.id)
+    )
+    db.add(
+        Task(person_id=ours.id, title="Task of the staff member", due_on=days(4), assignee_id=staff.user.id)
+    )
+    for _ in range(2):
+        mine = items(staff.get("/due?window=all&mine=y"))
+        assert "Task of the staff member" in mine and "Task of the colleague" not in mine
+        mine = items(colleague.get("/due?window=all&mine=y"))
+        assert "Task of the colleague" in mine and "Task of the staff member" not in mine

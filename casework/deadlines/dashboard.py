@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from casework import access
-from casework.deadlines import due
+from casework.deadlines import due, kept
 from casework.deadlines.due import gather_limited
 from casework.extensions import db
 from casework.models import (
@@ -83,27 +83,16 @@ def _by_stage(label: str, first, second, person_id, visible) -> sa.Select:
     ).where(pairs.c.counted_first.is_not(None))
 
 
-def load(user: User, today: date) -> dict:
-    """Everything the dashboard shows: each list cut to its first LIST_LIMIT rows in the database, with its
-    total counted in the same statement up to COUNT_CAP (past it the total reads "1,000+"), so the page costs
-    the same at any size."""
-    visible = access.visible_people_filter(user)
-
-    detained = []
+def _statements(visible, today: date) -> tuple[sa.Select, sa.Select, sa.CompoundSelect]:
+    """The dashboard's statements but What's due's: the detained, the check-ins soon, the counts by stage."""
     is_detained = (visible, Person.custody_status == CustodyStatus.DETAINED)
-    rows = db.session.execute(
+    detained = (
         sa.select(Person, RemovalCase, due.capped_count(sa.select(Person.id).where(*is_detained)))
         .outerjoin(RemovalCase, RemovalCase.person_id == Person.id)
         .where(*is_detained)
         .order_by(Person.custody_since, Person.id)
         .limit(LIST_LIMIT)
-    ).all()
-    detained_total = rows[0][2] if rows else 0
-    for person, removal, _ in rows:
-        clock = custody_clock(removal, person.custody_status, person.custody_since, today)
-        days = (today - person.custody_since).days if person.custody_since else None
-        detained.append({"person": person, "days": days, "clock": clock})
-
+    )
     soon = (
         visible,
         CheckIn.outcome == CheckInOutcome.SCHEDULED,
@@ -111,18 +100,13 @@ def load(user: User, today: date) -> dict:
         CheckIn.scheduled_on <= today + timedelta(days=14),
     )
     counted = sa.select(CheckIn.id).join(Person, Person.id == CheckIn.person_id).where(*soon)
-    check_ins_rows = db.session.execute(
+    check_ins = (
         sa.select(CheckIn, Person.id, Person.legal_name, due.capped_count(counted))
         .join(Person, Person.id == CheckIn.person_id)
         .where(*soon)
         .order_by(CheckIn.scheduled_on, CheckIn.scheduled_time, CheckIn.id)
         .limit(LIST_LIMIT)
-    ).all()
-    check_ins = [(check_in, person_id, name) for check_in, person_id, name, _ in check_ins_rows]
-    check_ins_total = check_ins_rows[0][3] if check_ins_rows else 0
-
-    relief: defaultdict[ReliefKind, dict[ReliefStatus, str]] = defaultdict(dict)
-    travel: defaultdict[str, dict[TravelDocumentOutcome, str]] = defaultdict(dict)
+    )
     by_stage = sa.union_all(
         _by_stage(
             "relief", ReliefApplication.kind, ReliefApplication.status, ReliefApplication.person_id, visible
@@ -131,6 +115,34 @@ def load(user: User, today: date) -> dict:
             "travel", TravelDocument.country, TravelDocument.outcome, TravelDocument.person_id, visible
         ),
     )
+    return detained, check_ins, by_stage
+
+
+def load(user: User, today: date) -> dict:
+    """Everything the dashboard shows: each list cut to its first LIST_LIMIT rows in the database, with its
+    total counted in the same statement up to COUNT_CAP (past it the total reads "1,000+"), so the page costs
+    the same at any size."""
+    visible = access.visible_people_filter(user)
+    shape = kept.fingerprint(visible)
+    built_from = ("dashboard", shape, today, LIST_LIMIT, due.COUNT_CAP)  # everything, limits included
+    detained_rows, check_ins_soon, by_stage = kept.kept(
+        None if shape is None else built_from, lambda: _statements(visible, today)
+    )
+
+    detained = []
+    rows = db.session.execute(detained_rows).all()
+    detained_total = rows[0][2] if rows else 0
+    for person, removal, _ in rows:
+        clock = custody_clock(removal, person.custody_status, person.custody_since, today)
+        days = (today - person.custody_since).days if person.custody_since else None
+        detained.append({"person": person, "days": days, "clock": clock})
+
+    check_ins_rows = db.session.execute(check_ins_soon).all()
+    check_ins = [(check_in, person_id, name) for check_in, person_id, name, _ in check_ins_rows]
+    check_ins_total = check_ins_rows[0][3] if check_ins_rows else 0
+
+    relief: defaultdict[ReliefKind, dict[ReliefStatus, str]] = defaultdict(dict)
+    travel: defaultdict[str, dict[TravelDocumentOutcome, str]] = defaultdict(dict)
     for table, key, status, count in db.session.execute(by_stage):
         if not count:  # every row of the pair belongs to cases the user may not see
             continue
