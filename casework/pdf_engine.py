@@ -73,11 +73,10 @@ class SafeURLFetcher(URLFetcher):
 
 
 # One font configuration for every document of the process. Made in the fork server (which imports this module)
-# and filled by its warm-up, it reaches every renderer with pdf.css's @font-face fonts already registered and
-# Pango's fonts, glyph metrics and line heights already loaded: a configuration made per document (WeasyPrint's
-# default) registers those fonts and loads them again in each renderer (a seventh of a summary's time), and
-# writes them to a temporary folder of its own that a renderer, ending with os._exit, never removed (290 KB
-# left in /tmp by every PDF). The faces come from our own stylesheet, and the same fonts give the same bytes.
+# and filled by its warm-up, it reaches every renderer with pdf.css's @font-face fonts already registered: a
+# configuration made per document (WeasyPrint's default) registers them again in each renderer, writing them to a
+# temporary folder of its own that a renderer, ending with os._exit, never removed (290 KB left in /tmp by every
+# PDF). The faces come from our own stylesheet, and the same fonts give the same bytes.
 _FONTS = FontConfiguration()
 
 
