@@ -141,8 +141,8 @@ def test_due_and_dashboard_queries_do_not_grow_with_rows(app, login_as, make_per
 
 
 # The session, the user's case, one statement for every part that names its row sets (PdfPart.rows), relief's
-# and the petitions' and advocacy's own reads (6, 3 and 2) and the audit row.
-SUMMARY_STATEMENTS = 15
+# own reads (the applications and five of their relationships) and the audit row.
+SUMMARY_STATEMENTS = 10
 
 
 def test_summary_pdf_reads_do_not_grow_with_rows(app, login_as, make_person, org, db):
@@ -168,7 +168,7 @@ def test_the_pdf_parts_that_name_their_rows_read_them_in_one_statement(app, make
     with app.test_request_context():
         login_user(user)
         parts = [part for part in case_page.pdf_parts() if part.rows]
-        assert len(parts) >= 12
+        assert len(parts) >= 15
         with statements_sent(app) as seen:
             content = gather(user, person, Audience.ATTORNEY, [part.key for part in parts])
         # One statement reads every row set (row_sets.fetch labels them set_0, set_1...); besides it, only the
