@@ -55,6 +55,17 @@ def case_pdf_context(user, person, summary: bool, exhibit_ids: list[int] | None)
     return context, pdfs
 
 
+def case_html(context: dict) -> str:
+    """pdf/case.html as the application's renderer makes it from `context` (inside a request): with the request's
+    language, which the renderer gives the template as `locale` (casework.pdf), so that WeasyPrint alone lays
+    out the very document the application does (`<html lang="en">`: Pango shapes text for the language)."""
+    from flask import render_template
+
+    from casework.i18n import current_locale
+
+    return render_template("pdf/case.html", **{"locale": current_locale(), **context})
+
+
 def weasyprint_alone(html: str, runs: int, queue) -> None:
     """In a fresh process: render the HTML `runs` times; report times and peak memory."""
     from weasyprint import HTML
@@ -151,7 +162,6 @@ def main() -> None:
         pages = len(PdfReader(io.BytesIO(data)).pages)
         # Recreate the exact HTML the application rendered, and measure the application's render process.
         with app.test_request_context():
-            from flask import render_template
             from flask_login import login_user
 
             with app.app_context():
@@ -160,7 +170,7 @@ def main() -> None:
                 summary = label.startswith("summary")
                 person = db.session.get(Person, person_ids["pham" if summary else "keo"])
                 context, pdfs = case_pdf_context(user, person, summary, exhibit_ids)
-                html = render_template("pdf/case.html", **context)
+                html = case_html(context)
                 peak_app = render_template_pdf(
                     "pdf/case.html", owner="benchmark", exhibits=pdfs or None, **context
                 ).peak_memory_kb

@@ -251,7 +251,6 @@ def statements_and_list(dataset: bench_data.Dataset, repeat: int) -> dict:
 
 def pdf_html(dataset: bench_data.Dataset) -> dict[str, str]:
     """The exact HTML the application renders for the summary and the packet (to time WeasyPrint alone)."""
-    from flask import render_template
     from flask_login import login_user
 
     from casework.extensions import db
@@ -265,7 +264,7 @@ def pdf_html(dataset: bench_data.Dataset) -> dict[str, str]:
         for kind, key in (("summary", "pham"), ("packet", "keo")):
             person = db.session.get(Person, dataset.ids[key])
             context, _ = pdf_render.case_pdf_context(user, person, kind == "summary", dataset.ids["exhibits"])
-            out[kind] = render_template("pdf/case.html", **context)
+            out[kind] = pdf_render.case_html(context)
         db.engine.dispose()
     return out
 

@@ -8,6 +8,7 @@ test walks the registry (casework.features) to hold every section to that.
 Each feature names its sections in its package's FEATURE (see casework/features.py); the factory
 registers them. A section names the rows it reads as `rows(person, user)`: {name: select(Model)...}; the case
 page reads every section's row sets in one statement (casework.row_sets), a name shared by two sections once.
+A PDF part names its own the same way (`PdfPart.rows(request)`), and a PDF reads its parts' together.
 `load(person, user, rows)` then builds the section template's context from them (and may run a fixed number
 of queries of its own);
 `timeline(context)` and `glance(context)` turn that context into entries of the merged timeline and
@@ -18,7 +19,7 @@ is visible to `user`; a section must still hide what the user's role may not see
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -66,6 +67,8 @@ class PdfRequest:
     user: User
     audience: str  # "attorney": everything the user may see; "internal": no privileged material; "public"
     consented: frozenset[str] = frozenset()  # casework.models.PUBLIC_FIELDS keys, for the public audience
+    # The row sets the PDF's parts name (PdfPart.rows), read in one statement (load_pdf_parts).
+    rows: Rows = field(default_factory=dict, compare=False)
 
     @property
     def public(self) -> bool:
@@ -89,7 +92,8 @@ class PdfPart:
     `load(request)` returns the partial's context (`part` in `template`, under templates/pdf/sections/), already
     filtered for the audience. `public`: the part may reach the public audience, where its `load` and template
     show only consented facts (`request.shows(fact)`); `public_fact`, when given, must be consented for the part
-    to appear there at all."""
+    to appear there at all. `rows(request)`, when given, names the row sets `load` reads from `request.rows`
+    ({name: select(Model)...}): the parts of one PDF read theirs together, in one statement."""
 
     key: str
     label: str
@@ -97,6 +101,7 @@ class PdfPart:
     load: Callable[[PdfRequest], dict]
     public: bool = False
     public_fact: str | None = None
+    rows: Callable[[PdfRequest], Mapping[str, sa.Select]] | None = None
 
     def reaches(self, request: PdfRequest) -> bool:
         """Whether this part may appear in a PDF made for `request`'s audience."""
@@ -189,17 +194,30 @@ class LoadedSection:
     context: dict
 
 
+def _fetch_together(named: Iterable[Mapping[str, sa.Select]]) -> dict[str, list]:
+    """Every row set of `named`, read in one statement; a name two of them share is read once."""
+    wanted: dict[str, sa.Select] = {}
+    for row_sets_of_one in named:
+        for name, select in row_sets_of_one.items():
+            if name in wanted and not wanted[name].compare(select):
+                raise ValueError(f"two case sections (or PDF parts) read different rows as {name!r}")
+            wanted.setdefault(name, select)
+    return row_sets.fetch(wanted)
+
+
 def load_sections(person: Person, user: User) -> list[LoadedSection]:
     """Every registered section, in order, with its data for this person and user (every row set in one read)."""
     sections = [s for s in registered_sections() if s.template is not None]
-    wanted: dict[str, sa.Select] = {}
-    for section in sections:
-        for name, select in (section.rows(person, user) if section.rows else {}).items():
-            if name in wanted and not wanted[name].compare(select):
-                raise ValueError(f"two case sections read different rows as {name!r}")
-            wanted.setdefault(name, select)
-    rows = row_sets.fetch(wanted)
+    rows = _fetch_together(s.rows(person, user) for s in sections if s.rows)
     return [LoadedSection(s, s.load(person, user, rows)) for s in sections]
+
+
+def load_pdf_parts(request: PdfRequest, parts: Iterable[PdfPart]) -> list[tuple[PdfPart, dict]]:
+    """Each part with its context for `request`, the row sets every part names read in one statement."""
+    parts = list(parts)
+    rows = _fetch_together(part.rows(request) for part in parts if part.rows)
+    with_rows = replace(request, rows=rows)
+    return [(part, part.load(with_rows)) for part in parts]
 
 
 def merged_timeline(loaded: list[LoadedSection]) -> list[TimelineEntry]:

@@ -10,6 +10,7 @@ import re
 
 import weasyprint.pdf.fonts
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from casework.pdf import BASE_URL, STATIC_ROOT, STATIC_SCHEME
@@ -71,6 +72,21 @@ class SafeURLFetcher(URLFetcher):
         )
 
 
+# One font configuration for every document of the process. Made in the fork server (which imports this module)
+# and filled by its warm-up, it reaches every renderer with pdf.css's @font-face fonts already registered: a
+# configuration made per document (WeasyPrint's default) registers them again in each renderer, writing them to a
+# temporary folder of its own that a renderer, ending with os._exit, never removed (290 KB left in /tmp by every
+# PDF). The faces come from our own stylesheet, and the same fonts give the same bytes.
+_FONTS = FontConfiguration()
+
+
+def _font_config() -> FontConfiguration:
+    """The process's kept font configuration, or a new one should the folder its @font-face files were written
+    to have gone (a temporary folder: a cleaner of old files may remove it under a long-running server)."""
+    folder = _FONTS._folder  # noqa: SLF001 - where WeasyPrint wrote the fonts (None: none written yet)
+    return _FONTS if folder is None or folder.is_dir() else FontConfiguration()
+
+
 MM = 72 / 25.4  # PDF points per millimetre
 OVERLAY_MARGINS_MM = (24, 18, 24, 18)  # top, right, bottom, left: inside the running header and footer
 
@@ -83,7 +99,7 @@ def html_to_pdf(html: str, exhibits: dict[str, bytes] | None = None) -> tuple[by
     running headers, footers and page numbers of the packet continue over the exhibits.
     """
     fetcher = SafeURLFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(font_config=_font_config())
     placements: dict[int, tuple[str, int]] = {}
     if exhibits:
         for index, page in enumerate(document.pages):

@@ -66,6 +66,47 @@ def attach(parents: Sequence[Any], key: str, children: Sequence[Any]) -> None:
         )
 
 
+class _Shape:
+    """What a row set of one mapped class on one dialect always has: its columns (labelled c0, c1...), their types
+    and result processors, and on SQLite the JSON array of a row. Made once per class and dialect: building them
+    for every row set of every page cost more than the round trips the single statement saves."""
+
+    def __init__(self, mapper: Mapper, dialect: sa.Dialect) -> None:
+        postgres = dialect.name == "postgresql"
+        self.attributes = [attr for attr in mapper.column_attrs if not attr.deferred]  # as the ORM loads
+        self.types = [attr.columns[0].type for attr in self.attributes]
+        self.columns = [
+            _selected(attr.columns[0], postgres).label(f"c{i}") for i, attr in enumerate(self.attributes)
+        ]
+        self.processors = [
+            type_.dialect_impl(dialect).result_processor(dialect, None) for type_ in self.types
+        ]
+        self.row: Any = None
+        if not postgres:
+            if len(self.columns) >= 126:  # SQLite's limit on a function's arguments (json_array) is 127
+                raise ValueError(f"{mapper.class_.__name__} has too many columns for one JSON array")
+            # The subquery's columns by name: `inner.c` would build a proxy of each column (a few ms a row set).
+            names = [f"c{i}" for i in range(len(self.columns))] + [POSITION]
+            self.row = sa.func.json_array(*(sa.column(name) for name in names))
+
+
+_shapes: dict[tuple[Mapper, str], _Shape] = {}
+
+
+def _shape(mapper: Mapper, dialect: sa.Dialect) -> _Shape:
+    key = (mapper, dialect.name)
+    if key not in _shapes:
+        _shapes[key] = _Shape(mapper, dialect)
+    return _shapes[key]
+
+
+def _selected(column: Any, postgres: bool) -> Any:
+    """The column as JSON can hold it: SQLite's JSON refuses BLOBs, so bytes travel as hex there."""
+    if not postgres and isinstance(_stored_type(column.type), sa.LargeBinary):
+        return sa.func.hex(column)
+    return column
+
+
 class _Plan:
     """One row set: its aggregating subquery and how to turn its JSON back into instances."""
 
@@ -73,33 +114,20 @@ class _Plan:
         self.mapper = _only_entity(stmt)
         self.dialect = dialect
         self.postgres = dialect.name == "postgresql"
-        self.attributes = [attr for attr in self.mapper.column_attrs if not attr.deferred]  # as the ORM loads
-        self.types = [attr.columns[0].type for attr in self.attributes]
-        columns = [self._selected(attr.columns[0]).label(f"c{i}") for i, attr in enumerate(self.attributes)]
+        shape = _shape(self.mapper, dialect)
+        self.attributes, self.types, self.processors = shape.attributes, shape.types, shape.processors
         # The only way to read a Select's ORDER BY back; the row number carries it through the aggregate.
         order = list(stmt._order_by_clauses)
         position = sa.func.row_number().over(order_by=order or None).label(POSITION)
         inner = (
-            stmt.with_only_columns(*columns, position, maintain_column_froms=True).order_by(None).subquery()
+            stmt.with_only_columns(*shape.columns, position, maintain_column_froms=True)
+            .order_by(None)
+            .subquery()
         )
-        if self.postgres:
-            aggregated = sa.func.json_agg(inner.table_valued())
-        else:
-            if len(columns) >= 126:  # SQLite's limit on a function's arguments (json_array) is 127
-                raise ValueError(f"{self.mapper.class_.__name__} has too many columns for one JSON array")
-            # The subquery's columns by name: `inner.c` would build a proxy of each column (a few ms a row set).
-            names = [f"c{i}" for i in range(len(columns))] + [POSITION]
-            aggregated = sa.func.json_group_array(sa.func.json_array(*(sa.column(name) for name in names)))
-        self.aggregate = sa.select(aggregated).select_from(inner).scalar_subquery()
-        self.processors = [
-            type_.dialect_impl(dialect).result_processor(dialect, None) for type_ in self.types
-        ]
-
-    def _selected(self, column: Any) -> Any:
-        """The column as JSON can hold it: SQLite's JSON refuses BLOBs, so bytes travel as hex there."""
-        if not self.postgres and isinstance(_stored_type(column.type), sa.LargeBinary):
-            return sa.func.hex(column)
-        return column
+        rows = (
+            sa.func.json_agg(inner.table_valued()) if self.postgres else sa.func.json_group_array(shape.row)
+        )
+        self.aggregate = sa.select(rows).select_from(inner).scalar_subquery()
 
     def instances(self, value: Any) -> list[Any]:
         """The detached instances of the aggregated JSON, in the row set's order."""

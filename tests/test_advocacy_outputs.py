@@ -88,15 +88,15 @@ def test_the_timeline_entry_and_the_pdf_part(app, db, org, make_person, make_use
         (part,) = section.pdf
         assert part.public_fact is None and not getattr(part, "public", False)
         for audience in ("attorney", "internal"):
-            loaded = part.load(case_page.PdfRequest(person=person_, user=user_, audience=audience))
+            request = case_page.PdfRequest(person=person_, user=user_, audience=audience)
+            ((_, loaded),) = case_page.load_pdf_parts(request, [part])
             assert [e.title for e in loaded["events"]] == ["Senator's statement", "Flight to Phnom Penh"]
             html = app.jinja_env.get_template(part.template).render(part=loaded)
             assert "Cambodians detained" in html and "100" in html and "https://senate.example.gov/s" in html
-        public = part.load(
-            case_page.PdfRequest(
-                person=person_, user=user_, audience="public", consented=frozenset({"legal_name"})
-            )
+        public_request = case_page.PdfRequest(
+            person=person_, user=user_, audience="public", consented=frozenset({"legal_name"})
         )
+        ((_, public),) = case_page.load_pdf_parts(public_request, [part])
         assert public == {"events": []}
 
 

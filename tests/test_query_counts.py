@@ -138,3 +138,50 @@ def test_due_and_dashboard_queries_do_not_grow_with_rows(app, login_as, make_per
         count_selects(app, lambda: staff.get("/dashboard")),
     ] == counts
     assert max(counts) <= MAX_STATEMENTS, counts
+
+
+# The session, the user's case, one statement for every part's row sets (PdfPart.rows), the links of relief
+# applications to the convictions they target (a table, not a row set) and the audit row.
+SUMMARY_STATEMENTS = 5
+
+
+def test_summary_pdf_reads_do_not_grow_with_rows(app, login_as, make_person, org, db):
+    staff = login_as("staff")
+    small, large = make_person(legal_name="Small Case"), make_person(legal_name="Large Case")
+    fill_case(db, small, org, staff.user, 1)
+    fill_case(db, large, org, staff.user, 6)
+    few = count_selects(app, lambda: staff.get(f"/people/{small.id}/summary.pdf"))
+    many = count_selects(app, lambda: staff.get(f"/people/{large.id}/summary.pdf"))
+    assert few == many, (few, many)
+    assert many <= SUMMARY_STATEMENTS, many
+
+
+def test_the_pdf_parts_that_name_their_rows_read_them_in_one_statement(app, make_user, make_person, org, db):
+    from flask_login import login_user
+
+    from casework import case_page
+    from casework.packets.content import Audience, gather
+
+    user = make_user("staff")
+    person = make_person(legal_name="Many Rows")
+    fill_case(db, person, org, user, 3)
+    with app.test_request_context():
+        login_user(user)
+        parts = [part for part in case_page.pdf_parts() if part.rows]
+        assert len(parts) >= 15
+        with statements_sent(app) as seen:
+            content = gather(user, person, Audience.ATTORNEY, [part.key for part in parts])
+        # One statement reads every row set (row_sets.fetch labels them set_0, set_1...); besides it, only the
+        # related cases' visibility check (access.visible_people_filter), as on the case page, and the links of
+        # the relief applications to their targets.
+        assert len([s for s in seen if " AS set_0" in s]) == 1 and len(seen) <= 3, seen
+        loaded = dict((part.key, context) for part, context in content.parts)
+        assert len(loaded["notes"]["notes"]) == 3 and all(
+            n.author.id == user.id for n in loaded["notes"]["notes"]
+        )
+        assert [t.assignee.id for t in loaded["tasks"]["tasks"]] == [user.id] * 3
+        assert sorted(link.contact.name for link in loaded["contacts"]["links"]) == [
+            "Contact 0",
+            "Contact 1",
+            "Contact 2",
+        ]

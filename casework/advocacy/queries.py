@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from casework import access
 from casework.extensions import db
@@ -126,20 +125,6 @@ def case_event_rows(person: Person) -> dict[str, sa.Select]:
         .where(AdvocacyFigure.event_id.in_(linked))
         .order_by(AdvocacyFigure.position, AdvocacyFigure.id),
     }
-
-
-def events_of_case(person: Person) -> list[AdvocacyEvent]:
-    """The events linked to a case, newest first, with their figures (the caller checked the user may open the
-    case, which lets them see every event linked to it)."""
-    return list(
-        db.session.scalars(
-            sa.select(AdvocacyEvent)
-            .join(advocacy_event_person, LINK.event_id == AdvocacyEvent.id)
-            .where(LINK.person_id == person.id)
-            .options(selectinload(AdvocacyEvent.figures))
-            .order_by(AdvocacyEvent.occurred_on.desc(), AdvocacyEvent.id.desc())
-        )
-    )
 
 
 def figures_text(event: AdvocacyEvent) -> str:

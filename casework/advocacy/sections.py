@@ -38,11 +38,18 @@ def _timeline(section: dict) -> list[case_page.TimelineEntry]:
     ]
 
 
+def _pdf_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The case page's row sets of the linked events and their figures (none for the public audience)."""
+    return {} if request.public else queries.case_event_rows(request.person)
+
+
 def _load_pdf(request: PdfRequest) -> dict:
     """The linked events with their figures; never for the public audience (see PDF below)."""
     if request.public:
         return {"events": []}
-    return {"events": queries.events_of_case(request.person)}
+    events = request.rows["advocacy_events"]
+    row_sets.attach(events, "figures", request.rows["advocacy_figures"])
+    return {"events": events}
 
 
 PDF = case_page.PdfPart(
@@ -50,6 +57,7 @@ PDF = case_page.PdfPart(
     label="Advocacy log: events linked to the case",
     template="pdf/sections/_advocacy.html",
     load=_load_pdf,
+    rows=_pdf_rows,
     # Never public: the log is the organization's working record (whom it links an event to, what it counts);
     # a public document about a person is built from what that person consented to make public.
 )

@@ -14,13 +14,24 @@ not a case.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from casework.background.fields import UNKNOWN, PartialDate, in_order, normalized
-from casework.background.queries import Dated, convictions_by_id, dated_items, related_people
+from casework.background.queries import (
+    Dated,
+    dated,
+    dated_items,
+    dated_rows,
+    related_from,
+    related_people,
+    relation_rows,
+)
 from casework.case_file import CaseFileRejected, Reading, Writing, dump, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
 from casework.models import Incarceration, PlaceKind, Rehabilitation, Relation, Residence
 from casework.models.base import DatePrecision
+from casework.record.outputs import pdf_conviction_rows
 from casework.reference import STATE_NAMES
 
 DATES = ("from_on", "from_precision", "to_on", "to_precision")
@@ -53,16 +64,26 @@ def abroad(item: Residence) -> bool:
 # ---------------------------------------------------------------- PDF
 
 
+def pdf_relation_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The relations and the cases they link to (none for the public)."""
+    return {} if request.public else relation_rows(request.person, request.user)
+
+
 def pdf_relations(request: PdfRequest) -> dict:
     """Relatives and co-defendants as the user may see them (never for the public)."""
     if request.public:
         return {"relations": []}
-    return {"relations": related_people(request.person, request.user)}
+    return {"relations": related_from(request.person, request.user, request.rows)}
+
+
+def pdf_residence_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """Places lived, in the order they began."""
+    return {"pdf_residences": dated_rows(Residence, request.person.id)}
 
 
 def pdf_residences(request: PdfRequest) -> dict:
     """Places lived; the public read only refugee camps and places abroad, to the year."""
-    rows = dated_items(Residence, request.person.id)
+    rows = [dated(item) for item in request.rows["pdf_residences"]]
     if request.public:
         if not request.shows("arrival"):
             return {"places": []}
@@ -79,19 +100,34 @@ def pdf_residences(request: PdfRequest) -> dict:
     return {"places": places}
 
 
+def pdf_incarceration_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """Times in jail or prison and the convictions (the convictions part's row set); none for the public."""
+    if request.public:
+        return {}
+    return {
+        "pdf_incarcerations": dated_rows(Incarceration, request.person.id),
+        **pdf_conviction_rows(request),
+    }
+
+
 def pdf_incarceration(request: PdfRequest) -> dict:
     """Times in jail or prison, pretrial time marked, with the convictions they served (never for the public)."""
     if request.public:
         return {"incarcerations": [], "convictions": {}}
     return {
-        "incarcerations": dated_items(Incarceration, request.person.id),
-        "convictions": convictions_by_id(request.person.id),
+        "incarcerations": [dated(item) for item in request.rows["pdf_incarcerations"]],
+        "convictions": {c.id: c for c in request.rows["pdf_convictions"]},
     }
+
+
+def pdf_rehabilitation_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """Diplomas, programs, work and service, in the order they began."""
+    return {"pdf_rehabilitation": dated_rows(Rehabilitation, request.person.id)}
 
 
 def pdf_rehabilitation(request: PdfRequest) -> dict:
     """Diplomas, programs, work and service; the public read titles, kinds and years (see the module)."""
-    rows = dated_items(Rehabilitation, request.person.id)
+    rows = [dated(item) for item in request.rows["pdf_rehabilitation"]]
     if request.public:
         if not request.shows("community_ties"):
             return {"records": []}

@@ -213,12 +213,6 @@ def dated_rows(model: type[T], person_id: int) -> sa.Select:
     )
 
 
-def convictions_by_id(person_id: int) -> dict[int, Conviction]:
-    """The case's convictions by id (what an incarceration served), one query."""
-    rows = db.session.scalars(sa.select(Conviction).where(Conviction.person_id == person_id))
-    return {c.id: c for c in rows}
-
-
 def has_background(person: Person) -> bool:
     """Whether anything of the background is recorded on the case (a relation, from either side, or a place)."""
     related = sa.or_(Relation.person_id == person.id, Relation.related_person_id == person.id)

@@ -173,6 +173,7 @@ RELATIONS = CaseSection(
             label="Related people",
             template="pdf/sections/_relations.html",
             load=outputs.pdf_relations,
+            rows=outputs.pdf_relation_rows,
             public=False,  # never public: other people's names and their cases
         ),
     ),
@@ -195,6 +196,7 @@ RESIDENCES = CaseSection(
             label="Places lived",
             template="pdf/sections/_residences.html",
             load=outputs.pdf_residences,
+            rows=outputs.pdf_residence_rows,
             # Public only with the consent to "when and how they came": the refugee camps and places abroad,
             # to the year; never the places lived in the United States (a trail of past homes), never notes.
             public=True,
@@ -220,6 +222,7 @@ INCARCERATION = CaseSection(
             label="Incarceration",
             template="pdf/sections/_incarceration.html",
             load=outputs.pdf_incarceration,
+            rows=outputs.pdf_incarceration_rows,
             public=False,  # never public: facilities are never named to the public, dates point at the record
         ),
     ),
@@ -246,6 +249,7 @@ REHABILITATION = CaseSection(
             label="Rehabilitation",
             template="pdf/sections/_rehabilitation.html",
             load=outputs.pdf_rehabilitation,
+            rows=outputs.pdf_rehabilitation_rows,
             # Public only with the consent to "community ties": titles, kinds and years; what was done inside
             # only when the person also consented to "that there is an old conviction"; never a provider inside
             # (it names the facility), never notes.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from casework import row_sets
 from casework.case_file import Reading, Writing, dump, field_value, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
@@ -18,11 +19,21 @@ from casework.models import CaseContact, Contact
 CONTACT = ("name", "organization", "kind", "bar_number", "bar_state", "phone", "email", "notes")
 
 
+def pdf_contact_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The case's links to contacts in the order they were made, and the contacts."""
+    of_case = CaseContact.person_id == request.person.id
+    return {
+        "pdf_case_contacts": sa.select(CaseContact).where(of_case).order_by(CaseContact.id),
+        "pdf_contacts": sa.select(Contact).where(
+            Contact.id.in_(sa.select(CaseContact.contact_id).where(of_case))
+        ),
+    }
+
+
 def pdf_contacts(request: PdfRequest) -> dict:
     """The case's contacts and their roles."""
-    links = db.session.scalars(
-        sa.select(CaseContact).where(CaseContact.person_id == request.person.id).order_by(CaseContact.id)
-    ).all()
+    links = request.rows["pdf_case_contacts"]
+    row_sets.attach(links, "contact", request.rows["pdf_contacts"])
     return {"links": links}
 
 

@@ -56,7 +56,13 @@ SECTION = case_page.CaseSection(
     rows=_rows,
     timeline=_timeline,
     pdf=(
-        PdfPart("contacts", "Contacts and their roles", "pdf/sections/_contacts.html", outputs.pdf_contacts),
+        PdfPart(
+            "contacts",
+            "Contacts and their roles",
+            "pdf/sections/_contacts.html",
+            outputs.pdf_contacts,
+            rows=outputs.pdf_contact_rows,
+        ),
     ),
     # Read first (every other part's contact refs need them), written last (once the others took their refs).
     case_file=CaseFilePart(

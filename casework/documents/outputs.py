@@ -23,16 +23,25 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 DOCUMENT = ("title", "kind", "filename", "content_type", "size", "sha256", "privileged", "created_at")
 
 
-def _documents(person_id: int, user, privileged_ok: bool) -> list[Document]:
+def _readable(person_id: int, user, privileged_ok: bool) -> sa.Select:
     query = sa.select(Document).where(Document.person_id == person_id, access.documents_filter(user))
     if not privileged_ok:
         query = query.where(Document.privileged.is_(False))
-    return list(db.session.scalars(query.order_by(Document.created_at, Document.id)))
+    return query.order_by(Document.created_at, Document.id)
+
+
+def _documents(person_id: int, user, privileged_ok: bool) -> list[Document]:
+    return list(db.session.scalars(_readable(person_id, user, privileged_ok)))
+
+
+def pdf_document_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The documents on file this audience may know of, in the order they were added."""
+    return {"pdf_documents": _readable(request.person.id, request.user, request.privileged)}
 
 
 def pdf_documents(request: PdfRequest) -> dict:
     """The documents on file this audience may know of (privileged ones only in an attorney's PDF)."""
-    return {"documents": _documents(request.person.id, request.user, request.privileged)}
+    return {"documents": request.rows["pdf_documents"]}
 
 
 def file_name(document: Document) -> str:

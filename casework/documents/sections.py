@@ -46,6 +46,14 @@ SECTION = case_page.CaseSection(
     load=_load_section,
     rows=_rows,
     timeline=_timeline,
-    pdf=(PdfPart("documents", "Documents on file", "pdf/sections/_documents.html", outputs.pdf_documents),),
+    pdf=(
+        PdfPart(
+            "documents",
+            "Documents on file",
+            "pdf/sections/_documents.html",
+            outputs.pdf_documents,
+            rows=outputs.pdf_document_rows,
+        ),
+    ),
     case_file=CaseFilePart(("documents",), outputs.dump_documents, outputs.read_documents, order=42),
 )

@@ -5,21 +5,31 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from casework import access
+from casework import access, row_sets
 from casework.case_file import Reading, Writing, dump, read, records
 from casework.case_page import PdfRequest
 from casework.extensions import db
-from casework.models import Note
+from casework.models import Note, User
 
 NOTE = ("body", "privileged", "created_at")
 
 
-def pdf_notes(request: PdfRequest) -> dict:
-    """The notes this audience may read, oldest first."""
-    query = sa.select(Note).where(Note.person_id == request.person.id, access.notes_filter(request.user))
+def pdf_note_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The notes this audience may read, oldest first, and their authors."""
+    readable = sa.and_(Note.person_id == request.person.id, access.notes_filter(request.user))
     if not request.privileged:
-        query = query.where(Note.privileged.is_(False))
-    return {"notes": db.session.scalars(query.order_by(Note.created_at, Note.id)).all()}
+        readable = sa.and_(readable, Note.privileged.is_(False))
+    return {
+        "pdf_notes": sa.select(Note).where(readable).order_by(Note.created_at, Note.id),
+        "pdf_note_authors": sa.select(User).where(User.id.in_(sa.select(Note.author_id).where(readable))),
+    }
+
+
+def pdf_notes(request: PdfRequest) -> dict:
+    """The notes this audience may read, oldest first, each with its author."""
+    notes = request.rows["pdf_notes"]
+    row_sets.attach(notes, "author", request.rows["pdf_note_authors"])
+    return {"notes": notes}
 
 
 def dump_notes(writing: Writing) -> dict:

@@ -57,6 +57,8 @@ SECTION = case_page.CaseSection(
     load=_load_section,
     rows=_rows,
     timeline=_timeline,
-    pdf=(PdfPart("notes", "Notes", "pdf/sections/_notes.html", outputs.pdf_notes),),
+    pdf=(
+        PdfPart("notes", "Notes", "pdf/sections/_notes.html", outputs.pdf_notes, rows=outputs.pdf_note_rows),
+    ),
     case_file=CaseFilePart(("notes",), outputs.dump_notes, outputs.read_notes, order=40),
 )

@@ -120,7 +120,7 @@ def gather(
     request = PdfRequest(person=person, user=user, audience=audience.value, consented=consented)
     chosen = [part for part in case_page.pdf_parts() if part.key in keys and part.reaches(request)]
     content = PacketContent(person=person, audience=audience, request=request, consent=consent)
-    content.parts = [(part, part.load(request)) for part in chosen]
+    content.parts = case_page.load_pdf_parts(request, chosen)
     if exhibit_ids:
         content.exhibits = _exhibits(user, person, audience, exhibit_ids)
     return content

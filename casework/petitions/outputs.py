@@ -14,6 +14,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from casework import row_sets
 from casework.case_file import Reading, Writing, dump, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
@@ -53,9 +54,23 @@ def _petitions(person_id: int) -> list[Petition]:
     )
 
 
+def pdf_petition_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The case's petitions and their counts."""
+    of_case = sa.select(Petition.id).where(Petition.person_id == request.person.id)
+    return {
+        "pdf_petitions": sa.select(Petition)
+        .where(Petition.person_id == request.person.id)
+        .order_by(Petition.id),
+        "pdf_petition_counts": sa.select(PetitionCount)
+        .where(PetitionCount.petition_id.in_(of_case))
+        .order_by(PetitionCount.counted_on, PetitionCount.id),  # as Petition.counts is ordered
+    }
+
+
 def pdf_petitions(request: PdfRequest) -> dict:
-    """The petitions (the public: only the published hosted ones)."""
-    petitions = _petitions(request.person.id)
+    """The petitions with their counts (the public: only the published hosted ones)."""
+    petitions = request.rows["pdf_petitions"]
+    row_sets.attach(petitions, "counts", request.rows["pdf_petition_counts"])
     return {"petitions": [p for p in petitions if p.is_public] if request.public else petitions}
 
 

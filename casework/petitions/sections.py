@@ -140,7 +140,14 @@ SECTION = case_page.CaseSection(
     timeline=_timeline,
     glance=_glance,
     pdf=(
-        PdfPart("petitions", "Petitions", "pdf/sections/_petitions.html", outputs.pdf_petitions, public=True),
+        PdfPart(
+            "petitions",
+            "Petitions",
+            "pdf/sections/_petitions.html",
+            outputs.pdf_petitions,
+            public=True,
+            rows=outputs.pdf_petition_rows,
+        ),
     ),
     case_file=CaseFilePart(
         ("petitions", "consents"), outputs.dump_petitions, outputs.read_petitions, order=60

@@ -74,27 +74,45 @@ TRAVEL_DOCUMENT = (
 )
 
 
+def _in_order(model, person_id: int, *order) -> sa.Select:
+    return sa.select(model).where(model.person_id == person_id).order_by(*order)
+
+
 def _of(model, person_id: int, *order) -> list:
-    return list(db.session.scalars(sa.select(model).where(model.person_id == person_id).order_by(*order)))
+    return list(db.session.scalars(_in_order(model, person_id, *order)))
+
+
+def _removal_case(person_id: int) -> sa.Select:
+    return sa.select(RemovalCase).where(RemovalCase.person_id == person_id)
 
 
 def _removal_of(person_id: int) -> RemovalCase | None:
-    return db.session.scalar(sa.select(RemovalCase).where(RemovalCase.person_id == person_id))
+    return db.session.scalar(_removal_case(person_id))
 
 
 # ---------------------------------------------------------------- PDF
 
 
+def pdf_conviction_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The convictions, oldest first (the incarceration part reads them too)."""
+    order = (Conviction.conviction_date.is_(None), Conviction.conviction_date, Conviction.id)
+    return {"pdf_convictions": _in_order(Conviction, request.person.id, *order)}
+
+
 def pdf_convictions(request: PdfRequest) -> dict:
     """The convictions, oldest first."""
-    convictions = _of(
-        Conviction,
-        request.person.id,
-        Conviction.conviction_date.is_(None),
-        Conviction.conviction_date,
-        Conviction.id,
-    )
-    return {"convictions": convictions}
+    return {"convictions": request.rows["pdf_convictions"]}
+
+
+def pdf_custody_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The custody timeline and the removal case (the public see neither)."""
+    if request.public:
+        return {}
+    person_id = request.person.id
+    return {
+        "pdf_custody_events": _in_order(CustodyEvent, person_id, CustodyEvent.occurred_on, CustodyEvent.id),
+        "pdf_removal_case": _removal_case(person_id),
+    }
 
 
 def pdf_custody(request: PdfRequest) -> dict:
@@ -102,28 +120,40 @@ def pdf_custody(request: PdfRequest) -> dict:
     if request.public:
         return {}
     person = request.person
-    events = [
-        e
-        for e in _of(CustodyEvent, person.id, CustodyEvent.occurred_on, CustodyEvent.id)
-        if e.voided_at is None
-    ]
-    clock = custody_clock(_removal_of(person.id), person.custody_status, person.custody_since, date.today())
+    events = [e for e in request.rows["pdf_custody_events"] if e.voided_at is None]
+    removal = next(iter(request.rows["pdf_removal_case"]), None)
+    clock = custody_clock(removal, person.custody_status, person.custody_since, date.today())
     return {"events": events, "clock": clock}
+
+
+def pdf_removal_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The removal case (the custody part reads it too)."""
+    return {"pdf_removal_case": _removal_case(request.person.id)}
 
 
 def pdf_removal(request: PdfRequest) -> dict:
     """The removal case."""
-    return {"removal": _removal_of(request.person.id)}
+    return {"removal": next(iter(request.rows["pdf_removal_case"]), None)}
+
+
+def pdf_check_in_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """Every check-in, oldest first."""
+    return {"pdf_check_ins": _in_order(CheckIn, request.person.id, CheckIn.scheduled_on, CheckIn.id)}
 
 
 def pdf_check_ins(request: PdfRequest) -> dict:
     """Every check-in, oldest first."""
-    return {"check_ins": _of(CheckIn, request.person.id, CheckIn.scheduled_on, CheckIn.id)}
+    return {"check_ins": request.rows["pdf_check_ins"]}
+
+
+def pdf_travel_document_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """Every travel-document request, in the order they were made."""
+    return {"pdf_travel_documents": _in_order(TravelDocument, request.person.id, TravelDocument.id)}
 
 
 def pdf_travel_documents(request: PdfRequest) -> dict:
     """Every travel-document request, with the consulate's decision and its reasons."""
-    return {"documents": _of(TravelDocument, request.person.id, TravelDocument.id)}
+    return {"documents": request.rows["pdf_travel_documents"]}
 
 
 # ---------------------------------------------------------------- case file

@@ -317,6 +317,7 @@ CONVICTIONS = CaseSection(
             out.pdf_convictions,
             public=True,
             public_fact="conviction_summary",
+            rows=out.pdf_conviction_rows,
         ),
     ),
     case_file=CaseFilePart(("convictions",), out.dump_convictions, out.read_convictions, order=10),
@@ -339,8 +340,15 @@ REMOVAL = CaseSection(
             out.pdf_custody,
             public=True,
             public_fact="custody",
+            rows=out.pdf_custody_rows,
         ),
-        PdfPart("removal", "Removal case", "pdf/sections/_removal.html", out.pdf_removal),
+        PdfPart(
+            "removal",
+            "Removal case",
+            "pdf/sections/_removal.html",
+            out.pdf_removal,
+            rows=out.pdf_removal_rows,
+        ),
     ),
     case_file=CaseFilePart(("removal_case", "custody_events"), out.dump_removal, out.read_removal, order=11),
 )
@@ -354,7 +362,15 @@ CHECK_INS = CaseSection(
     rows=check_in_rows,
     timeline=check_ins_timeline,
     glance=check_ins_glance,
-    pdf=(PdfPart("checkins", "ICE check-ins", "pdf/sections/_checkins.html", out.pdf_check_ins),),
+    pdf=(
+        PdfPart(
+            "checkins",
+            "ICE check-ins",
+            "pdf/sections/_checkins.html",
+            out.pdf_check_ins,
+            rows=out.pdf_check_in_rows,
+        ),
+    ),
     case_file=CaseFilePart(("check_ins",), out.dump_check_ins, out.read_check_ins, order=12),
 )
 
@@ -369,7 +385,11 @@ TRAVEL_DOCUMENTS = CaseSection(
     glance=travel_glance,
     pdf=(
         PdfPart(
-            "travel_documents", "Travel documents", "pdf/sections/_travel.html", out.pdf_travel_documents
+            "travel_documents",
+            "Travel documents",
+            "pdf/sections/_travel.html",
+            out.pdf_travel_documents,
+            rows=out.pdf_travel_document_rows,
         ),
     ),
     case_file=CaseFilePart(

@@ -19,13 +19,14 @@ import re
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.case_file import CaseFileRejected, Reading, Writing, dump, one_of, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.errors import OperationError
 from casework.extensions import db
-from casework.models import ReliefApplication, ReliefEvent, ReliefStep
-from casework.relief import dates, support_file
+from casework.models import Conviction, ReliefApplication, ReliefEvent, ReliefStep, relief_conviction
+from casework.relief import dates, queries, support_file
 
 RELIEF_APPLICATION = (
     "kind",
@@ -81,9 +82,43 @@ def _applications(person_id: int, *order) -> list[ReliefApplication]:
     )
 
 
+def pdf_relief_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """The case page's row sets of the applications (oldest first here) and of what they name, and the
+    convictions they target."""
+    person_id = request.person.id
+    targeted = sa.select(relief_conviction.c.conviction_id).where(
+        relief_conviction.c.application_id.in_(
+            sa.select(ReliefApplication.id).where(ReliefApplication.person_id == person_id)
+        )
+    )
+    return {
+        **queries.application_rows(request.person),
+        "relief_applications": sa.select(ReliefApplication)
+        .where(ReliefApplication.person_id == person_id)
+        .order_by(ReliefApplication.opened_on, ReliefApplication.id),
+        "relief_targets": sa.select(Conviction).where(Conviction.id.in_(targeted)).order_by(Conviction.id),
+    }
+
+
+def _with_targets(applications: list[ReliefApplication], convictions: list[Conviction]) -> None:
+    """Set each application's targeted convictions (by id), from the links read in one statement."""
+    if not applications:
+        return
+    links = db.session.execute(
+        sa.select(relief_conviction.c.application_id, relief_conviction.c.conviction_id).where(
+            relief_conviction.c.application_id.in_([a.id for a in applications])
+        )
+    ).all()
+    by_id = {c.id: c for c in convictions}
+    for application in applications:
+        ids = sorted(c for a, c in links if a == application.id)
+        set_committed_value(application, "convictions", [by_id[i] for i in ids if i in by_id])
+
+
 def pdf_relief(request: PdfRequest) -> dict:
     """The applications, oldest first, each with its records of support as this audience may see them."""
-    applications = _applications(request.person.id, ReliefApplication.opened_on, ReliefApplication.id)
+    applications = queries.applications_from(request.rows)
+    _with_targets(applications, request.rows["relief_targets"])
     return {
         "applications": applications,
         "support": {a.id: support_file.for_pdf(request, a.support_records) for a in applications},

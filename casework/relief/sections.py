@@ -119,6 +119,7 @@ SECTION = case_page.CaseSection(
             outputs.pdf_relief,
             public=True,
             public_fact="relief",
+            rows=outputs.pdf_relief_rows,
         ),
     ),
     # Read after the convictions and contacts it points at by ref, and after the documents (order 42) that its

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from casework import row_sets
 from casework.case_file import Reading, Writing, dump, read, records
 from casework.case_page import PdfRequest
 from casework.extensions import db
-from casework.models import Task
+from casework.models import Task, User
 
 TASK = ("title", "due_on", "done_on", "notes")
 
 
+def pdf_task_rows(request: PdfRequest) -> dict[str, sa.Select]:
+    """Open tasks by due date, then done ones, and whom they are assigned to."""
+    of_case = Task.person_id == request.person.id
+    return {
+        "pdf_tasks": sa.select(Task)
+        .where(of_case)
+        .order_by(Task.done_on.is_not(None), Task.due_on.is_(None), Task.due_on, Task.id),
+        "pdf_task_assignees": sa.select(User).where(User.id.in_(sa.select(Task.assignee_id).where(of_case))),
+    }
+
+
 def pdf_tasks(request: PdfRequest) -> dict:
-    """Open tasks by due date, then done ones."""
-    tasks = db.session.scalars(
-        sa.select(Task)
-        .where(Task.person_id == request.person.id)
-        .order_by(Task.done_on.is_not(None), Task.due_on.is_(None), Task.due_on, Task.id)
-    ).all()
+    """Open tasks by due date, then done ones, each with its assignee."""
+    tasks = request.rows["pdf_tasks"]
+    row_sets.attach(tasks, "assignee", request.rows["pdf_task_assignees"])
     return {"tasks": tasks}
 
 

@@ -69,6 +69,8 @@ SECTION = case_page.CaseSection(
     rows=_rows,
     timeline=_timeline,
     glance=_glance,
-    pdf=(PdfPart("tasks", "Tasks", "pdf/sections/_tasks.html", outputs.pdf_tasks),),
+    pdf=(
+        PdfPart("tasks", "Tasks", "pdf/sections/_tasks.html", outputs.pdf_tasks, rows=outputs.pdf_task_rows),
+    ),
     case_file=CaseFilePart(("tasks",), outputs.dump_tasks, outputs.read_tasks, order=41),
 )
