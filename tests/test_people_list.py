@@ -172,43 +172,40 @@ def _next(browser, response, rel="next"):
     return browser.get(re.search(rf'href="([^"]+)" rel="{rel}"', text_of(response)).group(1))
 
 
-def test_a_name_search_counts_and_pages_its_matches(app, login_as, make_person, monkeypatch):
-    """Few matches: counted and sorted in the one statement that reads them; the pages follow each other."""
+@pytest.fixture
+def short_pages(app, monkeypatch):
+    """Pages of 3 people, counted up to 5."""
     monkeypatch.setattr(people_search, "COUNT_CAP", 5)
+    monkeypatch.setitem(app.config, "PEOPLE_PAGE_SIZE", 3)
+
+
+def test_a_name_search_counts_and_pages_its_matches(short_pages, login_as, make_person):
+    """Few matches: counted and sorted in the one statement that reads them; the pages follow each other."""
     for name in ("Keo Dara", "Keo Vanna", "Chea Sokha", "Keo Bopha", "Keo Sophal"):
         make_person(legal_name=name)
-    app.config["PEOPLE_PAGE_SIZE"] = 3
-    try:
-        staff = login_as("staff")
-        first = search(staff, q="keo")
-        assert names(first) == ["Keo Bopha", "Keo Dara", "Keo Sophal"]
-        assert "4 people match." in text_of(first)
-        second = _next(staff, first)
-        assert names(second) == ["Keo Vanna"] and "4 people match." in text_of(second)
-        assert 'rel="next"' not in text_of(second)
-        assert names(_next(staff, second, "prev")) == ["Keo Bopha", "Keo Dara", "Keo Sophal"]
-        # An anchor past the last match: an empty page, still counted.
-        last = re.search(r'href="/people/(\d+)"><strong>Keo Vanna<', text_of(second)).group(1)
-        beyond = staff.get(f"/people?after={last}")
-        assert names(beyond) == [] and "No one matches" in text_of(beyond)
-    finally:
-        app.config["PEOPLE_PAGE_SIZE"] = 50
+    staff = login_as("staff")
+    first = search(staff, q="keo")
+    assert names(first) == ["Keo Bopha", "Keo Dara", "Keo Sophal"]
+    assert "4 people match." in text_of(first)
+    second = _next(staff, first)
+    assert names(second) == ["Keo Vanna"] and "4 people match." in text_of(second)
+    assert 'rel="next"' not in text_of(second)
+    assert names(_next(staff, second, "prev")) == ["Keo Bopha", "Keo Dara", "Keo Sophal"]
+    # An anchor past the last match: an empty page, still counted.
+    last = re.search(r'href="/people/(\d+)"><strong>Keo Vanna<', text_of(second)).group(1)
+    beyond = staff.get(f"/people?after={last}")
+    assert names(beyond) == [] and "No one matches" in text_of(beyond)
 
 
-def test_a_name_search_past_the_cap_sorts_every_match(app, login_as, make_person, monkeypatch):
+def test_a_name_search_past_the_cap_sorts_every_match(short_pages, login_as, make_person):
     """More matches than the cap: the page comes from all of them, not from the first ones read."""
-    monkeypatch.setattr(people_search, "COUNT_CAP", 5)
     for i in reversed(range(8)):  # the first in name order is written last
         make_person(legal_name=f"Keo {i}")
-    app.config["PEOPLE_PAGE_SIZE"] = 3
-    try:
-        staff = login_as("staff")
-        first = search(staff, q="keo")
-        assert names(first) == ["Keo 0", "Keo 1", "Keo 2"]
-        assert "5+ people match." in text_of(first)
-        assert names(_next(staff, first)) == ["Keo 3", "Keo 4", "Keo 5"]
-    finally:
-        app.config["PEOPLE_PAGE_SIZE"] = 50
+    staff = login_as("staff")
+    first = search(staff, q="keo")
+    assert names(first) == ["Keo 0", "Keo 1", "Keo 2"]
+    assert "5+ people match." in text_of(first)
+    assert names(_next(staff, first)) == ["Keo 3", "Keo 4", "Keo 5"]
 
 
 def test_every_value_of_a_row_is_escaped(login_as, make_person, make_user):

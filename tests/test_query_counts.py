@@ -7,6 +7,7 @@ catch loops of explicit queries.
 
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from casework.models import (
@@ -96,17 +97,6 @@ def fill_case(db, person, org, user, n: int) -> None:
         db.add(RemovalCase(person_id=person.id, stage="final_order", order_date=date(2009, 1, 1)))
 
 
-def test_case_page_queries_do_not_grow_with_rows(app, login_as, make_person, org, db):
-    staff = login_as("staff")
-    small, large = make_person(legal_name="Small Case"), make_person(legal_name="Large Case")
-    fill_case(db, small, org, staff.user, 1)
-    fill_case(db, large, org, staff.user, 6)
-    few = count_selects(app, lambda: staff.get(f"/people/{small.id}"))
-    many = count_selects(app, lambda: staff.get(f"/people/{large.id}"))
-    assert few == many, (few, many)
-    assert many <= MAX_STATEMENTS, many
-
-
 def test_people_list_queries_do_not_grow_with_rows(app, login_as, make_person, make_user):
     staff = login_as("staff")
     helpers = [make_user("volunteer") for _ in range(3)]
@@ -145,15 +135,20 @@ def test_due_and_dashboard_queries_do_not_grow_with_rows(app, login_as, make_per
 SUMMARY_STATEMENTS = 5
 
 
-def test_summary_pdf_reads_do_not_grow_with_rows(app, login_as, make_person, org, db):
+@pytest.mark.parametrize(
+    ("page", "limit"),
+    [("", MAX_STATEMENTS), ("/summary.pdf", SUMMARY_STATEMENTS)],
+    ids=["case page", "summary"],
+)
+def test_case_reads_do_not_grow_with_rows(app, login_as, make_person, org, db, page, limit):
     staff = login_as("staff")
     small, large = make_person(legal_name="Small Case"), make_person(legal_name="Large Case")
     fill_case(db, small, org, staff.user, 1)
     fill_case(db, large, org, staff.user, 6)
-    few = count_selects(app, lambda: staff.get(f"/people/{small.id}/summary.pdf"))
-    many = count_selects(app, lambda: staff.get(f"/people/{large.id}/summary.pdf"))
+    few = count_selects(app, lambda: staff.get(f"/people/{small.id}{page}"))
+    many = count_selects(app, lambda: staff.get(f"/people/{large.id}{page}"))
     assert few == many, (few, many)
-    assert many <= SUMMARY_STATEMENTS, many
+    assert many <= limit, many
 
 
 def test_the_pdf_parts_that_name_their_rows_read_them_in_one_statement(app, make_user, make_person, org, db):
