@@ -142,6 +142,10 @@ def test_due_view_issues_a_fixed_number_of_queries(app, login_as, db, make_perso
     assert db.count(Person) == 10
 
 
+def _seen(item) -> tuple:
+    return item.day, item.kind, item.title, item.person_id
+
+
 def test_the_first_rows_of_each_side_are_those_of_the_whole_list(app, login_as, db, make_person):
     """For every limit, each side's first rows are the whole list's (ties on a day across kinds and people
     included), and so are the totals: a kind that can never be overdue (an issued travel document) is asked
@@ -165,7 +169,9 @@ def test_the_first_rows_of_each_side_are_those_of_the_whole_list(app, login_as, 
         assert len(late) == 17 and len(coming) == 22  # the expired documents are in neither
         for limit in range(1, 30):
             found = gather_limited(user, limit, today=TODAY)
-            assert found.items == late[:limit] + coming[:limit], limit
+            # As the user sees them: two tasks alike in all but their row (same case, day and title) may come
+            # in either order, as the database reads a day's rows of one kind in no particular order.
+            assert list(map(_seen, found.items)) == list(map(_seen, late[:limit] + coming[:limit])), limit
             assert (found.overdue_total, found.upcoming_total) == (len(late), len(coming))
 
 

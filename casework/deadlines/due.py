@@ -13,7 +13,7 @@ from casework import access
 from casework.deadlines import kept, sources
 from casework.deadlines.items import DueItem, DueKind, DueList
 from casework.extensions import db
-from casework.models import Person, User
+from casework.models import User
 
 COUNT_CAP = 1000  # rows counted on each side, and for each dashboard total; past it a total reads "1,000+"
 
@@ -24,14 +24,7 @@ def _nth(days: list[date], n: int) -> date | None:
 
 
 def _order(items: list[DueItem], today: date) -> list[DueItem]:
-    return sorted(items, key=lambda i: (not i.overdue(today), i.day, i.person_name, _uid_order(i.uid)))
-
-
-def _uid_order(uid: str) -> tuple[str, int]:
-    """A uid ("task-250") ordered by its kind, then by its row's id as a number: the order in which each kind's
-    first rows are read (`_plan`), so that a limit falling among items of one day keeps the same ones."""
-    head, _, tail = uid.rpartition("-")
-    return (head, int(tail)) if tail.isdigit() else (uid, -1)
+    return sorted(items, key=lambda i: (not i.overdue(today), i.day, i.person_name, i.uid))
 
 
 def gather(
@@ -169,9 +162,6 @@ def _plan(user, visible, today: date, until: date | None, mine: bool, kinds, lim
     firsts = []
     for number, s in enumerate(dated):
         for condition in _sides(s.date, today, until)[0 if s.can_be_overdue else 1 :]:
-            # In the order `_order` gives within one kind (day, name, id): a limit that falls among rows of
-            # one day reads the rows the whole list would show first.
-            tie_break = (Person.legal_name, s.query.selected_columns.id)
-            first = s.query.where(*condition).order_by(s.date, *tie_break).limit(limit).subquery()
+            first = s.query.where(*condition).order_by(s.date).limit(limit).subquery()
             firsts.append(sa.select(sa.literal(number).label("source"), first))
     return _Plan(computed, dated, sa.select(side(True), side(False)), sa.union_all(*firsts))
