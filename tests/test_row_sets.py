@@ -175,7 +175,7 @@ def test_values_come_back_typed(app, filled):
             "e"
         ]
         check_in = row_sets.fetch({"c": sa.select(CheckIn).where(CheckIn.office == "Ωmega")})["c"][0]
-        person = row_sets.fetch({"p": sa.select(Person)})["p"][0]
+        person = row_sets.fetch({"p": sa.select(Person).where(Person.id == filled.id)})["p"][0]
     assert "ការណាត់ជួប — privileged" in [n.body for n in notes]  # the sealed body opened
     assert all(n.privileged is True for n in notes)
     assert voided[0].voided_at == datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
