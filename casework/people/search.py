@@ -58,8 +58,8 @@ def filtered(user: User, filters: dict, *, many: bool = False) -> sa.Select:
     query = access.visible_people(user)
     q = (filters.get("q") or "").strip()
     if q:
-        a_number = normalize_a_number(q)
-        if a_number and access.can(user, "see_a_number"):
+        a_number = _a_number_searched(user, q)
+        if a_number:
             matches = Person.a_number_index.in_(sealing.a_number_indexes(a_number))
             query = query.where(matches, access.a_number_visible(user))
         else:
@@ -145,9 +145,15 @@ def page_of_people(
     return page
 
 
+def _a_number_searched(user: User, q: str) -> str | None:
+    """The A-number the search text names, where this user may search by A-number (else it is names)."""
+    a_number = normalize_a_number(q)
+    return a_number if a_number and access.can(user, "see_a_number") else None
+
+
 def _searches_names(user: User, filters: dict) -> bool:
     q = (filters.get("q") or "").strip()
-    return bool(q) and not (normalize_a_number(q) and access.can(user, "see_a_number"))
+    return bool(q) and not _a_number_searched(user, q)
 
 
 class Paging(NamedTuple):
