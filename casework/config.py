@@ -50,6 +50,9 @@ class Defaults:
     PASSWORD_RESET_RATE_LIMIT = "5 per 15 minutes; 20 per day"  # noqa: S105 (a rate, not a password)
     PASSWORD_RESET_EMAIL_LIMIT = "3 per hour; 10 per day"  # noqa: S105
     PEOPLE_PAGE_SIZE = 50
+    # Pages of the people list each server process keeps for staff and admins, until a write changes them
+    # (casework.people.choices.kept_page); 0 keeps none.
+    PEOPLE_LIST_PAGES_KEPT = 256
     AUDIT_PAGE_SIZE = 100
 
     # Trust X-Forwarded-* headers from this many proxies (gunicorn behind nginx: 1).

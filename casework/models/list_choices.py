@@ -1,8 +1,9 @@
-"""The stamp that says an organization's people-list filter choices may have changed (migration 0020).
+"""The stamps that say an organization's people list may have changed: its filter choices (migration 0023)
+and its pages (migration 0026).
 
-Database triggers on `person` and `user_account` give it a new random value on every write that can change
-a choice, so a cached copy of the choices is good exactly while the stamp it was read with stands. There is
-no foreign key: triggers may write a stamp while an organization's rows are being deleted.
+Database triggers give a stamp a new random value on every write that can change what it covers, so a cached
+copy is good exactly while the stamp it was read with stands. There is no foreign key: triggers may write a
+stamp while an organization's rows are being deleted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ class ListChoicesStamp(Base):
     """One organization's stamp (no row: nothing has changed since the table was created)."""
 
     __tablename__ = "list_choices_stamp"
+
+    org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class PeopleListStamp(Base):
+    """One organization's stamp over every page of its people list (no row: nothing has changed since the
+    table was created). Triggers on `person`, `case_assignment`, `custody_event` and `user_account` move it."""
+
+    __tablename__ = "people_list_stamp"
 
     org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     stamp: Mapped[int] = mapped_column(sa.BigInteger)

@@ -8,11 +8,16 @@ The stamp is read before the choices, so a copy is never older than the stamp it
 
 What is made from the choices alone (the filter form's fields, for given filters and language) is kept
 beside them (`kept_fragment`) and goes with them when the stamp moves.
+
+Whole pages of the list are kept the same way (`kept_page`), under both the choices' stamp and the list's own
+(`PeopleListStamp`, moved by triggers on every write that can change what a page shows): a page read under
+those two stamps is good for every staff member and admin of the organization until either moves.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -22,7 +27,7 @@ from markupsafe import Markup
 
 from casework import access
 from casework.extensions import db
-from casework.models import ListChoicesStamp, User
+from casework.models import ListChoicesStamp, PeopleListStamp, User
 from casework.people import queries, search
 
 MAX_ORGANIZATIONS = 512  # copies kept per process; the oldest goes first
@@ -92,3 +97,35 @@ def kept_fragment(user: User, key: Hashable, make: Callable[[Choices], Markup]) 
                 kept.fragments.pop(next(iter(kept.fragments)), None)
             kept.fragments[key] = fragment
     return fragment
+
+
+def _stamps(org_id: int) -> tuple[int | None, int | None]:
+    """The organization's choices stamp and list stamp, in one statement."""
+    choices_stamp = sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id)
+    list_stamp = sa.select(PeopleListStamp.stamp).where(PeopleListStamp.org_id == org_id)
+    found = db.session.execute(sa.select(choices_stamp.scalar_subquery(), list_stamp.scalar_subquery())).one()
+    return found[0], found[1]
+
+
+def kept_page(user: User, key: Hashable, make: Callable[[], Markup]) -> Markup:
+    """A page of the people list made by `make` from the database, this user's organization and `key` alone,
+    kept while neither of the organization's stamps moves (made afresh for a user whose list is their own).
+
+    Only for a request that writes nothing: the stamps are read before `make` reads anything, so a kept page
+    is never older than the stamps it is kept under, and a request's own uncommitted writes never reach it."""
+    limit = current_app.config["PEOPLE_LIST_PAGES_KEPT"]
+    org_id = access.whole_org_scope(user)
+    if org_id is None or not limit:
+        return make()
+    stamps = _stamps(org_id)
+    pages: OrderedDict = current_app.extensions.setdefault("people_list_pages", OrderedDict())
+    found = pages.get((org_id, key))
+    if found is not None and found[0] == stamps:
+        return found[1]
+    page = make()
+    with _changing:
+        pages.pop((org_id, key), None)
+        while len(pages) >= limit:
+            pages.popitem(last=False)
+        pages[(org_id, key)] = (stamps, page)
+    return page

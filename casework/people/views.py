@@ -5,11 +5,8 @@ The request's unit of work commits once when a view returns (casework.unit_of_wo
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 
 from casework import access, case_page, editing
 from casework.forms import ConfirmForm, options
@@ -17,7 +14,7 @@ from casework.i18n import gettext
 from casework.models import CaseAssignment, CaseShare, CaseStatus, CustodyStatus, Person
 from casework.models.base import differing_fields
 from casework.paging import anchor_arg
-from casework.people import choices, holdings, operations, queries, search
+from casework.people import choices, holdings, list_page, operations, queries
 from casework.people.forms import (
     AssignForm,
     CloseCaseForm,
@@ -25,7 +22,6 @@ from casework.people.forms import (
     PersonForm,
     ReopenCaseForm,
 )
-from casework.people.list_rows import people_rows
 from casework.people.sharing import (
     ShareForm,
     SharePolicyForm,
@@ -38,9 +34,6 @@ from casework.reference import COMMUNITY_SUGGESTIONS, COUNTRY_SUGGESTIONS, STATE
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-# The filter form's CSRF field, as WTForms writes it.
-CSRF_FIELD = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">')
-
 # Filters a link may set (from the dashboard): none of them can carry a name or a number.
 PRESETS = {"custody": {c.value for c in CustodyStatus}, "case_status": {c.value for c in CaseStatus}}
 
@@ -49,31 +42,6 @@ PRESETS = {"custody": {c.value for c in CustodyStatus}, "case_status": {c.value 
 @login_required
 def _signed_in():
     """Every page of this blueprint needs a signed-in user."""
-
-
-def _filter_form(filters: dict, found: choices.Choices) -> PeopleFilterForm:
-    form = PeopleFilterForm.from_filters(filters) if request.method == "GET" else PeopleFilterForm()
-    form.citizenship.choices = options([("", "Any country")] + [(c, c) for c in found.citizenship])
-    form.community.choices = options([("", "Any community")] + [(c, c) for c in found.community])
-    form.assigned.choices = options([("", "Anyone")] + found.colleagues)
-    return form
-
-
-def _filter_fields(filters: dict, form: PeopleFilterForm | None = None) -> Markup:
-    """The filter form's fields as HTML. A form posted with errors is shown as posted; on a GET the fields
-    depend only on the choices, the filters, the language and whether the assignee filter shows, so they
-    are kept with the choices (casework.people.choices.kept_fragment)."""
-    show_assigned = access.can(current_user, "create_person")
-
-    def make(found: choices.Choices) -> Markup:
-        shown = form if form is not None else _filter_form(filters, found)
-        html = render_template("people/_filter_fields.html", form=shown, show_assigned=show_assigned)
-        return Markup(html)  # noqa: S704 (an autoescaped template's output)
-
-    if form is not None:
-        return make(choices.filter_choices(current_user))
-    key = (str(get_locale()), show_assigned, tuple(sorted(filters.items())))
-    return choices.kept_fragment(current_user, key, make)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -89,23 +57,12 @@ def index():
         if "clear" in request.form:
             session.pop("people_filters", None)
             return redirect(url_for("people.index"))
-        posted = _filter_form(filters, choices.filter_choices(current_user))
+        posted = list_page.filter_form(filters, choices.filter_choices(current_user))
         if posted.validate():
             session["people_filters"] = posted.filters()
             return redirect(url_for("people.index"))
-    size = current_app.config["PEOPLE_PAGE_SIZE"]
     after, before = anchor_arg("after"), anchor_arg("before")
-    page = search.page_of_people(current_user, filters, after=after, before=before, size=size)
-    return render_template(
-        "people/index.html",
-        page=page,
-        teams=search.teams_of(page.rows),
-        people_rows=people_rows,
-        form_csrf=CSRF_FIELD % generate_csrf(),
-        filter_fields=_filter_fields(filters, posted),
-        filtered=any(filters.values()),
-        state_names=STATE_NAMES,
-    )
+    return render_template("people/index.html", content=list_page.content(filters, posted, after, before))
 
 
 def _person_form(person: Person | None = None, **kwargs) -> PersonForm:

@@ -1,0 +1,203 @@
+"""Pages of the people list are kept for staff and admins until a write changes them, and every change that
+shows on a page shows at once, whichever way it was written (the application, plain SQL as purge and
+imports use, another process): a person, a team, a colleague's name, a custody event, another organization."""
+
+import re
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask import template_rendered
+
+from casework.models import CaseAssignment, CaseShare, CustodyEvent, CustodyKind, Person, User
+from tests.conftest import statements_sent
+
+
+def page(browser, path: str = "/people") -> str:
+    response = browser.get(path)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@contextmanager
+def pages_made(app):
+    """The times the list's content was made from its template meanwhile."""
+    made = []
+
+    def rendered(sender, template, context, **extra):
+        if template.name == "people/_list.html":
+            made.append(template.name)
+
+    template_rendered.connect(rendered, app)
+    try:
+        yield made
+    finally:
+        template_rendered.disconnect(rendered, app)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_a_page_is_made_once_then_kept(app, login_as, make_person):
+    staff = login_as("staff")
+    make_person(legal_name="Sokha Chhim")
+    with pages_made(app) as made:
+        first = page(staff)
+        with statements_sent(app) as again:
+            second = page(staff)
+    assert len(made) == 1 and "Sokha Chhim" in second
+    assert not any("FROM person" in s for s in again), "a kept page reads no person"
+    assert first == second
+
+
+def test_people_added_changed_and_removed_show_at_once(app, db, login_as, make_person):
+    staff = login_as("staff")
+    person = make_person(legal_name="Sokha Chhim", city="Lowell", state="MA")
+    html = page(staff)
+    assert "Sokha Chhim" in html and "Lowell, MA" in html
+    make_person(legal_name="Vanna Keo")
+    assert "Vanna Keo" in page(staff)
+    for values, shown in (
+        ({"legal_name": "Sokha Chhim Meas", "sort_name": "sokha chhim meas"}, "Sokha Chhim Meas"),
+        ({"preferred_name": "Kha"}, "“Kha”"),
+        ({"city": "Revere"}, "Revere, MA"),
+        ({"custody_status": "detained"}, "Detained"),
+        ({"case_status": "closed"}, "Closed"),
+    ):
+        db.execute(sa.update(Person).where(Person.id == person.id).values(**values))
+        assert shown in page(staff), values
+    db.execute(sa.update(Person).where(Person.id == person.id).values(deleted_at=datetime.now(UTC)))
+    assert "Sokha Chhim" not in page(staff)
+    db.execute(sa.update(Person).where(Person.id == person.id).values(deleted_at=None))
+    assert "Sokha Chhim" in page(staff)
+    db.execute(sa.delete(Person).where(Person.id == person.id))  # as the retention purge does
+    assert "Sokha Chhim" not in page(staff)
+
+
+def test_a_search_shows_a_person_renamed_into_it(app, db, login_as, make_person):
+    staff = login_as("staff")
+    person = make_person(legal_name="Dara Ouk")
+    staff.post("/people", {"q": "Phirun", "sort": "name"})
+    assert "Dara Ouk" not in page(staff)
+    renamed = {"legal_name": "Phirun Ouk", "search_text": "phirun ouk"}  # as the application writes it
+    db.execute(sa.update(Person).where(Person.id == person.id).values(**renamed))
+    assert "Phirun Ouk" in page(staff)
+
+
+def teams(html: str) -> list[str]:
+    return re.findall(r'<td data-label="Team">(.*?)</td>', html)
+
+
+def test_teams_and_colleagues_names_show_at_once(app, db, login_as, make_person, make_user):
+    staff = login_as("staff")
+    helper = make_user("volunteer", name="Kosal Ouk")
+    person = make_person(legal_name="Sokha Chhim")
+    assert "Kosal Ouk" not in teams(page(staff))[0]
+    db.add(CaseAssignment(person_id=person.id, user_id=helper.id))
+    assert teams(page(staff)) == ["Kosal Ouk"]
+    db.execute(sa.update(User).where(User.id == helper.id).values(name="Kosal Meas"))
+    assert teams(page(staff)) == ["Kosal Meas"]
+    db.execute(sa.delete(CaseAssignment).where(CaseAssignment.person_id == person.id))
+    assert "Kosal Meas" not in teams(page(staff))[0]
+    db.add(CaseAssignment(person_id=person.id, user_id=helper.id))
+    assert teams(page(staff)) == ["Kosal Meas"]
+    db.execute(sa.delete(User).where(User.id == helper.id))
+    assert "Kosal Meas" not in page(staff)
+
+
+def test_the_detained_between_filter_follows_custody_events(app, db, login_as, make_person):
+    staff = login_as("staff")
+    person = make_person(legal_name="Sokha Chhim")
+    staff.post("/people", {"detained_from": "2024-03-01", "detained_to": "2024-03-31", "sort": "name"})
+    assert "Sokha Chhim" not in page(staff)
+    db.add(CustodyEvent(person_id=person.id, kind=CustodyKind.ICE_ARREST, occurred_on=date(2024, 3, 10)))
+    assert "Sokha Chhim" in page(staff)
+    db.execute(
+        sa.update(CustodyEvent).where(CustodyEvent.person_id == person.id).values(voided_at=datetime.now(UTC))
+    )
+    assert "Sokha Chhim" not in page(staff)
+
+
+def test_organizations_keep_their_own_pages(app, login_as, make_person, make_org, make_user):
+    other_org = make_org()
+    ours, theirs = login_as("staff"), login_as(make_user("staff", org=other_org))
+    make_person(legal_name="Sokha Chhim")
+    make_person(org=other_org, legal_name="Vanna Keo")
+    assert "Sokha Chhim" in page(ours) and "Vanna Keo" not in page(ours)
+    assert "Vanna Keo" in page(theirs) and "Sokha Chhim" not in page(theirs)
+    with pages_made(app) as made:
+        make_person(org=other_org, legal_name="Dara Ouk")
+        assert "Dara Ouk" not in page(ours)
+        assert "Dara Ouk" in page(theirs)
+    assert len(made) == 1, "a change in one organization leaves the other's pages kept"
+
+
+def test_each_request_gets_its_own_csrf_token(app, login_as, make_person):
+    make_person(legal_name="Sokha Chhim")
+    first, second = login_as("staff"), login_as("admin")
+    with pages_made(app) as made:
+        one, two = page(first), page(second)
+    assert len(made) == 1, "one page for the organization's staff and admins"
+    assert csrf_of(one) != csrf_of(two)
+    for browser, html in ((first, one), (second, two)):
+        response = browser.client.post(
+            "/people", data={"csrf_token": csrf_of(html), "q": "Sokha", "sort": "name"}
+        )
+        assert response.status_code == 302, "the token in a kept page is the requester's own"
+
+
+def test_pages_and_pages_of_a_search_are_kept_apart(app, login_as, make_person):
+    staff = login_as("staff")
+    for n in range(5):
+        make_person(legal_name=f"Person {n:02d}")
+    app.config["PEOPLE_PAGE_SIZE"] = 2
+    try:
+        first = page(staff)
+        after = re.search(r'href="/people\?after=(\d+)"', first).group(1)
+        second = page(staff, f"/people?after={after}")
+        assert "Person 00" in first and "Person 00" not in second and "Person 02" in second
+        staff.post("/people", {"q": "Person 04", "sort": "name"})
+        html = page(staff)
+        assert "Person 04" in html and "Person 00" not in html
+        assert page(staff, f"/people?after={after}") != second
+    finally:
+        app.config["PEOPLE_PAGE_SIZE"] = 50
+
+
+def test_a_share_that_reaches_a_staff_member_shows_at_once(
+    app, db, login_as, make_person, make_org, make_user
+):
+    other_org = make_org()
+    staff = login_as("staff")
+    make_person(legal_name="Sokha Chhim")
+    theirs = make_person(org=other_org, legal_name="Vanna Keo")
+    assert "Vanna Keo" not in page(staff)
+    db.add(CaseShare(person_id=theirs.id, user_id=staff.user.id, level="view"))
+    html = page(staff)
+    assert "Vanna Keo" in html and "Sokha Chhim" in html
+    db.execute(sa.delete(CaseShare).where(CaseShare.person_id == theirs.id))
+    assert "Vanna Keo" not in page(staff)
+
+
+def test_volunteers_see_their_own_cases_only(app, login_as, make_person, make_user):
+    volunteer_user = make_user("volunteer")
+    volunteer, staff = login_as(volunteer_user), login_as("staff")
+    make_person(legal_name="Sokha Chhim", assigned=[volunteer_user])
+    make_person(legal_name="Vanna Keo")
+    assert "Vanna Keo" in page(staff)
+    html = page(volunteer)
+    assert "Sokha Chhim" in html and "Vanna Keo" not in html
+
+
+def test_nothing_is_kept_when_turned_off(app, login_as, make_person):
+    staff = login_as("staff")
+    make_person(legal_name="Sokha Chhim")
+    app.config["PEOPLE_LIST_PAGES_KEPT"] = 0
+    try:
+        with pages_made(app) as made:
+            page(staff)
+            page(staff)
+        assert len(made) == 2
+    finally:
+        app.config["PEOPLE_LIST_PAGES_KEPT"] = 256
