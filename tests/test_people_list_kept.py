@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask import template_rendered
 
-from casework.models import CaseAssignment, CaseShare, CustodyEvent, CustodyKind, Person, User
+from casework.models import CaseAssignment, CaseShare, CustodyEvent, CustodyKind, Organization, Person, User
 from tests.conftest import statements_sent
 
 
@@ -133,18 +133,47 @@ def test_organizations_keep_their_own_pages(app, login_as, make_person, make_org
     assert len(made) == 1, "a change in one organization leaves the other's pages kept"
 
 
-def test_each_request_gets_its_own_csrf_token(app, login_as, make_person):
+def test_each_session_gets_its_own_csrf_token(app, login_as, make_person, make_user):
     make_person(legal_name="Sokha Chhim")
-    first, second = login_as("staff"), login_as("admin")
+    staff = make_user("staff")
+    first, second = login_as(staff), login_as(staff)  # signed in twice: two sessions
     with pages_made(app) as made:
         one, two = page(first), page(second)
-    assert len(made) == 1, "one page for the organization's staff and admins"
+    assert len(made) == 1, "one page kept for the user"
     assert csrf_of(one) != csrf_of(two)
+    assert one.count(csrf_of(one)) == 2, "the filter form and the sign-out form"
     for browser, html in ((first, one), (second, two)):
         response = browser.client.post(
             "/people", data={"csrf_token": csrf_of(html), "q": "Sokha", "sort": "name"}
         )
         assert response.status_code == 302, "the token in a kept page is the requester's own"
+    response = first.client.post("/people", data={"csrf_token": csrf_of(two), "q": "Sokha", "sort": "name"})
+    assert response.status_code == 400, "and no one else's"
+
+
+def test_the_header_follows_the_user_and_the_organization(app, db, login_as, make_person):
+    staff = login_as("staff", name="Sophea Lim")
+    make_person(legal_name="Sokha Chhim")
+    assert "Sophea Lim" in page(staff)
+    db.execute(sa.update(User).where(User.id == staff.user.id).values(name="Sophea Chan"))
+    assert "Sophea Chan" in page(staff)
+    db.execute(
+        sa.update(Organization).where(Organization.id == staff.user.org_id).values(name="Harbor Legal")
+    )
+    assert "Harbor Legal" in page(staff)
+    db.execute(sa.update(User).where(User.id == staff.user.id).values(role="admin"))
+    assert 'href="/admin' in page(staff)
+
+
+def test_a_message_to_flash_is_shown(app, login_as, make_person):
+    staff = login_as("staff")
+    person = make_person(legal_name="Sokha Chhim")
+    page(staff)
+    response = staff.post(f"/people/{person.id}/team", {"user_id": "not a user"})
+    assert response.status_code == 302
+    html = page(staff)
+    assert "Choose a user from the list to add to the team." in html
+    assert 'class="flash' not in page(staff), "shown once"
 
 
 def test_pages_and_pages_of_a_search_are_kept_apart(app, login_as, make_person):

@@ -33,9 +33,15 @@ def _active_share(today: date):
 
 def _share_grants(user: User, today: date):
     """Shares of a case that reach this user (directly, or through their organization's staff)."""
-    grantee = CaseShare.user_id == user.id
-    if user.role in ORG_WIDE_ROLES:
-        grantee = sa.or_(grantee, CaseShare.org_id == user.org_id)
+    return _grants(user.id, user.org_id if user.role in ORG_WIDE_ROLES else None, today)
+
+
+def _grants(user_id, staff_of_org_id, today):
+    """Shares that reach a user directly, or (`staff_of_org_id`: their organization, where they are staff or
+    admin) through their organization; values or bound parameters."""
+    grantee = CaseShare.user_id == user_id
+    if staff_of_org_id is not None:
+        grantee = sa.or_(grantee, CaseShare.org_id == staff_of_org_id)
     return sa.and_(grantee, _active_share(today))
 
 
@@ -71,13 +77,31 @@ def whole_org_scope(user: User) -> int | None:
     return None if _has_shares(user) else user.org_id
 
 
+# Whether any active share reaches a user, built once (every signed-in page of staff asks it): by their
+# organization's role or not, for the user and the day bound.
+_SHARES_REACH = {
+    org_wide: sa.select(
+        sa.exists().where(
+            _grants(
+                sa.bindparam("user_id"),
+                sa.bindparam("org_id") if org_wide else None,
+                sa.bindparam("today", type_=sa.Date),
+            )
+        )
+    )
+    for org_wide in (True, False)
+}
+
+
 def _has_shares(user: User) -> bool:
     """Whether any active share reaches this user (checked once per request)."""
     cache = g.setdefault("_has_shares", {})
     if user.id not in cache:
-        cache[user.id] = bool(
-            db.session.scalar(sa.select(sa.exists().where(_share_grants(user, date.today()))))
+        statement = _SHARES_REACH[user.role in ORG_WIDE_ROLES]
+        found = db.session.scalar(
+            statement, {"user_id": user.id, "org_id": user.org_id, "today": date.today()}
         )
+        cache[user.id] = bool(found)
     return cache[user.id]
 
 

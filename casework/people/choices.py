@@ -99,15 +99,24 @@ def kept_fragment(user: User, key: Hashable, make: Callable[[Choices], Markup]) 
     return fragment
 
 
+# An organization's choices stamp and list stamp, in one statement (built once: every list page reads it).
+_STAMPS = sa.select(
+    sa.select(ListChoicesStamp.stamp)
+    .where(ListChoicesStamp.org_id == sa.bindparam("org_id"))
+    .scalar_subquery(),
+    sa.select(PeopleListStamp.stamp)
+    .where(PeopleListStamp.org_id == sa.bindparam("org_id"))
+    .scalar_subquery(),
+)
+
+
 def _stamps(org_id: int) -> tuple[int | None, int | None]:
-    """The organization's choices stamp and list stamp, in one statement."""
-    choices_stamp = sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id)
-    list_stamp = sa.select(PeopleListStamp.stamp).where(PeopleListStamp.org_id == org_id)
-    found = db.session.execute(sa.select(choices_stamp.scalar_subquery(), list_stamp.scalar_subquery())).one()
+    """The organization's choices stamp and list stamp."""
+    found = db.session.execute(_STAMPS, {"org_id": org_id}).one()
     return found[0], found[1]
 
 
-def kept_page(user: User, key: Hashable, make: Callable[[], Markup]) -> Markup:
+def kept_page(user: User, key: Hashable, make: Callable[[], str]) -> str:
     """A page of the people list made by `make` from the database, this user's organization and `key` alone,
     kept while neither of the organization's stamps moves (made afresh for a user whose list is their own).
 

@@ -1,16 +1,18 @@
-"""The people list's content: its filter form, its count, its rows and its pager, made from
-`people/_list.html`.
+"""The people list's page: its filter form, its count, its rows and its pager (`people/_list.html`) in the
+layout (`people/index.html`).
 
-For staff and admins the content is the same for everyone of the organization with the same filters, page
-and language, so it is kept whole (`choices.kept_page`) until a write changes it; only the form's CSRF field,
-which is each session's own, is put in per request.
+For a staff member or admin, a page depends on the database, their organization and what the key of
+`page` holds (filters, page bounds, language, their name, role and organization's name), so it is kept whole
+(`choices.kept_page`) until a write changes it; only the CSRF token, which is each session's own, is put in
+per request. A page with a message to flash, or a filter form posted with errors, is made afresh.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -23,11 +25,11 @@ from casework.people.forms import PeopleFilterForm
 from casework.people.list_rows import people_rows
 from casework.reference import STATE_NAMES
 
-# The filter form's CSRF field, as WTForms writes it, and where it goes in a kept page (markup that no escaped
-# value can contain).
+# The filter form's CSRF field, as WTForms writes it, and what stands for the token in a kept page (a value
+# of this process that no page's data can hold).
 CSRF_FIELD = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">')
-CSRF_MARKER = Markup("<!-- csrf_token -->")
-# What a page may offer depends on the user's role through these permissions only.
+CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
+# What the user may do that a page shows.
 PERMISSIONS_SHOWN = ("export", "create_person", "see_a_number")
 
 
@@ -57,16 +59,16 @@ def _filter_fields(filters: dict, form: PeopleFilterForm | None = None) -> Marku
     return choices.kept_fragment(current_user, key, make)
 
 
-def content(filters: dict, posted: PeopleFilterForm | None, after: int | None, before: int | None) -> Markup:
-    """The list's content for these filters (`posted`: a filter form posted with errors) and page bounds."""
+def page(filters: dict, posted: PeopleFilterForm | None, after: int | None, before: int | None) -> str:
+    """The list's page for these filters (`posted`: a filter form posted with errors) and page bounds."""
     size = current_app.config["PEOPLE_PAGE_SIZE"]
 
-    def make(form_csrf: Markup) -> Markup:
-        page = search.page_of_people(current_user, filters, after=after, before=before, size=size)
+    def content(form_csrf: Markup) -> Markup:
+        found = search.page_of_people(current_user, filters, after=after, before=before, size=size)
         html = render_template(
             "people/_list.html",
-            page=page,
-            teams=search.teams_of(page.rows),
+            page=found,
+            teams=search.teams_of(found.rows),
             people_rows=people_rows,
             form_csrf=form_csrf,
             filter_fields=_filter_fields(filters, posted),
@@ -75,11 +77,14 @@ def content(filters: dict, posted: PeopleFilterForm | None, after: int | None, b
         )
         return Markup(html)  # noqa: S704 (an autoescaped template's output)
 
-    form_csrf = CSRF_FIELD % generate_csrf()
-    if posted is not None:
-        return make(form_csrf)
-    # Everything a page shows but the CSRF field comes from the database and this key.
+    if posted is not None or session.get("_flashes"):
+        return render_template("people/index.html", content=content(CSRF_FIELD % generate_csrf()))
+    # Everything a page shows but the CSRF token comes from the database and this key.
     key = (
+        current_user.id,
+        current_user.display_name,
+        current_user.role,
+        current_user.organization.name,
         tuple(access.can(current_user, action) for action in PERMISSIONS_SHOWN),
         str(get_locale()),
         request.script_root,
@@ -89,5 +94,10 @@ def content(filters: dict, posted: PeopleFilterForm | None, after: int | None, b
         size,
         date.today(),
     )
-    kept = choices.kept_page(current_user, key, lambda: make(CSRF_MARKER))
-    return kept.replace(CSRF_MARKER, form_csrf, 1)
+
+    def make() -> str:
+        return render_template(
+            "people/index.html", content=content(CSRF_FIELD % CSRF_MARKER), csrf_token=lambda: CSRF_MARKER
+        )
+
+    return choices.kept_page(current_user, key, make).replace(CSRF_MARKER, generate_csrf())

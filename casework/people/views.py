@@ -62,7 +62,7 @@ def index():
             session["people_filters"] = posted.filters()
             return redirect(url_for("people.index"))
     after, before = anchor_arg("after"), anchor_arg("before")
-    return render_template("people/index.html", content=list_page.content(filters, posted, after, before))
+    return list_page.page(filters, posted, after, before)
 
 
 def _person_form(person: Person | None = None, **kwargs) -> PersonForm:
