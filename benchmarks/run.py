@@ -199,11 +199,11 @@ def free_port() -> int:
 # --- in-process figures: statements per page, the list at two sizes, the PDF baselines ----------------------
 
 
-def _app(dataset: bench_data.Dataset):
+def _app(dataset: bench_data.Dataset, **config):
     os.environ.update(bench_data.config(dataset.url, dataset.instance))
     from casework import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": dataset.url})
+    return create_app({"SQLALCHEMY_DATABASE_URI": dataset.url, **config})
 
 
 def statements_and_list(dataset: bench_data.Dataset, repeat: int) -> dict:
@@ -213,7 +213,9 @@ def statements_and_list(dataset: bench_data.Dataset, repeat: int) -> dict:
 
     from casework.extensions import db
 
-    app = _app(dataset)
+    # Each list page made from the database, as a first visit or one after a change makes it: no page kept
+    # between requests (casework.people.list_page), so that the figures are the work that grows with the data.
+    app = _app(dataset, PEOPLE_LIST_PAGES_KEPT=0)
     client, _ = bench_data.signed_in_client(app)
     counter = {"n": 0}
 
