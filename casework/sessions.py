@@ -39,6 +39,9 @@ from casework.outage import DatabaseUnreachable, database_unreachable_in_request
 
 _serializer = TaggedJSONSerializer()
 _table = cast(sa.Table, WebSession.__table__)
+# A session's row with its user (and the user's organization) by the token's hash, built once.
+_BY_TOKEN = _table.c.token_hash == sa.bindparam("token_hash")
+_ROW_WITH_USER = sa.select(_table, User).outerjoin(User, User.id == _table.c.user_id).where(_BY_TOKEN)
 TOUCH_INTERVAL = timedelta(minutes=1)
 CSRF_KEY = "csrf_token"  # where Flask-WTF keeps the secret its form tokens are made from
 ANONYMOUS_SALT = "casework.anonymous-session"
@@ -78,13 +81,9 @@ class ServerSession(CallbackDict, SessionMixin):
             self.modified = True
 
         super().__init__(initial, on_update)
-        self.token = token
-        self.last_seen = last_seen
-        self.created_at = created_at
-        self.signed_in_at = signed_in_at
-        self.proved_at = proved_at
-        self.modified = False
-        self.rotate = False
+        self.token, self.last_seen, self.created_at = token, last_seen, created_at
+        self.signed_in_at, self.proved_at = signed_in_at, proved_at
+        self.modified = self.rotate = False
         self.ended = False  # the cookie named a server session that has ended (sign in again)
         # What an anonymous cookie held when the request came in (None: no valid anonymous cookie).
         self.anonymous_data: dict | None = None
@@ -187,9 +186,8 @@ class DatabaseSessionInterface(SessionInterface):
 
     def _open(self, app: Flask, token: str) -> ServerSession:
         now = utcnow()
-        query = sa.select(_table, User).outerjoin(User, User.id == _table.c.user_id)  # and the user's org
         try:  # one statement, on the connection the page then uses: no second checkout, no user query
-            row = db.session.execute(query.where(_table.c.token_hash == _hash(token))).first()
+            row = db.session.execute(_ROW_WITH_USER, {"token_hash": _hash(token)}).first()
         except DatabaseUnreachable:
             db.session.rollback()  # no connection to roll back: this only resets the session's state
             raise

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask import template_rendered
 
+from casework.extensions import db as real_db
 from casework.models import CaseAssignment, CaseShare, CustodyEvent, CustodyKind, Organization, Person, User
 from tests.conftest import statements_sent
 
@@ -228,5 +229,49 @@ def test_nothing_is_kept_when_turned_off(app, login_as, make_person):
             page(staff)
             page(staff)
         assert len(made) == 2
+    finally:
+        app.config["PEOPLE_LIST_PAGES_KEPT"] = 256
+
+
+def test_one_transaction_moves_every_organization_it_writes(
+    app, db, login_as, make_person, make_org, make_user
+):
+    other_org = make_org()
+    ours, theirs = login_as("staff"), login_as(make_user("staff", org=other_org))
+    mine, yours = make_person(legal_name="Sokha Chhim"), make_person(org=other_org, legal_name="Vanna Keo")
+    page(ours), page(theirs)
+    with app.app_context():  # two people of two organizations, twice each, in one transaction
+        for _ in range(2):
+            for person, name in ((mine, "Sokha Meas"), (yours, "Vanna Ouk")):
+                real_db.session.execute(
+                    sa.update(Person).where(Person.id == person.id).values(legal_name=name)
+                )
+        real_db.session.commit()
+    assert "Sokha Meas" in page(ours) and "Vanna Ouk" in page(theirs)
+
+
+def test_a_write_rolled_back_leaves_the_kept_page_standing(app, login_as, make_person):
+    staff = login_as("staff")
+    make_person(legal_name="Sokha Chhim")
+    page(staff)
+    with app.app_context():
+        real_db.session.execute(sa.update(Person).values(legal_name="Never Saved"))
+        real_db.session.rollback()
+    with pages_made(app) as made:
+        assert "Sokha Chhim" in page(staff)
+    assert not made
+
+
+def test_the_pages_kept_are_bounded(app, login_as, make_person):
+    staff = login_as("staff")
+    make_person(legal_name="Sokha Chhim")
+    app.config["PEOPLE_LIST_PAGES_KEPT"] = 2
+    try:
+        with pages_made(app) as made:
+            for q in ("Sokha", "Chhim", "Sok", "Sokha"):
+                staff.post("/people", {"q": q, "sort": "name"})
+                assert "Sokha Chhim" in page(staff)
+        assert len(made) == 4, "the first search's page went when the third was kept"
+        assert len(app.extensions["people_list_pages"]) <= 2
     finally:
         app.config["PEOPLE_LIST_PAGES_KEPT"] = 256

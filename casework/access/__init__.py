@@ -36,11 +36,15 @@ from casework.access.cases import (
     get_owned_case_or_404,
     get_person_or_404,
     level_for,
+    note_shares_reach,
     org_users,
     policy_allows,
     require,
     role_allows,
     role_required,
+    sees_whole_org_by_role,
+    shares_reach,
+    shares_reach_params,
     visible_people,
     visible_people_filter,
     whole_org_scope,
@@ -77,6 +81,10 @@ from casework.access.relief import (
 )
 
 __all__ = [
+    "shares_reach_params",
+    "shares_reach",
+    "sees_whole_org_by_role",
+    "note_shares_reach",
     "a_number_shown",
     "a_number_visible",
     "get_linkable_case_or_404",

@@ -72,25 +72,41 @@ def _visible(user: User, shared: bool | None):
 def whole_org_scope(user: User) -> int | None:
     """The organization id when this user sees exactly its live cases (an admin or staff member whom no share
     reaches): queries may then read the (org_id, ...) indexes directly. None otherwise."""
-    if user is None or not user.is_authenticated or not user.active or user.role not in ORG_WIDE_ROLES:
+    if not sees_whole_org_by_role(user):
         return None
     return None if _has_shares(user) else user.org_id
 
 
-# Whether any active share reaches a user, built once (every signed-in page of staff asks it): by their
-# organization's role or not, for the user and the day bound.
-_SHARES_REACH = {
-    org_wide: sa.select(
-        sa.exists().where(
-            _grants(
-                sa.bindparam("user_id"),
-                sa.bindparam("org_id") if org_wide else None,
-                sa.bindparam("today", type_=sa.Date),
-            )
+def sees_whole_org_by_role(user: User) -> bool:
+    """Whether this user's role shows them every live case of their organization (shares may add others)."""
+    return user is not None and user.is_authenticated and user.active and user.role in ORG_WIDE_ROLES
+
+
+def shares_reach(org_wide: bool) -> sa.Exists:
+    """EXISTS of the active shares that reach a user of an organization-wide role or not, bound to :user_id,
+    :org_id and :today (`shares_reach_params`); a statement that reads it beside other values records the
+    answer with `note_shares_reach`."""
+    return sa.exists().where(
+        _grants(
+            sa.bindparam("user_id"),
+            sa.bindparam("org_id") if org_wide else None,
+            sa.bindparam("today", type_=sa.Date),
         )
     )
-    for org_wide in (True, False)
-}
+
+
+def shares_reach_params(user: User) -> dict:
+    """The values `shares_reach` is bound to for this user, today."""
+    return {"user_id": user.id, "org_id": user.org_id, "today": date.today()}
+
+
+def note_shares_reach(user: User, reached: bool) -> None:
+    """Record, for the rest of the request, whether shares reach this user (read by another statement)."""
+    g.setdefault("_has_shares", {})[user.id] = bool(reached)
+
+
+# Whether any active share reaches a user, built once (every signed-in page of staff asks it).
+_SHARES_REACH = {org_wide: sa.select(shares_reach(org_wide)) for org_wide in (True, False)}
 
 
 def _has_shares(user: User) -> bool:
@@ -98,10 +114,7 @@ def _has_shares(user: User) -> bool:
     cache = g.setdefault("_has_shares", {})
     if user.id not in cache:
         statement = _SHARES_REACH[user.role in ORG_WIDE_ROLES]
-        found = db.session.scalar(
-            statement, {"user_id": user.id, "org_id": user.org_id, "today": date.today()}
-        )
-        cache[user.id] = bool(found)
+        cache[user.id] = bool(db.session.scalar(statement, shares_reach_params(user)))
     return cache[user.id]
 
 

@@ -99,8 +99,10 @@ def kept_fragment(user: User, key: Hashable, make: Callable[[Choices], Markup]) 
     return fragment
 
 
-# An organization's choices stamp and list stamp, in one statement (built once: every list page reads it).
-_STAMPS = sa.select(
+# Whether shares reach a staff member or admin (then their list is their own) and their organization's
+# choices stamp and list stamp, in one statement (built once: every list page reads it).
+_SHARES_AND_STAMPS = sa.select(
+    access.shares_reach(org_wide=True).label("shares"),
     sa.select(ListChoicesStamp.stamp)
     .where(ListChoicesStamp.org_id == sa.bindparam("org_id"))
     .scalar_subquery(),
@@ -110,12 +112,6 @@ _STAMPS = sa.select(
 )
 
 
-def _stamps(org_id: int) -> tuple[int | None, int | None]:
-    """The organization's choices stamp and list stamp."""
-    found = db.session.execute(_STAMPS, {"org_id": org_id}).one()
-    return found[0], found[1]
-
-
 def kept_page(user: User, key: Hashable, make: Callable[[], str]) -> str:
     """A page of the people list made by `make` from the database, this user's organization and `key` alone,
     kept while neither of the organization's stamps moves (made afresh for a user whose list is their own).
@@ -123,10 +119,15 @@ def kept_page(user: User, key: Hashable, make: Callable[[], str]) -> str:
     Only for a request that writes nothing: the stamps are read before `make` reads anything, so a kept page
     is never older than the stamps it is kept under, and a request's own uncommitted writes never reach it."""
     limit = current_app.config["PEOPLE_LIST_PAGES_KEPT"]
-    org_id = access.whole_org_scope(user)
-    if org_id is None or not limit:
+    if not limit or not access.sees_whole_org_by_role(user):
         return make()
-    stamps = _stamps(org_id)
+    shares, choices_stamp, list_stamp = db.session.execute(
+        _SHARES_AND_STAMPS, access.shares_reach_params(user)
+    ).one()
+    access.note_shares_reach(user, shares)
+    if shares:
+        return make()
+    org_id, stamps = user.org_id, (choices_stamp, list_stamp)
     pages: OrderedDict = current_app.extensions.setdefault("people_list_pages", OrderedDict())
     found = pages.get((org_id, key))
     if found is not None and found[0] == stamps:
