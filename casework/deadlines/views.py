@@ -14,12 +14,14 @@ from casework.deadlines import calendar
 from casework.deadlines import dashboard as dashboard_data
 from casework.deadlines.due import gather_limited
 from casework.deadlines.forms import ConfirmForm, DueFilterForm
+from casework.deadlines.item_rows import due_rows
 from casework.extensions import limiter
 from casework.i18n import gettext
 from casework.models.custody_clock import NOTICE_DAYS
 from casework.urls import absolute_url, public_host
 
 bp = Blueprint("deadlines", __name__)
+bp.add_app_template_global(due_rows)
 
 # Rows per list on a page (overdue, coming up); beyond that the user narrows the window, the kind or to their
 # own work. A page of 2 x 100 rows reads at a glance and renders in a fraction of the time of 2 x 200.
