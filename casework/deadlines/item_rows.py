@@ -17,7 +17,6 @@ from markupsafe import Markup, escape
 from casework.deadlines.items import DueItem
 from casework.i18n import gettext
 
-
 OVERDUE_CLASS = ' class="is-overdue"'
 
 
