@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask import template_rendered
 from hypothesis import HealthCheck, settings
 
 from casework import create_app
@@ -207,6 +208,22 @@ def empty_database(application) -> None:
                 else:
                     conn.execute(sa.text(f'DELETE FROM "{t}"'))
         limiter.reset()
+
+
+@contextmanager
+def templates_made(application, name: str) -> Iterator[list[str]]:
+    """The times the template `name` was rendered while the block runs."""
+    made: list[str] = []
+
+    def rendered(sender, template, context, **extra):
+        if template.name == name:
+            made.append(template.name)
+
+    template_rendered.connect(rendered, application)
+    try:
+        yield made
+    finally:
+        template_rendered.disconnect(rendered, application)
 
 
 @contextmanager

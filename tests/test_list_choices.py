@@ -3,14 +3,12 @@ at once, whichever way it was written (the application, plain SQL as purge and i
 process)."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import template_rendered
 
 from casework.models import Person, User
-from tests.conftest import statements_sent
+from tests.conftest import statements_sent, templates_made
 
 
 def page(browser) -> str:
@@ -77,20 +75,9 @@ def test_organizations_keep_their_own_choices(app, login_as, make_person, make_o
     assert option("Vietnam") in page(theirs)
 
 
-@contextmanager
 def fields_made(app):
     """The times the filter form's fields were made from the template meanwhile."""
-    made = []
-
-    def rendered(sender, template, context, **extra):
-        if template.name == "people/_filter_fields.html":
-            made.append(template.name)
-
-    template_rendered.connect(rendered, app)
-    try:
-        yield made
-    finally:
-        template_rendered.disconnect(rendered, app)
+    return templates_made(app, "people/_filter_fields.html")
 
 
 def selected(html: str, name: str) -> list[str]:

@@ -3,15 +3,13 @@ shows on a page shows at once, whichever way it was written (the application, pl
 imports use, another process): a person, a team, a colleague's name, a custody event, another organization."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from flask import template_rendered
 
 from casework.extensions import db as real_db
 from casework.models import CaseAssignment, CaseShare, CustodyEvent, CustodyKind, Organization, Person, User
-from tests.conftest import statements_sent
+from tests.conftest import statements_sent, templates_made
 
 
 def page(browser, path: str = "/people") -> str:
@@ -20,20 +18,9 @@ def page(browser, path: str = "/people") -> str:
     return response.get_data(as_text=True)
 
 
-@contextmanager
 def pages_made(app):
     """The times the list's content was made from its template meanwhile."""
-    made = []
-
-    def rendered(sender, template, context, **extra):
-        if template.name == "people/_list.html":
-            made.append(template.name)
-
-    template_rendered.connect(rendered, app)
-    try:
-        yield made
-    finally:
-        template_rendered.disconnect(rendered, app)
+    return templates_made(app, "people/_list.html")
 
 
 def csrf_of(html: str) -> str:
@@ -177,22 +164,19 @@ def test_a_message_to_flash_is_shown(app, login_as, make_person):
     assert 'class="flash' not in page(staff), "shown once"
 
 
-def test_pages_and_pages_of_a_search_are_kept_apart(app, login_as, make_person):
+def test_pages_and_pages_of_a_search_are_kept_apart(app, login_as, make_person, monkeypatch):
     staff = login_as("staff")
     for n in range(5):
         make_person(legal_name=f"Person {n:02d}")
-    app.config["PEOPLE_PAGE_SIZE"] = 2
-    try:
-        first = page(staff)
-        after = re.search(r'href="/people\?after=(\d+)"', first).group(1)
-        second = page(staff, f"/people?after={after}")
-        assert "Person 00" in first and "Person 00" not in second and "Person 02" in second
-        staff.post("/people", {"q": "Person 04", "sort": "name"})
-        html = page(staff)
-        assert "Person 04" in html and "Person 00" not in html
-        assert page(staff, f"/people?after={after}") != second
-    finally:
-        app.config["PEOPLE_PAGE_SIZE"] = 50
+    monkeypatch.setitem(app.config, "PEOPLE_PAGE_SIZE", 2)
+    first = page(staff)
+    after = re.search(r'href="/people\?after=(\d+)"', first).group(1)
+    second = page(staff, f"/people?after={after}")
+    assert "Person 00" in first and "Person 00" not in second and "Person 02" in second
+    staff.post("/people", {"q": "Person 04", "sort": "name"})
+    html = page(staff)
+    assert "Person 04" in html and "Person 00" not in html
+    assert page(staff, f"/people?after={after}") != second
 
 
 def test_a_share_that_reaches_a_staff_member_shows_at_once(
@@ -220,17 +204,14 @@ def test_volunteers_see_their_own_cases_only(app, login_as, make_person, make_us
     assert "Sokha Chhim" in html and "Vanna Keo" not in html
 
 
-def test_nothing_is_kept_when_turned_off(app, login_as, make_person):
+def test_nothing_is_kept_when_turned_off(app, login_as, make_person, monkeypatch):
     staff = login_as("staff")
     make_person(legal_name="Sokha Chhim")
-    app.config["PEOPLE_LIST_PAGES_KEPT"] = 0
-    try:
-        with pages_made(app) as made:
-            page(staff)
-            page(staff)
-        assert len(made) == 2
-    finally:
-        app.config["PEOPLE_LIST_PAGES_KEPT"] = 256
+    monkeypatch.setitem(app.config, "PEOPLE_LIST_PAGES_KEPT", 0)
+    with pages_made(app) as made:
+        page(staff)
+        page(staff)
+    assert len(made) == 2
 
 
 def test_one_transaction_moves_every_organization_it_writes(
@@ -262,16 +243,13 @@ def test_a_write_rolled_back_leaves_the_kept_page_standing(app, login_as, make_p
     assert not made
 
 
-def test_the_pages_kept_are_bounded(app, login_as, make_person):
+def test_the_pages_kept_are_bounded(app, login_as, make_person, monkeypatch):
     staff = login_as("staff")
     make_person(legal_name="Sokha Chhim")
-    app.config["PEOPLE_LIST_PAGES_KEPT"] = 2
-    try:
-        with pages_made(app) as made:
-            for q in ("Sokha", "Chhim", "Sok", "Sokha"):
-                staff.post("/people", {"q": q, "sort": "name"})
-                assert "Sokha Chhim" in page(staff)
-        assert len(made) == 4, "the first search's page went when the third was kept"
-        assert len(app.extensions["people_list_pages"]) <= 2
-    finally:
-        app.config["PEOPLE_LIST_PAGES_KEPT"] = 256
+    monkeypatch.setitem(app.config, "PEOPLE_LIST_PAGES_KEPT", 2)
+    with pages_made(app) as made:
+        for q in ("Sokha", "Chhim", "Sok", "Sokha"):
+            staff.post("/people", {"q": q, "sort": "name"})
+            assert "Sokha Chhim" in page(staff)
+    assert len(made) == 4, "the first search's page went when the third was kept"
+    assert len(app.extensions["people_list_pages"]) <= 2
