@@ -12,6 +12,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 3600}
     # SQLite: FULL syncs every commit to disk, so a power cut loses nothing acknowledged. Tests use OFF.
     SQLITE_SYNCHRONOUS = "FULL"
+    # SQLite: each connection's page cache, in MB (held only as pages are read; SQLite's own default is 2).
+    SQLITE_CACHE_MB = 64
 
     # Server-side sessions: the cookie carries only a random token.
     SESSION_COOKIE_NAME = "casework_session"

@@ -3,7 +3,11 @@
 import os
 import stat
 
+import pytest
+import sqlalchemy as sa
+
 from casework import create_app
+from casework.extensions import db
 
 
 def test_config_order_instance_file_then_env_then_overrides(tmp_path, monkeypatch):
@@ -51,3 +55,20 @@ def test_secret_key_from_environment_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("CASEWORK_SECRET_KEY", "k" * 40)
     assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"] == "k" * 40
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_sqlite_page_cache_is_set_on_every_connection(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("CASEWORK_SQLITE_CACHE_MB", "8")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "c.sqlite")})
+    with app.app_context():
+        assert db.session.execute(sa.text("PRAGMA cache_size")).scalar() == -8 * 1024
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("value", ["0", "lots", "-5", "99999"])
+def test_sqlite_page_cache_refuses_a_bad_size(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("CASEWORK_SQLITE_CACHE_MB", value)
+    with pytest.raises(ValueError, match="SQLITE_CACHE_MB"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "c.sqlite")})
