@@ -187,6 +187,25 @@ def test_a_bad_filter_already_in_the_session_is_dropped_on_read(login_as, make_p
     assert response.status_code == 200 and shows(response, "Dara Keo")
 
 
+def test_kept_filters_are_checked_once_per_value_and_language(app, monkeypatch):
+    from casework.people.forms import PeopleFilterForm
+
+    built = []
+    real_init = PeopleFilterForm.__init__
+    monkeypatch.setattr(
+        PeopleFilterForm, "__init__", lambda self, *a, **k: built.append(1) or real_init(self, *a, **k)
+    )
+    stored = {"q": f"Keo {id(built)}", "detained_from": "0000-00-00", "custody": "detained", "sort": "x"}
+    with app.test_request_context():
+        first = PeopleFilterForm.checked_filters(stored, PeopleFilterForm.KEYS)
+        again = PeopleFilterForm.checked_filters(dict(stored), PeopleFilterForm.KEYS)
+    assert first == again == {"q": stored["q"], "custody": "detained"}
+    assert len(built) == 1  # the second read of the same filters is looked up, not checked again
+    with app.test_request_context():
+        changed = PeopleFilterForm.checked_filters({**stored, "custody": "nonsense"}, PeopleFilterForm.KEYS)
+    assert changed == {"q": stored["q"]} and len(built) == 2
+
+
 def test_a_bad_contact_filter_in_the_session_is_dropped_on_read(login_as):
     staff = login_as("staff")
     with staff.session_transaction() as session:
