@@ -39,6 +39,15 @@ def test_a_page_is_made_once_then_kept(app, login_as, make_person):
     assert first == second
 
 
+def test_a_page_made_afresh_reads_the_choices_stamp_once(app, login_as, make_person):
+    staff = login_as("staff")
+    make_person(legal_name="Sokha Chhim", citizenship="Cambodia")
+    with statements_sent(app) as sent:
+        html = page(staff)
+    assert "Sokha Chhim" in html and '<option value="Cambodia">' in html
+    assert sum("list_choices_stamp" in s for s in sent) == 1, "read with the list's stamp, not again"
+
+
 def test_people_added_changed_and_removed_show_at_once(app, db, login_as, make_person):
     staff = login_as("staff")
     person = make_person(legal_name="Sokha Chhim", city="Lowell", state="MA")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 from markupsafe import Markup
 
 from casework import access
@@ -32,6 +32,7 @@ from casework.people import queries, search
 
 MAX_ORGANIZATIONS = 512  # copies kept per process; the oldest goes first
 MAX_FRAGMENTS = 256  # pieces of HTML kept per organization; the oldest goes first
+_STAMP_READ = "casework.list_choices_stamp"  # g: (org id, the choices' stamp) read in this request
 _changing = threading.Lock()  # a worker's threads share the copies: one of them changes them at a time
 
 
@@ -63,7 +64,11 @@ def _kept(user: User) -> _Kept | None:
     org_id = access.whole_org_scope(user)
     if org_id is None:
         return None
-    stamp = db.session.scalar(sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id))
+    read = g.get(_STAMP_READ)
+    if read is not None and read[0] == org_id:
+        stamp = read[1]  # read by kept_page in this request, before anything else
+    else:
+        stamp = db.session.scalar(sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id))
     cache: dict[int, _Kept] = current_app.extensions.setdefault("list_choices", {})
     kept = cache.get(org_id)
     if kept is not None and kept.stamp == stamp:
@@ -127,6 +132,7 @@ def kept_page(user: User, key: Hashable, make: Callable[[], str]) -> str:
     access.note_shares_reach(user, shares)
     if shares:
         return make()
+    g.setdefault(_STAMP_READ, (user.org_id, choices_stamp))  # for the filter form, should the page be made
     org_id, stamps = user.org_id, (choices_stamp, list_stamp)
     pages: OrderedDict = current_app.extensions.setdefault("people_list_pages", OrderedDict())
     found = pages.get((org_id, key))
