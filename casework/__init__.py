@@ -256,11 +256,18 @@ def _init_extensions(app: Flask) -> None:
                 cur.execute(f"PRAGMA cache_size=-{cache_kib}")
                 cur.close()
 
+        elif db.engine.dialect.name == "postgresql":
+            from casework.unit_of_work import begin_before_writes
+
+            begin_before_writes(db.engine)
+
 
 def _sqlite_cache_kib(megabytes) -> int:
     """SQLITE_CACHE_MB in KiB, refused unless a whole number from 1 to 4096 (it is put into a PRAGMA)."""
     if isinstance(megabytes, bool) or not isinstance(megabytes, int) or not 1 <= megabytes <= 4096:
-        raise ValueError(f"SQLITE_CACHE_MB must be a whole number of megabytes from 1 to 4096, not {megabytes!r}")
+        raise ValueError(
+            f"SQLITE_CACHE_MB must be a whole number of megabytes from 1 to 4096, not {megabytes!r}"
+        )
     return megabytes * 1024
 
 

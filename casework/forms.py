@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date, timedelta
+from typing import Any, cast
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -162,7 +163,7 @@ class BaseForm(FlaskForm):
         given = {key: value for key in keys if isinstance(value := stored.get(key), str) and value}
         if not given:
             return {}  # nothing kept: no form to build and check
-        passing = _passing_filters(cls, tuple(sorted(given.items())), current_locale())
+        passing = _passing_filters(cast(Any, cls), tuple(sorted(given.items())), current_locale())
         return {key: value for key, value in given.items() if key in passing}
 
     class Meta:
@@ -180,7 +181,7 @@ class BaseForm(FlaskForm):
 
 
 @functools.lru_cache(maxsize=1024)
-def _passing_filters(form_class: type[BaseForm], given: tuple[tuple[str, str], ...], locale: str) -> frozenset:
+def _passing_filters(form_class: Any, given: tuple[tuple[str, str], ...], locale: str) -> frozenset:
     """The keys of `given` that pass `form_class`'s checks. Kept per process: the checks depend on the values
     and the language only, and a list reads its filters back on every load (a form built and validated
     each time was a fifth of a kept people list page)."""

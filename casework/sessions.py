@@ -36,6 +36,7 @@ from casework.i18n import is_public_page
 from casework.models import User, WebSession
 from casework.models.base import utcnow
 from casework.outage import DatabaseUnreachable, database_unreachable_in_request, mark_unreachable
+from casework.unit_of_work import reads_without_transaction
 
 _serializer = TaggedJSONSerializer()
 _table = cast(sa.Table, WebSession.__table__)
@@ -187,6 +188,7 @@ class DatabaseSessionInterface(SessionInterface):
     def _open(self, app: Flask, token: str) -> ServerSession:
         now = utcnow()
         try:  # one statement, on the connection the page then uses: no second checkout, no user query
+            reads_without_transaction()  # a GET on PostgreSQL: no BEGIN and COMMIT around its reads
             row = db.session.execute(_ROW_WITH_USER, {"token_hash": _hash(token)}).first()
         except DatabaseUnreachable:
             db.session.rollback()  # no connection to roll back: this only resets the session's state

@@ -7,6 +7,9 @@ commit; operations flush. Commands and jobs outside a request use `transaction()
 A GET or HEAD request may write its audit records and nothing else: a flush that would change anything
 else raises WriteInReadOnlyRequest, so a page that writes as a side effect fails its tests.
 
+On PostgreSQL a GET's reads run outside a transaction (no BEGIN and COMMIT round trips), and its first
+statement that writes, locks or streams opens one: see `reads_without_transaction`.
+
 Work outside the database that must follow the commit (a document's file gets its final name only once its
 row is committed) registers with `after_commit(callback, on_rollback=...)`: the callback runs right after
 the unit of work's commit, `on_rollback` when it ends any other way (an error, a refusal rolled back, a
@@ -18,12 +21,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import Connection, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from casework.errors import WriteInReadOnlyRequest
@@ -51,6 +56,10 @@ def run_request(view: Callable[[], R]) -> R:
     """Call `view` as the request's unit of work: commit once when it returns, roll back when it raises."""
     g._read_only_view = request.method in READ_ONLY_METHODS
     try:
+        reads_without_transaction()
+    except SQLAlchemyError:
+        db.session.rollback()  # no connection: the view's own first statement meets the outage and says so
+    try:
         result = view()
     except BaseException:
         db.session.rollback()
@@ -75,6 +84,48 @@ def self_committing_connection() -> Connection:
     ):
         return session.connection()
     return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def reads_without_transaction() -> None:
+    """On PostgreSQL, a GET's (or HEAD's) reads run without BEGIN and COMMIT (two of the four round trips of a
+    people list page kept whole): its connection is in autocommit until a statement that writes, locks or
+    reads through a server-side cursor, which first opens a real transaction (`begin_before_writes`), so
+    that the audit rows a page writes commit or roll back together as before. Reads see the same either
+    way: under READ COMMITTED each statement takes its own snapshot. Only before the unit of work began."""
+    if request.method not in READ_ONLY_METHODS:
+        return
+    session = db.session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT", BEGIN_ON_WRITE: True})
+
+
+# What a statement run outside a transaction may be: a plain SELECT that neither locks nor streams.
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b|pg_advisory", re.IGNORECASE)
+BEGIN_ON_WRITE = (
+    "casework_begin_on_write"  # execution option of a connection set by reads_without_transaction
+)
+
+
+def begin_before_writes(engine) -> None:
+    """Open a transaction on a connection of `reads_without_transaction` before its first statement that is
+    not a plain read (PostgreSQL)."""
+    from psycopg.pq import TransactionStatus
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_before_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not conn._execution_options.get(BEGIN_ON_WRITE):
+            return
+        plain_read = (
+            statement.lstrip()[:6].upper() == "SELECT"
+            and not (context is not None and context.execution_options.get("stream_results"))
+            and not _LOCKING.search(statement)
+        )
+        if plain_read:
+            return
+        dbapi_connection = conn.connection.dbapi_connection
+        if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+            dbapi_connection.execute("BEGIN")
 
 
 def rollback() -> None:

@@ -34,15 +34,28 @@ def test_a_request_commits_what_its_view_did(app, db):
     assert db.count(Organization, Organization.name == "Committed by the mechanism") == 1
 
 
-def test_an_exception_rolls_back_everything_the_view_flushed(app, db):
+@pytest.mark.parametrize(
+    "method, row, stored",
+    [
+        ("POST", lambda: Organization(name="Never kept"), Organization.name == "Never kept"),
+        # a GET whose reads ran outside a transaction (PostgreSQL): its audit row goes all the same
+        (
+            "GET",
+            lambda: AuditEvent(action="test.audited-then-failed"),
+            AuditEvent.action == "test.audited-then-failed",
+        ),
+    ],
+)
+def test_an_exception_rolls_back_everything_the_view_flushed(app, db, method, row, stored):
     def view():
-        _db.session.add(Organization(name="Never kept"))
+        _db.session.execute(sa.select(Organization.id).limit(1)).all()
+        _db.session.add(row())
         _db.session.flush()
         raise OperationError("refused half-way")
 
-    with app.test_request_context("/", method="POST"), pytest.raises(OperationError):
+    with app.test_request_context("/", method=method), pytest.raises(OperationError):
         unit_of_work.run_request(view)
-    assert db.count(Organization, Organization.name == "Never kept") == 0
+    assert db.count(type(row()), stored) == 0
 
 
 def test_a_get_may_write_its_audit_record_and_nothing_else(app, db):
@@ -57,6 +70,56 @@ def test_a_get_may_write_its_audit_record_and_nothing_else(app, db):
     with app.test_request_context("/", method="GET"), pytest.raises(WriteInReadOnlyRequest):
         unit_of_work.run_request(writes)
     assert db.count(Organization, Organization.name == "Written by a GET") == 0
+
+
+def _server_transaction() -> str:
+    """The transaction state on the database server of the request's connection: "idle" (none open), "open"
+    (BEGIN sent), or "sqlite" (where every request has one, as before)."""
+    connection = _db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return "sqlite"
+    from psycopg.pq import TransactionStatus
+
+    status = connection.connection.dbapi_connection.info.transaction_status
+    return "idle" if status == TransactionStatus.IDLE else "open"
+
+
+def test_a_get_reads_outside_a_transaction_and_audits_inside_one(app, db):
+    seen = []
+
+    def view():
+        _db.session.execute(sa.select(Organization.id).limit(1)).all()
+        seen.append(_server_transaction())
+        _db.session.add(AuditEvent(action="test.read-then-audited"))
+        _db.session.flush()
+        seen.append(_server_transaction())
+        _db.session.execute(sa.select(Organization.id).limit(1)).all()
+        seen.append(_server_transaction())
+
+    with app.test_request_context("/", method="GET"):
+        unit_of_work.run_request(view)
+    assert seen in (["idle", "open", "open"], ["sqlite"] * 3)  # PostgreSQL: no BEGIN before the first write
+    assert db.count(AuditEvent, AuditEvent.action == "test.read-then-audited") == 1
+
+
+def test_a_get_that_locks_or_streams_does_so_in_a_transaction(app, db, org):
+    seen = []
+
+    def view():
+        _db.session.execute(
+            sa.select(Organization.id).where(Organization.id == org.id).with_for_update()
+        ).all()
+        seen.append(_server_transaction())
+
+    def streams():
+        rows = _db.session.execute(sa.select(Organization.id).execution_options(yield_per=10))
+        seen.append(_server_transaction())
+        seen.append(len(rows.all()))
+
+    for make in (view, streams):
+        with app.test_request_context("/", method="GET"):
+            unit_of_work.run_request(make)
+    assert seen[0] in ("open", "sqlite") and seen[1] in ("open", "sqlite") and seen[2] >= 1
 
 
 def test_a_cli_transaction_commits_on_success_and_rolls_back_on_error(app, db):
