@@ -450,3 +450,7 @@ def test_a_renderer_runs_below_the_web_worker_at_the_configured_niceness(app):
         renderer = spares[0][0].pid
         time.sleep(0.5)  # a renderer sets its priority first thing: give it the moment
         assert os.getpriority(os.PRIO_PROCESS, renderer) == expected
+        # the fork server it came from loads and warms WeasyPrint below the web worker too
+        fork_server = int(Path(f"/proc/{renderer}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        assert fork_server != os.getpid()
+        assert os.getpriority(os.PRIO_PROCESS, fork_server) >= max(10, os.getpriority(os.PRIO_PROCESS, 0))
