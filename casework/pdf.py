@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gc
 import hashlib
@@ -19,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import resource
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -221,6 +223,7 @@ def renderer_key(config, memory_mb: int, database_url: str | None) -> tuple[int,
 
 def refill(key: tuple[int, int, int, str | None]) -> None:
     """Start the renderer the next document of this process will use (in the background)."""
+    _lower_this_thread(key[2])
     try:
         spare = _start_renderer(key[1], key[2], key[3])
     except (OSError, ValueError):
@@ -230,6 +233,15 @@ def refill(key: tuple[int, int, int, str | None]) -> None:
         _spares[key] = spare
     if old is not None:
         old[1].close()
+
+
+def _lower_this_thread(niceness: int) -> None:
+    """Run this background thread at `niceness` (on Linux a thread's own), so that a fork server it starts
+    loads below the web workers from its first import (elsewhere, or refused: casework.pdf_warm's own)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            thread = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, thread, max(niceness, os.getpriority(os.PRIO_PROCESS, thread)))
 
 
 def _renderer(key: tuple[int, int, int, str | None]):

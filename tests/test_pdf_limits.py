@@ -454,3 +454,23 @@ def test_a_renderer_runs_below_the_web_worker_at_the_configured_niceness(app):
         fork_server = int(Path(f"/proc/{renderer}/stat").read_text().rsplit(")", 1)[1].split()[1])
         assert fork_server != os.getpid()
         assert os.getpriority(os.PRIO_PROCESS, fork_server) >= max(10, os.getpriority(os.PRIO_PROCESS, 0))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own niceness is Linux's")
+def test_the_thread_that_starts_renderers_runs_below_the_worker_and_only_it():
+    """A fork server inherits the niceness of the thread that starts it: the background thread lowers its own,
+    never the worker's other threads."""
+    from casework import pdf
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    seen = []
+
+    def background():
+        pdf._lower_this_thread(10)
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    thread.join()
+    assert seen == [max(10, own)]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == own
