@@ -102,9 +102,8 @@ def reads_without_transaction() -> None:
 
 # What a statement run outside a transaction may be: a plain SELECT that neither locks nor streams.
 _LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b|pg_advisory", re.IGNORECASE)
-BEGIN_ON_WRITE = (
-    "casework_begin_on_write"  # execution option of a connection set by reads_without_transaction
-)
+# The execution option that marks a connection set by reads_without_transaction.
+BEGIN_ON_WRITE = "casework_begin_on_write"
 
 
 def begin_before_writes(engine) -> None:
