@@ -84,15 +84,21 @@ def language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
-def is_public_page(app: Flask, request: Request) -> bool:
-    """Whether the request is for a public page (blueprint `public`: the petition pages, open to anyone, which
-    keep no session), matching its address before Flask does (the session opens first): a staff member's
-    session cookie sent to a public page is neither read nor refreshed (casework.sessions)."""
+def requested_endpoint(app: Flask, request: Request) -> str | None:
+    """The endpoint of the request's address, matched before Flask matches it (the session opens first);
+    None for no such page (404, 405) or a redirect to add a slash."""
     try:
         rule, _ = app.create_url_adapter(request).match(return_rule=True)  # type: ignore[union-attr]
-    except HTTPException:  # no such page (404, 405) or a redirect to add a slash: not a public page
-        return False
-    return rule.endpoint.partition(".")[0] == PUBLIC_BLUEPRINT
+    except HTTPException:
+        return None
+    return rule.endpoint
+
+
+def is_public_endpoint(endpoint: str | None) -> bool:
+    """Whether an endpoint is a public page's (blueprint `public`: the petition pages, open to anyone, which
+    keep no session): a staff member's session cookie sent to one is neither read nor refreshed
+    (casework.sessions)."""
+    return endpoint is not None and endpoint.partition(".")[0] == PUBLIC_BLUEPRINT
 
 
 def chosen_public_locale() -> str | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import ipaddress
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import cast
@@ -30,13 +29,14 @@ from flask_login import user_logged_in
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
-from casework import outage
+from casework import outage, page_reads
+from casework.clients import client_network, describe_client
 from casework.extensions import db
-from casework.i18n import is_public_page
+from casework.i18n import is_public_endpoint, requested_endpoint
 from casework.models import User, WebSession
 from casework.models.base import utcnow
 from casework.outage import DatabaseUnreachable, database_unreachable_in_request, mark_unreachable
-from casework.unit_of_work import reads_without_transaction
+from casework.unit_of_work import READ_ONLY_METHODS, reads_without_transaction
 
 _serializer = TaggedJSONSerializer()
 _table = cast(sa.Table, WebSession.__table__)
@@ -157,14 +157,17 @@ class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         """The session of the cookie, or a new empty one (expired or idle sessions are deleted)."""
         value = request.cookies.get(self.get_cookie_name(app))
-        if not value or is_public_page(app, request):
+        if not value:
+            return ServerSession()
+        endpoint = requested_endpoint(app, request)
+        if is_public_endpoint(endpoint):
             return ServerSession()  # nothing to read; a public page neither reads nor writes a session
         if "." in value:  # random tokens never hold a dot; signed anonymous cookies always do
             return self._open_anonymous(app, value)
         if len(value) > MAX_TOKEN_LENGTH:
             return ServerSession()
         try:
-            return self._open(app, value)
+            return self._open(app, value, endpoint if request.method in READ_ONLY_METHODS else None)
         except DatabaseUnreachable as exc:
             # Raising here would escape the error handlers (the session opens before them): the request
             # answers 503 from its first before_request hook instead (casework.outage).
@@ -185,11 +188,14 @@ class DatabaseSessionInterface(SessionInterface):
         opened.anonymous_data = copy.deepcopy(data)  # flashes are appended in place: compare with a copy
         return opened
 
-    def _open(self, app: Flask, token: str) -> ServerSession:
+    def _open(self, app: Flask, token: str, endpoint: str | None) -> ServerSession:
         now = utcnow()
-        try:  # one statement, on the connection the page then uses: no second checkout, no user query
+        # One statement, on the connection the page then uses: no second checkout, no user query, and what
+        # the page (`endpoint`, on a GET) registered to read with it (casework.page_reads).
+        statement, params = page_reads.session_statement(_ROW_WITH_USER, endpoint)
+        try:
             reads_without_transaction()  # a GET on PostgreSQL: no BEGIN and COMMIT around its reads
-            row = db.session.execute(_ROW_WITH_USER, {"token_hash": _hash(token)}).first()
+            row = db.session.execute(statement, {"token_hash": _hash(token), **params}).first()
         except DatabaseUnreachable:
             db.session.rollback()  # no connection to roll back: this only resets the session's state
             raise
@@ -218,6 +224,7 @@ class DatabaseSessionInterface(SessionInterface):
             proved_at=_aware(row.proved_at),
         )
         opened.user_read_with_row = row.User
+        page_reads.keep(endpoint, row.User.id if row.User is not None else None, row)
         return opened
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
@@ -311,47 +318,6 @@ class DatabaseSessionInterface(SessionInterface):
 
 def _aware(value):
     return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
-
-
-# Markers in the User-Agent, most specific first (Edge and Opera also say Chrome; Chrome also says Safari).
-_BROWSERS = (
-    ("Edg", "Edge"),
-    ("OPR/", "Opera"),
-    ("Firefox/", "Firefox"),
-    ("FxiOS/", "Firefox"),
-    ("CriOS/", "Chrome"),
-    ("Chrome/", "Chrome"),
-    ("Safari/", "Safari"),
-)
-_SYSTEMS = (
-    ("iPhone", "iOS"),
-    ("iPad", "iPadOS"),
-    ("Android", "Android"),
-    ("CrOS", "ChromeOS"),
-    ("Windows", "Windows"),
-    ("Macintosh", "macOS"),
-    ("Linux", "Linux"),
-)
-
-
-def describe_client(user_agent: str | None) -> str:
-    """A rough description of the browser, enough for a user to recognise their session ("Firefox on Linux")."""
-    text = user_agent or ""
-    browser = next((name for marker, name in _BROWSERS if marker in text), "Another browser")
-    system = next((name for marker, name in _SYSTEMS if marker in text), "an unknown system")
-    return f"{browser} on {system}"
-
-
-def client_network(address: str | None) -> str:
-    """The client's network, cut to /24 (IPv4) or /48 (IPv6): enough to recognise, never the address."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return ""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def current_token() -> str | None:

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from casework.clients import client_network, describe_client
 from casework.models import AuditEvent, WebSession
 from casework.models.base import utcnow
-from casework.sessions import client_network, describe_client, duration
+from casework.sessions import duration
 from tests.conftest import Browser, text_of
 from tests.test_fresh_proof import confirm_target, make_proof_stale
 

@@ -82,14 +82,14 @@ def sees_whole_org_by_role(user: User) -> bool:
     return user is not None and user.is_authenticated and user.active and user.role in ORG_WIDE_ROLES
 
 
-def shares_reach(org_wide: bool) -> sa.Exists:
+def shares_reach(org_wide: bool, user_id=None, org_id=None) -> sa.Exists:
     """EXISTS of the active shares that reach a user of an organization-wide role or not, bound to :user_id,
-    :org_id and :today (`shares_reach_params`); a statement that reads it beside other values records the
-    answer with `note_shares_reach`."""
+    :org_id (or given as expressions: a user's columns) and :today (`shares_reach_params`); a statement that
+    reads it beside other values records the answer with `note_shares_reach`."""
     return sa.exists().where(
         _grants(
-            sa.bindparam("user_id"),
-            sa.bindparam("org_id") if org_wide else None,
+            sa.bindparam("user_id") if user_id is None else user_id,
+            (sa.bindparam("org_id") if org_id is None else org_id) if org_wide else None,
             sa.bindparam("today", type_=sa.Date),
         )
     )

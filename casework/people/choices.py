@@ -20,19 +20,19 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, has_request_context
 from markupsafe import Markup
 
-from casework import access
+from casework import access, page_reads
 from casework.extensions import db
 from casework.models import ListChoicesStamp, PeopleListStamp, User
 from casework.people import queries, search
 
 MAX_ORGANIZATIONS = 512  # copies kept per process; the oldest goes first
 MAX_FRAGMENTS = 256  # pieces of HTML kept per organization; the oldest goes first
-_STAMP_READ = "casework.list_choices_stamp"  # g: (org id, the choices' stamp) read in this request
 _changing = threading.Lock()  # a worker's threads share the copies: one of them changes them at a time
 
 
@@ -64,9 +64,9 @@ def _kept(user: User) -> _Kept | None:
     org_id = access.whole_org_scope(user)
     if org_id is None:
         return None
-    read = g.get(_STAMP_READ)
-    if read is not None and read[0] == org_id:
-        stamp = read[1]  # read by kept_page in this request, before anything else
+    read = page_reads.read_with_session(LIST_ENDPOINT, user.id) if has_request_context() else None
+    if read is not None:
+        stamp = read[1]  # read with the session's row, or by kept_page, in this request before anything else
     else:
         stamp = db.session.scalar(sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id))
     cache: dict[int, _Kept] = current_app.extensions.setdefault("list_choices", {})
@@ -105,7 +105,7 @@ def kept_fragment(user: User, key: Hashable, make: Callable[[Choices], Markup]) 
 
 
 # Whether shares reach a staff member or admin (then their list is their own) and their organization's
-# choices stamp and list stamp, in one statement (built once: every list page reads it).
+# choices stamp and list stamp, in one statement (built once: every list page reads it)...
 _SHARES_AND_STAMPS = sa.select(
     access.shares_reach(org_wide=True).label("shares"),
     sa.select(ListChoicesStamp.stamp)
@@ -114,6 +114,23 @@ _SHARES_AND_STAMPS = sa.select(
     sa.select(PeopleListStamp.stamp)
     .where(PeopleListStamp.org_id == sa.bindparam("org_id"))
     .scalar_subquery(),
+)
+# ... which a GET of the list reads with its session row (casework.page_reads), for the user of that row.
+LIST_ENDPOINT = "people.index"
+page_reads.read_with_session_row(
+    LIST_ENDPOINT,
+    [
+        access.shares_reach(org_wide=True, user_id=User.id, org_id=User.org_id).label("list_shares"),
+        sa.select(ListChoicesStamp.stamp)
+        .where(ListChoicesStamp.org_id == User.org_id)
+        .scalar_subquery()
+        .label("list_choices_stamp"),
+        sa.select(PeopleListStamp.stamp)
+        .where(PeopleListStamp.org_id == User.org_id)
+        .scalar_subquery()
+        .label("list_stamp"),
+    ],
+    params=lambda: {"today": date.today()},
 )
 
 
@@ -126,13 +143,14 @@ def kept_page(user: User, key: Hashable, make: Callable[[], str]) -> str:
     limit = current_app.config["PEOPLE_LIST_PAGES_KEPT"]
     if not limit or not access.sees_whole_org_by_role(user):
         return make()
-    shares, choices_stamp, list_stamp = db.session.execute(
-        _SHARES_AND_STAMPS, access.shares_reach_params(user)
-    ).one()
+    read = page_reads.read_with_session(LIST_ENDPOINT, user.id)
+    if read is None:
+        read = tuple(db.session.execute(_SHARES_AND_STAMPS, access.shares_reach_params(user)).one())
+        page_reads.note(LIST_ENDPOINT, user.id, read)  # for the filter form, should the page be made
+    shares, choices_stamp, list_stamp = read
     access.note_shares_reach(user, shares)
     if shares:
         return make()
-    g.setdefault(_STAMP_READ, (user.org_id, choices_stamp))  # for the filter form, should the page be made
     org_id, stamps = user.org_id, (choices_stamp, list_stamp)
     pages: OrderedDict = current_app.extensions.setdefault("people_list_pages", OrderedDict())
     found = pages.get((org_id, key))
