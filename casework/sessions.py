@@ -278,6 +278,13 @@ class DatabaseSessionInterface(SessionInterface):
         if session.token and session.rotate:
             delete_session_rows(_table.c.token_hash == _hash(session.token))
             session.token = None
+        if not (
+            session.token is None
+            or session.modified
+            or (session.last_seen and now - session.last_seen > TOUCH_INTERVAL)
+        ):
+            response.vary.add("Cookie")
+            return  # most requests: nothing to write, nothing to serialize
         values = {
             "data": self.serializer.dumps(dict(session)),
             "user_id": int(session["_user_id"]) if session.signed_in else None,
@@ -288,11 +295,8 @@ class DatabaseSessionInterface(SessionInterface):
         if session.token is None:
             self._insert(app, session, response, values, now)
             return
-        if session.modified or (session.last_seen and now - session.last_seen > TOUCH_INTERVAL):
-            with db.engine.begin() as conn:
-                conn.execute(
-                    _table.update().where(_table.c.token_hash == _hash(session.token)).values(**values)
-                )
+        with db.engine.begin() as conn:
+            conn.execute(_table.update().where(_table.c.token_hash == _hash(session.token)).values(**values))
         response.vary.add("Cookie")
 
     def _insert(self, app: Flask, session: ServerSession, response: Response, values: dict, now) -> None:
