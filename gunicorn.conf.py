@@ -21,7 +21,8 @@ Why these choices:
 - `preload_app`: the master builds the application once (all imports done there) and every worker is a fork
   of it, so the server answers its first request about as soon as the master has loaded (and a recycled
   worker starts in milliseconds). `post_fork` drops, in each new worker, the database connections inherited
-  from the master (each worker opens its own). A code change therefore needs a restart, not a HUP.
+  from the master (each worker opens its own). A code change therefore needs a restart, not a HUP. The master
+  also starts the one PDF fork server the workers share (`on_starting`).
 - The access log carries no query strings (searches hold names), no referrers and no user agents, and the
   secret parts of links (petition confirmations, calendar feeds) are masked.
 """
@@ -92,12 +93,17 @@ def _preloaded(server):
 
 def on_starting(server) -> None:
     """In the master, before any worker starts: rename the committed uploads a crash left as `.part` and
-    delete the others; then keep what the master built out of every later collection, and collect again."""
-    from casework import create_app
+    delete the others; start the PDF fork server every worker will fork its renderers from (it loads
+    WeasyPrint once for all of them, in the background and below them: casework/pdf_server.py); then keep
+    what the master built out of every later collection, and collect again."""
+    from casework import create_app, pdf_server
     from casework.documents.storage import recover_at_start
 
     try:
-        recover_at_start(_preloaded(server) or create_app())
+        app = _preloaded(server)
+        recover_at_start(app or create_app())
+        if app is not None and app.config.get("PDF_START_AHEAD", True):
+            pdf_server.start_now()
     finally:
         gc.freeze()
         gc.enable()
@@ -105,8 +111,8 @@ def on_starting(server) -> None:
 
 def post_fork(server, worker) -> None:
     """In each new worker, before it serves: forget the master's database connections (never shared between
-    processes; each worker's pool opens its own). (Its PDF renderers start on its first staff request:
-    casework/pdf_ahead.py.)"""
+    processes; each worker's pool opens its own). (Its PDF renderers, forked from the master's fork server,
+    start on its first staff request: casework/pdf_ahead.py.)"""
     app = _preloaded(server)
     if app is None:
         return

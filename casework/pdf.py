@@ -16,7 +16,6 @@ import fcntl
 import gc
 import hashlib
 import io
-import multiprocessing
 import os
 import pickle
 import resource
@@ -32,6 +31,7 @@ import jinja2
 from flask import current_app
 from werkzeug.local import LocalProxy
 
+from casework import pdf_server
 from casework.extensions import db
 from casework.i18n import catalog_for, current_locale
 
@@ -173,14 +173,6 @@ def _child(conn, memory_bytes: int, niceness: int, database_url: str | None) -> 
         os._exit(0)  # no interpreter teardown: nothing of this process is needed after its answer
 
 
-def _context():
-    """Children come from a fork server started once with WeasyPrint loaded: fast, and never a fork of a
-    process whose other threads may hold locks (the threaded development server, gunicorn's gthread)."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["casework.pdf_warm"])
-    return ctx
-
-
 def _same(obj):
     return obj  # unpickling a proxy gives the object it stood for
 
@@ -207,7 +199,7 @@ _spares_lock = threading.Lock()
 
 
 def _start_renderer(memory_bytes: int, niceness: int, database_url: str | None):
-    ctx = _context()
+    ctx = pdf_server.context()
     parent, child = ctx.Pipe(duplex=True)
     process = ctx.Process(target=_child, args=(child, memory_bytes, niceness, database_url), daemon=True)
     process.start()

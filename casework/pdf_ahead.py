@@ -1,10 +1,11 @@
 """A worker's PDF renderers, started ahead of its first PDF.
 
-A worker's first PDF would otherwise wait seconds for its fork server (which loads WeasyPrint and warms its
-caches) and a first renderer. They are started on the worker's first request from a signed-in user: staff
-pages are where documents are printed, and a worker serving only the public petition pages never loads
-WeasyPrint. Not as the worker starts: a starting or recycled worker serves its first pages without that load
-(seconds of processor: casework.pdf_warm). `PDF_START_AHEAD` turns it off.
+A worker's first PDF would otherwise wait for a first renderer, and, in a process with no fork server yet,
+seconds for that server (which loads WeasyPrint and warms its caches). Under gunicorn the master started the
+server the workers share (casework.pdf_server); elsewhere the process starts its own here. They are started on
+the worker's first request from a signed-in user: staff pages are where documents are printed, and a process
+serving only the public petition pages never loads WeasyPrint. Not as the worker starts: a starting or
+recycled worker serves its first pages without that load. `PDF_START_AHEAD` turns it off.
 """
 
 from __future__ import annotations
