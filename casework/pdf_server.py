@@ -71,7 +71,7 @@ def _share_inherited_server() -> None:
                 _forget(server)
                 started_by_multiprocessing()  # it has gone: this process starts its own
 
-        server.ensure_running = ensure_running  # type: ignore[method-assign]
+        server.ensure_running = ensure_running
         _installed = True
 
 
