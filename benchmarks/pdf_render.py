@@ -83,9 +83,9 @@ def weasyprint_alone(html: str, runs: int, queue) -> None:
 
 def baseline(html: str) -> tuple[float, int]:
     """Run WeasyPrint alone in a child of the same fork server the application uses (same footprint)."""
-    from casework.pdf import _context
+    from casework.pdf_server import context
 
-    ctx = _context()
+    ctx = context()
     queue = ctx.Queue()
     process = ctx.Process(target=weasyprint_alone, args=(html, RUNS, queue))
     process.start()

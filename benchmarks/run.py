@@ -273,9 +273,9 @@ def pdf_html(dataset: bench_data.Dataset) -> dict[str, str]:
 
 def weasyprint_alone(html: str, runs: int) -> list[float]:
     """Seconds of WeasyPrint alone on `html`, in a fresh child of the application's own PDF fork server."""
-    from casework.pdf import _context
+    from casework.pdf_server import context
 
-    ctx = _context()
+    ctx = context()
     queue = ctx.Queue()
     process = ctx.Process(target=pdf_render.weasyprint_alone, args=(html, runs, queue))
     process.start()
