@@ -298,4 +298,4 @@ def test_the_pages_kept_are_bounded(app, login_as, make_person, monkeypatch):
             staff.post("/people", {"q": q, "sort": "name"})
             assert "Sokha Chhim" in page(staff)
     assert len(made) == 4, "the first search's page went when the third was kept"
-    assert len(app.extensions["people_list_pages"]) <= 2
+    assert len(app.extensions["kept_pages.people_list"]) <= 2

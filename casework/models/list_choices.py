@@ -1,5 +1,5 @@
 """The stamps that say an organization's people list may have changed: its filter choices (migration 0023)
-and its pages (migration 0026).
+and its pages (migration 0026); and the one that says its What's due and dashboard may have (migration 0027).
 
 Database triggers give a stamp a new random value on every write that can change what it covers, so a cached
 copy is good exactly while the stamp it was read with stands. There is no foreign key: triggers may write a
@@ -28,6 +28,17 @@ class PeopleListStamp(Base):
     table was created). Triggers on `person`, `case_assignment`, `custody_event` and `user_account` move it."""
 
     __tablename__ = "people_list_stamp"
+
+    org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class CaseDatesStamp(Base):
+    """One organization's stamp over its dated rows (no row: nothing has changed since the table was created).
+    Triggers on `check_in`, `removal_case`, `relief_application`, `relief_step`, `task` and `travel_document`
+    move it."""
+
+    __tablename__ = "case_dates_stamp"
 
     org_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     stamp: Mapped[int] = mapped_column(sa.BigInteger)

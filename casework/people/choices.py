@@ -17,10 +17,8 @@ those two stamps is good for every staff member and admin of the organization un
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
@@ -28,6 +26,7 @@ from markupsafe import Markup
 
 from casework import access, page_reads
 from casework.extensions import db
+from casework.kept_pages import KeptPages
 from casework.models import ListChoicesStamp, PeopleListStamp, User
 from casework.people import queries, search
 
@@ -104,62 +103,14 @@ def kept_fragment(user: User, key: Hashable, make: Callable[[Choices], Markup]) 
     return fragment
 
 
-# Whether shares reach a staff member or admin (then their list is their own) and their organization's
-# choices stamp and list stamp, in one statement (built once: every list page reads it)...
-_SHARES_AND_STAMPS = sa.select(
-    access.shares_reach(org_wide=True).label("shares"),
-    sa.select(ListChoicesStamp.stamp)
-    .where(ListChoicesStamp.org_id == sa.bindparam("org_id"))
-    .scalar_subquery(),
-    sa.select(PeopleListStamp.stamp)
-    .where(PeopleListStamp.org_id == sa.bindparam("org_id"))
-    .scalar_subquery(),
-)
-# ... which a GET of the list reads with its session row (casework.page_reads), for the user of that row.
+# Whole pages of the list, kept under the choices' stamp and the list's own (casework.kept_pages).
 LIST_ENDPOINT = "people.index"
-page_reads.read_with_session_row(
-    LIST_ENDPOINT,
-    [
-        access.shares_reach(org_wide=True, user_id=User.id, org_id=User.org_id).label("list_shares"),
-        sa.select(ListChoicesStamp.stamp)
-        .where(ListChoicesStamp.org_id == User.org_id)
-        .scalar_subquery()
-        .label("list_choices_stamp"),
-        sa.select(PeopleListStamp.stamp)
-        .where(PeopleListStamp.org_id == User.org_id)
-        .scalar_subquery()
-        .label("list_stamp"),
-    ],
-    params=lambda: {"today": date.today()},
+LIST_PAGES = KeptPages(
+    "people_list", [LIST_ENDPOINT], [ListChoicesStamp, PeopleListStamp], "PEOPLE_LIST_PAGES_KEPT"
 )
 
 
 def kept_page(user: User, key: Hashable, make: Callable[[], str]) -> str:
     """A page of the people list made by `make` from the database, this user's organization and `key` alone,
-    kept while neither of the organization's stamps moves (made afresh for a user whose list is their own).
-
-    Only for a request that writes nothing: the stamps are read before `make` reads anything, so a kept page
-    is never older than the stamps it is kept under, and a request's own uncommitted writes never reach it."""
-    limit = current_app.config["PEOPLE_LIST_PAGES_KEPT"]
-    if not limit or not access.sees_whole_org_by_role(user):
-        return make()
-    read = page_reads.read_with_session(LIST_ENDPOINT, user.id)
-    if read is None:
-        read = tuple(db.session.execute(_SHARES_AND_STAMPS, access.shares_reach_params(user)).one())
-        page_reads.note(LIST_ENDPOINT, user.id, read)  # for the filter form, should the page be made
-    shares, choices_stamp, list_stamp = read
-    access.note_shares_reach(user, shares)
-    if shares:
-        return make()
-    org_id, stamps = user.org_id, (choices_stamp, list_stamp)
-    pages: OrderedDict = current_app.extensions.setdefault("people_list_pages", OrderedDict())
-    found = pages.get((org_id, key))
-    if found is not None and found[0] == stamps:
-        return found[1]
-    page = make()
-    with _changing:
-        pages.pop((org_id, key), None)
-        while len(pages) >= limit:
-            pages.popitem(last=False)
-        pages[(org_id, key)] = (stamps, page)
-    return page
+    kept while neither of the organization's stamps moves (casework.kept_pages)."""
+    return LIST_PAGES.page(user, key, make)

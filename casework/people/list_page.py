@@ -9,9 +9,6 @@ per request. A page with a message to flash, or a filter form posted with errors
 
 from __future__ import annotations
 
-import secrets
-from datetime import date
-
 from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -20,15 +17,14 @@ from markupsafe import Markup
 
 from casework import access
 from casework.forms import options
+from casework.kept_pages import CSRF_MARKER, page_key
 from casework.people import choices, search
 from casework.people.forms import PeopleFilterForm
 from casework.people.list_rows import people_rows
 from casework.reference import STATE_NAMES
 
-# The filter form's CSRF field, as WTForms writes it, and what stands for the token in a kept page (a value
-# of this process that no page's data can hold).
+# The filter form's CSRF field, as WTForms writes it (in a kept page, with casework.kept_pages.CSRF_MARKER).
 CSRF_FIELD = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">')
-CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
 # What the user may do that a page shows.
 PERMISSIONS_SHOWN = ("export", "create_person", "see_a_number")
 
@@ -80,20 +76,8 @@ def page(filters: dict, posted: PeopleFilterForm | None, after: int | None, befo
     if posted is not None or session.get("_flashes"):
         return render_template("people/index.html", content=content(CSRF_FIELD % generate_csrf()))
     # Everything a page shows but the CSRF token comes from the database and this key.
-    key = (
-        current_user.id,
-        current_user.display_name,
-        current_user.role,
-        current_user.organization.name,
-        tuple(access.can(current_user, action) for action in PERMISSIONS_SHOWN),
-        str(get_locale()),
-        request.script_root,
-        tuple(sorted(filters.items())),
-        after,
-        before,
-        size,
-        date.today(),
-    )
+    permissions = tuple(access.can(current_user, action) for action in PERMISSIONS_SHOWN)
+    key = page_key(current_user, permissions, tuple(sorted(filters.items())), after, before, size)
 
     def make() -> str:
         return render_template(

@@ -1,0 +1,121 @@
+"""Whole pages kept for staff and admins until a write changes them: the people list, What's due, the dashboard.
+
+A staff member or admin sees exactly their organization's live cases (unless shares reach them: then their
+pages are their own and never kept), so a page made from the database, their organization and what its key
+holds is good for every such user of the organization until one of its stamps moves: database triggers give
+a stamp a new value on every write that can change what it covers (casework/models/list_choices.py). The
+stamps, and whether shares reach the user, are read with the session's row (casework.page_reads), before the
+page reads anything, so a kept page is never older than the stamps it is kept under. Only the CSRF token,
+each session's own, is put in per request; a page with a message to flash is made afresh.
+
+Only for requests that write nothing before the page is made: a request's own uncommitted writes never reach
+a kept page.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app, render_template, request, session
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+
+from casework import access, page_reads
+from casework.extensions import db
+from casework.models import User
+
+# What stands for the CSRF token in a kept page: a value of this process that no page's data can hold.
+CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
+_changing = threading.Lock()  # a worker's threads share the pages: one of them changes them at a time
+
+
+class KeptPages:
+    """The pages of some endpoints, kept per organization under stamps (models with `org_id` and `stamp`), at
+    most `app.config[limit_setting]` of them per process (0 keeps none)."""
+
+    def __init__(
+        self, name: str, endpoints: Sequence[str], stamps: Sequence[type], limit_setting: str
+    ) -> None:
+        self.name, self.endpoints, self.limit_setting = name, tuple(endpoints), limit_setting
+        # Whether shares reach a staff member or admin, and the organization's stamps: read with the session's
+        # row on a GET of one of the endpoints, else by this statement (built once).
+        self._statement = sa.select(
+            access.shares_reach(org_wide=True).label("shares"),
+            *[self._stamp_of(stamp, sa.bindparam("org_id")) for stamp in stamps],
+        )
+        columns = [
+            access.shares_reach(org_wide=True, user_id=User.id, org_id=User.org_id).label(f"{name}_shares"),
+            *[
+                self._stamp_of(stamp, User.org_id).label(f"{name}_{stamp.__tablename__}")  # type: ignore[attr-defined]
+                for stamp in stamps
+            ],
+        ]
+        for endpoint in self.endpoints:
+            page_reads.read_with_session_row(endpoint, columns, params=lambda: {"today": date.today()})
+
+    @staticmethod
+    def _stamp_of(stamp, org_id) -> sa.ScalarSelect:
+        return sa.select(stamp.stamp).where(stamp.org_id == org_id).scalar_subquery()
+
+    def shares_and_stamps(self, user: User) -> tuple:
+        """(whether shares reach `user`, each stamp of their organization), as read in this request."""
+        read = None
+        if request.endpoint in self.endpoints:
+            read = page_reads.read_with_session(request.endpoint, user.id)
+        if read is None:
+            read = tuple(db.session.execute(self._statement, access.shares_reach_params(user)).one())
+            page_reads.note(request.endpoint or "", user.id, read)  # for what else the page reads of them
+        return read
+
+    def page(self, user: User, key: Hashable, make: Callable[[], str]) -> str:
+        """The page `make` makes from the database, `user`'s organization and `key` alone: kept while none of
+        the organization's stamps moves (made afresh for a user whose pages are their own)."""
+        limit = current_app.config[self.limit_setting]
+        if not limit or not access.sees_whole_org_by_role(user):
+            return make()
+        shares, *stamps = self.shares_and_stamps(user)
+        access.note_shares_reach(user, shares)
+        if shares:
+            return make()
+        pages: OrderedDict = current_app.extensions.setdefault(f"kept_pages.{self.name}", OrderedDict())
+        found = pages.get((user.org_id, key))
+        if found is not None and found[0] == stamps:
+            return found[1]
+        made = make()
+        with _changing:
+            pages.pop((user.org_id, key), None)
+            while len(pages) >= limit:
+                pages.popitem(last=False)
+            pages[(user.org_id, key)] = (stamps, made)
+        return made
+
+    def render(self, user: User, key: tuple, template: str, context: Callable[[], dict]) -> str:
+        """`template` rendered with `context()`, kept under `key` and everything the page's frame shows of the
+        user (`page_key`); the CSRF token put in per request."""
+        if session.get("_flashes"):
+            return render_template(template, **context())
+
+        def make() -> str:
+            return render_template(template, **context(), csrf_token=lambda: CSRF_MARKER)
+
+        return self.page(user, page_key(user, *key), make).replace(CSRF_MARKER, generate_csrf())
+
+
+def page_key(user: User, *extra: Hashable) -> tuple:
+    """What every kept page shows of its user and request besides its own content: who, in which role and
+    organization, in which language, on which day, under which address; then `extra`."""
+    return (
+        user.id,
+        user.display_name,
+        user.role,
+        user.organization.name,
+        str(get_locale()),
+        request.script_root,
+        date.today(),
+        *extra,
+    )
