@@ -213,9 +213,9 @@ def statements_and_list(dataset: bench_data.Dataset, repeat: int) -> dict:
 
     from casework.extensions import db
 
-    # Each list page made from the database, as a first visit or one after a change makes it: no page kept
-    # between requests (casework.people.list_page), so that the figures are the work that grows with the data.
-    app = _app(dataset, PEOPLE_LIST_PAGES_KEPT=0)
+    # Each page made from the database, as a first visit or one after a change makes it: no page kept between
+    # requests (casework.kept_pages), so that the figures are the work that grows with the data.
+    app = _app(dataset, PEOPLE_LIST_PAGES_KEPT=0, DEADLINE_PAGES_KEPT=0)
     client, _ = bench_data.signed_in_client(app)
     counter = {"n": 0}
 

@@ -55,6 +55,9 @@ class Defaults:
     # Pages of the people list each server process keeps for staff and admins, until a write changes them
     # (casework.people.choices.kept_page); 0 keeps none.
     PEOPLE_LIST_PAGES_KEPT = 256
+    # What's due and dashboard pages each server process keeps for staff and admins, until a write changes
+    # them (casework.deadlines.views.PAGES); 0 keeps none.
+    DEADLINE_PAGES_KEPT = 256
     AUDIT_PAGE_SIZE = 100
 
     # Trust X-Forwarded-* headers from this many proxies (gunicorn behind nginx: 1).

@@ -17,6 +17,8 @@ from casework.deadlines.forms import ConfirmForm, DueFilterForm
 from casework.deadlines.item_rows import due_rows
 from casework.extensions import limiter
 from casework.i18n import gettext
+from casework.kept_pages import KeptPages
+from casework.models import CaseDatesStamp, PeopleListStamp
 from casework.models.custody_clock import NOTICE_DAYS
 from casework.urls import absolute_url, public_host
 
@@ -28,42 +30,59 @@ bp.add_app_template_global(due_rows)
 LIST_LIMIT = 100
 
 
+# What's due and the dashboard, kept whole for staff and admins until a write changes them: under the people
+# list's stamp (people, teams, names, custody) and their organization's dated rows' (migration 0027).
+PAGES = KeptPages(
+    "deadlines",
+    ["deadlines.due", "deadlines.dashboard"],
+    [PeopleListStamp, CaseDatesStamp],
+    "DEADLINE_PAGES_KEPT",
+)
+
+
 @bp.get("/due")
 @login_required
 def due():
     """Everything dated across the cases the user may see, overdue first."""
     form = DueFilterForm(request.args)
     chosen = form if form.validate() else DueFilterForm(formdata=None)  # errors shown, defaults used
-    today = date.today()
-    found = gather_limited(
-        current_user,
-        LIST_LIMIT,
-        today=today,
-        until=chosen.until(today),
-        mine=bool(chosen.mine.data),
-        kinds=chosen.kinds(),
-    )
-    overdue = [i for i in found.items if i.overdue(today)]
-    upcoming = [i for i in found.items if not i.overdue(today)]
-    return render_template(
-        "deadlines/due.html",
-        form=form,
-        overdue=overdue,
-        upcoming=upcoming,
-        today=today,
-        overdue_total=found.overdue_total,
-        upcoming_total=found.upcoming_total,
-        overdue_shown=found.shown(found.overdue_total, found.overdue_more),
-        upcoming_shown=found.shown(found.upcoming_total, found.upcoming_more),
-        notice_days=NOTICE_DAYS,
-    )
+
+    def context() -> dict:
+        today = date.today()
+        found = gather_limited(
+            current_user,
+            LIST_LIMIT,
+            today=today,
+            until=chosen.until(today),
+            mine=bool(chosen.mine.data),
+            kinds=chosen.kinds(),
+        )
+        return {
+            "form": form,
+            "overdue": [i for i in found.items if i.overdue(today)],
+            "upcoming": [i for i in found.items if not i.overdue(today)],
+            "today": today,
+            "overdue_total": found.overdue_total,
+            "upcoming_total": found.upcoming_total,
+            "overdue_shown": found.shown(found.overdue_total, found.overdue_more),
+            "upcoming_shown": found.shown(found.upcoming_total, found.upcoming_more),
+            "notice_days": NOTICE_DAYS,
+        }
+
+    asked = tuple(sorted(request.args.items(multi=True)))  # the form is made of these alone
+    return PAGES.render(current_user, ("due", asked), "deadlines/due.html", context)
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard():
     """At a glance: who is detained, check-ins soon, relief by stage, travel documents, overdue items."""
-    return render_template("deadlines/dashboard.html", data=dashboard_data.load(current_user, date.today()))
+    return PAGES.render(
+        current_user,
+        ("dashboard",),
+        "deadlines/dashboard.html",
+        lambda: {"data": dashboard_data.load(current_user, date.today())},
+    )
 
 
 @bp.route("/account/calendar", methods=["GET", "POST"])
