@@ -58,7 +58,7 @@ def test_a_page_is_made_once_then_kept_in_one_statement(app, staff, person, db):
             with statements_sent(app) as sent:
                 second = html(staff, path)
         assert len(made) == 1 and "Call the consulate" in second, path
-        assert len(sent) == 1 and "case_dates_stamp" in sent[0], (path, sent)
+        assert len(sent) == 1 and "people_list_stamp" in sent[0], (path, sent)
         assert first.count('name="csrf_token"') == second.count('name="csrf_token"') >= 1
 
 

@@ -18,7 +18,7 @@ from casework.deadlines.item_rows import due_rows
 from casework.extensions import limiter
 from casework.i18n import gettext
 from casework.kept_pages import KeptPages
-from casework.models import CaseDatesStamp, PeopleListStamp
+from casework.models import PeopleListStamp
 from casework.models.custody_clock import NOTICE_DAYS
 from casework.urls import absolute_url, public_host
 
@@ -30,13 +30,10 @@ bp.add_app_template_global(due_rows)
 LIST_LIMIT = 100
 
 
-# What's due and the dashboard, kept whole for staff and admins until a write changes them: under the people
-# list's stamp (people, teams, names, custody) and their organization's dated rows' (migration 0027).
+# What's due and the dashboard, kept whole for staff and admins until a write changes them: under the stamp
+# of their organization's people (people, teams, names, custody: migration 0026) and dated rows (0027).
 PAGES = KeptPages(
-    "deadlines",
-    ["deadlines.due", "deadlines.dashboard"],
-    [PeopleListStamp, CaseDatesStamp],
-    "DEADLINE_PAGES_KEPT",
+    "deadlines", ["deadlines.due", "deadlines.dashboard"], [PeopleListStamp], "DEADLINE_PAGES_KEPT"
 )
 
 

@@ -26,7 +26,7 @@ from casework.models.convictions import Conviction, ConvictionLevel, Plea, Remov
 from casework.models.custody import CustodyEvent, CustodyKind, CustodyStatus
 from casework.models.deadlines import CalendarFeed
 from casework.models.documents import Document, DocumentKind
-from casework.models.list_choices import CaseDatesStamp, ListChoicesStamp, PeopleListStamp
+from casework.models.list_choices import ListChoicesStamp, PeopleListStamp
 from casework.models.notes import Note
 from casework.models.outbox import OutboxEmail, OutboxStatus
 from casework.models.password_reset import PasswordResetToken
@@ -74,7 +74,6 @@ from casework.models.travel_documents import TravelDocument, TravelDocumentOutco
 __all__ = [
     "ListChoicesStamp",
     "PeopleListStamp",
-    "CaseDatesStamp",
     "AdvocacyEvent",
     "AdvocacyFigure",
     "AdvocacyKind",
