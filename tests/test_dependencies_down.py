@@ -186,8 +186,8 @@ def test_the_database_going_away_mid_request(app, login_as, lose_the_database, m
     staff = login_as("staff")
     real_open = sessions.DatabaseSessionInterface._open
 
-    def open_then_lose(self, application, token):
-        session = real_open(self, application, token)
+    def open_then_lose(self, application, token, *rest):
+        session = real_open(self, application, token, *rest)
         db.session.connection().connection.dbapi_connection.close()  # the server dropped it
         lose_the_database()
         return session
