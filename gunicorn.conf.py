@@ -103,7 +103,7 @@ def on_starting(server) -> None:
         app = _preloaded(server)
         recover_at_start(app or create_app())
         if app is not None and app.config.get("PDF_START_AHEAD", True):
-            pdf_server.start_now()
+            pdf_server.start_now(app.config.get("PDF_NICENESS", 10))
     finally:
         gc.freeze()
         gc.enable()

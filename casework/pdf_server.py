@@ -34,12 +34,17 @@ def context() -> ForkServerContext:
     return ctx
 
 
-def start_now() -> int | None:
+def start_now(niceness: int = 10) -> int | None:
     """Start the fork server now, from this process (the gunicorn master, before its workers fork, so that they
-    all use it); returns its process id. It loads WeasyPrint in the background, below the workers (pdf_warm)."""
+    all use it); returns its process id. It loads WeasyPrint in the background, at `niceness`, below the
+    workers: set here at once, as its first imports (the `casework` package) come before pdf_warm sets it."""
     context()
     _server().ensure_running()
-    return server_pid()
+    pid = server_pid()
+    if pid is not None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, max(niceness, os.getpriority(os.PRIO_PROCESS, pid)))
+    return pid
 
 
 def server_pid() -> int | None:

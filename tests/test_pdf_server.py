@@ -54,6 +54,7 @@ def render_in_a_fork(before=None) -> dict:
 def test_a_fork_makes_its_documents_with_the_server_it_inherited():
     shared = pdf_server.start_now()
     assert shared is not None and pdf_server.start_now() == shared, "started once"
+    assert os.getpriority(os.PRIO_PROCESS, shared) >= 10, "below the workers from its start"
     seen = render_in_a_fork()
     assert seen["status"] == "ok" and seen["pdf"] == "%PDF-"
     assert seen["server"] == shared, "no server of its own"
