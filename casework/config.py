@@ -57,7 +57,7 @@ class Defaults:
     PEOPLE_LIST_PAGES_KEPT = 256
     # What's due and dashboard pages each server process keeps for staff and admins, until a write changes
     # them (casework.deadlines.views.PAGES); 0 keeps none.
-    DEADLINE_PAGES_KEPT = 256
+    DEADLINE_PAGES_KEPT = 128  # a What's due page is up to ~70 KB: 9 MB per process at most
     AUDIT_PAGE_SIZE = 100
 
     # Trust X-Forwarded-* headers from this many proxies (gunicorn behind nginx: 1).
