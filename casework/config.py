@@ -53,7 +53,7 @@ class Defaults:
     PASSWORD_RESET_EMAIL_LIMIT = "3 per hour; 10 per day"  # noqa: S105
     PEOPLE_PAGE_SIZE = 50
     # Pages of the people list each server process keeps for staff and admins, until a write changes them
-    # (casework.people.choices.kept_page); 0 keeps none.
+    # (casework.people.choices.LIST_PAGES); 0 keeps none.
     PEOPLE_LIST_PAGES_KEPT = 256
     # What's due and dashboard pages each server process keeps for staff and admins, until a write changes
     # them (casework.deadlines.views.PAGES); 0 keeps none.

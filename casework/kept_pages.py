@@ -96,14 +96,14 @@ class KeptPages:
 
     def render(self, user: User, key: tuple, template: str, context: Callable[[], dict]) -> str:
         """`template` rendered with `context()`, kept under `key` and everything the page's frame shows of the
-        user (`page_key`); the CSRF token put in per request."""
-        if session.get("_flashes"):
-            return render_template(template, **context())
+        user (`page_key`); the CSRF token (`csrf_token()`, or CSRF_MARKER in what `context` makes) put in per
+        request. A page with a message to flash is made afresh and not kept."""
 
         def make() -> str:
             return render_template(template, **context(), csrf_token=lambda: CSRF_MARKER)
 
-        return self.page(user, page_key(user, *key), make).replace(CSRF_MARKER, generate_csrf())
+        made = make() if session.get("_flashes") else self.page(user, page_key(user, *key), make)
+        return made.replace(CSRF_MARKER, generate_csrf())
 
 
 def page_key(user: User, *extra: Hashable) -> tuple:

@@ -9,9 +9,10 @@ The stamp is read before the choices, so a copy is never older than the stamp it
 What is made from the choices alone (the filter form's fields, for given filters and language) is kept
 beside them (`kept_fragment`) and goes with them when the stamp moves.
 
-Whole pages of the list are kept the same way (`kept_page`), under both the choices' stamp and the list's own
-(`PeopleListStamp`, moved by triggers on every write that can change what a page shows): a page read under
-those two stamps is good for every staff member and admin of the organization until either moves.
+Whole pages of the list are kept the same way (`LIST_PAGES`, casework.kept_pages), under both the choices'
+stamp and the list's own (`PeopleListStamp`, moved by triggers on every write that can change what a page
+shows): a page read under those two stamps is good for every staff member and admin of the organization until
+either moves.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _kept(user: User) -> _Kept | None:
         return None
     read = page_reads.read_with_session(LIST_ENDPOINT, user.id) if has_request_context() else None
     if read is not None:
-        stamp = read[1]  # read with the session's row, or by kept_page, in this request before anything else
+        stamp = read[1]  # read with the session's row, or by LIST_PAGES, in this request before anything else
     else:
         stamp = db.session.scalar(sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id))
     cache: dict[int, _Kept] = current_app.extensions.setdefault("list_choices", {})
@@ -108,9 +109,3 @@ LIST_ENDPOINT = "people.index"
 LIST_PAGES = KeptPages(
     "people_list", [LIST_ENDPOINT], [ListChoicesStamp, PeopleListStamp], "PEOPLE_LIST_PAGES_KEPT"
 )
-
-
-def kept_page(user: User, key: Hashable, make: Callable[[], str]) -> str:
-    """A page of the people list made by `make` from the database, this user's organization and `key` alone,
-    kept while neither of the organization's stamps moves (casework.kept_pages)."""
-    return LIST_PAGES.page(user, key, make)

@@ -3,13 +3,14 @@ layout (`people/index.html`).
 
 For a staff member or admin, a page depends on the database, their organization and what the key of
 `page` holds (filters, page bounds, language, their name, role and organization's name), so it is kept whole
-(`choices.kept_page`) until a write changes it; only the CSRF token, which is each session's own, is put in
-per request. A page with a message to flash, or a filter form posted with errors, is made afresh.
+(`choices.LIST_PAGES`, casework.kept_pages) until a write changes it; only the CSRF token, which is each
+session's own, is put in per request. A page with a message to flash, or a filter form posted with errors, is
+made afresh.
 """
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, session
+from flask import current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -17,7 +18,7 @@ from markupsafe import Markup
 
 from casework import access
 from casework.forms import options
-from casework.kept_pages import CSRF_MARKER, page_key
+from casework.kept_pages import CSRF_MARKER
 from casework.people import choices, search
 from casework.people.forms import PeopleFilterForm
 from casework.people.list_rows import people_rows
@@ -73,15 +74,13 @@ def page(filters: dict, posted: PeopleFilterForm | None, after: int | None, befo
         )
         return Markup(html)  # noqa: S704 (an autoescaped template's output)
 
-    if posted is not None or session.get("_flashes"):
+    if posted is not None:
         return render_template("people/index.html", content=content(CSRF_FIELD % generate_csrf()))
     # Everything a page shows but the CSRF token comes from the database and this key.
     permissions = tuple(access.can(current_user, action) for action in PERMISSIONS_SHOWN)
-    key = page_key(current_user, permissions, tuple(sorted(filters.items())), after, before, size)
-
-    def make() -> str:
-        return render_template(
-            "people/index.html", content=content(CSRF_FIELD % CSRF_MARKER), csrf_token=lambda: CSRF_MARKER
-        )
-
-    return choices.kept_page(current_user, key, make).replace(CSRF_MARKER, generate_csrf())
+    return choices.LIST_PAGES.render(
+        current_user,
+        (permissions, tuple(sorted(filters.items())), after, before, size),
+        "people/index.html",
+        lambda: {"content": content(CSRF_FIELD % CSRF_MARKER)},
+    )
