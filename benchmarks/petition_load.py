@@ -11,8 +11,13 @@ The rate limits are counted in Redis (--redis, 127.0.0.1:6379 by default, under 
 as in production with several workers; `--redis memory` counts them in each worker's memory instead.
 
 It prints confirmed signatures per second (N over the time of both phases), the p95 latency of each phase,
-and the lost signatures: signers minus confirmed rows, and the stored count minus confirmed rows (both must
-be 0). Bounded: at most --signers requests per phase and --time-limit seconds in all; only 127.0.0.1.
+the CPU each signature cost (gunicorn workers, PostgreSQL backends, this load client), and the lost
+signatures: signers minus confirmed rows, and the stored count minus confirmed rows (both must be 0).
+
+Then, for the ceiling of this machine, the same client posts the same two phases to the hello-world app of
+`benchmarks/hello.py` under the same gunicorn command and configuration: pairs of posts per second that no
+signing can beat here (the time left to the application is the difference). --no-ceiling skips it.
+Bounded: at most --signers requests per phase and --time-limit seconds in all; only 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -151,6 +156,17 @@ def prepare(env: dict) -> None:
         db.engine.dispose()
 
 
+def sign_body(i: int) -> str:
+    """The form signer `i` posts."""
+    return urlencode(
+        {
+            "name": f"Signer {i} Example",
+            "email": f"signer{i}@example.org",
+            "zip_code": f"{10000 + i % 89999:05d}",
+        }
+    )
+
+
 class Client:
     """One keep-alive connection per thread."""
 
@@ -183,12 +199,12 @@ class Client:
         raise RuntimeError("unreachable")
 
 
-def wait_for(port: int, seconds: float = 30) -> None:
+def wait_for(port: int, seconds: float = 30, path: str = "/healthz") -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", path)
             if conn.getresponse().status == 200:
                 return
         except OSError:
@@ -218,6 +234,63 @@ def run_phase(
     return time.perf_counter() - start, latencies, statuses
 
 
+def start_gunicorn(app: str, port: int, args, env: dict) -> subprocess.Popen:
+    """gunicorn serving `app` on 127.0.0.1:`port`, with gunicorn.conf.py (read from the root) and the
+    benchmark's workers and threads."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def ceiling(args, env: dict, sign_body, pairs: int) -> tuple[float, float]:
+    """Pairs of posts per second (a signer's form, then an empty post) that the hello-world app answers under
+    the same gunicorn command, configuration and client, and this client's CPU per pair (ms)."""
+    port = 20000 + secrets.randbelow(20000)
+    server = start_gunicorn("benchmarks.hello:app", port, args, env)
+    try:
+        wait_for(port, path="/")
+        client = Client(port)
+        deadline = time.time() + args.time_limit
+        cpu = time.process_time()
+        first, _, _ = run_phase(
+            "sign", list(range(pairs)), lambda i: client.post("/", sign_body(i)), args.concurrency, deadline
+        )
+        second, _, _ = run_phase(
+            "confirm", list(range(pairs)), lambda i: client.post("/"), args.concurrency, deadline
+        )
+        return pairs / (first + second), (time.process_time() - cpu) / pairs * 1000
+    finally:
+        stop_gunicorn(server)
+
+
 def p95(values: list[float]) -> float:
     return (
         statistics.quantiles(values, n=20)[18] * 1000 if len(values) >= 20 else max(values, default=0) * 1000
@@ -242,6 +315,7 @@ def main() -> None:
         help="the rate limits' storage, as in production (keys under a prefix of this run); 'memory' for none",
     )
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--no-ceiling", action="store_true", help="skip the hello-world ceiling")
     args = parser.parse_args()
     signers = min(args.signers, MAX_SIGNERS)
     host = sa.engine.make_url(args.database).host
@@ -266,48 +340,20 @@ def main() -> None:
     server = None
     try:
         prepare(env)
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                str(args.workers),
-                "-k",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--keep-alive",
-                "30",
-                "--log-level",
-                "warning",
-                "casework:create_app()",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            start_new_session=True,
-        )
+        server = start_gunicorn("casework:create_app()", port, args, env)
         wait_for(port)
         client = Client(port)
         deadline = time.time() + args.time_limit
 
         def sign(i: int):
-            body = urlencode(
-                {
-                    "name": f"Signer {i} Example",
-                    "email": f"signer{i}@example.org",
-                    "zip_code": f"{10000 + i % 89999:05d}",
-                }
-            )
             # one client address per signer (header only: nothing is sent anywhere but 127.0.0.1)
             return client.post(
-                f"/p/{SLUG}/sign", body, {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"}
+                f"/p/{SLUG}/sign", sign_body(i), {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"}
             )
 
         engine = sa.create_engine(url)
         cpu_start = {k: cpu_seconds(v) for k, v in server_processes(server.pid, engine, name).items()}
+        client_cpu = time.process_time()
         sign_time, sign_lat, sign_status = run_phase(
             "sign", list(range(signers)), sign, args.concurrency, deadline
         )
@@ -322,6 +368,7 @@ def main() -> None:
         confirm_time, confirm_lat, confirm_status = run_phase(
             "confirm", tokens, confirm, args.concurrency, deadline
         )
+        client_cpu = time.process_time() - client_cpu
         # The backends that served the requests are still open (each worker keeps its pool): their CPU time so
         # far is the server side's, with the workers'. (A backend that started during the run counted from 0.)
         cpu = {
@@ -359,9 +406,11 @@ def main() -> None:
         )
         print(f"p95 latency:      {p95(sign_lat + confirm_lat):.1f} ms (all requests)")
         per = {kind: seconds / max(confirmed or 0, 1) * 1000 for kind, seconds in cpu.items()}
+        per["client"] = client_cpu / max(confirmed or 0, 1) * 1000
         print(
             f"CPU per confirmed signature: {sum(per.values()):.2f} ms (gunicorn workers {per['gunicorn']:.2f} "
-            f"ms, PostgreSQL backends {per['postgresql']:.2f} ms; sign and confirm, Redis not counted)"
+            f"ms, PostgreSQL backends {per['postgresql']:.2f} ms, this load client {per['client']:.2f} ms; "
+            "sign and confirm, Redis not counted)"
         )
         print(
             f"lost signatures:  {lost} (signers {attempted} - confirmed rows {confirmed}); "
@@ -369,13 +418,17 @@ def main() -> None:
         )
         if lost or stored != confirmed:
             raise SystemExit(1)
+        stop_gunicorn(server)
+        server = None
+        if not args.no_ceiling:
+            pairs, pair_cpu = ceiling(args, env, sign_body, attempted)
+            print(
+                f"ceiling (hello-world): {pairs:.0f} pairs of posts per second, the same client and gunicorn "
+                f"configuration (this client {pair_cpu:.2f} ms CPU per pair)"
+            )
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            stop_gunicorn(server)
         drop_database(args.database, name)
         forget_limits(limits, name)
 
