@@ -303,7 +303,15 @@ def signing(database: str, signers: int) -> dict:
     if not rate:
         tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
         raise SystemExit("petition_load.py failed:\n" + "\n".join(tail))
-    return {"per_s": float(rate.group(1)), "lost": int(lost.group(1)) if lost else None, "out": result.stdout}
+    cpu = re.search(r"CPU per confirmed signature: (.*)", result.stdout)
+    ceiling = re.search(r"ceiling \(hello-world\): (\d+) pairs", result.stdout)
+    return {
+        "per_s": float(rate.group(1)),
+        "lost": int(lost.group(1)) if lost else None,
+        "cpu": cpu.group(1) if cpu else None,
+        "ceiling": int(ceiling.group(1)) if ceiling else None,
+        "out": result.stdout,
+    }
 
 
 # --- the run ------------------------------------------------------------------------------------------------
@@ -500,6 +508,12 @@ def main(argv=None) -> dict:
     print("SQL statements per page: " + ", ".join(f"{k} {v}" for k, v in big["statements"].items()))
     if sign:
         print(f"petition signing: {sign['per_s']:.0f} confirmed/s, lost {sign['lost']}")
+        if sign["cpu"]:
+            print(f"  CPU per confirmed signature: {sign['cpu']}")
+        if sign["ceiling"]:
+            print(
+                f"  ceiling: the hello-world app answers {sign['ceiling']} pairs of posts/s under the same client"
+            )
     search_p95 = max(figures.p95(f"search by {kind}") for kind in queries)
     result = {
         "list_vs_hello": round(
