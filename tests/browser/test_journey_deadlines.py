@@ -60,7 +60,10 @@ def test_a_real_filing_day_moves_the_dates_and_a_grant_closes_every_deadline(pag
     # Before the decision: the overdue steps are in What's due, on the dashboard and in the calendar feed.
     page.goto("/account/calendar")
     page.get_by_role("button", name=re.compile("Create")).click()
-    feed_url = re.search(r"/calendar/[^\"' <]+\.ics", page.content()).group(0)
+    # The new address is in the page the post answers: wait for that page, not the one the click left.
+    address = page.get_by_label("Calendar address")
+    expect(address).to_have_value(re.compile(r"/calendar/[^\"' <]+\.ics$"))
+    feed_url = re.search(r"/calendar/[^\"' <]+\.ics", address.input_value()).group(0)
     assert "Relief step" in page.request.get(feed_url).text()
     page.goto("/due")
     expect(page.locator("main")).to_contain_text(NAME)
