@@ -270,7 +270,7 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def ceiling(args, env: dict, sign_body, pairs: int) -> tuple[float, float]:
+def ceiling(args, env: dict, pairs: int) -> tuple[float, float]:
     """Pairs of posts per second (a signer's form, then an empty post) that the hello-world app answers under
     the same gunicorn command, configuration and client, and this client's CPU per pair (ms)."""
     port = 20000 + secrets.randbelow(20000)
@@ -421,7 +421,7 @@ def main() -> None:
         stop_gunicorn(server)
         server = None
         if not args.no_ceiling:
-            pairs, pair_cpu = ceiling(args, env, sign_body, attempted)
+            pairs, pair_cpu = ceiling(args, env, attempted)
             print(
                 f"ceiling (hello-world): {pairs:.0f} pairs of posts per second, the same client and gunicorn "
                 f"configuration (this client {pair_cpu:.2f} ms CPU per pair)"
