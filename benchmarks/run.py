@@ -273,16 +273,8 @@ def pdf_html(dataset: bench_data.Dataset) -> dict[str, str]:
 
 
 def weasyprint_alone(html: str, runs: int) -> list[float]:
-    """Seconds of WeasyPrint alone on `html`, in a fresh child of the application's own PDF fork server."""
-    from casework.pdf_server import context
-
-    ctx = context()
-    queue = ctx.Queue()
-    process = ctx.Process(target=pdf_render.weasyprint_alone, args=(html, runs, queue))
-    process.start()
-    times, _ = queue.get(timeout=600)
-    process.join(30)
-    return times
+    """Seconds of WeasyPrint alone on `html`, each run in a fresh child of the application's own PDF fork server."""
+    return pdf_render.weasyprint_alone(html, runs)[0]
 
 
 # --- petition signing (PostgreSQL) --------------------------------------------------------------------------

@@ -39,8 +39,6 @@ def _letters(n: int) -> str:
 
 def exhibit_specs(documents: list[Document]) -> tuple[list[dict], dict[str, bytes]]:
     """Exhibit index rows, and the PDF exhibits to draw onto placeholder pages (by anchor)."""
-    import pikepdf
-
     specs: list[dict] = []
     pdfs: dict[str, bytes] = {}
     for i, document in enumerate(documents):
@@ -55,6 +53,8 @@ def exhibit_specs(documents: list[Document]) -> tuple[list[dict], dict[str, byte
             "pages": 1,
         }
         if document.content_type == "application/pdf":
+            import pikepdf  # here, not above: a summary, or a packet without PDF exhibits, never loads it
+
             with pikepdf.open(io.BytesIO(data)) as pdf:
                 spec["pages"] = len(pdf.pages)
             pdfs[anchor] = data
