@@ -7,7 +7,7 @@ set, so a stale or foreign id starts from the top rather than reveal or guess an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -60,6 +60,7 @@ def keyset_page(
     filters: dict | None = None,
     as_rows: bool = False,
     keyed_by: Sequence[Any] | None = None,
+    widen: Callable[[sa.Subquery, bool], sa.Select] | None = None,
 ) -> Page:
     """The page of `query` after (or before) the row with id `after` (`before`) in `ordering`.
 
@@ -67,7 +68,9 @@ def keyset_page(
     `total` is the count the caller computed for the whole filtered list. The page holds the mapped objects
     `query` selects, or with `as_rows` its rows of columns (one of them named `id`). `keyed_by`: where
     `query` selects from a subquery, its columns that carry `ordering`'s (the anchor is still read through
-    `anchor_query`)."""
+    `anchor_query`). `widen(page, reverse)`: where `query` selects only the sort keys and the id, the statement
+    that reads the page's other columns for the rows of `page` (that narrow page as a subquery), ordered as it
+    is (descending when `reverse`): the wide columns are read for one page of rows, not for every row sorted."""
     columns = list(ordering.columns)
     keys = list(keyed_by) if keyed_by is not None else columns
     anchor_id = after or before
@@ -85,7 +88,10 @@ def keyset_page(
             query = query.where(key > value if forward_is_greater != backwards else key < value)
     reverse = ordering.descending != backwards
     order = [c.desc() if reverse else c.asc() for c in keys]
-    found = db.session.execute(query.order_by(*order).limit(size + 1))
+    statement = query.order_by(*order).limit(size + 1)
+    if widen is not None:
+        statement = widen(statement.subquery("keyed"), reverse)
+    found = db.session.execute(statement)
     rows = list(found if as_rows else found.scalars())
     more = len(rows) > size
     rows = rows[:size]

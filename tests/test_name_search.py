@@ -226,3 +226,40 @@ def test_the_index_follows_an_import_and_a_retention_purge(app, db, login_as, ma
     assert result.exit_code == 0 and f"case {person.id}" in result.output
     assert fts_rows(app, "sisavath") == {imported}
     assert_index_whole(app)
+
+
+@pytest.mark.parametrize("sort", ["name", "updated", "created"])
+def test_a_name_search_pages_forwards_and_backwards_in_order(app, make_user, make_person, sort):
+    """A search of few matches reads its page's columns for the page's rows alone: every match appears once,
+    in the sort's order, walking the pages forwards and back, with the count on each page."""
+    staff = make_user("staff")
+    for i in range(7):
+        make_person(legal_name=f"Sovann Keo {i}", preferred_name=f"Tola {6 - i}")
+    make_person(legal_name="Bopha Lim")  # not a match
+    filters = {"q": "sovann", "sort": sort}
+    with app.test_request_context():
+        user = real_db.session.get(User, staff.id)
+        login_user(user)
+        everyone = search.page_of_people(user, filters, size=50)
+        assert everyone.total == 7 and len(everyone.rows) == 7
+        expected = [row.id for row in everyone.rows]
+        columns, descending = search.SORTS[sort]
+        keys = {
+            p.id: tuple(getattr(p, c.key) for c in columns)
+            for p in real_db.session.scalars(sa.select(Person).where(Person.id.in_(expected)))
+        }
+        assert expected == sorted(expected, key=keys.__getitem__, reverse=descending)
+        pages, after = [], None
+        while True:
+            page = search.page_of_people(user, filters, after=after, size=3)
+            assert page.total == 7
+            pages.append([row.id for row in page.rows])
+            if page.next_after is None:
+                break
+            after = page.next_after
+        assert [i for ids in pages for i in ids] == expected
+        assert [len(ids) for ids in pages] == [3, 3, 1]
+        back = search.page_of_people(user, filters, before=pages[-1][0], size=3)
+        assert [row.id for row in back.rows] == pages[1]
+        assert back.rows[0].legal_name.startswith("Sovann Keo")
+        assert back.rows[0].a_number_visible

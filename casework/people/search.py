@@ -167,12 +167,23 @@ class Paging(NamedTuple):
 
 def _page_of_few_matches(user: User, filters: dict, ordering: Ordering, shown: tuple, paging: Paging):
     """A name search's page and count in one statement, the names matched once: up to COUNT_CAP + 1
-    matches are read (in no order), counted, and the page sorted among them. None when they are more than
-    COUNT_CAP (the page must then come from every match) or when the page is empty (nothing to count on)."""
-    shown_keys = {column.key for column in LIST_COLUMNS}
-    sort_columns = [column for column in ordering.columns if column.key not in shown_keys]
-    matches = filtered(user, filters).with_only_columns(*shown, *sort_columns).limit(COUNT_CAP + 1).subquery()
+    matches are read (their ids and sort keys only, in no order), counted and sorted, and the page's other
+    columns read for its own rows alone. None when they are more than COUNT_CAP (the page must then come
+    from every match) or when the page is empty (nothing to count on)."""
+    keys = {column.key: column for column in (*ordering.columns, Person.id)}
+    matches = filtered(user, filters).with_only_columns(*keys.values()).limit(COUNT_CAP + 1).subquery()
     counted = sa.select(matches, sa.func.count().over().label("matches_total")).subquery("counted")
+
+    def widen(keyed: sa.Subquery, reverse: bool) -> sa.Select:
+        order = [
+            keyed.c[column.key].desc() if reverse else keyed.c[column.key] for column in ordering.columns
+        ]
+        return (
+            sa.select(*shown, keyed.c.matches_total)
+            .join_from(Person, keyed, Person.id == keyed.c.id)
+            .order_by(*order)
+        )
+
     page = keyset_page(
         sa.select(counted),
         id_column=Person.id,
@@ -181,6 +192,7 @@ def _page_of_few_matches(user: User, filters: dict, ordering: Ordering, shown: t
         total=0,
         filters=filters,
         as_rows=True,
+        widen=widen,
         **paging._asdict(),
     )
     if not page.rows or page.rows[0].matches_total > COUNT_CAP:
