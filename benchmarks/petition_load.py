@@ -3,8 +3,8 @@
 Creates a PostgreSQL database of its own (next to the one named by --database) and drops it afterwards,
 builds the schema with the migrations, publishes one petition, starts gunicorn, then:
 
-1. signs: N signers post the public form at once (C client threads, keep-alive connections, each signer
-   from its own client address given in X-Forwarded-For, as behind a proxy: PROXY_FIX=1);
+1. signs: N signers post the public form at once (C keep-alive connections from one client thread, asyncio,
+   each signer from its own client address given in X-Forwarded-For, as behind a proxy: PROXY_FIX=1);
 2. confirms: every signer's link, read from the outbox table, is posted.
 
 The rate limits are counted in Redis (--redis, 127.0.0.1:6379 by default, under a key prefix of the run),
@@ -23,6 +23,7 @@ Bounded: at most --signers requests per phase and --time-limit seconds in all; o
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import os
 import re
@@ -32,10 +33,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -167,36 +166,67 @@ def sign_body(i: int) -> str:
     )
 
 
-class Client:
-    """One keep-alive connection per thread."""
+def request_bytes(port: int, path: str, body: str = "", headers: dict | None = None) -> bytes:
+    """One keep-alive POST of a form, as bytes on the wire."""
+    lines = [
+        f"POST {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Content-Type: application/x-www-form-urlencoded",
+        f"Content-Length: {len(body.encode())}",
+        *(f"{name}: {value}" for name, value in (headers or {}).items()),
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
 
-    local = threading.local()
 
-    def __init__(self, port: int):
-        self.port = port
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one response (Content-Length or chunked body); (status, whether the server closes the connection)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    fields = head.lower()
+    found = re.search(rb"\r\ncontent-length: *(\d+)", fields)
+    if found:
+        await reader.readexactly(int(found.group(1)))
+    elif b"transfer-encoding: chunked" in fields:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status, b"\r\nconnection: close" in fields
 
-    def post(self, path: str, body: str = "", headers: dict | None = None) -> tuple[int, float]:
-        conn = getattr(self.local, "conn", None)
-        if conn is None:
-            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        start = time.perf_counter()
-        for attempt in (1, 2):
-            try:
-                conn.request(
-                    "POST",
-                    path,
-                    body=body,
-                    headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
-                )
-                response = conn.getresponse()
-                response.read()
-                return response.status, time.perf_counter() - start
-            except (ConnectionError, http.client.HTTPException):
-                conn.close()  # the server closed an idle keep-alive connection: reconnect once
-                conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                if attempt == 2:
-                    raise
-        raise RuntimeError("unreachable")
+
+async def _run_requests(port: int, requests: list[bytes], concurrency: int, deadline: float, out: dict):
+    """`concurrency` keep-alive connections, each sending the next request once its previous answer is in."""
+    pending = iter(requests)
+
+    async def connection() -> None:
+        reader = writer = None
+        for raw in pending:  # one iterator shared by every connection of this (single) thread
+            if time.time() > deadline:
+                break
+            start = time.perf_counter()
+            for attempt in (1, 2):
+                try:
+                    if writer is None:
+                        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    writer.write(raw)
+                    status, closing = await _read_response(reader)
+                    break
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    if writer is not None:
+                        writer.close()
+                    reader = writer = None  # the server closed an idle keep-alive connection: reconnect once
+                    if attempt == 2:
+                        raise
+            out["latencies"].append(time.perf_counter() - start)
+            out["statuses"][status] = out["statuses"].get(status, 0) + 1
+            if closing:
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
 
 
 def wait_for(port: int, seconds: float = 30, path: str = "/healthz") -> None:
@@ -213,25 +243,15 @@ def wait_for(port: int, seconds: float = 30, path: str = "/healthz") -> None:
 
 
 def run_phase(
-    name: str, jobs: list, work, concurrency: int, deadline: float
+    port: int, requests: list[bytes], concurrency: int, deadline: float
 ) -> tuple[float, list[float], dict]:
-    """Run jobs on a pool; returns (seconds, latencies, status counts). Jobs past the deadline are skipped."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-
-    def one(job):
-        if time.time() > deadline:
-            return
-        status, latency = work(job)
-        with lock:
-            latencies.append(latency)
-            statuses[status] = statuses.get(status, 0) + 1
-
+    """Send the requests over `concurrency` keep-alive connections from one thread (asyncio: the load client
+    costs the machine as little as it can, since it shares the processors with the server); returns (seconds,
+    latencies, status counts). Requests past the deadline are not sent."""
+    out: dict = {"latencies": [], "statuses": {}}
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(one, jobs))
-    return time.perf_counter() - start, latencies, statuses
+    asyncio.run(_run_requests(port, requests, concurrency, deadline, out))
+    return time.perf_counter() - start, out["latencies"], out["statuses"]
 
 
 def start_gunicorn(app: str, port: int, args, env: dict) -> subprocess.Popen:
@@ -277,15 +297,11 @@ def ceiling(args, env: dict, pairs: int) -> tuple[float, float]:
     server = start_gunicorn("benchmarks.hello:app", port, args, env)
     try:
         wait_for(port, path="/")
-        client = Client(port)
         deadline = time.time() + args.time_limit
         cpu = time.process_time()
-        first, _, _ = run_phase(
-            "sign", list(range(pairs)), lambda i: client.post("/", sign_body(i)), args.concurrency, deadline
-        )
-        second, _, _ = run_phase(
-            "confirm", list(range(pairs)), lambda i: client.post("/"), args.concurrency, deadline
-        )
+        signs = [request_bytes(port, "/", sign_body(i)) for i in range(pairs)]
+        first, _, _ = run_phase(port, signs, args.concurrency, deadline)
+        second, _, _ = run_phase(port, [request_bytes(port, "/")] * pairs, args.concurrency, deadline)
         return pairs / (first + second), (time.process_time() - cpu) / pairs * 1000
     finally:
         stop_gunicorn(server)
@@ -300,7 +316,9 @@ def p95(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--signers", type=int, default=3000)
-    parser.add_argument("--concurrency", type=int, default=48, help="client threads")
+    parser.add_argument(
+        "--concurrency", type=int, default=48, help="client connections (keep-alive, from one asyncio thread)"
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--time-limit", type=float, default=180, help="seconds for both phases, at most")
@@ -342,32 +360,27 @@ def main() -> None:
         prepare(env)
         server = start_gunicorn("casework:create_app()", port, args, env)
         wait_for(port)
-        client = Client(port)
         deadline = time.time() + args.time_limit
-
-        def sign(i: int):
-            # one client address per signer (header only: nothing is sent anywhere but 127.0.0.1)
-            return client.post(
-                f"/p/{SLUG}/sign", sign_body(i), {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"}
-            )
-
         engine = sa.create_engine(url)
         cpu_start = {k: cpu_seconds(v) for k, v in server_processes(server.pid, engine, name).items()}
         client_cpu = time.process_time()
-        sign_time, sign_lat, sign_status = run_phase(
-            "sign", list(range(signers)), sign, args.concurrency, deadline
-        )
+        # one client address per signer (a header only: nothing is sent anywhere but 127.0.0.1)
+        signs = [
+            request_bytes(
+                port,
+                f"/p/{SLUG}/sign",
+                sign_body(i),
+                {"X-Forwarded-For": f"198.18.{i // 250 % 256}.{i % 250 + 1}"},
+            )
+            for i in range(signers)
+        ]
+        sign_time, sign_lat, sign_status = run_phase(port, signs, args.concurrency, deadline)
 
         with engine.connect() as conn:
             bodies = conn.execute(sa.text("SELECT body FROM outbox_email ORDER BY id")).scalars().all()
         tokens = [re.search(r"/confirm/(\S+)", body).group(1) for body in bodies]
-
-        def confirm(token: str):
-            return client.post(f"/p/{SLUG}/confirm/{token}")
-
-        confirm_time, confirm_lat, confirm_status = run_phase(
-            "confirm", tokens, confirm, args.concurrency, deadline
-        )
+        confirms = [request_bytes(port, f"/p/{SLUG}/confirm/{token}") for token in tokens]
+        confirm_time, confirm_lat, confirm_status = run_phase(port, confirms, args.concurrency, deadline)
         client_cpu = time.process_time() - client_cpu
         # The backends that served the requests are still open (each worker keeps its pool): their CPU time so
         # far is the server side's, with the workers'. (A backend that started during the run counted from 0.)
@@ -387,7 +400,7 @@ def main() -> None:
         attempted = len(sign_lat)
         lost = attempted - confirmed
         print(
-            f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; {args.concurrency} client threads; "
+            f"gunicorn -w {args.workers} -k gthread --threads {args.threads}; {args.concurrency} client connections; "
             f"PostgreSQL; limits in {limits}; {os.cpu_count()} CPUs; "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
