@@ -60,16 +60,37 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return seconds
 
 
-def server_processes(server_pid: int, engine: sa.Engine, database: str) -> dict[str, list[int]]:
-    """The gunicorn workers (children of the master) and the PostgreSQL backends serving `database`."""
-    workers = []
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
-                    workers.append(int(entry.name))
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
             except OSError:
                 continue
+    return found
+
+
+def wait_until_settled(server_pid: int, seconds: float = 60, quiet: float = 0.05) -> float:
+    """Wait until the server's processes (the children of its master) use less than `quiet` seconds of CPU over
+    half a second: the PDF fork server loads and warms WeasyPrint for a few seconds of CPU after the first
+    answer, which a server in service has long done. Returns the seconds waited (at most `seconds`)."""
+    start = time.perf_counter()
+    before = sum(cpu_seconds(children_of(server_pid)).values())
+    while time.perf_counter() - start < seconds:
+        time.sleep(0.5)
+        now = sum(cpu_seconds(children_of(server_pid)).values())
+        if now - before < quiet:
+            break
+        before = now
+    return time.perf_counter() - start
+
+
+def server_processes(server_pid: int, engine: sa.Engine, database: str) -> dict[str, list[int]]:
+    """The gunicorn workers (children of the master) and the PostgreSQL backends serving `database`."""
+    workers = children_of(server_pid)
     with engine.connect() as conn:
         backends = conn.execute(
             sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
@@ -297,6 +318,7 @@ def ceiling(args, env: dict, pairs: int) -> tuple[float, float]:
     server = start_gunicorn("benchmarks.hello:app", port, args, env)
     try:
         wait_for(port, path="/")
+        wait_until_settled(server.pid)
         deadline = time.time() + args.time_limit
         cpu = time.process_time()
         signs = [request_bytes(port, "/", sign_body(i)) for i in range(pairs)]
@@ -360,6 +382,7 @@ def main() -> None:
         prepare(env)
         server = start_gunicorn("casework:create_app()", port, args, env)
         wait_for(port)
+        wait_until_settled(server.pid)
         deadline = time.time() + args.time_limit
         engine = sa.create_engine(url)
         cpu_start = {k: cpu_seconds(v) for k, v in server_processes(server.pid, engine, name).items()}
