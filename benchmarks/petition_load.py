@@ -216,9 +216,14 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, b"\r\nconnection: close" in fields
 
 
-async def _run_requests(port: int, requests: list[bytes], concurrency: int, deadline: float, out: dict):
-    """`concurrency` keep-alive connections, each sending the next request once its previous answer is in."""
+async def _run_requests(
+    port: int, requests: list[bytes], concurrency: int, deadline: float
+) -> tuple[list[float], dict[int, int]]:
+    """`concurrency` keep-alive connections, each sending the next request once its previous answer is in;
+    returns the latencies and the status counts."""
     pending = iter(requests)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
 
     async def connection() -> None:
         reader = writer = None
@@ -239,8 +244,8 @@ async def _run_requests(port: int, requests: list[bytes], concurrency: int, dead
                     reader = writer = None  # the server closed an idle keep-alive connection: reconnect once
                     if attempt == 2:
                         raise
-            out["latencies"].append(time.perf_counter() - start)
-            out["statuses"][status] = out["statuses"].get(status, 0) + 1
+            latencies.append(time.perf_counter() - start)
+            statuses[status] = statuses.get(status, 0) + 1
             if closing:
                 writer.close()
                 reader = writer = None
@@ -248,6 +253,7 @@ async def _run_requests(port: int, requests: list[bytes], concurrency: int, dead
             writer.close()
 
     await asyncio.gather(*(connection() for _ in range(concurrency)))
+    return latencies, statuses
 
 
 def wait_for(port: int, seconds: float = 30, path: str = "/healthz") -> None:
@@ -269,10 +275,9 @@ def run_phase(
     """Send the requests over `concurrency` keep-alive connections from one thread (asyncio: the load client
     costs the machine as little as it can, since it shares the processors with the server); returns (seconds,
     latencies, status counts). Requests past the deadline are not sent."""
-    out: dict = {"latencies": [], "statuses": {}}
     start = time.perf_counter()
-    asyncio.run(_run_requests(port, requests, concurrency, deadline, out))
-    return time.perf_counter() - start, out["latencies"], out["statuses"]
+    latencies, statuses = asyncio.run(_run_requests(port, requests, concurrency, deadline))
+    return time.perf_counter() - start, latencies, statuses
 
 
 def start_gunicorn(app: str, port: int, args, env: dict) -> subprocess.Popen:

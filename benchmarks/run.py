@@ -453,9 +453,9 @@ def main(argv=None) -> dict:
             figures.add("cold start, hello-world", seconds, "s")
         app_server, _ = start_server("casework:create_app()", env, app_port, "/healthz")
         hello_server, _ = start_server("benchmarks.hello:app", env, hello_port, "/")
-        # Measured at rest, as a server in service: the PDF fork server warms WeasyPrint after the first answer.
-        petition_load.wait_until_settled(app_server.pid)
         try:
+            # Measured at rest, as a server in service: the PDF fork server warms WeasyPrint after its first answer.
+            petition_load.wait_until_settled(app_server.pid)
             browsers = {
                 "hello": Browser(hello_port),
                 "list": Browser(app_port).sign_in(bench_data.STAFF, bench_data.PASSWORD),

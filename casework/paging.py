@@ -60,7 +60,7 @@ def keyset_page(
     filters: dict | None = None,
     as_rows: bool = False,
     keyed_by: Sequence[Any] | None = None,
-    widen: Callable[[sa.Subquery, bool], sa.Select] | None = None,
+    widen: Callable[[sa.Subquery], sa.Select] | None = None,
 ) -> Page:
     """The page of `query` after (or before) the row with id `after` (`before`) in `ordering`.
 
@@ -68,9 +68,10 @@ def keyset_page(
     `total` is the count the caller computed for the whole filtered list. The page holds the mapped objects
     `query` selects, or with `as_rows` its rows of columns (one of them named `id`). `keyed_by`: where
     `query` selects from a subquery, its columns that carry `ordering`'s (the anchor is still read through
-    `anchor_query`). `widen(page, reverse)`: where `query` selects only the sort keys and the id, the statement
-    that reads the page's other columns for the rows of `page` (that narrow page as a subquery), ordered as it
-    is (descending when `reverse`): the wide columns are read for one page of rows, not for every row sorted."""
+    `anchor_query`). `widen(page)`: where `query` selects only the sort keys and the id, the unordered
+    statement that reads the page's other columns for the rows of `page` (that narrow page as a subquery),
+    ordered here by the page's keys: the wide columns are read for one page of rows, not for every row
+    sorted."""
     columns = list(ordering.columns)
     keys = list(keyed_by) if keyed_by is not None else columns
     anchor_id = after or before
@@ -87,10 +88,10 @@ def keyset_page(
             forward_is_greater = not ordering.descending
             query = query.where(key > value if forward_is_greater != backwards else key < value)
     reverse = ordering.descending != backwards
-    order = [c.desc() if reverse else c.asc() for c in keys]
-    statement = query.order_by(*order).limit(size + 1)
+    statement = query.order_by(*_in_order(keys, reverse)).limit(size + 1)
     if widen is not None:
-        statement = widen(statement.subquery("keyed"), reverse)
+        keyed = statement.subquery("keyed")
+        statement = widen(keyed).order_by(*_in_order([keyed.c[c.key] for c in keys], reverse))
     found = db.session.execute(statement)
     rows = list(found if as_rows else found.scalars())
     more = len(rows) > size
@@ -104,6 +105,10 @@ def keyset_page(
         page.next_after = _row_id(rows[-1]) if has_next else None
         page.prev_before = _row_id(rows[0]) if has_prev else None
     return page
+
+
+def _in_order(columns: Sequence[Any], reverse: bool) -> list:
+    return [c.desc() if reverse else c.asc() for c in columns]
 
 
 def _row_id(row: object) -> int:

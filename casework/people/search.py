@@ -174,15 +174,8 @@ def _page_of_few_matches(user: User, filters: dict, ordering: Ordering, shown: t
     matches = filtered(user, filters).with_only_columns(*keys.values()).limit(COUNT_CAP + 1).subquery()
     counted = sa.select(matches, sa.func.count().over().label("matches_total")).subquery("counted")
 
-    def widen(keyed: sa.Subquery, reverse: bool) -> sa.Select:
-        order = [
-            keyed.c[column.key].desc() if reverse else keyed.c[column.key] for column in ordering.columns
-        ]
-        return (
-            sa.select(*shown, keyed.c.matches_total)
-            .join_from(Person, keyed, Person.id == keyed.c.id)
-            .order_by(*order)
-        )
+    def widen(keyed: sa.Subquery) -> sa.Select:
+        return sa.select(*shown, keyed.c.matches_total).join_from(Person, keyed, Person.id == keyed.c.id)
 
     page = keyset_page(
         sa.select(counted),
