@@ -115,16 +115,19 @@ def begin_before_writes(engine) -> None:
     def _begin_before_writes(conn, cursor, statement, parameters, context, executemany) -> None:
         if not conn._execution_options.get(BEGIN_ON_WRITE):
             return
-        plain_read = (
-            statement.lstrip()[:6].upper() == "SELECT"
-            and not (context is not None and context.execution_options.get("stream_results"))
-            and not _LOCKING.search(statement)
-        )
-        if plain_read:
+        streams = context is not None and context.execution_options.get("stream_results")
+        if not streams and _plain_select(statement):
             return
         dbapi_connection = conn.connection.dbapi_connection
         if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
             dbapi_connection.execute("BEGIN")
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_select(statement: str) -> bool:
+    """Whether the SQL text is a SELECT that locks nothing (kept per text: the application's statements are
+    compiled once and sent many times, and the search runs through the whole text)."""
+    return statement.lstrip()[:6].upper() == "SELECT" and not _LOCKING.search(statement)
 
 
 def rollback() -> None:
