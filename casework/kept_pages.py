@@ -98,6 +98,7 @@ class KeptPages:
         """`template` rendered with `context()`, kept under `key` and everything the page's frame shows of the
         user (`page_key`); the CSRF token (`csrf_token()`, or CSRF_MARKER in what `context` makes) put in per
         request. A page with a message to flash is made afresh and not kept."""
+        user = access.resolved(user)
 
         def make() -> str:
             return render_template(template, **context(), csrf_token=lambda: CSRF_MARKER)

@@ -122,11 +122,16 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture
 def restore_limiter():
-    """The limiter is one object for every app: put back the test app's (in-memory) storage afterwards."""
+    """The limiter is one object for every app: put back the test app's (in-memory) storage afterwards, and the
+    limits another app's settings gave it (its limit manager is changed in place)."""
     saved = dict(limiter.__dict__)
+    manager = limiter.limit_manager
+    saved_manager = dict(manager.__dict__)
     yield
     limiter.__dict__.clear()
     limiter.__dict__.update(saved)
+    manager.__dict__.clear()
+    manager.__dict__.update(saved_manager)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from casework.extensions import db, login_manager
 from casework.models import CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
@@ -75,6 +76,14 @@ def whole_org_scope(user: User) -> int | None:
     if not sees_whole_org_by_role(user):
         return None
     return None if _has_shares(user) else user.org_id
+
+
+def resolved(user: User) -> User:
+    """The user object itself when given Flask-Login's `current_user`: every attribute read through that proxy
+    looks the signed-in user up again (a few microseconds each), and a kept page reads a dozen of them."""
+    if isinstance(user, LocalProxy):
+        return user._get_current_object()
+    return user
 
 
 def sees_whole_org_by_role(user: User) -> bool:

@@ -77,9 +77,10 @@ def page(filters: dict, posted: PeopleFilterForm | None, after: int | None, befo
     if posted is not None:
         return render_template("people/index.html", content=content(CSRF_FIELD % generate_csrf()))
     # Everything a page shows but the CSRF token comes from the database and this key.
-    permissions = tuple(access.can(current_user, action) for action in PERMISSIONS_SHOWN)
+    user = access.resolved(current_user)
+    permissions = tuple(access.can(user, action) for action in PERMISSIONS_SHOWN)
     return choices.LIST_PAGES.render(
-        current_user,
+        user,
         (permissions, tuple(sorted(filters.items())), after, before, size),
         "people/index.html",
         lambda: {"content": content(CSRF_FIELD % CSRF_MARKER)},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
+from casework.access import resolved
 from casework.accounts import signin
 from casework.i18n import PUBLIC_BLUEPRINT, gettext
 
@@ -27,11 +28,12 @@ def _second_factor_required():
     """After the grace period, a user the organization requires a second factor of can only enrol."""
     if request.blueprint == PUBLIC_BLUEPRINT:
         return None  # open to anyone: no need to load who is signed in (which reads their session's row)
-    if not current_user.is_authenticated or request.endpoint in ENROLMENT_ENDPOINTS:
+    user = resolved(current_user)
+    if not user.is_authenticated or request.endpoint in ENROLMENT_ENDPOINTS:
         return None
     if request.endpoint is None or request.endpoint.endswith(".static"):
         return None
-    if signin.locked_to_enrolment(current_user):
+    if signin.locked_to_enrolment(user):
         flash(
             gettext("Your organization requires a second factor: set it up to go on using Casework."), "error"
         )
