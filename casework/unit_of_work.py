@@ -196,38 +196,8 @@ def _run_on_rollback(session: Session, transaction) -> None:
 
 def _commit() -> None:
     session = db.session()
-    if session.in_transaction() and not _nothing_to_commit(session):
+    if session.in_transaction():
         session.commit()
-
-
-def _nothing_to_commit(session: Session) -> bool:
-    """Whether a commit would neither write nor end anything: no pending change, no after-commit callback, and no
-    transaction open on any of the unit of work's connections (a GET's reads on PostgreSQL run in autocommit,
-    SQLite opens a transaction only to write). Then the session's close at the end of the request is all that
-    is left (about a twentieth of a kept people list's own processor time went to the no-op commit)."""
-    if session.new or session.deleted or session.dirty or session.info.get(_PENDING):
-        return False
-    transaction = session.get_transaction()
-    # SQLAlchemy's own record of the transaction's connections (no public accessor; without it: commit).
-    entries = getattr(transaction, "_connections", None)
-    if transaction is None or transaction.nested or entries is None:
-        return False
-    return all(_idle(entry[0]) for entry in entries.values() if isinstance(entry[0], Connection))
-
-
-def _idle(connection: Connection) -> bool:
-    """Whether the database connection under `connection` is outside any transaction (False when in doubt)."""
-    if connection.closed or connection.invalidated:
-        return False  # the commit says what went wrong, as before
-    dbapi_connection = connection.connection.dbapi_connection
-    info = getattr(dbapi_connection, "info", None)
-    status = getattr(info, "transaction_status", None)
-    if status is not None:  # psycopg
-        from psycopg.pq import TransactionStatus
-
-        return status == TransactionStatus.IDLE
-    in_transaction = getattr(dbapi_connection, "in_transaction", None)  # sqlite3
-    return in_transaction is False
 
 
 def _in_read_only_view() -> bool:

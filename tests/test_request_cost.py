@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from casework.extensions import db as real_db
-from casework.models import AuditEvent, User
+from casework.models import User
 
 
 @contextmanager
@@ -49,47 +49,6 @@ def test_the_people_list_uses_one_connection(app, login_as, make_person):
         assert staff.get("/people").status_code == 200
     assert seen["checkouts"] == 1
     assert not [s for s in seen["statements"] if s.lstrip().startswith("SELECT user_account")]
-
-
-@contextmanager
-def commits(app):
-    """Count the commits the engine's connections make meanwhile."""
-    seen = []
-    with app.app_context():
-        engine = real_db.engine
-
-    def commit(conn):
-        seen.append(conn)
-
-    sa.event.listen(engine, "commit", commit)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "commit", commit)
-
-
-def test_a_page_that_wrote_nothing_ends_without_a_commit_and_one_that_wrote_commits(
-    app, login_as, make_person, db
-):
-    """A GET that only read has nothing to commit (its session is closed at the end of the request); a GET
-    that records its view (the case page's audit row) commits it."""
-    staff = login_as("staff")
-    person = make_person(legal_name="Dara Keo", assigned=[staff.user])
-    staff.get("/people")
-    with commits(app) as seen:
-        assert staff.get("/people").status_code == 200
-    assert seen == []
-
-    viewed = (
-        sa.select(sa.func.count())
-        .select_from(AuditEvent)
-        .where(AuditEvent.action == "person.viewed", AuditEvent.person_id == person.id)
-    )
-    before = db.scalar(viewed)
-    with commits(app) as seen:
-        assert staff.get(f"/people/{person.id}").status_code == 200
-    assert len(seen) == 1
-    assert db.scalar(viewed) == before + 1  # committed: another connection reads it
 
 
 def test_the_user_is_read_fresh_on_every_request(app, login_as, db):
