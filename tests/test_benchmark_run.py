@@ -56,6 +56,7 @@ def test_the_benchmark_ends_with_its_json_line(tmp_path):
     else:
         assert result["sign_confirmed_per_s"] is None
     table = "\n".join(lines)
-    for row in ("hello-world (requests/s)", "people list (requests/s)", "search by A-number", "PDF summary"):
+    rows = ("hello-world (requests/s)", "people list (requests/s)", "search by A-number", "PDF summary")
+    for row in (*rows, "search by alias in-process, made afresh"):
         assert row in table
     assert not list(tmp_path.iterdir())  # --drop removed the data set
