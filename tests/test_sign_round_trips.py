@@ -26,7 +26,10 @@ EXPECTED = {"postgresql": (2, 1, 2), "sqlite": (4, 3, 2)}
 
 @contextmanager
 def counting(application, monkeypatch) -> Iterator[dict[str, list]]:
-    """The SQL statements run and the Redis round trips made (each write to a Redis socket) meanwhile."""
+    """The SQL statements run and the Redis round trips made (each write to a Redis socket) meanwhile. On
+    PostgreSQL the statements are counted where the driver sends them (psycopg's Cursor.execute), since the
+    public pages run theirs on the driver directly (casework.direct_sql); SQLite's through SQLAlchemy's
+    events (its driver's cursor is built in)."""
     from redis.connection import AbstractConnection
 
     seen: dict[str, list] = {"sql": [], "redis": []}
@@ -42,11 +45,25 @@ def counting(application, monkeypatch) -> Iterator[dict[str, list]]:
     monkeypatch.setattr(AbstractConnection, "send_packed_command", sent)
     with application.app_context():
         engine = sqlalchemy_db.engine
-    sa.event.listen(engine, "before_cursor_execute", before)
+    if engine.dialect.name == "postgresql":
+        import psycopg
+
+        execute = psycopg.Cursor.execute
+
+        def executed(cursor, query, *args, **kwargs):
+            seen["sql"].append(query)
+            return execute(cursor, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Cursor, "execute", executed)
+    else:
+        sa.event.listen(engine, "before_cursor_execute", before)
     try:
         yield seen
     finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
+        if engine.dialect.name == "postgresql":
+            monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+        else:
+            sa.event.remove(engine, "before_cursor_execute", before)
         monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
 
 

@@ -3,12 +3,13 @@
 On PostgreSQL a confirmation is one statement: `UPDATE signature SET state='validated' WHERE token_hash=? AND
 state='pending'` on the open hosted petition at the link's address with, in the same statement,
 `signature_count = signature_count + 1` on the petition only when that changed a row (fifty clicks on the same
-link add one), returning the petition's public columns for the page; the petition is read apart only when
-nothing was validated (a used or expired link, a closed petition). In a request that statement commits as it
-runs (`unit_of_work.self_committing_connection`): the petition's row lock, which every confirmation of the
-petition waits for, is held for the statement alone, not across a COMMIT round trip after the page is
-rendered, and no BEGIN precedes it. SQLite, without UPDATE inside WITH: the
-lookup, then the two UPDATEs. Like `signing`, this reads and writes petition models only; nothing here commits.
+link add one), returning the petition's public columns for the page (run on the driver directly:
+casework.direct_sql); the petition is read apart only when nothing was validated (a used or expired link, a
+closed petition). In a request that statement commits as it runs (`unit_of_work.self_committing_connection`):
+the petition's row lock, which every confirmation of the petition waits for, is held for the statement alone,
+not across a COMMIT round trip after the page is rendered, and no BEGIN precedes it. SQLite, without UPDATE
+inside WITH: the lookup, then the two UPDATEs. Like `signing`, this reads and writes petition models only;
+nothing here commits.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import cast
 
 import sqlalchemy as sa
 
-from casework import unit_of_work
+from casework import direct_sql, unit_of_work
 from casework.models import Petition, PetitionKind, PetitionStatus, Signature, SignatureState
 from casework.models.base import utcnow
 from casework.petitions import crypto
@@ -99,9 +100,9 @@ def confirm_at(
     values = {"digest": crypto.token_hash(token) if valid_token else "", "now": utcnow()}
     if connection.dialect.name == "postgresql":
         if valid_token and slug and len(slug) <= 80:
-            row = connection.execute(_CONFIRM_AT_SLUG, {**values, "address": slug}).first()
+            row = direct_sql.first(connection, _CONFIRM_AT_SLUG, {**values, "address": slug})
             if row is not None:
-                return PublicPetition(**row._mapping), True
+                return PublicPetition(**row), True
         return found or find_public(slug), False
     # SQLite (no UPDATE inside WITH): the signature's UPDATE takes the one writer's lock first.
     found = found or find_public(slug)

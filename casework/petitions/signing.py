@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from casework import direct_sql
 from casework.extensions import db
 from casework.i18n import DEFAULT_LOCALE, force_locale, gettext, ngettext
 from casework.locking import lock_within, lock_within_clause
@@ -85,7 +86,8 @@ class PublicPetition:
 
 
 # The public pages' statements are built once, with bound parameters, and run on the session's connection
-# (Core, not the ORM): signing and confirming are the hot paths of a petition going viral.
+# (Core, not the ORM; on PostgreSQL straight on the driver: casework.direct_sql): signing and confirming are
+# the hot paths of a petition going viral.
 PUBLIC_COLUMNS = [
     _petition.c[name] for name in PublicPetition.__dataclass_fields__ if name != "locked_mailbox"
 ]
@@ -116,14 +118,14 @@ def find_public(slug: str, lock_mailbox_of: str | None = None) -> PublicPetition
         return None
     connection = session_connection()
     if lock_mailbox_of is None or connection.dialect.name != "postgresql":
-        row = connection.execute(_FIND_PUBLIC, {"slug": slug}).first()
-        return PublicPetition(**row._mapping) if row is not None else None
+        row = direct_sql.first(connection, _FIND_PUBLIC, {"slug": slug})
+        return PublicPetition(**row) if row is not None else None
     mailbox = mailbox_lock_name(lock_mailbox_of)
-    row = connection.execute(_FIND_AND_LOCK_MAILBOX, {"slug": slug, "mailbox": mailbox}).first()
+    row = direct_sql.first(connection, _FIND_AND_LOCK_MAILBOX, {"slug": slug, "mailbox": mailbox})
     if row is None:
         return None
-    columns = {name: value for name, value in row._mapping.items() if name != "locked"}
-    return PublicPetition(**columns, locked_mailbox=mailbox)
+    del row["locked"]
+    return PublicPetition(**row, locked_mailbox=mailbox)
 
 
 def mailbox_lock_name(email: str) -> str:
@@ -137,10 +139,10 @@ def localized(petition: PublicPetition, locale: str) -> tuple[PublicPetition, st
     are public exactly when its story is."""
     if locale == DEFAULT_LOCALE or not petition.is_open:
         return petition, DEFAULT_LOCALE
-    row = session_connection().execute(_TRANSLATION, {"pid": petition.id, "locale": locale}).first()
+    row = direct_sql.first(session_connection(), _TRANSLATION, {"pid": petition.id, "locale": locale})
     if row is None:
         return petition, DEFAULT_LOCALE
-    return replace(petition, title=row.title, story=row.story), locale
+    return replace(petition, title=row["title"], story=row["story"]), locale
 
 
 @dataclass
@@ -303,14 +305,14 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     )
     connection = session_connection()
     if connection.dialect.name == "postgresql":
-        added = connection.execute(_sign_and_mail(), {**values, **email}).first()
+        added = direct_sql.first(connection, _sign_and_mail(), {**values, **email})
     else:
-        added = connection.execute(_insert_signature(connection.dialect.name), values).first()
-        if added is not None and SignatureState(added.state) == SignatureState.PENDING:
+        added = direct_sql.first(connection, _insert_signature(connection.dialect.name), values)
+        if added is not None and SignatureState(added["state"]) == SignatureState.PENDING:
             mail.insert_queued(email)
     if added is None:
         return "duplicate"
-    return "over_limit" if SignatureState(added.state) == SignatureState.OVER_LIMIT else "new"
+    return "over_limit" if SignatureState(added["state"]) == SignatureState.OVER_LIMIT else "new"
 
 
 def recent_signers(petition_id: int, limit: int = 8) -> list[str]:

@@ -1,0 +1,142 @@
+"""casework.direct_sql: a statement run on the driver directly gives what `Connection.execute` gives (values
+converted both ways), in the request's own transaction, and fails as SQLAlchemy would."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from casework import direct_sql
+from casework.extensions import db as real_db
+from casework.models import Organization, Petition, PetitionKind, PetitionStatus
+from casework.outage import DatabaseUnreachable
+from casework.petitions.signing import PUBLIC_COLUMNS
+
+_petition = Petition.__table__
+_BY_SLUG = sa.select(*PUBLIC_COLUMNS).where(
+    _petition.c.slug == sa.bindparam("slug"), _petition.c.kind == PetitionKind.HOSTED
+)
+_RENAME = (
+    _petition.update()
+    .where(_petition.c.id == sa.bindparam("pid"), _petition.c.status == sa.bindparam("from_status"))
+    .values(title=sa.bindparam("title"), status=sa.bindparam("to_status"), updated_at=sa.func.now())
+    .returning(_petition.c.id, _petition.c.status, _petition.c.title)
+)
+
+
+@pytest.fixture
+def petition(make_person, db):
+    person = make_person(legal_name="Direct Statement")
+    return db.add(
+        Petition(
+            person_id=person.id,
+            org_id=person.org_id,
+            kind=PetitionKind.HOSTED,
+            status=PetitionStatus.ACTIVE,
+            title="Bring Dara home",
+            targets="The Governor",
+            slug="bring-dara-home",
+            public_fields="",
+        )
+    )
+
+
+def test_a_row_reads_as_through_sqlalchemy_with_members_for_stored_values(app, petition):
+    with app.app_context():
+        connection = real_db.session.connection()
+        direct = direct_sql.first(connection, _BY_SLUG, {"slug": "bring-dara-home"})
+        through_sqlalchemy = dict(connection.execute(_BY_SLUG, {"slug": "bring-dara-home"}).one()._mapping)
+        assert direct == through_sqlalchemy
+        assert direct["status"] is PetitionStatus.ACTIVE and direct["id"] == petition.id
+        assert direct_sql.first(connection, _BY_SLUG, {"slug": "no-such-petition"}) is None
+        real_db.session.rollback()
+
+
+def test_a_write_takes_members_for_parameters_and_belongs_to_the_unit_of_work(app, petition, db):
+    params = {
+        "pid": petition.id,
+        "from_status": PetitionStatus.ACTIVE,
+        "to_status": PetitionStatus.CLOSED,
+        "title": "Renamed",
+    }
+    with app.app_context():
+        row = direct_sql.first(real_db.session.connection(), _RENAME, params)
+        assert row == {"id": petition.id, "status": PetitionStatus.CLOSED, "title": "Renamed"}
+        real_db.session.rollback()  # the request failed after the statement: nothing of it stays
+    assert db.get(Petition, petition.id).title == "Bring Dara home"
+    with app.app_context():
+        assert direct_sql.first(real_db.session.connection(), _RENAME, params) is not None
+        real_db.session.commit()
+    stored = db.get(Petition, petition.id)
+    assert (stored.title, stored.status) == ("Renamed", PetitionStatus.CLOSED)
+
+
+def test_a_statement_needing_a_default_computed_at_each_run_is_refused_on_every_database(app, petition, db):
+    without_updated_at = (
+        _petition.update().where(_petition.c.id == sa.bindparam("pid")).values(title="Renamed")
+    ).returning(_petition.c.id)
+    with app.app_context():
+        with pytest.raises(TypeError, match="petition.updated_at"):
+            direct_sql.first(real_db.session.connection(), without_updated_at, {"pid": petition.id})
+        real_db.session.rollback()
+    assert db.get(Petition, petition.id).title == "Bring Dara home"
+
+
+def test_a_refused_statement_raises_its_sqlalchemy_error_without_the_values(app, petition, db):
+    taken = db.add(Organization(name="Another organization"))
+    duplicate_slug = (
+        _petition.update()
+        .where(_petition.c.id == sa.bindparam("pid"))
+        .values(slug=sa.bindparam("slug"), org_id=sa.bindparam("org"), updated_at=sa.func.now())
+        .returning(_petition.c.id)
+    )
+    other = db.add(
+        Petition(
+            person_id=petition.person_id,
+            org_id=petition.org_id,
+            kind=PetitionKind.HOSTED,
+            status=PetitionStatus.DRAFT,
+            title="Another",
+            targets="The Governor",
+            slug="another-petition",
+            public_fields="",
+        )
+    )
+    with app.app_context():
+        connection = real_db.session.connection()
+        with pytest.raises(sa.exc.IntegrityError) as raised:
+            direct_sql.first(
+                connection, duplicate_slug, {"pid": other.id, "slug": "bring-dara-home", "org": taken.id}
+            )
+        assert "bring-dara-home" not in str(raised.value).split("[SQL:")[1]  # parameters hidden
+        real_db.session.rollback()
+        # the connection serves the next unit of work as usual
+        assert direct_sql.first(real_db.session.connection(), _BY_SLUG, {"slug": "bring-dara-home"})
+        real_db.session.rollback()
+
+
+def test_a_lost_connection_is_an_outage_and_the_pool_replaces_it(app, petition):
+    with app.app_context():
+        engine = real_db.engine
+        if engine.dialect.name not in direct_sql.DIRECT_DIALECTS:
+            pytest.skip("SQLite runs the statement through Connection.execute itself")
+        connection = real_db.session.connection()
+        pid = connection.scalar(sa.text("SELECT pg_backend_pid()"))
+        admin = sa.create_engine(engine.url.render_as_string(hide_password=False), poolclass=sa.pool.NullPool)
+        try:
+            with admin.connect() as other:
+                other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                other.commit()
+            time.sleep(0.2)
+            with pytest.raises(DatabaseUnreachable):
+                direct_sql.first(connection, _BY_SLUG, {"slug": "bring-dara-home"})
+            assert connection.invalidated
+            real_db.session.rollback()
+            fresh = real_db.session.connection()
+            assert fresh.scalar(sa.text("SELECT pg_backend_pid()")) != pid
+            assert direct_sql.first(fresh, _BY_SLUG, {"slug": "bring-dara-home"})["id"] == petition.id
+            real_db.session.rollback()
+        finally:
+            admin.dispose()
