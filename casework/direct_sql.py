@@ -104,6 +104,8 @@ def first(connection: Connection, statement: Statement, params: Mapping[str, Any
     if dialect.name not in DIRECT_DIALECTS:
         row = connection.execute(statement, params).first()
         return dict(row._mapping) if row is not None else None
+    if not connection.in_transaction():
+        connection.begin()  # as Connection.execute would: the connection's commit() then ends what runs here
     driver = connection.connection.driver_connection
     try:
         cursor = driver.execute(compiled.sql, _parameters(compiled, params))  # type: ignore[union-attr]

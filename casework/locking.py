@@ -24,30 +24,34 @@ from casework.extensions import db
 from casework.models import Base
 
 
-def lock_row(model: type[Base], row_id: int) -> None:
-    """Lock the row `row_id` of `model`'s table until the unit of work ends (commit or rollback)."""
+def lock_row(model: type[Base], row_id: int, connection: sa.Connection | None = None) -> None:
+    """Lock the row `row_id` of `model`'s table until the unit of work ends (commit or rollback); on
+    `connection` when given (a page's plain connection: unit_of_work.plain_connection), else the session's."""
     table = cast(sa.Table, model.__table__)
-    if db.session.get_bind().dialect.name == "sqlite":
+    execute = connection.execute if connection is not None else db.session.execute
+    if (connection or db.session.get_bind()).dialect.name == "sqlite":
         # Rewrite the columns that would otherwise change on any UPDATE (updated_at) with their own value:
         # the row stays as it was, and no key is touched (no foreign key action can fire).
         unchanged = {column: column for column in table.c if column.onupdate is not None}
         if not unchanged:
             raise TypeError(f"{table.name} has no column to rewrite for a lock (such as updated_at)")
-        db.session.execute(sa.update(table).where(table.c.id == row_id).values(unchanged))
+        execute(sa.update(table).where(table.c.id == row_id).values(unchanged))
     else:
-        db.session.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
+        execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
 
 
-def lock_within(model: type[Base], row_id: int, name: str) -> None:
+def lock_within(model: type[Base], row_id: int, name: str, connection: sa.Connection | None = None) -> None:
     """Lock one named thing inside row `row_id` of `model` (the signatures of one mailbox on one petition) until
-    the unit of work ends, without holding the row itself: requests about other names go on in parallel.
+    the unit of work ends, without holding the row itself: requests about other names go on in parallel. On
+    `connection` when given, else the session's (as `lock_row`).
 
     PostgreSQL: a transaction-level advisory lock on a 64-bit hash of (table, row, name). SQLite has one writer
     at a time anyway: the row's lock (`lock_row`)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        lock_row(model, row_id)
+    if (connection or db.session.get_bind()).dialect.name == "sqlite":
+        lock_row(model, row_id, connection)
         return
-    db.session.execute(sa.select(lock_within_clause(model, row_id, name)))
+    statement = sa.select(lock_within_clause(model, row_id, name))
+    (connection.execute if connection is not None else db.session.execute)(statement)
 
 
 def lock_within_clause(

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, g, has_request_context, request
+from flask import Blueprint, Flask, g, has_request_context, request
 from sqlalchemy import Connection, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ logger = logging.getLogger("casework.unit_of_work")
 
 P = ParamSpec("P")
 R = TypeVar("R")
+B = TypeVar("B", bound=Blueprint)
 
 
 class CaseworkFlask(Flask):
@@ -55,19 +56,65 @@ class CaseworkFlask(Flask):
 def run_request(view: Callable[[], R]) -> R:
     """Call `view` as the request's unit of work: commit once when it returns, roll back when it raises."""
     g._read_only_view = request.method in READ_ONLY_METHODS
+    plain = g._plain_request = request.blueprint in _PLAIN_BLUEPRINTS
     try:
-        reads_without_transaction()
+        if not plain:
+            reads_without_transaction()
     except SQLAlchemyError:
         db.session.rollback()  # no connection: the view's own first statement meets the outage and says so
     try:
         result = view()
     except BaseException:
+        _end_plain_connection(commit=False)
         db.session.rollback()
         raise
     finally:
         g._read_only_view = False
+    _end_plain_connection(commit=True)
     _commit()
     return result
+
+
+# Blueprints whose pages load no ORM object and run their statements on `plain_connection`.
+_PLAIN_BLUEPRINTS: set[str] = set()
+
+
+def without_orm_session(blueprint: B) -> B:
+    """Have the pages of `blueprint` (which load no ORM object) run on `plain_connection`; returns it."""
+    _PLAIN_BLUEPRINTS.add(blueprint.name)
+    return blueprint
+
+
+def plain_connection(autocommit: bool = False) -> Connection:
+    """The connection of a request of a `without_orm_session` blueprint: a Core connection from the pool,
+    outside the ORM session (whose transaction bookkeeping cost such a request about as much as one of its
+    statements), committed or rolled back by `run_request` as the session is, and returned to the pool then.
+    On PostgreSQL a read-only request's reads, and with `autocommit` a request whose one write is a single
+    statement (see `self_committing_connection`), commit as they run. Anywhere else (another page, a
+    command, the demo data): the session's connection, as `self_committing_connection` gives it."""
+    if not (has_request_context() and g.get("_plain_request")):
+        return self_committing_connection() if autocommit else db.session.connection()
+    connection = g.get("_plain_connection")
+    if connection is None:
+        connection = db.engine.connect()
+        if connection.dialect.name == "postgresql" and (autocommit or request.method in READ_ONLY_METHODS):
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        g._plain_connection = connection
+    return connection
+
+
+def _end_plain_connection(commit: bool) -> None:
+    connection = g.pop("_plain_connection", None)
+    if connection is None:
+        return
+    try:
+        if connection.in_transaction():
+            if commit:
+                connection.commit()
+            else:
+                connection.rollback()
+    finally:
+        connection.close()
 
 
 def self_committing_connection() -> Connection:

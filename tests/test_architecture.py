@@ -122,6 +122,43 @@ def test_a_get_that_locks_or_streams_does_so_in_a_transaction(app, db, org):
     assert seen[0] in ("open", "sqlite") and seen[1] in ("open", "sqlite") and seen[2] >= 1
 
 
+_organization = Organization.__table__
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_public_page_runs_on_a_plain_connection_committed_or_rolled_back_with_the_request(app, db, fails):
+    """The public pages load no ORM object: their statements run on a Core connection of the request (the
+    session never opens one), committed when the view returns, rolled back when it raises, and given back."""
+    name = f"Written on the plain connection ({'failed' if fails else 'kept'})"
+
+    def view():
+        connection = unit_of_work.plain_connection()
+        assert connection is unit_of_work.plain_connection()  # one per request
+        connection.execute(_organization.insert().values(name=name))
+        assert not _db.session().in_transaction()  # the ORM session was never asked for a connection
+        if fails:
+            raise OperationError("refused after the write")
+
+    with app.test_request_context("/p/a-petition/sign", method="POST"):
+        pool = _db.engine.pool
+        if fails:
+            with pytest.raises(OperationError):
+                unit_of_work.run_request(view)
+        else:
+            unit_of_work.run_request(view)
+        assert pool.checkedout() == 0
+    assert db.count(Organization, Organization.name == name) == (0 if fails else 1)
+
+
+def test_a_plain_connection_outside_the_public_pages_is_the_sessions(app):
+    with app.test_request_context("/people", method="POST"):
+        assert unit_of_work.plain_connection() is _db.session.connection()
+        _db.session.rollback()
+    with app.app_context():  # a command, the demo data
+        assert unit_of_work.plain_connection() is _db.session.connection()
+        _db.session.rollback()
+
+
 def test_a_cli_transaction_commits_on_success_and_rolls_back_on_error(app, db):
     with app.app_context():
         with unit_of_work.transaction():

@@ -73,6 +73,21 @@ def test_a_write_takes_members_for_parameters_and_belongs_to_the_unit_of_work(ap
     assert (stored.title, stored.status) == ("Renamed", PetitionStatus.CLOSED)
 
 
+def test_on_a_connection_of_its_own_a_write_is_ended_by_that_connections_commit(app, petition, db):
+    params = {
+        "pid": petition.id,
+        "from_status": PetitionStatus.ACTIVE,
+        "to_status": PetitionStatus.ACTIVE,
+        "title": "Renamed on its own connection",
+    }
+    with app.app_context(), real_db.engine.connect() as connection:
+        assert not connection.in_transaction()
+        assert direct_sql.first(connection, _RENAME, params) is not None
+        assert connection.in_transaction()  # begun as Connection.execute begins it
+        connection.commit()
+    assert db.get(Petition, petition.id).title == "Renamed on its own connection"
+
+
 def test_a_statement_needing_a_default_computed_at_each_run_is_refused_on_every_database(app, petition, db):
     without_updated_at = (
         _petition.update().where(_petition.c.id == sa.bindparam("pid")).values(title="Renamed")

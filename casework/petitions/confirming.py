@@ -5,7 +5,7 @@ state='pending'` on the open hosted petition at the link's address with, in the 
 `signature_count = signature_count + 1` on the petition only when that changed a row (fifty clicks on the same
 link add one), returning the petition's public columns for the page (run on the driver directly:
 casework.direct_sql); the petition is read apart only when nothing was validated (a used or expired link, a
-closed petition). In a request that statement commits as it runs (`unit_of_work.self_committing_connection`):
+closed petition). In a request that statement commits as it runs (`unit_of_work.plain_connection`):
 the petition's row lock, which every confirmation of the petition waits for, is held for the statement alone,
 not across a COMMIT round trip after the page is rendered, and no BEGIN precedes it. SQLite, without UPDATE
 inside WITH: the lookup, then the two UPDATEs. Like `signing`, this reads and writes petition models only;
@@ -96,7 +96,7 @@ def confirm_at(
     then, whose row lock is held from that UPDATE until it commits (in a request on PostgreSQL, as the statement
     ends; otherwise with the unit of work)."""
     valid_token = bool(token) and len(token) <= 100
-    connection = unit_of_work.self_committing_connection()
+    connection = unit_of_work.plain_connection(autocommit=True)
     values = {"digest": crypto.token_hash(token) if valid_token else "", "now": utcnow()}
     if connection.dialect.name == "postgresql":
         if valid_token and slug and len(slug) <= 80:

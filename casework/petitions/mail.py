@@ -41,8 +41,9 @@ def queue(to: str, subject: str, body: str, *, purpose: str, org_id: int | None)
 
 
 def insert_queued(values: dict[str, object]) -> None:
-    """Add the e-mail of `queued_values` to the outbox (one INSERT in the caller's transaction)."""
-    db.session.connection().execute(_QUEUE, values)
+    """Add the e-mail of `queued_values` to the outbox (one INSERT in the caller's transaction: the request's
+    or command's connection, a public page's plain one included)."""
+    unit_of_work.plain_connection().execute(_QUEUE, values)
 
 
 def queued_values(to: str, subject: str, body: str, *, purpose: str, org_id: int | None) -> dict[str, object]:

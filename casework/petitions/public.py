@@ -21,6 +21,7 @@ from urllib.parse import quote
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 
+from casework import unit_of_work
 from casework.extensions import csrf, limiter
 from casework.i18n import DEFAULT_LOCALE, ENGLISH_NAMES, current_locale, gettext, lang_args
 from casework.models import PetitionStatus
@@ -29,8 +30,9 @@ from casework.petitions.signature_forms import SignForm
 from casework.urls import absolute_url
 
 # The public pages count their limits themselves (sign_limits: one Redis round trip for a signature), and
-# only for a post to the signing form: Flask-Limiter's own check of every request is skipped on them.
-bp = limiter.counts_its_own_limits(Blueprint("public", __name__))
+# only for a post to the signing form: Flask-Limiter's own check of every request is skipped on them. They
+# load no ORM object: their statements run on a plain connection of the request (unit_of_work).
+bp = unit_of_work.without_orm_session(limiter.counts_its_own_limits(Blueprint("public", __name__)))
 
 
 def _gone_or_missing(petition: signing.PublicPetition | None, json: bool = False):

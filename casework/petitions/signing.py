@@ -25,8 +25,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from casework import direct_sql
-from casework.extensions import db
+from casework import direct_sql, unit_of_work
 from casework.i18n import DEFAULT_LOCALE, force_locale, gettext, ngettext
 from casework.locking import lock_within, lock_within_clause
 from casework.models import (
@@ -107,7 +106,7 @@ _TRANSLATION = sa.select(_translation.c.title, _translation.c.story).where(
 
 def session_connection():
     """The request's (or command's) connection: the public pages' statements run on it as Core."""
-    return db.session.connection()
+    return unit_of_work.plain_connection()
 
 
 def find_public(slug: str, lock_mailbox_of: str | None = None) -> PublicPetition | None:
@@ -271,7 +270,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
         # held until the commit: twenty signatures sent from one mailbox at the same moment cannot all see
         # fewer than the cap, while signers of other mailboxes never wait for each other. (The petition's
         # lookup took it already when the view asked it to: find_public(.., lock_mailbox_of=).)
-        lock_within(Petition, petition.id, mailbox)
+        lock_within(Petition, petition.id, mailbox, session_connection())
     token, token_digest = crypto.new_token()
     values: dict[str, object] = {c.name: None for c in _signature.c if c.name != "id"}
     values.update(
@@ -317,17 +316,21 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
 
 def recent_signers(petition_id: int, limit: int = 8) -> list[str]:
     """Short names ("Sokha L.") of the latest confirmed signers who asked to be shown."""
-    blobs = db.session.scalars(
-        sa.select(Signature.name_ct)
-        .where(
-            Signature.petition_id == petition_id,
-            Signature.state == SignatureState.VALIDATED,
-            Signature.show_name.is_(True),
-            Signature.name_ct.is_not(None),
+    blobs = (
+        session_connection()
+        .scalars(
+            sa.select(Signature.name_ct)
+            .where(
+                Signature.petition_id == petition_id,
+                Signature.state == SignatureState.VALIDATED,
+                Signature.show_name.is_(True),
+                Signature.name_ct.is_not(None),
+            )
+            .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
+            .limit(limit)
         )
-        .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
-        .limit(limit)
-    ).all()
+        .all()
+    )
     return [short_name(crypto.decrypt(blob) or "") for blob in blobs]
 
 
