@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, render_template, request, session
+from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
@@ -72,21 +72,22 @@ class KeptPages:
             page_reads.note(request.endpoint or "", user.id, read)  # for what else the page reads of them
         return read
 
-    def page(self, user: User, key: Hashable, make: Callable[[], str]) -> str:
-        """The page `make` makes from the database, `user`'s organization and `key` alone: kept while none of
-        the organization's stamps moves (made afresh for a user whose pages are their own)."""
+    def page(self, user: User, key: Hashable, make: Callable[[], str]) -> tuple[str, ...]:
+        """The page `make` makes from the database, `user`'s organization and `key` alone, cut at each
+        CSRF_MARKER: kept while none of the organization's stamps moves (made afresh for a user whose pages
+        are their own)."""
         limit = current_app.config[self.limit_setting]
         if not limit or not access.sees_whole_org_by_role(user):
-            return make()
+            return _cut(make())
         shares, *stamps = self.shares_and_stamps(user)
         access.note_shares_reach(user, shares)
         if shares:
-            return make()
+            return _cut(make())
         pages: OrderedDict = current_app.extensions.setdefault(f"kept_pages.{self.name}", OrderedDict())
         found = pages.get((user.org_id, key))
         if found is not None and found[0] == stamps:
             return found[1]
-        made = make()
+        made = _cut(make())
         with _changing:
             pages.pop((user.org_id, key), None)
             while len(pages) >= limit:
@@ -103,8 +104,44 @@ class KeptPages:
         def make() -> str:
             return render_template(template, **context(), csrf_token=lambda: CSRF_MARKER)
 
-        made = make() if session.get("_flashes") else self.page(user, page_key(user, *key), make)
-        return made.replace(CSRF_MARKER, generate_csrf())
+        parts = _cut(make()) if session.get("_flashes") else self.page(user, page_key(user, *key), make)
+        return csrf_token().join(parts)
+
+
+def _cut(page: str) -> tuple[str, ...]:
+    """The page in the parts between its CSRF markers: joined with each request's token, without searching
+    the page again (a kept page is tens of kilobytes)."""
+    return tuple(page.split(CSRF_MARKER))
+
+
+# The signed CSRF token of each session secret this process has signed lately (Flask-WTF signs it afresh on
+# every request, a third of the work of serving a kept page). Only while tokens never expire
+# (WTF_CSRF_TIME_LIMIT None: they live as long as the server-side session), so that a token given again is
+# exactly as good as a new one; a new secret (at every sign-in) gets a new token.
+_SIGNED_TOKENS_KEPT = 1024
+_signed_tokens: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+
+def csrf_token() -> str:
+    """This session's CSRF token, as Flask-WTF's generate_csrf gives it (signed once per secret while tokens
+    never expire)."""
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secret = session.get(field)
+    if not isinstance(secret, str) or config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
+        return generate_csrf()
+    key = (str(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key), secret)
+    token = _signed_tokens.get(key)
+    if token is None:
+        token = generate_csrf()
+        with _changing:
+            _signed_tokens[key] = token
+            while len(_signed_tokens) > _SIGNED_TOKENS_KEPT:
+                _signed_tokens.popitem(last=False)
+    setattr(
+        g, field, token
+    )  # where Flask-WTF keeps the request's token (any other form of the page reuses it)
+    return token
 
 
 def page_key(user: User, *extra: Hashable) -> tuple:

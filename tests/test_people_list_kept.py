@@ -172,6 +172,49 @@ def test_each_session_gets_its_own_csrf_token(app, login_as, make_person, make_u
     assert response.status_code == 400, "and no one else's"
 
 
+def test_a_session_is_given_its_signed_token_again_and_a_new_sign_in_a_new_one(
+    app, login_as, make_person, make_user, monkeypatch
+):
+    """Tokens never expire (WTF_CSRF_TIME_LIMIT None): a kept page gives a session the token it was given
+    before, signed once, and the token works; signing in again (a new secret) gives another."""
+    import casework.kept_pages as kept_pages
+
+    make_person(legal_name="Sokha Chhim")
+    staff = make_user("staff")
+    browser = login_as(staff)
+    signed = []
+    monkeypatch.setattr(kept_pages, "generate_csrf", lambda: signed.append(1) or kept_pages_generate())
+    first, second = page(browser), page(browser)
+    assert csrf_of(first) == csrf_of(second) and len(signed) <= 1
+    response = browser.client.post(
+        "/people", data={"csrf_token": csrf_of(second), "q": "Sokha", "sort": "name"}
+    )
+    assert response.status_code == 302
+    again = login_as(staff)
+    assert csrf_of(page(again)) != csrf_of(second)
+
+
+def kept_pages_generate():
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
+
+
+def test_with_tokens_that_expire_each_request_signs_its_own(
+    app, another_app, login_as, make_person, monkeypatch
+):
+    import casework.kept_pages as kept_pages
+
+    make_person(legal_name="Sokha Chhim")
+    browser = login_as("staff")
+    page(browser)
+    signed = []
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+    monkeypatch.setattr(kept_pages, "generate_csrf", lambda: signed.append(1) or kept_pages_generate())
+    page(browser), page(browser)
+    assert len(signed) == 2
+
+
 def test_the_header_follows_the_user_and_the_organization(app, db, login_as, make_person):
     staff = login_as("staff", name="Sophea Lim")
     make_person(legal_name="Sokha Chhim")
