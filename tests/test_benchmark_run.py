@@ -53,6 +53,7 @@ def test_the_benchmark_ends_with_its_json_line(tmp_path):
     assert result["pdf_summary_vs_weasyprint"] > 0 and result["packet_vs_weasyprint"] > 0
     if TEST_DB == "postgresql":
         assert result["sign_confirmed_per_s"] > 0
+        assert re.search(r"petition signing: \d+ confirmed/s \(median of rounds: \d+\), lost 0", done.stdout)
     else:
         assert result["sign_confirmed_per_s"] is None
     table = "\n".join(lines)
