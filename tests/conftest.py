@@ -6,6 +6,7 @@ import gc
 import os
 import re
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -246,6 +247,19 @@ def statements_sent(application) -> Iterator[list[str]]:
         yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def terminate_backend(engine: sa.Engine, pid: int) -> None:
+    """End PostgreSQL backend `pid` from a connection of its own (as a restart or a network cut would), and give
+    the server a moment to close it."""
+    admin = sa.create_engine(engine.url.render_as_string(hide_password=False), poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as other:
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            other.commit()
+    finally:
+        admin.dispose()
+    time.sleep(0.2)
 
 
 class Database:

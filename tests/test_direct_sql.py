@@ -3,8 +3,6 @@ converted both ways), in the request's own transaction, and fails as SQLAlchemy 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import sqlalchemy as sa
 
@@ -13,6 +11,7 @@ from casework.extensions import db as real_db
 from casework.models import Organization, Petition, PetitionKind, PetitionStatus
 from casework.outage import DatabaseUnreachable
 from casework.petitions.signing import PUBLIC_COLUMNS
+from tests.conftest import terminate_backend
 
 _petition = Petition.__table__
 _BY_SLUG = sa.select(*PUBLIC_COLUMNS).where(
@@ -26,21 +25,35 @@ _RENAME = (
 )
 
 
+def renaming(petition_id: int, title: str, status: PetitionStatus) -> dict:
+    """The parameters of _RENAME: an active petition gets `title` and `status`."""
+    return {"pid": petition_id, "from_status": PetitionStatus.ACTIVE, "to_status": status, "title": title}
+
+
+def hosted(db, person_id: int, org_id: int, **fields) -> Petition:
+    """A hosted petition (committed): active at "bring-dara-home" unless `fields` say otherwise."""
+    values = {
+        "status": PetitionStatus.ACTIVE,
+        "title": "Bring Dara home",
+        "slug": "bring-dara-home",
+        **fields,
+    }
+    return db.add(
+        Petition(
+            person_id=person_id,
+            org_id=org_id,
+            kind=PetitionKind.HOSTED,
+            targets="The Governor",
+            public_fields="",
+            **values,
+        )
+    )
+
+
 @pytest.fixture
 def petition(make_person, db):
     person = make_person(legal_name="Direct Statement")
-    return db.add(
-        Petition(
-            person_id=person.id,
-            org_id=person.org_id,
-            kind=PetitionKind.HOSTED,
-            status=PetitionStatus.ACTIVE,
-            title="Bring Dara home",
-            targets="The Governor",
-            slug="bring-dara-home",
-            public_fields="",
-        )
-    )
+    return hosted(db, person.id, person.org_id)
 
 
 def test_a_row_reads_as_through_sqlalchemy_with_members_for_stored_values(app, petition):
@@ -55,12 +68,7 @@ def test_a_row_reads_as_through_sqlalchemy_with_members_for_stored_values(app, p
 
 
 def test_a_write_takes_members_for_parameters_and_belongs_to_the_unit_of_work(app, petition, db):
-    params = {
-        "pid": petition.id,
-        "from_status": PetitionStatus.ACTIVE,
-        "to_status": PetitionStatus.CLOSED,
-        "title": "Renamed",
-    }
+    params = renaming(petition.id, "Renamed", PetitionStatus.CLOSED)
     with app.app_context():
         row = direct_sql.first(real_db.session.connection(), _RENAME, params)
         assert row == {"id": petition.id, "status": PetitionStatus.CLOSED, "title": "Renamed"}
@@ -74,12 +82,7 @@ def test_a_write_takes_members_for_parameters_and_belongs_to_the_unit_of_work(ap
 
 
 def test_on_a_connection_of_its_own_a_write_is_ended_by_that_connections_commit(app, petition, db):
-    params = {
-        "pid": petition.id,
-        "from_status": PetitionStatus.ACTIVE,
-        "to_status": PetitionStatus.ACTIVE,
-        "title": "Renamed on its own connection",
-    }
+    params = renaming(petition.id, "Renamed on its own connection", PetitionStatus.ACTIVE)
     with app.app_context(), real_db.engine.connect() as connection:
         assert not connection.in_transaction()
         assert direct_sql.first(connection, _RENAME, params) is not None
@@ -107,17 +110,13 @@ def test_a_refused_statement_raises_its_sqlalchemy_error_without_the_values(app,
         .values(slug=sa.bindparam("slug"), org_id=sa.bindparam("org"), updated_at=sa.func.now())
         .returning(_petition.c.id)
     )
-    other = db.add(
-        Petition(
-            person_id=petition.person_id,
-            org_id=petition.org_id,
-            kind=PetitionKind.HOSTED,
-            status=PetitionStatus.DRAFT,
-            title="Another",
-            targets="The Governor",
-            slug="another-petition",
-            public_fields="",
-        )
+    other = hosted(
+        db,
+        petition.person_id,
+        petition.org_id,
+        status=PetitionStatus.DRAFT,
+        title="Another",
+        slug="another-petition",
     )
     with app.app_context():
         connection = real_db.session.connection()
@@ -139,19 +138,12 @@ def test_a_lost_connection_is_an_outage_and_the_pool_replaces_it(app, petition):
             pytest.skip("SQLite runs the statement through Connection.execute itself")
         connection = real_db.session.connection()
         pid = connection.scalar(sa.text("SELECT pg_backend_pid()"))
-        admin = sa.create_engine(engine.url.render_as_string(hide_password=False), poolclass=sa.pool.NullPool)
-        try:
-            with admin.connect() as other:
-                other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-                other.commit()
-            time.sleep(0.2)
-            with pytest.raises(DatabaseUnreachable):
-                direct_sql.first(connection, _BY_SLUG, {"slug": "bring-dara-home"})
-            assert connection.invalidated
-            real_db.session.rollback()
-            fresh = real_db.session.connection()
-            assert fresh.scalar(sa.text("SELECT pg_backend_pid()")) != pid
-            assert direct_sql.first(fresh, _BY_SLUG, {"slug": "bring-dara-home"})["id"] == petition.id
-            real_db.session.rollback()
-        finally:
-            admin.dispose()
+        terminate_backend(engine, pid)
+        with pytest.raises(DatabaseUnreachable):
+            direct_sql.first(connection, _BY_SLUG, {"slug": "bring-dara-home"})
+        assert connection.invalidated
+        real_db.session.rollback()
+        fresh = real_db.session.connection()
+        assert fresh.scalar(sa.text("SELECT pg_backend_pid()")) != pid
+        assert direct_sql.first(fresh, _BY_SLUG, {"slug": "bring-dara-home"})["id"] == petition.id
+        real_db.session.rollback()

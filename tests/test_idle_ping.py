@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from casework import outage
 from casework.extensions import db as real_db
+from tests.conftest import terminate_backend
 
 
 def test_idle_connections_are_pinged_and_busy_ones_are_not(app):
@@ -19,17 +20,12 @@ def test_idle_connections_are_pinged_and_busy_ones_are_not(app):
         engine.dispose()
         with engine.connect() as conn:
             pid = conn.scalar(sa.text("SELECT pg_backend_pid()"))
-        admin = sa.create_engine(engine.url.render_as_string(hide_password=False), poolclass=sa.pool.NullPool)
+        terminate_backend(engine, pid)
         try:
-            with admin.connect() as other:
-                other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-                other.commit()
-            time.sleep(0.2)
             # Pretend the dead connection has been idle long enough: the checkout pings and replaces it.
             for record in list(engine.pool._pool.queue):  # type: ignore[attr-defined]
                 record.info["checked_in_at"] = time.monotonic() - outage.PING_AFTER_IDLE_SECONDS - 1
             with engine.connect() as conn:
                 assert conn.scalar(sa.text("SELECT pg_backend_pid()")) != pid
         finally:
-            admin.dispose()
             engine.dispose()
