@@ -138,9 +138,8 @@ def csrf_token() -> str:
             _signed_tokens[key] = token
             while len(_signed_tokens) > _SIGNED_TOKENS_KEPT:
                 _signed_tokens.popitem(last=False)
-    setattr(
-        g, field, token
-    )  # where Flask-WTF keeps the request's token (any other form of the page reuses it)
+    # Where Flask-WTF keeps the request's token: any other form of the page reuses it.
+    setattr(g, field, token)
     return token
 
 

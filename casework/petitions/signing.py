@@ -104,19 +104,13 @@ _TRANSLATION = sa.select(_translation.c.title, _translation.c.story).where(
 )
 
 
-def request_connection():
-    """The request's connection (a public page's plain one: unit_of_work.plain_connection), or a command's:
-    the public pages' statements run on it as Core."""
-    return unit_of_work.plain_connection()
-
-
 def find_public(slug: str, lock_mailbox_of: str | None = None) -> PublicPetition | None:
     """A hosted petition by its public address, whatever its status (the caller answers 404 or 410). With
     `lock_mailbox_of` (the e-mail address of a signature about to be signed), on PostgreSQL the same statement
     takes the lock `sign` needs on that mailbox of the petition, saving `sign` a round trip."""
     if not slug or len(slug) > 80:
         return None
-    connection = request_connection()
+    connection = unit_of_work.plain_connection()
     if lock_mailbox_of is None or connection.dialect.name != "postgresql":
         row = direct_sql.first(connection, _FIND_PUBLIC, {"slug": slug})
         return PublicPetition(**row) if row is not None else None
@@ -139,7 +133,9 @@ def localized(petition: PublicPetition, locale: str) -> tuple[PublicPetition, st
     are public exactly when its story is."""
     if locale == DEFAULT_LOCALE or not petition.is_open:
         return petition, DEFAULT_LOCALE
-    row = direct_sql.first(request_connection(), _TRANSLATION, {"pid": petition.id, "locale": locale})
+    row = direct_sql.first(
+        unit_of_work.plain_connection(), _TRANSLATION, {"pid": petition.id, "locale": locale}
+    )
     if row is None:
         return petition, DEFAULT_LOCALE
     return replace(petition, title=row["title"], story=row["story"]), locale
@@ -271,7 +267,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
         # held until the commit: twenty signatures sent from one mailbox at the same moment cannot all see
         # fewer than the cap, while signers of other mailboxes never wait for each other. (The petition's
         # lookup took it already when the view asked it to: find_public(.., lock_mailbox_of=).)
-        lock_within(Petition, petition.id, mailbox, request_connection())
+        lock_within(Petition, petition.id, mailbox, unit_of_work.plain_connection())
     token, token_digest = crypto.new_token()
     values: dict[str, object] = {c.name: None for c in _signature.c if c.name != "id"}
     values.update(
@@ -303,7 +299,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     email = mail.queued_values(
         data.email.strip(), subject, body, purpose="signature_confirmation", org_id=petition.org_id
     )
-    connection = request_connection()
+    connection = unit_of_work.plain_connection()
     if connection.dialect.name == "postgresql":
         added = direct_sql.first(connection, _sign_and_mail(), {**values, **email})
     else:
@@ -318,7 +314,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
 def recent_signers(petition_id: int, limit: int = 8) -> list[str]:
     """Short names ("Sokha L.") of the latest confirmed signers who asked to be shown."""
     blobs = (
-        request_connection()
+        unit_of_work.plain_connection()
         .scalars(
             sa.select(Signature.name_ct)
             .where(
