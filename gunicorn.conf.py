@@ -13,9 +13,9 @@ Why these choices:
 - `timeout` is above the PDF limit, so that the application's own limit fires first and the user gets a page
   saying so, never a worker killed mid-request.
 - `max_requests` with jitter recycles workers one at a time (slow leaks never pile up), every 20,000
-  requests or so: a new worker starts cold (no pages kept, SQL and templates not yet compiled, its key ring
-  not yet read: 100 ms or more of its first pages), which every 2,000 made a worker serving 600 pages a
-  second pay every few seconds; `graceful_timeout` lets requests in progress finish on a restart or a
+  requests or so: a new worker starts cold (no pages kept; its templates and SQL are compiled by its warm-up
+  in the first second, casework/warm_up.py), which every 2,000 made a worker serving 600 pages a second pay
+  every few seconds; `graceful_timeout` lets requests in progress finish on a restart or a
   recycle.
 - `on_starting` runs in the master before any worker exists, so no upload can be in flight: it finishes the
   uploads a crash interrupted (casework.documents.storage.recover_interrupted_uploads). This assumes the
@@ -26,6 +26,8 @@ Why these choices:
   worker starts in milliseconds). `post_fork` drops, in each new worker, the database connections inherited
   from the master (each worker opens its own). A code change therefore needs a restart, not a HUP. The master
   also starts the one PDF fork server the workers share (`on_starting`).
+- `post_worker_init`: a new worker makes its busiest pages once, in the background, for nobody
+  (casework/warm_up.py): its first users find its templates and SQL compiled.
 - The access log carries no query strings (searches hold names), no referrers and no user agents, and the
   secret parts of links (petition confirmations, calendar feeds) are masked.
 """
@@ -124,6 +126,17 @@ def post_fork(server, worker) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+
+
+def post_worker_init(worker) -> None:
+    """In each new worker, its application loaded: make its busiest pages once on a thread of its own, for
+    nobody, so that its first users do not wait for its templates and SQL to compile (casework/warm_up.py;
+    CASEWORK_WARM_UP=false turns it off)."""
+    from casework import CaseworkFlask, warm_up
+
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, CaseworkFlask):
+        warm_up.start(app)
 
 
 # What gunicorn's atoms read of the environ besides headers and environ atoms ("u" reads the Authorization).

@@ -58,6 +58,10 @@ class Defaults:
     # What's due and dashboard pages each server process keeps for staff and admins, until a write changes
     # them (casework.deadlines.views.PAGES); 0 keeps none.
     DEADLINE_PAGES_KEPT = 128  # a What's due page is up to ~70 KB: 9 MB per process at most
+    # Each new server worker makes the people list, its searches, What's due and the dashboard once for
+    # nobody, in the background, so that no user waits for its templates and SQL to compile
+    # (casework.warm_up, started by gunicorn.conf.py).
+    WARM_UP = True
     AUDIT_PAGE_SIZE = 100
 
     # Trust X-Forwarded-* headers from this many proxies (gunicorn behind nginx: 1).

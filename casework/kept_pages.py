@@ -17,7 +17,9 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 import sqlalchemy as sa
@@ -32,6 +34,23 @@ from casework.models import User
 # What stands for the CSRF token in a kept page: a value of this process that no page's data can hold.
 CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
 _changing = threading.Lock()  # a worker's threads share the pages: one of them changes them at a time
+_keeping = ContextVar("casework_keeping", default=True)
+
+
+@contextmanager
+def keeping_nothing() -> Iterator[None]:
+    """Within it (on this thread), kept pages, the list's choices and kept statements are made afresh and not
+    kept: a worker's warm-up (casework.warm_up) makes pages for nobody, which no one should be served."""
+    token = _keeping.set(False)
+    try:
+        yield
+    finally:
+        _keeping.reset(token)
+
+
+def keeping() -> bool:
+    """Whether what is made now may be kept (see keeping_nothing)."""
+    return _keeping.get()
 
 
 class KeptPages:
@@ -77,7 +96,7 @@ class KeptPages:
         CSRF_MARKER: kept while none of the organization's stamps moves (made afresh for a user whose pages
         are their own)."""
         limit = current_app.config[self.limit_setting]
-        if not limit or not access.sees_whole_org_by_role(user):
+        if not limit or not keeping() or not access.sees_whole_org_by_role(user):
             return _cut(make())
         shares, *stamps = self.shares_and_stamps(user)
         access.note_shares_reach(user, shares)

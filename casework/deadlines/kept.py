@@ -16,6 +16,8 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
+from casework.kept_pages import keeping
+
 T = TypeVar("T")
 
 SIZE = 128  # kept per worker process: a few per user and day (each filter of What's due is one)
@@ -35,7 +37,7 @@ def fingerprint(condition: sa.ColumnElement) -> Hashable | None:
 
 def kept(key: Hashable | None, build: Callable[[], T]) -> T:
     """What `build` returns, built once per `key` and kept for the next request (None: built every time)."""
-    if key is None:
+    if key is None or not keeping():
         return build()
     with _lock:
         found = _kept.get(key)

@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from casework import access, page_reads
 from casework.extensions import db
-from casework.kept_pages import KeptPages
+from casework.kept_pages import KeptPages, keeping
 from casework.models import ListChoicesStamp, PeopleListStamp, User
 from casework.people import queries, search
 
@@ -69,6 +69,8 @@ def _kept(user: User) -> _Kept | None:
         stamp = read[1]  # read with the session's row, or by LIST_PAGES, in this request before anything else
     else:
         stamp = db.session.scalar(sa.select(ListChoicesStamp.stamp).where(ListChoicesStamp.org_id == org_id))
+    if not keeping():
+        return _Kept(stamp, _compute(user))  # made as it would be kept, but for this request alone
     cache: dict[int, _Kept] = current_app.extensions.setdefault("list_choices", {})
     kept = cache.get(org_id)
     if kept is not None and kept.stamp == stamp:
