@@ -232,11 +232,12 @@ class Person(TimestampMixin, Base):
             **LIVE_ROWS_ONLY,
         ),
         # Whether a row's person is visible (org and not deleted) is read from an index, not from the wide
-        # person row: What's due and the dashboard check it for every row they count. SQLite finds a person
-        # in ix_person_org_deleted by rowid; PostgreSQL looks each one up by id in ix_person_id_visible,
-        # which carries the two columns (on SQLite that one is only the id, and goes unused).
+        # person row: What's due and the dashboard check it for every row they count, a name search for
+        # each of its matches, with the match's sort key (migration 0028). One seek by id into
+        # ix_person_id_visible gives all of them (SQLite may also find a person in ix_person_org_deleted by
+        # rowid).
         sa.Index("ix_person_org_deleted", "org_id", "deleted_at"),
-        sa.Index("ix_person_id_visible", "id", postgresql_include=["org_id", "deleted_at"]),
+        sa.Index("ix_person_id_visible", "id", "org_id", "deleted_at", "sort_name"),
         # The detained in the order the dashboard lists them, and the custody clocks that may have a mark
         # (clock_bounds.py bounds custody_since), without reading the other people.
         sa.Index(
