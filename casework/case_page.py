@@ -25,7 +25,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
-from casework import row_sets
+from casework import clock, row_sets
 from casework.case_file import Reading, Writing
 from casework.models import Person, User
 
@@ -232,7 +232,7 @@ def glances(loaded: list[LoadedSection]) -> list[Glance]:
     dated = [(g.day, g) for g in facts if g.day is not None]
     if dated:
         day, first = min(dated, key=lambda pair: pair[0])
-        today = date.today()
+        today = clock.today()
         when = "overdue since" if day < today else "on"
         tone = "alert" if day < today else ("warn" if (day - today).days <= 7 else "")
         facts.insert(0, Glance("Next deadline", f"{first.label.lower()} {when} {day.isoformat()}", tone, day))

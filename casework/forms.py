@@ -24,6 +24,7 @@ from wtforms.fields.choices import Choice
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import Select
 
+from casework import clock
 from casework.i18n import _l, current_locale, gettext
 
 # Row ids and counts are 32-bit integers on PostgreSQL: a larger number is "not found", never an overflow.
@@ -305,7 +306,7 @@ class NotInFuture:
         self.what = what
 
     def __call__(self, form, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError(
                 gettext("%(what)s cannot be in the future; type a date on or before today.", what=self.what)
             )
@@ -331,7 +332,7 @@ class NotInPast:
         self.what = what
 
     def __call__(self, form, field):
-        if field.data and field.data < date.today():
+        if field.data and field.data < clock.today():
             raise ValidationError(
                 gettext("%(what)s cannot be in the past; type today's date or a later one.", what=self.what)
             )

@@ -23,7 +23,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from casework import access
+from casework import access, clock
 from casework.extensions import db, login_manager
 from casework.forms import parse_id
 from casework.i18n import gettext
@@ -175,7 +175,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_user": current_user,  # the proxy: the user is loaded where a template first asks
             "can": lambda action, obj=None: access.can(current_user, action, obj),
-            "today": date.today(),
+            "today": clock.today(),
             "has_endpoint": lambda endpoint: endpoint in app.view_functions,
         }
 

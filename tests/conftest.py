@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import template_rendered
 from hypothesis import HealthCheck, settings
 
-from casework import create_app
+from casework import clock, create_app
 from casework.extensions import db as _db
 from casework.extensions import limiter
 from casework.models import (
@@ -45,6 +45,19 @@ POSTGRES_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Apps made by tests (and servers they start) run without PUBLIC_BASE_URL, under the local default address.
 os.environ.setdefault("CASEWORK_ENV", "test")
+
+
+# The day of the whole run, read once: the application's clock is pinned to it (`_one_day_per_run`) and the
+# tests take their dates from it, so that a run crossing midnight sees one day throughout. Servers and
+# commands started as subprocesses (gunicorn, the CLI, PDF renderers) keep the real clock.
+TODAY = date.today()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_day_per_run() -> Iterator[None]:
+    """casework.clock.today() answers TODAY for the whole run (a test may pin another day inside it)."""
+    with clock.pinned(TODAY):
+        yield
 
 
 def require_service(available: bool, reason: str) -> None:

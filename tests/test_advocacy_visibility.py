@@ -16,7 +16,7 @@ from casework.models import (
     advocacy_event_contact,
     advocacy_event_person,
 )
-from tests.conftest import text_of
+from tests.conftest import TODAY, text_of
 
 
 def _event(db, org, title, people=(), contacts=(), kind=AdvocacyKind.STATEMENT, day=date(2025, 3, 14)):
@@ -124,7 +124,7 @@ def test_an_expired_share_shows_nothing_more(world, login_as, db, share_case):
     db.execute(
         CaseShare.__table__.update()
         .where(CaseShare.person_id == world["keo"].id)
-        .values(expires_on=date.today() - timedelta(days=1))
+        .values(expires_on=TODAY - timedelta(days=1))
     )
     partner = login_as(world["users"]["partner"])
     assert partner.get(f"/advocacy/{world['events']['keo_pham'].id}").status_code == 404

@@ -19,14 +19,13 @@ from casework.background.fields import (
 )
 from casework.models import Residence
 from casework.models.base import DatePrecision, partial_date_text
+from tests.conftest import TODAY as RUN_DAY
 from tests.conftest import shows, text_of
 
 YEAR, MONTH, DAY = DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY
-TODAY = date(2026, 6, 15)
-TOMORROW = date.today() + timedelta(days=1)
-FUTURE_MESSAGE = (
-    "This date is in the future" if TOMORROW.year == date.today().year else "Type a year from 1900 to"
-)
+TODAY = date(2026, 6, 15)  # the day the parser is told it is; RUN_DAY is the application's, for the pages
+TOMORROW = RUN_DAY + timedelta(days=1)
+FUTURE_MESSAGE = "This date is in the future" if TOMORROW.year == RUN_DAY.year else "Type a year from 1900 to"
 
 
 @pytest.mark.parametrize(

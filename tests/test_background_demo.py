@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
 from casework import unit_of_work
 from casework.demo import background
 from casework.models import Incarceration, Person, Rehabilitation, Relation, Residence, User
-from tests.conftest import text_of
+from tests.conftest import TODAY, text_of
 
 
 def _load(app):
@@ -19,7 +17,7 @@ def _load(app):
     with app.app_context(), unit_of_work.transaction():
         people = {p.legal_name.split()[-1].lower(): p for p in real_db.session.scalars(sa.select(Person))}
         users = {u.email: u for u in real_db.session.scalars(sa.select(User))}
-        background.load(people, users, date.today())
+        background.load(people, users, TODAY)
 
 
 def test_the_demo_backgrounds(app, db, monkeypatch, browser):

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from casework.forms import MAX_ID, day_after, parse_day, parse_id, parse_int
 from casework.models import CheckIn, Person, PetitionDelivery, ReliefApplication, ReliefStep
-from tests.conftest import shows
+from tests.conftest import TODAY, shows
 from tests.test_petitions_hosted import make_published
 
-NEXT_WEEK = (date.today() + timedelta(days=7)).isoformat()
+NEXT_WEEK = (TODAY + timedelta(days=7)).isoformat()
 
 
 # ---------------------------------------------------------------- the one parser
@@ -231,9 +231,7 @@ def test_people_assigned_to_a_huge_number_is_refused(login_as, make_person, db):
 def test_step_saved_from_another_version_with_the_same_values_is_a_conflict(login_as, make_person, db):
     person = make_person()
     application = db.add(
-        ReliefApplication(
-            person_id=person.id, kind="parole_board_pardon", jurisdiction="MA", opened_on=date.today()
-        )
+        ReliefApplication(person_id=person.id, kind="parole_board_pardon", jurisdiction="MA", opened_on=TODAY)
     )
     step = db.add(ReliefStep(application_id=application.id, position=1, title="Gather records"))
     url = f"/people/{person.id}/relief/{application.id}/steps/{step.id}/edit"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from casework.models import CustodyEvent, CustodyKind, Person, RemovalCase, RemovalStage, User
 from casework.models.custody_clock import DAY_90, DAY_180, NOTICE_DAYS, Stay, post_order_clock
-from tests.conftest import text_of
+from tests.conftest import TODAY, text_of
 
 days_ = st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31))
 orders = st.none() | days_
@@ -221,7 +221,7 @@ def test_the_calendar_feed_carries_no_passed_mark(detained_since_2019, browser):
 
 
 def test_a_mark_to_come_is_announced_in_the_window_with_its_meaning(login_as, make_person, db):
-    today = date.today()
+    today = TODAY
     person = make_person(
         legal_name="Ry Sok", custody_status="detained", custody_since=today - timedelta(days=70)
     )
@@ -255,7 +255,7 @@ def test_whats_due_lists_the_same_clock_marks_as_the_clock_computed_for_every_de
     from casework.models import CustodyStatus, StayStatus
     from casework.models.custody import custody_clock
 
-    today = date.today()
+    today = TODAY
     staff = login_as("staff")
     people = []
     offsets = (-1, 0, 1, 58, 59, 60, 61, 62, 89, 90, 91, 100, 150, 151, 179, 180, 181, 182, 190, 200, 400)

@@ -19,9 +19,8 @@ from casework.models import (
     Task,
     TravelDocument,
 )
-from tests.conftest import statements_sent, templates_made
+from tests.conftest import TODAY, statements_sent, templates_made
 
-TODAY = date.today()
 DUE = "/due?window=all"
 
 

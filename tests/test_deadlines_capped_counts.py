@@ -2,7 +2,7 @@
 cell of its tables by stage; past the cap a total reads "N+", below it the exact number."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,9 +10,7 @@ from markupsafe import escape
 
 from casework.deadlines import due
 from casework.models import CheckIn, ReliefApplication, Task, TravelDocument
-from tests.conftest import text_of
-
-TODAY = date.today()
+from tests.conftest import TODAY, text_of
 
 
 def add_tasks(db, person, overdue: int, upcoming: int) -> None:

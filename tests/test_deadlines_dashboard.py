@@ -2,14 +2,12 @@
 
 import logging
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, CalendarFeed, CheckIn, ReliefApplication, TravelDocument
-from tests.conftest import text_of
-
-TODAY = date.today()
+from tests.conftest import TODAY, text_of
 
 
 def test_dashboard_figures(login_as, make_person, db):

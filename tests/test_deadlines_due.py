@@ -14,9 +14,7 @@ from casework.models import (
     Task,
     TravelDocument,
 )
-from tests.conftest import statements_sent, text_of
-
-TODAY = date.today()
+from tests.conftest import TODAY, statements_sent, text_of
 
 
 def items(response) -> str:

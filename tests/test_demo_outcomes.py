@@ -22,7 +22,7 @@ from casework.models import (
     SupportRecord,
     User,
 )
-from tests.conftest import text_of
+from tests.conftest import TODAY, text_of
 
 PASSWORD = "lantern orchid quarry"
 
@@ -36,7 +36,7 @@ def load_demo(app, today):
 
 
 def test_the_demo_closes_a_won_case_with_its_counsel_support_and_positions(app, db, browser):
-    today = date.today()  # the demo's records count from today too
+    today = TODAY  # the demo's records count from today too
     load_demo(app, today)
     pich = db.scalar(sa.select(Person).where(Person.legal_name == "Sovann Pich"))
     assert (pich.case_status, pich.outcome, pich.outcome_on) == (

@@ -3,12 +3,12 @@ organization sees it and which shares reach it (from the rules access applies), 
 consents on file; for the owning organization's admins and staff, audited as a view of the case."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, CaseAssignment, Note, Organization, PublicConsent
-from tests.conftest import document_without_file, text_of
+from tests.conftest import TODAY, document_without_file, text_of
 
 A_NUMBER = "012345678"
 STORY = "PRIVATE-STORY-SENTINEL"
@@ -70,7 +70,7 @@ def test_shares_that_reach_each_kind(login_as, make_person, make_user, make_org,
     helper = make_user("volunteer", org=partner_org, email="helper@example.net", name="Pat Helper")
     share_case(person, user=partner, level="view", includes_a_number=True)
     share_case(person, user=helper, level="view", includes_a_number=True, includes_privileged=True)
-    share_case(person, org=make_org("Lapsed Partners"), expires_on=date.today() - timedelta(days=1))
+    share_case(person, org=make_org("Lapsed Partners"), expires_on=TODAY - timedelta(days=1))
     html = text_of(login_as("staff").get(f"/people/{person.id}/held"))
     a_number = _row(html, "a_number")
     assert "Jonah Whitfield (Alder &amp; Finch LLP) (View)" in a_number

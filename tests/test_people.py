@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, Person
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
 VALID = {
     "legal_name": "Sophal Meas",
@@ -62,7 +62,7 @@ def test_blank_text_is_stored_as_null(login_as, db):
     assert person.preferred_name is None and person.a_number is None and person.birth_date is None
 
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 
 
 @pytest.mark.parametrize(

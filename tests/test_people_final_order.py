@@ -18,9 +18,8 @@ from casework.models import (
     RemovalCase,
     RemovalStage,
 )
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
-TODAY = date.today()
 FINAL = (
     "A final order of removal needs its date: type the order date as YYYY-MM-DD, or choose another status."
 )

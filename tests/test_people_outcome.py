@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, CaseOutcome, CaseStatus, Person
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 NOTES_SENTINEL = "OUTCOME-NOTES-SENTINEL"
 
 

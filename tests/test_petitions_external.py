@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, Petition, PetitionCount
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
 
 def external_form(**overrides) -> dict:
@@ -45,7 +45,7 @@ def test_track_and_enter_counts_draws_a_chart(tracked, db):
     )
     url = f"/people/{person.id}/petitions/{petition.id}/counts"
     for days, count in ((20, "312"), (10, "1,180"), (1, "2045")):
-        day = (date.today() - timedelta(days=days)).isoformat()
+        day = (TODAY - timedelta(days=days)).isoformat()
         assert client.post(url, {"counted_on": day, "count": count}).status_code == 302
     page = text_of(client.get(f"/people/{person.id}/petitions/{petition.id}"))
     assert "<polyline" in page and "Goal 5,000" in page and "2,045" in page and "40.9%" in page

@@ -26,9 +26,8 @@ from casework.models import (
     Task,
     TravelDocument,
 )
-from tests.conftest import statements_sent
+from tests.conftest import TODAY, statements_sent
 
-TODAY = date.today()
 MAX_STATEMENTS = 10
 
 

@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 import pytest
@@ -30,7 +30,7 @@ from casework.models import (
     User,
 )
 from casework.relief.operations import steps as step_operations
-from tests.conftest import Browser, shows, text_of
+from tests.conftest import TODAY, Browser, shows, text_of
 from tests.test_petitions_hosted import make_published
 from tests.test_petitions_public import sign
 
@@ -73,7 +73,7 @@ def case_with_application(db, make_person, volunteer):
             person_id=person.id,
             kind="parole_board_pardon",
             jurisdiction="MA",
-            opened_on=date.today() - timedelta(days=90),
+            opened_on=TODAY - timedelta(days=90),
         )
     )
     for position, title in enumerate(("Gather records", "Collect letters", "Draft the petition"), start=1):

@@ -15,9 +15,7 @@ from casework.models import (
     TravelDocument,
     TravelDocumentOutcome,
 )
-from tests.conftest import statements_sent, text_of
-
-TODAY = date.today()
+from tests.conftest import TODAY, statements_sent, text_of
 
 
 def test_sections_are_on_the_case_page_in_order(login_as, make_person):

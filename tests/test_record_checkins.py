@@ -1,6 +1,6 @@
 """ICE check-ins: scheduling, outcomes, re-detention into the custody timeline, edit, delete, access."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,9 +15,8 @@ from casework.models import (
     CustodyStatus,
     Person,
 )
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
-TODAY = date.today()
 NEXT_WEEK = (TODAY + timedelta(days=7)).isoformat()
 LAST_WEEK = (TODAY - timedelta(days=7)).isoformat()
 

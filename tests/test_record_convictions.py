@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, CaseAssignment, Conviction, TriState
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 
 VALID = {
     "state": "MA",

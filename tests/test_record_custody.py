@@ -18,10 +18,9 @@ from casework.models import (
     StayStatus,
 )
 from casework.models.custody import custody_clock, derive_custody
-from tests.conftest import TEST_DB, shows, text_of
+from tests.conftest import TEST_DB, TODAY, shows, text_of
 
 K = CustodyKind
-TODAY = date.today()
 TOMORROW = TODAY + timedelta(days=1)
 
 

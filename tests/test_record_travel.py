@@ -7,9 +7,8 @@ import sqlalchemy as sa
 
 from casework.models import AuditEvent, TravelDocument, TravelDocumentOutcome
 from casework.models.travel_documents import REPATRIATION_AGREEMENTS
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
-TODAY = date.today()
 TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 
 

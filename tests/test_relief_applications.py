@@ -21,11 +21,11 @@ from casework.models import (
     relief_conviction,
 )
 from casework.relief.schedule import Due, State
-from tests.conftest import shows, statements_sent, text_of
+from tests.conftest import TODAY, shows, statements_sent, text_of
 from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the seeded templates)
 
 OPENED = "2025-01-06"
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 
 
 def open_form(**changes):
@@ -572,7 +572,7 @@ def test_reading_an_application_is_audited(login_as, db, person, application):
 
 
 def test_case_page_section_glance_and_timeline(login_as, db, person, make_user):
-    today = date.today()
+    today = TODAY
     pardon = db.add(
         ReliefApplication(
             person_id=person.id,
@@ -636,7 +636,7 @@ def test_case_page_section_glance_and_timeline(login_as, db, person, make_user):
 def test_case_section_glance_and_timeline_functions(app, db, person):
     from casework.relief.sections import _section_glance, _section_timeline
 
-    today = date.today()
+    today = TODAY
     application = ReliefApplication(
         id=1,
         person_id=person.id,
@@ -709,7 +709,7 @@ def test_the_case_section_loads_in_a_fixed_number_of_queries(app, db, person, ma
                     application_id=application.id,
                     position=position,
                     title="Step",
-                    due_on=date.today(),
+                    due_on=TODAY,
                     assignee_id=assignee.id,
                 )
             )

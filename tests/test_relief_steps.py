@@ -6,9 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, ReliefApplication, ReliefEvent, ReliefStep
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
-TODAY = date.today()
 TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 
 

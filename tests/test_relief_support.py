@@ -20,9 +20,9 @@ from casework.models import (
     ReliefEvent,
     SupportRecord,
 )
-from tests.conftest import document_without_file, shows, text_of
+from tests.conftest import TODAY, document_without_file, shows, text_of
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 NOTE_SENTINEL = "SUPPORT-NOTE-SENTINEL"
 
 

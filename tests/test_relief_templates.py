@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from casework.models import AuditEvent, ReliefKind, ReliefTemplate, ReliefTemplateStep
 from casework.relief.dates import template_due_dates
-from tests.conftest import shows, text_of
+from tests.conftest import TODAY, shows, text_of
 
 OPENED = date(2025, 1, 6)
 SEED_MIGRATION = (
@@ -343,7 +343,7 @@ def test_preview_shows_due_dates_for_an_application_opened_today(admin, db, org)
         ("Notice", 4, -30),
         ("Hearing", 2, 90, "quarterly", "3,6,9,12"),
     )
-    today = date.today()
+    today = TODAY
     due = template_due_dates(steps_of(db, template), today)
     page = text_of(admin.get(f"/admin/relief-templates/{template.id}"))
     assert f'an application opened today, <time datetime="{today.isoformat()}">' in page

@@ -6,12 +6,11 @@ import csv
 import io
 import json
 from collections import Counter
-from datetime import date
 
 import sqlalchemy as sa
 
 from casework.models import Person, TravelDocument, User
-from tests.conftest import text_of
+from tests.conftest import TODAY, text_of
 
 PASSWORD = "lantern orchid quarry"
 CUSTODY = {"detained": "detained", "released": "released", "free": "never_detained", "removed": "removed"}
@@ -33,7 +32,7 @@ def load_demo(app, monkeypatch) -> None:
             keys[p.legal_name]: p for p in db.session.scalars(sa.select(Person)) if p.legal_name in keys
         }
         users = {u.email: u for u in db.session.scalars(sa.select(User))}
-        travel_history.load(people, users, date.today())
+        travel_history.load(people, users, TODAY)
 
 
 def csv_rows(response) -> list[dict]:

@@ -20,11 +20,10 @@ from casework.models import (
     Person,
     Signature,
 )
-from tests.conftest import shows
+from tests.conftest import TODAY, shows
 from tests.test_documents import png_bytes, upload
 from tests.test_petitions_hosted import make_published
 
-TODAY = datetime.now(UTC).date()
 LONG_AGO = TODAY - timedelta(days=6 * 366)
 LAST_YEAR = TODAY - timedelta(days=366)
 

@@ -1,11 +1,11 @@
 """Sharing a case with a partner outside its organization, at view or edit level, and un-sharing."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, CaseShare
-from tests.conftest import text_of
+from tests.conftest import TODAY, text_of
 
 
 def test_partner_gets_404_until_shared_then_view_only(login_as, make_person, make_org, make_user, db):
@@ -48,7 +48,7 @@ def test_share_with_whole_organization_reaches_its_staff_not_volunteers(
 def test_expired_share_gives_no_access(login_as, make_person, make_org, make_user, share_case):
     person = make_person()
     partner = make_user("staff", org=make_org())
-    share_case(person, user=partner, expires_on=date.today() - timedelta(days=1))
+    share_case(person, user=partner, expires_on=TODAY - timedelta(days=1))
     assert login_as(partner).get(f"/people/{person.id}").status_code == 404
 
 

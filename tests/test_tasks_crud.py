@@ -6,9 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from casework.models import AuditEvent, Task
-from tests.conftest import shows, text_of
-
-TODAY = date.today()
+from tests.conftest import TODAY, shows, text_of
 
 
 def _form(**changes):

@@ -4,7 +4,7 @@ outside development and tests the app refuses to start without PUBLIC_BASE_URL."
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from casework import create_app
 from casework.models import CheckIn, OutboxEmail
 from casework.petitions import crypto
 from casework.urls import MissingPublicBaseUrl
-from tests.conftest import text_of
+from tests.conftest import TODAY, text_of
 from tests.test_petitions_hosted import make_published
 
 SLUG = "let-sokha-stay"
@@ -85,7 +85,7 @@ def test_public_base_url_builds_every_link(published, new_browser, app, db, monk
 
 def test_calendar_address_and_feed_ignore_the_host(login_as, new_browser, make_person, db):
     person = make_person(legal_name="Chan Dara")
-    db.add(CheckIn(person_id=person.id, scheduled_on=date.today() + timedelta(days=3), office="Burlington"))
+    db.add(CheckIn(person_id=person.id, scheduled_on=TODAY + timedelta(days=3), office="Burlington"))
     staff = login_as("staff")
     staff.get("/account/calendar")
     page = text_of(also_for_evil_host(staff).post("/account/calendar", {"action": "create"}, headers=EVIL))

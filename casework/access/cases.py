@@ -12,6 +12,7 @@ from flask import abort, g
 from flask_login import current_user
 from werkzeug.local import LocalProxy
 
+from casework import clock
 from casework.extensions import db, login_manager
 from casework.models import CaseAssignment, CaseShare, Organization, Person, Role, ShareLevel, User
 
@@ -66,7 +67,7 @@ def _visible(user: User, shared: bool | None):
     if not (_has_shares(user) if shared is None else shared):
         # The common case, kept to a condition the (org_id, ...) indexes can serve in order.
         return sa.and_(Person.deleted_at.is_(None), own)
-    shared_with = Person.id.in_(sa.select(CaseShare.person_id).where(_share_grants(user, date.today())))
+    shared_with = Person.id.in_(sa.select(CaseShare.person_id).where(_share_grants(user, clock.today())))
     return sa.and_(Person.deleted_at.is_(None), sa.or_(own, shared_with))
 
 
@@ -106,7 +107,7 @@ def shares_reach(org_wide: bool, user_id=None, org_id=None) -> sa.Exists:
 
 def shares_reach_params(user: User) -> dict:
     """The values `shares_reach` is bound to for this user, today."""
-    return {"user_id": user.id, "org_id": user.org_id, "today": date.today()}
+    return {"user_id": user.id, "org_id": user.org_id, "today": clock.today()}
 
 
 def note_shares_reach(user: User, reached: bool) -> None:
@@ -153,7 +154,7 @@ def level_for(user: User, person: Person) -> Level:
     if level < Level.EDIT:
         levels = db.session.scalars(
             sa.select(CaseShare.level).where(
-                CaseShare.person_id == person.id, _share_grants(user, date.today())
+                CaseShare.person_id == person.id, _share_grants(user, clock.today())
             )
         ).all()
         if ShareLevel.EDIT in levels:
@@ -183,7 +184,7 @@ def shared_policy(user: User, person: Person) -> SharePolicy | None:
         rows = db.session.execute(
             sa.select(
                 CaseShare.includes_privileged, CaseShare.includes_a_number, CaseShare.allows_export
-            ).where(CaseShare.person_id == person.id, _share_grants(user, date.today()))
+            ).where(CaseShare.person_id == person.id, _share_grants(user, clock.today()))
         ).all()
         cache[key] = SharePolicy(*(any(row[i] for row in rows) for i in range(3)))
     return cache[key]
@@ -238,7 +239,7 @@ def a_number_visible(user: User):
     if not _has_shares(user):
         return own
     shared: sa.ColumnElement[bool] = Person.id.in_(
-        sa.select(CaseShare.person_id).where(_share_grants(user, date.today()), CaseShare.includes_a_number)
+        sa.select(CaseShare.person_id).where(_share_grants(user, clock.today()), CaseShare.includes_a_number)
     )
     if user.role == Role.VOLUNTEER:
         owners_allowing = sa.select(Organization.id).where(Organization.volunteers_see_a_number)
@@ -291,7 +292,7 @@ def get_person_or_404(person_id: int, need: str = "view") -> Person:
     user = current_user
     if user is None or not user.is_authenticated or not user.active:
         abort(404)
-    reached = sa.exists().where(_share_grants(user, date.today()))
+    reached = sa.exists().where(_share_grants(user, clock.today()))
     row = db.session.execute(
         sa.select(Person, reached).where(Person.id == person_id, _visible(user, shared=True))
     ).first()

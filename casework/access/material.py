@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
+from casework import clock
 from casework.access.cases import (
     CaseItem,
     Level,
@@ -36,7 +35,7 @@ def _privileged_readable(user: User, person_id: sa.orm.InstrumentedAttribute[int
         return None
     own = sa.exists().where(_CASE.id == person_id, _CASE.org_id == user.org_id)
     shared = sa.select(CaseShare.person_id).where(
-        _share_grants(user, date.today()), CaseShare.includes_privileged.is_(True)
+        _share_grants(user, clock.today()), CaseShare.includes_privileged.is_(True)
     )
     return sa.or_(own, person_id.in_(shared))
 

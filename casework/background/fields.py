@@ -14,6 +14,7 @@ from typing import NamedTuple
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
+from casework import clock
 from casework.forms import BaseForm
 from casework.models.base import DatePrecision, partial_date_text
 
@@ -54,7 +55,7 @@ def parse_partial_date(text: str | None, today: date | None = None) -> PartialDa
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else None
     day = int(match.group(3)) if match.group(3) else None
-    today = today or date.today()
+    today = today or clock.today()
     if not EARLIEST_YEAR <= year <= today.year:
         raise ValueError(f"Type a year from {EARLIEST_YEAR} to {today.year}, for example 1996.")
     if month is not None and not 1 <= month <= 12:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from casework import access
+from casework import access, clock
 from casework.deadlines import kept, sources
 from casework.deadlines.items import DueItem, DueKind, DueList
 from casework.extensions import db
@@ -36,7 +36,7 @@ def gather(
     kinds: set[DueKind] | None = None,
 ) -> list[DueItem]:
     """Every due item of the cases `user` may see, overdue first, then by date."""
-    today = today or date.today()
+    today = today or clock.today()
     items = []
     for source in sources.sources(user, access.visible_people_filter(user), today, until, mine, kinds):
         if source.date is None:
@@ -82,7 +82,7 @@ def gather_limited(
     limits and counts (the dated kinds together up to COUNT_CAP on each side), so a page costs the same with
     ten items or a hundred thousand. The kinds dated by a column share one row shape and are read in two
     statements (their counts, then their first rows)."""
-    today = today or date.today()
+    today = today or clock.today()
     visible = access.visible_people_filter(user)
     shape = kept.fingerprint(visible)
     # Everything the statements are built from (`kept`), the limits baked into them included.

@@ -5,11 +5,10 @@ The request's unit of work commits once when a view returns (casework.unit_of_wo
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from casework import clock
 from casework.deadlines import calendar
 from casework.deadlines import dashboard as dashboard_data
 from casework.deadlines.due import gather_limited
@@ -45,7 +44,7 @@ def due():
     chosen = form if form.validate() else DueFilterForm(formdata=None)  # errors shown, defaults used
 
     def context() -> dict:
-        today = date.today()
+        today = clock.today()
         found = gather_limited(
             current_user,
             LIST_LIMIT,
@@ -78,7 +77,7 @@ def dashboard():
         current_user,
         ("dashboard",),
         "deadlines/dashboard.html",
-        lambda: {"data": dashboard_data.load(current_user, date.today())},
+        lambda: {"data": dashboard_data.load(current_user, clock.today())},
     )
 
 
@@ -114,7 +113,7 @@ def calendar_feed(token: str):
     if found is None:
         abort(404)
     feed, user = found
-    items = calendar.feed_items(user, date.today())
+    items = calendar.feed_items(user, clock.today())
     calendar.record_read(user, feed, len(items))
     response = make_response(calendar.build_ics(items, host=public_host()))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from casework import clock
 from casework.accounts import operations as accounts
 from casework.demo import advocacy, background, outcomes, petitions, records, travel_history
 from casework.extensions import db
@@ -188,7 +189,7 @@ def load(password: str) -> dict[str, Person]:
         for key in keys:
             people_ops.assign(staff, people[key], users[email])
     db.session.flush()
-    today = date.today()
+    today = clock.today()
     records.load(people, users, today)
     petitions.load(people, users, today)
     travel_history.load(people, users, today)

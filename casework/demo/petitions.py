@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from casework import clock
 from casework.extensions import db
 from casework.models import OutboxEmail, OutboxStatus, Person, Petition, User
 from casework.petitions import confirming, operations, signing
@@ -110,7 +111,7 @@ def _sign_and_confirm(petition: Petition, signers: list[tuple]) -> None:
 
 def load(people: dict[str, Person], users: dict[str, User], today: date | None = None) -> None:
     """Consents, published petitions with confirmed signatures, and a tracked outside petition (no commit)."""
-    today = today or date.today()
+    today = today or clock.today()
     staff = users["staff@example.org"]
     keo, pham = people["keo"], people["pham"]
 

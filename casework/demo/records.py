@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from casework import clock
 from casework.demo import builders as b
 from casework.demo import ice_arrest, pardon_granted, refugee_pardon, travel_document_refused
 from casework.extensions import db
@@ -89,7 +90,7 @@ def load(people: dict[str, Person], users: dict[str, User], today: date | None =
         volunteer=users["volunteer@example.org"],
         attorney=users["attorney@example.org"],
         contacts=_contacts(staff),
-        today=today or date.today(),
+        today=today or clock.today(),
     )
     refugee_pardon.load(cast, people["keo"])
     pardon_granted.load(cast, people["pich"])

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
-from casework import audit, unit_of_work
+from casework import audit, clock, unit_of_work
 from casework.documents import storage
 from casework.extensions import db
 from casework.locking import lock_row
@@ -94,11 +94,13 @@ def _due_audit(org: Organization, now: datetime) -> DueAudit | None:
 
 def find_due(now: datetime | None = None) -> PurgeReport:
     """Every case and audit event the organizations' policies purge now; reads only."""
+    # A case closes on a calendar day, counted from the application's today; audit events carry UTC times.
+    today = now.date() if now else clock.today()
     now = now or utcnow()
     report = PurgeReport()
     orgs = db.session.scalars(sa.select(Organization).order_by(Organization.id)).all()
     for org in orgs:
-        report.cases.extend(_due_cases(org, now.date()))
+        report.cases.extend(_due_cases(org, today))
         due_audit = _due_audit(org, now)
         if due_audit is not None and due_audit.count:
             report.audits.append(due_audit)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casework import clock
 from casework.models.accounts import User
 from casework.models.base import Base, LabelledEnum, TimestampMixin, enum_column, utcnow
 from casework.models.contacts import Contact
@@ -195,7 +196,7 @@ class ReliefApplication(TimestampMixin, Base):
     status: Mapped[ReliefStatus] = mapped_column(
         enum_column(ReliefStatus), default=ReliefStatus.PREPARING, index=True
     )
-    opened_on: Mapped[date] = mapped_column(default=date.today)
+    opened_on: Mapped[date] = mapped_column(default=clock.today)
     filed_on: Mapped[date | None]
     hearing_on: Mapped[date | None]  # the hearing's day: set when the hearing step is scheduled or held
     decided_on: Mapped[date | None]

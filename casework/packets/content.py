@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
 
 import sqlalchemy as sa
 
-from casework import access, case_page
+from casework import access, case_page, clock
 from casework.case_page import PdfPart, PdfRequest
 from casework.errors import OperationError
 from casework.extensions import db
@@ -86,7 +85,7 @@ class PacketContent:
 
     @property
     def age(self) -> int | None:
-        return self.person.age_on(date.today())
+        return self.person.age_on(clock.today())
 
 
 def current_consent(person: Person) -> PublicConsent | None:

@@ -5,12 +5,10 @@ The request's unit of work commits once when a view returns (casework.unit_of_wo
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
-from casework import access, editing
+from casework import access, clock, editing
 from casework.accounts.reauth import fresh_proof_required
 from casework.errors import OperationError
 from casework.forms import options
@@ -39,7 +37,7 @@ def _printable(person_id: int) -> Person:
 
 def _download(person: Person, rendered: Rendered, kind: str) -> Response:
     """The PDF as an attachment named after the case, the kind of document and the day."""
-    filename = f"case-{person.id}-{kind}-{date.today().isoformat()}.pdf"
+    filename = f"case-{person.id}-{kind}-{clock.today().isoformat()}.pdf"
     return Response(
         rendered.data,
         mimetype="application/pdf",

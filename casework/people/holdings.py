@@ -9,7 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from casework import access
+from casework import access, clock
 from casework.access import ORG_WIDE_ROLES
 from casework.extensions import db
 from casework.models import (
@@ -174,7 +174,7 @@ def held_kinds(person: Person, shares: list[CaseShare]) -> list[HeldKind]:
     """Each kind of data held about the person, with who may see it and which shares reach it."""
     owner = db.session.get_one(Organization, person.org_id)
     counts = _counts(person)
-    today = date.today()
+    today = clock.today()
     return [
         HeldKind(
             key=key,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
+from casework import clock
 from casework.csv_safe import safe_cell
 from casework.models import Petition
 from casework.pdf import render_template_pdf
@@ -49,6 +49,6 @@ def delivery_pdf(petition: Petition, owner: str) -> bytes:
         sha256=petition_text_sha256(petition),
         first=min(dates) if dates else None,
         last=max(dates) if dates else None,
-        today=date.today(),
+        today=clock.today(),
     )
     return rendered.data

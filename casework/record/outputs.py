@@ -8,10 +8,9 @@ documents, tied together by refs (a check-in's custody event).
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
+from casework import clock
 from casework.case_file import CaseFileRejected, Reading, Writing, dump, obj, read, records, rejected
 from casework.case_page import PdfRequest
 from casework.extensions import db
@@ -122,8 +121,8 @@ def pdf_custody(request: PdfRequest) -> dict:
     person = request.person
     events = [e for e in request.rows["pdf_custody_events"] if e.voided_at is None]
     removal = next(iter(request.rows["pdf_removal_case"]), None)
-    clock = custody_clock(removal, person.custody_status, person.custody_since, date.today())
-    return {"events": events, "clock": clock}
+    post_order = custody_clock(removal, person.custody_status, person.custody_since, clock.today())
+    return {"events": events, "clock": post_order}
 
 
 def pdf_removal_rows(request: PdfRequest) -> dict[str, sa.Select]:

@@ -5,11 +5,9 @@ The feature declares them (casework/record/__init__.py); casework.case_page walk
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
-from casework import access
+from casework import access, clock
 from casework.case_page import CaseFilePart, CaseSection, Glance, PdfPart, Rows, TimelineEntry
 from casework.models import (
     CheckIn,
@@ -89,7 +87,7 @@ def load_removal(person: Person, user: User, rows: Rows) -> dict:
     """The removal case, the custody timeline and its clock."""
     removal = rows["removal_case"][0] if rows["removal_case"] else None
     can_edit = _can_edit(person, user)
-    today = date.today()
+    today = clock.today()
     return {
         "person": person,
         "removal": removal,
@@ -181,7 +179,7 @@ def check_in_rows(person: Person, user: User) -> dict[str, sa.Select]:
 
 def load_check_ins(person: Person, user: User, rows: Rows) -> dict:
     """Check-ins, upcoming first (soonest first), then the others (latest first)."""
-    today = date.today()
+    today = clock.today()
     voided_events = {e.id for e in rows["check_in_voided_events"]}
     check_ins = rows["check_ins"]
     voided_links = {c.id for c in check_ins if c.custody_event_id in voided_events}
@@ -240,7 +238,11 @@ def travel_document_rows(person: Person, user: User) -> dict[str, sa.Select]:
 
 def load_travel_documents(person: Person, user: User, rows: Rows) -> dict:
     """The travel documents section's context."""
-    return {"documents": rows["travel_documents"], "today": date.today(), "can_edit": _can_edit(person, user)}
+    return {
+        "documents": rows["travel_documents"],
+        "today": clock.today(),
+        "can_edit": _can_edit(person, user),
+    }
 
 
 def travel_timeline(ctx: dict) -> list[TimelineEntry]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from types import SimpleNamespace
 
+from casework import clock
 from casework.errors import OperationError
 from casework.models import ReliefTemplate, ReliefTemplateStep
 from casework.relief.dates import rule_text, template_due_dates
@@ -26,7 +27,7 @@ def simulated(steps: Iterable) -> list[SimpleNamespace]:
 
 def check_anchors(steps, start: date | None = None) -> dict[int, date | None]:
     """Due dates of template steps (by position), or OperationError naming the rule that cannot work."""
-    return template_due_dates(steps, start or date.today())
+    return template_due_dates(steps, start or clock.today())
 
 
 def template_preview(template: ReliefTemplate, start: date) -> tuple[dict[int, date | None], str | None]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
-from casework import case_page
+from casework import case_page, clock
 from casework.case_page import CaseFilePart, Glance, PdfPart, TimelineEntry
 from casework.models import Person, ProsecutorPosition, ReliefKind, ReliefStatus, SupportKind, User
 from casework.relief import dates, outputs, queries
@@ -20,7 +20,7 @@ def _rows(person: Person, user: User) -> dict[str, sa.Select]:
 def _load_section(person: Person, user: User, read: case_page.Rows) -> dict:
     """Applications of the case with their steps, and what is next in each."""
     applications = queries.applications_from(read)
-    today = date.today()
+    today = clock.today()
     rows = []
     for application in applications:
         dues = dates.schedule_of(application, application.steps)

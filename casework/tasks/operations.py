@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from casework import audit
+from casework import audit, clock
 from casework.editing import check_version, flush_versioned, versioned_update
 from casework.errors import EditConflict, OperationError
 from casework.extensions import db
@@ -49,7 +49,7 @@ def mark_done(actor: User, person: Person, task: Task, on: date | None = None) -
     """Tick a task off (today, unless told otherwise)."""
     if task.done_on is not None:
         raise OperationError(gettext("This task is already done."))
-    task.done_on = on or date.today()
+    task.done_on = on or clock.today()
     flush_versioned(["done_on"])
     audit.record(actor, "task.done", task, person=person, fields=["done_on"])
 

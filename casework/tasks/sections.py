@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from casework import access, case_page, row_sets
+from casework import access, case_page, clock, row_sets
 from casework.case_page import CaseFilePart, PdfPart
 from casework.models import Person, Task, User
 from casework.tasks import outputs
@@ -36,7 +36,7 @@ def _load_section(person: Person, user: User, rows: case_page.Rows) -> dict:
         "done": sorted(
             (t for t in tasks if t.done_on is not None), key=lambda t: (t.done_on, t.id), reverse=True
         ),
-        "today": date.today(),
+        "today": clock.today(),
         "can_edit": access.can(user, "edit", person),
     }
 

@@ -1,6 +1,6 @@
 """Routes of petitions: consent, hosted and tracked petitions on a case, the outbox, and the public pages."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from casework.models import (
     Petition,
@@ -10,6 +10,7 @@ from casework.models import (
     Signature,
 )
 from tests.authz.common import ACTORS, ADMIN_ONLY, CASE_EDIT, CASE_MANAGE, CASE_VIEW, PUBLIC
+from tests.conftest import TODAY
 
 CASE = "/people/{person}/petitions"
 HOSTED = CASE + "/{petition_hosted}"
@@ -101,13 +102,9 @@ def setup(db, users, ids):
             external_url="https://petitions.example.org/x",
         )
     )
-    count = db.add(
-        PetitionCount(petition_id=external.id, counted_on=date.today() - timedelta(days=1), count=12)
-    )
+    count = db.add(PetitionCount(petition_id=external.id, counted_on=TODAY - timedelta(days=1), count=12))
     delivery = db.add(
-        PetitionDelivery(
-            petition_id=open_.id, delivered_on=date.today(), delivered_to="Governor", signature_count=1
-        )
+        PetitionDelivery(petition_id=open_.id, delivered_on=TODAY, delivered_to="Governor", signature_count=1)
     )
     ids.update(
         consent=consent.id,

@@ -13,7 +13,6 @@ import importlib
 import io
 import re
 from collections import deque
-from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -26,7 +25,7 @@ from werkzeug.routing import RequestRedirect
 
 from tests.browser.axe import load_axe, serious_violations
 from tests.browser.conftest import sign_in
-from tests.conftest import Database, empty_database
+from tests.conftest import TODAY, Database, empty_database
 from tests.test_relief_templates import ensure_builtin_templates
 
 PASSWORD = "accessibility demo password 2031"
@@ -200,7 +199,7 @@ def add_a_delivery(pg, db) -> None:
 
     petition = db.scalar(sa.select(Petition).where(Petition.slug == "keep-dara-home"))
     pg.goto(f"/people/{petition.person_id}/petitions/{petition.id}/deliveries/new")
-    pg.locator("input[name=delivered_on]").fill(date.today().isoformat())
+    pg.locator("input[name=delivered_on]").fill(TODAY.isoformat())
     pg.locator("input[name=delivered_to]").fill("DHS/ICE Boston Field Office Director")
     pg.locator("select[name=outcome]").select_option(index=1)
     pg.locator("main form button[type=submit]").first.click()

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import TODAY
 
 PASSWORD = "custody journey password"
 
@@ -25,7 +26,7 @@ def _badge_on_people_list(page, name):
 def test_staff_record_arrest_booking_and_release(page, make_user, make_person, shot):
     make_user("staff", email="custody-staff@example.org", password=PASSWORD)
     person = make_person(legal_name="Bopha Chea", birth_date=date(1985, 4, 2))
-    arrested, booked, released = (date.today() - timedelta(days=n) for n in (120, 119, 10))
+    arrested, booked, released = (TODAY - timedelta(days=n) for n in (120, 119, 10))
     sign_in(page, "custody-staff@example.org", PASSWORD)
 
     page.goto("/people")

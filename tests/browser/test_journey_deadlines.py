@@ -8,12 +8,13 @@ case leaves What's due, the dashboard's overdue list and the calendar feed, and 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import TODAY
 from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the seeded templates)
 
 PASSWORD = "deadlines journey password 2031"
@@ -27,7 +28,7 @@ def staff(make_user, make_person):
 
 
 def test_a_real_filing_day_moves_the_dates_and_a_grant_closes_every_deadline(page, staff, shot):
-    today = date.today()
+    today = TODAY
     opened = today - timedelta(days=60)  # the first steps' dates (21, 45 days after opening) are past
     filed = today - timedelta(days=10)
     comment_due = filed + timedelta(days=42)

@@ -4,8 +4,6 @@ public page of a hosted petition names its organizer."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -15,6 +13,7 @@ from casework.demo import people as demo_people
 from casework.extensions import db as real_db
 from casework.models import Person, ReliefApplication, ReliefCounsel, SupportRecord, User
 from tests.browser.conftest import sign_in
+from tests.conftest import TODAY
 
 PASSWORD = "lantern orchid quarry"
 
@@ -23,7 +22,7 @@ def test_counsel_support_and_a_closed_case(app, db, page, shot):
     with app.test_request_context(), unit_of_work.transaction():
         people = demo_people.load(PASSWORD)
         users = {u.email: u for u in real_db.session.scalars(sa.select(User))}
-        demo_outcomes.load(people, users, date.today())
+        demo_outcomes.load(people, users, TODAY)
     pham = db.scalar(sa.select(Person).where(Person.legal_name == "Tuan Minh Pham"))
     pardon, vacate = (
         db.scalar(

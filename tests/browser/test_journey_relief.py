@@ -1,13 +1,14 @@
 """Journey: a volunteer logs the work on a Massachusetts parole-board pardon application, step by step."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import TODAY
 from tests.test_relief_templates import builtin_templates  # noqa: F401  (autouse: the seeded templates)
 
 PASSWORD = "relief journey password 2031"
@@ -38,7 +39,7 @@ def case(app, make_user, make_person, db):
                 "kind": "parole_board_pardon",
                 "jurisdiction": "MA",
                 "forum": None,
-                "opened_on": date.today() - timedelta(days=30),
+                "opened_on": TODAY - timedelta(days=30),
                 "lead_id": volunteer.id,
                 "notes": None,
                 "conviction_ids": [],
@@ -68,7 +69,7 @@ def test_volunteer_logs_three_steps(page, case, shot):
     steps.nth(0).get_by_role("button", name="Mark done").click()
     expect(page.get_by_text("Step 1 marked done.")).to_be_visible()
     # step 2: done on an earlier day
-    steps.nth(1).get_by_label("Done on").fill((date.today() - timedelta(days=3)).isoformat())
+    steps.nth(1).get_by_label("Done on").fill((TODAY - timedelta(days=3)).isoformat())
     steps.nth(1).get_by_role("button", name="Mark done").click()
     expect(page.get_by_text("Step 2 marked done.")).to_be_visible()
     # step 3: a note for the log
@@ -78,8 +79,8 @@ def test_volunteer_logs_three_steps(page, case, shot):
     expect(page.get_by_text("Note added to step 3.")).to_be_visible()
 
     expect(steps.nth(0)).to_have_class(re.compile("is-done"))
-    expect(steps.nth(1)).to_contain_text(f"Done {(date.today() - timedelta(days=3)).isoformat()}")
-    expect(steps.nth(2)).to_contain_text(f"{date.today().isoformat()} Sokha Lim: Met Chanthou at the library")
+    expect(steps.nth(1)).to_contain_text(f"Done {(TODAY - timedelta(days=3)).isoformat()}")
+    expect(steps.nth(2)).to_contain_text(f"{TODAY.isoformat()} Sokha Lim: Met Chanthou at the library")
     expect(page.get_by_text("2/10 steps done")).to_be_visible()
 
     history = page.locator("section#history li")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import TODAY
 
 PASSWORD = "demo password for report journeys"
 
@@ -27,7 +28,7 @@ def demo(app):
     with app.app_context(), unit_of_work.transaction():
         people = demo_data.load(PASSWORD)
         users = {u.email: u for u in db.session.scalars(sa.select(User))}
-        travel_history.load(people, users, date.today())
+        travel_history.load(people, users, TODAY)
 
 
 def test_staff_filter_detained_between_and_download_the_csv(page, demo, shot):
@@ -84,7 +85,7 @@ def test_travel_documents_by_month(page, demo, shot):
     expect(
         page.get_by_role("img", name="Travel documents requested each year, by outcome today")
     ).to_be_visible()
-    page.get_by_label("Requested from").fill(date(date.today().year - 2, 1, 1).isoformat())
+    page.get_by_label("Requested from").fill(date(TODAY.year - 2, 1, 1).isoformat())
     page.get_by_role("button", name="Show").click()
     expect(
         page.get_by_role("img", name="Travel documents requested each month, by outcome today")

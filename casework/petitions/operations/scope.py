@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from casework import clock
 from casework.errors import OperationError
 from casework.i18n import gettext
 from casework.models import PUBLIC_FIELDS, Person, Petition, PublicConsent
@@ -63,7 +64,7 @@ def check_scope(fields: list[str], consent: PublicConsent | None) -> PublicConse
 
 def snapshot_for(person: Person, fields: list[str], today: date | None = None) -> dict:
     """The person's consented facts, as the petition's public columns will hold them (None when unknown)."""
-    today = today or date.today()
+    today = today or clock.today()
     values: dict = {column: None for column in SNAPSHOT_COLUMNS.values()}
     chosen = set(fields)
     if "preferred_name" in chosen:

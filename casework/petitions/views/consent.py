@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, render_template, request
 from flask_login import current_user
 
-from casework import access, editing
+from casework import access, clock, editing
 from casework.errors import OperationError
 from casework.forms import ConfirmForm
 from casework.i18n import gettext
@@ -20,7 +18,7 @@ from casework.petitions.views import CASE, bp, to_case
 def _consent_form(current) -> ConsentForm:
     form = ConsentForm()
     if request.method == "GET":
-        form.given_on.data = date.today()
+        form.given_on.data = clock.today()
         if current is not None:
             form.scope.data = current.fields
     return form

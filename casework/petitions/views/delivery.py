@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, flash, render_template, request
 from flask_login import current_user
 
-from casework import access, editing
+from casework import access, clock, editing
 from casework.i18n import gettext
 from casework.models import Person, Petition, PetitionDelivery, PetitionKind, PetitionStatus
 from casework.pdf import RenderFailed
@@ -62,7 +60,7 @@ def new_delivery(person_id: int, petition_id: int):
     person, petition = access.get_petition_or_404(petition_id, person_id, need="steward")
     form = DeliveryForm(version=0)
     if request.method == "GET":
-        form.delivered_on.data = date.today()
+        form.delivered_on.data = clock.today()
         form.delivered_to.data = "; ".join(petition.target_list)[:300] or None
     if form.validate_on_submit():
         operations.record_delivery(current_user, person, petition, form.delivery_data())

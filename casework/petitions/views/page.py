@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import flash, render_template, request
 from flask_login import current_user
 
-from casework import access, editing
+from casework import access, clock, editing
 from casework.errors import OperationError
 from casework.forms import ConfirmForm
 from casework.i18n import gettext
@@ -40,7 +39,7 @@ def _hosted_context(person: Person, petition: Petition, steward: bool) -> dict:
 def _external_context(petition: Petition, can_edit: bool, count_form: CountForm | None) -> dict:
     """The counts entered by hand, their chart, and the form to enter the next one."""
     if count_form is None and can_edit:
-        count_form = CountForm(formdata=None, data={"counted_on": date.today()})
+        count_form = CountForm(formdata=None, data={"counted_on": clock.today()})
     return {
         "chart": chart.count_chart([(c.counted_on, c.count) for c in petition.counts], petition.goal),
         "count": petition.counts[-1].count if petition.counts else None,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from casework import clock
 from casework.forms import BaseForm, DayField, EnumSelectField, VersionField
 from casework.i18n import _l
 from casework.models import CheckInOutcome
@@ -50,7 +49,7 @@ class CheckInForm(BaseForm):
         """A check-in still to come can only be scheduled or rescheduled."""
         day = self.scheduled_on.data
         held = field.data not in (None, CheckInOutcome.SCHEDULED, CheckInOutcome.RESCHEDULED)
-        if held and day and day > date.today():
+        if held and day and day > clock.today():
             raise ValidationError(
                 f"This check-in is on {day}, after today: until that day its outcome "
                 "can only be “Scheduled” or “Rescheduled”."

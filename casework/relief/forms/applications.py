@@ -7,6 +7,7 @@ from datetime import date
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from casework import clock
 from casework.forms import BaseForm, DayField, EnumSelectField, NotBefore, NotInFuture, VersionField, options
 from casework.i18n import _l, gettext
 from casework.models import ReliefKind, ReliefStatus
@@ -54,7 +55,7 @@ class ApplicationCreateForm(BaseForm):
     )
     opened_on = DayField(
         _l("Opened on"),
-        default=date.today,
+        default=clock.today,
         validators=[
             InputRequired(_l("Type the date the work started, as YYYY-MM-DD.")),
             NotInFuture("The opening date"),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from casework import clock
 from casework.forms import BaseForm, DayField, NotInFuture, VersionField, options
 from casework.i18n import _l
 from casework.models import ReliefStatus
@@ -51,7 +50,7 @@ class StepDoneForm(BaseForm):
     """Mark a step done, on a given day (today unless said otherwise)."""
 
     done_on = DayField(
-        _l("Done on"), default=date.today, validators=[Optional(), NotInFuture("The date it was done")]
+        _l("Done on"), default=clock.today, validators=[Optional(), NotInFuture("The date it was done")]
     )
     # Only the decision step shows it: what was decided, which closes the application.
     outcome = SelectField(

@@ -11,7 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from casework import audit
+from casework import audit, clock
 from casework.editing import check_version, flush_versioned
 from casework.errors import OperationError
 from casework.extensions import db
@@ -95,7 +95,7 @@ def add_step_note(
     today: date | None = None,
 ) -> None:
     """Append a dated, signed line to the step's log (earlier notes are never rewritten)."""
-    line = f"{(today or date.today()).isoformat()} {actor.display_name}: {note.strip()}"
+    line = f"{(today or clock.today()).isoformat()} {actor.display_name}: {note.strip()}"
     step.notes = f"{step.notes}\n{line}" if step.notes else line
     flush_versioned(["notes"])
     record_event(actor, application, "step_note", f"Note added to step {step.position}", step=step)

@@ -3,12 +3,10 @@ page, the way back to a step, and what someone else saved, in the relief pages' 
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
-from casework import access
+from casework import access, clock
 from casework.forms import BaseForm
 from casework.models import Person, ReliefApplication, ReliefStep, SupportRecord
 from casework.relief import dates, operations, queries
@@ -76,7 +74,7 @@ def application_page(
         forms=forms,
         add_form=add_form,
         counsel_form=counsel_form,
-        today=date.today(),
+        today=clock.today(),
     )
 
 
@@ -188,7 +186,7 @@ def _done_form(step: ReliefStep, bound: BoundForms) -> BaseForm:
             prefix=step_prefix(step), formdata=None, data={"version": step.version}
         )
     return bound.get((step.id, "done")) or StepDoneForm(
-        prefix=step_prefix(step), formdata=None, data={"version": step.version, "done_on": date.today()}
+        prefix=step_prefix(step), formdata=None, data={"version": step.version, "done_on": clock.today()}
     )
 
 

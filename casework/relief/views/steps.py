@@ -8,12 +8,11 @@ what was typed; a refusal is flashed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from flask import flash
 from flask_login import current_user
 
-from casework import access, editing, unit_of_work
+from casework import access, clock, editing, unit_of_work
 from casework.errors import EditConflict, OperationError
 from casework.forms import BaseForm
 from casework.i18n import gettext
@@ -83,7 +82,7 @@ def step_done(person_id: int, application_id: int, step_id: int):
     """Mark a step done (today, unless another day is typed)."""
 
     def act(person, application, step, form):
-        day = form.done_on.data or date.today()
+        day = form.done_on.data or clock.today()
         operations.mark_step_done(
             current_user, person, application, step, day, form.version.data, form.outcome_status
         )

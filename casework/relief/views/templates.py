@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from casework import access, editing
+from casework import access, clock, editing
 from casework.errors import OperationError
 from casework.forms import ConfirmForm
 from casework.i18n import gettext
@@ -66,7 +64,7 @@ def new_template():
 def template(template_id: int):
     """A template's steps, their clocks, and the due dates they give an application opened today."""
     template = access.get_relief_template_or_404(template_id)
-    today = date.today()
+    today = clock.today()
     due, problem = template_preview(template, today)
     return render_template(
         "relief/template.html",
