@@ -20,14 +20,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
-from casework import access, page_reads
+from casework import access, clock, page_reads
 from casework.extensions import db
 from casework.models import User
 
@@ -75,7 +74,7 @@ class KeptPages:
             ],
         ]
         for endpoint in self.endpoints:
-            page_reads.read_with_session_row(endpoint, columns, params=lambda: {"today": date.today()})
+            page_reads.read_with_session_row(endpoint, columns, params=lambda: {"today": clock.today()})
 
     @staticmethod
     def _stamp_of(stamp, org_id) -> sa.ScalarSelect:
@@ -172,6 +171,6 @@ def page_key(user: User, *extra: Hashable) -> tuple:
         user.organization.name,
         str(get_locale()),
         request.script_root,
-        date.today(),
+        clock.today(),
         *extra,
     )

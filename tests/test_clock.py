@@ -20,9 +20,6 @@ DAY = TODAY + timedelta(days=400)
 # Where `date.today` may still be read, and why.
 SYSTEM_DATE_ALLOWED = {
     "casework/clock.py": "the clock itself",
-    # Another change's file (the kept pages' key and their share check read with the session row): to move to
-    # clock.today() with it.
-    "casework/kept_pages.py": "pending: to ask clock.today()",
 }
 
 
