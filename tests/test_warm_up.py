@@ -101,6 +101,8 @@ def test_the_warm_up_only_reads_and_keeps_nothing(app, cases):
     assert not any(kept.values()), kept
     assert not app.extensions.get("list_choices")
     assert len(kept_statements._kept) == statements_before
+    with app.app_context():
+        assert _db.engine.pool.checkedout() == 0, "the warm-up gives its connection back"
 
 
 def test_pages_are_kept_again_after_the_warm_up(app, login_as, cases):
