@@ -13,10 +13,10 @@ Why these choices:
 - `timeout` is above the PDF limit, so that the application's own limit fires first and the user gets a page
   saying so, never a worker killed mid-request.
 - `max_requests` with jitter recycles workers one at a time (slow leaks never pile up), every 20,000
-  requests or so: a new worker starts cold (no pages kept; its templates and SQL are compiled by its warm-up
-  in the first second, casework/warm_up.py), which every 2,000 made a worker serving 600 pages a second pay
-  every few seconds; `graceful_timeout` lets requests in progress finish on a restart or a
-  recycle.
+  requests or so: a new worker starts cold (no pages kept; its templates and SQL not compiled until its
+  warm-up has run, a second or two, casework/warm_up.py), and recycling every 2,000 made a worker serving 600
+  pages a second pay that every few seconds; `graceful_timeout` lets requests in progress finish on a restart
+  or a recycle.
 - `on_starting` runs in the master before any worker exists, so no upload can be in flight: it finishes the
   uploads a crash interrupted (casework.documents.storage.recover_interrupted_uploads). This assumes the
   documents folder belongs to this server alone; with a folder shared by servers on several hosts set
