@@ -6,7 +6,8 @@ holds is good for every such user of the organization until one of its stamps mo
 a stamp a new value on every write that can change what it covers (casework/models/list_choices.py). The
 stamps, and whether shares reach the user, are read with the session's row (casework.page_reads), before the
 page reads anything, so a kept page is never older than the stamps it is kept under. Only the CSRF token,
-each session's own, is put in per request; a page with a message to flash is made afresh.
+each session's own, is put in per request; a page with a message to flash is made afresh. A page one worker
+made is also kept for the server's other workers, sealed, under the same stamps (casework.shared_pages).
 
 Only for requests that write nothing before the page is made: a request's own uncommitted writes never reach
 a kept page.
@@ -29,6 +30,7 @@ from flask_wtf.csrf import generate_csrf
 from casework import access, clock, page_reads
 from casework.extensions import db
 from casework.models import User
+from casework.shared_pages import shared_pages
 
 # What stands for the CSRF token in a kept page: a value of this process that no page's data can hold.
 CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
@@ -105,7 +107,12 @@ class KeptPages:
         found = pages.get((user.org_id, key))
         if found is not None and found[0] == stamps:
             return found[1]
-        made = _cut(make())
+        shared = shared_pages()
+        made = shared.get(self.name, (user.org_id, key), stamps) if shared else None
+        if made is None:
+            made = _cut(make())
+            if shared:
+                shared.put(self.name, (user.org_id, key), stamps, made)
         with _changing:
             pages.pop((user.org_id, key), None)
             while len(pages) >= limit:

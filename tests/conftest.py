@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import template_rendered
 from hypothesis import HealthCheck, settings
 
-from casework import clock, create_app
+from casework import clock, create_app, shared_pages
 from casework.extensions import db as _db
 from casework.extensions import limiter
 from casework.models import (
@@ -51,6 +51,12 @@ os.environ.setdefault("CASEWORK_ENV", "test")
 # tests take their dates from it, so that a run crossing midnight sees one day throughout. Servers and
 # commands started as subprocesses (gunicorn, the CLI, PDF renderers) keep the real clock.
 TODAY = date.today()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_pages_in_the_run(tmp_path_factory) -> None:
+    """Pages kept for a server's workers (casework.shared_pages) go to this run's own folder, not /dev/shm."""
+    os.environ["CASEWORK_KEPT_PAGES_SHARED_DIR"] = str(tmp_path_factory.mktemp("kept") / "pages")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -227,6 +233,10 @@ def empty_database(application) -> None:
                 else:
                     conn.execute(sa.text(f'DELETE FROM "{t}"'))
         limiter.reset()
+    # Pages kept for other workers under stamps that the emptied tables no longer hold (casework.shared_pages).
+    if (store := shared_pages.shared_pages(application)) is not None and store.folder.is_dir():
+        for path in store.folder.iterdir():
+            path.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.engine import default
 
-from casework import kept_pages, warm_up
+from casework import kept_pages, shared_pages, warm_up
 from casework.deadlines import kept as kept_statements
 from casework.extensions import db as _db
 from casework.models import CheckIn, Task
@@ -90,6 +90,8 @@ def test_the_warm_up_only_reads_and_keeps_nothing(app, cases):
     app.extensions.pop("kept_pages.deadlines", None)
     app.extensions.pop("list_choices", None)
     statements_before = len(kept_statements._kept)
+    shared = shared_pages.shared_pages(app).folder
+    shared_before = set(shared.iterdir()) if shared.exists() else set()
 
     with statements_sent(app) as sent:
         assert warm_up.warm(app) is not None
@@ -100,6 +102,7 @@ def test_the_warm_up_only_reads_and_keeps_nothing(app, cases):
     kept = {name: app.extensions.get(name) for name in ("kept_pages.people_list", "kept_pages.deadlines")}
     assert not any(kept.values()), kept
     assert not app.extensions.get("list_choices")
+    assert (set(shared.iterdir()) if shared.exists() else set()) == shared_before, "nor for other workers"
     assert len(kept_statements._kept) == statements_before
     with app.app_context():
         assert _db.engine.pool.checkedout() == 0, "the warm-up gives its connection back"
