@@ -207,18 +207,44 @@ def _app(dataset: bench_data.Dataset, **config):
     return create_app({"SQLALCHEMY_DATABASE_URI": dataset.url, **config})
 
 
-def statements_and_list(dataset: bench_data.Dataset, repeat: int, searches: dict | None = None) -> dict:
+def _db():
+    from casework.extensions import db
+
+    return db
+
+
+def fresh_pages_client(dataset: bench_data.Dataset):
+    """(app, signed-in test client, CSRF token) on `dataset`, each page made from the database, as a first
+    visit or one after a change makes it: no page kept between requests (casework.kept_pages), so that the
+    figures are the work that grows with the data."""
+    app = _app(dataset, PEOPLE_LIST_PAGES_KEPT=0, DEADLINE_PAGES_KEPT=0, KEPT_PAGES_SHARED=False)
+    client, token = bench_data.signed_in_client(app)
+    return app, client, token
+
+
+def lists_interleaved(clients: list, repeat: int) -> list[list[float]]:
+    """The list's times in ms through each client, one request of each in turn (the order alternating), so
+    that what the machine does meanwhile weighs on every size alike."""
+    times: list[list[float]] = [[] for _ in clients]
+    for r in range(repeat):
+        order = list(enumerate(clients))
+        for i, client in order if r % 2 == 0 else order[::-1]:
+            start = time.perf_counter()
+            if client.get("/people").status_code != 200:
+                raise SystemExit("the list: no page")
+            times[i].append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def statements_and_list(dataset: bench_data.Dataset, made, repeat: int, searches: dict | None = None) -> dict:
     """SQL statements of the list, the case page, What's due and the dashboard (in-process test client on the
     same database, counted by an engine event), the list's times in ms, and those of What's due, the
-    dashboard and each of `searches` (kind -> filters) made afresh."""
+    dashboard and each of `searches` (kind -> filters) made afresh; `made` is fresh_pages_client's."""
     import sqlalchemy as sa
 
     from casework.extensions import db
 
-    # Each page made from the database, as a first visit or one after a change makes it: no page kept between
-    # requests (casework.kept_pages), so that the figures are the work that grows with the data.
-    app = _app(dataset, PEOPLE_LIST_PAGES_KEPT=0, DEADLINE_PAGES_KEPT=0)
-    client, token = bench_data.signed_in_client(app)
+    app, client, token = made
     counter = {"n": 0}
 
     def count(*args, **kwargs):
@@ -262,7 +288,6 @@ def statements_and_list(dataset: bench_data.Dataset, repeat: int, searches: dict
             client.post("/people", data={"csrf_token": token, "clear": "1"})
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
-        engine.dispose()
     return {"statements": statements, "list_ms": times["list"], "made_ms": times}
 
 
@@ -511,8 +536,18 @@ def main(argv=None) -> dict:
         finally:
             stop_server(app_server)
             stop_server(hello_server)
-        big = statements_and_list(dataset, max(9, args.samples), queries)
-        small = statements_and_list(base, max(9, args.samples)) if base is not dataset else big
+        clients = [fresh_pages_client(dataset)]
+        big = small = statements_and_list(dataset, clients[0], max(9, args.samples), queries)
+        if base is not dataset:
+            clients.append(fresh_pages_client(base))
+            clients[1][1].get("/people")  # once before the measure, as the larger one was
+            big["list_ms"], small_list_ms = lists_interleaved(
+                [c[1] for c in clients], 2 * max(9, args.samples)
+            )
+            small = {"list_ms": small_list_ms}
+        for app, _, _ in clients:
+            with app.app_context():
+                _db().engine.dispose()
         figures.add(f"list in-process, {dataset.people:,}", big["list_ms"], "ms")
         # What a first visit, or the first after a change, costs (over HTTP the pages are kept in between).
         figures.add("what's due in-process, made afresh", big["made_ms"]["what's due"], "ms")
