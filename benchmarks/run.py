@@ -19,10 +19,12 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.cookies import SimpleCookie
@@ -502,7 +504,13 @@ def main(argv=None) -> dict:
     if args.flat_base != args.people:
         base = bench_data.ensure(args.flat_base, args.database, args.data_dir)
     figures = Figures()
-    env = bench_data.config(dataset.url, dataset.instance)
+    # The pages a server's workers share (casework.shared_pages) start empty in every run: none is left from
+    # an earlier run on the same data, so that each search's first request of the run is made afresh.
+    shared = tempfile.mkdtemp(prefix="casework-bench-pages-")
+    env = {
+        **bench_data.config(dataset.url, dataset.instance),
+        "CASEWORK_KEPT_PAGES_SHARED_DIR": str(Path(shared) / "pages"),
+    }
     app_port, hello_port = free_port(), free_port()
     try:
         for _ in range(args.rounds):
@@ -564,6 +572,7 @@ def main(argv=None) -> dict:
             else None
         )
     finally:
+        shutil.rmtree(shared, ignore_errors=True)
         if args.drop:
             bench_data.drop(args.people, args.database, args.data_dir)
             if args.flat_base != args.people:
