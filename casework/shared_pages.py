@@ -135,6 +135,10 @@ class SharedPages:
                 os.replace(temporary, self.folder / name)  # whole or not at all, for a reader elsewhere
             finally:
                 temporary.unlink(missing_ok=True)
+        except FileNotFoundError as error:
+            self._ready = False  # the folder went (a cleaned /dev/shm): made again on the next page
+            self._failure("write", error)
+            return
         except OSError as error:
             self._failure("write", error)
             return

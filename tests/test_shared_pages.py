@@ -5,6 +5,7 @@ folder that cannot be used costs only the sharing."""
 import logging
 import os
 import re
+import shutil
 import stat
 import time
 from datetime import date, datetime
@@ -202,3 +203,13 @@ def test_the_sweep_removes_pages_unused_and_the_oldest_beyond_the_limit(tmp_path
 
     assert store.sweep() == 4
     assert sorted(p.name for p in store.folder.iterdir()) == sorted(paths[n].name for n in (1, 4, 5))
+
+
+def test_a_folder_removed_while_serving_is_made_again(tmp_path):
+    store = shared_pages.SharedPages(tmp_path / "pages", "secret", limit=10, max_age=60)
+    store.put("people_list", ("key",), [1], ["<p>a</p>"])
+    shutil.rmtree(tmp_path / "pages")
+    store.put("people_list", ("key",), [1], ["<p>a</p>"])  # the folder is gone: this page is not shared
+    store.put("people_list", ("key",), [1], ["<p>b</p>"])
+    assert store.get("people_list", ("key",), [1]) == ("<p>b</p>",)
+    assert stat.S_IMODE(os.stat(tmp_path / "pages").st_mode) == 0o700
