@@ -60,10 +60,12 @@ class Defaults:
     DEADLINE_PAGES_KEPT = 128  # a What's due page is up to ~70 KB: 9 MB per process at most
     # Those pages also kept for the server's other worker processes, sealed (casework.shared_pages): in
     # KEPT_PAGES_SHARED_DIR (default: a private folder in /dev/shm, else instance/kept-pages), at most
-    # KEPT_PAGES_SHARED_LIMIT of them, each removed when unused for KEPT_PAGES_SHARED_SECONDS.
+    # KEPT_PAGES_SHARED_LIMIT of them and KEPT_PAGES_SHARED_MB in all (a container's /dev/shm is 64 MB), each
+    # removed when unused for KEPT_PAGES_SHARED_SECONDS.
     KEPT_PAGES_SHARED = True
     KEPT_PAGES_SHARED_DIR: str | None = None
-    KEPT_PAGES_SHARED_LIMIT = 2048
+    KEPT_PAGES_SHARED_LIMIT = 1024
+    KEPT_PAGES_SHARED_MB = 16
     KEPT_PAGES_SHARED_SECONDS = 900
     # Each new server worker makes the people list, its searches, What's due and the dashboard once for
     # nobody, in the background, so that no user waits for its templates and SQL to compile

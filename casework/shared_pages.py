@@ -9,14 +9,17 @@ nothing reaches a disk), sealed with AES-GCM under a key derived from SECRET_KEY
 it is kept under: the files say nothing of who or what they show, and a file changed by anyone without the
 key is refused. A file holds the stamps it was made under and is used only while they stand; a page made
 again replaces it. Files not read or written for KEPT_PAGES_SHARED_SECONDS go, as do the oldest beyond
-KEPT_PAGES_SHARED_LIMIT. Any error of the folder (missing, full, not ours) costs only the sharing: the page is
-made by the worker that needs it, as without this module, and the log says so once.
+KEPT_PAGES_SHARED_LIMIT files or KEPT_PAGES_SHARED_MB in all (/dev/shm is small in a container, and shared
+with the server's own files), and the oldest half when the folder's file system is full. Any error of the
+folder (missing, full, not ours) costs only the sharing: the page is made by the worker that needs it, as
+without this module, and the log says so once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import hashlib
 import hmac
 import json
@@ -70,9 +73,16 @@ class SharedPages:
     """The folder of one server's shared pages."""
 
     def __init__(
-        self, folder: Path, secret: str | bytes, limit: int, max_age: float, database: str = ""
+        self,
+        folder: Path,
+        secret: str | bytes,
+        limit: int,
+        max_age: float,
+        database: str = "",
+        max_bytes: int = 16 * 1024 * 1024,
     ) -> None:
-        self.folder, self.limit, self.max_age = folder, limit, max_age
+        self.folder, self.limit, self.max_age, self.max_bytes = folder, limit, max_age, max_bytes
+        self._written = 0  # bytes this process wrote since its last sweep
         # Keys of their own per database: two databases' organizations may share ids and stamps.
         material = HKDF(
             algorithm=hashes.SHA256(),
@@ -130,8 +140,10 @@ class SharedPages:
         try:
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
-                with os.fdopen(descriptor, "wb") as out:
-                    out.write(sealed)
+                try:
+                    _write_all(descriptor, sealed)
+                finally:
+                    os.close(descriptor)
                 os.replace(temporary, self.folder / name)  # whole or not at all, for a reader elsewhere
             finally:
                 temporary.unlink(missing_ok=True)
@@ -140,37 +152,51 @@ class SharedPages:
             self._failure("write", error)
             return
         except OSError as error:
+            if error.errno == errno.ENOSPC:
+                # Full (a container's /dev/shm is 64 MB, shared with the server's own files): the oldest half
+                # goes, so that what else lives there keeps its room.
+                self.sweep(keep=0.5)
             self._failure("write", error)
             return
+        with self._lock:
+            self._written += len(sealed)
         self._sweep_now_and_then()
 
-    def sweep(self) -> int:
-        """Remove pages unused for `max_age` seconds, then the oldest beyond `limit`; how many went."""
+    def sweep(self, keep: float = 1.0) -> int:
+        """Remove pages unused for `max_age` seconds, then the oldest beyond `limit` pages or `max_bytes` in all
+        (beyond `keep` of what is there, when less than 1); how many went."""
         if not self._ensure_folder():
             return 0
         now = time.time()
-        kept: list[tuple[float, Path]] = []
+        kept: list[tuple[float, int, Path]] = []
         removed = 0
         try:
             with os.scandir(self.folder) as entries:
                 for entry in entries:
                     try:
-                        used = entry.stat(follow_symlinks=False).st_mtime
+                        found = entry.stat(follow_symlinks=False)
                     except FileNotFoundError:
                         continue
+                    used = found.st_mtime
                     stale = now - used > self.max_age
                     if stale or not entry.name.endswith(_SUFFIX):
                         # A leftover temporary file of a worker that died mid-write is as stale as an old page.
                         if stale or now - used > SWEEP_EVERY_SECONDS:
                             removed += _remove(Path(entry.path))
                         continue
-                    kept.append((used, Path(entry.path)))
+                    kept.append((used, found.st_size, Path(entry.path)))
         except OSError as error:
             self._failure("sweep", error)
             return removed
-        kept.sort()
-        for _, path in kept[: max(0, len(kept) - self.limit)]:
-            removed += _remove(path)
+        kept.sort(reverse=True)  # the newest first: what goes is the oldest
+        count = min(self.limit, int(len(kept) * keep))
+        total = 0
+        for n, (_, size, path) in enumerate(kept):
+            total += size
+            if n >= count or total > self.max_bytes:
+                removed += _remove(path)
+        with self._lock:
+            self._written = 0
         return removed
 
     def _name(self, kind: str, key: Hashable) -> str:
@@ -200,9 +226,10 @@ class SharedPages:
             os.utime(path)  # used now: the sweep takes the pages no one reads
 
     def _sweep_now_and_then(self) -> None:
+        """A sweep once a minute, or sooner when this process alone wrote a quarter of the bytes allowed."""
         now = time.monotonic()
         with self._lock:
-            if now - self._last_sweep < SWEEP_EVERY_SECONDS:
+            if now - self._last_sweep < SWEEP_EVERY_SECONDS and self._written < self.max_bytes // 4:
                 return
             self._last_sweep = now
         self.sweep()
@@ -217,6 +244,12 @@ class SharedPages:
             error.__class__.__name__,
             error,
         )
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def _remove(path: Path) -> int:
@@ -252,5 +285,6 @@ def shared_pages(app: Flask | None = None) -> SharedPages | None:
         int(app.config["KEPT_PAGES_SHARED_LIMIT"]),
         float(app.config["KEPT_PAGES_SHARED_SECONDS"]),
         str(app.config.get("SQLALCHEMY_DATABASE_URI") or ""),
+        int(app.config["KEPT_PAGES_SHARED_MB"]) * 1024 * 1024,
     )
     return app.extensions.setdefault("shared_pages", store)

@@ -2,6 +2,7 @@
 another under the same stamps, never after a write moved them, sealed so that its file says nothing, and a
 folder that cannot be used costs only the sharing."""
 
+import errno
 import logging
 import os
 import re
@@ -213,3 +214,37 @@ def test_a_folder_removed_while_serving_is_made_again(tmp_path):
     store.put("people_list", ("key",), [1], ["<p>b</p>"])
     assert store.get("people_list", ("key",), [1]) == ("<p>b</p>",)
     assert stat.S_IMODE(os.stat(tmp_path / "pages").st_mode) == 0o700
+
+
+def _aged(store, n: int) -> dict[int, object]:
+    """n pages of about 1 KB each, the n-th the newest."""
+    paths = {}
+    now = time.time()
+    for i in range(n):
+        store.put("people_list", (i,), [1], ["x" * 1000])
+        paths[i] = store.folder / store._name("people_list", (i,))
+        os.utime(paths[i], (now - 100 + i, now - 100 + i))
+    return paths
+
+
+def test_the_sweep_keeps_the_newest_pages_within_the_bytes_allowed(tmp_path):
+    store = shared_pages.SharedPages(tmp_path / "pages", "secret", limit=100, max_age=600, max_bytes=2500)
+    paths = _aged(store, 5)
+    store.sweep()
+    assert sorted(store.folder.iterdir()) == sorted([paths[3], paths[4]])
+
+
+def test_a_full_file_system_gives_back_the_oldest_half(tmp_path, monkeypatch, caplog):
+    store = shared_pages.SharedPages(tmp_path / "pages", "secret", limit=100, max_age=600)
+    paths = _aged(store, 6)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shared_pages, "_write_all", full)
+    with caplog.at_level(logging.WARNING, logger="casework.shared_pages"):
+        store.put("people_list", ("new",), [1], ["<p>not kept</p>"])
+    assert sorted(p.name for p in store.folder.iterdir()) == sorted(paths[i].name for i in (3, 4, 5))
+    assert "No space left on device" in caplog.text
+    assert store.get("people_list", ("new",), [1]) is None
+    assert not any(p.name.endswith(".tmp") for p in store.folder.iterdir()), "no half-written file is left"
