@@ -206,7 +206,8 @@ def _app(dataset: bench_data.Dataset, **config):
     os.environ.update(bench_data.config(dataset.url, dataset.instance))
     from casework import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": dataset.url, **config})
+    # In this process nothing is shared with a server's workers: no folder of pages is left behind.
+    return create_app({"SQLALCHEMY_DATABASE_URI": dataset.url, "KEPT_PAGES_SHARED": False, **config})
 
 
 def _db():
@@ -219,7 +220,7 @@ def fresh_pages_client(dataset: bench_data.Dataset):
     """(app, signed-in test client, CSRF token) on `dataset`, each page made from the database, as a first
     visit or one after a change makes it: no page kept between requests (casework.kept_pages), so that the
     figures are the work that grows with the data."""
-    app = _app(dataset, PEOPLE_LIST_PAGES_KEPT=0, DEADLINE_PAGES_KEPT=0, KEPT_PAGES_SHARED=False)
+    app = _app(dataset, PEOPLE_LIST_PAGES_KEPT=0, DEADLINE_PAGES_KEPT=0)
     client, token = bench_data.signed_in_client(app)
     return app, client, token
 

@@ -39,6 +39,8 @@ def dev_env(instance: Path, **extra: str) -> dict:
         CASEWORK_PASSWORD="a demo password for tests",
         CASEWORK_ARGON2_TIME_COST="1",  # cheap hashes for the demo's users, as in the other tests
         CASEWORK_ARGON2_MEMORY_COST="1024",
+        # Pages kept for the server's workers in the instance, not in /dev/shm, where they would outlive the test.
+        CASEWORK_KEPT_PAGES_SHARED_DIR=str(instance / "kept-pages"),
         **extra,
     )
     return env
