@@ -210,12 +210,6 @@ def _app(dataset: bench_data.Dataset, **config):
     return create_app({"SQLALCHEMY_DATABASE_URI": dataset.url, "KEPT_PAGES_SHARED": False, **config})
 
 
-def _db():
-    from casework.extensions import db
-
-    return db
-
-
 def fresh_pages_client(dataset: bench_data.Dataset):
     """(app, signed-in test client, CSRF token) on `dataset`, each page made from the database, as a first
     visit or one after a change makes it: no page kept between requests (casework.kept_pages), so that the
@@ -562,9 +556,11 @@ def main(argv=None) -> dict:
                 [c[1] for c in clients], 2 * max(9, args.samples)
             )
             small = {"list_ms": small_list_ms}
+        from casework.extensions import db
+
         for app, _, _ in clients:
             with app.app_context():
-                _db().engine.dispose()
+                db.engine.dispose()
         figures.add(f"list in-process, {dataset.people:,}", big["list_ms"], "ms")
         # What a first visit, or the first after a change, costs (over HTTP the pages are kept in between).
         figures.add("what's due in-process, made afresh", big["made_ms"]["what's due"], "ms")
