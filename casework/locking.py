@@ -9,9 +9,9 @@ COMMITTED, its next statement sees what the first wrote. SQLite has one writer a
 database: a write that changes nothing takes that lock before the count is read (the driver opens the
 transaction at the first write, so nothing read earlier in the request pins an older snapshot).
 
-`lock_within` locks a name inside a row (one mailbox of one petition) rather than the row: on PostgreSQL an
-advisory lock held until the commit, so that signers of other mailboxes never wait for each other.
-`lock_within_clause` takes the same lock inside a statement that reads the row (the petition's lookup).
+`lock_within` locks a name inside a row rather than the row: on PostgreSQL an advisory lock held until the
+commit, so that requests about other names never wait for each other. (The signatures of one mailbox, its
+first use, are now held by a unique place per mailbox instead: casework.petitions.signing.)
 """
 
 from __future__ import annotations
@@ -50,18 +50,7 @@ def lock_within(model: type[Base], row_id: int, name: str, connection: sa.Connec
     if (connection or db.session.get_bind()).dialect.name == "sqlite":
         lock_row(model, row_id, connection)
         return
-    statement = sa.select(lock_within_clause(model, row_id, name))
-    (connection.execute if connection is not None else db.session.execute)(statement)
-
-
-def lock_within_clause(
-    model: type[Base], row_id: int | sa.ColumnElement[int], name: str | sa.ColumnElement[str]
-) -> sa.ColumnElement:
-    """The PostgreSQL expression that takes `lock_within`'s lock, to put in a statement that reads the row
-    anyway (the lock then costs no round trip of its own); `row_id` and `name` may be columns or parameters.
-    What the statement reads is read before the lock is granted: only the statements after it see what the
-    previous holder committed."""
     table = cast(sa.Table, model.__table__)
-    text = sa.literal(f"{table.name}:", sa.Text) + sa.cast(row_id, sa.Text) + ":" + sa.cast(name, sa.Text)
-    key = sa.func.hashtextextended(text, 0)
-    return sa.func.pg_advisory_xact_lock(key)
+    text = sa.literal(f"{table.name}:", sa.Text) + sa.cast(sa.literal(row_id), sa.Text) + ":" + sa.literal(name)
+    statement = sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(text, 0)))
+    (connection.execute if connection is not None else db.session.execute)(statement)

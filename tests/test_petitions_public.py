@@ -124,6 +124,41 @@ def test_a_mailbox_signing_under_many_names_goes_over_the_limit(published, brows
     assert sorted(db.scalars(sa.select(Signature.state))) == ["over_limit", "pending", "pending"]
 
 
+def test_a_mailbox_holds_its_places_signatures_over_the_rate_limit_take_none(published, browser, app, db):
+    """Each counted signature of a mailbox holds one of its places (1..cap); one over the rate limit holds none,
+    so it never uses up the household's places; an anonymized signature gives its place back."""
+    app.config["PETITION_SIGNATURES_PER_EMAIL"] = 2
+    app.config["PETITION_SIGN_RATE_LIMIT"] = "1 per hour"
+    try:
+        sign(browser, name="Ana One", email="ana@example.org", ip="203.0.113.1")
+        sign(browser, name="Ana Two", email="ana@example.org", ip="203.0.113.1")  # over the rate limit
+        sign(browser, name="Ana Three", email="ana@example.org", ip="203.0.113.2")
+        sign(browser, name="Ana Four", email="ana@example.org", ip="203.0.113.3")  # no place left
+    finally:
+        app.config["PETITION_SIGNATURES_PER_EMAIL"] = 5
+        app.config["PETITION_SIGN_RATE_LIMIT"] = "20 per hour; 100 per day"
+    in_order = sa.select(Signature).order_by(Signature.id)
+    rows = [(row.state, row.mailbox_slot) for row in db.scalars(in_order)]
+    assert rows == [("pending", 1), ("over_limit", None), ("pending", 2), ("over_limit", None)]
+    # the first one anonymized (casework.petitions.retention): no mailbox left, no place held
+    db.execute(
+        sa.update(Signature).where(Signature.mailbox_slot == 1).values(email_hmac=None, mailbox_slot=None)
+    )
+    sign(browser, name="Ana Five", email="ana@example.org", ip="203.0.113.4")  # the freed place, the lowest
+    assert db.scalar(sa.select(Signature.mailbox_slot).order_by(Signature.id.desc()).limit(1)) == 1
+
+
+def test_a_mailbox_place_is_unique(published, browser, db):
+    """The cap is held by the database, not by the code that counts: a second row in a taken place is refused."""
+    sign(browser, name="Ana One", email="ana@example.org")
+    first = db.scalar(sa.select(Signature))
+    assert first.mailbox_slot == 1
+    again = {"petition_id": first.petition_id, "state": "pending", "email_hmac": first.email_hmac}
+    with pytest.raises(sa.exc.IntegrityError):
+        db.add(Signature(**again, dedupe_hmac="d" * 64, mailbox_slot=1))
+    db.add(Signature(**again, dedupe_hmac="e" * 64, mailbox_slot=2))  # the next place is free
+
+
 def test_a_flood_from_one_address_gets_429(published, browser, app):
     app.config["PETITION_SIGN_FLOOD_LIMIT"] = "3 per minute"
     try:

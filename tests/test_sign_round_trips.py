@@ -1,15 +1,19 @@
-"""What one signature costs in round trips: on PostgreSQL, signing is two SQL statements (the petition's lookup
-taking the mailbox's lock; the INSERT that also queues the e-mail) and one Redis round trip; confirming is one
-statement (the UPDATE that finds the open petition by its address, validates the signature, moves the count
-and returns what the page shows) and no Redis. BEGIN and COMMIT come on top of signing; a confirmation commits as
-its statement runs, without them. SQLite, without UPDATE or INSERT inside WITH, runs the same steps one
-statement each, after the petition's lookup."""
+"""What one signature costs in round trips: on PostgreSQL, signing is two SQL statements (the petition's lookup;
+the INSERT that takes a place of the mailbox and also queues the e-mail) and one Redis round trip; confirming
+is one statement (the UPDATE that finds the open petition by its address, validates the signature, moves the
+count and returns what the page shows) and no Redis. Neither opens a transaction: no BEGIN or COMMIT, each
+statement commits as it runs. SQLite, without UPDATE or INSERT inside WITH, runs the same steps one statement
+each, after the petition's lookup (and, signing, the petition's lock).
+
+A place of the mailbox taken at the same moment by another signer of it makes the INSERT insert nothing: it is
+tried again, and takes the next place."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 import sqlalchemy as sa
 
 from casework.extensions import db as sqlalchemy_db
@@ -32,7 +36,7 @@ def counting(application, monkeypatch) -> Iterator[dict[str, list]]:
     events (its driver's cursor is built in)."""
     from redis.connection import AbstractConnection
 
-    seen: dict[str, list] = {"sql": [], "redis": []}
+    seen: dict[str, list] = {"sql": [], "redis": [], "commands": []}
     send = AbstractConnection.send_packed_command
 
     def sent(connection, command, *args, **kwargs):
@@ -49,12 +53,18 @@ def counting(application, monkeypatch) -> Iterator[dict[str, list]]:
         import psycopg
 
         execute = psycopg.Cursor.execute
+        command = psycopg.Connection._exec_command  # BEGIN and COMMIT are sent here, not through a cursor
 
         def executed(cursor, query, *args, **kwargs):
             seen["sql"].append(query)
             return execute(cursor, query, *args, **kwargs)
 
+        def commanded(connection, text, *args, **kwargs):
+            seen["commands"].append(bytes(text))
+            return command(connection, text, *args, **kwargs)
+
         monkeypatch.setattr(psycopg.Cursor, "execute", executed)
+        monkeypatch.setattr(psycopg.Connection, "_exec_command", commanded)
     else:
         sa.event.listen(engine, "before_cursor_execute", before)
     try:
@@ -62,6 +72,7 @@ def counting(application, monkeypatch) -> Iterator[dict[str, list]]:
     finally:
         if engine.dialect.name == "postgresql":
             monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+            monkeypatch.setattr(psycopg.Connection, "_exec_command", command)
         else:
             sa.event.remove(engine, "before_cursor_execute", before)
         monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
@@ -83,6 +94,7 @@ def test_a_signature_costs_two_statements_to_sign_and_one_to_confirm(
         with counting(redis_app, monkeypatch) as seen:
             response = sign(client, name=f"Signer {i}", email=f"signer{i}@example.org", ip=f"10.0.0.{i + 1}")
         assert response.status_code == 303
+        assert seen["commands"] == []  # PostgreSQL: no BEGIN, no COMMIT
         signs.append((len(seen["sql"]), len(seen["redis"])))
     links = confirmation_links(redis_app, db)
     assert (
@@ -92,6 +104,7 @@ def test_a_signature_costs_two_statements_to_sign_and_one_to_confirm(
         with counting(redis_app, monkeypatch) as seen:
             response = client.post(link)
         assert response.status_code == 200 and "Thank you: your signature counts" in response.text
+        assert seen["commands"] == []
         confirms.append((len(seen["sql"]), len(seen["redis"])))
     sign_statements, confirm_statements, used_link_statements = EXPECTED[TEST_DB]
     assert signs == [(sign_statements, 1)] * 3  # the flood and rate limits: one pipelined round trip
@@ -190,3 +203,44 @@ def test_a_confirmation_holds_the_petitions_row_lock_for_its_statement_only(app,
     if TEST_DB == "postgresql":
         assert seen["free"] == 1  # the row was free, and held the count the page shows
     assert db.get(Petition, petition.id).signature_count == 1
+
+
+def test_a_place_taken_meanwhile_by_the_same_mailbox_is_tried_again(app, login_as, make_person, db):
+    """PostgreSQL: another signer of the mailbox holds place 1 in a transaction not yet committed when this
+    signature's INSERT runs (its snapshot cannot see that row). The INSERT waits for it, inserts nothing once it
+    commits, and the next try takes place 2: the cap is never passed, and nobody is lost."""
+    if TEST_DB != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the count is read under the petition's lock")
+    import threading
+
+    _staff, _person, petition = make_published(login_as, make_person, db)
+    client = app.test_client()
+    assert sign(client, name="Dara Keo", email="ana@example.org", ip="10.3.0.1").status_code == 303
+    first = db.scalar(sa.select(Signature))
+    db.execute(sa.update(Signature).values(mailbox_slot=2))  # place 1 free, place 2 taken
+    with app.app_context():
+        engine = sqlalchemy_db.engine
+    other = engine.connect()
+    other.execute(
+        Signature.__table__.insert().values(
+            petition_id=petition.id,
+            state="pending",
+            show_name=False,
+            send_updates=False,
+            created_at=first.created_at,
+            dedupe_hmac="f" * 64,
+            email_hmac=first.email_hmac,
+            mailbox_slot=1,
+        )
+    )
+    committer = threading.Timer(0.5, other.commit)
+    committer.start()
+    try:
+        assert sign(client, name="Ana Lim", email="ana@example.org", ip="10.3.0.2").status_code == 303
+    finally:
+        committer.join()
+        other.close()
+    slots = db.scalars(sa.select(Signature.mailbox_slot).order_by(Signature.id))
+    assert slots == [2, 1, 3]  # the lost place 1 tried again: the next free one
+    states = db.scalars(sa.select(Signature.state).order_by(Signature.id))
+    assert states == ["pending", "pending", "pending"]

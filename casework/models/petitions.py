@@ -226,11 +226,15 @@ class Signature(Base):
     anonymized_at: Mapped[datetime | None]
     # The language the signer read the page in ("km"): their confirmation and updates are written in it.
     locale: Mapped[str | None] = mapped_column(sa.String(10))
+    # Which of its mailbox's PETITION_SIGNATURES_PER_EMAIL places on the petition this signature holds (1..cap;
+    # None when over a limit or anonymized). Unique per mailbox: the cap is held by the constraint, so that
+    # signers of one mailbox signing at the same moment need no lock (casework.petitions.signing).
+    mailbox_slot: Mapped[int | None]
 
     __table_args__ = (
         sa.UniqueConstraint("petition_id", "dedupe_hmac"),
+        sa.UniqueConstraint("petition_id", "email_hmac", "mailbox_slot"),
         sa.Index("ix_signature_petition_state", "petition_id", "state"),
-        sa.Index("ix_signature_petition_email", "petition_id", "email_hmac"),
         sa.Index("ix_signature_created_at", "created_at"),
     )
 

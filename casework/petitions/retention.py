@@ -75,6 +75,7 @@ def apply_retention(now: datetime | None = None) -> RetentionReport:
                 zip_code=None,
                 dedupe_hmac=None,
                 email_hmac=None,
+                mailbox_slot=None,
                 domain_hmac=None,
                 ip_network=None,
                 token_hash=None,

@@ -1,13 +1,16 @@
 """Signing a hosted petition, confirming by the e-mailed link, and keeping the count exact.
 
 This module serves the public pages: it reads and writes petition models only (Petition, Signature,
-OutboxEmail), never a person or any other case data. On PostgreSQL signing is two statements, confirming one:
+OutboxEmail), never a person or any other case data. On PostgreSQL signing is two statements, confirming one,
+and neither opens a transaction (each statement commits as it runs):
 
-- signing: the petition's lookup, which also takes a lock on the signer's mailbox of that petition
-  (casework.locking, held until the commit), then one INSERT .. SELECT .. ON CONFLICT DO NOTHING on
-  (petition, HMAC of canonical e-mail + name) that counts the mailbox's signatures against the cap and, in
-  a WITH, queues the confirmation e-mail of a new pending row: a duplicate is told apart by the row returned,
-  not by a read that could race;
+- signing: the petition's lookup, then one INSERT .. SELECT .. ON CONFLICT DO NOTHING that takes a free place
+  of the signer's mailbox on the petition (`mailbox_slot`, 1..PETITION_SIGNATURES_PER_EMAIL; none free: the
+  signature is over the limit) and, in a WITH, queues the confirmation e-mail of a new pending row. A
+  duplicate (petition, HMAC of canonical e-mail + name) and a place taken at the same moment by another
+  signer of the same mailbox both insert nothing: a duplicate is told apart by a lookup, and a lost place is
+  tried again, now seeing the other's row. The places are unique per mailbox, so the cap is held by the
+  constraint, with no lock (SQLite, one writer at a time, takes the petition's lock first, as before);
 - confirming (`confirming`): one statement that validates the signature and adds one to the count.
 
 `counts.reconcile` checks stored counts against the confirmed rows. The staff side of signatures (counts by
@@ -27,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from casework import direct_sql, unit_of_work
 from casework.i18n import DEFAULT_LOCALE, force_locale, gettext, ngettext
-from casework.locking import lock_within, lock_within_clause
+from casework.locking import lock_within
 from casework.models import (
     Petition,
     PetitionKind,
@@ -72,8 +75,6 @@ class PublicPetition:
     public_family: str | None
     public_work: str | None
     public_community: str | None
-    # The signer's mailbox (`mailbox_lock_name`) whose lock the lookup took (find_public(.., lock_mailbox_of=)).
-    locked_mailbox: str | None = None
 
     @property
     def target_list(self) -> list[str]:
@@ -87,15 +88,9 @@ class PublicPetition:
 # The public pages' statements are built once, with bound parameters, and run on the request's connection
 # (Core, not the ORM; on PostgreSQL straight on the driver: casework.direct_sql): signing and confirming are
 # the hot paths of a petition going viral.
-PUBLIC_COLUMNS = [
-    _petition.c[name] for name in PublicPetition.__dataclass_fields__ if name != "locked_mailbox"
-]
+PUBLIC_COLUMNS = [_petition.c[name] for name in PublicPetition.__dataclass_fields__]
 _FIND_PUBLIC = sa.select(*PUBLIC_COLUMNS).where(
     _petition.c.slug == sa.bindparam("slug"), _petition.c.kind == PetitionKind.HOSTED
-)
-# PostgreSQL: the lookup of the petition a signer signs also takes the lock on the signer's mailbox (see `sign`).
-_FIND_AND_LOCK_MAILBOX = _FIND_PUBLIC.add_columns(
-    lock_within_clause(Petition, _petition.c.id, sa.bindparam("mailbox", type_=sa.String)).label("locked")
 )
 
 
@@ -104,22 +99,12 @@ _TRANSLATION = sa.select(_translation.c.title, _translation.c.story).where(
 )
 
 
-def find_public(slug: str, lock_mailbox_of: str | None = None) -> PublicPetition | None:
-    """A hosted petition by its public address, whatever its status (the caller answers 404 or 410). With
-    `lock_mailbox_of` (the e-mail address of a signature about to be signed), on PostgreSQL the same statement
-    takes the lock `sign` needs on that mailbox of the petition, saving `sign` a round trip."""
+def find_public(slug: str) -> PublicPetition | None:
+    """A hosted petition by its public address, whatever its status (the caller answers 404 or 410)."""
     if not slug or len(slug) > 80:
         return None
-    connection = unit_of_work.plain_connection()
-    if lock_mailbox_of is None or connection.dialect.name != "postgresql":
-        row = direct_sql.first(connection, _FIND_PUBLIC, {"slug": slug})
-        return PublicPetition(**row) if row is not None else None
-    mailbox = mailbox_lock_name(lock_mailbox_of)
-    row = direct_sql.first(connection, _FIND_AND_LOCK_MAILBOX, {"slug": slug, "mailbox": mailbox})
-    if row is None:
-        return None
-    del row["locked"]
-    return PublicPetition(**row, locked_mailbox=mailbox)
+    row = direct_sql.first(unit_of_work.plain_connection(), _FIND_PUBLIC, {"slug": slug})
+    return PublicPetition(**row) if row is not None else None
 
 
 def mailbox_lock_name(email: str) -> str:
@@ -191,46 +176,68 @@ def domain_key(domain: str) -> str:
 
 
 def _insert_signature(dialect: str):
-    """INSERT .. SELECT of one signature with the mailbox cap folded in: the state is over_limit (no token, no
-    expiry) when the client was over its rate limit or the mailbox already has `cap` signatures on the petition,
-    pending otherwise; nothing is inserted when (petition, dedupe HMAC) exists. Returns (id, state) of a new
-    row. Built once per dialect."""
+    """INSERT .. SELECT of one signature with the mailbox cap folded in: the signature takes the lowest free
+    place (`mailbox_slot`) of its mailbox on the petition, up to `cap`; it is over_limit (no place, no token,
+    no expiry) when the client was over its rate limit or no place is free, pending otherwise. Nothing is
+    inserted when (petition, dedupe HMAC) exists, nor when another signer of the mailbox took the same place
+    meanwhile (the caller tries again). Returns (id, state) of a new row. Built once per dialect."""
     statement = _INSERT_SIGNATURE.get(dialect)
     if statement is not None:
         return statement
     c = _signature.c
+    computed_names = {"state", "token_hash", "token_expires_at", "mailbox_slot"}
     params = {col.name: sa.bindparam(col.name, type_=col.type) for col in c if col.name != "id"}
-    same_mailbox = (
-        sa.select(sa.func.count())
-        .select_from(_signature)
-        .where(c.petition_id == params["petition_id"], c.email_hmac == params["email_hmac"])
-        .scalar_subquery()
+
+    def of_mailbox(table):
+        return sa.and_(
+            table.c.petition_id == params["petition_id"], table.c.email_hmac == params["email_hmac"]
+        )
+
+    taken, next_taken = _signature.alias("taken"), _signature.alias("next_taken")
+    # The lowest free place: 1, or the place after a taken one that is itself free.
+    first = sa.select(sa.literal(1, sa.Integer).label("slot")).where(
+        ~sa.exists().where(of_mailbox(taken), taken.c.mailbox_slot == 1)
+    )
+    after_taken = sa.select((taken.c.mailbox_slot + 1).label("slot")).where(
+        of_mailbox(taken),
+        taken.c.mailbox_slot.is_not(None),
+        ~sa.exists().where(of_mailbox(next_taken), next_taken.c.mailbox_slot == taken.c.mailbox_slot + 1),
+    )
+    free = sa.union_all(first, after_taken).subquery("free")
+    lowest_free = (
+        sa.select(sa.func.min(free.c.slot).label("slot"))
+        .where(free.c.slot <= sa.bindparam("cap", type_=sa.Integer))
+        .subquery("lowest_free")
     )
     mailbox = sa.select(
-        sa.or_(
-            sa.bindparam("rate_over", type_=sa.Boolean), same_mailbox >= sa.bindparam("cap", type_=sa.Integer)
-        )
+        lowest_free.c.slot,
+        sa.or_(sa.bindparam("rate_over", type_=sa.Boolean), lowest_free.c.slot.is_(None))
         .self_group()
-        .label("over")
+        .label("over"),
     ).subquery("mailbox")
     over = mailbox.c.over == sa.true()
     computed = {
         "state": sa.case((over, sa.literal(SignatureState.OVER_LIMIT, c.state.type)), else_=params["state"]),
         "token_hash": sa.case((over, sa.null()), else_=params["token_hash"]),
         "token_expires_at": sa.case((over, sa.null()), else_=params["token_expires_at"]),
+        "mailbox_slot": sa.case((over, sa.null()), else_=mailbox.c.slot),
     }
-    names = list(params)
-    select = sa.select(*[computed.get(name, params[name]) for name in names]).select_from(mailbox)
+    names = [name for name in params if name != "mailbox_slot"] + ["mailbox_slot"]
+    select = sa.select(*[computed[name] if name in computed_names else params[name] for name in names])
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = _INSERT_SIGNATURE[dialect] = (
         insert(_signature)
-        .from_select(names, select.where(sa.true()))  # SQLite reads ON CONFLICT after a WHERE unambiguously
-        .on_conflict_do_nothing(index_elements=["petition_id", "dedupe_hmac"])
+        .from_select(names, select.select_from(mailbox).where(sa.true()))  # SQLite: ON CONFLICT after a WHERE
+        .on_conflict_do_nothing()  # a duplicate, or the place taken meanwhile by the same mailbox
         .returning(c.id, c.state)  # RETURNING, not rowcount: psycopg reports -1 rows for ON CONFLICT
     )
     return statement
 
 
+_DUPLICATE = sa.select(_signature.c.id).where(
+    _signature.c.petition_id == sa.bindparam("petition_id"),
+    _signature.c.dedupe_hmac == sa.bindparam("dedupe_hmac"),
+)
 _INSERT_SIGNATURE: dict = {}
 
 
@@ -261,15 +268,14 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     flooding, rate_over = count_limits(petition.id, client_address)
     if flooding:
         return "flood"
-    mailbox = mailbox_lock_name(data.email)
-    if not rate_over and petition.locked_mailbox != mailbox:
-        # The mailbox's signatures are counted (in the INSERT) under a lock on this mailbox of this petition,
-        # held until the commit: twenty signatures sent from one mailbox at the same moment cannot all see
-        # fewer than the cap, while signers of other mailboxes never wait for each other. (The petition's
-        # lookup took it already when the view asked it to: find_public(.., lock_mailbox_of=).)
-        lock_within(Petition, petition.id, mailbox, unit_of_work.plain_connection())
+    # On PostgreSQL the places of the mailbox (unique) hold the cap, and the statement commits as it runs
+    # (the request's first call asked for such a connection). SQLite, one writer at a time: the count is read
+    # under the petition's lock, taken before it.
+    connection = unit_of_work.plain_connection(autocommit=True)
+    if connection.dialect.name != "postgresql" and not rate_over:
+        lock_within(Petition, petition.id, mailbox_lock_name(data.email), connection)
     token, token_digest = crypto.new_token()
-    values: dict[str, object] = {c.name: None for c in _signature.c if c.name != "id"}
+    values: dict[str, object] = {c.name: None for c in _signature.c if c.name not in ("id", "mailbox_slot")}
     values.update(
         {
             "petition_id": petition.id,
@@ -299,16 +305,29 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     email = mail.queued_values(
         data.email.strip(), subject, body, purpose="signature_confirmation", org_id=petition.org_id
     )
-    connection = unit_of_work.plain_connection()
+    # Each try that inserts nothing lost a place to another signer of the mailbox who has since committed it (or
+    # met a duplicate): the next try sees that row. At most `cap` tries can lose so; the last one, past reason,
+    # keeps the signature over the limit (it takes no place, so only a duplicate can stop it).
+    tries = int(values["cap"]) + 2  # type: ignore[call-overload]
+    for attempt in range(tries):
+        if attempt == tries - 1:
+            values["rate_over"] = True
+        added = _insert(connection, values, email)
+        if added is not None:
+            return "over_limit" if SignatureState(added["state"]) == SignatureState.OVER_LIMIT else "new"
+        if direct_sql.first(connection, _DUPLICATE, values) is not None:
+            return "duplicate"
+    return "duplicate"
+
+
+def _insert(connection: sa.Connection, values: dict[str, object], email: dict[str, object]):
+    """One try of the signature's INSERT (and its e-mail's, for a new pending row): (id, state) or None."""
     if connection.dialect.name == "postgresql":
-        added = direct_sql.first(connection, _sign_and_mail(), {**values, **email})
-    else:
-        added = direct_sql.first(connection, _insert_signature(connection.dialect.name), values)
-        if added is not None and SignatureState(added["state"]) == SignatureState.PENDING:
-            mail.insert_queued(email)
-    if added is None:
-        return "duplicate"
-    return "over_limit" if SignatureState(added["state"]) == SignatureState.OVER_LIMIT else "new"
+        return direct_sql.first(connection, _sign_and_mail(), {**values, **email})
+    added = direct_sql.first(connection, _insert_signature(connection.dialect.name), values)
+    if added is not None and SignatureState(added["state"]) == SignatureState.PENDING:
+        mail.insert_queued(email)
+    return added
 
 
 def recent_signers(petition_id: int, limit: int = 8) -> list[str]:

@@ -1,0 +1,78 @@
+"""Migration 0029: each existing signature of a mailbox gets its place in the order the signatures came; those
+over a limit and those anonymized get none; downgrading takes the column away and upgrading again is the same."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.test_relief_migration import NOW, empty_database, flask_db_on  # noqa: F401 - the fixture
+
+# (id, state, mailbox): two mailboxes, one signature over the limit, one anonymized (no mailbox left)
+SIGNATURES = [
+    (1, "validated", "a" * 64),
+    (2, "over_limit", "a" * 64),
+    (3, "pending", "b" * 64),
+    (4, "pending", "a" * 64),
+    (5, "validated", None),
+    (6, "invalidated", "a" * 64),
+]
+
+
+def _fill(engine) -> None:
+    now = {"now": NOW}
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO organization (id, name, volunteers_see_a_number, volunteers_build_packets, "
+                "created_at, updated_at) VALUES (1, 'Riverbend', false, false, :now, :now)"
+            ),
+            now,
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO person (id, org_id, legal_name, interpreter_needed, case_status, search_text, "
+                "sort_name, version, created_at, updated_at) "
+                "VALUES (1, 1, 'Sovann Pich', false, 'active', '', '', 1, :now, :now)"
+            ),
+            now,
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO petition (id, person_id, org_id, kind, status, title, targets, public_fields, "
+                "signature_count, version, created_at, updated_at) "
+                "VALUES (1, 1, 1, 'hosted', 'active', 'Let Sovann stay', 'A governor', '', 2, 1, :now, :now)"
+            ),
+            now,
+        )
+        for id_, state, mailbox in SIGNATURES:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO signature (id, petition_id, state, show_name, send_updates, created_at, "
+                    "dedupe_hmac, email_hmac) VALUES (:id, 1, :state, false, false, :now, :dedupe, :mailbox)"
+                ),
+                {"id": id_, "state": state, "mailbox": mailbox, "dedupe": f"{id_:064d}", **now},
+            )
+
+
+def _places(engine) -> list[tuple[int, int | None]]:
+    with engine.connect() as conn:
+        return [
+            tuple(row) for row in conn.execute(sa.text("SELECT id, mailbox_slot FROM signature ORDER BY id"))
+        ]
+
+
+def test_0029_gives_each_mailbox_its_places_and_goes_back(tmp_path, empty_database):  # noqa: F811
+    flask_db_on(tmp_path, empty_database, "upgrade", "0028")
+    engine = sa.create_engine(empty_database)
+    try:
+        _fill(engine)
+        flask_db_on(tmp_path, empty_database, "upgrade", "0029")
+        assert _places(engine) == [(1, 1), (2, None), (3, 1), (4, 2), (5, None), (6, 3)]
+        flask_db_on(tmp_path, empty_database, "downgrade", "0028")
+        with engine.connect() as conn:
+            assert "mailbox_slot" not in {c["name"] for c in sa.inspect(conn).get_columns("signature")}
+            assert conn.execute(sa.text("SELECT count(*) FROM signature")).scalar() == len(SIGNATURES)
+        flask_db_on(tmp_path, empty_database, "upgrade")
+        assert _places(engine) == [(1, 1), (2, None), (3, 1), (4, 2), (5, None), (6, 3)]
+    finally:
+        engine.dispose()
