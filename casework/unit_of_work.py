@@ -20,10 +20,12 @@ never undoes the commit.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import CodeType, FunctionType
 from typing import ParamSpec, TypeVar
 
 from flask import Blueprint, Flask, g, has_request_context, request
@@ -51,6 +53,22 @@ class CaseworkFlask(Flask):
     def dispatch_request(self):
         """Run the view; commit once when it returns, roll back when it raises."""
         return run_request(super().dispatch_request)
+
+    def ensure_sync(self, func):
+        """Flask's check that a hook or view is no coroutine, made once per function body: Flask makes it for
+        every hook of every request (fourteen a page here, each an `inspect` of the function's code)."""
+        code = getattr(func, "__code__", None)
+        if type(func) is not FunctionType or code is None or hasattr(func, "_is_coroutine_marker"):
+            return super().ensure_sync(func)
+        is_coroutine = _IS_COROUTINE.get(code)
+        if is_coroutine is None:
+            is_coroutine = _IS_COROUTINE[code] = inspect.iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_coroutine else func
+
+
+# Kept per code object, not per function: a closure made anew for each request (an after_this_request hook)
+# shares its code, so this never grows past the application's own functions.
+_IS_COROUTINE: dict[CodeType, bool] = {}
 
 
 def run_request(view: Callable[[], R]) -> R:

@@ -135,3 +135,35 @@ def test_a_page_without_limits_skips_the_limiters_check_and_a_default_limit_stil
     limited = another_app({"RATELIMIT_DEFAULT": "2 per minute"}).test_client()
     assert [limited.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
     assert checks and all(in_middleware for _, in_middleware in checks)
+
+
+def test_whether_a_hook_is_a_coroutine_is_asked_once_per_function_body(app, monkeypatch):
+    """Flask asks, for every hook of every request, whether it is a coroutine: the answer is kept per code
+    object, so a closure made for one request (an after_this_request hook) adds nothing to keep, and a plain
+    function comes back as it is."""
+    import inspect
+
+    import casework.unit_of_work as unit_of_work
+
+    asked: list[object] = []
+    real = inspect.iscoroutinefunction
+    monkeypatch.setattr(unit_of_work.inspect, "iscoroutinefunction", lambda f: asked.append(f) or real(f))
+
+    def hook_for(n):
+        def hook(response):
+            return n
+
+        return hook
+
+    first, second = hook_for(1), hook_for(2)
+    assert app.ensure_sync(first) is first and app.ensure_sync(second) is second
+    assert app.ensure_sync(first) is first
+    assert asked == [first]  # the second closure shares the first one's code: not asked again
+
+    async def coroutine():
+        return 1
+
+    try:  # a coroutine is still wrapped (or refused, without Flask's async extra): never run as it is
+        assert app.ensure_sync(coroutine) is not coroutine
+    except RuntimeError as refused:
+        assert "async" in str(refused)
