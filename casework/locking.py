@@ -51,6 +51,8 @@ def lock_within(model: type[Base], row_id: int, name: str, connection: sa.Connec
         lock_row(model, row_id, connection)
         return
     table = cast(sa.Table, model.__table__)
-    text = sa.literal(f"{table.name}:", sa.Text) + sa.cast(sa.literal(row_id), sa.Text) + ":" + sa.literal(name)
+    text = (
+        sa.literal(f"{table.name}:", sa.Text) + sa.cast(sa.literal(row_id), sa.Text) + ":" + sa.literal(name)
+    )
     statement = sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(text, 0)))
     (connection.execute if connection is not None else db.session.execute)(statement)
