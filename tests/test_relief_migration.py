@@ -169,26 +169,32 @@ def flask_db_on(tmp_path, url: str, *args: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def add_organization_and_person(conn) -> None:
+    """Organization 1 and its person 1, written as raw rows (the models may be ahead of the schema)."""
+    now = {"now": NOW}
+    conn.execute(
+        sa.text(
+            "INSERT INTO organization (id, name, volunteers_see_a_number, volunteers_build_packets, "
+            "created_at, updated_at) VALUES (1, 'Riverbend', false, false, :now, :now)"
+        ),
+        now,
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO person (id, org_id, legal_name, interpreter_needed, case_status, search_text, "
+            "sort_name, version, created_at, updated_at) "
+            "VALUES (1, 1, 'Sovann Pich', false, 'active', '', '', 1, :now, :now)"
+        ),
+        now,
+    )
+
+
 def test_0013_renumbers_duplicate_positions_keeps_anchors_and_goes_back(tmp_path, empty_database):
     flask_db_on(tmp_path, empty_database, "upgrade", "0012")
     engine = sa.create_engine(empty_database)
     now = {"now": NOW}
     with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "INSERT INTO organization (id, name, volunteers_see_a_number, volunteers_build_packets, "
-                "created_at, updated_at) VALUES (1, 'Riverbend', false, false, :now, :now)"
-            ),
-            now,
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO person (id, org_id, legal_name, interpreter_needed, case_status, search_text, "
-                "sort_name, version, created_at, updated_at) "
-                "VALUES (1, 1, 'Sovann Pich', false, 'active', '', '', 1, :now, :now)"
-            ),
-            now,
-        )
+        add_organization_and_person(conn)
         for application_id in (1, 2):
             conn.execute(
                 sa.text(

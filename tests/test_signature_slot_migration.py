@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.test_relief_migration import NOW, empty_database, flask_db_on  # noqa: F401 - the fixture
+from tests.test_relief_migration import (  # noqa: F401 - empty_database: the fixture
+    NOW,
+    add_organization_and_person,
+    empty_database,
+    flask_db_on,
+)
 
 # (id, state, mailbox): two mailboxes, one signature over the limit, one anonymized (no mailbox left)
 SIGNATURES = [
@@ -21,21 +26,7 @@ SIGNATURES = [
 def _fill(engine) -> None:
     now = {"now": NOW}
     with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "INSERT INTO organization (id, name, volunteers_see_a_number, volunteers_build_packets, "
-                "created_at, updated_at) VALUES (1, 'Riverbend', false, false, :now, :now)"
-            ),
-            now,
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO person (id, org_id, legal_name, interpreter_needed, case_status, search_text, "
-                "sort_name, version, created_at, updated_at) "
-                "VALUES (1, 1, 'Sovann Pich', false, 'active', '', '', 1, :now, :now)"
-            ),
-            now,
-        )
+        add_organization_and_person(conn)
         conn.execute(
             sa.text(
                 "INSERT INTO petition (id, person_id, org_id, kind, status, title, targets, public_fields, "
