@@ -193,6 +193,9 @@ def _dumps(job: _Job) -> bytes:
     return out.getvalue()
 
 
+# The names of this module's background threads begin with it (a test forks only once none is running).
+BACKGROUND = "casework-pdf-"
+
 # (process id, memory, niceness, database URL) -> (process, connection)
 _spares: dict[tuple[int, int, int, str | None], tuple] = {}
 _spares_lock = threading.Lock()
@@ -273,7 +276,9 @@ def _run(job: _Job, timeout: float | None = None, memory_mb: int | None = None) 
         except OSError:
             raise RenderFailed("The document could not be printed (the printing process stopped).") from None
         finally:
-            threading.Thread(target=_after_job, args=(key, process, timeout), daemon=True).start()
+            threading.Thread(
+                target=_after_job, args=(key, process, timeout), name=BACKGROUND + "after-job", daemon=True
+            ).start()
         if not parent.poll(timeout):
             raise RenderFailed(
                 f"This PDF took too long to make (more than {int(timeout)} seconds) and was stopped. "

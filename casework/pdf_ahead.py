@@ -35,7 +35,7 @@ def start_ahead(app: Flask) -> None:
     with app.app_context():
         url = db.engine.url.render_as_string(hide_password=False)
     key = pdf.renderer_key(app.config, app.config.get("PDF_MEMORY_MB", 1536), url)
-    threading.Thread(target=pdf.refill, args=(key,), daemon=True).start()
+    threading.Thread(target=pdf.refill, args=(key,), name=pdf.BACKGROUND + "refill", daemon=True).start()
 
 
 def init_app(app: Flask) -> None:

@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import traceback
 from multiprocessing import forkserver
 from pathlib import Path
 
@@ -19,7 +21,14 @@ def parent_of(pid: int) -> int:
 
 def render_in_a_fork(before=None) -> dict:
     """Fork this process (as gunicorn forks a worker from its master), make one document in the fork with a
-    renderer from its fork server, and return what the fork saw."""
+    renderer from its fork server, and return what the fork saw.
+
+    An earlier test of this process may have left a renderer being started in the background (casework.pdf):
+    forked in the middle of its exchange with the fork server, the child would inherit it half done, which no
+    gunicorn worker does (the master makes no document). So the fork waits for those threads to end."""
+    for thread in threading.enumerate():
+        if thread.name.startswith(pdf.BACKGROUND):
+            thread.join(60)
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # the "worker": report, then leave without running anything of the test process
@@ -41,13 +50,15 @@ def render_in_a_fork(before=None) -> dict:
             process.join(30)
             os.write(write, json.dumps(report).encode())
             code = 0
+        except BaseException:  # what went wrong, for the assertion below
+            os.write(write, json.dumps({"error": traceback.format_exc()}).encode())
         finally:
             os._exit(code)
     os.close(write)
     with os.fdopen(read, "rb") as answers:
         answer = answers.read()
     _, status = os.waitpid(child, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, "the fork failed"
+    assert os.waitstatus_to_exitcode(status) == 0, f"the fork failed: {answer.decode(errors='replace')}"
     return json.loads(answer)
 
 
