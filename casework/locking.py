@@ -1,7 +1,7 @@
 """Holding a row until the request commits, so that a check and the write it allows cannot interleave.
 
-A check that counts rows and then inserts or updates (the next position of a step, the signatures of one
-mailbox, the active admins left) is only true while nobody else does the same: each such check first locks
+A check that counts rows and then inserts or updates (the next position of a step, the active admins left,
+the signatures of one mailbox on SQLite) is only true while nobody else does the same: each such check first locks
 the row that owns what it counts (the application, the petition, the organization), then reads.
 
 PostgreSQL: `SELECT .. FOR UPDATE` on that row; a second request waits for the first to commit and, in READ
@@ -9,9 +9,8 @@ COMMITTED, its next statement sees what the first wrote. SQLite has one writer a
 database: a write that changes nothing takes that lock before the count is read (the driver opens the
 transaction at the first write, so nothing read earlier in the request pins an older snapshot).
 
-`lock_within` locks a name inside a row rather than the row: on PostgreSQL an advisory lock held until the
-commit, so that requests about other names never wait for each other. (The signatures of one mailbox, its
-first use, are now held by a unique place per mailbox instead: casework.petitions.signing.)
+Where a unique constraint alone can hold the rule, no lock is needed: the signatures of one mailbox each hold
+one of its places on the petition (casework.petitions.signing).
 """
 
 from __future__ import annotations
@@ -38,21 +37,3 @@ def lock_row(model: type[Base], row_id: int, connection: sa.Connection | None = 
         execute(sa.update(table).where(table.c.id == row_id).values(unchanged))
     else:
         execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
-
-
-def lock_within(model: type[Base], row_id: int, name: str, connection: sa.Connection | None = None) -> None:
-    """Lock one named thing inside row `row_id` of `model` (the signatures of one mailbox on one petition) until
-    the unit of work ends, without holding the row itself: requests about other names go on in parallel. On
-    `connection` when given, else the session's (as `lock_row`).
-
-    PostgreSQL: a transaction-level advisory lock on a 64-bit hash of (table, row, name). SQLite has one writer
-    at a time anyway: the row's lock (`lock_row`)."""
-    if (connection or db.session.get_bind()).dialect.name == "sqlite":
-        lock_row(model, row_id, connection)
-        return
-    table = cast(sa.Table, model.__table__)
-    text = (
-        sa.literal(f"{table.name}:", sa.Text) + sa.cast(sa.literal(row_id), sa.Text) + ":" + sa.literal(name)
-    )
-    statement = sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(text, 0)))
-    (connection.execute if connection is not None else db.session.execute)(statement)

@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from casework import direct_sql, unit_of_work
 from casework.i18n import DEFAULT_LOCALE, force_locale, gettext, ngettext
-from casework.locking import lock_within
+from casework.locking import lock_row
 from casework.models import (
     Petition,
     PetitionKind,
@@ -107,11 +107,6 @@ def find_public(slug: str) -> PublicPetition | None:
     return PublicPetition(**row) if row is not None else None
 
 
-def mailbox_lock_name(email: str) -> str:
-    """The name of the lock on one mailbox's signatures (with the petition's id, the lock's key): an HMAC."""
-    return crypto.mac("mailbox", crypto.canonical_email(email))
-
-
 def localized(petition: PublicPetition, locale: str) -> tuple[PublicPetition, str]:
     """The petition with its title and story in `locale` when staff wrote them, and the language of the text
     it carries then (the petition's own text is English). Only an open petition's translations are read: they
@@ -185,7 +180,6 @@ def _insert_signature(dialect: str):
     if statement is not None:
         return statement
     c = _signature.c
-    computed_names = {"state", "token_hash", "token_expires_at", "mailbox_slot"}
     params = {col.name: sa.bindparam(col.name, type_=col.type) for col in c if col.name != "id"}
 
     def of_mailbox(table):
@@ -222,8 +216,8 @@ def _insert_signature(dialect: str):
         "token_expires_at": sa.case((over, sa.null()), else_=params["token_expires_at"]),
         "mailbox_slot": sa.case((over, sa.null()), else_=mailbox.c.slot),
     }
-    names = [name for name in params if name != "mailbox_slot"] + ["mailbox_slot"]
-    select = sa.select(*[computed[name] if name in computed_names else params[name] for name in names])
+    names = list(params)
+    select = sa.select(*[computed.get(name, params[name]) for name in names])
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = _INSERT_SIGNATURE[dialect] = (
         insert(_signature)
@@ -273,8 +267,9 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     # under the petition's lock, taken before it.
     connection = unit_of_work.plain_connection(autocommit=True)
     if connection.dialect.name != "postgresql" and not rate_over:
-        lock_within(Petition, petition.id, mailbox_lock_name(data.email), connection)
+        lock_row(Petition, petition.id, connection)
     token, token_digest = crypto.new_token()
+    cap = int(config["PETITION_SIGNATURES_PER_EMAIL"])
     values: dict[str, object] = {c.name: None for c in _signature.c if c.name not in ("id", "mailbox_slot")}
     values.update(
         {
@@ -294,7 +289,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
             "token_expires_at": now + timedelta(hours=config["PETITION_CONFIRM_HOURS"]),
             "created_at": now,
             "rate_over": rate_over,
-            "cap": config["PETITION_SIGNATURES_PER_EMAIL"],
+            "cap": cap,
             "locale": data.locale,
         }
     )
@@ -308,7 +303,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     # Each try that inserts nothing lost a place to another signer of the mailbox who has since committed it (or
     # met a duplicate): the next try sees that row. At most `cap` tries can lose so; the last one, past reason,
     # keeps the signature over the limit (it takes no place, so only a duplicate can stop it).
-    tries = int(values["cap"]) + 2  # type: ignore[call-overload]
+    tries = cap + 2
     for attempt in range(tries):
         if attempt == tries - 1:
             values["rate_over"] = True
