@@ -72,6 +72,7 @@ def test_publish_sign_confirm_withdraw(page, chromium, live_server, demo, shot):
     visitor.get_by_label("Show my first name and initial on this page").check()
     visitor.get_by_role("button", name="Sign", exact=True).click()
     expect(visitor.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    shot(visitor, "thanks-phone")
     assert not visitor_context.cookies()  # the public pages set no cookie
 
     # the admin reads the outbox (development) for the confirmation link
@@ -80,6 +81,7 @@ def test_publish_sign_confirm_withdraw(page, chromium, live_server, demo, shot):
     visitor.goto(link)
     visitor.get_by_role("button", name="Confirm my signature").click()
     expect(visitor.get_by_role("heading", name="Thank you: your signature counts")).to_be_visible()
+    shot(visitor, "confirmed-phone")
     visitor.goto("/p/let-khamla-stay")
     expect(visitor.locator("#count")).to_contain_text("1 has signed")
     expect(visitor.get_by_text("Recently signed: Hollis B.")).to_be_visible()
