@@ -36,7 +36,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from petition_load import free_port  # noqa: E402
 
 PASSWORD = "crash benchmark password phrase"
 STAFF = "crash-staff@example.org"
@@ -66,12 +68,6 @@ CONVICTION = {
 }
 # Writes by kind, weighted: what an advocacy office does in a day, plus the public signing.
 KINDS = {"person": 2, "conviction": 2, "step": 2, "note": 3, "document": 1, "signature": 3, "confirmation": 2}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def tiny_pdf(marker: str) -> bytes:

@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -256,6 +257,13 @@ async def _run_requests(
     return latencies, statuses
 
 
+def free_port() -> int:
+    """A port nothing listens on now, as the system picks it (a random one could be a client's port)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def wait_for(port: int, seconds: float = 30, path: str = "/healthz") -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -319,7 +327,7 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
 def ceiling(args, env: dict, pairs: int) -> tuple[float, float]:
     """Pairs of posts per second (a signer's form, then an empty post) that the hello-world app answers under
     the same gunicorn command, configuration and client, and this client's CPU per pair (ms)."""
-    port = 20000 + secrets.randbelow(20000)
+    port = free_port()
     server = start_gunicorn("benchmarks.hello:app", port, args, env)
     try:
         wait_for(port, path="/")
@@ -366,7 +374,7 @@ def main() -> None:
     host = sa.engine.make_url(args.database).host
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("The benchmark runs against 127.0.0.1 only.")
-    port = args.port or 20000 + secrets.randbelow(20000)
+    port = args.port or free_port()
 
     limits = limit_storage(args.redis)
     url, name = create_database(args.database)

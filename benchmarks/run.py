@@ -191,12 +191,7 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(5)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+free_port = petition_load.free_port
 
 
 # --- in-process figures: statements per page, the list at two sizes, the PDF baselines ----------------------

@@ -1,19 +1,21 @@
-"""Statements run straight on the driver's connection: the public petition pages' hot path on PostgreSQL.
+"""Statements run straight on the driver's connection: the hottest statements on PostgreSQL.
 
-A signature costs three statements (the petition's lookup that takes the mailbox's lock, the INSERT that
-queues the e-mail, the confirmation's UPDATE). Through `Connection.execute` each one also paid SQLAlchemy's
-own work per statement (a cache key, an execution context, a cursor result and its metadata): about a sixth
-of the CPU a signature costs, the largest single part left of it. Here a statement is compiled once, and each
-run hands the driver the SQL text and the parameters, on the DBAPI connection under the request's own
-SQLAlchemy `Connection`: the same connection and transaction, committed (or rolled back) by the unit of work.
+They are the public petition pages' (a signature's lookup and its INSERT, a confirmation's UPDATE) and the
+session's row that every signed-in request reads (casework.sessions). Through `Connection.execute` each one
+also paid SQLAlchemy's own work per statement (a cache key, an execution context, a cursor result and its
+metadata): about a sixth of the CPU a signature costs. Here a statement is compiled once, and each run hands
+the driver the SQL text and the parameters, on the DBAPI connection under the request's own SQLAlchemy
+`Connection`: the same connection and transaction, committed (or rolled back) by the unit of work.
 
 What stays as through `Connection.execute`: parameters pass through the statement's bind processors (a StrEnum
 becomes its stored value) and results through its result processors (the stored value becomes the member);
-a lost connection is invalidated and raised as `DatabaseUnreachable` (casework.outage), any other driver
-error as its sqlalchemy.exc class, with the parameters hidden. What does not: column defaults computed at each
-run (an `onupdate=utcnow`) are not computed, so a statement that would need one is refused on every database
-(give it the value); SQLAlchemy's cursor events (`before_cursor_execute` and kin) do not fire for these
-statements, so nothing may rely on them on this path.
+the engine's `before_cursor_execute` and `after_cursor_execute` events fire (statement counts see these
+statements; `unit_of_work.begin_before_writes` opens a transaction before a write); a lost connection is
+invalidated and raised as `DatabaseUnreachable` (casework.outage), any other driver error as its
+sqlalchemy.exc class, with the parameters hidden. What does not: column defaults computed at each run (an
+`onupdate=utcnow`) are not computed, so a statement that would need one is refused on every database (give
+it the value); the events get no execution context (None), and the other events of `Connection.execute`
+(`before_execute`, error events) do not fire.
 
 Other databases (SQLite, the embedded default) run the statement through `Connection.execute` itself.
 """
@@ -107,8 +109,14 @@ def first(connection: Connection, statement: Statement, params: Mapping[str, Any
     if not connection.in_transaction():
         connection.begin()  # as Connection.execute would: the connection's commit() then ends what runs here
     driver = connection.connection.driver_connection
+    values = _parameters(compiled, params)
     try:
-        cursor = driver.execute(compiled.sql, _parameters(compiled, params))  # type: ignore[union-attr]
+        cursor = driver.cursor()  # type: ignore[union-attr]
+        # The engine's cursor events, as Connection.execute fires them: what counts or inspects statements
+        # (the tests, the benchmark, `unit_of_work.begin_before_writes`) sees these too.
+        connection.dispatch.before_cursor_execute(connection, cursor, compiled.sql, values, None, False)
+        cursor.execute(compiled.sql, values)
+        connection.dispatch.after_cursor_execute(connection, cursor, compiled.sql, values, None, False)
         row = cursor.fetchone()  # (every statement run here returns rows; its description is never built)
     except dialect.loaded_dbapi.Error as error:
         raise _translated(connection, compiled.sql, error) from error

@@ -11,6 +11,10 @@ Each value comes back as the database driver would have given it, then passes th
 result processing (enums, UTC timestamps, Sealed columns, which open here): SQLite's JSON holds the stored
 text of dates and the 0/1 of booleans as its driver does; PostgreSQL's writes dates, times and bytes as text,
 which is parsed back first.
+
+`EntityColumns` serves a single row read beside other columns (the session's row with its user): a class's
+columns labelled with a prefix, and its instance made from them, persistent in the session as the ORM's loader
+would leave it, without that loader's work.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapper, make_transient_to_detached
+from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.extensions import db
@@ -66,6 +70,49 @@ def attach(parents: Sequence[Any], key: str, children: Sequence[Any]) -> None:
         )
 
 
+def detached(mapper: Mapper, values: Mapping[str, Any]) -> Any:
+    """A detached instance of `mapper` whose loaded attributes are `values` (by attribute key, each already
+    converted by its column's type), with no history: as the ORM would have loaded it, without its loader."""
+    obj = mapper.class_manager.new_instance()
+    for key, value in values.items():
+        set_committed_value(obj, key, value)
+    make_transient_to_detached(obj)
+    return obj
+
+
+def loaded_attributes(mapper: Mapper) -> list[Any]:
+    """The column attributes the ORM loads with an instance of `mapper` (every one not deferred)."""
+    return [attr for attr in mapper.column_attrs if not attr.deferred]
+
+
+class EntityColumns:
+    """A mapped class's loaded columns, labelled with a prefix, to read beside others in one statement; and the
+    instance they make, by hand (`detached`)."""
+
+    def __init__(self, model: type, prefix: str) -> None:
+        self.mapper: Mapper = sa.inspect(model)
+        attributes = loaded_attributes(self.mapper)
+        self.labels = {attr.key: f"{prefix}{attr.key}" for attr in attributes}
+        self.columns = [attr.columns[0].label(self.labels[attr.key]) for attr in attributes]
+        self.identity = [
+            self.labels[self.mapper.get_property_by_column(c).key] for c in self.mapper.primary_key
+        ]
+
+    def instance(self, row: Mapping[str, Any], session: Session) -> Any:
+        """The instance of the row's columns (converted by their types) in `session`, or None when the row has
+        none (an outer join that found no row). As with the ORM's loader, an instance the session already holds
+        stands as it is; a new one is made by hand and added, persistent, with nothing to flush."""
+        identity = [row[label] for label in self.identity]
+        if None in identity:
+            return None
+        present = session.identity_map.get(self.mapper.identity_key_from_primary_key(identity))
+        if present is not None:
+            return present
+        instance = detached(self.mapper, {key: row[label] for key, label in self.labels.items()})
+        session.add(instance)
+        return instance
+
+
 class _Shape:
     """What a row set of one mapped class on one dialect always has: its columns (labelled c0, c1...), their types
     and result processors, and on SQLite the JSON array of a row. Made once per class and dialect: building them
@@ -73,7 +120,7 @@ class _Shape:
 
     def __init__(self, mapper: Mapper, dialect: sa.Dialect) -> None:
         postgres = dialect.name == "postgresql"
-        self.attributes = [attr for attr in mapper.column_attrs if not attr.deferred]  # as the ORM loads
+        self.attributes = loaded_attributes(mapper)
         self.types = [attr.columns[0].type for attr in self.attributes]
         self.columns = [
             _selected(attr.columns[0], postgres).label(f"c{i}") for i, attr in enumerate(self.attributes)
@@ -140,14 +187,13 @@ class _Plan:
         return [self._instance(row) for row in rows]
 
     def _instance(self, row: Sequence[Any]) -> Any:
-        obj = self.mapper.class_manager.new_instance()
+        values = {}
         for attr, type_, processor, raw in zip(
             self.attributes, self.types, self.processors, row, strict=False
         ):
             value = self._as_driver_gives(raw, type_)
-            set_committed_value(obj, attr.key, processor(value) if processor else value)
-        make_transient_to_detached(obj)
-        return obj
+            values[attr.key] = processor(value) if processor else value
+        return detached(self.mapper, values)
 
     def _as_driver_gives(self, raw: Any, type_: sa.types.TypeEngine) -> Any:
         """The JSON value as the database driver would have returned it for a column of this type."""

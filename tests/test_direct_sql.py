@@ -147,3 +147,29 @@ def test_a_lost_connection_is_an_outage_and_the_pool_replaces_it(app, petition):
         assert fresh.scalar(sa.text("SELECT pg_backend_pid()")) != pid
         assert direct_sql.first(fresh, _BY_SLUG, {"slug": "bring-dara-home"})["id"] == petition.id
         real_db.session.rollback()
+
+
+def test_the_engines_cursor_events_see_a_direct_statement(app, petition):
+    """Statement counts (the tests', the benchmark's) and `begin_before_writes` see these statements too."""
+    seen = []
+    with app.app_context():
+        engine = real_db.engine
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            seen.append(("before", statement, str(parameters)))
+
+        def after(conn, cursor, statement, parameters, context, executemany):
+            seen.append(("after", statement, str(parameters)))
+
+        sa.event.listen(engine, "before_cursor_execute", before)
+        sa.event.listen(engine, "after_cursor_execute", after)
+        try:
+            row = direct_sql.first(real_db.session.connection(), _BY_SLUG, {"slug": "bring-dara-home"})
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+            sa.event.remove(engine, "after_cursor_execute", after)
+            real_db.session.rollback()
+    assert row is not None and row["id"] == petition.id
+    assert [when for when, _, _ in seen] == ["before", "after"]
+    assert all("FROM petition" in statement for _, statement, _ in seen)
+    assert all("bring-dara-home" in parameters for _, _, parameters in seen)

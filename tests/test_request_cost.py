@@ -167,3 +167,49 @@ def test_whether_a_hook_is_a_coroutine_is_asked_once_per_function_body(app, monk
         assert app.ensure_sync(coroutine) is not coroutine
     except RuntimeError as refused:
         assert "async" in str(refused)
+
+
+def test_the_user_read_with_the_session_row_is_as_the_orm_loads_it(app, login_as, db):
+    """The session's statement runs on the driver and its user (with the organization) is made by hand: it is
+    the same object the ORM would load, persistent in the request's session, with nothing to flush, and an
+    edit of it is written as any other."""
+    from flask import request
+
+    from casework.models import Organization
+
+    staff = login_as("staff")
+    name = app.session_interface.get_cookie_name(app)
+    cookie = f"{name}={staff.client.get_cookie(name).value}"
+    columns = [attr.key for attr in sa.inspect(User).column_attrs]
+    with app.test_request_context("/people", headers={"Cookie": cookie}):
+        opened = app.session_interface.open_session(app, request)
+        user = opened.user_read_with_row
+        state = sa.inspect(user)
+        assert state.persistent and not state.modified and not real_db.session.dirty
+        assert real_db.session.get(User, staff.user.id) is user  # the user loader's get: no statement
+        assert "organization" in state.dict and isinstance(user.organization, Organization)
+        read = {key: getattr(user, key) for key in columns}
+        organization = {
+            a.key: getattr(user.organization, a.key) for a in sa.inspect(Organization).column_attrs
+        }
+        user.name = "Renamed By Hand"
+        real_db.session.commit()
+    with app.app_context():
+        loaded = real_db.session.get(User, staff.user.id)
+        assert loaded.name == "Renamed By Hand"
+        assert {
+            key: getattr(loaded, key) for key in columns if key not in ("name", "version", "updated_at")
+        } == {key: value for key, value in read.items() if key not in ("name", "version", "updated_at")}
+        assert {
+            a.key: getattr(loaded.organization, a.key) for a in sa.inspect(Organization).column_attrs
+        } == (organization)
+
+
+def test_an_unknown_or_userless_session_token_signs_no_one_in(app, browser):
+    """A token no row holds reads nothing and opens an empty session (the outer joins find no user)."""
+    from flask import request
+
+    name = app.session_interface.get_cookie_name(app)
+    with app.test_request_context("/people", headers={"Cookie": f"{name}=no-such-token"}):
+        opened = app.session_interface.open_session(app, request)
+        assert opened.user_read_with_row is None and not opened.signed_in

@@ -31,9 +31,9 @@ EXPECTED = {"postgresql": (2, 1, 2), "sqlite": (4, 3, 2)}
 @contextmanager
 def counting(application, monkeypatch) -> Iterator[dict[str, list]]:
     """The SQL statements run and the Redis round trips made (each write to a Redis socket) meanwhile. On
-    PostgreSQL the statements are counted where the driver sends them (psycopg's Cursor.execute), since the
-    public pages run theirs on the driver directly (casework.direct_sql); SQLite's through SQLAlchemy's
-    events (its driver's cursor is built in)."""
+    PostgreSQL the statements are counted where the driver sends them (psycopg's Cursor.execute), with the
+    BEGIN and COMMIT it sends without a cursor, so that nothing sent escapes the count; SQLite's through
+    SQLAlchemy's events (its driver's cursor is built in)."""
     from redis.connection import AbstractConnection
 
     seen: dict[str, list] = {"sql": [], "redis": [], "commands": []}
