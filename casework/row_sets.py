@@ -102,7 +102,7 @@ class EntityColumns:
         """The instance of the row's columns (converted by their types) in `session`, or None when the row has
         none (an outer join that found no row). As with the ORM's loader, an instance the session already holds
         stands as it is; a new one is made by hand and added, persistent, with nothing to flush."""
-        identity = [row[label] for label in self.identity]
+        identity = tuple(row[label] for label in self.identity)
         if None in identity:
             return None
         present = session.identity_map.get(self.mapper.identity_key_from_primary_key(identity))
