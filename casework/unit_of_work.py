@@ -260,6 +260,8 @@ def _run_on_rollback(session: Session, transaction) -> None:
 
 
 def _commit() -> None:
+    if not db.session.registry.has():
+        return  # no session was made (a page on `plain_connection`): none is made only to find nothing to commit
     session = db.session()
     if session.in_transaction():
         session.commit()
