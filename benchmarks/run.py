@@ -191,9 +191,6 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(5)
 
 
-free_port = petition_load.free_port
-
-
 # --- in-process figures: statements per page, the list at two sizes, the PDF baselines ----------------------
 
 
@@ -504,7 +501,7 @@ def main(argv=None) -> dict:
         **bench_data.config(dataset.url, dataset.instance),
         "CASEWORK_KEPT_PAGES_SHARED_DIR": str(Path(shared) / "pages"),
     }
-    app_port, hello_port = free_port(), free_port()
+    app_port, hello_port = petition_load.free_port(), petition_load.free_port()
     try:
         for _ in range(args.rounds):
             process, seconds = start_server("casework:create_app()", env, app_port, "/healthz")

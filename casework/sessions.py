@@ -239,9 +239,10 @@ class DatabaseSessionInterface(SessionInterface):
             proved_at=_aware(row["proved_at"]),
         )
         # Persistent, as if loaded with the row: the user loader's `get` finds the user in the session.
-        user = _USER.instance(row, db.session())
+        orm_session = db.session()
+        user = _USER.instance(row, orm_session)
         if user is not None and "organization" not in sa.inspect(user).dict:
-            set_committed_value(user, "organization", _ORGANIZATION.instance(row, db.session()))
+            set_committed_value(user, "organization", _ORGANIZATION.instance(row, orm_session))
         opened.user_read_with_row = user
         page_reads.keep(endpoint, user.id if user is not None else None, tuple(row.values()))
         return opened
