@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     }
     _tighten_permissions(app)
     _check_hosts(app)
+    _check_petition_settings(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
@@ -113,6 +114,13 @@ def _check_hosts(app: Flask) -> None:
     if isinstance(hosts, str):
         app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or None
     check_public_base_url(app)
+
+
+def _check_petition_settings(app: Flask) -> None:
+    """Refuse to start with PETITION_SIGNATURES_PER_EMAIL out of range (rather than fail each signature)."""
+    from casework.petitions.signing import mailbox_places
+
+    mailbox_places(app.config)
 
 
 def _tighten_permissions(app: Flask) -> None:

@@ -251,3 +251,87 @@ def test_a_place_taken_meanwhile_by_the_same_mailbox_is_tried_again(app, login_a
     assert slots == [2, 1, 3]  # the lost place 1 tried again: the next free one
     states = db.scalars(sa.select(Signature.state).order_by(Signature.id))
     assert states == ["pending", "pending", "pending"]
+
+
+def _signature_reads(connection: sa.Connection, statement, params: dict) -> list[str]:
+    """How the plan of `statement` reads the signature table: one line per read, as the database names the
+    index and the columns it matches (seq scans turned off on PostgreSQL, so that what is compared is the
+    planner's choice between indexes, whatever the table's size)."""
+    compiled = statement.compile(dialect=connection.dialect)
+    required = [name for name, bind in compiled.binds.items() if bind.required]
+    values = compiled.construct_params({**dict.fromkeys(required), **params})
+    if connection.dialect.name == "postgresql":
+        with connection.begin():
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), values).scalar_one()
+        reads: list[str] = []
+
+        def walk(node: dict) -> None:
+            if node.get("Relation Name") == "signature" and node["Node Type"] != "ModifyTable":
+                reads.append(f"{node['Node Type']} {node.get('Index Name')} {node.get('Index Cond', '')}")
+            for child in node.get("Plans", []):
+                walk(child)
+
+        walk(plan[0]["Plan"])
+        return reads
+    rows = connection.exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + str(compiled), tuple(values[name] for name in compiled.positiontup or ())
+    )
+    return [
+        row[-1]
+        for row in rows
+        if row[-1].startswith(("SEARCH", "SCAN"))
+        and " signature" in row[-1]
+        or row[-1].startswith(("SEARCH taken", "SCAN taken"))
+    ]
+
+
+def test_signing_and_confirming_read_signatures_through_their_unique_keys(app, login_as, make_person, db):
+    """Without statistics (a new database, a new petition), the planner could read every signature of the
+    petition on each signature and each confirmation, through an index that holds the petition's id: the
+    mailbox's places are read through (mailbox, petition, place) and a token found by its own unique index."""
+    from casework.models.base import utcnow
+    from casework.petitions import confirming, signing
+
+    _staff, _person, petition = make_published(login_as, make_person, db)
+    client = app.test_client()
+    for i in range(12):
+        assert (
+            sign(client, name=f"Signer {i}", email=f"s{i}@example.org", ip=f"10.3.0.{i + 1}").status_code
+            == 303
+        )
+    cap = signing.mailbox_places(app.config)
+    with app.app_context(), sqlalchemy_db.engine.connect() as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        inserting = signing._sign_and_mail(cap) if postgresql else signing._insert_signature("sqlite", cap)
+        confirming_statement = confirming._CONFIRM_AT_SLUG if postgresql else confirming._CONFIRM
+        params = {
+            "petition_id": petition.id,
+            "pid": petition.id,
+            "email_hmac": "e" * 64,
+            "digest": "d" * 64,
+            "now": utcnow(),  # (a NULL would make the planner drop the read altogether)
+        }
+        places = _signature_reads(connection, inserting, params)
+        token = _signature_reads(connection, confirming_statement, {**params, "address": petition.slug})
+    assert places and token
+    if postgresql:
+        assert all("uq_signature_email_hmac_petition_id_mailbox_slot" in read for read in places), places
+        assert all("uq_signature_token_hash" in read for read in token), token
+    else:
+        assert all("(email_hmac=?" in read for read in places), places
+        assert all("(token_hash=?)" in read for read in token), token
+
+
+def test_a_mailbox_cap_out_of_range_is_refused_at_start(app):
+    """PETITION_SIGNATURES_PER_EMAIL is one candidate place each in the signature's INSERT: 1 to 100."""
+    from casework.petitions.signing import MOST_PLACES_PER_MAILBOX, mailbox_places
+
+    assert mailbox_places({"PETITION_SIGNATURES_PER_EMAIL": 5}) == 5
+    for wrong in (0, MOST_PLACES_PER_MAILBOX + 1, "5", True, 2.5):
+        with pytest.raises(ValueError, match="PETITION_SIGNATURES_PER_EMAIL must be a whole number"):
+            mailbox_places({"PETITION_SIGNATURES_PER_EMAIL": wrong})
+    from casework import create_app
+
+    with pytest.raises(ValueError, match="PETITION_SIGNATURES_PER_EMAIL"):
+        create_app({**app.config, "PETITION_SIGNATURES_PER_EMAIL": 0})

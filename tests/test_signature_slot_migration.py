@@ -3,6 +3,7 @@ over a limit and those anonymized get none; downgrading takes the column away an
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from tests.test_relief_migration import (  # noqa: F401 - empty_database: the fixture
@@ -65,5 +66,41 @@ def test_0029_gives_each_mailbox_its_places_and_goes_back(tmp_path, empty_databa
             assert conn.execute(sa.text("SELECT count(*) FROM signature")).scalar() == len(SIGNATURES)
         flask_db_on(tmp_path, empty_database, "upgrade")
         assert _places(engine) == [(1, 1), (2, None), (3, 1), (4, 2), (5, None), (6, 3)]
+    finally:
+        engine.dispose()
+
+
+def _unique_constraints(engine) -> dict[str, list[str]]:
+    with engine.connect() as conn:
+        return {c["name"]: c["column_names"] for c in sa.inspect(conn).get_unique_constraints("signature")}
+
+
+def test_0030_puts_the_mailbox_first_in_its_places_and_goes_back(tmp_path, empty_database):  # noqa: F811
+    flask_db_on(tmp_path, empty_database, "upgrade", "0029")
+    engine = sa.create_engine(empty_database)
+    try:
+        _fill(engine)
+        flask_db_on(tmp_path, empty_database, "upgrade", "0030")
+        constraints = _unique_constraints(engine)
+        assert constraints["uq_signature_email_hmac_petition_id_mailbox_slot"] == [
+            "email_hmac",
+            "petition_id",
+            "mailbox_slot",
+        ]
+        assert "uq_signature_petition_id_email_hmac_mailbox_slot" not in constraints
+        assert _places(engine) == [(1, None), (2, None), (3, None), (4, None), (5, None), (6, None)]
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE signature SET mailbox_slot = 1 WHERE id = 1"))
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:  # the same place of the mailbox
+            conn.execute(sa.text("UPDATE signature SET mailbox_slot = 1 WHERE id = 4"))
+        flask_db_on(tmp_path, empty_database, "downgrade", "0029")
+        constraints = _unique_constraints(engine)
+        assert constraints["uq_signature_petition_id_email_hmac_mailbox_slot"] == [
+            "petition_id",
+            "email_hmac",
+            "mailbox_slot",
+        ]
+        assert "uq_signature_email_hmac_petition_id_mailbox_slot" not in constraints
+        assert _places(engine)[0] == (1, 1)
     finally:
         engine.dispose()

@@ -233,7 +233,8 @@ class Signature(Base):
 
     __table_args__ = (
         sa.UniqueConstraint("petition_id", "dedupe_hmac"),
-        sa.UniqueConstraint("petition_id", "email_hmac", "mailbox_slot"),
+        # The mailbox first: signing probes its places through this index, the only one that holds it.
+        sa.UniqueConstraint("email_hmac", "petition_id", "mailbox_slot"),
         sa.Index("ix_signature_petition_state", "petition_id", "state"),
         sa.Index("ix_signature_created_at", "created_at"),
     )

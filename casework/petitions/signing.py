@@ -170,37 +170,51 @@ def domain_key(domain: str) -> str:
     return crypto.mac("domain", domain.strip().lower().lstrip("@").rstrip("."))
 
 
-def _insert_signature(dialect: str):
+MOST_PLACES_PER_MAILBOX = 100  # PETITION_SIGNATURES_PER_EMAIL above this is refused at start
+
+
+def mailbox_places(config) -> int:
+    """PETITION_SIGNATURES_PER_EMAIL: the places of one mailbox on a petition, a whole number from 1 to
+    MOST_PLACES_PER_MAILBOX (each place is one candidate of the signature's INSERT)."""
+    cap = config["PETITION_SIGNATURES_PER_EMAIL"]
+    if isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= MOST_PLACES_PER_MAILBOX:
+        raise ValueError(
+            f"PETITION_SIGNATURES_PER_EMAIL must be a whole number from 1 to {MOST_PLACES_PER_MAILBOX}, "
+            f"not {cap!r}"
+        )
+    return cap
+
+
+def _insert_signature(dialect: str, cap: int):
     """INSERT .. SELECT of one signature with the mailbox cap folded in: the signature takes the lowest free
-    place (`mailbox_slot`) of its mailbox on the petition, up to `cap`; it is over_limit (no place, no token,
+    place (`mailbox_slot`) of its mailbox on the petition, 1 to `cap`; it is over_limit (no place, no token,
     no expiry) when the client was over its rate limit or no place is free, pending otherwise. Nothing is
     inserted when (petition, dedupe HMAC) exists, nor when another signer of the mailbox took the same place
-    meanwhile (the caller tries again). Returns (id, state) of a new row. Built once per dialect."""
-    statement = _INSERT_SIGNATURE.get(dialect)
+    meanwhile (the caller tries again). Returns (id, state) of a new row. Built once per dialect and cap.
+
+    Each place 1..cap is a candidate, free when no signature of the mailbox holds it. The mailbox's places are
+    read through the unique index (mailbox, petition, place), the only index that holds the mailbox, whatever
+    the planner knows of the table (`+ 0` keeps the petition's indexes out of its choice): without statistics
+    (a new database, a new petition) it took an index of the petition and read every signature of the
+    petition on each INSERT. The mailbox's HMAC is made with the petition's id: its rows are the petition's."""
+    statement = _INSERT_SIGNATURE.get((dialect, cap))
     if statement is not None:
         return statement
     c = _signature.c
     params = {col.name: sa.bindparam(col.name, type_=col.type) for col in c if col.name != "id"}
-
-    def of_mailbox(table):
-        return sa.and_(
-            table.c.petition_id == params["petition_id"], table.c.email_hmac == params["email_hmac"]
-        )
-
-    taken, next_taken = _signature.alias("taken"), _signature.alias("next_taken")
-    # The lowest free place: 1, or the place after a taken one that is itself free.
-    first = sa.select(sa.literal(1, sa.Integer).label("slot")).where(
-        ~sa.exists().where(of_mailbox(taken), taken.c.mailbox_slot == 1)
-    )
-    after_taken = sa.select((taken.c.mailbox_slot + 1).label("slot")).where(
-        of_mailbox(taken),
-        taken.c.mailbox_slot.is_not(None),
-        ~sa.exists().where(of_mailbox(next_taken), next_taken.c.mailbox_slot == taken.c.mailbox_slot + 1),
-    )
-    free = sa.union_all(first, after_taken).subquery("free")
+    taken = _signature.alias("taken")
+    candidate = sa.union_all(
+        *(sa.select(sa.literal(place, sa.Integer).label("slot")) for place in range(1, cap + 1))
+    ).subquery("candidate")
     lowest_free = (
-        sa.select(sa.func.min(free.c.slot).label("slot"))
-        .where(free.c.slot <= sa.bindparam("cap", type_=sa.Integer))
+        sa.select(sa.func.min(candidate.c.slot).label("slot"))
+        .where(
+            ~sa.exists().where(
+                taken.c.email_hmac == params["email_hmac"],
+                (taken.c.petition_id + 0) == params["petition_id"],
+                taken.c.mailbox_slot == candidate.c.slot,
+            )
+        )
         .subquery("lowest_free")
     )
     mailbox = sa.select(
@@ -219,7 +233,7 @@ def _insert_signature(dialect: str):
     names = list(params)
     select = sa.select(*[computed.get(name, params[name]) for name in names])
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = _INSERT_SIGNATURE[dialect] = (
+    statement = _INSERT_SIGNATURE[(dialect, cap)] = (
         insert(_signature)
         .from_select(names, select.select_from(mailbox).where(sa.true()))  # SQLite: ON CONFLICT after a WHERE
         .on_conflict_do_nothing()  # a duplicate, or the place taken meanwhile by the same mailbox
@@ -235,16 +249,16 @@ _DUPLICATE = sa.select(_signature.c.id).where(
 _INSERT_SIGNATURE: dict = {}
 
 
-def _sign_and_mail():
+def _sign_and_mail(cap: int):
     """PostgreSQL: the signature's INSERT and, when it added a pending signature, its e-mail's, in one statement
     (returns what the INSERT returns)."""
-    statement = _INSERT_SIGNATURE.get("postgresql+mail")
+    statement = _INSERT_SIGNATURE.get(("postgresql+mail", cap))
     if statement is None:
-        added = _insert_signature("postgresql").cte("added")
+        added = _insert_signature("postgresql", cap).cte("added")
         mailed = mail.queue_for_each(added, added.c.state == SignatureState.PENDING)
-        statement = _INSERT_SIGNATURE["postgresql+mail"] = sa.select(added.c.id, added.c.state).add_cte(
-            mailed
-        )
+        statement = _INSERT_SIGNATURE[("postgresql+mail", cap)] = sa.select(
+            added.c.id, added.c.state
+        ).add_cte(mailed)
     return statement
 
 
@@ -269,7 +283,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     if connection.dialect.name != "postgresql" and not rate_over:
         lock_row(Petition, petition.id, connection)
     token, token_digest = crypto.new_token()
-    cap = int(config["PETITION_SIGNATURES_PER_EMAIL"])
+    cap = mailbox_places(config)
     values: dict[str, object] = {c.name: None for c in _signature.c if c.name not in ("id", "mailbox_slot")}
     values.update(
         {
@@ -289,7 +303,6 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
             "token_expires_at": now + timedelta(hours=config["PETITION_CONFIRM_HOURS"]),
             "created_at": now,
             "rate_over": rate_over,
-            "cap": cap,
             "locale": data.locale,
         }
     )
@@ -307,7 +320,7 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     for attempt in range(tries):
         if attempt == tries - 1:
             values["rate_over"] = True
-        added = _insert(connection, values, email)
+        added = _insert(connection, values, email, cap)
         if added is not None:
             return "over_limit" if SignatureState(added["state"]) == SignatureState.OVER_LIMIT else "new"
         if direct_sql.first(connection, _DUPLICATE, values) is not None:
@@ -315,11 +328,11 @@ def sign(petition: PublicPetition, data: SignData, client_address: str | None, c
     return "duplicate"
 
 
-def _insert(connection: sa.Connection, values: dict[str, object], email: dict[str, object]):
+def _insert(connection: sa.Connection, values: dict[str, object], email: dict[str, object], cap: int):
     """One try of the signature's INSERT (and its e-mail's, for a new pending row): (id, state) or None."""
     if connection.dialect.name == "postgresql":
-        return direct_sql.first(connection, _sign_and_mail(), {**values, **email})
-    added = direct_sql.first(connection, _insert_signature(connection.dialect.name), values)
+        return direct_sql.first(connection, _sign_and_mail(cap), {**values, **email})
+    added = direct_sql.first(connection, _insert_signature(connection.dialect.name, cap), values)
     if added is not None and SignatureState(added["state"]) == SignatureState.PENDING:
         mail.insert_queued(email)
     return added
