@@ -335,3 +335,14 @@ def test_a_mailbox_cap_out_of_range_is_refused_at_start(app):
 
     with pytest.raises(ValueError, match="PETITION_SIGNATURES_PER_EMAIL"):
         create_app({**app.config, "PETITION_SIGNATURES_PER_EMAIL": 0})
+
+
+def test_the_public_page_names_its_latest_signers_from_their_own_index(app, login_as, make_person, db):
+    """The latest signers shown are read from ix_signature_shown (only the signatures the page may name, in its
+    order), not by sorting every confirmed signature of the petition on each view."""
+    from casework.petitions import signing
+
+    _staff, _person, petition = make_published(login_as, make_person, db)
+    with app.app_context(), sqlalchemy_db.engine.connect() as connection:
+        reads = _signature_reads(connection, signing.recent_signers_statement(petition.id), {})
+    assert reads and all("ix_signature_shown" in read for read in reads), reads
