@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
 from casework.extensions import db
 
@@ -39,10 +39,74 @@ def fetch(row_sets: Mapping[str, sa.Select]) -> dict[str, list[Any]]:
     if not row_sets:
         return {}
     dialect = db.session.get_bind().dialect
-    plans = {name: _Plan(stmt, dialect) for name, stmt in row_sets.items()}
-    statement = sa.select(*(plan.aggregate.label(f"set_{i}") for i, plan in enumerate(plans.values())))
-    values = db.session.execute(statement).one()
-    return {name: plan.instances(value) for (name, plan), value in zip(plans.items(), values, strict=True)}
+    keys = [stmt._generate_cache_key() for stmt in row_sets.values()]
+    shape = None
+    if all(key is not None for key in keys):
+        shape = (dialect.name, tuple(row_sets), tuple(key.key for key in keys))  # type: ignore[union-attr]
+    combined = _combined.get(shape) if shape is not None else None
+    parameters = combined.parameters(keys) if combined is not None else None
+    if combined is None or parameters is None:
+        combined = _Combined(row_sets, keys, dialect)
+        if shape is not None and combined.bind_names is not None:
+            if len(_combined) >= _MOST_COMBINED:
+                _combined.clear()
+            _combined[shape] = combined
+        parameters = {}  # built from these row sets: it holds their own values
+    values = db.session.execute(combined.statement, parameters).one()
+    return {
+        name: plan.instances(value)
+        for name, plan, value in zip(row_sets, combined.plans, values, strict=True)
+    }
+
+
+class _Combined:
+    """The one statement of some row sets, and how to run it again for row sets of the same shape.
+
+    Building it (a subquery and an aggregate per row set) cost more than a case page's other statements
+    together, and a page of another case, or the same page for another user, asks for row sets of the same
+    shape with other values. SQLAlchemy itself reuses a compiled statement for another one of the same
+    cache key, by the place of each value in the key; this does the same with the built statement: each
+    value of the new row sets, by its place in its own cache key, fills the bound parameter at that place in
+    the row sets the statement was built from. A statement is reused only when every value of the row sets it
+    was built from has its parameter in it (otherwise it is built again every time), and a parameter the
+    first row sets shared between places only when the new values at those places agree: never is it run
+    with a value of another request."""
+
+    def __init__(self, row_sets: Mapping[str, sa.Select], keys: list[Any], dialect: sa.Dialect) -> None:
+        self.plans = [_Plan(stmt, dialect) for stmt in row_sets.values()]
+        self.statement = sa.select(*(plan.aggregate.label(f"set_{i}") for i, plan in enumerate(self.plans)))
+        self.bind_names: list[list[str]] | None = None
+        if all(key is not None for key in keys):
+            self.bind_names = _bind_names(self.statement, keys, dialect)
+
+    def parameters(self, keys: list[Any]) -> dict[str, Any] | None:
+        """The statement's parameters, each the value at its place in the cache keys of the new row sets; None
+        when two places of one parameter (a value the row sets it was built from shared) differ now."""
+        assert self.bind_names is not None
+        parameters: dict[str, Any] = {}
+        for names, key in zip(self.bind_names, keys, strict=True):
+            for name, bind in zip(names, key.bindparams, strict=True):
+                value = bind.effective_value
+                if name in parameters and parameters[name] != value:
+                    return None
+                parameters[name] = value
+        return parameters
+
+
+_combined: dict[tuple, _Combined] = {}
+_MOST_COMBINED = 256  # shapes kept (a handful in use: the case page, the PDF's, a section's own)
+
+
+def _bind_names(statement: sa.Select, keys: list[Any], dialect: sa.Dialect) -> list[list[str]] | None:
+    """For each row set, the name its compiled statement gives each bound parameter of its cache key, in the
+    key's order; None when one has none. (The compiler's own parameters, such as SQLite's OFFSET 0 under a
+    LIMIT, come from the statement's shape, which the key holds: the same in every statement of that key.)"""
+    compiled = statement.compile(dialect=dialect)
+    by_key = {bind.key: name for bind, name in compiled.bind_names.items()}
+    names = [[by_key.get(bind.key) for bind in key.bindparams] for key in keys]
+    if any(None in row for row in names):
+        return None
+    return names  # type: ignore[return-value]
 
 
 def attach(parents: Sequence[Any], key: str, children: Sequence[Any]) -> None:
@@ -74,8 +138,10 @@ def detached(mapper: Mapper, values: Mapping[str, Any]) -> Any:
     """A detached instance of `mapper` whose loaded attributes are `values` (by attribute key, each already
     converted by its column's type), with no history: as the ORM would have loaded it, without its loader."""
     obj = mapper.class_manager.new_instance()
-    for key, value in values.items():
-        set_committed_value(obj, key, value)
+    # Into the new instance's dict, as the ORM's loader puts a loaded row (a new instance has no history to
+    # cancel: `set_committed_value` for each column cost a tenth of a case page's processor time);
+    # make_transient_to_detached then marks every value committed and the rest unloaded.
+    instance_dict(obj).update(values)
     make_transient_to_detached(obj)
     return obj
 

@@ -246,3 +246,70 @@ def test_attach_sets_relationships_from_other_row_sets(app, filled):
     assert rows["petitions"][0].deliveries == []
     with pytest.raises(ValueError):  # a many-to-many through a table of links: not matched on columns here
         row_sets.attach(rows["applications"], "convictions", [])
+
+
+def _built(monkeypatch) -> list[int]:
+    """Counts the combined statements row_sets.fetch builds (one list item each)."""
+    built: list[int] = []
+    original = row_sets._Combined.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(row_sets._Combined, "__init__", counting)
+    return built
+
+
+def _wanted(person_id: int, titles: list[str]) -> dict[str, sa.Select]:
+    return {
+        "person": sa.select(Person).where(Person.id == person_id),
+        "notes": sa.select(Note).where(Note.person_id == person_id).order_by(Note.id).limit(5),
+        "tasks": sa.select(Task).where(Task.person_id == person_id, Task.title.in_(titles)).order_by(Task.id),
+    }
+
+
+def test_a_statement_built_once_reads_other_row_sets_of_its_shape_with_their_own_values(
+    app, db, make_person, monkeypatch
+):
+    """A case page for another case (or another user) reuses the statement the first one built, and gets
+    its own rows: every value of the new row sets replaces the one at its place."""
+    people = [make_person(legal_name=f"Case {n}") for n in (1, 2, 3)]
+    for n, person in enumerate(people):
+        db.add(Note(person_id=person.id, body=f"note of case {n}", author_id=None))
+        db.add(Task(person_id=person.id, title=f"task {n}", due_on=date(2026, 1, 1 + n)))
+        db.add(Task(person_id=person.id, title="shared title", due_on=date(2026, 2, 1)))
+    built = _built(monkeypatch)
+    with app.app_context():
+        row_sets._combined.clear()
+        for n, person in enumerate(people):
+            loaded = row_sets.fetch(_wanted(person.id, [f"task {n}", "none"]))
+            assert [p.legal_name for p in loaded["person"]] == [f"Case {n + 1}"]
+            assert [note.body for note in loaded["notes"]] == [f"note of case {n}"]
+            assert [t.title for t in loaded["tasks"]] == [f"task {n}"]
+        # an IN list is one parameter (expanded as the statement is sent): a longer one is a value too
+        loaded = row_sets.fetch(_wanted(people[0].id, ["task 0", "shared title", "none"]))
+        assert sorted(t.title for t in loaded["tasks"]) == ["shared title", "task 0"]
+        assert [t.title for t in row_sets.fetch(_wanted(people[2].id, []))["tasks"]] == []
+    assert len(built) == 1
+
+
+def test_a_value_the_first_row_sets_shared_is_not_reused_for_row_sets_that_differ(
+    app, db, make_person, monkeypatch
+):
+    first, second = make_person(legal_name="First case"), make_person(legal_name="Second case")
+    built = _built(monkeypatch)
+    with app.app_context():
+        row_sets._combined.clear()
+        same = Person.id == first.id  # one bound parameter in both row sets
+        loaded = row_sets.fetch({"a": sa.select(Person).where(same), "b": sa.select(Person).where(same)})
+        assert [p.legal_name for p in loaded["a"] + loaded["b"]] == ["First case", "First case"]
+        loaded = row_sets.fetch(
+            {
+                "a": sa.select(Person).where(Person.id == first.id),
+                "b": sa.select(Person).where(Person.id == second.id),
+            }
+        )
+        assert [p.legal_name for p in loaded["a"]] == ["First case"]
+        assert [p.legal_name for p in loaded["b"]] == ["Second case"]
+    assert len(built) == 2  # the second was built afresh: its values at the shared place differ
