@@ -81,8 +81,10 @@ class _Combined:
 
     def parameters(self, keys: list[Any]) -> dict[str, Any] | None:
         """The statement's parameters, each the value at its place in the cache keys of the new row sets; None
-        when two places of one parameter (a value the row sets it was built from shared) differ now."""
-        assert self.bind_names is not None
+        when two places of one parameter (a value the row sets it was built from shared) differ now, or when the
+        statement cannot be read again."""
+        if self.bind_names is None:
+            return None
         parameters: dict[str, Any] = {}
         for names, key in zip(self.bind_names, keys, strict=True):
             for name, bind in zip(names, key.bindparams, strict=True):
