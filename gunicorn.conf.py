@@ -37,6 +37,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import traceback
 
 # No garbage collection while the master imports and builds the application: a quarter of the start-up went
 # to collections that find nothing to free (start-up objects live as long as the server). `on_starting`
@@ -163,8 +164,44 @@ class _WithoutHeaders:
         self.sent = getattr(response, "sent", None)
 
 
+# The access line as shipped. gunicorn makes it from some twenty atoms, each escaped, for the five it shows: about
+# a tenth of the processor time gunicorn itself spends on a request; `RedactingLogger.access` makes this one
+# directly, the same line.
+SHIPPED_ACCESS_FORMAT = access_log_format
+
+
+def _escaped(text: str) -> str:
+    """A value as gunicorn's atoms hold it in a line: its double quotes escaped."""
+    return text.replace('"', '\\"')
+
+
 class RedactingLogger(Logger):
     """The access log without secrets: token-like path segments are replaced by "…"."""
+
+    def access(self, resp, req, environ, request_time):
+        """The access line: the shipped format made directly (any other format: gunicorn's own way)."""
+        if self.cfg.access_log_format != SHIPPED_ACCESS_FORMAT:
+            return super().access(resp, req, environ, request_time)
+        if not self.access_log_enabled:
+            return None
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        sent = getattr(resp, "sent", None)
+        path = _TOKEN.sub("…", environ.get("PATH_INFO") or "")
+        line = '%s "%s %s" %s %s %sms' % (  # noqa: UP031 - the format gunicorn's line has
+            self.now(),
+            _escaped(environ.get("REQUEST_METHOD") or "-"),
+            _escaped(path),
+            status,
+            sent,  # None when nothing was sent: gunicorn's line says "None" too
+            request_time.seconds * 1000 + int(request_time.microseconds / 1000),
+        )
+        try:
+            self.access_log.info(line)
+        except Exception:  # noqa: BLE001 - as gunicorn's own access(): a line that fails is reported, never raised
+            self.error(traceback.format_exc())
+        return None
 
     def atoms(self, resp, req, environ, request_time):
         """gunicorn's log atoms, with the path masked and the query string, request line and headers empty."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import logging
 import os
 import re
 import secrets
@@ -17,7 +18,7 @@ import threading
 import time
 import urllib.parse
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
@@ -355,6 +356,58 @@ def test_gunicorn_conf_keeps_query_strings_and_tokens_out_of_the_access_log():
     masked = namespace["_TOKEN"].sub("…", f"/p/free-them/confirm/{token}")
     assert token not in masked and masked == "/p/free-them/confirm/…"
     assert re.search(r"%\(U\)s", namespace["access_log_format"])
+
+
+def test_the_shipped_access_line_is_gunicorns_own_line(monkeypatch):
+    """The access line made directly for the shipped format is, character for character, the line gunicorn's
+    own formatting makes from the same atoms (the path’s token masked, quotes escaped)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from gunicorn.config import Config
+        from gunicorn.glogging import Logger
+    except ImportError:
+        require_service(False, "gunicorn is not installed")
+    namespace: dict = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    cfg = Config()
+    cfg.set("access_log_format", namespace["access_log_format"])
+    cfg.set("accesslog", "-")
+    logger = namespace["RedactingLogger"](cfg)
+    monkeypatch.setattr(logger, "now", lambda: "[06/Dec/2026:10:00:00 +0000]")
+    lines: list[str] = []
+
+    def kept(msg, *args):  # the line as logging makes the record's message
+        lines.append(logging.LogRecord("gunicorn.access", logging.INFO, "", 0, msg, args, None).getMessage())
+
+    monkeypatch.setattr(logger.access_log, "info", kept)
+    token = secrets.token_urlsafe(32)
+
+    class Response:
+        def __init__(self, status, sent):
+            self.status, self.sent, self.headers = status, sent, [("Content-Type", "text/html")]
+
+    for path, status, sent, millis in (
+        (f"/p/free-them/confirm/{token}", "200 OK", 2097, 5),
+        ('/people/"quoted"', "404 NOT FOUND", None, 1234),
+        ("/healthz", 303, 0, 0),
+    ):
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "RAW_URI": path + "?q=secret",
+            "QUERY_STRING": "q=secret",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "10.1.2.3",
+        }
+        took = timedelta(milliseconds=millis, microseconds=321)
+        logger.access(Response(status, sent), [], environ, took)
+        Logger.access(
+            logger, Response(status, sent), [], environ, took
+        )  # gunicorn's way, with the same atoms
+        mine, gunicorns = lines[-2:]
+        assert mine == gunicorns, (mine, gunicorns)
+        assert token not in mine and "secret" not in mine and "10.1.2.3" not in mine
+    assert lines[0] == '[06/Dec/2026:10:00:00 +0000] "POST /p/free-them/confirm/…" 200 2097 5ms'
 
 
 def test_a_renderer_waits_ready_for_the_next_document(app):
