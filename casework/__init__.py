@@ -86,13 +86,14 @@ def create_app(config: dict | None = None) -> Flask:
     sealing.init_app(app)
     _init_extensions(app)
     app.url_map.converters["int"] = DatabaseInt
-    from casework import cli, features, logs, pdf_ahead, web
+    from casework import cli, features, logs, pdf_ahead, urls, web
 
     features.init_app(app)
     pdf_ahead.init_app(app)
 
     logs.install()
     web.init_app(app)
+    urls.init_app(app)
     cli.init_app(app)
     return app
 

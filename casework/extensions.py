@@ -14,7 +14,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from limits.storage import RedisStorage
+from limits.storage import RedisClusterStorage, RedisStorage
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
 
 from casework.models.base import Base
@@ -81,13 +81,13 @@ class FallbackLimiter(Limiter):
 
     def hit_all(self, hits: list[tuple[Any, tuple[str, ...]]]) -> list[bool]:
         """Count one hit on each (limit, identifiers): True for each limit still respected. With a Redis storage
-        and fixed windows, all of them in one pipelined round trip; otherwise (memory, another strategy, or the
+        and fixed windows, all of them in one round trip (one script); otherwise (memory, another strategy, or the
         storage down: the in-process fallback) one `hit` each, as `limiter.hit` counts them."""
         strategy = super().limiter
         storage = getattr(strategy, "storage", None)
         if isinstance(strategy, FixedWindowRateLimiter) and isinstance(storage, RedisStorage):
             try:
-                counts = _incr_expire_pipelined(storage, hits)
+                counts = _count_hits(storage, hits)
                 return [int(count) <= item.amount for count, (item, _) in zip(counts, hits, strict=True)]
             except Exception as exc:  # noqa: BLE001 - any storage client error means "storage down"
                 fallback = self.storage_failed(exc)
@@ -112,28 +112,63 @@ class FallbackLimiter(Limiter):
         return self._fallback_limiter
 
 
-def _incr_expire_pipelined(storage: RedisStorage, hits: list[tuple[Any, tuple[str, ...]]]) -> list[Any]:
-    """Run the storage's own increment script (INCRBY, and EXPIRE on a new key) once per hit, all in one
-    pipeline. By its SHA (EVALSHA): a registered script in a pipeline would first cost a SCRIPT EXISTS round
-    trip of its own on every call. When Redis does not know the script yet (a restart, a SCRIPT FLUSH) no
-    command of the pipeline ran: the script is loaded and the pipeline sent once more."""
+# Every hit of a request in one script: each key counted (INCRBY) and given its expiry when new, as the
+# storage's own script does for one key. One command, where a pipeline of one script per hit cost the Python
+# client as much again per hit.
+_INCR_EXPIRE_ALL = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    local amount = tonumber(ARGV[2 * i])
+    local current = redis.call("incrby", key, amount)
+    if tonumber(current) == amount then
+        redis.call("expire", key, ARGV[2 * i - 1])
+    end
+    counts[i] = current
+end
+return counts
+"""
+
+
+def _count_hits(storage: RedisStorage, hits: list[tuple[Any, tuple[str, ...]]]) -> list[Any]:
+    """Count every hit in one call: INCRBY, and EXPIRE on a new key, for each, by one script (EVALSHA: a
+    registered script would first cost a SCRIPT EXISTS round trip on every call). When Redis does not know
+    the script yet (a restart, a SCRIPT FLUSH) nothing was counted: the script is loaded and sent once more.
+    A Redis Cluster, whose keys may live on several nodes, gets one pipelined script per hit instead."""
     from redis.exceptions import (
         NoScriptError,  # redis is an optional dependency: only a Redis storage gets here
     )
 
-    script = storage.lua_incr_expire
     client: Any = storage.get_connection()  # a redis.Redis (typed as a protocol without pipelines)
+    keys = [storage.prefixed_key(item.key_for(*ids)) for item, ids in hits]
+    arguments = [value for item, _ in hits for value in (item.get_expiry(), 1)]
+    clustered = isinstance(storage, RedisClusterStorage)
     for attempt in (1, 2):
-        pipe = client.pipeline(transaction=False)
-        for item, ids in hits:
-            pipe.evalsha(script.sha, 1, storage.prefixed_key(item.key_for(*ids)), item.get_expiry(), 1)
         try:
-            return pipe.execute()
+            if clustered:
+                pipe = client.pipeline(transaction=False)
+                for key, (item, _) in zip(keys, hits, strict=True):
+                    pipe.evalsha(storage.lua_incr_expire.sha, 1, key, item.get_expiry(), 1)
+                return pipe.execute()
+            return client.evalsha(_script_sha(client), len(keys), *keys, *arguments)
         except NoScriptError:
             if attempt == 2:
                 raise
-            script.sha = client.script_load(script.script)
+            if clustered:
+                storage.lua_incr_expire.sha = client.script_load(storage.lua_incr_expire.script)
+            else:
+                _script_shas.clear()
     raise AssertionError("unreachable")
+
+
+_script_shas: dict[str, str] = {}
+
+
+def _script_sha(client: Any) -> str:
+    """The SHA of _INCR_EXPIRE_ALL, loaded into Redis on first use (and again after _script_shas is cleared)."""
+    sha = _script_shas.get("all")
+    if sha is None:
+        sha = _script_shas["all"] = client.script_load(_INCR_EXPIRE_ALL)
+    return sha
 
 
 class _Guarded:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 DEVELOPMENT_BASE_URL = "http://localhost:5000"
 # Where the app may run without PUBLIC_BASE_URL (CASEWORK_ENV, or Flask's debug and TESTING flags).
@@ -57,3 +57,27 @@ def public_host() -> str:
 def absolute_url(endpoint: str, **values) -> str:
     """An absolute link to `endpoint` under the public address (never the request's Host header)."""
     return public_base_url() + url_for(endpoint, **values)
+
+
+# Kept per (application root, file): the address of a static file is the same for every request under one root,
+# and url_for spent as much on each of a page's stylesheets as a translated sentence costs ten times over.
+_static_urls: dict[tuple[str, str], str] = {}
+_MOST_STATIC_URLS = 1024
+
+
+def static_url(filename: str) -> str:
+    """`url_for("static", filename=...)`, made once per application root (the request's SCRIPT_NAME)."""
+    if not has_request_context():
+        return url_for("static", filename=filename)
+    key = (request.environ.get("SCRIPT_NAME", ""), filename)
+    found = _static_urls.get(key)
+    if found is None:
+        if len(_static_urls) >= _MOST_STATIC_URLS:
+            _static_urls.clear()
+        found = _static_urls[key] = url_for("static", filename=filename)
+    return found
+
+
+def init_app(app: Flask) -> None:
+    """`static_url` for every template."""
+    app.jinja_env.globals["static_url"] = static_url

@@ -148,3 +148,28 @@ def test_no_code_builds_a_link_from_the_request():
         if forbidden.search(line) and "links-from-host: not built" not in line  # a written, checked exclusion
     ]
     assert offenders == []
+
+
+def test_static_addresses_are_url_for_made_once_per_application_root(app):
+    """A page's stylesheet links are url_for's own, under the root the application is served at (SCRIPT_NAME),
+    and made once per root."""
+    from flask import url_for
+
+    from casework import urls
+
+    urls._static_urls.clear()
+    for root in ("", "/casework"):
+        with app.test_request_context("/people", base_url=f"http://localhost{root}/"):
+            expected = url_for("static", filename="casework.css")
+            assert urls.static_url("casework.css") == expected == f"{root}/static/casework.css"
+            assert urls.static_url("casework.css") is urls.static_url("casework.css")
+    assert set(urls._static_urls) == {("", "casework.css"), ("/casework", "casework.css")}
+
+
+def test_pages_link_their_stylesheets_under_the_application_root(app, published):
+    client = app.test_client()
+    for root in ("/casework", ""):
+        staff_page = client.get("/login", base_url=f"http://localhost{root}/")
+        public_page = client.get(f"/p/{SLUG}", base_url=f"http://localhost{root}/")
+        assert f'href="{root}/static/casework.css"' in staff_page.text
+        assert f'href="{root}/static/petitions.css"' in public_page.text
