@@ -340,7 +340,8 @@ def test_healthz_answers_within_a_second_while_three_heavy_pdfs_render(tmp_path)
     print(f"three heavy PDFs: {[round(s, 1) for _, _, s in results]} s; /healthz max {max(waits):.3f} s")
 
 
-def test_gunicorn_conf_keeps_query_strings_and_tokens_out_of_the_access_log():
+def shipped_gunicorn_conf() -> dict:
+    """The names gunicorn.conf.py defines, read as gunicorn reads it (skipped without gunicorn)."""
     sys.path.insert(0, str(ROOT))
     try:
         import gunicorn.glogging  # noqa: F401  (gunicorn.conf.py imports it)
@@ -348,6 +349,11 @@ def test_gunicorn_conf_keeps_query_strings_and_tokens_out_of_the_access_log():
         require_service(False, "gunicorn is not installed")
     namespace: dict = {}
     exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_gunicorn_conf_keeps_query_strings_and_tokens_out_of_the_access_log():
+    namespace = shipped_gunicorn_conf()
     assert namespace["worker_class"] == "gthread" and namespace["threads"] >= 2
     assert namespace["timeout"] > 60 and namespace["graceful_timeout"] > 0
     assert namespace["max_requests"] > 0 and namespace["max_requests_jitter"] > 0
@@ -361,14 +367,10 @@ def test_gunicorn_conf_keeps_query_strings_and_tokens_out_of_the_access_log():
 def test_the_shipped_access_line_is_gunicorns_own_line(monkeypatch):
     """The access line made directly for the shipped format is, character for character, the line gunicorn's
     own formatting makes from the same atoms (the path’s token masked, quotes escaped)."""
-    sys.path.insert(0, str(ROOT))
-    try:
-        from gunicorn.config import Config
-        from gunicorn.glogging import Logger
-    except ImportError:
-        require_service(False, "gunicorn is not installed")
-    namespace: dict = {}
-    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    namespace = shipped_gunicorn_conf()
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
     cfg = Config()
     cfg.set("access_log_format", namespace["access_log_format"])
     cfg.set("accesslog", "-")
