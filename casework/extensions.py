@@ -130,45 +130,42 @@ return counts
 
 
 def _count_hits(storage: RedisStorage, hits: list[tuple[Any, tuple[str, ...]]]) -> list[Any]:
-    """Count every hit in one call: INCRBY, and EXPIRE on a new key, for each, by one script (EVALSHA: a
-    registered script would first cost a SCRIPT EXISTS round trip on every call). When Redis does not know
-    the script yet (a restart, a SCRIPT FLUSH) nothing was counted: the script is loaded and sent once more.
-    A Redis Cluster, whose keys may live on several nodes, gets one pipelined script per hit instead."""
+    """Count every hit in one call: INCRBY, and EXPIRE on a new key, for each, by one script (redis-py's
+    registered script: EVALSHA, and when Redis does not know the script yet, after a restart or a SCRIPT FLUSH,
+    nothing was counted: it loads the script and sends it once more). A Redis Cluster, whose keys may live on
+    several nodes, gets one pipelined script per hit instead."""
+    client: Any = storage.get_connection()  # a redis.Redis (typed as a protocol without pipelines)
+    keys = [storage.prefixed_key(item.key_for(*ids)) for item, ids in hits]
+    if not isinstance(storage, RedisClusterStorage):
+        arguments = [value for item, _ in hits for value in (item.get_expiry(), 1)]
+        return count_all_script(storage)(keys=keys, args=arguments, client=client)
     from redis.exceptions import (
         NoScriptError,  # redis is an optional dependency: only a Redis storage gets here
     )
 
-    client: Any = storage.get_connection()  # a redis.Redis (typed as a protocol without pipelines)
-    keys = [storage.prefixed_key(item.key_for(*ids)) for item, ids in hits]
-    arguments = [value for item, _ in hits for value in (item.get_expiry(), 1)]
-    clustered = isinstance(storage, RedisClusterStorage)
+    script = storage.lua_incr_expire
     for attempt in (1, 2):
+        # By its SHA: a registered script in a pipeline would first cost a SCRIPT EXISTS round trip.
+        pipe = client.pipeline(transaction=False)
+        for key, (item, _) in zip(keys, hits, strict=True):
+            pipe.evalsha(script.sha, 1, key, item.get_expiry(), 1)
         try:
-            if clustered:
-                pipe = client.pipeline(transaction=False)
-                for key, (item, _) in zip(keys, hits, strict=True):
-                    pipe.evalsha(storage.lua_incr_expire.sha, 1, key, item.get_expiry(), 1)
-                return pipe.execute()
-            return client.evalsha(_script_sha(client), len(keys), *keys, *arguments)
+            return pipe.execute()
         except NoScriptError:
             if attempt == 2:
                 raise
-            if clustered:
-                storage.lua_incr_expire.sha = client.script_load(storage.lua_incr_expire.script)
-            else:
-                _script_shas.clear()
+            script.sha = client.script_load(script.script)
     raise AssertionError("unreachable")
 
 
-_script_shas: dict[str, str] = {}
-
-
-def _script_sha(client: Any) -> str:
-    """The SHA of _INCR_EXPIRE_ALL, loaded into Redis on first use (and again after _script_shas is cleared)."""
-    sha = _script_shas.get("all")
-    if sha is None:
-        sha = _script_shas["all"] = client.script_load(_INCR_EXPIRE_ALL)
-    return sha
+def count_all_script(storage: RedisStorage) -> Any:
+    """_INCR_EXPIRE_ALL registered with the storage's client, once per storage (as the storage keeps its own)."""
+    script = getattr(storage, "casework_count_all", None)
+    if script is None:
+        client: Any = storage.get_connection()  # a redis.Redis (typed as a protocol)
+        script = client.register_script(_INCR_EXPIRE_ALL)
+        storage.casework_count_all = script  # type: ignore[attr-defined]
+    return script
 
 
 class _Guarded:

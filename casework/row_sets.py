@@ -46,7 +46,7 @@ def fetch(row_sets: Mapping[str, sa.Select]) -> dict[str, list[Any]]:
     combined = _combined.get(shape) if shape is not None else None
     parameters = combined.parameters(keys) if combined is not None else None
     if combined is None or parameters is None:
-        combined = _Combined(row_sets, keys, dialect)
+        combined = _Combined(row_sets, dialect, keys if shape is not None else None)
         if shape is not None and combined.bind_names is not None:
             if len(_combined) >= _MOST_COMBINED:
                 _combined.clear()
@@ -72,12 +72,13 @@ class _Combined:
     first row sets shared between places only when the new values at those places agree: never is it run
     with a value of another request."""
 
-    def __init__(self, row_sets: Mapping[str, sa.Select], keys: list[Any], dialect: sa.Dialect) -> None:
+    def __init__(
+        self, row_sets: Mapping[str, sa.Select], dialect: sa.Dialect, keys: list[Any] | None
+    ) -> None:
+        """Built from `row_sets`; `keys`, their cache keys, when it may be read again (None: it may not)."""
         self.plans = [_Plan(stmt, dialect) for stmt in row_sets.values()]
         self.statement = sa.select(*(plan.aggregate.label(f"set_{i}") for i, plan in enumerate(self.plans)))
-        self.bind_names: list[list[str]] | None = None
-        if all(key is not None for key in keys):
-            self.bind_names = _bind_names(self.statement, keys, dialect)
+        self.bind_names = _bind_names(self.statement, keys, dialect) if keys is not None else None
 
     def parameters(self, keys: list[Any]) -> dict[str, Any] | None:
         """The statement's parameters, each the value at its place in the cache keys of the new row sets; None
