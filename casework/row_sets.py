@@ -51,7 +51,10 @@ def fetch(row_sets: Mapping[str, sa.Select]) -> dict[str, list[Any]]:
             if len(_combined) >= _MOST_COMBINED:
                 _combined.clear()
             _combined[shape] = combined
-        parameters = {}  # built from these row sets: it holds their own values
+        # Built from these row sets, it holds their own values; they are passed all the same, by name, as every
+        # later run passes them: SQLAlchemy keys its compiled form by the names passed, and a first run with
+        # none had every later one compile the statement again, once (80 ms of a worker's second PDF summary).
+        parameters = combined.parameters(keys) or {}
     values = db.session.execute(combined.statement, parameters).one()
     return {
         name: plan.instances(value)

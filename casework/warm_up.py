@@ -1,7 +1,8 @@
 """A new server worker makes its busiest pages once, in the background, before users ask for them.
 
 A worker starts cold: its templates are not compiled, nor its SQL, nor are its keys read. The first people
-list, search, What's due or dashboard it serves pays for that (What's due alone: about 0.3 s), and with
+list, search, What's due or dashboard it serves pays for that (What's due alone: about 0.3 s; the row sets of
+a case page or a PDF summary, one statement built and compiled: about 0.1 s), and with
 several workers every user meets a cold one now and then after each start or recycle. So each new worker
 (gunicorn's `post_worker_init`, gunicorn.conf.py) makes those pages once on a thread of its own, as a staff
 member of an organization that does not exist (id 0: no organization ever gets it), while it already
@@ -28,7 +29,7 @@ from flask import Flask, g
 
 from casework import kept_pages
 from casework.extensions import db
-from casework.models import Organization, Role, User
+from casework.models import Organization, Person, Role, User
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,8 @@ def start(app: Flask) -> threading.Thread | None:
 
 
 def warm(app: Flask) -> float | None:
-    """Make the people list, its searches, What's due and the dashboard once for nobody; the seconds it took,
-    or None when it failed."""
+    """Make the people list, its searches, What's due and the dashboard once for nobody, and read the data of
+    a case page and of a PDF summary; the seconds it took, or None when it failed."""
     started = time.perf_counter()
     try:
         with kept_pages.keeping_nothing():
@@ -76,6 +77,22 @@ def _nobody() -> User:
     return user
 
 
+def _case_data(user: User) -> list[Callable[[], object]]:
+    """Reading a case page's data, and a PDF summary's, of a case of nobody's (no row of any table is its)."""
+    from casework import case_page
+
+    person = Person(id=NOBODY, org_id=NOBODY, legal_name="", preferred_name="")
+    # Staff print summaries for attorneys (with the privileged parts) and for their own organization.
+    summaries = [partial(_summary_data, user, person, audience) for audience in ("attorney", "internal")]
+    return [partial(case_page.load_sections, person, user), *summaries]
+
+
+def _summary_data(user: User, person: Person, audience: str) -> object:
+    from casework.packets.content import Audience, gather, section_choices
+
+    return gather(user, person, Audience(audience), [key for key, _ in section_choices()])
+
+
 def _make_pages(app: Flask) -> None:
     from casework.deadlines import views as deadlines
     from casework.people import list_page, search
@@ -88,6 +105,7 @@ def _make_pages(app: Flask) -> None:
     no_row = cast(sa.Row, types.SimpleNamespace(id=NOBODY))
     pages.append(("/people", partial(search.teams_of, [no_row])))
     pages += [("/due", deadlines.due), ("/dashboard", deadlines.dashboard)]
+    pages += [(f"/people/{NOBODY}", make) for make in _case_data(user)]
     # A session token no one holds: opening it reads (and so compiles) each page's session statement, finds
     # no row and signs no one in (casework.sessions).
     cookie = f"{app.session_interface.get_cookie_name(app)}={secrets.token_urlsafe(32)}"

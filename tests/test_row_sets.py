@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import default
 
 from casework import row_sets
 from casework.extensions import db as real_db
@@ -313,3 +314,25 @@ def test_a_value_the_first_row_sets_shared_is_not_reused_for_row_sets_that_diffe
         assert [p.legal_name for p in loaded["a"]] == ["First case"]
         assert [p.legal_name for p in loaded["b"]] == ["Second case"]
     assert len(built) == 2  # the second was built afresh: its values at the shared place differ
+
+
+def test_a_statement_built_once_is_compiled_once(app, db, make_person):
+    """The run that builds a statement passes its values as every later run does: the second case page of a
+    worker finds the statement compiled (SQLAlchemy keys a compiled form by the parameters' names)."""
+    people = [make_person(legal_name=f"Case {n}") for n in (1, 2, 3)]
+    cache_hits: list[bool] = []
+
+    def after(conn, cursor, statement, params, context, executemany):
+        if context is not None and ("json_agg" in statement or "json_group_array" in statement):
+            cache_hits.append(context.cache_hit is default.CACHE_HIT)
+
+    with app.app_context():
+        row_sets._combined.clear()
+        real_db.session.get_bind().engine._compiled_cache.clear()
+        sa.event.listen(real_db.engine, "after_cursor_execute", after)
+        try:
+            for person in people:
+                row_sets.fetch(_wanted(person.id, ["none"]))
+        finally:
+            sa.event.remove(real_db.engine, "after_cursor_execute", after)
+    assert cache_hits == [False, True, True]

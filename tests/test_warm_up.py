@@ -160,3 +160,42 @@ def test_the_warm_up_runs_on_a_thread_of_its_own(another_app, cases):
     assert not thread.is_alive()
     with application.app_context():
         assert current_app.extensions.get("kept_pages.people_list") is None
+
+
+def _row_sets_compiled_afresh(application, browser: Browser, person_id: int) -> list[str]:
+    """The pages of a case (its case page, its PDF summary) whose one statement of row sets was compiled
+    afresh by SQLAlchemy (not found in its cache)."""
+    with application.app_context():
+        engine = _db.engine
+    missed: list[str] = []
+    asking: list[str] = []  # the page being asked for
+
+    def after(conn, cursor, statement, params, context, executemany):
+        row_sets = "json_agg" in statement or "json_group_array" in statement
+        if row_sets and context is not None and context.cache_hit is not default.CACHE_HIT:
+            missed.append(asking[-1])
+
+    sa.event.listen(engine, "after_cursor_execute", after)
+    try:
+        for page in (f"/people/{person_id}", f"/people/{person_id}/summary.pdf"):
+            asking.append(page)
+            assert browser.get(page).status_code == 200, page
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", after)
+    return missed
+
+
+def test_after_the_warm_up_a_users_first_case_page_and_summary_find_their_statement_compiled(
+    another_app, make_user, cases
+):
+    staff = make_user("staff")
+    cold, warmed = another_app({}), another_app({})
+
+    assert warm_up.warm(warmed) is not None
+    cold_browser, warmed_browser = _signed_in(cold, staff), _signed_in(warmed, staff)
+
+    assert _row_sets_compiled_afresh(cold, cold_browser, cases.id) == [
+        f"/people/{cases.id}",
+        f"/people/{cases.id}/summary.pdf",
+    ]
+    assert _row_sets_compiled_afresh(warmed, warmed_browser, cases.id) == []
