@@ -102,6 +102,54 @@ def test_a_get_reads_outside_a_transaction_and_audits_inside_one(app, db):
     assert db.count(AuditEvent, AuditEvent.action == "test.read-then-audited") == 1
 
 
+def test_a_get_that_only_read_outside_a_transaction_commits_nothing(app, db, org):
+    """PostgreSQL: a GET whose reads ran outside a transaction has nothing to commit, and is not committed (its
+    connection goes back to the pool all the same); one that wrote its audit record or waits for a commit's
+    callback is, and one that changed a loaded object is refused at its commit. SQLite: every request has its
+    transaction, committed as before."""
+    commits: list[str] = []
+    ran: list[str] = []
+
+    def reads():
+        _db.session.get(Organization, org.id)
+
+    def audits():
+        reads()
+        _db.session.add(AuditEvent(action="test.audited-get"))
+
+    def waits_for_a_commit():
+        reads()
+        unit_of_work.after_commit(lambda: ran.append("after commit"))
+
+    def changes():
+        _db.session.get(Organization, org.id).name = "Renamed by a GET"
+
+    with app.app_context():
+        session_class = type(_db.session())
+    asking: list[str] = []  # the view being run
+    listener = lambda session: commits.append(asking[-1])  # noqa: E731
+    sa.event.listen(session_class, "after_commit", listener)
+    try:
+        for name, view in (("reads", reads), ("audits", audits), ("waits", waits_for_a_commit)):
+            asking.append(name)
+            with app.test_request_context("/", method="GET"):
+                unit_of_work.run_request(view)
+                # given back as the view returns, as a commit gives it back: the session's row may need one
+                assert _db.engine.pool.checkedout() == 0, name
+        asking.append("changes")
+        with app.test_request_context("/", method="GET"), pytest.raises(WriteInReadOnlyRequest):
+            unit_of_work.run_request(changes)
+    finally:
+        sa.event.remove(session_class, "after_commit", listener)
+    with app.app_context():
+        postgres = _db.engine.dialect.name == "postgresql"
+    # A changed object is flushed by the commit, which refuses it (WriteInReadOnlyRequest): never committed.
+    assert commits == (["audits", "waits"] if postgres else ["reads", "audits", "waits"])
+    assert ran == ["after commit"]
+    assert db.count(AuditEvent, AuditEvent.action == "test.audited-get") == 1
+    assert db.get(Organization, org.id).name != "Renamed by a GET"
+
+
 def test_a_get_that_locks_or_streams_does_so_in_a_transaction(app, db, org):
     seen = []
 
