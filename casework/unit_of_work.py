@@ -290,7 +290,8 @@ def _only_read_without_transaction(session: Session) -> bool:
         return False
     from psycopg.pq import TransactionStatus
 
-    return connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+    dbapi_connection = connection.connection.dbapi_connection
+    return dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.IDLE
 
 
 def _in_read_only_view() -> bool:
