@@ -20,7 +20,7 @@ from typing import Any
 
 from babel import support
 from flask import Flask, Request, current_app, has_request_context, request, session
-from flask.globals import _cv_app
+from flask.globals import _cv_app, _cv_request
 from flask_babel import Babel, Domain, force_locale, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
@@ -87,6 +87,11 @@ def language_name(code: str) -> str:
 def requested_endpoint(app: Flask, request: Request) -> str | None:
     """The endpoint of the request's address, matched before Flask matches it (the session opens first);
     None for no such page (404, 405) or a redirect to add a slash."""
+    context = _cv_request.get(None)
+    if context is not None and context.request is request and context.url_adapter is not None:
+        # The request's own match, which Flask then keeps (casework.unit_of_work.MatchedOnceRequestContext).
+        context.match_request()
+        return request.url_rule.endpoint if request.url_rule is not None else None
     try:
         rule, _ = app.create_url_adapter(request).match(return_rule=True)  # type: ignore[union-attr]
     except HTTPException:

@@ -29,6 +29,7 @@ from types import CodeType, FunctionType
 from typing import ParamSpec, TypeVar
 
 from flask import Blueprint, Flask, g, has_request_context, request
+from flask.ctx import RequestContext
 from sqlalchemy import Connection, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -47,8 +48,25 @@ R = TypeVar("R")
 B = TypeVar("B", bound=Blueprint)
 
 
+class MatchedOnceRequestContext(RequestContext):
+    """Flask's request context, whose address is matched against the routes once: the session opens before
+    Flask matches it and needs the endpoint (`casework.i18n.requested_endpoint` matches it then)."""
+
+    _matched = False
+
+    def match_request(self) -> None:
+        """Match the address (the first time it is asked: its rule, view arguments or routing error stay)."""
+        if not self._matched:
+            self._matched = True
+            super().match_request()
+
+
 class CaseworkFlask(Flask):
     """Flask whose every view runs inside the request's unit of work."""
+
+    def request_context(self, environ) -> RequestContext:
+        """The request's context (its address matched once)."""
+        return MatchedOnceRequestContext(self, environ)
 
     def dispatch_request(self):
         """Run the view; commit once when it returns, roll back when it raises."""

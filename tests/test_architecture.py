@@ -323,3 +323,23 @@ def test_the_shape_check_finds_a_long_view_a_query_in_a_view_a_big_module_and_a_
     assert "select(...) in a views module" in found
     assert "operations.py: 402 lines" in found
     assert "operations.py:2: commit() outside the unit of work" in found
+
+
+def test_a_requests_address_is_matched_once(login_as, monkeypatch):
+    """The session opens before Flask matches the address and needs its endpoint: that match is the one Flask
+    keeps (casework.unit_of_work.MatchedOnceRequestContext), for a page, a missing page and a wrong method."""
+    from werkzeug.routing import MapAdapter
+
+    staff = login_as("staff")
+    matches: list[str] = []
+    match = MapAdapter.match
+
+    def counted(self, *args, **kwargs):
+        matches.append(self.path_info)
+        return match(self, *args, **kwargs)
+
+    monkeypatch.setattr(MapAdapter, "match", counted)
+    assert staff.get("/people").status_code == 200
+    assert staff.get("/no-such-page").status_code == 404
+    assert staff.client.delete("/people").status_code == 405
+    assert matches == ["/people", "/no-such-page", "/people"]
