@@ -193,7 +193,6 @@ BEGIN_ON_WRITE = "casework_begin_on_write"
 def begin_before_writes(engine) -> None:
     """Open a transaction on a connection of `reads_without_transaction` before its first statement that is
     not a plain read (PostgreSQL)."""
-    from psycopg.pq import TransactionStatus
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin_before_writes(conn, cursor, statement, parameters, context, executemany) -> None:
@@ -202,9 +201,8 @@ def begin_before_writes(engine) -> None:
         streams = context is not None and context.execution_options.get("stream_results")
         if not streams and _plain_select(statement):
             return
-        dbapi_connection = conn.connection.dbapi_connection
-        if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
-            dbapi_connection.execute("BEGIN")
+        if _no_transaction_open(conn):
+            conn.connection.dbapi_connection.execute("BEGIN")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -304,8 +302,11 @@ def _only_read_without_transaction(session: Session) -> bool:
     if len(connections) != 1:
         return False
     connection = connections.pop()
-    if not connection._execution_options.get(BEGIN_ON_WRITE):  # noqa: SLF001
-        return False
+    return bool(connection._execution_options.get(BEGIN_ON_WRITE)) and _no_transaction_open(connection)  # noqa: SLF001
+
+
+def _no_transaction_open(connection: Connection) -> bool:
+    """Whether the PostgreSQL server has no transaction open on this connection (no BEGIN sent, or it ended)."""
     from psycopg.pq import TransactionStatus
 
     dbapi_connection = connection.connection.dbapi_connection

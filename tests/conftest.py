@@ -272,6 +272,27 @@ def statements_sent(application) -> Iterator[list[str]]:
         sa.event.remove(engine, "before_cursor_execute", before)
 
 
+@contextmanager
+def row_sets_cache_hits(application) -> Iterator[list[bool]]:
+    """For each statement of row sets (casework.row_sets) the application runs while the block runs, whether
+    SQLAlchemy found it compiled in its cache."""
+    from sqlalchemy.engine import default
+
+    with application.app_context():
+        engine = _db.engine
+    hits: list[bool] = []
+
+    def after(conn, cursor, statement, params, context, executemany):
+        if context is not None and ("json_agg" in statement or "json_group_array" in statement):
+            hits.append(context.cache_hit is default.CACHE_HIT)
+
+    sa.event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield hits
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", after)
+
+
 def terminate_backend(engine: sa.Engine, pid: int) -> None:
     """End PostgreSQL backend `pid` from a connection of its own (as a restart or a network cut would), and give
     the server a moment to close it."""

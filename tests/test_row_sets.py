@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import default
 
 from casework import row_sets
 from casework.extensions import db as real_db
@@ -40,6 +39,7 @@ from casework.models import (
     User,
     advocacy_event_person,
 )
+from tests.conftest import row_sets_cache_hits
 from tests.test_query_counts import fill_case
 
 # Every mapped class whose rows the case page reads through row_sets.
@@ -320,19 +320,10 @@ def test_a_statement_built_once_is_compiled_once(app, db, make_person):
     """The run that builds a statement passes its values as every later run does: the second case page of a
     worker finds the statement compiled (SQLAlchemy keys a compiled form by the parameters' names)."""
     people = [make_person(legal_name=f"Case {n}") for n in (1, 2, 3)]
-    cache_hits: list[bool] = []
-
-    def after(conn, cursor, statement, params, context, executemany):
-        if context is not None and ("json_agg" in statement or "json_group_array" in statement):
-            cache_hits.append(context.cache_hit is default.CACHE_HIT)
-
     with app.app_context():
         row_sets._combined.clear()
         real_db.session.get_bind().engine._compiled_cache.clear()
-        sa.event.listen(real_db.engine, "after_cursor_execute", after)
-        try:
-            for person in people:
-                row_sets.fetch(_wanted(person.id, ["none"]))
-        finally:
-            sa.event.remove(real_db.engine, "after_cursor_execute", after)
+    with row_sets_cache_hits(app) as cache_hits, app.app_context():
+        for person in people:
+            row_sets.fetch(_wanted(person.id, ["none"]))
     assert cache_hits == [False, True, True]

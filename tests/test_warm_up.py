@@ -19,7 +19,7 @@ from casework import kept_pages, shared_pages, warm_up
 from casework.deadlines import kept as kept_statements
 from casework.extensions import db as _db
 from casework.models import CheckIn, Task
-from tests.conftest import TODAY, Browser, statements_sent
+from tests.conftest import TODAY, Browser, row_sets_cache_hits, statements_sent
 
 CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 READS = ("SELECT", "WITH", "PRAGMA")
@@ -165,23 +165,11 @@ def test_the_warm_up_runs_on_a_thread_of_its_own(another_app, cases):
 def _row_sets_compiled_afresh(application, browser: Browser, person_id: int) -> list[str]:
     """The pages of a case (its case page, its PDF summary) whose one statement of row sets was compiled
     afresh by SQLAlchemy (not found in its cache)."""
-    with application.app_context():
-        engine = _db.engine
     missed: list[str] = []
-    asking: list[str] = []  # the page being asked for
-
-    def after(conn, cursor, statement, params, context, executemany):
-        row_sets = "json_agg" in statement or "json_group_array" in statement
-        if row_sets and context is not None and context.cache_hit is not default.CACHE_HIT:
-            missed.append(asking[-1])
-
-    sa.event.listen(engine, "after_cursor_execute", after)
-    try:
-        for page in (f"/people/{person_id}", f"/people/{person_id}/summary.pdf"):
-            asking.append(page)
+    for page in (f"/people/{person_id}", f"/people/{person_id}/summary.pdf"):
+        with row_sets_cache_hits(application) as hits:
             assert browser.get(page).status_code == 200, page
-    finally:
-        sa.event.remove(engine, "after_cursor_execute", after)
+        missed += [page for hit in hits if not hit]
     return missed
 
 
