@@ -242,7 +242,10 @@ def _init_extensions(app: Flask) -> None:
     # never names them (the public pages); templates get the lazy `current_user` (casework.web) instead.
     login_manager.init_app(app, add_context_processor=False)
     app.session_interface = DatabaseSessionInterface()
-    from casework import i18n
+    from casework import i18n, unit_of_work
+
+    # A request that ends before its view (a hook's redirect, no such page) gives its connection back here.
+    app.teardown_request(unit_of_work.end_request_connection)
 
     i18n.init_app(app)
     recognize_database_outages(app)

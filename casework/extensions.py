@@ -8,11 +8,12 @@ import os
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import CSRFProtect
 from limits.storage import RedisClusterStorage, RedisStorage
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
@@ -243,9 +244,40 @@ def configure_rate_limit_storage(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_OPTIONS"] = options
 
 
+# `g` keys set by casework.unit_of_work: the connection a request opened before its ORM session, for that
+# session to run on, and the instances read on it that the ORM session, once made, holds from the start.
+ORM_SESSION_CONNECTION = "_orm_session_connection"
+HELD_FOR_ORM_SESSION = "_held_for_orm_session"
+
+
+class RequestSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session; in a request that opened a connection before it (a signed-in GET on
+    PostgreSQL reads its session's row on one: `casework.unit_of_work.request_read_connection`), it runs on
+    that connection and begins by holding what was read there (the signed-in user), so that a page kept
+    whole, which needs no ORM session, makes none."""
+
+    def __init__(self, db: SQLAlchemy, **options: Any) -> None:
+        super().__init__(db, **options)
+        if has_request_context():
+            for instance in g.get(HELD_FOR_ORM_SESSION, ()):
+                self.add(instance)
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        """The request's connection when it opened one for this session; otherwise Flask-SQLAlchemy's engine."""
+        if bind is None and has_request_context():
+            connection = g.get(ORM_SESSION_CONNECTION)
+            if connection is not None:
+                return connection
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
 # The models subclass our own typed DeclarativeBase (casework.models.base.Base) so that they import
-# nothing of the application; Flask-SQLAlchemy only needs to share its metadata.
-db = SQLAlchemy(metadata=Base.metadata)
+# nothing of the application; Flask-SQLAlchemy only needs to share its metadata. On a connection the request
+# opened (RequestSession), the session's commit and rollback are the connection's, as on one of its own.
+db = SQLAlchemy(
+    metadata=Base.metadata,
+    session_options={"class_": RequestSession, "join_transaction_mode": "control_fully"},
+)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = FallbackLimiter(key_func=client_network_key)

@@ -180,9 +180,18 @@ class EntityColumns:
         present = session.identity_map.get(self.mapper.identity_key_from_primary_key(identity))
         if present is not None:
             return present
-        instance = detached(self.mapper, {key: row[label] for key, label in self.labels.items()})
+        instance = self._detached(row)
         session.add(instance)
         return instance
+
+    def detached_instance(self, row: Mapping[str, Any]) -> Any:
+        """The instance of the row's columns, detached (in no session), or None when the row has none."""
+        if None in (row[label] for label in self.identity):
+            return None
+        return self._detached(row)
+
+    def _detached(self, row: Mapping[str, Any]) -> Any:
+        return detached(self.mapper, {key: row[label] for key, label in self.labels.items()})
 
 
 class _Shape:

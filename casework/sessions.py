@@ -9,8 +9,8 @@ nothing; signing in moves it to a row under a fresh random token (against sessio
 Logging out deletes the row, so a copied or replayed cookie is worthless afterwards; deactivating a user,
 changing a password or ending a session from the sessions page deletes rows too. A row ends after
 SESSION_IDLE_TIMEOUT without use and PERMANENT_SESSION_LIFETIME after the sign-in. The row is read together
-with its user, in one statement on the request's own connection (the page needs no second one); session
-writes use their own short transaction, independent of the request's unit of work.
+with its user, in one statement on the request's own connection (casework.session_row; the page needs no
+second one); session writes use their own short transaction, independent of the request's unit of work.
 """
 
 from __future__ import annotations
@@ -27,37 +27,19 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from flask_login import user_logged_in
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import CallbackDict
 
-from casework import direct_sql, outage, page_reads, row_sets
+from casework import outage, page_reads, session_row
 from casework.clients import client_network, describe_client
 from casework.extensions import db
 from casework.i18n import is_public_endpoint, requested_endpoint
-from casework.models import Organization, User, WebSession
+from casework.models import User, WebSession
 from casework.models.base import utcnow
 from casework.outage import DatabaseUnreachable, database_unreachable_in_request, mark_unreachable
-from casework.unit_of_work import READ_ONLY_METHODS, reads_without_transaction
+from casework.unit_of_work import READ_ONLY_METHODS
 
 _serializer = TaggedJSONSerializer()
 _table = cast(sa.Table, WebSession.__table__)
-_BY_TOKEN = _table.c.token_hash == sa.bindparam("token_hash")
-_USER = row_sets.EntityColumns(User, "user__")
-_ORGANIZATION = row_sets.EntityColumns(Organization, "organization__")
-_user_table = cast(sa.Table, User.__table__)
-_organization_table = cast(sa.Table, Organization.__table__)
-# A session's row with its user and the user's organization by the token's hash, built once. It runs on the
-# driver (casework.direct_sql) and the two objects are made from its columns (row_sets.EntityColumns): the
-# ORM's execution and loading of them cost about a fifth of the CPU of a request that serves a kept page.
-_ROW_WITH_USER = (
-    sa.select(*_table.c, *_USER.columns, *_ORGANIZATION.columns)
-    .select_from(
-        _table.outerjoin(_user_table, _user_table.c.id == _table.c.user_id).outerjoin(
-            _organization_table, _organization_table.c.id == _user_table.c.org_id
-        )
-    )
-    .where(_BY_TOKEN)
-)
 TOUCH_INTERVAL = timedelta(minutes=1)
 CSRF_KEY = "csrf_token"  # where Flask-WTF keeps the secret its form tokens are made from
 ANONYMOUS_SALT = "casework.anonymous-session"
@@ -103,8 +85,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.ended = False  # the cookie named a server session that has ended (sign in again)
         # What an anonymous cookie held when the request came in (None: no valid anonymous cookie).
         self.anonymous_data: dict | None = None
-        # The user read with the row, held because the identity map holds objects weakly: the user loader's
-        # `get` finds it for the rest of the request (refreshed by a query only if a rollback expired it).
+        # The user read with the row (casework.session_row), kept here because the identity map holds objects
+        # weakly: the user loader returns it for the rest of the request (refreshed by a query only if a
+        # rollback expired it).
         self.user_read_with_row: User | None = None
 
     @property
@@ -205,15 +188,8 @@ class DatabaseSessionInterface(SessionInterface):
 
     def _open(self, app: Flask, token: str, endpoint: str | None) -> ServerSession:
         now = utcnow()
-        # One statement, on the connection the page then uses: no second checkout, no user query, and what
-        # the page (`endpoint`, on a GET) registered to read with it (casework.page_reads).
-        statement, params = page_reads.session_statement(_ROW_WITH_USER, endpoint)
-        try:
-            reads_without_transaction()  # a GET on PostgreSQL: no BEGIN and COMMIT around its reads
-            row = direct_sql.first(db.session.connection(), statement, {"token_hash": _hash(token), **params})
-        except DatabaseUnreachable:
-            db.session.rollback()  # no connection to roll back: this only resets the session's state
-            raise
+        # One statement, on the connection the page then uses: no second checkout, no user query.
+        row, held = session_row.read(_hash(token), endpoint)
         if row is None:
             return _ended_session()
         signed_in_at = _aware(row["signed_in_at"]) or _aware(row["created_at"])
@@ -223,7 +199,8 @@ class DatabaseSessionInterface(SessionInterface):
             or now - signed_in_at >= duration(app.permanent_session_lifetime)
             or now - last_seen > duration(app.config["SESSION_IDLE_TIMEOUT"])
         ):
-            db.session.rollback()  # the request starts afresh, without the user the row named
+            if db.session.registry.has():
+                db.session.rollback()  # the request starts afresh, without the user the row named
             delete_session_rows(_table.c.token_hash == _hash(token))
             return _ended_session()
         try:
@@ -238,12 +215,7 @@ class DatabaseSessionInterface(SessionInterface):
             signed_in_at=signed_in_at,
             proved_at=_aware(row["proved_at"]),
         )
-        # Persistent, as if loaded with the row: the user loader's `get` finds the user in the session.
-        orm_session = db.session()
-        user = _USER.instance(row, orm_session)
-        if user is not None and "organization" not in sa.inspect(user).dict:
-            set_committed_value(user, "organization", _ORGANIZATION.instance(row, orm_session))
-        opened.user_read_with_row = user
+        opened.user_read_with_row = user = session_row.user_of(row, held)
         page_reads.keep(endpoint, user.id if user is not None else None, tuple(row.values()))
         return opened
 

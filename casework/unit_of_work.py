@@ -35,11 +35,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from casework.errors import WriteInReadOnlyRequest
-from casework.extensions import db
+from casework.extensions import HELD_FOR_ORM_SESSION, ORM_SESSION_CONNECTION, db
 from casework.models import AuditEvent
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PENDING = "casework.after_commit"  # session.info key: [(on_commit, on_rollback), ...]
+_REQUEST_CONNECTION = "_request_connection"  # g key: the request's own Core connection, if it opened one
 
 logger = logging.getLogger("casework.unit_of_work")
 
@@ -101,12 +102,13 @@ def run_request(view: Callable[[], R]) -> R:
     try:
         try:
             result = view()
+            _commit()  # a GET's commit, too, flushes nothing but its audit record
         except BaseException:
-            _end_plain_connection(commit=False)
-            db.session.rollback()
+            if db.session.registry.has():
+                db.session.rollback()
+            _end_request_connection(commit=False)
             raise
-        _end_plain_connection(commit=True)
-        _commit()  # a GET's commit, too, flushes nothing but its audit record
+        _end_request_connection(commit=True)
     finally:
         g._read_only_view = False
     return result
@@ -131,17 +133,53 @@ def plain_connection(autocommit: bool = False) -> Connection:
     command, the demo data): the session's connection, as `self_committing_connection` gives it."""
     if not (has_request_context() and g.get("_plain_request")):
         return self_committing_connection() if autocommit else db.session.connection()
-    connection = g.get("_plain_connection")
+    connection = g.get(_REQUEST_CONNECTION)
     if connection is None:
         connection = db.engine.connect()
         if connection.dialect.name == "postgresql" and (autocommit or request.method in READ_ONLY_METHODS):
             connection.execution_options(isolation_level="AUTOCOMMIT")
-        g._plain_connection = connection
+        g.setdefault(_REQUEST_CONNECTION, connection)
     return connection
 
 
-def _end_plain_connection(commit: bool) -> None:
-    connection = g.pop("_plain_connection", None)
+def request_read_connection() -> Connection | None:
+    """A signed-in GET's (or HEAD's) one connection on PostgreSQL, opened for its session's row
+    (casework.sessions): its reads run without a transaction until a statement writes, locks or streams, as
+    with `reads_without_transaction`, and the ORM session runs on it too if the page makes one
+    (`casework.extensions.RequestSession`): a page kept whole makes none, and pays neither its making nor its
+    commit. Returned to the pool at the end of the request. None elsewhere (SQLite, a form posted)."""
+    if request.method not in READ_ONLY_METHODS or request.blueprint in _PLAIN_BLUEPRINTS:
+        return None
+    connection = g.get(_REQUEST_CONNECTION)
+    if connection is None:
+        if db.session.registry.has() or db.engine.dialect.name != "postgresql":
+            return None  # an ORM session already has a connection of its own
+        connection = db.engine.connect()
+        connection.execution_options(isolation_level="AUTOCOMMIT", **{BEGIN_ON_WRITE: True})
+        setattr(g, _REQUEST_CONNECTION, connection)
+        setattr(g, ORM_SESSION_CONNECTION, connection)
+    return connection if g.get(ORM_SESSION_CONNECTION) is connection else None
+
+
+def hold_for_orm_session(*instances: object) -> None:
+    """Have the request's ORM session, when it is made, hold `instances` (detached, read on
+    `request_read_connection`) as persistent from the start, in place of any held before."""
+    setattr(g, HELD_FOR_ORM_SESSION, instances)
+
+
+def end_request_connection(error: BaseException | None = None) -> None:
+    """Give the request's own connection back to the pool, its transaction (if any) rolled back: for a
+    request that ends before its view (a redirect by a hook, an address that matches no page; a teardown
+    function), or a connection lost."""
+    try:
+        _end_request_connection(commit=False)
+    except SQLAlchemyError:
+        logger.warning("the request's connection could not be rolled back", exc_info=True)
+
+
+def _end_request_connection(commit: bool) -> None:
+    connection = g.pop(_REQUEST_CONNECTION, None)
+    g.pop(ORM_SESSION_CONNECTION, None)
     if connection is None:
         return
     try:
@@ -163,6 +201,8 @@ def self_committing_connection() -> Connection:
     session = db.session()
     if (
         not has_request_context()
+        or g.get(ORM_SESSION_CONNECTION)
+        is not None  # a GET's connection, which a write first makes transactional
         or session.in_transaction()
         or session.get_bind().dialect.name != "postgresql"
     ):
@@ -176,8 +216,8 @@ def reads_without_transaction() -> None:
     reads through a server-side cursor, which first opens a real transaction (`begin_before_writes`), so
     that the audit rows a page writes commit or roll back together as before. Reads see the same either
     way: under READ COMMITTED each statement takes its own snapshot. Only before the unit of work began."""
-    if request.method not in READ_ONLY_METHODS:
-        return
+    if request.method not in READ_ONLY_METHODS or g.get(ORM_SESSION_CONNECTION) is not None:
+        return  # the ORM session will run on the request's connection, already so
     session = db.session()
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         return

@@ -104,7 +104,10 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         number = parse_id(user_id)
-        user = db.session.get(User, number) if number is not None else None
+        # The user read with the session's row (held for the ORM session, or in it already): no statement.
+        user = getattr(session, "user_read_with_row", None)
+        if user is None or user.id != number:
+            user = db.session.get(User, number) if number is not None else None
         return user if user is not None and user.active else None
 
     @app.after_request

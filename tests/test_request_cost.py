@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from casework.extensions import db as real_db
 from casework.models import User
+from tests.conftest import TEST_DB
 
 
 @contextmanager
@@ -49,6 +50,99 @@ def test_the_people_list_uses_one_connection(app, login_as, make_person):
         assert staff.get("/people").status_code == 200
     assert seen["checkouts"] == 1
     assert not [s for s in seen["statements"] if s.lstrip().startswith("SELECT user_account")]
+
+
+@contextmanager
+def orm_sessions_made(monkeypatch):
+    """Count the ORM sessions made meanwhile (one per request that needs one)."""
+    from casework.extensions import RequestSession
+
+    made = []
+    original = RequestSession.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RequestSession, "__init__", counted)
+    yield made
+
+
+def test_a_page_kept_whole_makes_no_orm_session_on_postgresql(app, login_as, make_person, monkeypatch):
+    """A signed-in GET on PostgreSQL reads its session's row on a connection of the request; the people list,
+    kept whole, needs nothing else, and makes no ORM session at all (nor pays its commit). On SQLite the row
+    is read on the ORM session's connection. Either way: one connection, back in the pool at the end."""
+    staff = login_as("staff")
+    make_person(legal_name="Dara Keo")
+    staff.get("/people")
+    with counting(app) as seen, orm_sessions_made(monkeypatch) as made:
+        response = staff.get("/people")
+    assert response.status_code == 200 and b"Dara Keo" in response.data
+    assert seen["checkouts"] == 1 and len(seen["statements"]) == 1
+    assert len(made) == (0 if TEST_DB == "postgresql" else 1)
+    with app.app_context():
+        assert real_db.engine.pool.checkedout() == 0
+
+
+def test_a_page_that_needs_the_orm_session_runs_it_on_the_requests_one_connection(
+    app, login_as, make_person, db, monkeypatch
+):
+    """The case page loads the person with the ORM and writes its audit record: the ORM session is made on the
+    connection the session's row was read on, holding the signed-in user from the start (no statement loads
+    it again), and the audit record is committed."""
+    from casework.models import AuditEvent
+
+    staff = login_as("staff")
+    person = make_person(legal_name="Sokha Lim")
+    staff.get(f"/people/{person.id}")
+    before = db.count(AuditEvent)
+    with counting(app) as seen, orm_sessions_made(monkeypatch) as made:
+        response = staff.get(f"/people/{person.id}")
+    assert response.status_code == 200 and b"Sokha Lim" in response.data
+    assert seen["checkouts"] == 1 and len(made) == 1
+    loads_by_id = [s for s in seen["statements"] if "FROM user_account" in s and "pk_1" in s]
+    assert not loads_by_id  # the user loader's `get` found the user held: no statement
+    assert db.count(AuditEvent) == before + 1
+    with app.app_context():
+        assert real_db.engine.pool.checkedout() == 0
+
+
+def test_a_get_that_ends_before_or_in_its_view_gives_its_connection_back(app, login_as, make_person, db):
+    """A hook's refusal (before the view), a view's 404 and a missing page each end the request's
+    connection: nothing is left checked out, and the next page works."""
+    staff = login_as("staff")
+    staff.get("/people")
+    for path, status in (("/people?q=%01", 400), ("/people/999999999", 404), ("/no-such-page", 404)):
+        assert staff.get(path).status_code == status
+        with app.app_context():
+            assert real_db.engine.pool.checkedout() == 0, path
+    assert staff.get("/people").status_code == 200
+
+
+def test_an_orm_session_made_after_the_row_holds_the_user_read_with_it(app, login_as):
+    """Made after the session's row was read (on PostgreSQL, when a page first needs it), the request's ORM
+    session holds the user and its organization from the start: a query that loads the user finds that same
+    object, and what it loads again of it runs on the request's connection."""
+    from flask import request
+
+    from casework.unit_of_work import request_read_connection
+
+    staff = login_as("staff")
+    name = app.session_interface.get_cookie_name(app)
+    cookie = f"{name}={staff.client.get_cookie(name).value}"
+    with app.test_request_context("/people", headers={"Cookie": cookie}):
+        opened = app.session_interface.open_session(app, request)
+        user = opened.user_read_with_row
+        connection = request_read_connection()
+        if TEST_DB == "postgresql":
+            assert connection is not None and not real_db.session.registry.has()
+            assert sa.inspect(user).detached
+        assert real_db.session.scalars(sa.select(User).where(User.id == user.id)).one() is user
+        assert sa.inspect(user).persistent and sa.inspect(user.organization).persistent
+        real_db.session.expire(user, ["name"])
+        assert user.name == staff.user.name  # loaded again through the ORM session
+        if connection is not None:
+            assert real_db.session.connection() is connection
 
 
 def test_the_user_is_read_fresh_on_every_request(app, login_as, db):
@@ -184,9 +278,10 @@ def test_the_user_read_with_the_session_row_is_as_the_orm_loads_it(app, login_as
     with app.test_request_context("/people", headers={"Cookie": cookie}):
         opened = app.session_interface.open_session(app, request)
         user = opened.user_read_with_row
+        # The request's ORM session holds it (a GET on PostgreSQL makes that session only when first used).
+        assert real_db.session.get(User, staff.user.id) is user  # the user loader's get: no statement
         state = sa.inspect(user)
         assert state.persistent and not state.modified and not real_db.session.dirty
-        assert real_db.session.get(User, staff.user.id) is user  # the user loader's get: no statement
         assert "organization" in state.dict and isinstance(user.organization, Organization)
         read = {key: getattr(user, key) for key in columns}
         organization = {
