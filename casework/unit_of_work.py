@@ -138,13 +138,13 @@ def plain_connection(autocommit: bool = False) -> Connection:
         connection = db.engine.connect()
         if connection.dialect.name == "postgresql" and (autocommit or request.method in READ_ONLY_METHODS):
             connection.execution_options(isolation_level="AUTOCOMMIT")
-        g.setdefault(_REQUEST_CONNECTION, connection)
+        setattr(g, _REQUEST_CONNECTION, connection)
     return connection
 
 
 def request_read_connection() -> Connection | None:
     """A signed-in GET's (or HEAD's) one connection on PostgreSQL, opened for its session's row
-    (casework.sessions): its reads run without a transaction until a statement writes, locks or streams, as
+    (casework.session_row): its reads run without a transaction until a statement writes, locks or streams, as
     with `reads_without_transaction`, and the ORM session runs on it too if the page makes one
     (`casework.extensions.RequestSession`): a page kept whole makes none, and pays neither its making nor its
     commit. Returned to the pool at the end of the request. None elsewhere (SQLite, a form posted)."""
@@ -197,12 +197,12 @@ def self_committing_connection() -> Connection:
     # No BEGIN and COMMIT round trips, and the row locks the statement takes end with it, not after the page is
     # rendered (a petition's confirmation: every other confirmation waits for that row). Only while the unit
     # of work has not begun, and in a request; whatever runs after it on this connection commits as it runs
-    # too, so the request must write nothing else. SQLite, or a unit of work under way: the usual connection.
+    # too, so the request must write nothing else. SQLite, a unit of work under way, or a GET's connection (on
+    # which a write first opens a transaction): the usual connection.
     session = db.session()
     if (
         not has_request_context()
-        or g.get(ORM_SESSION_CONNECTION)
-        is not None  # a GET's connection, which a write first makes transactional
+        or g.get(ORM_SESSION_CONNECTION) is not None
         or session.in_transaction()
         or session.get_bind().dialect.name != "postgresql"
     ):
