@@ -149,16 +149,14 @@ def request_read_connection() -> Connection | None:
     (`casework.extensions.RequestSession`): a page kept whole makes none, and pays neither its making nor its
     commit. Returned to the pool at the end of the request. None elsewhere (SQLite, a form posted)."""
     if request.method not in READ_ONLY_METHODS or request.blueprint in _PLAIN_BLUEPRINTS:
-        return None
-    connection = g.get(_REQUEST_CONNECTION)
-    if connection is None:
-        if db.session.registry.has() or db.engine.dialect.name != "postgresql":
-            return None  # an ORM session already has a connection of its own
-        connection = db.engine.connect()
+        return None  # a public page's plain connection is never the ORM session's
+    connection = g.get(ORM_SESSION_CONNECTION)
+    if connection is None and not db.session.registry.has() and db.engine.dialect.name == "postgresql":
+        connection = db.engine.connect()  # (with an ORM session made already, it keeps its own connection)
         connection.execution_options(isolation_level="AUTOCOMMIT", **{BEGIN_ON_WRITE: True})
         setattr(g, _REQUEST_CONNECTION, connection)
         setattr(g, ORM_SESSION_CONNECTION, connection)
-    return connection if g.get(ORM_SESSION_CONNECTION) is connection else None
+    return connection
 
 
 def hold_for_orm_session(*instances: object) -> None:
